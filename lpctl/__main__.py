@@ -1,0 +1,3 @@
+from lpctl.cli import main
+
+main()

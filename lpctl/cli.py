@@ -1,0 +1,315 @@
+"""The command line: parse options, call the core, report, pick the exit code.
+
+The only module that imports typer or rich. Exit codes: 0 success (for diff: no
+differences), 1 errors in the input (or warnings under --strict; for diff: differences),
+2 usage error or a path that cannot be read or written, 3 internal error (a bug in lpctl),
+130 interrupted.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import enum
+import os
+import sys
+import tempfile
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Annotated, NoReturn, Optional, TextIO
+
+import typer
+
+from lpctl import __version__
+from lpctl.diagnostics import Diagnostic, Severity
+from lpctl.errors import LpctlError, OutputError, UsageError
+
+if TYPE_CHECKING:  # the core is imported lazily, so that --help stays fast
+    from lpctl.pipeline import Options, Result
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_BUG, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+ISSUES_URL = "https://github.com/lpctl/lpctl/issues"
+
+app = typer.Typer(
+    name="lpctl",
+    help="Declarative Flyte launch plans: validate YAML specs, render flyteidl LaunchPlan bundles.\n\n"
+    "Example: lpctl validate launchplans/ && lpctl render launchplans/ -o bundle.json\n\n"
+    "Exit codes: 0 success, 1 problems in the specs (or differences, for diff), 2 usage error or "
+    "unreadable path, 3 internal error (a bug in lpctl).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class Format(str, enum.Enum):
+    text = "text"
+    json = "json"
+
+
+class Color(str, enum.Enum):
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
+Paths = Annotated[list[str], typer.Argument(help="Spec files, or directories to search for *.yaml / *.yml specs.",
+                                            show_default=False)]
+Project = Annotated[Optional[str], typer.Option("--project", "-p", help="Flyte project, unless the spec sets "
+                                                "one (default: [tool.lpctl] project, else flytesnacks).")]
+Domain = Annotated[Optional[str], typer.Option("--domain", "-d", help="Flyte domain, unless the spec sets one "
+                                               "(default: [tool.lpctl] domain, else development).")]
+Version = Annotated[Optional[str], typer.Option("--version", "-v", help="Launch plan version, unless the spec "
+                                                "sets one (default: a digest of the rendered spec).")]
+WorkflowVersion = Annotated[Optional[str], typer.Option(
+    "--workflow-version", help="Version of the registered workflow the launch plans point at "
+    "(default: the launch plan's version).")]
+PythonPath = Annotated[Optional[list[str]], typer.Option(
+    "--python-path", help="Extra import root for workflow modules (repeatable); searched after the current "
+    "directory and [tool.lpctl] python_path.")]
+FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Diagnostics format.")]
+ColorOpt = Annotated[Color, typer.Option("--color", help="Colour in text output; 'auto' colours a terminal "
+                                         "unless NO_COLOR is set.")]
+Strict = Annotated[bool, typer.Option("--strict", help="Fail (exit 1) on warnings too.")]
+MaxBytes = Annotated[int, typer.Option("--max-bytes", help="Refuse spec files larger than this.", min=1)]
+Debug = Annotated[bool, typer.Option("--debug", help="Show the Python traceback of an internal error.")]
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"lpctl {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", help="Print lpctl's version and exit.",
+                                          callback=_version_callback, is_eager=True)] = False,
+) -> None:
+    """Declarative Flyte launch plans."""
+
+
+@app.command()
+def validate(
+    paths: Paths,
+    project: Project = None,
+    domain: Domain = None,
+    version: Version = None,
+    workflow_version: WorkflowVersion = None,
+    python_path: PythonPath = None,
+    format: FormatOpt = Format.text,
+    color: ColorOpt = Color.auto,
+    strict: Strict = False,
+    max_bytes: MaxBytes = 1024 * 1024,
+    debug: Debug = False,
+) -> None:
+    """Check launch plan specs: YAML, schema, workflow, inputs, schedule, labels, identity.
+
+    Reports every problem as path:line:col: severity code message, then a summary.
+
+    Example: lpctl validate launchplans/ --strict
+    """
+    with _guard(debug):
+        options = _options(project, domain, version, workflow_version, python_path, max_bytes)
+        result = _run(paths, options)
+        _report(result, format, color, sys.stdout)
+        _exit(result.diagnostics, strict)
+
+
+@app.command()
+def render(
+    paths: Paths,
+    output: Annotated[Optional[str], typer.Option("--output", "-o", help="Write the bundle to this file "
+                                                  "(atomically) instead of stdout.")] = None,
+    project: Project = None,
+    domain: Domain = None,
+    version: Version = None,
+    workflow_version: WorkflowVersion = None,
+    python_path: PythonPath = None,
+    format: FormatOpt = Format.text,
+    color: ColorOpt = Color.auto,
+    strict: Strict = False,
+    max_bytes: MaxBytes = 1024 * 1024,
+    debug: Debug = False,
+) -> None:
+    """Render specs to a canonical JSON bundle of flyteidl.admin.LaunchPlan messages.
+
+    Diagnostics go to stderr. On any error nothing is written and the exit code is 1.
+
+    Example: lpctl render launchplans/ --version 2026.11.23 -o bundle.json
+    """
+    from lpctl.render import render_bundle
+
+    with _guard(debug):
+        options = _options(project, domain, version, workflow_version, python_path, max_bytes, render=True)
+        result = _run(paths, options)
+        _report(result, format, color, sys.stderr)
+        failed = _failed(result.diagnostics, strict)
+        if not failed:
+            _write(render_bundle(result.plans), output)
+        raise typer.Exit(EXIT_FINDINGS if failed else EXIT_OK)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema (Draft 2020-12) of the spec format.
+
+    Example: lpctl schema > launchplan.schema.json
+    """
+    from lpctl.schema import schema_text
+
+    sys.stdout.write(schema_text())
+
+
+@app.command()
+def explain(
+    code: Annotated[Optional[str], typer.Argument(help="A diagnostic code such as LP401; omit to list all.")] = None,
+) -> None:
+    """Explain a diagnostic code: what it means, why Flyte refuses it, how to fix it.
+
+    Example: lpctl explain LP510
+    """
+    import textwrap
+
+    from lpctl.codes import CODES, explain as lookup
+
+    if code is None:
+        sys.stdout.writelines(f"{info.code}  {info.title}\n" for info in CODES.values())
+        return
+    info = lookup(code)
+    if info is None:
+        _fail_usage(f"unknown code {code!r}; 'lpctl explain' lists them all")
+    sys.stdout.write(f"{info.code}: {info.title}\n\n{textwrap.fill(info.explanation, 88)}\n")
+
+
+# -- plumbing -----------------------------------------------------------------------------
+
+
+def _options(project: str | None, domain: str | None, version: str | None, workflow_version: str | None,
+             python_path: Sequence[str] | None, max_bytes: int, *, render: bool = False) -> Options:
+    from lpctl.pipeline import Options
+
+    return Options(project=project, domain=domain, version=version, workflow_version=workflow_version,
+                   python_path=tuple(python_path or ()), max_bytes=max_bytes, require_workflow_version=render)
+
+
+def _run(paths: Sequence[str], options: Options) -> Result:
+    from lpctl.pipeline import run
+
+    result = run(paths, options)
+    if not result.files and not result.diagnostics:
+        raise UsageError("no lpctl specs found in " + ", ".join(paths)
+                         + (f" ({result.skipped} YAML files are not specs)" if result.skipped else ""))
+    return result
+
+
+def _report(result: Result, fmt: Format, color: Color, stream: TextIO) -> None:
+    from lpctl.reporters import json_report, summarize, summary_line
+
+    summary = summarize(result.diagnostics, len(result.files), result.skipped, len(result.plans))
+    if fmt is Format.json:
+        stream.write(json_report(result.diagnostics, summary))
+        return
+    if _use_color(color, stream):
+        _rich_lines(result.diagnostics, summary_line(summary), stream)
+    else:
+        stream.writelines(f"{d}\n" for d in result.diagnostics)
+        stream.write(summary_line(summary) + "\n")
+
+
+def _use_color(color: Color, stream: TextIO) -> bool:
+    if color is Color.always:
+        return True
+    if color is Color.never or os.environ.get("NO_COLOR"):
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+_STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+
+
+def _rich_lines(diagnostics: Sequence[Diagnostic], summary: str, stream: TextIO) -> None:
+    from rich.console import Console
+    from rich.text import Text
+
+    console = Console(file=stream, force_terminal=True, soft_wrap=True, highlight=False,
+                      markup=False, emoji=False)
+    for d in diagnostics:
+        line = Text(f"{d.location}: ", style="bold")
+        line.append(d.severity.label, style=_STYLES[d.severity])
+        line.append(f" {d.code} ", style="dim")
+        line.append(d.message)
+        if d.hint:
+            line.append(f" ({d.hint})", style="dim")
+        console.print(line)
+    console.print(Text(summary, style="bold"))
+
+
+def _failed(diagnostics: Sequence[Diagnostic], strict: bool) -> bool:
+    threshold = Severity.WARNING if strict else Severity.ERROR
+    return any(d.severity >= threshold for d in diagnostics)
+
+
+def _exit(diagnostics: Sequence[Diagnostic], strict: bool) -> NoReturn:
+    raise typer.Exit(EXIT_FINDINGS if _failed(diagnostics, strict) else EXIT_OK)
+
+
+def _write(text: str, output: str | None) -> None:
+    if output is None or output == "-":
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    write_atomic(output, text)
+
+
+def write_atomic(path: str, text: str) -> None:
+    """Write via a temporary file in the same directory and rename it into place."""
+    directory = os.path.dirname(os.path.abspath(path))
+    tmp = None
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".lpctl-", suffix=".tmp", dir=directory)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+        tmp = None
+    except OSError as e:
+        raise OutputError(f"{path}: cannot write: {e.strerror or e}") from None
+    finally:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+
+def _fail_usage(message: str) -> NoReturn:
+    sys.stderr.write(f"lpctl: {message}\n")
+    raise typer.Exit(EXIT_USAGE)
+
+
+@contextlib.contextmanager
+def _guard(debug: bool) -> Iterator[None]:
+    """The one place that turns exceptions into exit codes."""
+    try:
+        yield
+    except typer.Exit:
+        raise
+    except LpctlError as e:
+        _fail_usage(str(e))
+    except KeyboardInterrupt:
+        sys.stderr.write("lpctl: interrupted\n")
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    except Exception as e:  # noqa: BLE001 - the single top-level handler
+        if debug:
+            import traceback
+
+            traceback.print_exc()
+        sys.stderr.write(f"lpctl: internal error: {type(e).__name__}: {e}\n"
+                         f"This is a bug in lpctl {__version__}. Please report it at {ISSUES_URL} "
+                         "with the output of the same command run with --debug.\n")
+        raise typer.Exit(EXIT_BUG) from None
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,161 @@
+"""Every diagnostic code lpctl emits, with what ``lpctl explain`` says about it.
+
+Ranges by stage: LP1xx loading YAML, LP2xx the JSON Schema, LP3xx resolving the workflow,
+LP4xx inputs, LP5xx schedules, LP6xx notifications, LP7xx labels and annotations, LP8xx
+identity and the rest of the spec.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class CodeInfo:
+    code: str
+    title: str
+    #: what it means, why Flyte refuses it, and how to fix it
+    explanation: str
+
+
+def _codes(*entries: tuple[str, str, str]) -> dict[str, CodeInfo]:
+    return {code: CodeInfo(code, title, " ".join(text.split())) for code, title, text in entries}
+
+
+CODES: dict[str, CodeInfo] = _codes(
+    ("LP101", "YAML syntax error", """The file is not valid YAML. The position is where the parser
+     gave up, which is often just after the real mistake (an unclosed bracket or quote, a bad
+     indentation, a tab). YAML indents with spaces only."""),
+    ("LP102", "duplicate key", """The same key appears twice in one mapping. YAML forbids it and
+     tools disagree on which value wins (ruamel keeps the first, PyYAML the last), so lpctl refuses
+     it. Remove one of the two."""),
+    ("LP103", "YAML tag not allowed", """The document uses a YAML tag such as !!python/object or a
+     custom !tag. A spec holds plain data only, and lpctl never constructs objects from tags (that
+     is how YAML loaders execute code). Remove the tag; quote the value if you want a string."""),
+    ("LP104", "empty file or document", """A file named on the command line must hold at least one
+     spec, and each '---' document must not be empty."""),
+    ("LP105", "document is not a mapping", """Each YAML document of a spec file is one launch plan:
+     a mapping that starts with 'apiVersion: lpctl/v1' and 'kind: LaunchPlan'."""),
+    ("LP106", "not an lpctl spec", """The document lacks 'apiVersion: lpctl/v1' or 'kind:
+     LaunchPlan', or has other values. Files named on the command line must be specs; inside a
+     directory, YAML files that are not specs are skipped."""),
+    ("LP107", "file too large", """The file is larger than the limit for a spec (1 MiB by default,
+     --max-bytes to change it). A launch plan spec is a few hundred bytes; a file this large is
+     almost certainly not one, and reading it would slow every CI run."""),
+    ("LP108", "not UTF-8 text", """The file is binary (it contains NUL bytes) or is not UTF-8
+     encoded. Save it as UTF-8; a byte-order mark is accepted."""),
+    ("LP109", "alias expansion too large or recursive", """YAML aliases (*name) expand to a copy of
+     the anchored value. This document expands to more values than any spec could need (the
+     "billion laughs" attack) or an alias refers to itself. Write the values out instead."""),
+    ("LP110", "nesting too deep", """The document nests lists or mappings deeper than a spec ever
+     needs. lpctl refuses it instead of exhausting memory or the stack."""),
+    ("LP301", "workflow module not found", """The module of the 'workflow:' import path cannot be
+     found on the import roots: the current directory, then [tool.lpctl] python_path in
+     pyproject.toml, then --python-path. Check the spelling, or add the directory that holds the
+     top-level package to python_path."""),
+    ("LP302", "workflow module raised while importing", """Importing the workflow's module raised an
+     exception (shown with its type and message). lpctl imports the module the way pyflyte would, so
+     registration would fail the same way. Fix the module, or the environment it needs."""),
+    ("LP303", "attribute not found in module", """The module imports, but has no attribute of that
+     name. The hint lists close names and the workflows the module defines."""),
+    ("LP304", "not a workflow", """The import path names something that is not a workflow: a task,
+     a LaunchPlan, a class or a value. A launch plan launches a flytekit @workflow (or, without
+     flytekit, a function with type hints)."""),
+    ("LP305", "malformed import path", """'workflow:' must be an import path 'package.module:workflow'
+     (or the dotted 'package.module.workflow'), or a mapping with the registered workflow's 'name'
+     and 'inputs'."""),
+    ("LP306", "workflow interface cannot be typed", """lpctl cannot work out the workflow's input
+     types: an input without a type hint, a type Flyte cannot express, a Python default that does
+     not fit its type, or a type written in the spec that lpctl cannot read (use Python syntax:
+     int, float, str, bool, datetime, timedelta, list[T], dict[str, T], Optional[T])."""),
+    ("LP401", "unknown default input", """A key of default_inputs is not an input of the workflow.
+     flytekit fails with a KeyError and FlyteAdmin with 'unexpected default_input'. The hint lists
+     the workflow's inputs."""),
+    ("LP402", "unknown fixed input", """A key of fixed_inputs is not an input of the workflow.
+     flytekit fails with 'Received unexpected keyword argument' and FlyteAdmin with 'unexpected
+     fixed_input'."""),
+    ("LP403", "input both fixed and defaulted", """The same input is in fixed_inputs and in
+     default_inputs. A fixed input cannot be overridden at launch, so flytekit silently drops the
+     default: the spec says something that will not happen. Keep it in one place."""),
+    ("LP404", "inputs for a workflow without inputs", """The workflow takes no inputs, but the spec
+     gives default or fixed inputs. FlyteAdmin refuses this ('expected none but found N')."""),
+    ("LP405", "input value of the wrong type", """A default or fixed input value does not fit the
+     workflow input's type, at any depth (list items, map values, Optional). Values are typed by
+     the workflow's interface, not by YAML: quote a number meant as a string ('123'), write true or
+     false for a bool (yes/no are strings in YAML 1.2), ISO 8601 for datetimes and 90m, 1h30m or
+     PT1H30M for durations. An integer is accepted for a float."""),
+    ("LP406", "value not among the enum's values", """The input is an Enum and the value is not one
+     of its values (Flyte compares the enum's string values, case-sensitively)."""),
+    ("LP501", "cron expression the scheduler cannot run", """The Flyte scheduler parses cron with
+     the standard five fields only: minute (0-59), hour (0-23), day of month (1-31), month (1-12 or
+     jan-dec) and day of week (0-6 or sun-sat), with *, ?, ranges, steps and lists; or one of
+     @hourly @daily @weekly @monthly @yearly @annually @midnight. Six fields, L, W, # and values out
+     of range are refused by FlyteAdmin at registration, although flytekit accepts some of them."""),
+    ("LP502", "cron alias without '@'", """flytekit accepts 'daily', 'hourly', 'days' and the like,
+     but FlyteAdmin's parser only knows the '@' descriptors: registration fails. Write '@daily'."""),
+    ("LP503", "cron expression never fires", """The expression is well formed but names dates that
+     never come, such as February 31st. flytekit refuses it, and the Flyte scheduler fails on it."""),
+    ("LP504", "cron syntax flytekit refuses", """'@every <duration>' and 'TZ=' / 'CRON_TZ=' prefixes
+     are accepted by FlyteAdmin but refused by flytekit, so a launch plan using them cannot be built
+     the usual way and behaves differently across tools. Use fixed_rate for '@every'; cron runs in
+     UTC."""),
+    ("LP505", "offset is not an ISO 8601 duration", """CronSchedule.offset must be an ISO 8601
+     duration such as PT1H or -PT30M; flytekit refuses anything else."""),
+    ("LP506", "invalid fixed rate", """A fixed rate must be a positive whole number of minutes,
+     hours or days (30m, 6h, 2d, or ISO 8601 like PT90M). Flyte has no seconds unit, and a rate of
+     zero is never scheduled."""),
+    ("LP507", "kickoff argument is not an input", """schedule.kickoff_time_input_arg must name an
+     input of the workflow: the scheduler passes the fire time in it. flytekit does not check this;
+     FlyteAdmin refuses it at registration."""),
+    ("LP508", "kickoff argument is fixed", """The kickoff argument must stay free for the scheduler
+     to set; a fixed input cannot be set at launch. Remove it from fixed_inputs."""),
+    ("LP509", "kickoff argument is not a datetime", """FlyteAdmin requires the kickoff argument to be
+     a plain datetime input; Optional[datetime] is refused as well."""),
+    ("LP510", "scheduled launch plan leaves an input unbound", """A scheduled launch plan is started
+     by the scheduler with no inputs but the kickoff time, so every other required input needs a
+     default or fixed value. FlyteAdmin refuses the launch plan otherwise."""),
+    ("LP511", "schedule fires very often", """The schedule fires more often than every 5 minutes.
+     Each firing is a whole workflow execution; this is a warning (an error under --strict)."""),
+    ("LP601", "recipient is not an e-mail address", """Flyte sends e-mail, Slack and PagerDuty
+     notifications as e-mails to these addresses (Slack and PagerDuty give each channel an address),
+     so every recipient must be an e-mail address."""),
+    ("LP701", "too many labels", """FlyteAdmin refuses a launch plan with more than 16 labels. Move
+     descriptive entries to annotations."""),
+    ("LP702", "invalid label key", """Label keys must be Kubernetes qualified names: an optional DNS
+     subdomain prefix and '/', then at most 63 characters of letters, digits, '-', '_' and '.',
+     starting and ending with a letter or digit. FlyteAdmin refuses others."""),
+    ("LP703", "invalid label value", """Label values must be at most 63 characters of letters,
+     digits, '-', '_' and '.', starting and ending with a letter or digit, or empty. FlyteAdmin
+     refuses others."""),
+    ("LP704", "invalid annotation key", """Annotation keys are put on the execution's Kubernetes
+     objects, which require qualified names (as for label keys). FlyteAdmin does not check them at
+     registration, so the failure would come at run time."""),
+    ("LP801", "auth_role together with security_context", """auth_role is the deprecated form of
+     security_context.run_as; flytekit refuses both together ('You cannot specify both AuthRole and
+     SecurityContext')."""),
+    ("LP802", "deprecated auth_role", """auth_role is deprecated in Flyte. lpctl renders it exactly as
+     flytekit does, as security_context.run_as (iam_role, k8s_service_account). Write
+     security_context instead."""),
+    ("LP803", "overwrite_cache: false has no effect", """false is Flyte's default and flytekit does
+     not even send it; the line suggests an override that does not exist. Remove it."""),
+    ("LP804", "default launch plan with properties", """Without 'name' the spec describes the
+     workflow's default launch plan, which flytekit builds from the workflow alone: it refuses
+     other properties ('Only named launchplans can be created that have other properties'). Give
+     the launch plan a name."""),
+    ("LP805", "identifier Flyte cannot store", """The launch plan's name, project, domain or version
+     contains whitespace, '/', '?', '#', '%', a backslash or control characters, or is longer than
+     255 characters; FlyteAdmin's URLs and flytectl cannot address such an entity."""),
+    ("LP806", "duplicate launch plan", """Two specs define a launch plan with the same project,
+     domain and name. Registering both would fail ('different structure already exists') or
+     silently keep one; the message names both places."""),
+    ("LP807", "workflow version unknown", """The launch plan's version is a digest of its spec (no
+     version was given), so lpctl cannot know which registered version of the workflow it points
+     at. Give --version (the launch plan and workflow are then registered under one version, as
+     pyflyte does), --workflow-version, or workflow_version in the spec."""),
+    ("LP808", "concurrency limit below 1", """FlyteAdmin accepts max_concurrency 0, but then skips
+     every execution of the launch plan. Use 1 or more."""),
+)
+
+
+def explain(code: str) -> CodeInfo | None:
+    return CODES.get(code.upper())

@@ -1,0 +1,168 @@
+"""Stage 4: a schema-valid spec + its workflow's interface -> ``flyteidl.admin.LaunchPlan``.
+
+The message is built field by field exactly as flytekit's ``LaunchPlan.get_or_create`` and
+``get_serializable`` build it, and every rule FlyteAdmin or the scheduler would enforce later
+is checked here, at the line that breaks it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from flyteidl.admin import launch_plan_pb2
+from flyteidl.core import identifier_pb2
+
+from lpctl.context import Context
+from lpctl.diagnostics import Diagnostic, error
+from lpctl.inputs import compile_inputs
+from lpctl.load import Document
+from lpctl.metadata import compile_labels, compile_notifications, compile_security
+from lpctl.resolve import Resolved, ResolveError
+from lpctl.schedule import compile_schedule
+
+LaunchPlan = launch_plan_pb2.LaunchPlan
+DEFAULT_PROJECT = "flytesnacks"
+DEFAULT_DOMAIN = "development"
+#: keys a default launch plan (no ``name``) may have: flytekit allows no other property
+_IDENTITY_KEYS = {"apiVersion", "kind", "workflow", "project", "domain", "version", "workflow_version"}
+#: characters that break FlyteAdmin's URLs and flytectl's command lines
+_BAD_ID_CHARS = re.compile(r"[\s/?#%\\]|[\x00-\x1f\x7f]")
+_MAX_ID_LENGTH = 255
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Identity given outside the spec (command line, then ``[tool.lpctl]``); None = not given."""
+
+    project: str | None = None
+    domain: str | None = None
+    version: str | None = None
+    workflow_version: str | None = None
+
+
+@dataclass(frozen=True)
+class CompiledPlan:
+    """One rendered launch plan and where it came from."""
+
+    document: Document
+    launch_plan: launch_plan_pb2.LaunchPlan
+    auto_activate: bool
+    #: the version is a digest of the spec (no version was given anywhere)
+    digest_version: bool
+
+    def identity(self) -> tuple[str, str, str, str]:
+        lp_id = self.launch_plan.id
+        return (lp_id.project, lp_id.domain, lp_id.name, lp_id.version)
+
+
+def compile_spec(doc: Document, resolved: Resolved, settings: Settings = Settings(), *,
+                 require_workflow_version: bool = False) -> tuple[CompiledPlan | None, list[Diagnostic]]:
+    """Compile one document; the plan is None when any error was found."""
+    if isinstance(resolved, ResolveError):
+        return None, [error(resolved.code, resolved.message, doc.location(("workflow",)), resolved.hint)]
+    ctx = Context(doc, resolved)
+    data = ctx.data
+    name = data.get("name") or resolved.name
+    if "name" not in data:
+        _check_default_plan(ctx)
+    spec = _build_spec(ctx)
+    project = data.get("project") or settings.project or DEFAULT_PROJECT
+    domain = data.get("domain") or settings.domain or DEFAULT_DOMAIN
+    version = data.get("version") or settings.version
+    workflow_version = data.get("workflow_version") or settings.workflow_version or version
+    if workflow_version is None and require_workflow_version:
+        ctx.error("LP807", "no workflow version: the launch plan's version is a digest, so lpctl cannot know "
+                  "which registered version of the workflow to point at", ("workflow",),
+                  hint="give --version, --workflow-version or workflow_version in the spec")
+    spec.workflow_id.CopyFrom(_identifier(identifier_pb2.WORKFLOW, project, domain, resolved.name,
+                                          workflow_version or ""))
+    lp = LaunchPlan(id=_identifier(identifier_pb2.LAUNCH_PLAN, project, domain, name, ""), spec=spec)
+    lp.id.version = version or spec_digest(lp)
+    _check_identity(ctx, lp.id, explicit_version=version is not None)
+    if ctx.has_errors():
+        return None, ctx.diagnostics
+    plan = CompiledPlan(doc, lp, bool(data.get("auto_activate", False)), digest_version=version is None)
+    return plan, ctx.diagnostics
+
+
+def _identifier(kind: int, project: str, domain: str, name: str, version: str) -> identifier_pb2.Identifier:
+    return identifier_pb2.Identifier(resource_type=kind, project=project, domain=domain, name=name,  # type: ignore[arg-type]
+                                     version=version)
+
+
+def spec_digest(lp: launch_plan_pb2.LaunchPlan) -> str:
+    """A version derived from the rendered message: identical input gives an identical version."""
+    return hashlib.sha256(lp.SerializeToString(deterministic=True)).hexdigest()[:20]
+
+
+def _build_spec(ctx: Context) -> launch_plan_pb2.LaunchPlanSpec:
+    data = ctx.data
+    spec = launch_plan_pb2.LaunchPlanSpec()
+    # flytekit always sends these, empty or not (get_serializable)
+    for field in ("entity_metadata", "default_inputs", "fixed_inputs", "labels", "annotations",
+                  "raw_output_data_config"):
+        getattr(spec, field).SetInParent()
+    compile_inputs(ctx, spec.default_inputs, spec.fixed_inputs)
+    schedule = compile_schedule(ctx, spec.default_inputs)
+    if schedule is not None:
+        spec.entity_metadata.schedule.CopyFrom(schedule)
+    compile_notifications(ctx, spec.entity_metadata)
+    compile_labels(ctx, spec.labels, spec.annotations)
+    compile_security(ctx, spec)
+    _simple_fields(ctx, spec, data)
+    return spec
+
+
+def _simple_fields(ctx: Context, spec: launch_plan_pb2.LaunchPlanSpec, data: dict[str, Any]) -> None:
+    raw = data.get("raw_output_data_config") or {}
+    if raw.get("output_location_prefix"):
+        spec.raw_output_data_config.output_location_prefix = raw["output_location_prefix"]
+    if data.get("max_parallelism"):
+        spec.max_parallelism = data["max_parallelism"]
+    if data.get("overwrite_cache"):
+        spec.overwrite_cache = True
+    elif data.get("overwrite_cache") is False:
+        ctx.warn("LP803", "'overwrite_cache: false' has no effect: it is Flyte's default and is not rendered",
+                 ("overwrite_cache",), key=True, hint="remove the line")
+    concurrency = data.get("concurrency")
+    if concurrency is not None:
+        _concurrency(ctx, spec, concurrency)
+    if "interruptible" in data:
+        spec.interruptible.value = data["interruptible"]
+    for key, value in (data.get("envs") or {}).items():
+        spec.envs.values.add(key=key, value=value)
+
+
+def _concurrency(ctx: Context, spec: launch_plan_pb2.LaunchPlanSpec, concurrency: dict[str, Any]) -> None:
+    maximum = concurrency.get("max_concurrency", 1)
+    if maximum < 1:
+        ctx.error("LP808", f"max_concurrency is {maximum}: FlyteAdmin would skip every execution",
+                  ("concurrency", "max_concurrency"), hint="use 1 or more")
+    spec.concurrency_policy.max = maximum
+    spec.concurrency_policy.behavior = launch_plan_pb2.CONCURRENCY_LIMIT_BEHAVIOR_SKIP
+
+
+def _check_default_plan(ctx: Context) -> None:
+    extra = [key for key in ctx.data if key not in _IDENTITY_KEYS]
+    if extra:
+        ctx.error("LP804", f"a default launch plan (no 'name') cannot set '{extra[0]}'", (extra[0],), key=True,
+                  hint="give the launch plan a name; flytekit refuses other properties on a workflow's "
+                       "default launch plan" + (f" (also set: {', '.join(extra[1:])})" if extra[1:] else ""))
+
+
+def _check_identity(ctx: Context, lp_id: identifier_pb2.Identifier, *, explicit_version: bool) -> None:
+    checks = [("name", lp_id.name, ("name",)), ("project", lp_id.project, ("project",)),
+              ("domain", lp_id.domain, ("domain",))]
+    if explicit_version:
+        checks.append(("version", lp_id.version, ("version",)))
+    for what, value, path in checks:
+        bad = _BAD_ID_CHARS.search(value)
+        if bad:
+            ctx.error("LP805", f"{what} {value!r} contains {bad.group()!r}, which Flyte identifiers cannot hold",
+                      path, hint="use letters, digits, '-', '_', '.' and ':'")
+        elif len(value) > _MAX_ID_LENGTH:
+            ctx.error("LP805", f"{what} is {len(value)} characters long; Flyte stores at most {_MAX_ID_LENGTH}",
+                      path)

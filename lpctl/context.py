@@ -1,0 +1,34 @@
+"""What every compile step shares: the document being compiled and its diagnostics."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from lpctl.diagnostics import Diagnostic, error, warning
+from lpctl.interface import WorkflowInterface
+from lpctl.load import Document
+from lpctl.positions import Path
+
+
+@dataclass
+class Context:
+    doc: Document
+    interface: WorkflowInterface
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def data(self) -> dict[str, Any]:
+        data: dict[str, Any] = self.doc.data
+        return data
+
+    def error(self, code: str, message: str, path: Path, *, key: bool = False, hint: str | None = None) -> None:
+        self.diagnostics.append(error(code, message, self.doc.location(path, key=key), hint))
+
+    def warn(self, code: str, message: str, path: Path, *, key: bool = False, hint: str | None = None) -> None:
+        self.diagnostics.append(warning(code, message, self.doc.location(path, key=key), hint))
+
+    def has_errors(self) -> bool:
+        from lpctl.diagnostics import Severity
+
+        return any(d.severity is Severity.ERROR for d in self.diagnostics)

@@ -1,0 +1,70 @@
+"""The one diagnostic type that every stage returns."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+class Severity(enum.IntEnum):
+    """How bad a finding is; ordered so that ``max()`` gives the worst."""
+
+    INFO = 10
+    WARNING = 20
+    ERROR = 30
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """Where a finding is: a display path and a 1-based line and column (0 = unknown)."""
+
+    path: str
+    line: int = 0
+    col: int = 0
+    #: the spec path of the key or value, in JSONPath form (``$.schedule.cron``)
+    json_path: str = field(default="$", compare=False)
+
+    def __str__(self) -> str:
+        if self.line:
+            return f"{self.path}:{self.line}:{self.col}"
+        return self.path
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """A problem found in the input, with a stable code (``LP401``) and an exact location."""
+
+    #: stable identifier, one of :data:`lpctl.codes.CODES`
+    code: str
+    severity: Severity
+    message: str
+    location: Location
+    #: a short suggestion of how to fix it, shown after the message
+    hint: str | None = None
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        loc = self.location
+        return (loc.path, loc.line, loc.col, self.code, self.message)
+
+    def __str__(self) -> str:
+        text = f"{self.location}: {self.severity.label} {self.code} {self.message}"
+        if self.hint:
+            text += f" ({self.hint})"
+        return text
+
+
+def error(code: str, message: str, location: Location, hint: str | None = None) -> Diagnostic:
+    return Diagnostic(code, Severity.ERROR, message, location, hint)
+
+
+def warning(code: str, message: str, location: Location, hint: str | None = None) -> Diagnostic:
+    return Diagnostic(code, Severity.WARNING, message, location, hint)
+
+
+def sort_diagnostics(diags: list[Diagnostic]) -> list[Diagnostic]:
+    """File, line and column order; stable, so equal positions keep their stage order."""
+    return sorted(diags, key=lambda d: (d.location.path, d.location.line, d.location.col))

@@ -1,0 +1,104 @@
+"""Default and fixed inputs -> the complete ``ParameterMap`` and the ``LiteralMap`` flytekit builds."""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any
+
+from flyteidl.core import interface_pb2, literals_pb2
+
+from lpctl.context import Context
+from lpctl.interface import Input, parameter_for
+from lpctl.literals import ConversionError, Literal, LiteralType, SimpleType
+from lpctl.positions import Path, format_path
+
+
+def compile_inputs(ctx: Context, params: interface_pb2.ParameterMap, fixed: literals_pb2.LiteralMap) -> None:
+    """Fill ``params`` and ``fixed`` as ``LaunchPlan.get_or_create`` does.
+
+    Every workflow input that is not fixed appears among the parameters: with the launch
+    plan's default, else the workflow's own, else a bare none for an Optional input, else
+    ``required: true``.
+    """
+    iface = ctx.interface
+    defaults: dict[str, Any] = ctx.data.get("default_inputs") or {}
+    fixed_values: dict[str, Any] = ctx.data.get("fixed_inputs") or {}
+    _check_names(ctx, "default_inputs", defaults)
+    _check_names(ctx, "fixed_inputs", fixed_values)
+    for name in defaults.keys() & fixed_values.keys() & iface.inputs.keys():
+        ctx.error("LP403", f"input '{name}' is both fixed and defaulted", ("default_inputs", name), key=True,
+                  hint="a fixed input cannot be overridden at launch, so flytekit drops the default; "
+                       "keep it in one of the two")
+    for name, value in fixed_values.items():
+        inp = iface.inputs.get(name)
+        if inp is not None:
+            lit = _convert(ctx, "fixed", inp, value, ("fixed_inputs", name))
+            if lit is not None:
+                fixed.literals[name].CopyFrom(lit)
+    for name, inp in iface.inputs.items():
+        if name in fixed_values:
+            continue
+        if name in defaults:
+            param = _default_parameter(ctx, inp, defaults[name])
+            if param is not None:
+                params.parameters[name].CopyFrom(param)
+        else:
+            params.parameters[name].CopyFrom(inp.parameter)
+
+
+def _check_names(ctx: Context, section: str, values: dict[str, Any]) -> None:
+    iface = ctx.interface
+    kind = section.split("_")[0]
+    for name in values:
+        if name in iface.inputs:
+            continue
+        if not iface.inputs:
+            ctx.error("LP404", f"{kind} input '{name}' given, but workflow '{iface.name}' has no inputs",
+                      (section, name), key=True)
+            continue
+        close = difflib.get_close_matches(name, list(iface.inputs), n=1, cutoff=0.6)
+        listing = "inputs: " + ", ".join(iface.inputs)
+        hint = f"did you mean '{close[0]}'? {listing}" if close else listing
+        code = "LP401" if section == "default_inputs" else "LP402"
+        ctx.error(code, f"{kind} input '{name}' is not an input of workflow '{iface.name}'",
+                  (section, name), key=True, hint=hint)
+
+
+def _default_parameter(ctx: Context, inp: Input, value: Any) -> interface_pb2.Parameter | None:
+    # flytekit rebuilds launch-plan defaults from a docstring-less interface: the
+    # description becomes the input name.
+    if value is None:
+        return parameter_for(inp.name, inp.type, None, has_default=False)
+    lit = _convert(ctx, "default", inp, value, ("default_inputs", inp.name))
+    if lit is None:
+        return None
+    var = interface_pb2.Variable(type=inp.type, description=inp.name)
+    return interface_pb2.Parameter(var=var, default=lit)
+
+
+def _convert(ctx: Context, kind: str, inp: Input, value: Any, path: Path) -> Literal | None:
+    from lpctl.literals import to_literal
+
+    try:
+        if ctx.interface.convert is not None and _needs_flytekit(inp.type):
+            lit: Literal = ctx.interface.convert(value, inp)
+            return lit
+        return to_literal(value, inp.type)
+    except ConversionError as e:
+        where = inp.name + format_path(e.path)[1:]
+        ctx.error(e.code, f"{kind} input '{where}': {e.message}", (*path, *e.path), hint=e.hint)
+        return None
+
+
+def _needs_flytekit(lt: LiteralType) -> bool:
+    """Types whose literals only flytekit can build byte for byte (dataclasses, files ...)."""
+    which = lt.WhichOneof("type")
+    if which == "simple":
+        return lt.simple == SimpleType.STRUCT and (lt.HasField("metadata") or bool(lt.structure.dataclass_type))
+    if which == "collection_type":
+        return _needs_flytekit(lt.collection_type)
+    if which == "map_value_type":
+        return _needs_flytekit(lt.map_value_type)
+    if which == "union_type":
+        return any(_needs_flytekit(v) for v in lt.union_type.variants)
+    return which not in ("enum_type",)

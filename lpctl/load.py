@@ -1,0 +1,374 @@
+"""Stage 1: YAML files -> plain documents with the source position of every key and value.
+
+The parser only *composes* the YAML (a node graph with start marks); this module builds the
+values itself, so that every value keeps its position, YAML 1.2 rules hold (``yes`` is a
+string), timestamps stay text, unknown tags are refused instead of constructed, and aliases
+are expanded under a budget (no "billion laughs").
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from lpctl.diagnostics import Diagnostic, Location, error
+from lpctl.errors import PathError
+from lpctl.positions import Path, Positions, format_path
+
+API_VERSION = "lpctl/v1"
+KIND = "LaunchPlan"
+YAML_SUFFIXES = (".yaml", ".yml")
+DEFAULT_MAX_BYTES = 1024 * 1024
+#: values built from one document, aliases expanded; a spec has a few hundred at most
+MAX_NODES = 100_000
+MAX_DEPTH = 64
+_SKIP_DIRS = {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".tox", ".mypy_cache"}
+
+_STR = "tag:yaml.org,2002:str"
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+_BOOL = "tag:yaml.org,2002:bool"
+_NULL = "tag:yaml.org,2002:null"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+_MERGE = "tag:yaml.org,2002:merge"
+_KNOWN_TAGS = {_STR, _INT, _FLOAT, _BOOL, _NULL, _TIMESTAMP, _MAP, _SEQ, _MERGE}
+
+
+@dataclass(frozen=True)
+class Document:
+    """One YAML document of a spec file, as plain JSON-like data plus positions."""
+
+    path: str
+    #: 0-based index of the document in its file
+    index: int
+    data: Any
+    positions: Positions
+
+    def location(self, path: Path = (), *, key: bool = False) -> Location:
+        line, col = self.positions.key(path) if key else self.positions.value(path)
+        return Location(self.path, line, col, format_path(path))
+
+
+@dataclass
+class LoadResult:
+    documents: list[Document] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    #: display paths of the files that were read as specs
+    files: list[str] = field(default_factory=list)
+    #: files inside directories that hold no lpctl spec
+    skipped: int = 0
+
+
+def display_path(path: str) -> str:
+    """A path relative to the current directory when it lies below it, else as given."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return path
+    return path if rel.startswith("..") else rel.replace(os.sep, "/")
+
+
+def iter_spec_files(paths: Sequence[str]) -> Iterator[tuple[str, bool]]:
+    """Yield ``(path, explicit)`` for each file to read; each real file once.
+
+    Raises :class:`PathError` for a path that does not exist.
+    """
+    seen: set[str] = set()
+    for given in paths:
+        if os.path.isdir(given):
+            found = _walk(given)
+            explicit = False
+        elif os.path.exists(given):
+            found = [given]
+            explicit = True
+        else:
+            raise PathError(f"{given}: no such file or directory")
+        for path in found:
+            real = os.path.realpath(path)
+            if real not in seen:
+                seen.add(real)
+                yield path, explicit
+
+
+def _walk(root: str) -> list[str]:
+    files: list[str] = []
+    # followlinks=False: a symlinked directory loop cannot make this recurse forever
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS and not d.startswith("."))
+        files.extend(os.path.join(dirpath, f) for f in sorted(filenames) if f.endswith(YAML_SUFFIXES))
+    return files
+
+
+def load_paths(paths: Sequence[str], *, max_bytes: int = DEFAULT_MAX_BYTES) -> LoadResult:
+    """Load every spec file named by ``paths`` (files or directories)."""
+    result = LoadResult()
+    for path, explicit in iter_spec_files(paths):
+        shown = display_path(path)
+        raw = _read(path)
+        if not explicit and not _mentions_lpctl(raw):
+            result.skipped += 1
+            continue
+        docs, diags = load_bytes(raw, shown, max_bytes=max_bytes)
+        if not explicit and not diags and not any(_is_spec(d.data) for d in docs):
+            result.skipped += 1
+            continue
+        result.files.append(shown)
+        result.documents.extend(docs)
+        result.diagnostics.extend(diags)
+    return result
+
+
+def _read(path: str) -> bytes:
+    try:
+        with open(path, "rb") as f:
+            return f.read()
+    except OSError as e:
+        raise PathError(f"{path}: cannot read: {e.strerror or e}") from None
+
+
+def _mentions_lpctl(raw: bytes) -> bool:
+    return b"lpctl/" in raw
+
+
+def _is_spec(data: Any) -> bool:
+    return isinstance(data, dict) and str(data.get("apiVersion", "")).startswith("lpctl/")
+
+
+def load_text(text: str, path: str = "<string>") -> tuple[list[Document], list[Diagnostic]]:
+    """Load specs from a string (tests and the API)."""
+    return load_bytes(text.encode("utf-8"), path)
+
+
+def load_bytes(
+    raw: bytes, path: str, *, max_bytes: int = DEFAULT_MAX_BYTES
+) -> tuple[list[Document], list[Diagnostic]]:
+    """Load the YAML documents of one file; every problem is a diagnostic, never an exception."""
+    top = Location(path, 1, 1)
+    if len(raw) > max_bytes:
+        return [], [error("LP107", f"file is {len(raw)} bytes, over the limit of {max_bytes} bytes for a spec", top,
+                          "raise it with --max-bytes if this file really is a spec")]
+    if b"\0" in raw:
+        return [], [error("LP108", "file is binary (it contains NUL bytes), not a YAML spec", top)]
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = raw[: e.start].count(b"\n") + 1
+        col = e.start - (raw.rfind(b"\n", 0, e.start) + 1) + 1
+        return [], [error("LP108", f"file is not UTF-8 text (byte 0x{raw[e.start]:02x} at offset {e.start})",
+                          Location(path, line, col))]
+    if not text.strip() or _only_comments(text):
+        return [], [error("LP104", "file is empty: a spec needs at least 'apiVersion', 'kind' and 'workflow'", top)]
+    return _compose(text, path)
+
+
+def _only_comments(text: str) -> bool:
+    return all(not line.strip() or line.lstrip().startswith("#") or line.strip() in ("---", "...")
+               for line in text.splitlines())
+
+
+def _compose(text: str, path: str) -> tuple[list[Document], list[Diagnostic]]:
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    yaml = YAML(typ="safe", pure=True)
+    docs: list[Document] = []
+    diags: list[Diagnostic] = []
+    index = 0
+    try:
+        for node in yaml.compose_all(io.StringIO(text)):
+            doc, doc_diags = _build_document(node, path, index)
+            diags.extend(doc_diags)
+            if doc is not None:
+                docs.append(doc)
+            index += 1
+    except MarkedYAMLError as e:
+        diags.append(_syntax_error(e, path))
+    except YAMLError as e:  # unmarked reader errors
+        diags.append(error("LP101", f"YAML syntax error: {e}", Location(path, 1, 1)))
+    except RecursionError:
+        diags.append(error("LP110", "YAML nesting is too deep to be a spec", Location(path, 1, 1)))
+    if not docs and not diags:
+        diags.append(error("LP104", "file holds no YAML document", Location(path, 1, 1)))
+    return docs, diags
+
+
+def _syntax_error(e: Any, path: str) -> Diagnostic:
+    mark = e.problem_mark or e.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    problem = (e.problem or "").strip()
+    message = f"YAML syntax error: {problem}" if problem else "YAML syntax error"
+    context, start = (e.context or "").strip(), e.context_mark
+    if context.startswith("while ") and start is not None and mark is not None and start.line != mark.line:
+        message += f" ({context[len('while '):]} that started at line {start.line + 1})"
+    hint = None
+    if "'\\t'" in problem or "\\t" in problem:
+        hint = "YAML does not allow tabs for indentation; use spaces"
+    return error("LP101", message, Location(path, line, col), hint)
+
+
+class _Abort(Exception):
+    """Stops building one document after a diagnostic that makes the rest meaningless."""
+
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        self.diagnostic = diagnostic
+
+
+@dataclass
+class _Builder:
+    path: str
+    values: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    diags: list[Diagnostic] = field(default_factory=list)
+    count: int = 0
+    active: set[int] = field(default_factory=set)
+
+    def loc(self, node: Any) -> Location:
+        return Location(self.path, node.start_mark.line + 1, node.start_mark.column + 1)
+
+    def build(self, node: Any, path: Path, depth: int) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise _Abort(error("LP109", f"document expands to more than {MAX_NODES} values (an alias bomb?)",
+                               self.loc(node)))
+        if depth > MAX_DEPTH:
+            raise _Abort(error("LP110", f"YAML nesting deeper than {MAX_DEPTH} levels", self.loc(node)))
+        self.values.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
+        tag = str(node.tag)
+        if tag not in _KNOWN_TAGS:
+            raise _Abort(error("LP103", f"YAML tag '{_short_tag(tag)}' is not allowed in a spec", self.loc(node),
+                               "specs hold plain strings, numbers, booleans, lists and maps; "
+                               "quote the value to make it a string"))
+        if id(node) in self.active:
+            raise _Abort(error("LP109", "recursive YAML alias", self.loc(node)))
+        kind = type(node).__name__
+        if kind == "ScalarNode":
+            return _scalar(tag, node.value)
+        self.active.add(id(node))
+        try:
+            if kind == "SequenceNode":
+                return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
+            return self._mapping(node, path, depth)
+        finally:
+            self.active.discard(id(node))
+
+    def _mapping(self, node: Any, path: Path, depth: int) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        merged: dict[str, Any] = {}
+        for knode, vnode in node.value:
+            if str(knode.tag) == _MERGE:
+                merged.update(self._merge(vnode, path, depth))
+                continue
+            if type(knode).__name__ != "ScalarNode":
+                raise _Abort(error("LP103", "a mapping key must be a plain scalar", self.loc(knode)))
+            key = str(_scalar(str(knode.tag), knode.value))
+            if key in out:
+                first = self.keys[(*path, key)]
+                self.diags.append(error("LP102", f"duplicate key '{key}' (first defined at line {first[0]})",
+                                        self.loc(knode)))
+                continue
+            self.keys[(*path, key)] = (knode.start_mark.line + 1, knode.start_mark.column + 1)
+            out[key] = self.build(vnode, (*path, key), depth + 1)
+        for key, value in merged.items():
+            out.setdefault(key, value)
+        return out
+
+    def _merge(self, vnode: Any, path: Path, depth: int) -> dict[str, Any]:
+        sources = vnode.value if type(vnode).__name__ == "SequenceNode" else [vnode]
+        merged: dict[str, Any] = {}
+        for source in sources:
+            if type(source).__name__ != "MappingNode":
+                raise _Abort(error("LP103", "a merge key '<<' must name a mapping", self.loc(source)))
+            for key, value in self._mapping(source, path, depth).items():
+                merged.setdefault(key, value)
+        return merged
+
+
+def _short_tag(tag: str) -> str:
+    return "!!" + tag[len("tag:yaml.org,2002:"):] if tag.startswith("tag:yaml.org,2002:") else tag
+
+
+_INT_RE = re.compile(r"[-+]?(0x[0-9a-fA-F_]+|0o[0-7_]+|0b[01_]+|[0-9][0-9_]*)")
+
+
+def _scalar(tag: str, value: str) -> Any:
+    """YAML 1.2 core schema values; timestamps stay text."""
+    if tag == _INT:
+        return _to_int(value)
+    if tag == _FLOAT:
+        return _to_float(value)
+    if tag == _BOOL:
+        return value.lower() == "true"
+    if tag == _NULL:
+        return None
+    return value
+
+
+def _to_int(value: str) -> int | str:
+    text = value.replace("_", "")
+    if not _INT_RE.fullmatch(value):
+        return value
+    sign = -1 if text.startswith("-") else 1
+    text = text.lstrip("+-")
+    base = {"0x": 16, "0o": 8, "0b": 2}.get(text[:2].lower(), 10)
+    return sign * int(text[2:] if base != 10 else text, base)
+
+
+def _to_float(value: str) -> float | str:
+    text = value.replace("_", "").lower()
+    if text.lstrip("+-") in (".inf", "inf"):
+        return float("-inf") if text.startswith("-") else float("inf")
+    if text in (".nan", "nan"):
+        return float("nan")
+    try:
+        return float(text)
+    except ValueError:
+        return value
+
+
+def _build_document(node: Any, path: str, index: int) -> tuple[Document | None, list[Diagnostic]]:
+    if node is None:
+        return None, [error("LP104", f"document {index + 1} is empty", Location(path, 1, 1))]
+    builder = _Builder(path)
+    try:
+        data = builder.build(node, (), 0)
+    except _Abort as abort:
+        return None, [*builder.diags, abort.diagnostic]
+    doc = Document(path, index, data, Positions(builder.values, builder.keys))
+    return doc, [*builder.diags, *check_header(doc)]
+
+
+def check_header(doc: Document) -> list[Diagnostic]:
+    """A spec is a mapping with ``apiVersion: lpctl/v1`` and ``kind: LaunchPlan``."""
+    data = doc.data
+    if not isinstance(data, dict):
+        found = _kind_of(data)
+        return [error("LP105", f"document is {found}, not a launch plan spec (a mapping)", doc.location(),
+                      "a spec starts with 'apiVersion: lpctl/v1' and 'kind: LaunchPlan'")]
+    diags = []
+    for key, expected in (("apiVersion", API_VERSION), ("kind", KIND)):
+        if key not in data:
+            diags.append(error("LP106", f"missing '{key}: {expected}': this document is not an lpctl spec",
+                               doc.location()))
+        elif data[key] != expected:
+            diags.append(error("LP106", f"'{key}' must be '{expected}', found {_show(data[key])}",
+                               doc.location((key,))))
+    return diags
+
+
+def _kind_of(value: Any) -> str:
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "null"
+    return f"a scalar ({_show(value)})"
+
+
+def _show(value: Any) -> str:
+    return repr(value) if isinstance(value, str) else str(value)
+

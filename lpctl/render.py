@@ -1,0 +1,42 @@
+"""Stage 5: compiled launch plans -> the canonical JSON bundle (pure: returns text)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from lpctl.compile import CompiledPlan
+
+BUNDLE_API_VERSION = "lpctl/v1"
+BUNDLE_KIND = "LaunchPlanBundle"
+
+
+def message_to_dict(message: Any) -> dict[str, Any]:
+    """The protobuf JSON mapping (camelCase, enum names, int64 as strings)."""
+    from google.protobuf import json_format
+
+    out: dict[str, Any] = json_format.MessageToDict(message)
+    return out
+
+
+def bundle(plans: Iterable[CompiledPlan]) -> dict[str, Any]:
+    """The bundle document; entries sorted by project, domain, name, version."""
+    entries = []
+    for plan in sorted(plans, key=lambda p: (*p.identity(), p.document.path, p.document.index)):
+        lp = plan.launch_plan
+        entries.append({
+            "source": {"path": plan.document.path, "document": plan.document.index},
+            "autoActivate": plan.auto_activate,
+            "launchPlan": {"id": message_to_dict(lp.id), "spec": message_to_dict(lp.spec)},
+        })
+    return {"apiVersion": BUNDLE_API_VERSION, "kind": BUNDLE_KIND, "launchPlans": entries}
+
+
+def to_json(document: dict[str, Any]) -> str:
+    """Canonical text: sorted keys, two-space indent, UTF-8, one trailing newline."""
+    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def render_bundle(plans: Iterable[CompiledPlan]) -> str:
+    return to_json(bundle(plans))

@@ -1,0 +1,227 @@
+"""Stage 3: a ``workflow:`` reference -> the workflow's interface, or a located diagnostic.
+
+``package.module:attribute`` (or the dotted ``package.module.attribute``) is imported with the
+configured roots first on ``sys.path``; the object found is inspected, never called. Each
+reference is resolved once per run, however many specs use it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import difflib
+import importlib
+import inspect
+import re
+import sys
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from lpctl.interface import Input, UnsupportedType, WorkflowInterface, from_function, from_spec
+from lpctl.literals import ConversionError
+
+_REF = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*(:[A-Za-z_]\w*(\.[A-Za-z_]\w*)*)?")
+
+
+@dataclass(frozen=True)
+class ResolveError:
+    """Why a reference did not resolve; the compile stage places it at the ``workflow:`` value."""
+
+    code: str
+    message: str
+    hint: str | None = None
+
+
+Resolved = WorkflowInterface | ResolveError
+
+
+class Resolver:
+    """Resolves references against fixed import roots, caching by reference."""
+
+    def __init__(self, roots: Sequence[str] = ()) -> None:
+        self.roots = list(dict.fromkeys(roots))
+        self._cache: dict[str, Resolved] = {}
+
+    def resolve(self, workflow: Any) -> Resolved:
+        if isinstance(workflow, dict):
+            return _from_spec(workflow)
+        ref = str(workflow)
+        if ref not in self._cache:
+            with _import_roots(self.roots):
+                self._cache[ref] = self._resolve_ref(ref)
+        return self._cache[ref]
+
+    def _resolve_ref(self, ref: str) -> Resolved:
+        if not _REF.fullmatch(ref):
+            return ResolveError("LP305", f'"{ref}" is not an import path', 'write "package.module:workflow"')
+        if ":" in ref:
+            module_name, _, attr = ref.partition(":")
+            candidates = [(module_name, attr)]
+        else:
+            parts = ref.split(".")
+            if len(parts) < 2:
+                return ResolveError("LP305", f'"{ref}" names no module', 'write "package.module:workflow"')
+            candidates = [(".".join(parts[:i]), ".".join(parts[i:])) for i in range(len(parts) - 1, 0, -1)]
+        not_found: ResolveError | None = None
+        for module_name, attr in candidates:
+            module = _import(module_name, self.roots)
+            if not isinstance(module, ResolveError):
+                return _lookup(module, module_name, attr)
+            if module.code != "LP301":
+                return module
+            not_found = not_found or module
+        assert not_found is not None
+        return not_found
+
+
+@contextlib.contextmanager
+def _import_roots(roots: list[str]) -> Iterator[None]:
+    saved = list(sys.path)
+    sys.path[:0] = [r for r in roots]
+    try:
+        yield
+    finally:
+        sys.path[:] = saved
+
+
+def _import(module_name: str, roots: list[str]) -> Any:
+    try:
+        # a module that prints while importing must not corrupt a bundle written to stdout
+        with contextlib.redirect_stdout(sys.stderr):
+            return importlib.import_module(module_name)
+    except ModuleNotFoundError as e:
+        if e.name and (module_name == e.name or module_name.startswith(e.name + ".")):
+            tried = ", ".join(roots) if roots else "(none)"
+            return ResolveError("LP301", f"module '{module_name}' not found (import roots tried: {tried})",
+                                "add its root to [tool.lpctl] python_path or --python-path")
+        return _raised(module_name, e)
+    except KeyboardInterrupt:
+        raise
+    except BaseException as e:  # noqa: BLE001 - user code may raise anything, SystemExit included
+        return _raised(module_name, e)
+
+
+def _raised(module_name: str, e: BaseException) -> ResolveError:
+    text = str(e).strip().splitlines()[0] if str(e).strip() else ""
+    where = ""
+    tb = e.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    if tb is not None:
+        where = f" at {tb.tb_frame.f_code.co_filename.rsplit('/', 1)[-1]}:{tb.tb_lineno}"
+    detail = f"{type(e).__name__}: {text}" if text else type(e).__name__
+    return ResolveError("LP302", f"importing module '{module_name}' raised {detail}{where}")
+
+
+def _lookup(module: Any, module_name: str, attr: str) -> Resolved:
+    obj = module
+    for part in attr.split("."):
+        if not hasattr(obj, part):
+            choices = _workflow_names(module)
+            close = difflib.get_close_matches(part, choices, n=1, cutoff=0.6)
+            hint = f"did you mean '{close[0]}'?" if close else (
+                "workflows there: " + ", ".join(choices) if choices else None)
+            return ResolveError("LP303", f"module '{module_name}' has no attribute '{attr}'", hint)
+        obj = getattr(obj, part)
+    return classify(obj, f"{module_name}:{attr}")
+
+
+def _workflow_names(module: Any) -> list[str]:
+    names = []
+    for name, value in sorted(vars(module).items()):
+        if name.startswith("_"):
+            continue
+        if _flytekit_kind(value) == "workflow" or (
+            inspect.isfunction(value) and getattr(value, "__module__", None) == module.__name__
+        ):
+            names.append(name)
+    return names
+
+
+def _flytekit_kind(obj: Any) -> str | None:
+    if "flytekit" not in sys.modules:
+        return None
+    from flytekit.core.base_task import Task
+    from flytekit.core.launch_plan import LaunchPlan
+    from flytekit.core.workflow import WorkflowBase
+
+    if isinstance(obj, WorkflowBase):
+        return "workflow"
+    if type(obj).__name__ == "ReferenceWorkflow":
+        return "workflow"
+    if isinstance(obj, LaunchPlan):
+        return "launch plan"
+    if isinstance(obj, Task):
+        return "task"
+    return None
+
+
+def classify(obj: Any, ref: str) -> Resolved:
+    """The interface of the object a reference names, or why it is not a workflow."""
+    kind = _flytekit_kind(obj)
+    if kind == "workflow":
+        return _from_flytekit(obj)
+    if kind == "launch plan":
+        return ResolveError("LP304", f"'{ref}' is a flytekit LaunchPlan, not a workflow",
+                            f"point 'workflow' at the workflow it launches ('{obj.workflow.name}')")
+    if kind == "task":
+        return ResolveError("LP304", f"'{ref}' is a flytekit task, not a workflow",
+                            "launch plans launch workflows; wrap the task in a @workflow")
+    if inspect.isfunction(obj):
+        try:
+            return from_function(obj, f"{obj.__module__}.{obj.__qualname__}")
+        except (UnsupportedType, NameError, TypeError) as e:
+            return ResolveError("LP306", f"cannot type the inputs of function '{ref}': {e}")
+    found = type(obj).__name__
+    return ResolveError("LP304", f"'{ref}' is not a workflow (found {_article(found)} {found})",
+                        "point at a flytekit @workflow or a function with type hints")
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1].lower() in "aeiou" else "a"
+
+
+def _from_flytekit(wf: Any) -> Resolved:
+    from flytekit.core.context_manager import FlyteContextManager
+    from flytekit.core.interface import transform_inputs_to_parameters
+
+    try:
+        ctx = FlyteContextManager.current_context()
+        params = transform_inputs_to_parameters(ctx, wf.python_interface).parameters
+        typed = wf.interface.inputs
+        inputs = {
+            name: Input(name, typed[name].type.to_flyte_idl(), params[name].to_flyte_idl(), py)
+            for name, py in wf.python_interface.inputs.items()
+        }
+    except Exception as e:  # noqa: BLE001 - flytekit raises many types for a bad signature
+        return ResolveError("LP306", f"flytekit cannot build the interface of workflow '{wf.name}': {e}")
+    return WorkflowInterface(wf.name, inputs, "flytekit workflow", convert=_flytekit_convert)
+
+
+def _flytekit_convert(value: Any, inp: Input) -> Any:
+    """Values of types only flytekit can encode (dataclasses ...), through flytekit itself."""
+    import dataclasses
+
+    from flytekit.core.context_manager import FlyteContextManager
+    from flytekit.core.type_engine import TypeEngine
+    from flytekit.models.types import LiteralType as LiteralTypeModel
+
+    py = inp.python_type
+    try:
+        if dataclasses.is_dataclass(py) and isinstance(value, dict):
+            from mashumaro.codecs.basic import BasicDecoder
+
+            value = BasicDecoder(py).decode(value)
+        ctx = FlyteContextManager.current_context()
+        expected = LiteralTypeModel.from_flyte_idl(inp.type)
+        return TypeEngine.to_literal(ctx, value, py, expected).to_flyte_idl()
+    except Exception as e:  # noqa: BLE001 - any flytekit or mashumaro failure is a bad value
+        raise ConversionError(f"flytekit cannot convert the value to {getattr(py, '__name__', py)}: {e}") from None
+
+
+def _from_spec(workflow: dict[str, Any]) -> Resolved:
+    name = workflow.get("name", "")
+    try:
+        return from_spec(name, workflow.get("inputs") or {})
+    except (ValueError, UnsupportedType) as e:
+        return ResolveError("LP306", f"cannot read the interface of workflow '{name}': {e}")

@@ -1,0 +1,103 @@
+"""``schedule:`` -> ``admin.Schedule``, with the Flyte scheduler's rules checked at the spec's lines."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flyteidl.admin import schedule_pb2
+from flyteidl.core import interface_pb2
+
+from lpctl.context import Context
+from lpctl.literals import SimpleType
+
+#: a schedule that fires more often than this gets a warning
+MIN_INTERVAL = dt.timedelta(minutes=5)
+_CRON_CODES = {"SYNTAX": "LP501", "ALIAS_WITHOUT_AT": "LP502", "NEVER_FIRES": "LP503", "ADMIN_ONLY": "LP504"}
+
+
+def compile_schedule(ctx: Context, params: interface_pb2.ParameterMap) -> schedule_pb2.Schedule | None:
+    """The schedule message, or None when the spec has none; ``params`` is the complete map."""
+    spec: dict[str, Any] | None = ctx.data.get("schedule")
+    if not spec:
+        return None
+    schedule = schedule_pb2.Schedule()
+    if "cron" in spec:
+        _cron(ctx, spec, schedule)
+    elif "fixed_rate" in spec:
+        _fixed_rate(ctx, spec["fixed_rate"], schedule)
+    kickoff = spec.get("kickoff_time_input_arg")
+    if kickoff is not None:
+        schedule.kickoff_time_input_arg = kickoff
+        _check_kickoff(ctx, kickoff)
+    _check_unbound(ctx, params, kickoff)
+    return schedule
+
+
+def _cron(ctx: Context, spec: dict[str, Any], schedule: schedule_pb2.Schedule) -> None:
+    from lpctl.cron import check_cron, min_interval
+    from lpctl.durations import is_iso8601_duration
+
+    expr = spec["cron"]
+    schedule.cron_schedule.schedule = expr
+    problem = check_cron(expr)
+    if problem is not None:
+        ctx.error(_CRON_CODES[problem.kind.name], problem.message, ("schedule", "cron"), hint=problem.hint)
+    else:
+        _warn_frequent(ctx, min_interval(expr), ("schedule", "cron"))
+    offset = spec.get("offset")
+    if offset is not None:
+        schedule.cron_schedule.offset = offset
+        if not is_iso8601_duration(offset):
+            ctx.error("LP505", f'offset "{offset}" is not an ISO 8601 duration', ("schedule", "offset"),
+                      hint="write it like PT1H, PT30M or P1D")
+
+
+def _fixed_rate(ctx: Context, text: Any, schedule: schedule_pb2.Schedule) -> None:
+    from lpctl.durations import fixed_rate_units, parse_duration
+
+    path = ("schedule", "fixed_rate")
+    try:
+        delta = parse_duration(str(text))
+        value, unit = fixed_rate_units(delta)
+    except ValueError as e:
+        ctx.error("LP506", f'fixed rate "{text}": {e}', path, hint="write whole minutes, hours or days: 30m, 6h, 2d")
+        return
+    schedule.rate.value = value
+    schedule.rate.unit = schedule_pb2.FixedRateUnit.Value(unit)
+    _warn_frequent(ctx, delta, path)
+
+
+def _warn_frequent(ctx: Context, interval: dt.timedelta, path: tuple[str, ...]) -> None:
+    if interval < MIN_INTERVAL:
+        from lpctl.durations import format_duration
+
+        ctx.warn("LP511", f"schedule fires every {format_duration(interval)}, more often than every 5 minutes",
+                 path, hint="each firing is a whole workflow execution; make sure that is intended")
+
+
+def _check_kickoff(ctx: Context, kickoff: str) -> None:
+    iface = ctx.interface
+    path = ("schedule", "kickoff_time_input_arg")
+    inp = iface.inputs.get(kickoff)
+    if inp is None:
+        listing = ", ".join(iface.inputs) or "none"
+        ctx.error("LP507", f"kickoff argument '{kickoff}' is not an input of workflow '{iface.name}'", path,
+                  hint=f"inputs: {listing}")
+    elif kickoff in (ctx.data.get("fixed_inputs") or {}):
+        ctx.error("LP508", f"kickoff argument '{kickoff}' is a fixed input; the scheduler must be free to set it",
+                  path, hint="remove it from fixed_inputs")
+    elif not (inp.type.WhichOneof("type") == "simple" and inp.type.simple == SimpleType.DATETIME):
+        from lpctl.literals import type_name
+
+        ctx.error("LP509", f"kickoff argument '{kickoff}' is {type_name(inp.type)}, not datetime", path,
+                  hint="FlyteAdmin requires a plain datetime input (Optional[datetime] is refused too)")
+
+
+def _check_unbound(ctx: Context, params: interface_pb2.ParameterMap, kickoff: str | None) -> None:
+    for name in ctx.interface.inputs:  # interface order: the map's own order is random
+        param = params.parameters.get(name)
+        if param is not None and param.WhichOneof("behavior") == "required" and name != kickoff:
+            ctx.error("LP510", f"scheduled launch plan leaves required input '{name}' unbound",
+                      ("schedule",), key=True,
+                      hint="the scheduler cannot fill it: give it a value in default_inputs or fixed_inputs")

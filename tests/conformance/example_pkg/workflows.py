@@ -1,0 +1,112 @@
+"""Workflows for the conformance suite: every input type lpctl types by the interface."""
+
+from __future__ import annotations
+
+import datetime
+import enum
+import typing
+from dataclasses import dataclass, field
+
+from flytekit import task, workflow
+
+
+class Color(enum.Enum):
+    RED = "red"
+    GREEN = "green"
+    BLUE = "blue"
+
+
+@dataclass
+class Point:
+    x: int = 0
+    y: float = 0.0
+    tags: typing.List[str] = field(default_factory=list)
+
+
+@task
+def say(a: int, b: str) -> str:
+    return f"{a} {b}"
+
+
+@workflow
+def my_workflow(a: int, b: str) -> str:
+    return say(a=a, b=b)
+
+
+@task
+def noop() -> None:
+    pass
+
+
+@workflow
+def no_inputs() -> None:
+    noop()
+
+
+@workflow
+def typed(
+    i: int,
+    f: float,
+    s: str,
+    flag: bool,
+    when: datetime.datetime,
+    span: datetime.timedelta,
+    ints: typing.List[int],
+    names: typing.List[str],
+    counts: typing.Dict[str, int],
+    color: Color,
+    maybe: typing.Optional[int],
+    maybe_s: typing.Optional[str],
+    nested: typing.List[typing.Dict[str, typing.List[float]]],
+    blob: dict,
+    either: typing.Union[int, str],
+    maybe_color: typing.Optional[Color],
+    maybe_list: typing.Optional[typing.List[int]],
+) -> None:
+    """A workflow with one input of each supported type.
+
+    :param i: an integer
+    :param f: a float
+    :param s: a string
+    """
+    noop()
+
+
+@workflow
+def with_defaults(
+    a: int = 3,
+    b: str = "x",
+    c: float = 1.5,
+    d: bool = True,
+    e: typing.Optional[int] = None,
+    g: typing.List[int] = [1, 2],  # noqa: B006 - flytekit reads the default, never mutates it
+    h: Color = Color.GREEN,
+    t: datetime.datetime = datetime.datetime(2024, 1, 2, 3, 4, 5),
+    span: datetime.timedelta = datetime.timedelta(minutes=90),
+    o: typing.Optional[str] = "set",
+) -> None:
+    """Python defaults of each kind.
+
+    :param a: the a input
+    :param b: the b input
+    """
+    noop()
+
+
+@workflow
+def scheduled(kickoff_time: datetime.datetime, a: int = 1, b: str = "x") -> None:
+    noop()
+
+
+@workflow
+def with_point(p: Point, n: int = 1) -> None:
+    noop()
+
+
+def plain(a: int, b: str = "hi", when: typing.Optional[datetime.datetime] = None,
+          xs: typing.List[float] = [1.0],  # noqa: B006
+          color: Color = Color.RED) -> None:
+    """A plain typed function (no flytekit decorator).
+
+    :param a: how many
+    """
