@@ -14,7 +14,7 @@ import os
 import sys
 import tempfile
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, Annotated, NoReturn, Optional, TextIO
+from typing import TYPE_CHECKING, Annotated, NoReturn, TextIO
 
 import typer
 
@@ -55,16 +55,16 @@ class Color(str, enum.Enum):
 
 Paths = Annotated[list[str], typer.Argument(help="Spec files, or directories to search for *.yaml / *.yml specs.",
                                             show_default=False)]
-Project = Annotated[Optional[str], typer.Option("--project", "-p", help="Flyte project, unless the spec sets "
+Project = Annotated[str | None, typer.Option("--project", "-p", help="Flyte project, unless the spec sets "
                                                 "one (default: [tool.lpctl] project, else flytesnacks).")]
-Domain = Annotated[Optional[str], typer.Option("--domain", "-d", help="Flyte domain, unless the spec sets one "
+Domain = Annotated[str | None, typer.Option("--domain", "-d", help="Flyte domain, unless the spec sets one "
                                                "(default: [tool.lpctl] domain, else development).")]
-Version = Annotated[Optional[str], typer.Option("--version", "-v", help="Launch plan version, unless the spec "
+Version = Annotated[str | None, typer.Option("--version", "-v", help="Launch plan version, unless the spec "
                                                 "sets one (default: a digest of the rendered spec).")]
-WorkflowVersion = Annotated[Optional[str], typer.Option(
+WorkflowVersion = Annotated[str | None, typer.Option(
     "--workflow-version", help="Version of the registered workflow the launch plans point at "
     "(default: the launch plan's version).")]
-PythonPath = Annotated[Optional[list[str]], typer.Option(
+PythonPath = Annotated[list[str] | None, typer.Option(
     "--python-path", help="Extra import root for workflow modules (repeatable); searched after the current "
     "directory and [tool.lpctl] python_path.")]
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Diagnostics format.")]
@@ -119,7 +119,7 @@ def validate(
 @app.command()
 def render(
     paths: Paths,
-    output: Annotated[Optional[str], typer.Option("--output", "-o", help="Write the bundle to this file "
+    output: Annotated[str | None, typer.Option("--output", "-o", help="Write the bundle to this file "
                                                   "(atomically) instead of stdout.")] = None,
     project: Project = None,
     domain: Domain = None,
@@ -163,7 +163,7 @@ def schema() -> None:
 
 @app.command()
 def explain(
-    code: Annotated[Optional[str], typer.Argument(help="A diagnostic code such as LP401; omit to list all.")] = None,
+    code: Annotated[str | None, typer.Argument(help="A diagnostic code such as LP401; omit to list all.")] = None,
 ) -> None:
     """Explain a diagnostic code: what it means, why Flyte refuses it, how to fix it.
 
@@ -171,7 +171,8 @@ def explain(
     """
     import textwrap
 
-    from lpctl.codes import CODES, explain as lookup
+    from lpctl.codes import CODES
+    from lpctl.codes import explain as lookup
 
     if code is None:
         sys.stdout.writelines(f"{info.code}  {info.title}\n" for info in CODES.values())
@@ -300,7 +301,7 @@ def _guard(debug: bool) -> Iterator[None]:
     except KeyboardInterrupt:
         sys.stderr.write("lpctl: interrupted\n")
         raise typer.Exit(EXIT_INTERRUPTED) from None
-    except Exception as e:  # noqa: BLE001 - the single top-level handler
+    except Exception as e:
         if debug:
             import traceback
 

@@ -49,6 +49,28 @@ CODES: dict[str, CodeInfo] = _codes(
      "billion laughs" attack) or an alias refers to itself. Write the values out instead."""),
     ("LP110", "nesting too deep", """The document nests lists or mappings deeper than a spec ever
      needs. lpctl refuses it instead of exhausting memory or the stack."""),
+    ("LP201", "unknown key", """The mapping has a key the spec format does not define. A misspelt
+     key would otherwise be silently ignored, so it is an error; the hint suggests the key you
+     probably meant, or where the key belongs. Free maps (labels, annotations, envs, default_inputs,
+     fixed_inputs, workflow.inputs) accept any key."""),
+    ("LP202", "wrong type", """A value has the wrong YAML type, for example a string where an
+     integer is expected. Values are read with YAML 1.2 rules: yes/no/on/off are strings, and 1.10 is
+     the number 1.1, so quote versions. Write the value with the expected type."""),
+    ("LP203", "missing required key", """A mapping lacks a key it needs: 'workflow' at the top level,
+     'name' of a workflow written in the spec, 'phases' of a notification, and the like."""),
+    ("LP204", "value not allowed", """The value is not one of a fixed set: notification phases
+     (only the terminal SUCCEEDED, FAILED, TIMED_OUT and ABORTED trigger notifications), secret mount
+     requirements, the concurrency behavior. Flyte knows no other values."""),
+    ("LP205", "value of the wrong form", """A string does not have the expected form: a workflow import
+     path, a duration, an ISO 8601 offset, an input name, an environment variable name. The message
+     shows the expected form."""),
+    ("LP206", "number out of range", """A number is outside what its protobuf field can hold or what
+     Flyte accepts (max_parallelism is an int32; max_concurrency must be at least 1)."""),
+    ("LP207", "empty or wrong size", """An empty string or list where Flyte needs a value: names,
+     project, domain, version, notification phases and recipients."""),
+    ("LP208", "mutually exclusive keys", """Flyte's Schedule holds either a cron expression or a fixed
+     rate, and a Notification exactly one channel (email, slack or pager_duty); an offset applies to
+     cron schedules only. Keep exactly one."""),
     ("LP301", "workflow module not found", """The module of the 'workflow:' import path cannot be
      found on the import roots: the current directory, then [tool.lpctl] python_path in
      pyproject.toml, then --python-path. Check the spelling, or add the directory that holds the

@@ -62,7 +62,8 @@ def compile_spec(doc: Document, resolved: Resolved, settings: Settings = Setting
                  require_workflow_version: bool = False) -> tuple[CompiledPlan | None, list[Diagnostic]]:
     """Compile one document; the plan is None when any error was found."""
     if isinstance(resolved, ResolveError):
-        return None, [error(resolved.code, resolved.message, doc.location(("workflow",)), resolved.hint)]
+        where = doc.location(("workflow", *resolved.path))
+        return None, [error(resolved.code, resolved.message, where, resolved.hint)]
     ctx = Context(doc, resolved)
     data = ctx.data
     name = data.get("name") or resolved.name

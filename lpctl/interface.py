@@ -73,7 +73,7 @@ def literal_type(py: Any) -> LiteralType:
 def _literal_type_and_tag(py: Any) -> tuple[LiteralType, str]:
     if py in _SIMPLE:
         return LiteralType(simple=_SIMPLE[py]), _TAGS[py]
-    if py is dict or py is typing.Dict:
+    if py is dict or py is dict:
         lt = LiteralType(simple=SimpleType.STRUCT)
         lt.annotation.annotations.update(_STRUCT_ANNOTATION)
         return lt, "Typed Dict"
@@ -201,6 +201,9 @@ def _parse_one(tokens: list[str]) -> tuple[Any, list[str]]:
     if not tokens:
         raise ValueError("a type is missing")
     name, tokens = tokens[0].removeprefix("typing.").removeprefix("datetime."), tokens[1:]
+    if name not in _NAMES and name not in _GENERICS:
+        known = ", ".join(sorted(set(_NAMES) | {"list[T]", "dict[str, T]", "Optional[T]"}))
+        raise ValueError(f"unknown type '{name}' (known: {known})")
     if tokens and tokens[0] == "[":
         if name not in _GENERICS:
             raise ValueError(f"'{name}' takes no parameters")
@@ -218,8 +221,7 @@ def _parse_one(tokens: list[str]) -> tuple[Any, list[str]]:
                 raise ValueError(f"unexpected '{sep}'")
         return _generic(name, args), tokens
     if name not in _NAMES:
-        known = ", ".join(sorted(set(_NAMES) | {"list[T]", "dict[str, T]", "Optional[T]"}))
-        raise ValueError(f"unknown type '{name}' (known: {known})")
+        raise ValueError(f"'{name}' needs parameters, e.g. {name}[int]")
     return _NAMES[name], tokens
 
 

@@ -95,7 +95,8 @@ def label_key_problems(key: str) -> list[str]:
         errors.append("name part " + _max_len_error(_QUALIFIED_NAME_MAX))
     if not _QUALIFIED_NAME_RE.fullmatch(name):
         errors.append(
-            "name part " + _regex_error(_QUALIFIED_NAME_ERR, _QUALIFIED_NAME_FMT, "MyName", "my.name", "123-abc")
+            "name part "
+            + _regex_error(_QUALIFIED_NAME_ERR, _QUALIFIED_NAME_FMT, "MyName", "my.name", "123-abc")
         )
     return errors
 

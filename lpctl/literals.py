@@ -291,7 +291,9 @@ def _enum(value: Any, lt: LiteralType) -> Literal:
     if isinstance(value, enum.Enum):
         value = value.value
     allowed = list(lt.enum_type.values)
-    if not isinstance(value, str) or value not in allowed:
+    if not isinstance(value, str):
+        raise _mismatch(value, lt)
+    if value not in allowed:
         raise ConversionError(
             f"{describe(value)} is not one of the enum's values: " + ", ".join(f'"{v}"' for v in allowed),
             hint=_closest(value, allowed),

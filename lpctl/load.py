@@ -234,8 +234,10 @@ class _Builder:
     def build(self, node: Any, path: Path, depth: int) -> Any:
         self.count += 1
         if self.count > MAX_NODES:
+            # the node itself sits inside some anchor; the top-level key being expanded is what to fix
+            line, col = self.keys.get(path[:1], (node.start_mark.line + 1, node.start_mark.column + 1))
             raise _Abort(error("LP109", f"document expands to more than {MAX_NODES} values (an alias bomb?)",
-                               self.loc(node)))
+                               Location(self.path, line, col)))
         if depth > MAX_DEPTH:
             raise _Abort(error("LP110", f"YAML nesting deeper than {MAX_DEPTH} levels", self.loc(node)))
         self.values.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))

@@ -17,7 +17,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from lpctl.interface import Input, UnsupportedType, WorkflowInterface, from_function, from_spec
+from lpctl.interface import Input, UnsupportedType, WorkflowInterface, from_function, from_spec, parse_type
 from lpctl.literals import ConversionError
 
 _REF = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*(:[A-Za-z_]\w*(\.[A-Za-z_]\w*)*)?")
@@ -30,6 +30,8 @@ class ResolveError:
     code: str
     message: str
     hint: str | None = None
+    #: where under ``workflow:`` the problem is, when it is inside the spec's own interface
+    path: tuple[str, ...] = ()
 
 
 Resolved = WorkflowInterface | ResolveError
@@ -97,7 +99,7 @@ def _import(module_name: str, roots: list[str]) -> Any:
         return _raised(module_name, e)
     except KeyboardInterrupt:
         raise
-    except BaseException as e:  # noqa: BLE001 - user code may raise anything, SystemExit included
+    except BaseException as e:
         return _raised(module_name, e)
 
 
@@ -193,7 +195,7 @@ def _from_flytekit(wf: Any) -> Resolved:
             name: Input(name, typed[name].type.to_flyte_idl(), params[name].to_flyte_idl(), py)
             for name, py in wf.python_interface.inputs.items()
         }
-    except Exception as e:  # noqa: BLE001 - flytekit raises many types for a bad signature
+    except Exception as e:
         return ResolveError("LP306", f"flytekit cannot build the interface of workflow '{wf.name}': {e}")
     return WorkflowInterface(wf.name, inputs, "flytekit workflow", convert=_flytekit_convert)
 
@@ -215,13 +217,20 @@ def _flytekit_convert(value: Any, inp: Input) -> Any:
         ctx = FlyteContextManager.current_context()
         expected = LiteralTypeModel.from_flyte_idl(inp.type)
         return TypeEngine.to_literal(ctx, value, py, expected).to_flyte_idl()
-    except Exception as e:  # noqa: BLE001 - any flytekit or mashumaro failure is a bad value
+    except Exception as e:
         raise ConversionError(f"flytekit cannot convert the value to {getattr(py, '__name__', py)}: {e}") from None
 
 
 def _from_spec(workflow: dict[str, Any]) -> Resolved:
     name = workflow.get("name", "")
+    inputs = workflow.get("inputs") or {}
+    for input_name, text in inputs.items():
+        try:
+            parse_type(text)
+        except ValueError as e:
+            return ResolveError("LP306", f"cannot read the type of input '{input_name}' of workflow '{name}': {e}",
+                                path=("inputs", input_name))
     try:
-        return from_spec(name, workflow.get("inputs") or {})
-    except (ValueError, UnsupportedType) as e:
-        return ResolveError("LP306", f"cannot read the interface of workflow '{name}': {e}")
+        return from_spec(name, inputs)
+    except UnsupportedType as e:
+        return ResolveError("LP306", f"cannot read the interface of workflow '{name}': {e}", path=("inputs",))

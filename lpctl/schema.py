@@ -2,7 +2,7 @@
 
 Each jsonschema error becomes one diagnostic in plain words, at the key or value it concerns.
 The schema may carry annotations that jsonschema ignores (see its ``$comment``):
-``x-lpctl-message`` (a message template), ``x-lpctl-code``, ``x-lpctl-hint``,
+``x-lpctl-message`` (a message template), ``x-lpctl-code``, ``x-lpctl-hint``, ``x-lpctl-type-hint``,
 ``x-lpctl-one-of`` (the keys of an exactly-one-of rule) and ``x-lpctl-key`` (report at that key).
 """
 
@@ -106,8 +106,9 @@ def _translate(doc: Document, err: Any, path: Path) -> list[Diagnostic]:
     if keyword == "type":
         expected = [value] if isinstance(value, str) else list(value)
         names = _join([_TYPES.get(str(t), str(t)) for t in expected], "or")
+        hint = schema.get("x-lpctl-type-hint")
         return [error("LP202", f"{_quote(path)} must be {names}, found {_found(instance)}", where,
-                      _type_hint(expected, instance, schema))]
+                      hint if isinstance(hint, str) else _type_hint(expected, instance, schema))]
     if keyword in ("enum", "const"):
         options = list(value) if keyword == "enum" else [value]
         shown = _join([_symbol(o) for o in options], "or")

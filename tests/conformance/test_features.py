@@ -7,10 +7,8 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-
-from conftest import assert_same, flytekit_launch_plan
-
 from example_pkg import workflows as wf
+from harness import assert_same, flytekit_launch_plan
 
 
 def _lp(workflow: Any, name: str | None = "lp", **kwargs: Any) -> Callable[[], Any]:
@@ -128,7 +126,8 @@ case("fixed_rate_days", "name: lp\n" + SC + "schedule: {fixed_rate: P7D, kickoff
 
 
 def _notifications() -> list[Any]:
-    from flytekit import Email, PagerDuty, Slack, WorkflowExecutionPhase as P
+    from flytekit import Email, PagerDuty, Slack
+    from flytekit import WorkflowExecutionPhase as P
 
     return [Email(phases=[P.FAILED, P.TIMED_OUT], recipients_email=["team@example.com"]),
             Slack(phases=[P.SUCCEEDED], recipients_email=["chan@example.slack.com"]),

@@ -5,8 +5,7 @@ from __future__ import annotations
 import os
 
 import pytest
-
-from conftest import ROOT, assert_same, flytekit_launch_plan, lpctl_launch_plans
+from harness import ROOT, assert_same, flytekit_launch_plan, lpctl_launch_plans
 
 from samples.flytekit_equivalents import SAMPLES
 

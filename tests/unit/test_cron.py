@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -238,7 +239,9 @@ REFUSED: list[tuple[str, CronProblem]] = [
     ),
     (
         "@Daily",
-        CronProblem(K.SYNTAX, '"@Daily": the Flyte scheduler only knows lower-case descriptors', "write '@daily'"),
+        CronProblem(
+            K.SYNTAX, '"@Daily": the Flyte scheduler only knows lower-case descriptors', "write '@daily'"
+        ),
     ),
     (
         "@HOURLY",
@@ -248,7 +251,9 @@ REFUSED: list[tuple[str, CronProblem]] = [
     ),
     (
         " @daily",
-        CronProblem(K.SYNTAX, '" @daily": the Flyte scheduler refuses spaces around a descriptor', "write '@daily'"),
+        CronProblem(
+            K.SYNTAX, '" @daily": the Flyte scheduler refuses spaces around a descriptor', "write '@daily'"
+        ),
     ),
     (
         "@every",
@@ -302,7 +307,7 @@ REFUSED: list[tuple[str, CronProblem]] = [
             K.ADMIN_ONLY,
             'cron expression "TZ=UTC 0 * * * *": the time zone prefix "TZ=UTC" is accepted by FlyteAdmin '
             "but refused by flytekit",
-            "remove \"TZ=UTC\" and write the times in the scheduler's time zone (normally UTC)",
+            'remove "TZ=UTC" and write the times in the scheduler\'s time zone (normally UTC)',
         ),
     ),
     (
@@ -311,7 +316,7 @@ REFUSED: list[tuple[str, CronProblem]] = [
             K.ADMIN_ONLY,
             'cron expression "CRON_TZ=Europe/Paris 0 9 * * *": the time zone prefix "CRON_TZ=Europe/Paris" '
             "is accepted by FlyteAdmin but refused by flytekit",
-            "remove \"CRON_TZ=Europe/Paris\" and write the times in the scheduler's time zone (normally UTC)",
+            'remove "CRON_TZ=Europe/Paris" and write the times in the scheduler\'s time zone (normally UTC)',
         ),
     ),
     # NEVER_FIRES
@@ -325,12 +330,16 @@ REFUSED: list[tuple[str, CronProblem]] = [
     ),
     (
         "0 0 30 2 *",
-        CronProblem(K.NEVER_FIRES, 'cron expression "0 0 30 2 *" never fires: February has no day 30', ANY_HINT),
+        CronProblem(
+            K.NEVER_FIRES, 'cron expression "0 0 30 2 *" never fires: February has no day 30', ANY_HINT
+        ),
     ),
     (
         "0 0 30,31 feb ?",
         CronProblem(
-            K.NEVER_FIRES, 'cron expression "0 0 30,31 feb ?" never fires: February has no day 30 or 31', ANY_HINT
+            K.NEVER_FIRES,
+            'cron expression "0 0 30,31 feb ?" never fires: February has no day 30 or 31',
+            ANY_HINT,
         ),
     ),
     (
@@ -344,7 +353,9 @@ REFUSED: list[tuple[str, CronProblem]] = [
     # robfig treats "*/1" as a star (AND), croniter does not (it ORs and fires every day of February).
     (
         "0 0 30 2 */1",
-        CronProblem(K.NEVER_FIRES, 'cron expression "0 0 30 2 */1" never fires: February has no day 30', ANY_HINT),
+        CronProblem(
+            K.NEVER_FIRES, 'cron expression "0 0 30 2 */1" never fires: February has no day 30', ANY_HINT
+        ),
     ),
 ]
 
@@ -361,8 +372,21 @@ def test_refused(expr: str, expected: CronProblem) -> None:
 
 @pytest.mark.parametrize(
     "expr",
-    ["hourly", "HOURLY", "hours", "daily", "Daily", "days", "weekly", "weeks", "monthly", "months"]
-    + ["yearly", "years", "annually"],
+    [
+        "hourly",
+        "HOURLY",
+        "hours",
+        "daily",
+        "Daily",
+        "days",
+        "weekly",
+        "weeks",
+        "monthly",
+        "months",
+        "yearly",
+        "years",
+        "annually",
+    ],
 )
 def test_flytekit_aliases_without_at(expr: str) -> None:
     problem = check_cron(expr)
@@ -477,11 +501,11 @@ def _robfig_range(expr: str, lo: int, hi: int, names: dict[str, int]) -> tuple[s
     if low_and_high[0] in ("*", "?"):
         start, end, star = lo, hi, True
     else:
-        start = names.get(low_and_high[0].lower(), None)
+        start = names.get(low_and_high[0].lower())
         start = int(low_and_high[0]) if start is None else start
         end = start
         if len(low_and_high) == 2:
-            end = names.get(low_and_high[1].lower(), None)
+            end = names.get(low_and_high[1].lower())
             end = int(low_and_high[1]) if end is None else end
     step = 1
     if len(range_and_step) == 2:
@@ -494,8 +518,9 @@ def _robfig_range(expr: str, lo: int, hi: int, names: dict[str, int]) -> tuple[s
 
 
 def _robfig(expr: str) -> tuple[list[set[int]], bool, bool]:
-    month_names = {n: i + 1 for i, n in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split())}
-    day_names = {n: i for i, n in enumerate("sun mon tue wed thu fri sat".split())}
+    months = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+    month_names = {n: i + 1 for i, n in enumerate(months)}
+    day_names = {n: i for i, n in enumerate(("sun", "mon", "tue", "wed", "thu", "fri", "sat"))}
     bounds = [(0, 59, {}), (0, 23, {}), (1, 31, {}), (1, 12, month_names), (0, 6, day_names)]
     sets: list[set[int]] = []
     stars: list[bool] = []
@@ -539,7 +564,8 @@ def test_fire_times_follow_robfig_semantics(expr: str, start: datetime) -> None:
     ("expr", "expected"),
     [
         ("*/20 * * * *", ["2026-01-01T00:20", "2026-01-01T00:40", "2026-01-01T01:00"]),
-        ("0-0 * * * *", ["2026-01-01T01:00", "2026-01-01T02:00", "2026-01-01T03:00"]),  # croniter: every minute
+        # croniter alone would fire every minute
+        ("0-0 * * * *", ["2026-01-01T01:00", "2026-01-01T02:00", "2026-01-01T03:00"]),
         ("5-5 10 * * *", ["2026-01-01T10:05", "2026-01-02T10:05", "2026-01-03T10:05"]),
         ("@weekly", ["2026-01-04T00:00", "2026-01-11T00:00", "2026-01-18T00:00"]),  # Sundays
         ("@monthly", ["2026-02-01T00:00", "2026-03-01T00:00", "2026-04-01T00:00"]),
@@ -547,7 +573,8 @@ def test_fire_times_follow_robfig_semantics(expr: str, start: datetime) -> None:
         ("@hourly", ["2026-01-01T01:00", "2026-01-01T02:00", "2026-01-01T03:00"]),
         ("0 0 29 2 *", ["2028-02-29T00:00", "2032-02-29T00:00", "2036-02-29T00:00"]),
         ("0 0 30 2 1", ["2026-02-02T00:00", "2026-02-09T00:00", "2026-02-16T00:00"]),  # OR: Mondays in Feb
-        ("0 0 */10 * 1", ["2026-01-05T00:00", "2026-01-11T00:00", "2026-01-12T00:00"]),  # OR: 1,11,21,31 or Mon
+        # OR: the 1st, 11th, 21st, 31st or a Monday
+        ("0 0 */10 * 1", ["2026-01-05T00:00", "2026-01-11T00:00", "2026-01-12T00:00"]),
         ("0 0 1 * */1", ["2026-02-01T00:00", "2026-03-01T00:00", "2026-04-01T00:00"]),  # */1 is a star: AND
     ],
 )
@@ -569,7 +596,7 @@ def test_fire_times_start_handling() -> None:
 
 @pytest.mark.parametrize("expr", ["daily", "@every 5m", "61 * * * *", "TZ=UTC 0 * * * *"])
 def test_fire_times_refuses_invalid(expr: str) -> None:
-    with pytest.raises(ValueError, match="."):
+    with pytest.raises(ValueError, match=r"."):
         fire_times(expr, datetime(2026, 1, 1), 3)
 
 
@@ -614,14 +641,14 @@ def test_min_interval_is_a_lower_bound_of_sampled_gaps(expr: str) -> None:
     if _analyse(expr)[1] is not None:
         return
     times = fire_times(expr, datetime(2026, 1, 1, tzinfo=UTC), 50)
-    gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
+    gaps = [b - a for a, b in pairwise(times)]
     if gaps:
         assert min_interval(expr) <= min(gaps)
 
 
 @pytest.mark.parametrize("expr", ["0 0 31 2 *", "daily", "0 0 * * * *"])
 def test_min_interval_refuses(expr: str) -> None:
-    with pytest.raises(ValueError, match="."):
+    with pytest.raises(ValueError, match=r"."):
         min_interval(expr)
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import enum
-import typing
 from dataclasses import dataclass, field
 
 from flytekit import task, workflow
@@ -20,7 +19,7 @@ class Color(enum.Enum):
 class Point:
     x: int = 0
     y: float = 0.0
-    tags: typing.List[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
 
 
 @task
@@ -51,17 +50,17 @@ def typed(
     flag: bool,
     when: datetime.datetime,
     span: datetime.timedelta,
-    ints: typing.List[int],
-    names: typing.List[str],
-    counts: typing.Dict[str, int],
+    ints: list[int],
+    names: list[str],
+    counts: dict[str, int],
     color: Color,
-    maybe: typing.Optional[int],
-    maybe_s: typing.Optional[str],
-    nested: typing.List[typing.Dict[str, typing.List[float]]],
+    maybe: int | None,
+    maybe_s: str | None,
+    nested: list[dict[str, list[float]]],
     blob: dict,
-    either: typing.Union[int, str],
-    maybe_color: typing.Optional[Color],
-    maybe_list: typing.Optional[typing.List[int]],
+    either: int | str,
+    maybe_color: Color | None,
+    maybe_list: list[int] | None,
 ) -> None:
     """A workflow with one input of each supported type.
 
@@ -78,12 +77,12 @@ def with_defaults(
     b: str = "x",
     c: float = 1.5,
     d: bool = True,
-    e: typing.Optional[int] = None,
-    g: typing.List[int] = [1, 2],  # noqa: B006 - flytekit reads the default, never mutates it
+    e: int | None = None,
+    g: list[int] = [1, 2],  # noqa: B006 - flytekit reads the default, never mutates it
     h: Color = Color.GREEN,
     t: datetime.datetime = datetime.datetime(2024, 1, 2, 3, 4, 5),
     span: datetime.timedelta = datetime.timedelta(minutes=90),
-    o: typing.Optional[str] = "set",
+    o: str | None = "set",
 ) -> None:
     """Python defaults of each kind.
 
@@ -103,8 +102,8 @@ def with_point(p: Point, n: int = 1) -> None:
     noop()
 
 
-def plain(a: int, b: str = "hi", when: typing.Optional[datetime.datetime] = None,
-          xs: typing.List[float] = [1.0],  # noqa: B006
+def plain(a: int, b: str = "hi", when: datetime.datetime | None = None,
+          xs: list[float] = [1.0],  # noqa: B006
           color: Color = Color.RED) -> None:
     """A plain typed function (no flytekit decorator).
 

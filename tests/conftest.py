@@ -1,0 +1,74 @@
+"""Fixtures shared by every test: the CLI runner, spec-writing helpers, golden files."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CONFORMANCE = os.path.join(ROOT, "tests", "conformance")
+HEADER = "apiVersion: lpctl/v1\nkind: LaunchPlan\n"
+
+for _path in (CONFORMANCE, ROOT):
+    if _path not in sys.path:
+        sys.path.append(_path)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", help="rewrite golden files from current output")
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))
+
+
+@dataclass(frozen=True)
+class CliResult:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def run_cli() -> Callable[..., CliResult]:
+    """Invoke lpctl in-process; prints the streams when a test fails on them."""
+    from typer.testing import CliRunner
+
+    from lpctl.cli import app
+
+    def invoke(*args: str, env: dict[str, str] | None = None) -> CliResult:
+        result = CliRunner().invoke(app, list(args), catch_exceptions=False, env=env)
+        out = CliResult(result.exit_code, result.stdout, result.stderr)
+        print(f"exit={out.exit_code}\n--- stdout\n{out.stdout}\n--- stderr\n{out.stderr}")
+        return out
+
+    return invoke
+
+
+@pytest.fixture
+def in_tmp(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """Run in an empty directory (with no pyproject.toml above it that lpctl could read)."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pyproject.toml").write_text("[tool.lpctl]\n")
+    yield tmp_path
+
+
+@pytest.fixture
+def check(in_tmp: Any) -> Callable[..., list[str]]:
+    """Validate spec text (``HEADER`` prepended) as ``spec.yaml``; the diagnostics as text lines."""
+    from lpctl.config import Config
+    from lpctl.pipeline import Options, run
+
+    def validate(body: str, *, header: bool = True, render: bool = False, **options: Any) -> list[str]:
+        (in_tmp / "spec.yaml").write_text((HEADER if header else "") + body)
+        opts = Options(python_path=(CONFORMANCE, ROOT), config=Config(), require_workflow_version=render,
+                       **options)
+        return [str(d) for d in run(["spec.yaml"], opts).diagnostics]
+
+    return validate

@@ -1,0 +1,127 @@
+"""The loader: values as YAML 1.2 says, exact positions, and every load error at its line."""
+
+from __future__ import annotations
+
+import pytest
+
+from lpctl.load import load_bytes, load_text
+
+SPEC = """\
+apiVersion: lpctl/v1
+kind: LaunchPlan
+name: weekly
+labels: {team: data, "on": yes}
+default_inputs:
+  regions:
+    - emea
+    - {code: apac, when: 2024-01-01}
+  ratio: 1.10
+  octal: 0o17
+  hex: 0x1F
+  big: 1_000
+  nothing: ~
+  tagged: !!str 2024-01-01
+"""
+
+
+def _errors(text: str) -> list[str]:
+    return [str(d) for d in load_text(text, "f.yaml")[1]]
+
+
+def test_values_follow_yaml_1_2_and_stay_json_like() -> None:
+    (doc,), diags = load_text(SPEC, "f.yaml")
+    assert diags == []
+    assert doc.data["labels"] == {"team": "data", "on": "yes"}
+    inputs = doc.data["default_inputs"]
+    assert inputs["regions"] == ["emea", {"code": "apac", "when": "2024-01-01"}]
+    assert (inputs["ratio"], inputs["octal"], inputs["hex"], inputs["big"]) == (1.1, 15, 31, 1000)
+    assert inputs["nothing"] is None
+    assert inputs["tagged"] == "2024-01-01" and type(inputs["tagged"]) is str
+
+
+@pytest.mark.parametrize(("path", "key", "expected"), [
+    (("name",), True, (3, 1)),
+    (("name",), False, (3, 7)),
+    (("labels", "on"), True, (4, 22)),
+    (("labels", "on"), False, (4, 28)),
+    (("default_inputs", "regions", 0), False, (7, 7)),
+    (("default_inputs", "regions", 1), False, (8, 7)),
+    (("default_inputs", "regions", 1, "when"), True, (8, 20)),
+    (("default_inputs", "regions", 1, "when"), False, (8, 26)),
+    (("default_inputs", "tagged"), False, (14, 11)),
+    (("default_inputs", "missing"), False, (6, 3)),  # falls back to the nearest ancestor
+])
+def test_every_key_value_and_item_has_its_position(path: tuple, key: bool, expected: tuple[int, int]) -> None:
+    (doc,), _ = load_text(SPEC, "f.yaml")
+    loc = doc.location(path, key=key)
+    assert (loc.line, loc.col) == expected
+
+
+def test_multi_document_files_keep_index_and_positions() -> None:
+    docs, diags = load_text("apiVersion: lpctl/v1\nkind: LaunchPlan\nname: a\n---\n"
+                            "apiVersion: lpctl/v1\nkind: LaunchPlan\nname: b\n", "f.yaml")
+    assert diags == []
+    assert [(d.index, d.data["name"], d.location(("name",)).line) for d in docs] == [(0, "a", 3), (1, "b", 7)]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("apiVersion: lpctl/v1\nkind: LaunchPlan\nname: a\nname: b\n",
+     "f.yaml:4:1: error LP102 duplicate key 'name' (first defined at line 3)"),
+    ("apiVersion: lpctl/v1\nkind: LaunchPlan\nlabels: [a\n",
+     "f.yaml:4:1: error LP101 YAML syntax error: expected ',' or ']', but got '<stream end>' "
+     "(parsing a flow sequence that started at line 3)"),
+    ("apiVersion: lpctl/v1\nkind: LaunchPlan\nlabels:\n\tteam: a\n",
+     "f.yaml:4:1: error LP101 YAML syntax error: found character '\\t' that cannot start any token "
+     "(YAML does not allow tabs for indentation; use spaces)"),
+    ("apiVersion: lpctl/v1\nkind: LaunchPlan\nname: !!python/object/apply:os.system [echo hi]\n",
+     "f.yaml:3:7: error LP103 YAML tag '!!python/object/apply:os.system' is not allowed in a spec "
+     "(specs hold plain strings, numbers, booleans, lists and maps; quote the value to make it a string)"),
+    ("apiVersion: lpctl/v1\nkind: LaunchPlan\nname: !custom x\n",
+     "f.yaml:3:7: error LP103 YAML tag '!custom' is not allowed in a spec "
+     "(specs hold plain strings, numbers, booleans, lists and maps; quote the value to make it a string)"),
+    ("", "f.yaml:1:1: error LP104 file is empty: a spec needs at least 'apiVersion', 'kind' and 'workflow'"),
+    ("# only a comment\n---\n",
+     "f.yaml:1:1: error LP104 file is empty: a spec needs at least 'apiVersion', 'kind' and 'workflow'"),
+    ("- a\n- b\n", "f.yaml:1:1: error LP105 document is a list, not a launch plan spec (a mapping) "
+     "(a spec starts with 'apiVersion: lpctl/v1' and 'kind: LaunchPlan')"),
+    ("just text\n", "f.yaml:1:1: error LP105 document is a scalar ('just text'), not a launch plan spec "
+     "(a mapping) (a spec starts with 'apiVersion: lpctl/v1' and 'kind: LaunchPlan')"),
+    ("apiVersion: lpctl/v2\nkind: LaunchPlan\n",
+     "f.yaml:1:13: error LP106 'apiVersion' must be 'lpctl/v1', found 'lpctl/v2'"),
+    ("apiVersion: lpctl/v1\nkind: Workflow\n", "f.yaml:2:7: error LP106 'kind' must be 'LaunchPlan', found 'Workflow'"),
+    ("a: 1\n", "f.yaml:1:1: error LP106 missing 'apiVersion: lpctl/v1': this document is not an lpctl spec"),
+    ("apiVersion: lpctl/v1\nkind: LaunchPlan\nx: &a [*a]\n", "f.yaml:3:4: error LP109 recursive YAML alias"),
+])
+def test_load_errors_are_located(text: str, expected: str) -> None:
+    assert expected in _errors(text)
+
+
+def test_alias_bomb_is_refused_before_it_expands() -> None:
+    lines = ['a0: &a0 ["x","x","x","x","x","x","x","x","x","x"]']
+    lines += [f"a{i}: &a{i} [" + ",".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 10)]
+    errors = _errors("\n".join(lines) + "\n")
+    assert errors == ["f.yaml:5:1: error LP109 document expands to more than 100000 values (an alias bomb?)"]
+
+
+def test_deep_nesting_is_an_error_not_a_recursion_error() -> None:
+    assert _errors("a: " + "[" * 100 + "]" * 100 + "\n") == [
+        "f.yaml:1:68: error LP110 YAML nesting deeper than 64 levels"]
+    assert _errors("a: " + "[" * 20000 + "]" * 20000 + "\n") == [
+        "f.yaml:1:1: error LP110 YAML nesting is too deep to be a spec"]
+
+
+def test_byte_level_problems() -> None:
+    bom = "\ufeffapiVersion: lpctl/v1\nkind: LaunchPlan\n".encode()
+    assert load_bytes(bom, "f.yaml")[1] == []
+    assert [str(d) for d in load_bytes(b"a: \xff\xfe\n", "f.yaml")[1]] == [
+        "f.yaml:1:4: error LP108 file is not UTF-8 text (byte 0xff at offset 3)"]
+    assert [str(d) for d in load_bytes(b"\x00\x01binary", "f.yaml")[1]] == [
+        "f.yaml:1:1: error LP108 file is binary (it contains NUL bytes), not a YAML spec"]
+    assert [str(d) for d in load_bytes(b"a: 1\n" * 10, "f.yaml", max_bytes=20)[1]] == [
+        "f.yaml:1:1: error LP107 file is 50 bytes, over the limit of 20 bytes for a spec "
+        "(raise it with --max-bytes if this file really is a spec)"]
+
+
+def test_merge_keys_fill_in_without_overriding() -> None:
+    (doc,), diags = load_text("base: &b {team: a, env: x}\nlabels:\n  <<: *b\n  env: y\n", "f.yaml")
+    assert doc.data["labels"] == {"team": "a", "env": "y"}
