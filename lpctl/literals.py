@@ -182,7 +182,7 @@ def _boolean(value: Any, lt: LiteralType) -> Literal:
     if not isinstance(value, bool):
         hint = None
         if isinstance(value, str) and value.lower() in ("yes", "no", "on", "off", "true", "false", "y", "n"):
-            hint = "write true or false (YAML 1.2: yes, no, on and off are strings)"
+            hint = "write true or false; in YAML 1.2 yes, no, on and off are strings"
         raise _mismatch(value, lt, hint)
     return _primitive(boolean=value)
 

@@ -115,7 +115,9 @@ def load_paths(paths: Sequence[str], *, max_bytes: int = DEFAULT_MAX_BYTES) -> L
             result.skipped += 1
             continue
         docs, diags = load_bytes(raw, shown, max_bytes=max_bytes)
-        if not explicit and not diags and not any(_is_spec(d.data) for d in docs):
+        # in a directory, a file none of whose documents claims to be a spec is someone else's
+        # YAML; one that does not even parse is reported only if it mentions lpctl (above)
+        if not explicit and docs and not any(_is_spec(d.data) for d in docs):
             result.skipped += 1
             continue
         result.files.append(shown)

@@ -27,7 +27,7 @@ def compile_notifications(ctx: Context, metadata: launch_plan_pb2.LaunchPlanMeta
             for j, address in enumerate(entry[channel]):
                 problem = email_problem(address)
                 if problem:
-                    ctx.error("LP601", f'recipient "{address}" is not an e-mail address: {problem}',
+                    ctx.error("LP601", f"invalid recipient: {problem}",
                               ("notifications", i, channel, j))
 
 

@@ -91,7 +91,7 @@ def _check_kickoff(ctx: Context, kickoff: str) -> None:
         from lpctl.literals import type_name
 
         ctx.error("LP509", f"kickoff argument '{kickoff}' is {type_name(inp.type)}, not datetime", path,
-                  hint="FlyteAdmin requires a plain datetime input (Optional[datetime] is refused too)")
+                  hint="FlyteAdmin requires a plain datetime input; Optional[datetime] is refused too")
 
 
 def _check_unbound(ctx: Context, params: interface_pb2.ParameterMap, kickoff: str | None) -> None:

@@ -52,7 +52,7 @@ def test_wrong_types_say_what_was_expected(check: Callable[..., list[str]], valu
      "float, found the string \"x\""),
     ("maybe: abc", "spec.yaml:6:10: error LP405 default input 'maybe': expected int, found the string \"abc\""),
     ("flag: yes", "spec.yaml:6:9: error LP405 default input 'flag': expected bool, found the string \"yes\" "
-     "(write true or false (YAML 1.2: yes, no, on and off are strings))"),
+     "(write true or false; in YAML 1.2 yes, no, on and off are strings)"),
     ("when: tomorrow", "spec.yaml:6:9: error LP405 default input 'when': expected datetime: \"tomorrow\" "
      "is not an ISO 8601 datetime (e.g. 2024-01-02T03:04:05Z)"),
     ("color: purple", "spec.yaml:6:10: error LP406 default input 'color': the string \"purple\" is not one "

@@ -1,0 +1,180 @@
+"""The command line end to end: exact output, streams and exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from typing import Any
+
+from conftest import CONFORMANCE, HEADER, ROOT, CliResult
+
+Run = Callable[..., CliResult]
+GOOD = HEADER + "name: lp\nworkflow: example_pkg.workflows:my_workflow\ndefault_inputs: {a: 1, b: x}\n"
+BAD = HEADER + "name: lp\nworkflow: example_pkg.workflows:my_workflow\nfixed_inputs: {c: 1}\n"
+PP = ("--python-path", CONFORMANCE)
+
+
+def test_validate_clean(run_cli: Run, in_tmp: Any) -> None:
+    (in_tmp / "good.yaml").write_text(GOOD)
+    assert run_cli("validate", "good.yaml", *PP) == CliResult(0, "1 file OK: 1 launch plan\n", "")
+
+
+def test_validate_errors_exit_1_with_located_lines(run_cli: Run, in_tmp: Any) -> None:
+    (in_tmp / "good.yaml").write_text(GOOD)
+    (in_tmp / "bad.yaml").write_text(BAD)
+    result = run_cli("validate", ".", *PP)
+    assert result.exit_code == 1
+    assert result.stdout == (
+        "bad.yaml:5:16: error LP402 fixed input 'c' is not an input of workflow "
+        "'example_pkg.workflows.my_workflow' (inputs: a, b)\n"
+        "1 error in 1 of 2 files\n")
+
+
+def test_directories_skip_yaml_that_is_not_a_spec(run_cli: Run, in_tmp: Any) -> None:
+    (in_tmp / "good.yaml").write_text(GOOD)
+    (in_tmp / "ci.yml").write_text("on: [push]\njobs: {}\n")
+    (in_tmp / "values.yaml").write_text("replicas: 3\nimage: lpctl/v1\n")
+    result = run_cli("validate", ".", *PP)
+    assert result == CliResult(0, "1 file OK: 1 launch plan (2 YAML files skipped: not lpctl specs)\n", "")
+
+
+def test_warnings_fail_only_under_strict(run_cli: Run, in_tmp: Any) -> None:
+    (in_tmp / "w.yaml").write_text(GOOD + "overwrite_cache: false\n")
+    assert run_cli("validate", "w.yaml", *PP).exit_code == 0
+    strict = run_cli("validate", "w.yaml", "--strict", *PP)
+    assert strict.exit_code == 1
+    assert strict.stdout.endswith("1 warning in 1 of 1 file\n")
+
+
+def test_missing_path_is_a_usage_error(run_cli: Run, in_tmp: Any) -> None:
+    assert run_cli("validate", "nope.yaml") == CliResult(2, "", "lpctl: nope.yaml: no such file or directory\n")
+
+
+def test_no_specs_found_is_a_usage_error(run_cli: Run, in_tmp: Any) -> None:
+    (in_tmp / "ci.yml").write_text("on: [push]\n")
+    assert run_cli("validate", ".") == CliResult(
+        2, "", "lpctl: no lpctl specs found in . (1 YAML files are not specs)\n")
+
+
+def test_json_format(run_cli: Run, in_tmp: Any) -> None:
+    (in_tmp / "bad.yaml").write_text(BAD)
+    result = run_cli("validate", "bad.yaml", "--format", "json", *PP)
+    assert result.exit_code == 1
+    assert json.loads(result.stdout) == {
+        "version": 1, "status": "fail",
+        "diagnostics": [{
+            "code": "LP402", "severity": "error", "path": "bad.yaml", "line": 5, "column": 16,
+            "jsonPath": "$.fixed_inputs.c",
+            "message": "fixed input 'c' is not an input of workflow 'example_pkg.workflows.my_workflow'",
+            "hint": "inputs: a, b"}],
+        "summary": {"files": 1, "skipped": 0, "launchPlans": 0, "errors": 1, "warnings": 0},
+    }
+
+
+def test_render_to_stdout_and_to_a_file(run_cli: Run, in_tmp: Any) -> None:
+    (in_tmp / "good.yaml").write_text(GOOD)
+    out = run_cli("render", "good.yaml", "--version", "v1", *PP)
+    assert out.exit_code == 0
+    bundle = json.loads(out.stdout)
+    assert [e["launchPlan"]["id"]["name"] for e in bundle["launchPlans"]] == ["lp"]
+    assert out.stderr == "1 file OK: 1 launch plan\n"
+    to_file = run_cli("render", "good.yaml", "--version", "v1", "-o", "bundle.json", *PP)
+    assert to_file.exit_code == 0 and to_file.stdout == ""
+    assert (in_tmp / "bundle.json").read_text() == out.stdout
+    assert sorted(os.listdir(in_tmp)) == ["bundle.json", "good.yaml", "pyproject.toml"]
+
+
+def test_render_with_errors_writes_nothing(run_cli: Run, in_tmp: Any) -> None:
+    (in_tmp / "bad.yaml").write_text(BAD)
+    result = run_cli("render", "bad.yaml", "--version", "v1", "-o", "bundle.json", *PP)
+    assert result.exit_code == 1 and result.stdout == ""
+    assert not (in_tmp / "bundle.json").exists()
+
+
+def test_render_to_an_unwritable_place_is_exit_2(run_cli: Run, in_tmp: Any) -> None:
+    (in_tmp / "good.yaml").write_text(GOOD)
+    result = run_cli("render", "good.yaml", "--version", "v1", "-o", "missing/dir/b.json", *PP)
+    assert result.exit_code == 2
+    assert result.stderr.endswith("lpctl: missing/dir/b.json: cannot write: No such file or directory\n")
+
+
+def test_project_domain_version_flags(run_cli: Run, in_tmp: Any) -> None:
+    (in_tmp / "good.yaml").write_text(GOOD)
+    out = run_cli("render", "good.yaml", "-p", "proj", "-d", "prod", "-v", "2026.1", *PP)
+    lp = json.loads(out.stdout)["launchPlans"][0]["launchPlan"]
+    assert lp["id"] == {"resourceType": "LAUNCH_PLAN", "project": "proj", "domain": "prod", "name": "lp",
+                        "version": "2026.1"}
+    assert lp["spec"]["workflowId"]["version"] == "2026.1"
+
+
+def test_pyproject_settings_and_spec_precedence(run_cli: Run, in_tmp: Any) -> None:
+    (in_tmp / "pyproject.toml").write_text('[tool.lpctl]\nproject = "fromconfig"\ndomain = "staging"\n'
+                                           f'python_path = ["{CONFORMANCE}"]\n')
+    (in_tmp / "good.yaml").write_text(GOOD + "domain: production\n")
+    out = run_cli("render", "good.yaml", "-v", "v9", "-p", "fromflag")
+    lp_id = json.loads(out.stdout)["launchPlans"][0]["launchPlan"]["id"]
+    assert (lp_id["project"], lp_id["domain"]) == ("fromflag", "production")
+
+
+def test_digest_version_is_stable(run_cli: Run, in_tmp: Any) -> None:
+    (in_tmp / "good.yaml").write_text(GOOD)
+    first = run_cli("render", "good.yaml", "--workflow-version", "w1", *PP).stdout
+    (in_tmp / "good.yaml").write_text(GOOD.replace("{a: 1, b: x}", "{b: x, a: 1}"))
+    second = run_cli("render", "good.yaml", "--workflow-version", "w1", *PP).stdout
+    assert first == second
+    version = json.loads(first)["launchPlans"][0]["launchPlan"]["id"]["version"]
+    assert len(version) == 20 and all(c in "0123456789abcdef" for c in version)
+
+
+def test_explain(run_cli: Run) -> None:
+    result = run_cli("explain", "lp510")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("LP510: scheduled launch plan leaves an input unbound\n\nA scheduled")
+    assert run_cli("explain", "LP999") == CliResult(
+        2, "", "lpctl: unknown code 'LP999'; 'lpctl explain' lists them all\n")
+    listing = run_cli("explain").stdout.splitlines()
+    assert listing[0] == "LP101  YAML syntax error" and len(listing) > 40
+
+
+def test_schema_prints_the_shipped_schema(run_cli: Run) -> None:
+    result = run_cli("schema")
+    with open(os.path.join(ROOT, "schemas", "launchplan.schema.json"), encoding="utf-8") as f:
+        assert json.loads(result.stdout) == json.load(f)
+
+
+def test_help_texts_have_examples(run_cli: Run) -> None:
+    for command in ("validate", "render", "schema", "explain"):
+        result = run_cli(command, "--help")
+        assert result.exit_code == 0 and "Example: lpctl " + command in result.stdout
+
+
+def test_version(run_cli: Run) -> None:
+    from lpctl import __version__
+
+    assert run_cli("--version") == CliResult(0, f"lpctl {__version__}\n", "")
+
+
+def test_internal_errors_are_exit_3_without_traceback(run_cli: Run, in_tmp: Any, monkeypatch: Any) -> None:
+    import lpctl.pipeline
+
+    def boom(*args: Any, **kwargs: Any) -> None:
+        raise ZeroDivisionError("synthetic")
+
+    monkeypatch.setattr(lpctl.pipeline, "run", boom)
+    (in_tmp / "good.yaml").write_text(GOOD)
+    result = run_cli("validate", "good.yaml")
+    assert result.exit_code == 3
+    assert result.stderr.startswith("lpctl: internal error: ZeroDivisionError: synthetic\nThis is a bug in lpctl")
+    assert "Traceback" not in result.stderr
+    assert "Traceback" in run_cli("validate", "good.yaml", "--debug").stderr
+
+
+def test_core_does_not_import_typer_or_rich() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys, lpctl.pipeline, lpctl.render, lpctl.compile, lpctl.schema; "
+            "print([m for m in ('typer', 'rich', 'click') if m in sys.modules])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
