@@ -5,18 +5,12 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-CONFORMANCE = os.path.join(ROOT, "tests", "conformance")
-HEADER = "apiVersion: lpctl/v1\nkind: LaunchPlan\n"
-
-for _path in (CONFORMANCE, ROOT):
-    if _path not in sys.path:
-        sys.path.append(_path)
+sys.path.append(os.path.dirname(os.path.abspath(__file__)))
+from support import CONFORMANCE, HEADER, ROOT, CliResult  # noqa: E402
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -26,13 +20,6 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 @pytest.fixture
 def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))
-
-
-@dataclass(frozen=True)
-class CliResult:
-    exit_code: int
-    stdout: str
-    stderr: str
 
 
 @pytest.fixture

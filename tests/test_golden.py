@@ -9,7 +9,7 @@ import os
 
 import pytest
 
-from conftest import ROOT
+from support import ROOT
 
 GOLDEN = os.path.join(ROOT, "tests", "golden", "samples.bundle.json")
 

@@ -7,7 +7,7 @@ import os
 from collections.abc import Callable
 from typing import Any
 
-from conftest import CONFORMANCE, HEADER, ROOT, CliResult
+from support import CONFORMANCE, HEADER, ROOT, CliResult
 
 Run = Callable[..., CliResult]
 GOOD = HEADER + "name: lp\nworkflow: example_pkg.workflows:my_workflow\ndefault_inputs: {a: 1, b: x}\n"
