@@ -43,8 +43,11 @@ app = typer.Typer(
 
 
 class Format(str, enum.Enum):
+    auto = "auto"
     text = "text"
     json = "json"
+    github = "github"
+    sarif = "sarif"
 
 
 class Color(str, enum.Enum):
@@ -67,7 +70,10 @@ WorkflowVersion = Annotated[str | None, typer.Option(
 PythonPath = Annotated[list[str] | None, typer.Option(
     "--python-path", help="Extra import root for workflow modules (repeatable); searched after the current "
     "directory and [tool.lpctl] python_path.")]
-FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Diagnostics format.")]
+FormatOpt = Annotated[Format, typer.Option(
+    "--format", "-f", help="Diagnostics format: text, json (versioned document), github (workflow commands, "
+    "plus a table in $GITHUB_STEP_SUMMARY), sarif (2.1.0, for code scanning); auto is github under "
+    "GITHUB_ACTIONS=true, else text.")]
 ColorOpt = Annotated[Color, typer.Option("--color", help="Colour in text output; 'auto' colours a terminal "
                                          "unless NO_COLOR is set.")]
 Strict = Annotated[bool, typer.Option("--strict", help="Fail (exit 1) on warnings too.")]
@@ -97,10 +103,13 @@ def validate(
     version: Version = None,
     workflow_version: WorkflowVersion = None,
     python_path: PythonPath = None,
-    format: FormatOpt = Format.text,
+    format: FormatOpt = Format.auto,
     color: ColorOpt = Color.auto,
     strict: Strict = False,
     max_bytes: MaxBytes = 1024 * 1024,
+    only_specs: Annotated[bool, typer.Option(
+        "--only-specs", help="Skip YAML files that are not lpctl specs even when named explicitly "
+        "(what the pre-commit hook uses).")] = False,
     debug: Debug = False,
 ) -> None:
     """Check launch plan specs: YAML, schema, workflow, inputs, schedule, labels, identity.
@@ -110,8 +119,9 @@ def validate(
     Example: lpctl validate launchplans/ --strict
     """
     with _guard(debug):
-        options = _options(project, domain, version, workflow_version, python_path, max_bytes)
-        result = _run(paths, options)
+        options = _options(project, domain, version, workflow_version, python_path, max_bytes,
+                           only_specs=only_specs)
+        result = _run(paths, options, allow_empty=only_specs)
         _report(result, format, color, sys.stdout)
         _exit(result.diagnostics, strict)
 
@@ -126,7 +136,7 @@ def render(
     version: Version = None,
     workflow_version: WorkflowVersion = None,
     python_path: PythonPath = None,
-    format: FormatOpt = Format.text,
+    format: FormatOpt = Format.auto,
     color: ColorOpt = Color.auto,
     strict: Strict = False,
     max_bytes: MaxBytes = 1024 * 1024,
@@ -187,35 +197,55 @@ def explain(
 
 
 def _options(project: str | None, domain: str | None, version: str | None, workflow_version: str | None,
-             python_path: Sequence[str] | None, max_bytes: int, *, render: bool = False) -> Options:
+             python_path: Sequence[str] | None, max_bytes: int, *, render: bool = False,
+             only_specs: bool = False) -> Options:
     from lpctl.pipeline import Options
 
     return Options(project=project, domain=domain, version=version, workflow_version=workflow_version,
-                   python_path=tuple(python_path or ()), max_bytes=max_bytes, require_workflow_version=render)
+                   python_path=tuple(python_path or ()), max_bytes=max_bytes, require_workflow_version=render,
+                   only_specs=only_specs)
 
 
-def _run(paths: Sequence[str], options: Options) -> Result:
+def _run(paths: Sequence[str], options: Options, *, allow_empty: bool = False) -> Result:
     from lpctl.pipeline import run
 
     result = run(paths, options)
-    if not result.files and not result.diagnostics:
+    if not result.files and not result.diagnostics and not allow_empty:
         raise UsageError("no lpctl specs found in " + ", ".join(paths)
                          + (f" ({result.skipped} YAML files are not specs)" if result.skipped else ""))
     return result
 
 
 def _report(result: Result, fmt: Format, color: Color, stream: TextIO) -> None:
-    from lpctl.reporters import json_report, summarize, summary_line
+    from lpctl import reporters
 
-    summary = summarize(result.diagnostics, len(result.files), result.skipped, len(result.plans))
+    summary = reporters.summarize(result.diagnostics, len(result.files), result.skipped, len(result.plans))
+    if fmt is Format.auto:
+        fmt = Format.github if os.environ.get("GITHUB_ACTIONS") == "true" else Format.text
     if fmt is Format.json:
-        stream.write(json_report(result.diagnostics, summary))
-        return
-    if _use_color(color, stream):
-        _rich_lines(result.diagnostics, summary_line(summary), stream)
+        stream.write(reporters.json_report(result.diagnostics, summary))
+    elif fmt is Format.sarif:
+        stream.write(reporters.sarif_report(result.diagnostics, summary))
+    elif fmt is Format.github:
+        stream.writelines(line + "\n" for line in reporters.github_lines(result.diagnostics))
+        stream.write(reporters.summary_line(summary) + "\n")
+        _append_step_summary(reporters.step_summary(result.diagnostics, summary))
+    elif _use_color(color, stream):
+        _rich_lines(result.diagnostics, reporters.summary_line(summary), stream)
     else:
         stream.writelines(f"{d}\n" for d in result.diagnostics)
-        stream.write(summary_line(summary) + "\n")
+        stream.write(reporters.summary_line(summary) + "\n")
+
+
+def _append_step_summary(markdown: str) -> None:
+    path = os.environ.get("GITHUB_STEP_SUMMARY")
+    if not path:
+        return
+    try:
+        with open(path, "a", encoding="utf-8") as f:
+            f.write(markdown)
+    except OSError as e:
+        sys.stderr.write(f"lpctl: cannot append to GITHUB_STEP_SUMMARY ({path}): {e.strerror or e}\n")
 
 
 def _use_color(color: Color, stream: TextIO) -> bool:

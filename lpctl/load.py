@@ -105,10 +105,16 @@ def _walk(root: str) -> list[str]:
     return files
 
 
-def load_paths(paths: Sequence[str], *, max_bytes: int = DEFAULT_MAX_BYTES) -> LoadResult:
-    """Load every spec file named by ``paths`` (files or directories)."""
+def load_paths(paths: Sequence[str], *, max_bytes: int = DEFAULT_MAX_BYTES,
+               only_specs: bool = False) -> LoadResult:
+    """Load every spec file named by ``paths`` (files or directories).
+
+    With ``only_specs``, files named explicitly are treated like files found in a directory:
+    YAML that is not an lpctl spec is skipped (pre-commit passes every changed YAML file).
+    """
     result = LoadResult()
-    for path, explicit in iter_spec_files(paths):
+    for path, named in iter_spec_files(paths):
+        explicit = named and not only_specs
         shown = display_path(path)
         raw = _read(path)
         if not explicit and not _mentions_lpctl(raw):

@@ -23,6 +23,8 @@ class Options:
     workflow_version: str | None = None
     python_path: tuple[str, ...] = ()
     max_bytes: int = DEFAULT_MAX_BYTES
+    #: skip YAML files that are not specs even when named explicitly (pre-commit)
+    only_specs: bool = False
     #: render needs to know the workflow version; validate does not
     require_workflow_version: bool = False
     #: None: read [tool.lpctl] from the nearest pyproject.toml
@@ -56,7 +58,7 @@ def run(paths: Sequence[str], options: Options = Options()) -> Result:
         workflow_version=options.workflow_version or config.workflow_version,
     )
     resolver = Resolver([os.getcwd(), *config.python_path, *(os.path.abspath(p) for p in options.python_path)])
-    loaded = load_paths(paths, max_bytes=options.max_bytes)
+    loaded = load_paths(paths, max_bytes=options.max_bytes, only_specs=options.only_specs)
     result = Result(diagnostics=list(loaded.diagnostics), files=loaded.files, skipped=loaded.skipped,
                     documents=len(loaded.documents))
     for doc in loaded.documents:

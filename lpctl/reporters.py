@@ -72,3 +72,96 @@ def diagnostic_dict(d: Diagnostic) -> dict[str, Any]:
 
 
 Formatter = Callable[[Sequence[Diagnostic], Summary], str]
+
+
+# -- GitHub Actions -------------------------------------------------------------------------
+
+_GITHUB_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+
+
+def _escape_data(text: str) -> str:
+    """actions/toolkit ``escapeData``: the message of a workflow command."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    """actions/toolkit ``escapeProperty``: a ``key=value`` of a workflow command."""
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def github_lines(diagnostics: Sequence[Diagnostic]) -> list[str]:
+    """One ``::error file=...,line=...,col=...,title=LPnnn::message`` workflow command each."""
+    lines = []
+    for d in diagnostics:
+        loc = d.location
+        props = [f"file={_escape_property(loc.path)}"]
+        if loc.line:
+            props += [f"line={loc.line}", f"col={loc.col}"]
+        props.append(f"title={_escape_property(d.code)}")
+        message = d.message + (f" ({d.hint})" if d.hint else "")
+        lines.append(f"::{_GITHUB_LEVEL[d.severity]} {','.join(props)}::{_escape_data(message)}")
+    return lines
+
+
+def _cell(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+
+
+def step_summary(diagnostics: Sequence[Diagnostic], summary: Summary) -> str:
+    """A Markdown table of every finding (GitHub shows only 10 annotations per step)."""
+    out = [f"### lpctl: {summary_line(summary)}", ""]
+    if diagnostics:
+        out += ["| Location | Severity | Code | Message |", "|---|---|---|---|"]
+        for d in diagnostics:
+            message = d.message + (f" ({d.hint})" if d.hint else "")
+            out.append(f"| `{_cell(str(d.location))}` | {d.severity.label} | {d.code} | {_cell(message)} |")
+    return "\n".join(out) + "\n\n"
+
+
+# -- SARIF 2.1.0 ----------------------------------------------------------------------------
+
+_SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+
+
+def sarif_report(diagnostics: Sequence[Diagnostic], summary: Summary) -> str:
+    """SARIF 2.1.0 as GitHub code scanning reads it: one rule per code, one result per finding."""
+    from urllib.parse import quote
+
+    from lpctl import __version__
+    from lpctl.codes import CODES
+
+    index = {code: i for i, code in enumerate(CODES)}
+    rules = [{
+        "id": info.code, "name": _rule_name(info.title),
+        "shortDescription": {"text": info.title}, "fullDescription": {"text": info.explanation},
+        "help": {"text": info.explanation},
+        "helpUri": f"https://github.com/lpctl/lpctl/blob/main/README.md#{info.code.lower()}",
+    } for info in CODES.values()]
+    results = []
+    for d in diagnostics:
+        region = {"startLine": max(d.location.line, 1), "startColumn": max(d.location.col, 1)}
+        result: dict[str, Any] = {
+            "ruleId": d.code, "level": _SARIF_LEVEL[d.severity],
+            "message": {"text": d.message + (f" ({d.hint})" if d.hint else "")},
+            "locations": [{"physicalLocation": {
+                "artifactLocation": {"uri": quote(d.location.path), "uriBaseId": "%SRCROOT%"},
+                "region": region}}],
+        }
+        if d.code in index:
+            result["ruleIndex"] = index[d.code]
+        results.append(result)
+    doc = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [{
+        "tool": {"driver": {"name": "lpctl", "version": __version__, "semanticVersion": __version__,
+                            "informationUri": "https://github.com/lpctl/lpctl", "rules": rules}},
+        "columnKind": "unicodeCodePoints",
+        "results": results,
+    }]}
+    return json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def _rule_name(title: str) -> str:
+    """``unknown default input`` -> ``UnknownDefaultInput`` (SARIF's rule name)."""
+    import re
+
+    return "".join(word[:1].upper() + word[1:] for word in re.findall(r"[A-Za-z0-9]+", title))

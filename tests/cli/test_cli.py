@@ -178,3 +178,59 @@ def test_core_does_not_import_typer_or_rich() -> None:
             "print([m for m in ('typer', 'rich', 'click') if m in sys.modules])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_github_format_is_the_default_under_github_actions(run_cli: Run, in_tmp: Any) -> None:
+    (in_tmp / "bad.yaml").write_text(BAD)
+    summary_file = in_tmp / "summary.md"
+    result = run_cli("validate", "bad.yaml", *PP,
+                     env={"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary_file)})
+    assert result.exit_code == 1
+    assert result.stdout == (
+        "::error file=bad.yaml,line=5,col=16,title=LP402::fixed input 'c' is not an input of workflow "
+        "'example_pkg.workflows.my_workflow' (inputs: a, b)\n1 error in 1 of 1 file\n")
+    assert summary_file.read_text().startswith("### lpctl: 1 error in 1 of 1 file\n")
+
+
+def test_colour_only_when_asked_or_on_a_terminal(run_cli: Run, in_tmp: Any) -> None:
+    (in_tmp / "bad.yaml").write_text(BAD)
+    plain = run_cli("validate", "bad.yaml", *PP)
+    assert "\x1b[" not in plain.stdout
+    coloured = run_cli("validate", "bad.yaml", "--color", "always", *PP)
+    assert "\x1b[" in coloured.stdout
+    assert "\x1b[" not in run_cli("validate", "bad.yaml", "--color", "never", *PP).stdout
+    long_line = coloured.stdout.splitlines()[0]
+    assert "LP402" in long_line and "(inputs: a, b)" in long_line  # never wrapped
+
+
+def test_user_text_is_never_read_as_markup(run_cli: Run, in_tmp: Any) -> None:
+    (in_tmp / "m.yaml").write_text(HEADER + "name: lp\nworkflow: example_pkg.workflows:my_workflow\n"
+                                   "fixed_inputs: {'[bold]x[/bold]': 1}\n")
+    result = run_cli("validate", "m.yaml", "--color", "always", *PP)
+    assert "'[bold]x[/bold]'" in result.stdout
+
+
+def test_sarif_format(run_cli: Run, in_tmp: Any) -> None:
+    (in_tmp / "bad.yaml").write_text(BAD)
+    doc = json.loads(run_cli("validate", "bad.yaml", "--format", "sarif", *PP).stdout)
+    assert doc["version"] == "2.1.0"
+    assert [r["ruleId"] for r in doc["runs"][0]["results"]] == ["LP402"]
+
+
+def test_only_specs_skips_named_non_specs(run_cli: Run, in_tmp: Any) -> None:
+    (in_tmp / "good.yaml").write_text(GOOD)
+    (in_tmp / "ci.yml").write_text("on: [push]\n")
+    assert run_cli("validate", "good.yaml", "ci.yml", *PP).exit_code == 1
+    assert run_cli("validate", "--only-specs", "good.yaml", "ci.yml", *PP) == CliResult(
+        0, "1 file OK: 1 launch plan (1 YAML file skipped: not lpctl specs)\n", "")
+    assert run_cli("validate", "--only-specs", "ci.yml").exit_code == 0
+
+
+def test_pre_commit_hooks_file_runs_the_real_command() -> None:
+    from lpctl.load import load_text  # any YAML parser will do; ours refuses nothing here
+
+    with open(os.path.join(ROOT, ".pre-commit-hooks.yaml"), encoding="utf-8") as f:
+        text = f.read()
+    hooks = load_text(text)[0][0].data
+    assert [h["id"] for h in hooks] == ["lpctl-validate", "lpctl-validate-system"]
+    assert all(h["entry"].startswith("lpctl validate --only-specs") for h in hooks)

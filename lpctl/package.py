@@ -1,0 +1,185 @@
+"""Launch plans -> the ``.tgz`` archive ``flytectl register files --archive`` accepts (pure: returns bytes).
+
+The layout is the one ``pyflyte package`` writes (reference 5.1): a flat gzip'ed tar holding one binary
+``flyteidl.admin.LaunchPlan`` per file, named ``<index>_<name>_3.pb``. ``index`` is the 0-based position,
+zero-padded to ``ceil(log10(N))`` digits like flytekit's ``_determine_text_chars``; flytectl registers the
+files in the lexicographic order of their paths, which the padding makes the given order. The ``_3`` tells
+flytectl to unmarshal the file as a ``LaunchPlan`` first (reference 5.2, step 3).
+
+Unlike ``pyflyte package`` the archive is reproducible: the same launch plans give the same bytes.
+Messages are serialized with ``deterministic=True`` (sorted map keys), tar entries carry mtime 0,
+uid/gid 0, empty owner names and mode 0644, and the gzip header has mtime 0 and no file name.
+
+File names: the launch plan's name is used as is, except that the characters that would make tar or
+flytectl's extraction create a directory or a strange path (``/``, ``\\``, NUL and other control
+characters) become ``_``, and the name is shortened so that the file name fits in 255 UTF-8 bytes (the
+usual file-name limit of the directory flytectl extracts into). The file name only orders the files and
+hints at the message type; what is registered is the name inside the message, which is never changed.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import re
+import tarfile
+from collections.abc import Sequence
+from typing import Any
+
+from flyteidl.admin.launch_plan_pb2 import LaunchPlan
+
+from lpctl.errors import LpctlError
+
+#: flytectl's type hint for a launch plan file (``_1``: TaskSpec, ``_2``: WorkflowSpec)
+LAUNCH_PLAN_SUFFIX = "_3.pb"
+#: the bundle ``lpctl render`` writes (the same values as ``lpctl.render``)
+BUNDLE_API_VERSION = "lpctl/v1"
+BUNDLE_KIND = "LaunchPlanBundle"
+#: the usual limit on one path component (ext4, xfs, apfs, ...)
+MAX_FILE_NAME_BYTES = 255
+#: refuse to read archives (or members) bigger than this
+MAX_ARCHIVE_BYTES = 256 * 1024 * 1024
+
+_UNSAFE = re.compile(r"[/\\\x00-\x1f\x7f]")
+_FILE_MODE = 0o644
+
+
+class PackageError(LpctlError):
+    """An archive or bundle cannot be read, or launch plans cannot be packaged."""
+
+
+def index_width(count: int) -> int:
+    """Digits of the zero-padded index: flytekit's ``_determine_text_chars`` (1 -> 0, 10 -> 1, 11 -> 2)."""
+    # ceil(log10(count)) in integer arithmetic; equal to flytekit's float version for every count
+    # up to 2,000,000 (checked), and exact beyond
+    return len(str(count - 1)) if count > 1 else 0
+
+
+def file_name(index: int, name: str, count: int) -> str:
+    """``<index>_<name>_3.pb`` with a safe, length-bounded ``name`` (see the module docstring)."""
+    prefix = str(index).zfill(index_width(count)) + "_"
+    safe = _UNSAFE.sub("_", name)
+    room = MAX_FILE_NAME_BYTES - len(prefix) - len(LAUNCH_PLAN_SUFFIX)
+    encoded = safe.encode("utf-8")
+    if len(encoded) > room:
+        safe = encoded[:room].decode("utf-8", errors="ignore")
+    return prefix + safe + LAUNCH_PLAN_SUFFIX
+
+
+def file_names(launch_plans: Sequence[LaunchPlan]) -> list[str]:
+    count = len(launch_plans)
+    return [file_name(i, lp.id.name, count) for i, lp in enumerate(launch_plans)]
+
+
+def with_placeholders(launch_plan: LaunchPlan) -> LaunchPlan:
+    """A copy with project, domain and version cleared in ``id`` and ``spec.workflow_id``.
+
+    This is what ``pyflyte package`` writes (empty strings, not ``{{ registration.* }}``); flytectl fills
+    them in from ``-p``, ``-d`` and ``--version`` (reference 2.6, 3.3, 5.2 step 4).
+    """
+    out = LaunchPlan()
+    out.CopyFrom(launch_plan)
+    for identifier in (out.id, out.spec.workflow_id):
+        identifier.project = ""
+        identifier.domain = ""
+        identifier.version = ""
+    return out
+
+
+def package_archive(launch_plans: Sequence[LaunchPlan], *, placeholders: bool) -> bytes:
+    """The ``.tgz`` bytes; files in the given order (which is also their sorted order)."""
+    if not launch_plans:
+        raise PackageError("no launch plans to package")
+    messages = [with_placeholders(lp) if placeholders else lp for lp in launch_plans]
+    raw = io.BytesIO()
+    # GzipFile(filename="") keeps the name out of the header; mtime=0 keeps the time out
+    with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=9) as gz, \
+            tarfile.open(fileobj=gz, mode="w", format=tarfile.PAX_FORMAT) as tar:
+        for name, message in sorted(zip(file_names(messages), messages, strict=True), key=lambda p: p[0]):
+            payload = message.SerializeToString(deterministic=True)
+            info = tarfile.TarInfo(name)
+            info.size = len(payload)
+            info.mtime = 0
+            info.mode = _FILE_MODE
+            info.uid = info.gid = 0
+            info.uname = info.gname = ""
+            info.type = tarfile.REGTYPE
+            tar.addfile(info, io.BytesIO(payload))
+    return raw.getvalue()
+
+
+def read_archive(data: bytes) -> list[tuple[str, LaunchPlan]]:
+    """Every ``*.pb`` member as (file name, LaunchPlan), in archive order; raises PackageError."""
+    if len(data) > MAX_ARCHIVE_BYTES:
+        raise PackageError(f"the archive is larger than {MAX_ARCHIVE_BYTES} bytes")
+    out: list[tuple[str, LaunchPlan]] = []
+    try:
+        with tarfile.open(fileobj=io.BytesIO(data), mode="r:*") as tar:
+            for member in tar:
+                if member.isdir():
+                    continue
+                if not member.isfile() or not member.name.endswith(".pb"):
+                    raise PackageError(f"unexpected archive entry {member.name!r}: only .pb files belong here")
+                if member.size > MAX_ARCHIVE_BYTES:
+                    raise PackageError(f"archive entry {member.name!r} is too large")
+                stream = tar.extractfile(member)
+                if stream is None:  # pragma: no cover - isfile() was checked
+                    raise PackageError(f"cannot read archive entry {member.name!r}")
+                out.append((member.name, _parse(member.name, stream.read())))
+    except (tarfile.TarError, OSError, EOFError) as e:
+        raise PackageError(f"not a readable .tgz archive: {e}") from None
+    return out
+
+
+def _parse(name: str, payload: bytes) -> LaunchPlan:
+    from google.protobuf.message import DecodeError  # type: ignore[import-untyped, unused-ignore]
+
+    try:
+        message: LaunchPlan = LaunchPlan.FromString(payload)
+    except DecodeError as e:
+        raise PackageError(f"{name}: not a flyteidl.admin.LaunchPlan: {e}") from None
+    return message
+
+
+def launch_plans_from_bundle(bundle: dict[str, Any]) -> list[tuple[LaunchPlan, bool]]:
+    """(LaunchPlan, auto_activate) for every entry of an ``lpctl render`` bundle, in bundle order."""
+    from google.protobuf import json_format  # type: ignore[import-untyped, unused-ignore]
+
+    if not isinstance(bundle, dict) or bundle.get("kind") != BUNDLE_KIND:
+        raise PackageError(f"not an lpctl bundle: kind is not {BUNDLE_KIND!r}")
+    if bundle.get("apiVersion") != BUNDLE_API_VERSION:
+        raise PackageError(f"unsupported bundle apiVersion {bundle.get('apiVersion')!r}; "
+                           f"this lpctl reads {BUNDLE_API_VERSION!r}")
+    entries = bundle.get("launchPlans")
+    if not isinstance(entries, list):
+        raise PackageError("the bundle has no 'launchPlans' list")
+    out: list[tuple[LaunchPlan, bool]] = []
+    for i, entry in enumerate(entries):
+        if not isinstance(entry, dict) or not isinstance(entry.get("launchPlan"), dict):
+            raise PackageError(f"bundle entry {i} has no 'launchPlan' object")
+        auto = entry.get("autoActivate", False)
+        if not isinstance(auto, bool):
+            raise PackageError(f"bundle entry {i}: 'autoActivate' must be true or false")
+        message = LaunchPlan()
+        try:
+            json_format.ParseDict(entry["launchPlan"], message)
+        except json_format.ParseError as e:
+            raise PackageError(f"bundle entry {i}: not a flyteidl.admin.LaunchPlan: {e}") from None
+        out.append((message, auto))
+    return out
+
+
+def load_bundle_text(text: str, source: str = "<bundle>") -> list[tuple[LaunchPlan, bool]] | None:
+    """The bundle's launch plans, or None when ``text`` is not JSON with ``kind: LaunchPlanBundle``
+    (so a caller can fall back to treating the file as a spec). A broken bundle raises PackageError."""
+    try:
+        document = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(document, dict) or document.get("kind") != BUNDLE_KIND:
+        return None
+    try:
+        return launch_plans_from_bundle(document)
+    except PackageError as e:
+        raise PackageError(f"{source}: {e}") from None
