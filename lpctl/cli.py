@@ -79,6 +79,8 @@ ColorOpt = Annotated[Color, typer.Option("--color", help="Colour in text output;
 Strict = Annotated[bool, typer.Option("--strict", help="Fail (exit 1) on warnings too.")]
 MaxBytes = Annotated[int, typer.Option("--max-bytes", help="Refuse spec files larger than this.", min=1)]
 Debug = Annotated[bool, typer.Option("--debug", help="Show the Python traceback of an internal error.")]
+ImportTimeout = Annotated[float, typer.Option("--import-timeout", min=0.1, help="Seconds a workflow module may "
+                                              "take to import before its specs get an error.")]
 
 
 def _version_callback(value: bool) -> None:
@@ -107,6 +109,7 @@ def validate(
     color: ColorOpt = Color.auto,
     strict: Strict = False,
     max_bytes: MaxBytes = 1024 * 1024,
+    import_timeout: ImportTimeout = 60.0,
     only_specs: Annotated[bool, typer.Option(
         "--only-specs", help="Skip YAML files that are not lpctl specs even when named explicitly "
         "(what the pre-commit hook uses).")] = False,
@@ -120,7 +123,7 @@ def validate(
     """
     with _guard(debug):
         options = _options(project, domain, version, workflow_version, python_path, max_bytes,
-                           only_specs=only_specs)
+                           only_specs=only_specs, import_timeout=import_timeout)
         result = _run(paths, options, allow_empty=only_specs)
         _report(result, format, color, sys.stdout)
         _exit(result.diagnostics, strict)
@@ -140,6 +143,7 @@ def render(
     color: ColorOpt = Color.auto,
     strict: Strict = False,
     max_bytes: MaxBytes = 1024 * 1024,
+    import_timeout: ImportTimeout = 60.0,
     debug: Debug = False,
 ) -> None:
     """Render specs to a canonical JSON bundle of flyteidl.admin.LaunchPlan messages.
@@ -151,7 +155,8 @@ def render(
     from lpctl.render import render_bundle
 
     with _guard(debug):
-        options = _options(project, domain, version, workflow_version, python_path, max_bytes, render=True)
+        options = _options(project, domain, version, workflow_version, python_path, max_bytes, render=True,
+                           import_timeout=import_timeout)
         result = _run(paths, options)
         _report(result, format, color, sys.stderr)
         failed = _failed(result.diagnostics, strict)
@@ -198,12 +203,12 @@ def explain(
 
 def _options(project: str | None, domain: str | None, version: str | None, workflow_version: str | None,
              python_path: Sequence[str] | None, max_bytes: int, *, render: bool = False,
-             only_specs: bool = False) -> Options:
+             only_specs: bool = False, import_timeout: float = 60.0) -> Options:
     from lpctl.pipeline import Options
 
     return Options(project=project, domain=domain, version=version, workflow_version=workflow_version,
                    python_path=tuple(python_path or ()), max_bytes=max_bytes, require_workflow_version=render,
-                   only_specs=only_specs)
+                   only_specs=only_specs, import_timeout=import_timeout)
 
 
 def _run(paths: Sequence[str], options: Options, *, allow_empty: bool = False) -> Result:

@@ -90,6 +90,10 @@ CODES: dict[str, CodeInfo] = _codes(
      types: an input without a type hint, a type Flyte cannot express, a Python default that does
      not fit its type, or a type written in the spec that lpctl cannot read (use Python syntax:
      int, float, str, bool, datetime, timedelta, list[T], dict[str, T], Optional[T])."""),
+    ("LP307", "workflow module import timed out", """Importing the workflow's module did not finish
+     within the time limit (60 s by default, --import-timeout to change it): module-level code waits
+     on a network, a lock or a loop. The other specs are still checked. Keep top-level code cheap,
+     or raise the limit."""),
     ("LP401", "unknown default input", """A key of default_inputs is not an input of the workflow.
      flytekit fails with a KeyError and FlyteAdmin with 'unexpected default_input'. The hint lists
      the workflow's inputs."""),

@@ -10,7 +10,7 @@ from lpctl.compile import CompiledPlan, Settings, compile_spec
 from lpctl.config import Config, load_config
 from lpctl.diagnostics import Diagnostic, Severity, error, sort_diagnostics
 from lpctl.load import DEFAULT_MAX_BYTES, load_paths
-from lpctl.resolve import Resolver
+from lpctl.resolve import DEFAULT_IMPORT_TIMEOUT, Resolver
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,8 @@ class Options:
     max_bytes: int = DEFAULT_MAX_BYTES
     #: skip YAML files that are not specs even when named explicitly (pre-commit)
     only_specs: bool = False
+    #: seconds a workflow module may take to import
+    import_timeout: float = DEFAULT_IMPORT_TIMEOUT
     #: render needs to know the workflow version; validate does not
     require_workflow_version: bool = False
     #: None: read [tool.lpctl] from the nearest pyproject.toml
@@ -57,7 +59,8 @@ def run(paths: Sequence[str], options: Options = Options()) -> Result:
         version=options.version or config.version,
         workflow_version=options.workflow_version or config.workflow_version,
     )
-    resolver = Resolver([os.getcwd(), *config.python_path, *(os.path.abspath(p) for p in options.python_path)])
+    roots = [os.getcwd(), *config.python_path, *(os.path.abspath(p) for p in options.python_path)]
+    resolver = Resolver(roots, import_timeout=options.import_timeout)
     loaded = load_paths(paths, max_bytes=options.max_bytes, only_specs=options.only_specs)
     result = Result(diagnostics=list(loaded.diagnostics), files=loaded.files, skipped=loaded.skipped,
                     documents=len(loaded.documents))

@@ -11,8 +11,10 @@ import contextlib
 import difflib
 import importlib
 import inspect
+import io
 import re
 import sys
+import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -37,11 +39,15 @@ class ResolveError:
 Resolved = WorkflowInterface | ResolveError
 
 
+DEFAULT_IMPORT_TIMEOUT = 60.0
+
+
 class Resolver:
     """Resolves references against fixed import roots, caching by reference."""
 
-    def __init__(self, roots: Sequence[str] = ()) -> None:
+    def __init__(self, roots: Sequence[str] = (), *, import_timeout: float = DEFAULT_IMPORT_TIMEOUT) -> None:
         self.roots = list(dict.fromkeys(roots))
+        self.import_timeout = import_timeout
         self._cache: dict[str, Resolved] = {}
 
     def resolve(self, workflow: Any) -> Resolved:
@@ -66,7 +72,7 @@ class Resolver:
             candidates = [(".".join(parts[:i]), ".".join(parts[i:])) for i in range(len(parts) - 1, 0, -1)]
         not_found: ResolveError | None = None
         for module_name, attr in candidates:
-            module = _import(module_name, self.roots)
+            module = _import(module_name, self.roots, self.import_timeout)
             if not isinstance(module, ResolveError):
                 return _lookup(module, module_name, attr)
             if module.code != "LP301":
@@ -86,20 +92,65 @@ def _import_roots(roots: list[str]) -> Iterator[None]:
         sys.path[:] = saved
 
 
-def _import(module_name: str, roots: list[str]) -> Any:
+class _StdoutRouter(io.TextIOBase):
+    """``sys.stdout`` while modules import: their prints go to stderr, everyone else's to stdout.
+
+    It stays installed if an import never returns, so a module stuck in an import thread that
+    prints later still cannot corrupt a bundle written to stdout.
+    """
+
+    def __init__(self, stdout: Any, stderr: Any) -> None:
+        self.stdout, self.stderr = stdout, stderr
+        self.importers: set[int] = set()
+
+    def _target(self) -> Any:
+        return self.stderr if threading.get_ident() in self.importers else self.stdout
+
+    def write(self, text: str) -> int:
+        written: int = self._target().write(text)
+        return written
+
+    def flush(self) -> None:
+        self._target().flush()
+
+    def isatty(self) -> bool:
+        return bool(self._target().isatty())
+
+
+def _router() -> _StdoutRouter:
+    if not isinstance(sys.stdout, _StdoutRouter):
+        sys.stdout = _StdoutRouter(sys.stdout, sys.stderr)
+    return sys.stdout
+
+
+def _import(module_name: str, roots: list[str], timeout: float) -> Any:
+    """Import in a thread, so that a module that never finishes importing cannot hang lpctl."""
+    outcome: list[Any] = []
+    router = _router()
+
+    def target() -> None:
+        router.importers.add(threading.get_ident())
+        outcome.append(_import_now(module_name, roots))
+
+    thread = threading.Thread(target=target, name=f"lpctl-import-{module_name}", daemon=True)
+    thread.start()
+    thread.join(timeout)
+    if not outcome:
+        return ResolveError("LP307", f"importing module '{module_name}' did not finish within {timeout:g} s",
+                            "raise --import-timeout, or keep the module's top-level code cheap")
+    return outcome[0]
+
+
+def _import_now(module_name: str, roots: list[str]) -> Any:
     try:
-        # a module that prints while importing must not corrupt a bundle written to stdout
-        with contextlib.redirect_stdout(sys.stderr):
-            return importlib.import_module(module_name)
+        return importlib.import_module(module_name)
     except ModuleNotFoundError as e:
         if e.name and (module_name == e.name or module_name.startswith(e.name + ".")):
             tried = ", ".join(roots) if roots else "(none)"
             return ResolveError("LP301", f"module '{module_name}' not found (import roots tried: {tried})",
                                 "add its root to [tool.lpctl] python_path or --python-path")
         return _raised(module_name, e)
-    except KeyboardInterrupt:
-        raise
-    except BaseException as e:
+    except BaseException as e:  # noqa: BLE001 - user code may raise anything, SystemExit included
         return _raised(module_name, e)
 
 

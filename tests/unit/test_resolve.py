@@ -88,3 +88,19 @@ def test_interface_written_in_the_spec(check: Callable[..., list[str]]) -> None:
         "spec.yaml:6:56: error LP306 cannot read the type of input 'limit' of workflow "
         "'other.pipelines.export': unknown type 'Optionl' (known: None, Optional[T], bool, date, datetime, "
         "dict, dict[str, T], float, int, list[T], str, timedelta)"]
+
+
+def test_import_that_never_finishes_times_out_and_others_are_checked(check: Callable[..., list[str]],
+                                                                      in_tmp: Any) -> None:
+    (in_tmp / "stuck_mod.py").write_text("import time\nwhile True:\n    time.sleep(0.05)\n")
+    (in_tmp / "fine_mod.py").write_text("def wf(a: int) -> None: ...\n")
+    (in_tmp / "other.yaml").write_text("apiVersion: lpctl/v1\nkind: LaunchPlan\nname: other\n"
+                                       "workflow: fine_mod:wf\nfixed_inputs: {a: x}\n")
+    lines = check(_spec("stuck_mod:wf"), import_timeout=0.5)
+    assert lines == ["spec.yaml:4:11: error LP307 importing module 'stuck_mod' did not finish within 0.5 s "
+                     "(raise --import-timeout, or keep the module's top-level code cheap)"]
+    from lpctl.config import Config
+    from lpctl.pipeline import Options, run
+
+    result = run(["spec.yaml", "other.yaml"], Options(config=Config(), import_timeout=0.5))
+    assert [d.code for d in result.diagnostics] == ["LP405", "LP307"]

@@ -1,0 +1,695 @@
+"""Two bundles -> the launch plans added, removed and changed, field by field in spec terms (pure).
+
+Launch plans are matched by project, domain and name. Each difference is named by its spec
+path (``default_inputs.region``, ``schedule.cron``, ``labels.team``) with both values made
+readable (literals unwrapped: ``"apac"``, ``3``, ``1h30m``); whatever has no spec-level reading
+falls back to its protobuf JSON path, so that no difference is ever dropped. Entries are
+compared as parsed JSON, so the order of map keys never counts. The ``source`` of an entry
+(which file it came from) is not part of the launch plan and is not compared.
+
+Path conventions of :class:`FieldChange`: ``default_inputs.<name>`` / ``fixed_inputs.<name>``
+for a changed value of the same kind (plain values); ``inputs.<name>`` when an input appears,
+disappears or changes kind (fixed, default, required), with values such as ``{"default": 3}``,
+``{"fixed": 3}`` or ``{"required": true}``; ``inputs.<name>.type`` and ``.description``.
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import datetime as dt
+import json
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any, Literal
+
+from lpctl.errors import PathError
+
+Tree = dict[str, Any]
+Key = tuple[str, str, str]
+Kind = Literal["added", "removed", "changed"]
+
+API_VERSION = "lpctl/v1"
+KIND = "LaunchPlanBundle"
+JSON_FORMAT_VERSION = 1
+INDENT = "    "
+NONE_TEXT = "(none)"
+_SYMBOLS = {"added": "+", "removed": "-", "changed": "~"}
+_RATE_UNITS = {"MINUTE": "m", "HOUR": "h", "DAY": "d"}
+_BEHAVIOR_PREFIX = "CONCURRENCY_LIMIT_BEHAVIOR_"
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One difference: spec path, the human line (note included), both readable values."""
+
+    path: str
+    label: str
+    old: Any
+    new: Any
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class PlanChange:
+    """A launch plan added, removed or changed (with its field changes)."""
+
+    kind: Kind
+    key: Key
+    changes: list[FieldChange] = field(default_factory=list)
+
+    @property
+    def identity(self) -> str:
+        return "/".join(self.key)
+
+
+class _Bare(str):
+    """A readable value shown without quotes (``1h30m``, ``<dict>``); JSON still sees a string."""
+
+
+# -- reading a bundle ---------------------------------------------------------------------------
+
+
+def read_bundle(path: str) -> Tree:
+    """Read and check a bundle file; raises :class:`PathError` with a readable message."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+    except OSError as e:
+        raise PathError(f"{path}: cannot read: {e.strerror or e}") from None
+    except UnicodeDecodeError as e:
+        raise PathError(f"{path}: not UTF-8 text (byte {e.start})") from None
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise PathError(f"{path}:{e.lineno}:{e.colno}: not valid JSON: {e.msg}") from None
+    problem = bundle_problem(document)
+    if problem is not None:
+        raise PathError(f"{path}: not an lpctl bundle: {problem}")
+    out: Tree = document
+    return out
+
+
+def bundle_problem(document: Any) -> str | None:
+    """Why ``document`` is not a bundle lpctl can compare, or None."""
+    if not isinstance(document, dict):
+        return f"expected a JSON object, found {_json_kind(document)}"
+    for key, expected in (("apiVersion", API_VERSION), ("kind", KIND)):
+        if document.get(key) != expected:
+            return f'{key} is {_show(document.get(key))}, expected "{expected}"'
+    entries = document.get("launchPlans")
+    if not isinstance(entries, list):
+        return f"launchPlans is {_json_kind(entries)}, expected a list"
+    seen: set[Key] = set()
+    for i, entry in enumerate(entries):
+        key = _entry_key(entry)
+        if key is None:
+            return f"launchPlans[{i}] has no launchPlan with an id (project, domain, name) and a spec"
+        if key in seen:
+            return f"launch plan {'/'.join(key)} appears more than once"
+        seen.add(key)
+    return None
+
+
+def _json_kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    names = {bool: "a boolean", str: "a string", list: "a list", dict: "an object"}
+    return names.get(type(value), "a number")
+
+
+def _entry_key(entry: Any) -> Key | None:
+    lp = entry.get("launchPlan") if isinstance(entry, dict) else None
+    if not isinstance(lp, dict) or not isinstance(lp.get("spec"), dict) or not isinstance(lp.get("id"), dict):
+        return None
+    parts = [lp["id"].get(k) for k in ("project", "domain", "name")]
+    if not all(isinstance(p, str) for p in parts):
+        return None
+    return (parts[0], parts[1], parts[2])
+
+
+# -- comparing bundles --------------------------------------------------------------------------
+
+
+def diff_bundles(old: Tree, new: Tree) -> list[PlanChange]:
+    """The launch plans added, removed and changed from ``old`` to ``new``, sorted by identity."""
+    olds, news = _index(old), _index(new)
+    out: list[PlanChange] = []
+    for key in sorted(olds.keys() | news.keys()):
+        if key not in news:
+            out.append(PlanChange("removed", key))
+        elif key not in olds:
+            out.append(PlanChange("added", key))
+        else:
+            changes = diff_entries(olds[key], news[key])
+            if changes:
+                out.append(PlanChange("changed", key, changes))
+    return out
+
+
+def _index(document: Tree) -> dict[Key, Tree]:
+    out: dict[Key, Tree] = {}
+    for entry in document.get("launchPlans") or []:
+        key = _entry_key(entry)
+        if key is not None:
+            out[key] = entry
+    return out
+
+
+def diff_entries(old: Tree, new: Tree) -> list[FieldChange]:
+    """Every difference between two bundle entries of the same launch plan."""
+    old_tree, new_tree = _comparable(old), _comparable(new)
+    if old_tree == new_tree:
+        return []
+    rest_old, rest_new = copy.deepcopy(old_tree), copy.deepcopy(new_tree)
+    changes: list[FieldChange] = []
+    for section in _SECTIONS:
+        changes.extend(section(rest_old, rest_new))
+    changes.extend(_tree_diff("", rest_old, rest_new))
+    # normalising (absent == empty, order of labels ...) must never hide a difference
+    return changes or _tree_diff("", old_tree, new_tree)
+
+
+def _comparable(entry: Tree) -> Tree:
+    return {k: v for k, v in entry.items() if k != "source"}
+
+
+# -- taking the parts a section understands -----------------------------------------------------
+
+
+def _get(tree: Any, path: tuple[str, ...]) -> Any:
+    for key in path:
+        if not isinstance(tree, dict):
+            return None
+        tree = tree.get(key)
+    return tree
+
+
+def _take(old: Tree, new: Tree, path: tuple[str, ...],
+          understood: Callable[[Any], bool] = lambda v: True) -> tuple[Any, Any] | None:
+    """Remove ``path`` from both trees when both values (absent = None) are understood."""
+    pair = (_get(old, path), _get(new, path))
+    if not all(v is None or understood(v) for v in pair):
+        return None
+    for tree in (old, new):
+        parent = _get(tree, path[:-1])
+        if isinstance(parent, dict):
+            parent.pop(path[-1], None)
+    return pair
+
+
+def _keys_within(value: Any, allowed: set[str]) -> bool:
+    return isinstance(value, dict) and value.keys() <= allowed
+
+
+SPEC = ("launchPlan", "spec")
+METADATA = (*SPEC, "entityMetadata")
+
+
+# -- identity, workflow and plain fields --------------------------------------------------------
+
+
+def _scalar(label: str, path: str, old: Any, new: Any, note: str | None = None) -> list[FieldChange]:
+    if old == new:
+        return []
+    text = f"{label}: {_show(old)} -> {_show(new)}"
+    return [FieldChange(path, f"{text} ({note})" if note else text, old, new, note)]
+
+
+def _is_plain(value: Any) -> bool:
+    return not isinstance(value, (dict, list))
+
+
+def _version(old: Tree, new: Tree) -> list[FieldChange]:
+    out: list[FieldChange] = []
+    for proto, spec in (((*SPEC[:1], "id", "version"), "version"), ((*SPEC, "workflowId", "name"), "workflow"),
+                        ((*SPEC, "workflowId", "version"), "workflow_version")):
+        pair = _take(old, new, proto, _is_plain)
+        if pair is not None:
+            out.extend(_scalar(spec, spec, *pair))
+    return out
+
+
+#: (protobuf JSON path, spec path, value when absent)
+_PLAIN_FIELDS: list[tuple[tuple[str, ...], str, Any]] = [
+    ((*SPEC, "rawOutputDataConfig", "outputLocationPrefix"), "raw_output_data_config.output_location_prefix",
+     None),
+    ((*SPEC, "maxParallelism"), "max_parallelism", None),
+    ((*SPEC, "overwriteCache"), "overwrite_cache", False),
+    ((*SPEC, "interruptible"), "interruptible", None),
+    (("autoActivate",), "auto_activate", None),
+]
+
+
+def _plain_fields(old: Tree, new: Tree) -> list[FieldChange]:
+    out: list[FieldChange] = []
+    for proto, spec, absent in _PLAIN_FIELDS:
+        pair = _take(old, new, proto, _is_plain)
+        if pair is not None:
+            o, n = (absent if v is None else v for v in pair)
+            out.extend(_scalar(spec, spec, o, n))
+    return out
+
+
+def _concurrency(old: Tree, new: Tree) -> list[FieldChange]:
+    pair = _take(old, new, (*SPEC, "concurrencyPolicy"), lambda v: _keys_within(v, {"max", "behavior"}))
+    if pair is None:
+        return []
+    o, n = (None if v is None else _concurrency_view(v) for v in pair)
+    return _tree_diff("concurrency", o, n)
+
+
+def _concurrency_view(policy: Tree) -> Tree:
+    behavior = str(policy.get("behavior", "UNSPECIFIED")).removeprefix(_BEHAVIOR_PREFIX)
+    return {"max_concurrency": policy.get("max", 0), "behavior": behavior}
+
+
+def _security(old: Tree, new: Tree) -> list[FieldChange]:
+    pair = _take(old, new, (*SPEC, "securityContext"), lambda v: isinstance(v, dict))
+    if pair is None:
+        return []
+    return _tree_diff("security_context", _snake(pair[0]), _snake(pair[1]))
+
+
+def _snake(value: Any) -> Any:
+    """camelCase keys -> snake_case, recursively (one to one, so no difference is lost)."""
+    if isinstance(value, dict):
+        return {re.sub(r"(?<!^)([A-Z])", r"_\1", k).lower(): _snake(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_snake(v) for v in value]
+    return value
+
+
+# -- labels, annotations, envs ------------------------------------------------------------------
+
+
+def _is_str_map(value: Any) -> bool:
+    return _keys_within(value, {"values"}) and isinstance(value.get("values", {}), dict) and all(
+        isinstance(v, str) for v in value.get("values", {}).values())
+
+
+def _is_env_list(value: Any) -> bool:
+    items = value.get("values", []) if _keys_within(value, {"values"}) else None
+    if not isinstance(items, list) or not all(_keys_within(i, {"key", "value"}) for i in items):
+        return False
+    keys = [i.get("key", "") for i in items]
+    return len(set(keys)) == len(keys) and all(isinstance(i.get("value", ""), str) for i in items)
+
+
+def _labels(old: Tree, new: Tree) -> list[FieldChange]:
+    out: list[FieldChange] = []
+    for proto, spec in (("labels", "labels"), ("annotations", "annotations")):
+        pair = _take(old, new, (*SPEC, proto), _is_str_map)
+        if pair is not None:
+            o, n = ((v or {}).get("values", {}) for v in pair)
+            out.extend(_map_diff(spec, o, n))
+    pair = _take(old, new, (*SPEC, "envs"), _is_env_list)
+    if pair is not None:
+        o, n = ({i.get("key", ""): i.get("value", "") for i in (v or {}).get("values", [])} for v in pair)
+        out.extend(_map_diff("envs", o, n))
+    return out
+
+
+def _map_diff(name: str, old: dict[str, str], new: dict[str, str]) -> list[FieldChange]:
+    out = []
+    for key in sorted(old.keys() | new.keys()):
+        o, n = old.get(key), new.get(key)
+        if o == n:
+            continue
+        if o is None:
+            label = f"{name}: + {key}={n}"
+        elif n is None:
+            label = f"{name}: - {key}={o}"
+        else:
+            label = f"{name}: ~ {key}: {o} -> {n}"
+        out.append(FieldChange(f"{name}.{key}", label, o, n))
+    return out
+
+
+# -- inputs -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Input:
+    kind: str  # "default", "required" or "fixed"
+    literal: Any = None
+    type: Any = None
+    description: Any = None
+
+    def value(self) -> Any:
+        return None if self.literal is None else readable(self.literal)
+
+    def json(self) -> Tree:
+        return {"required": True} if self.kind == "required" else {self.kind: self.value()}
+
+    def text(self) -> str:
+        return "required" if self.kind == "required" else f"{self.kind} {_show(self.value())}"
+
+
+def _is_parameters(value: Any) -> bool:
+    return isinstance(value, dict) and all(_is_parameter(p) for p in value.values())
+
+
+def _is_parameter(param: Any) -> bool:
+    if not _keys_within(param, {"var", "default", "required"}) or not _keys_within(param.get("var", {}),
+                                                                                    {"type", "description"}):
+        return False
+    return ("default" in param) != (param.get("required") is True)
+
+
+def _inputs(old: Tree, new: Tree) -> list[FieldChange]:
+    params = _take(old, new, (*SPEC, "defaultInputs", "parameters"), _is_parameters)
+    if params is None:
+        return []
+    fixed = _take(old, new, (*SPEC, "fixedInputs", "literals"), lambda v: isinstance(v, dict))
+    if fixed is None:  # put the parameters back: without both, the inputs cannot be read
+        for tree, value in zip((old, new), params):
+            if value is not None:
+                tree["launchPlan"]["spec"]["defaultInputs"]["parameters"] = value
+        return []
+    olds, news = _input_states(params[0], fixed[0]), _input_states(params[1], fixed[1])
+    out: list[FieldChange] = []
+    for name in sorted(olds.keys() | news.keys()):
+        out.extend(_input_diff(name, olds.get(name), news.get(name)))
+    return out
+
+
+def _input_states(params: Tree | None, fixed: Tree | None) -> dict[str, _Input]:
+    states = {name: _Input("fixed", lit) for name, lit in (fixed or {}).items()}
+    for name, p in (params or {}).items():
+        var = p.get("var", {})
+        kind = "default" if "default" in p else "required"
+        states[name] = _Input(kind, p.get("default"), var.get("type"), var.get("description"))
+    return states
+
+
+def _input_diff(name: str, old: _Input | None, new: _Input | None) -> list[FieldChange]:
+    if old is None or new is None:
+        state = new or old
+        assert state is not None
+        verb = "added" if new is not None else "removed"
+        return [FieldChange(f"inputs.{name}", f"input '{name}' {verb}: {state.text()}",
+                            None if old is None else old.json(), None if new is None else new.json())]
+    out = _input_value_diff(name, old, new)
+    if old.kind != "fixed" and new.kind != "fixed":
+        if old.type != new.type:
+            o, n = _type_text(old.type), _type_text(new.type)
+            o, n = (o, n) if o != n else (_compact(old.type), _compact(new.type))
+            out.append(FieldChange(f"inputs.{name}.type", f"input '{name}' type: {o} -> {n}", o, n))
+        out.extend(_scalar(f"input '{name}' description", f"inputs.{name}.description",
+                           old.description, new.description))
+    return out
+
+
+_KIND_NOTES = {("fixed", "default"): "now overridable at launch", ("fixed", "required"): "now required at launch",
+               ("default", "fixed"): "now fixed", ("required", "fixed"): "now fixed",
+               ("default", "required"): "now required at launch"}
+
+
+def _input_value_diff(name: str, old: _Input, new: _Input) -> list[FieldChange]:
+    if old.kind == new.kind and old.literal == new.literal:
+        return []
+    same_section = {old.kind, new.kind} <= {"default", "required"} or old.kind == new.kind == "fixed"
+    section = "fixed" if new.kind == "fixed" else "default"
+    if old.kind == new.kind:
+        o, n = old.value(), new.value()
+        if _show(o) == _show(n):  # same reading, different literal (a union's type, say)
+            o, n = _Bare(_compact(old.literal)), _Bare(_compact(new.literal))
+        return [FieldChange(f"{section}_inputs.{name}", f"{section} input '{name}': {_show(o)} -> {_show(n)}",
+                            o, n)]
+    note = _KIND_NOTES.get((old.kind, new.kind))
+    if same_section:  # default <-> required
+        texts = ["required" if s.kind == "required" else _show(s.value()) for s in (old, new)]
+        label = f"default input '{name}': {texts[0]} -> {texts[1]}"
+    else:
+        label = f"input '{name}': {old.text()} -> {new.text()}"
+    if note:
+        label += f" ({note})"
+    return [FieldChange(f"inputs.{name}", label, old.json(), new.json(), note)]
+
+
+def _type_text(lt: Any) -> str:
+    from google.protobuf import json_format
+
+    from lpctl.literals import LiteralType, type_name
+
+    try:
+        return type_name(json_format.ParseDict(lt or {}, LiteralType()))
+    except json_format.ParseError:
+        return _compact(lt)
+
+
+# -- literals -> readable values ----------------------------------------------------------------
+
+
+def readable(literal: Any) -> Any:
+    """A literal (protobuf JSON) as a JSON-able value: ``"apac"``, ``3``, ``[1, 2]``, ``1h30m``."""
+    if not isinstance(literal, dict):
+        return literal
+    if "scalar" in literal and len(literal) == 1:
+        return _scalar_value(literal["scalar"])
+    if "collection" in literal and len(literal) == 1:
+        return [readable(v) for v in literal["collection"].get("literals", [])]
+    if "map" in literal and len(literal) == 1:
+        return {k: readable(v) for k, v in literal["map"].get("literals", {}).items()}
+    return literal
+
+
+def _scalar_value(scalar: Tree) -> Any:
+    if "primitive" in scalar:
+        return _primitive_value(scalar["primitive"])
+    if "noneType" in scalar:
+        return None
+    if "union" in scalar:
+        return readable(scalar["union"].get("value"))
+    if "binary" in scalar:
+        return _binary_value(scalar["binary"])
+    if "generic" in scalar:
+        return scalar["generic"]
+    return {"scalar": scalar}
+
+
+def _primitive_value(primitive: Tree) -> Any:
+    if not primitive:  # every field at its default: the proto3 zero value of an unknown kind
+        return 0
+    (kind, value), = primitive.items()
+    if kind == "integer":
+        return int(value)
+    if kind == "duration":
+        return _Bare(_duration_text(str(value)))
+    if kind == "datetime":
+        return _Bare(str(value))
+    return value
+
+
+def _duration_text(text: str) -> str:
+    from lpctl.durations import format_duration
+
+    try:
+        seconds = Decimal(text.removesuffix("s"))
+        return format_duration(dt.timedelta(microseconds=int(seconds * 1_000_000)))
+    except (InvalidOperation, OverflowError, ValueError):
+        return text
+
+
+def _binary_value(binary: Tree) -> Any:
+    if binary.get("tag") != "msgpack":
+        return _Bare(f"<binary {binary.get('tag', '')}>".replace(" >", ">"))
+    try:
+        import msgpack
+
+        value = msgpack.unpackb(base64.b64decode(binary.get("value", "")), strict_map_key=False)
+        json.dumps(value, allow_nan=False)
+    except Exception:  # any undecodable or non-JSON payload is shown by kind only
+        return _Bare("<dict>")
+    return value
+
+
+# -- schedule -----------------------------------------------------------------------------------
+
+
+def _is_schedule(value: Any) -> bool:
+    if not _keys_within(value, {"cronSchedule", "rate", "kickoffTimeInputArg"}):
+        return False
+    if ("cronSchedule" in value) == ("rate" in value):
+        return False
+    return _keys_within(value.get("cronSchedule", {}), {"schedule", "offset"}) and _keys_within(
+        value.get("rate", {}), {"value", "unit"})
+
+
+def _schedule_view(schedule: Tree) -> Tree:
+    if "cronSchedule" in schedule:
+        cron = schedule["cronSchedule"]
+        view: Tree = {"cron": cron.get("schedule", "")}
+        if "offset" in cron:
+            view["offset"] = cron["offset"]
+    else:
+        rate = schedule["rate"]
+        view = {"fixed_rate": _Bare(f"{rate.get('value', 0)}{_RATE_UNITS.get(rate.get('unit', 'MINUTE'), '?')}")}
+    if "kickoffTimeInputArg" in schedule:
+        view["kickoff_time_input_arg"] = schedule["kickoffTimeInputArg"]
+    return view
+
+
+def _schedule_text(view: Tree, parts: Iterable[str] = ("cron", "fixed_rate", "offset", "kickoff_time_input_arg")
+                   ) -> str:
+    words = {"cron": "cron", "fixed_rate": "fixed rate", "offset": "offset",
+             "kickoff_time_input_arg": "kickoff input"}
+    return ", ".join(f"{words[k]} {_show(view[k])}" for k in parts if k in view)
+
+
+def _schedule(old: Tree, new: Tree) -> list[FieldChange]:
+    pair = _take(old, new, (*METADATA, "schedule"), _is_schedule)
+    if pair is None or pair[0] == pair[1]:
+        return []
+    o, n = (None if v is None else _schedule_view(v) for v in pair)
+    if o is None or n is None:
+        verb, view = ("added", n) if o is None else ("removed", o)
+        assert view is not None
+        return [FieldChange("schedule", f"schedule {verb}: {_schedule_text(view)}", o, n)]
+    kind_o, kind_n = ("cron" if "cron" in v else "fixed_rate" for v in (o, n))
+    if kind_o != kind_n:
+        main = [FieldChange("schedule", f"schedule: {_schedule_text(o, [kind_o])} -> {_schedule_text(n, [kind_n])}",
+                            {kind_o: o[kind_o]}, {kind_n: n[kind_n]})]
+    else:
+        word = _schedule_text(o, [kind_o]).split(" ")[0 if kind_o == "cron" else slice(0, 2)]
+        main = _scalar(f"schedule: {word if isinstance(word, str) else ' '.join(word)}".rstrip(),
+                       f"schedule.{kind_o}", o[kind_o], n[kind_n])
+        main = [FieldChange(c.path, c.label.replace(": ", " ", 1) if False else c.label, c.old, c.new)
+                for c in main]
+    for part in ("offset", "kickoff_time_input_arg"):
+        main.extend(_scalar(f"schedule.{part}", f"schedule.{part}", o.get(part), n.get(part)))
+    return main
+
+
+# -- notifications ------------------------------------------------------------------------------
+
+
+_CHANNELS = {"email": "email", "slack": "slack", "pagerDuty": "pager_duty"}
+
+
+def _is_notifications(value: Any) -> bool:
+    return isinstance(value, list) and all(
+        _keys_within(n, {"phases", *_CHANNELS}) and len(n.keys() & _CHANNELS.keys()) <= 1
+        and all(_keys_within(n[c], {"recipientsEmail"}) for c in n.keys() & _CHANNELS.keys())
+        for n in value)
+
+
+def _notification_view(note: Tree) -> Tree:
+    view: Tree = {"phases": list(note.get("phases", []))}
+    for proto, spec in _CHANNELS.items():
+        if proto in note:
+            view[spec] = list(note[proto].get("recipientsEmail", []))
+    return view
+
+
+def _notification_text(view: Tree) -> str:
+    channel = next((k for k in view if k != "phases"), None)
+    who = f"{channel} to {', '.join(view[channel])}" if channel else "no channel"
+    return f"{who} on {', '.join(view['phases']) or 'no phase'}"
+
+
+def _notifications(old: Tree, new: Tree) -> list[FieldChange]:
+    pair = _take(old, new, (*METADATA, "notifications"), _is_notifications)
+    if pair is None:
+        return []
+    o, n = ([_notification_view(x) for x in v or []] for v in pair)
+    removed = [(i, v) for i, v in enumerate(o) if _count(o[: i + 1], v) > _count(n, v)]
+    added = [(i, v) for i, v in enumerate(n) if _count(n[: i + 1], v) > _count(o, v)]
+    if not removed and not added:
+        return [] if o == n else [FieldChange("notifications", "notifications: order changed", o, n)]
+    out: list[FieldChange] = []
+    for i, view in removed:
+        match = next((a for a in added if _recipients(a[1]) == _recipients(view)), None)
+        if match is None:
+            out.append(FieldChange(f"notifications[{i}]", f"notifications: - {_notification_text(view)}", view, None))
+            continue
+        added.remove(match)
+        who = _notification_text(view).rsplit(" on ", 1)[0]
+        label = f"notifications: ~ {who}: on {', '.join(view['phases'])} -> on {', '.join(match[1]['phases'])}"
+        out.append(FieldChange(f"notifications[{match[0]}]", label, view, match[1]))
+    out.extend(FieldChange(f"notifications[{i}]", f"notifications: + {_notification_text(v)}", None, v)
+               for i, v in added)
+    return out
+
+
+def _count(items: list[Tree], item: Tree) -> int:
+    return sum(1 for x in items if x == item)
+
+
+def _recipients(view: Tree) -> Tree:
+    return {k: v for k, v in view.items() if k != "phases"}
+
+
+# -- the generic fallback -----------------------------------------------------------------------
+
+
+def _tree_diff(path: str, old: Any, new: Any) -> list[FieldChange]:
+    """Leaf by leaf: dicts by key, lists by index; a side that is absent shows as ``(none)``."""
+    if old == new:
+        return []
+    if isinstance(old, dict) and isinstance(new, dict):
+        out: list[FieldChange] = []
+        for key in sorted(old.keys() | new.keys()):
+            out.extend(_tree_diff(f"{path}.{key}" if path else key, old.get(key), new.get(key)))
+        return out
+    if isinstance(old, list) and isinstance(new, list):
+        out = []
+        for i in range(max(len(old), len(new))):
+            out.extend(_tree_diff(f"{path}[{i}]", old[i] if i < len(old) else None,
+                                  new[i] if i < len(new) else None))
+        return out
+    return [FieldChange(path, f"{path}: {_show(old)} -> {_show(new)}", old, new)]
+
+
+_SECTIONS: list[Callable[[Tree, Tree], list[FieldChange]]] = [
+    _version, _inputs, _schedule, _notifications, _labels, _security, _concurrency, _plain_fields,
+]
+
+
+# -- showing values -----------------------------------------------------------------------------
+
+
+def _show(value: Any) -> str:
+    """JSON-ish text: strings quoted, maps with sorted keys; None (absent) as ``(none)``."""
+    return NONE_TEXT if value is None else _text(value)
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, _Bare):
+        return str(value)
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{json.dumps(str(k), ensure_ascii=False)}: {_text(v)}"
+                               for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_text(v) for v in value) + "]"
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _compact(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+# -- output -------------------------------------------------------------------------------------
+
+
+def format_text(changes: list[PlanChange]) -> list[tuple[str, str]]:
+    """``(style, line)`` pairs; style is "added", "removed", "changed" or "detail"."""
+    lines: list[tuple[str, str]] = []
+    for plan in changes:
+        lines.append((plan.kind, f"{_SYMBOLS[plan.kind]} {plan.identity}"))
+        lines.extend(("detail", INDENT + c.label) for c in plan.changes)
+    return lines
+
+
+def format_json(changes: list[PlanChange]) -> str:
+    """The versioned JSON document: one entry per launch plan, one per field change."""
+    plans = [{
+        "identity": dict(zip(("project", "domain", "name"), plan.key)),
+        "change": plan.kind,
+        "changes": [{"path": c.path, "old": c.old, "new": c.new, "note": c.note} for c in plan.changes],
+    } for plan in changes]
+    document = {"version": JSON_FORMAT_VERSION, "differences": len(plans), "launchPlans": plans}
+    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
