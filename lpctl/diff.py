@@ -104,12 +104,12 @@ def bundle_problem(document: Any) -> str | None:
         return f"launchPlans is {_json_kind(entries)}, expected a list"
     seen: set[Key] = set()
     for i, entry in enumerate(entries):
-        key = _entry_key(entry)
-        if key is None:
+        ident = _entry_key(entry)
+        if ident is None:
             return f"launchPlans[{i}] has no launchPlan with an id (project, domain, name) and a spec"
-        if key in seen:
-            return f"launch plan {'/'.join(key)} appears more than once"
-        seen.add(key)
+        if ident in seen:
+            return f"launch plan {'/'.join(ident)} appears more than once"
+        seen.add(ident)
     return None
 
 
@@ -187,12 +187,16 @@ def _get(tree: Any, path: tuple[str, ...]) -> Any:
     return tree
 
 
+def _understood(old: Tree, new: Tree, path: tuple[str, ...], understood: Callable[[Any], bool]) -> bool:
+    return all(v is None or understood(v) for v in (_get(old, path), _get(new, path)))
+
+
 def _take(old: Tree, new: Tree, path: tuple[str, ...],
           understood: Callable[[Any], bool] = lambda v: True) -> tuple[Any, Any] | None:
     """Remove ``path`` from both trees when both values (absent = None) are understood."""
-    pair = (_get(old, path), _get(new, path))
-    if not all(v is None or understood(v) for v in pair):
+    if not _understood(old, new, path, understood):
         return None
+    pair = (_get(old, path), _get(new, path))
     for tree in (old, new):
         parent = _get(tree, path[:-1])
         if isinstance(parent, dict):
@@ -224,8 +228,9 @@ def _is_plain(value: Any) -> bool:
 
 def _version(old: Tree, new: Tree) -> list[FieldChange]:
     out: list[FieldChange] = []
-    for proto, spec in (((*SPEC[:1], "id", "version"), "version"), ((*SPEC, "workflowId", "name"), "workflow"),
-                        ((*SPEC, "workflowId", "version"), "workflow_version")):
+    fields = ((("launchPlan", "id", "version"), "version"), ((*SPEC, "workflowId", "name"), "workflow"),
+              ((*SPEC, "workflowId", "version"), "workflow_version"))
+    for proto, spec in fields:
         pair = _take(old, new, proto, _is_plain)
         if pair is not None:
             out.extend(_scalar(spec, spec, *pair))
@@ -360,15 +365,12 @@ def _is_parameter(param: Any) -> bool:
 
 
 def _inputs(old: Tree, new: Tree) -> list[FieldChange]:
-    params = _take(old, new, (*SPEC, "defaultInputs", "parameters"), _is_parameters)
-    if params is None:
+    params_path, fixed_path = (*SPEC, "defaultInputs", "parameters"), (*SPEC, "fixedInputs", "literals")
+    if not (_understood(old, new, params_path, _is_parameters)
+            and _understood(old, new, fixed_path, lambda v: isinstance(v, dict))):
         return []
-    fixed = _take(old, new, (*SPEC, "fixedInputs", "literals"), lambda v: isinstance(v, dict))
-    if fixed is None:  # put the parameters back: without both, the inputs cannot be read
-        for tree, value in zip((old, new), params):
-            if value is not None:
-                tree["launchPlan"]["spec"]["defaultInputs"]["parameters"] = value
-        return []
+    params, fixed = _take(old, new, params_path), _take(old, new, fixed_path)
+    assert params is not None and fixed is not None
     olds, news = _input_states(params[0], fixed[0]), _input_states(params[1], fixed[1])
     out: list[FieldChange] = []
     for name in sorted(olds.keys() | news.keys()):
@@ -403,7 +405,8 @@ def _input_diff(name: str, old: _Input | None, new: _Input | None) -> list[Field
     return out
 
 
-_KIND_NOTES = {("fixed", "default"): "now overridable at launch", ("fixed", "required"): "now required at launch",
+_KIND_NOTES = {("fixed", "default"): "now overridable at launch",
+               ("fixed", "required"): "now required at launch",
                ("default", "fixed"): "now fixed", ("required", "fixed"): "now fixed",
                ("default", "required"): "now required at launch"}
 
@@ -431,7 +434,7 @@ def _input_value_diff(name: str, old: _Input, new: _Input) -> list[FieldChange]:
 
 
 def _type_text(lt: Any) -> str:
-    from google.protobuf import json_format
+    from google.protobuf import json_format  # type: ignore[import-untyped, unused-ignore]
 
     from lpctl.literals import LiteralType, type_name
 
@@ -472,9 +475,9 @@ def _scalar_value(scalar: Tree) -> Any:
 
 
 def _primitive_value(primitive: Tree) -> Any:
-    if not primitive:  # every field at its default: the proto3 zero value of an unknown kind
-        return 0
-    (kind, value), = primitive.items()
+    if len(primitive) != 1:
+        return {"primitive": primitive}
+    ((kind, value),) = primitive.items()
     if kind == "integer":
         return int(value)
     if kind == "duration":
@@ -527,14 +530,17 @@ def _schedule_view(schedule: Tree) -> Tree:
             view["offset"] = cron["offset"]
     else:
         rate = schedule["rate"]
-        view = {"fixed_rate": _Bare(f"{rate.get('value', 0)}{_RATE_UNITS.get(rate.get('unit', 'MINUTE'), '?')}")}
+        unit = _RATE_UNITS.get(rate.get("unit", "MINUTE"), "?")
+        view = {"fixed_rate": _Bare(f"{rate.get('value', 0)}{unit}")}
     if "kickoffTimeInputArg" in schedule:
         view["kickoff_time_input_arg"] = schedule["kickoffTimeInputArg"]
     return view
 
 
-def _schedule_text(view: Tree, parts: Iterable[str] = ("cron", "fixed_rate", "offset", "kickoff_time_input_arg")
-                   ) -> str:
+_SCHEDULE_PARTS = ("cron", "fixed_rate", "offset", "kickoff_time_input_arg")
+
+
+def _schedule_text(view: Tree, parts: Iterable[str] = _SCHEDULE_PARTS) -> str:
     words = {"cron": "cron", "fixed_rate": "fixed rate", "offset": "offset",
              "kickoff_time_input_arg": "kickoff input"}
     return ", ".join(f"{words[k]} {_show(view[k])}" for k in parts if k in view)
@@ -551,14 +557,14 @@ def _schedule(old: Tree, new: Tree) -> list[FieldChange]:
         return [FieldChange("schedule", f"schedule {verb}: {_schedule_text(view)}", o, n)]
     kind_o, kind_n = ("cron" if "cron" in v else "fixed_rate" for v in (o, n))
     if kind_o != kind_n:
-        main = [FieldChange("schedule", f"schedule: {_schedule_text(o, [kind_o])} -> {_schedule_text(n, [kind_n])}",
-                            {kind_o: o[kind_o]}, {kind_n: n[kind_n]})]
+        label = f"schedule: {_schedule_text(o, [kind_o])} -> {_schedule_text(n, [kind_n])}"
+        main = [FieldChange("schedule", label, {kind_o: o[kind_o]}, {kind_n: n[kind_n]})]
+    elif o[kind_o] != n[kind_n]:
+        word = "cron" if kind_o == "cron" else "fixed rate"
+        label = f"schedule: {word} {_show(o[kind_o])} -> {_show(n[kind_n])}"
+        main = [FieldChange(f"schedule.{kind_o}", label, o[kind_o], n[kind_n])]
     else:
-        word = _schedule_text(o, [kind_o]).split(" ")[0 if kind_o == "cron" else slice(0, 2)]
-        main = _scalar(f"schedule: {word if isinstance(word, str) else ' '.join(word)}".rstrip(),
-                       f"schedule.{kind_o}", o[kind_o], n[kind_n])
-        main = [FieldChange(c.path, c.label.replace(": ", " ", 1) if False else c.label, c.old, c.new)
-                for c in main]
+        main = []
     for part in ("offset", "kickoff_time_input_arg"):
         main.extend(_scalar(f"schedule.{part}", f"schedule.{part}", o.get(part), n.get(part)))
     return main
@@ -604,11 +610,13 @@ def _notifications(old: Tree, new: Tree) -> list[FieldChange]:
     for i, view in removed:
         match = next((a for a in added if _recipients(a[1]) == _recipients(view)), None)
         if match is None:
-            out.append(FieldChange(f"notifications[{i}]", f"notifications: - {_notification_text(view)}", view, None))
+            label = f"notifications: - {_notification_text(view)}"
+            out.append(FieldChange(f"notifications[{i}]", label, view, None))
             continue
         added.remove(match)
         who = _notification_text(view).rsplit(" on ", 1)[0]
-        label = f"notifications: ~ {who}: on {', '.join(view['phases'])} -> on {', '.join(match[1]['phases'])}"
+        phases = (", ".join(v["phases"]) for v in (view, match[1]))
+        label = f"notifications: ~ {who}: on {next(phases)} -> on {next(phases)}"
         out.append(FieldChange(f"notifications[{match[0]}]", label, view, match[1]))
     out.extend(FieldChange(f"notifications[{i}]", f"notifications: + {_notification_text(v)}", None, v)
                for i, v in added)
@@ -687,7 +695,7 @@ def format_text(changes: list[PlanChange]) -> list[tuple[str, str]]:
 def format_json(changes: list[PlanChange]) -> str:
     """The versioned JSON document: one entry per launch plan, one per field change."""
     plans = [{
-        "identity": dict(zip(("project", "domain", "name"), plan.key)),
+        "identity": dict(zip(("project", "domain", "name"), plan.key, strict=True)),
         "change": plan.kind,
         "changes": [{"path": c.path, "old": c.old, "new": c.new, "note": c.note} for c in plan.changes],
     } for plan in changes]

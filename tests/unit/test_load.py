@@ -125,3 +125,35 @@ def test_byte_level_problems() -> None:
 def test_merge_keys_fill_in_without_overriding() -> None:
     (doc,), diags = load_text("base: &b {team: a, env: x}\nlabels:\n  <<: *b\n  env: y\n", "f.yaml")
     assert doc.data["labels"] == {"team": "a", "env": "y"}
+
+
+TRICKY_SCALARS = [
+    "yes", "No", "on", "OFF", "y", "true", "False", "TRUE", "~", "null", "Null", "", "0755", "0o17", "0x1F",
+    "0b101", "1_000", "-0", "+12", "1.10", "1e3", "1.5e-3", ".5", "-.inf", ".NaN", "2024-01-01",
+    "2024-01-01T10:00:00Z", "2024-01-01 10:00:00", "12:30", "1:30:00", "=", "<<x", "'quoted'", '"dq"',
+    "!!str 12", "!!int '7'", "!!float 1", "!!bool true", "!!null ''", "[1, 2]", "{k: v}",
+]
+
+
+@pytest.mark.parametrize("scalar", TRICKY_SCALARS)
+def test_fast_and_ruamel_paths_build_the_same_values(scalar: str) -> None:
+    from lpctl.load import _build_all, _compose_fast, _compose_ruamel
+
+    text = f"apiVersion: lpctl/v1\nkind: LaunchPlan\nvalue: {scalar}\nlist:\n  - {scalar}\n"
+    nodes = _compose_fast(text)
+    assert nodes is not None
+    fast_docs, fast_diags = _build_all(nodes, "f.yaml")
+    slow_docs, slow_diags = _compose_ruamel(text, "f.yaml")
+    assert [str(d) for d in fast_diags] == [str(d) for d in slow_diags]
+    fast, slow = [d.data for d in fast_docs], [d.data for d in slow_docs]
+    assert repr(fast) == repr(slow)  # repr: nan != nan, and 1 == 1.0 == True would hide differences
+
+
+def test_fast_path_steps_aside_for_version_directives_and_deep_nesting() -> None:
+    from lpctl.load import _compose_fast
+
+    assert _compose_fast("%YAML 1.1\n---\na: yes\n") is None
+    assert _compose_fast("a: " + "[" * 2000 + "]" * 2000 + "\n") is None
+    assert _compose_fast("a: [1\n") is None  # errors are reported by ruamel
+    (doc,), _ = load_text("%YAML 1.1\n---\napiVersion: lpctl/v1\nkind: LaunchPlan\na: yes\n", "f.yaml")
+    assert doc.data["a"] is True  # the document asked for YAML 1.1
