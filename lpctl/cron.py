@@ -17,6 +17,7 @@ Two parsers decide whether a schedule works:
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -431,6 +432,7 @@ def _croniter_problem(expr: str) -> CronProblem | None:
     return None
 
 
+@functools.lru_cache(maxsize=4096)  # a monorepo repeats its schedules; the result is immutable
 def check_cron(expr: str) -> CronProblem | None:
     """The first reason ``expr`` would fail in flytekit, FlyteAdmin or the Flyte scheduler, or None."""
     _, problem = _analyse(expr)
@@ -499,6 +501,7 @@ def _min_day_gap(schedule: _Schedule) -> int:
     return best
 
 
+@functools.lru_cache(maxsize=4096)
 def min_interval(expr: str) -> timedelta:
     """The smallest gap between two consecutive fire times (robfig's semantics).
 
