@@ -14,13 +14,13 @@ import os
 import sys
 import tempfile
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, Annotated, NoReturn, TextIO
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TextIO
 
 import typer
 
 from lpctl import __version__
 from lpctl.diagnostics import Diagnostic, Severity
-from lpctl.errors import LpctlError, OutputError, UsageError
+from lpctl.errors import LpctlError, OutputError, PathError, UsageError
 
 if TYPE_CHECKING:  # the core is imported lazily, so that --help stays fast
     from lpctl.pipeline import Options, Result
@@ -198,6 +198,112 @@ def explain(
     sys.stdout.write(f"{info.code}: {info.title}\n\n{textwrap.fill(info.explanation, 88)}\n")
 
 
+@app.command()
+def package(
+    paths: Annotated[list[str], typer.Argument(help="Spec files or directories, or bundle files (*.json).",
+                                               show_default=False)],
+    output: Annotated[str, typer.Option("--output", "-o", help="Archive to write (atomically).")
+                      ] = "launchplans.tgz",
+    registration_placeholders: Annotated[bool, typer.Option(
+        "--registration-placeholders", help="Leave project, domain and version empty for 'flytectl register "
+        "files -p/-d/--version' to fill in, as pyflyte package does (the default when none is given).")] = False,
+    project: Project = None,
+    domain: Domain = None,
+    version: Version = None,
+    workflow_version: WorkflowVersion = None,
+    python_path: PythonPath = None,
+    format: FormatOpt = Format.auto,
+    color: ColorOpt = Color.auto,
+    strict: Strict = False,
+    max_bytes: MaxBytes = 1024 * 1024,
+    import_timeout: ImportTimeout = 60.0,
+    debug: Debug = False,
+) -> None:
+    """Write the archive 'flytectl register files --archive' takes: one <index>_<name>_3.pb per launch plan.
+
+    Example: lpctl package launchplans/ -o lps.tgz && flytectl register files --archive lps.tgz -p P -d D --version V
+    """
+    from lpctl.config import load_config
+    from lpctl.package import package_archive
+
+    with _guard(debug):
+        config = load_config()
+        placeholders = registration_placeholders or not any(
+            (project, domain, version, config.project, config.domain, config.version))
+        options = _options(project, domain, version, workflow_version, python_path, max_bytes,
+                           render=not placeholders, import_timeout=import_timeout)
+        plans, failed = _launch_plans(paths, options, format, color, strict)
+        if not failed:
+            write_atomic(output, package_archive([lp for lp, _ in plans], placeholders=placeholders))
+        raise typer.Exit(EXIT_FINDINGS if failed else EXIT_OK)
+
+
+@app.command()
+def register(
+    paths: Annotated[list[str], typer.Argument(help="Spec files or directories, or bundle files (*.json).",
+                                               show_default=False)],
+    endpoint: Annotated[str, typer.Option("--endpoint", help="FlyteAdmin gRPC endpoint, HOST:PORT.")],
+    insecure: Annotated[bool, typer.Option("--insecure", help="Plaintext gRPC, no TLS.")] = False,
+    token_env: Annotated[str | None, typer.Option(
+        "--token-env", help="Environment variable holding a bearer token.")] = None,
+    token_command: Annotated[str | None, typer.Option(
+        "--token-command", help="Command that prints a bearer token.")] = None,
+    client_id: Annotated[str | None, typer.Option(
+        "--client-id", help="OAuth2 client id, for the client-credentials flow.")] = None,
+    client_secret_env: Annotated[str | None, typer.Option(
+        "--client-secret-env", help="Environment variable holding the OAuth2 client secret.")] = None,
+    token_url: Annotated[str | None, typer.Option(
+        "--token-url", help="OAuth2 token URL (default: asked from the endpoint).")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would be created and activated; "
+                                          "change nothing.")] = False,
+    project: Project = None,
+    domain: Domain = None,
+    version: Version = None,
+    workflow_version: WorkflowVersion = None,
+    python_path: PythonPath = None,
+    format: FormatOpt = Format.auto,
+    color: ColorOpt = Color.auto,
+    strict: Strict = False,
+    max_bytes: MaxBytes = 1024 * 1024,
+    import_timeout: ImportTimeout = 60.0,
+    debug: Debug = False,
+) -> None:
+    """Create the launch plans in FlyteAdmin (gRPC) and activate those with auto_activate.
+
+    Identical launch plans already registered count as success; a different one under the same
+    version is an error that shows what differs. Needs grpcio: pip install 'lpctl[register]'.
+
+    Example: lpctl register launchplans/ --version 2026.11.23 --endpoint flyte.example.com:443 --token-env FLYTE_TOKEN
+    """
+    from lpctl import register as reg
+
+    with _guard(debug):
+        if sum(x is not None for x in (token_env, token_command, client_id)) > 1:
+            raise UsageError("give only one of --token-env, --token-command, --client-id")
+        if client_id and not client_secret_env:
+            raise UsageError("--client-id needs --client-secret-env")
+        options = _options(project, domain, version, workflow_version, python_path, max_bytes, render=True,
+                           import_timeout=import_timeout)
+        plans, failed = _launch_plans(paths, options, format, color, strict)
+        if failed:
+            raise typer.Exit(EXIT_FINDINGS)
+        with reg.AdminClient(endpoint, insecure=insecure) as client:
+            if token_env:
+                client.set_token(reg.token_from_env(token_env))
+            elif token_command:
+                client.set_token(reg.token_from_command(token_command))
+            elif client_id:
+                found = reg.TokenEndpoint(token_url) if token_url else client.token_endpoint()
+                secret = reg.token_from_env(client_secret_env or "")
+                client.set_token(reg.client_credentials_token(found.token_url, client_id, secret, found.scopes,
+                                                              found.audience), found.metadata_key)
+            outcomes = reg.register(client, plans, dry_run=dry_run)
+        for outcome in outcomes:
+            sys.stdout.write(f"{outcome.identity}: {outcome.status}: {outcome.message}\n")
+            sys.stdout.writelines(f"    {line}\n" for line in outcome.diff_lines)
+        raise typer.Exit(EXIT_OK if all(o.ok for o in outcomes) else EXIT_FINDINGS)
+
+
 # -- plumbing -----------------------------------------------------------------------------
 
 
@@ -219,6 +325,35 @@ def _run(paths: Sequence[str], options: Options, *, allow_empty: bool = False) -
         raise UsageError("no lpctl specs found in " + ", ".join(paths)
                          + (f" ({result.skipped} YAML files are not specs)" if result.skipped else ""))
     return result
+
+
+def _launch_plans(paths: Sequence[str], options: Options, fmt: Format, color: Color,
+                  strict: bool) -> tuple[list[tuple[Any, bool]], bool]:
+    """Bundle files (*.json) are read as they are; other paths go through the pipeline, in bundle order."""
+    from lpctl.package import load_bundle_text
+
+    plans: list[tuple[Any, bool]] = []
+    specs: list[str] = []
+    for path in paths:
+        found = None
+        if path.endswith(".json") and os.path.isfile(path):
+            try:
+                with open(path, encoding="utf-8") as f:
+                    found = load_bundle_text(f.read(), path)
+            except (OSError, UnicodeDecodeError) as e:
+                raise PathError(f"{path}: cannot read: {getattr(e, 'strerror', None) or e}") from None
+        if found is None:
+            specs.append(path)
+        else:
+            plans.extend(found)
+    if specs:
+        result = _run(specs, options)
+        _report(result, fmt, color, sys.stderr)
+        if _failed(result.diagnostics, strict):
+            return [], True
+        ordered = sorted(result.plans, key=lambda p: (*p.identity(), p.document.path, p.document.index))
+        plans.extend((p.launch_plan, p.auto_activate) for p in ordered)
+    return plans, False
 
 
 def _report(result: Result, fmt: Format, color: Color, stream: TextIO) -> None:
@@ -299,14 +434,15 @@ def _write(text: str, output: str | None) -> None:
     write_atomic(output, text)
 
 
-def write_atomic(path: str, text: str) -> None:
+def write_atomic(path: str, data: str | bytes) -> None:
     """Write via a temporary file in the same directory and rename it into place."""
     directory = os.path.dirname(os.path.abspath(path))
+    payload = data.encode("utf-8") if isinstance(data, str) else data
     tmp = None
     try:
         fd, tmp = tempfile.mkstemp(prefix=".lpctl-", suffix=".tmp", dir=directory)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
+        with os.fdopen(fd, "wb") as f:
+            f.write(payload)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)

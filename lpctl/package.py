@@ -110,7 +110,9 @@ def package_archive(launch_plans: Sequence[LaunchPlan], *, placeholders: bool) -
 
 
 def read_archive(data: bytes) -> list[tuple[str, LaunchPlan]]:
-    """Every ``*.pb`` member as (file name, LaunchPlan), in archive order; raises PackageError."""
+    """Every ``*_3.pb`` member as (file name, LaunchPlan), in archive order; raises PackageError.
+
+    Only launch plan archives are read: a task or workflow file (``_1.pb``, ``_2.pb``) is an error."""
     if len(data) > MAX_ARCHIVE_BYTES:
         raise PackageError(f"the archive is larger than {MAX_ARCHIVE_BYTES} bytes")
     out: list[tuple[str, LaunchPlan]] = []
@@ -119,8 +121,9 @@ def read_archive(data: bytes) -> list[tuple[str, LaunchPlan]]:
             for member in tar:
                 if member.isdir():
                     continue
-                if not member.isfile() or not member.name.endswith(".pb"):
-                    raise PackageError(f"unexpected archive entry {member.name!r}: only .pb files belong here")
+                if not member.isfile() or not member.name.endswith(LAUNCH_PLAN_SUFFIX):
+                    raise PackageError(f"unexpected archive entry {member.name!r}: "
+                                       f"only launch plan files (*{LAUNCH_PLAN_SUFFIX}) belong in it")
                 if member.size > MAX_ARCHIVE_BYTES:
                     raise PackageError(f"archive entry {member.name!r} is too large")
                 stream = tar.extractfile(member)

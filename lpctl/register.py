@@ -311,10 +311,11 @@ def client_credentials_token(token_url: str, client_id: str, client_secret: str,
         headers={"Authorization": f"Basic {basic}", "Accept": "application/json", "Cache-Control": "no-cache",
                  "Content-Type": "application/x-www-form-urlencoded"})
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - scheme checked
+        with urllib.request.urlopen(request, timeout=timeout) as response:
             body = response.read(_MAX_TOKEN_RESPONSE)
     except urllib.error.HTTPError as e:
-        reason = _oauth_error(e.read(_MAX_TOKEN_RESPONSE) if e.fp else b"")
+        with e:
+            reason = _oauth_error(e.read(_MAX_TOKEN_RESPONSE) if e.fp else b"")
         raise AuthError(redact(f"the token endpoint {token_url} refused client {client_id!r}: HTTP {e.code}"
                                + (f" ({reason})" if reason else ""), client_secret, basic)) from None
     except (urllib.error.URLError, OSError) as e:

@@ -234,3 +234,26 @@ def test_pre_commit_hooks_file_runs_the_real_command() -> None:
     hooks = load_text(text)[0][0].data
     assert [h["id"] for h in hooks] == ["lpctl-validate", "lpctl-validate-system"]
     assert all(h["entry"].startswith("lpctl validate --only-specs") for h in hooks)
+
+
+def test_package_specs_and_their_bundle_give_the_same_archive(run_cli: Run, in_tmp: Any) -> None:
+    from lpctl.package import read_archive
+
+    (in_tmp / "good.yaml").write_text(GOOD)
+    assert run_cli("package", "good.yaml", "-v", "v1", "-o", "a.tgz", *PP).exit_code == 0
+    assert run_cli("render", "good.yaml", "-v", "v1", "-o", "b.json", *PP).exit_code == 0
+    assert run_cli("package", "b.json", "-v", "v1", "-o", "b.tgz").exit_code == 0
+    assert (in_tmp / "a.tgz").read_bytes() == (in_tmp / "b.tgz").read_bytes()
+    ((name, lp),) = read_archive((in_tmp / "a.tgz").read_bytes())
+    assert name == "0_lp_3.pb" and lp.id.version == "v1"
+    assert run_cli("package", "good.yaml", "-o", "p.tgz", *PP).exit_code == 0
+    ((_, placeholder),) = read_archive((in_tmp / "p.tgz").read_bytes())
+    assert (placeholder.id.project, placeholder.id.version, placeholder.spec.workflow_id.version) == ("", "", "")
+
+
+def test_register_dry_run_needs_no_server_for_a_bad_spec(run_cli: Run, in_tmp: Any) -> None:
+    (in_tmp / "bad.yaml").write_text(BAD)
+    result = run_cli("register", "bad.yaml", "-v", "v1", "--endpoint", "127.0.0.1:1", "--insecure", *PP)
+    assert result.exit_code == 1 and "LP402" in result.stderr
+    both = run_cli("register", "bad.yaml", "--endpoint", "x:1", "--token-env", "A", "--token-command", "b")
+    assert both == CliResult(2, "", "lpctl: give only one of --token-env, --token-command, --client-id\n")

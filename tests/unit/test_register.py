@@ -1,0 +1,557 @@
+"""lpctl.register against a real gRPC server on a loopback port.
+
+``FakeAdmin`` implements the AdminService methods lpctl uses with FlyteAdmin's semantics (reference 4.1,
+4.5, 4.6): the workflow must exist, identical structure -> ALREADY_EXISTS, different structure ->
+INVALID_ARGUMENT, new launch plans are INACTIVE, activation deactivates the previously active version,
+default_inputs are stored augmented with the free workflow inputs, and every call needs the bearer token.
+"""
+
+from __future__ import annotations
+
+import base64
+import http.server
+import json
+import os
+import sys
+import threading
+import urllib.parse
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+grpc = pytest.importorskip("grpc")
+
+from flyteidl.admin import launch_plan_pb2, workflow_pb2  # noqa: E402
+from flyteidl.core import identifier_pb2, interface_pb2, types_pb2  # noqa: E402
+from flyteidl.service import admin_pb2_grpc, auth_pb2, auth_pb2_grpc  # noqa: E402
+from google.protobuf import json_format  # noqa: E402
+
+from lpctl.register import (  # noqa: E402
+    AdminClient,
+    AuthError,
+    Identity,
+    RegisterError,
+    client_credentials_token,
+    register,
+    token_from_command,
+    token_from_env,
+)
+
+LaunchPlan = launch_plan_pb2.LaunchPlan
+TOKEN = "s3cr3t-t0ken-value"
+CLIENT_ID, CLIENT_SECRET = "lpctl-ci", "client&secret/value"
+P, D = "flytesnacks", "development"
+WF = "pkg.workflows.my_workflow"
+
+Key = tuple[str, str, str, str]
+
+
+def key(identifier: Any) -> Key:
+    return (identifier.project, identifier.domain, identifier.name, identifier.version)
+
+
+def id_text(identifier: Any) -> str:
+    return (f'project:"{identifier.project}" domain:"{identifier.domain}" name:"{identifier.name}" '
+            f'version:"{identifier.version}"')
+
+
+@dataclass
+class FakeAdmin(admin_pb2_grpc.AdminServiceServicer):
+    workflows: dict[Key, interface_pb2.TypedInterface] = field(default_factory=dict)
+    launch_plans: dict[Key, LaunchPlan] = field(default_factory=dict)
+    calls: list[str] = field(default_factory=list)
+    metadata_seen: list[dict[str, str]] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def _auth(self, method: str, context: Any) -> None:
+        metadata = {k: v for k, v in context.invocation_metadata()}
+        with self.lock:
+            self.calls.append(method)
+            self.metadata_seen.append(metadata)
+        if metadata.get("authorization") != f"Bearer {TOKEN}":
+            context.abort(grpc.StatusCode.UNAUTHENTICATED, "Request unauthenticated with IdentityContext")
+
+    def add_workflow(self, version: str, inputs: dict[str, int], name: str = WF) -> None:
+        interface = interface_pb2.TypedInterface()
+        for input_name, simple in inputs.items():
+            interface.inputs.variables[input_name].type.simple = simple  # type: ignore[assignment]
+            interface.inputs.variables[input_name].description = input_name
+        self.workflows[(P, D, name, version)] = interface
+
+    def CreateLaunchPlan(self, request: Any, context: Any) -> Any:
+        self._auth("CreateLaunchPlan", context)
+        for part in ("project", "domain", "name", "version"):
+            if not getattr(request.spec.workflow_id, part) or not getattr(request.id, part):
+                context.abort(grpc.StatusCode.INVALID_ARGUMENT, f"missing {part}")
+        wf_key = key(request.spec.workflow_id)
+        if wf_key not in self.workflows:
+            wf_id = id_text(request.spec.workflow_id)
+            context.abort(grpc.StatusCode.NOT_FOUND,
+                          f"missing entity of type WORKFLOW with identifier {wf_id}")
+        spec = launch_plan_pb2.LaunchPlanSpec()
+        spec.CopyFrom(request.spec)
+        for name, var in self.workflows[wf_key].inputs.variables.items():  # rule 10: augment
+            if name not in spec.default_inputs.parameters and name not in spec.fixed_inputs.literals:
+                param = spec.default_inputs.parameters[name]
+                param.var.CopyFrom(var)
+                param.required = True
+        lp_key = key(request.id)
+        with self.lock:
+            existing = self.launch_plans.get(lp_key)
+            if existing is not None:
+                old, new = json_format.MessageToDict(existing.spec), json_format.MessageToDict(spec)
+                if old == new:
+                    context.abort(grpc.StatusCode.ALREADY_EXISTS,
+                                  "launch plan with identical structure already exists")
+                context.abort(grpc.StatusCode.INVALID_ARGUMENT,
+                              f"{request.id.name} launch plan with different structure already exists. "
+                              "(Please register a new version of the launch plan):\n"
+                              f"{json.dumps(old, sort_keys=True)} != {json.dumps(new, sort_keys=True)}")
+            stored = LaunchPlan(id=request.id, spec=spec)
+            stored.closure.expected_inputs.CopyFrom(spec.default_inputs)
+            stored.closure.state = launch_plan_pb2.INACTIVE
+            self.launch_plans[lp_key] = stored
+        return launch_plan_pb2.LaunchPlanCreateResponse()
+
+    def GetLaunchPlan(self, request: Any, context: Any) -> Any:
+        self._auth("GetLaunchPlan", context)
+        with self.lock:
+            found = self.launch_plans.get(key(request.id))
+        if found is None:
+            context.abort(grpc.StatusCode.NOT_FOUND,
+                          f"missing entity of type LAUNCH_PLAN with identifier {id_text(request.id)}")
+        return found
+
+    def UpdateLaunchPlan(self, request: Any, context: Any) -> Any:
+        self._auth("UpdateLaunchPlan", context)
+        with self.lock:
+            found = self.launch_plans.get(key(request.id))
+            if found is None:
+                context.abort(grpc.StatusCode.NOT_FOUND,
+                              f"missing entity of type LAUNCH_PLAN with identifier {id_text(request.id)}")
+            if request.state == launch_plan_pb2.ACTIVE:
+                for other_key, other in self.launch_plans.items():
+                    if other_key[:3] == key(request.id)[:3] and other.closure.state == launch_plan_pb2.ACTIVE:
+                        other.closure.state = launch_plan_pb2.INACTIVE
+            found.closure.state = request.state
+        return launch_plan_pb2.LaunchPlanUpdateResponse()
+
+    def GetWorkflow(self, request: Any, context: Any) -> Any:
+        self._auth("GetWorkflow", context)
+        if key(request.id) not in self.workflows:
+            context.abort(grpc.StatusCode.NOT_FOUND,
+                          f"missing entity of type WORKFLOW with identifier {id_text(request.id)}")
+        return workflow_pb2.Workflow(id=request.id)
+
+    def state(self, name: str, version: str) -> str:
+        return launch_plan_pb2.LaunchPlanState.Name(self.launch_plans[(P, D, name, version)].closure.state)
+
+    def mutations(self) -> list[str]:
+        return [c for c in self.calls if c in ("CreateLaunchPlan", "UpdateLaunchPlan")]
+
+
+@dataclass
+class FakeAuth(auth_pb2_grpc.AuthMetadataServiceServicer):
+    token_url: str = ""
+
+    def GetOAuth2Metadata(self, request: Any, context: Any) -> Any:
+        return auth_pb2.OAuth2MetadataResponse(token_endpoint=self.token_url, grant_types_supported=[
+            "client_credentials"])
+
+    def GetPublicClientConfig(self, request: Any, context: Any) -> Any:
+        return auth_pb2.PublicClientAuthConfigResponse(scopes=["all"], audience="lpctl-test",
+                                                       authorization_metadata_key="authorization")
+
+
+@dataclass
+class Server:
+    admin: FakeAdmin
+    auth: FakeAuth
+    endpoint: str
+
+
+@pytest.fixture(autouse=True)
+def _no_proxies(monkeypatch: pytest.MonkeyPatch) -> None:
+    for var in ("http_proxy", "https_proxy", "grpc_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY",
+                "ALL_PROXY"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
+
+
+@pytest.fixture
+def server() -> Iterator[Server]:
+    admin, auth = FakeAdmin(), FakeAuth()
+    admin.add_workflow("v1", {"a": types_pb2.INTEGER, "b": types_pb2.STRING})
+    executor = ThreadPoolExecutor(max_workers=4)
+    grpc_server = grpc.server(executor)
+    admin_pb2_grpc.add_AdminServiceServicer_to_server(admin, grpc_server)
+    auth_pb2_grpc.add_AuthMetadataServiceServicer_to_server(auth, grpc_server)
+    port = grpc_server.add_insecure_port("127.0.0.1:0")
+    assert port
+    grpc_server.start()
+    try:
+        yield Server(admin, auth, f"127.0.0.1:{port}")
+    finally:
+        grpc_server.stop(grace=None).wait(5)
+        executor.shutdown(wait=True, cancel_futures=True)
+
+
+@pytest.fixture
+def client(server: Server) -> Iterator[AdminClient]:
+    with AdminClient(server.endpoint, insecure=True, token=TOKEN, timeout=5) as c:
+        yield c
+
+
+def make_lp(name: str = "nightly", version: str = "v1", *, a: int = 1, wf_version: str = "v1",
+            cron: str | None = None) -> LaunchPlan:
+    lp = LaunchPlan()
+    lp.id.CopyFrom(identifier_pb2.Identifier(resource_type=identifier_pb2.LAUNCH_PLAN, project=P, domain=D,
+                                             name=name, version=version))
+    lp.spec.workflow_id.CopyFrom(identifier_pb2.Identifier(resource_type=identifier_pb2.WORKFLOW, project=P,
+                                                           domain=D, name=WF, version=wf_version))
+    param = lp.spec.default_inputs.parameters["a"]
+    param.var.type.simple = types_pb2.INTEGER
+    param.var.description = "a"
+    param.default.scalar.primitive.integer = a
+    lp.spec.fixed_inputs.SetInParent()
+    lp.spec.labels.values["team"] = "data"
+    lp.spec.annotations.SetInParent()
+    lp.spec.raw_output_data_config.SetInParent()
+    lp.spec.entity_metadata.SetInParent()
+    if cron:
+        lp.spec.entity_metadata.schedule.cron_schedule.schedule = cron
+    return lp
+
+
+# -- register -------------------------------------------------------------------------------------------
+
+
+def test_create_new(server: Server, client: AdminClient) -> None:
+    (outcome,) = register(client, [(make_lp(), False)])
+    assert (outcome.identity, outcome.status, outcome.activated, outcome.ok) == (
+        Identity(P, D, "nightly", "v1"), "created", False, True)
+    assert str(outcome.identity) == "flytesnacks/development/nightly@v1"
+    assert server.admin.state("nightly", "v1") == "INACTIVE"
+    # admin stored the augmented default_inputs (b is a free workflow input)
+    assert server.admin.launch_plans[(P, D, "nightly", "v1")].spec.default_inputs.parameters["b"].required
+
+
+def test_identical_re_register_is_success(server: Server, client: AdminClient) -> None:
+    register(client, [(make_lp(), False)])
+    (outcome,) = register(client, [(make_lp(), False)])
+    assert (outcome.status, outcome.ok, outcome.diff_lines) == ("exists", True, ())
+    assert server.admin.calls.count("CreateLaunchPlan") == 2
+
+
+def test_different_structure_is_a_conflict_with_a_field_diff(server: Server, client: AdminClient) -> None:
+    register(client, [(make_lp(a=1), False)])
+    (outcome,) = register(client, [(make_lp(a=2, cron="@hourly"), True)])
+    assert (outcome.status, outcome.ok, outcome.activated) == ("conflict", False, False)
+    assert outcome.message == ("nightly launch plan with different structure already exists. "
+                               "(Please register a new version of the launch plan)")
+    assert outcome.diff_lines == (
+        '~ spec.defaultInputs.parameters.a.default.scalar.primitive.integer: "1" -> "2"',
+        '+ spec.entityMetadata.schedule: {"cronSchedule":{"schedule":"@hourly"}}',
+    )
+    # the augmented input "b" that admin added is not reported as a difference
+    assert not any(".parameters.b" in line for line in outcome.diff_lines)
+    assert "GetLaunchPlan" in server.admin.calls
+    assert "UpdateLaunchPlan" not in server.admin.calls
+    assert server.admin.state("nightly", "v1") == "INACTIVE"
+
+
+def test_missing_workflow_is_an_error(server: Server, client: AdminClient) -> None:
+    outcomes = register(client, [(make_lp(wf_version="v404"), True), (make_lp("other"), False)])
+    assert [o.status for o in outcomes] == ["error", "created"]
+    assert outcomes[0].message.startswith("NOT_FOUND: missing entity of type WORKFLOW with identifier")
+    assert 'version:"v404"' in outcomes[0].message
+    assert not outcomes[0].ok and not outcomes[0].activated
+
+
+def test_auto_activate_activates_and_deactivates_the_previous_version(server: Server,
+                                                                      client: AdminClient) -> None:
+    (first,) = register(client, [(make_lp(version="v1"), True)])
+    assert (first.status, first.activated) == ("created", True)
+    assert server.admin.state("nightly", "v1") == "ACTIVE"
+    (second,) = register(client, [(make_lp(version="v2", a=5), True)])
+    assert (second.status, second.activated) == ("created", True)
+    assert server.admin.state("nightly", "v2") == "ACTIVE"
+    assert server.admin.state("nightly", "v1") == "INACTIVE"
+
+
+def test_already_existing_launch_plans_are_activated_too(server: Server, client: AdminClient) -> None:
+    """As flytekit's raw_register does (reference 2.7); flytectl would not."""
+    register(client, [(make_lp(version="v1"), False)])
+    register(client, [(make_lp(version="v2"), True)])
+    (outcome,) = register(client, [(make_lp(version="v1"), True)])
+    assert (outcome.status, outcome.activated) == ("exists", True)
+    assert server.admin.state("nightly", "v1") == "ACTIVE"
+    assert server.admin.state("nightly", "v2") == "INACTIVE"
+
+
+def test_dry_run_changes_nothing(server: Server, client: AdminClient) -> None:
+    register(client, [(make_lp("same"), False), (make_lp("changed", a=1), False)])
+    before = {k: v.SerializeToString(deterministic=True) for k, v in server.admin.launch_plans.items()}
+    server.admin.calls.clear()
+    outcomes = register(client, [(make_lp("new"), True), (make_lp("same"), True),
+                                 (make_lp("changed", a=9), False),
+                                 (make_lp("orphan", wf_version="v9"), False)],
+                        dry_run=True)
+    assert [(o.identity.name, o.status, o.activated) for o in outcomes] == [
+        ("new", "would-create", True), ("same", "exists", True), ("changed", "conflict", False),
+        ("orphan", "error", False)]
+    assert outcomes[0].message == "would create; would activate"
+    assert outcomes[2].diff_lines == ('~ spec.defaultInputs.parameters.a.default.scalar.primitive.integer: '
+                                      '"1" -> "9"',)
+    assert "not registered" in outcomes[3].message
+    assert server.admin.mutations() == []
+    after = {k: v.SerializeToString(deterministic=True) for k, v in server.admin.launch_plans.items()}
+    assert after == before
+
+
+def test_a_missing_version_is_refused_before_any_call(server: Server, client: AdminClient) -> None:
+    lp = make_lp()
+    lp.id.version = ""
+    (outcome,) = register(client, [(lp, True)])
+    assert outcome.status == "error" and "missing version" in outcome.message
+    assert server.admin.calls == []
+
+
+def test_compiled_samples_register(server: Server, client: AdminClient) -> None:
+    """Real compiled launch plans, from the pipeline, through the real server."""
+    from lpctl.config import Config
+    from lpctl.pipeline import Options, run
+
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    result = run([os.path.join(root, "samples", "auto_activate.yaml")],
+                 Options(version="v1", python_path=(root,), config=Config()))
+    (plan,) = result.plans
+    server.admin.add_workflow("v1", {"a": types_pb2.INTEGER, "b": types_pb2.STRING},
+                              name=plan.launch_plan.spec.workflow_id.name)
+    (outcome,) = register(client, [(plan.launch_plan, plan.auto_activate)])
+    assert (outcome.status, outcome.activated) == ("created", True)
+    (again,) = register(client, [(plan.launch_plan, plan.auto_activate)])
+    assert again.status == "exists"
+
+
+# -- authentication -------------------------------------------------------------------------------------
+
+
+def test_the_token_is_sent_as_bearer_metadata(server: Server, client: AdminClient) -> None:
+    register(client, [(make_lp(), True)])
+    assert server.admin.metadata_seen
+    assert all(m.get("authorization") == f"Bearer {TOKEN}" for m in server.admin.metadata_seen)
+
+
+def test_a_missing_token_is_a_clear_error(server: Server) -> None:
+    with AdminClient(server.endpoint, insecure=True, timeout=5) as anonymous, \
+            pytest.raises(RegisterError) as info:
+        register(anonymous, [(make_lp(), False), (make_lp("other"), False)])
+    assert "refused the credentials (UNAUTHENTICATED" in str(info.value)
+    assert "--token-env" in str(info.value)
+    assert info.value.outcomes == []
+    assert server.admin.calls == ["CreateLaunchPlan"]  # stopped at the first refusal
+
+
+def test_a_wrong_token_is_refused_and_never_shown(server: Server) -> None:
+    wrong = "wrong-token-123456"
+    with AdminClient(server.endpoint, insecure=True, token=wrong, timeout=5) as c, \
+            pytest.raises(RegisterError) as info:
+        register(c, [(make_lp(), False)])
+    assert wrong not in str(info.value)
+
+
+def test_the_token_never_appears_in_any_message(server: Server, client: AdminClient) -> None:
+    register(client, [(make_lp(a=1), False)])
+    outcomes = register(client, [(make_lp(a=1), True), (make_lp(a=2), True), (make_lp(wf_version="v0"), True),
+                                 (make_lp("x"), True)])
+    outcomes += register(client, [(make_lp("y"), True), (make_lp(a=3), False)], dry_run=True)
+    text = repr(outcomes) + "".join(str(o.identity) + o.message + "".join(o.diff_lines) for o in outcomes)
+    assert {o.status for o in outcomes} >= {"exists", "conflict", "error", "created", "would-create"}
+    assert TOKEN not in text
+
+
+def test_unreachable_endpoint(server: Server) -> None:
+    with AdminClient("127.0.0.1:1", insecure=True, token=TOKEN, timeout=2) as c, \
+            pytest.raises(RegisterError, match="cannot talk to FlyteAdmin \\(UNAVAILABLE") as info:
+        register(c, [(make_lp(), False)])
+    assert TOKEN not in str(info.value)
+
+
+def test_token_from_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LPCTL_TEST_TOKEN", f"  {TOKEN}\n")
+    assert token_from_env("LPCTL_TEST_TOKEN") == TOKEN
+    monkeypatch.setenv("LPCTL_TEST_TOKEN", "")
+    with pytest.raises(AuthError, match="LPCTL_TEST_TOKEN is not set or is empty"):
+        token_from_env("LPCTL_TEST_TOKEN")
+
+
+def test_token_from_command() -> None:
+    python = sys.executable
+    assert token_from_command([python, "-c", f"print('{TOKEN}')"]) == TOKEN
+    assert token_from_command(f"{python} -c \"print('{TOKEN}')\"") == TOKEN
+    assert token_from_command(f"echo {TOKEN} | cat") == TOKEN  # shell syntax goes through /bin/sh
+    with pytest.raises(AuthError, match="printed no token"):
+        token_from_command([python, "-c", "pass"])
+    with pytest.raises(AuthError, match="not found"):
+        token_from_command(["/nonexistent/lpctl-token-helper"])
+    with pytest.raises(AuthError, match=r"did not finish within 0\.5s"):
+        token_from_command([python, "-c", "import time; time.sleep(5)"], timeout=0.5)
+
+
+def test_token_command_failures_never_show_the_token() -> None:
+    script = f"import sys; print('{TOKEN}'); print('oops {TOKEN}', file=sys.stderr); sys.exit(3)"
+    with pytest.raises(AuthError) as info:
+        token_from_command([sys.executable, "-c", script])
+    assert "exit status 3" in str(info.value) and "oops ***" in str(info.value)
+    assert TOKEN not in str(info.value)
+
+
+# -- client credentials ---------------------------------------------------------------------------------
+
+
+@dataclass
+class TokenServer:
+    url: str
+    requests: list[dict[str, Any]]
+
+
+@pytest.fixture
+def token_server() -> Iterator[TokenServer]:
+    seen: list[dict[str, Any]] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            length = int(self.headers.get("Content-Length", "0"))
+            form = dict(urllib.parse.parse_qsl(self.rfile.read(length).decode()))
+            auth = self.headers.get("Authorization", "")
+            seen.append({"form": form, "authorization": auth, "path": self.path})
+            basic = f"{CLIENT_ID}:{urllib.parse.quote_plus(CLIENT_SECRET)}"
+            expected = base64.b64encode(basic.encode()).decode()
+            if auth != f"Basic {expected}" or form.get("grant_type") != "client_credentials":
+                self._reply(401, {"error": "invalid_client", "error_description": "bad client credentials"})
+                return
+            self._reply(200, {"access_token": TOKEN, "token_type": "bearer", "expires_in": 3600})
+
+        def _reply(self, status: int, body: dict[str, Any]) -> None:
+            data = json.dumps(body).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    httpd.timeout = 5
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield TokenServer(f"http://127.0.0.1:{httpd.server_address[1]}/oauth2/token", seen)
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(5)
+
+
+def test_client_credentials_token(token_server: TokenServer) -> None:
+    token = client_credentials_token(token_server.url, CLIENT_ID, CLIENT_SECRET, ["all"], "lpctl-test",
+                                     timeout=5)
+    assert token == TOKEN
+    (request,) = token_server.requests
+    assert request["form"] == {"grant_type": "client_credentials", "scope": "all", "audience": "lpctl-test"}
+    assert request["path"] == "/oauth2/token"
+
+
+def test_client_credentials_refused_without_echoing_the_secret(token_server: TokenServer) -> None:
+    with pytest.raises(AuthError) as info:
+        client_credentials_token(token_server.url, CLIENT_ID, "wrong-" + CLIENT_SECRET, timeout=5)
+    message = str(info.value)
+    assert "HTTP 401 (invalid_client: bad client credentials)" in message
+    assert CLIENT_SECRET not in message and "wrong-" not in message
+
+
+def test_client_credentials_needs_http(token_server: TokenServer) -> None:
+    with pytest.raises(AuthError, match="must be http"):
+        client_credentials_token("file:///etc/passwd", CLIENT_ID, CLIENT_SECRET)
+
+
+def test_unreachable_token_endpoint() -> None:
+    with pytest.raises(AuthError, match="cannot reach the token endpoint") as info:
+        client_credentials_token("http://127.0.0.1:1/token", CLIENT_ID, CLIENT_SECRET, timeout=2)
+    assert CLIENT_SECRET not in str(info.value)
+
+
+def test_client_credentials_end_to_end_with_discovery(server: Server, token_server: TokenServer) -> None:
+    """Token URL, scopes and audience from the endpoint's AuthMetadataService, then register."""
+    server.auth.token_url = token_server.url
+    with AdminClient(server.endpoint, insecure=True, timeout=5) as c:
+        endpoint = c.token_endpoint()
+        assert (endpoint.token_url, endpoint.scopes, endpoint.audience) == (token_server.url, ("all",),
+                                                                             "lpctl-test")
+        c.set_token(client_credentials_token(endpoint.token_url, CLIENT_ID, CLIENT_SECRET, endpoint.scopes,
+                                             endpoint.audience, timeout=5), endpoint.metadata_key)
+        (outcome,) = register(c, [(make_lp(), True)])
+    assert (outcome.status, outcome.activated) == ("created", True)
+
+
+def test_discovery_without_a_token_endpoint(server: Server) -> None:
+    with AdminClient(server.endpoint, insecure=True, timeout=5) as c, \
+            pytest.raises(AuthError, match="advertises no OAuth2 token endpoint"):
+        c.token_endpoint()
+
+
+# -- without grpcio -------------------------------------------------------------------------------------
+
+
+def test_without_grpcio(monkeypatch: pytest.MonkeyPatch) -> None:
+    import lpctl.register as module
+
+    monkeypatch.setitem(sys.modules, "grpc", None)
+    with pytest.raises(RegisterError, match=r"grpcio is not installed: pip install 'lpctl\[register\]'"):
+        module.AdminClient("127.0.0.1:1", insecure=True)
+
+
+def test_importing_lpctl_register_does_not_import_grpc() -> None:
+    import subprocess
+
+    code = ("import sys; sys.modules['grpc'] = None; import lpctl.register, lpctl.package; "
+            "print('ok')")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                          check=False)
+    assert done.stdout.strip() == "ok", done.stderr
+
+
+
+# -- the command line, end to end against the fake FlyteAdmin ----------------------------------------
+
+
+def test_lpctl_register_command(server: Server, tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from lpctl.cli import app
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pyproject.toml").write_text("[tool.lpctl]\n")
+    (tmp_path / "wfs.py").write_text("def my_workflow(a: int, b: str) -> None: ...\n")
+    (tmp_path / "lp.yaml").write_text("apiVersion: lpctl/v1\nkind: LaunchPlan\nname: nightly\n"
+                                      "workflow: wfs:my_workflow\ndefault_inputs: {a: 1, b: x}\nauto_activate: true\n")
+    server.admin.add_workflow("v1", {"a": types_pb2.INTEGER, "b": types_pb2.STRING}, name="wfs.my_workflow")
+    args = ["register", "lp.yaml", "-v", "v1", "--endpoint", server.endpoint, "--insecure", "--token-env", "TK"]
+    runner = CliRunner()
+    dry = runner.invoke(app, [*args, "--dry-run"], env={"TK": TOKEN}, catch_exceptions=False)
+    assert (dry.exit_code, dry.stdout) == (0, "flytesnacks/development/nightly@v1: would-create: "
+                                              "would create; would activate\n")
+    first = runner.invoke(app, args, env={"TK": TOKEN}, catch_exceptions=False)
+    assert first.exit_code == 0 and first.stdout.startswith("flytesnacks/development/nightly@v1: created")
+    again = runner.invoke(app, args, env={"TK": TOKEN}, catch_exceptions=False)
+    assert again.exit_code == 0 and ": exists" in again.stdout
+    (tmp_path / "lp.yaml").write_text((tmp_path / "lp.yaml").read_text().replace("a: 1", "a: 2"))
+    conflict = runner.invoke(app, args, env={"TK": TOKEN}, catch_exceptions=False)
+    assert conflict.exit_code == 1 and ": conflict" in conflict.stdout
+    assert TOKEN not in conflict.stdout + conflict.stderr
