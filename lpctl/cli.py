@@ -25,7 +25,7 @@ from lpctl.errors import LpctlError, OutputError, PathError, UsageError
 if TYPE_CHECKING:  # the core is imported lazily, so that --help stays fast
     from lpctl.pipeline import Options, Result
 
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_BUG, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_BUG, EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 0, 1, 2, 3, 130, 141
 ISSUES_URL = "https://github.com/lpctl/lpctl/issues"
 
 app = typer.Typer(
@@ -134,6 +134,9 @@ def render(
     paths: Paths,
     output: Annotated[str | None, typer.Option("--output", "-o", help="Write the bundle to this file "
                                                   "(atomically) instead of stdout.")] = None,
+    check: Annotated[str | None, typer.Option(
+        "--check", metavar="BUNDLE", help="Write nothing; exit 0 if BUNDLE is exactly what render would "
+        "write now, else 1, showing the differences (for CI: fail on a stale committed bundle).")] = None,
     project: Project = None,
     domain: Domain = None,
     version: Version = None,
@@ -155,14 +158,60 @@ def render(
     from lpctl.render import render_bundle
 
     with _guard(debug):
+        if check is not None and output is not None:
+            raise UsageError("--check and --output cannot be used together")
         options = _options(project, domain, version, workflow_version, python_path, max_bytes, render=True,
                            import_timeout=import_timeout)
         result = _run(paths, options)
         _report(result, format, color, sys.stderr)
         failed = _failed(result.diagnostics, strict)
+        if not failed and check is not None:
+            _check_bundle(check, render_bundle(result.plans), color)
         if not failed:
             _write(render_bundle(result.plans), output)
         raise typer.Exit(EXIT_FINDINGS if failed else EXIT_OK)
+
+
+class DiffFormat(str, enum.Enum):
+    text = "text"
+    json = "json"
+
+
+@app.command()
+def diff(
+    old: Annotated[str, typer.Argument(help="A bundle file (*.json), or spec files and directories (several "
+                                       "joined with ':') rendered now.", show_default=False)],
+    new: Annotated[str, typer.Argument(help="The new side, given the same way.", show_default=False)],
+    project: Project = None,
+    domain: Domain = None,
+    version: Version = None,
+    workflow_version: WorkflowVersion = None,
+    python_path: PythonPath = None,
+    format: Annotated[DiffFormat, typer.Option("--format", "-f", help="text: a line per change; json: a "
+                                               "versioned document, an entry per change.")] = DiffFormat.text,
+    color: ColorOpt = Color.auto,
+    max_bytes: MaxBytes = 1024 * 1024,
+    import_timeout: ImportTimeout = 60.0,
+    debug: Debug = False,
+) -> None:
+    """Compare two bundles or spec paths, launch plan by launch plan, field by field.
+
+    Launch plans are matched by project, domain and name. Exit codes as diff(1): 0 no differences,
+    1 differences, 2 a side cannot be read (or its specs have errors).
+
+    Example: lpctl diff bundle.json launchplans/ --version 2026.11.23
+    """
+    from lpctl.diff import diff_bundles, format_json, format_text
+
+    with _guard(debug):
+        options = _options(project, domain, version, workflow_version, python_path, max_bytes, render=True,
+                           import_timeout=import_timeout)
+        changes = diff_bundles(_side(old, options, color), _side(new, options, color))
+        if format is DiffFormat.json:
+            sys.stdout.write(format_json(changes))
+        else:
+            _print_diff(format_text(changes), color)
+        raise typer.Exit(EXIT_FINDINGS if changes else EXIT_OK)
 
 
 @app.command()
@@ -356,6 +405,63 @@ def _launch_plans(paths: Sequence[str], options: Options, fmt: Format, color: Co
     return plans, False
 
 
+def _side(arg: str, options: Options, color: Color) -> dict[str, Any]:
+    """One side of a diff: a bundle file, or specs rendered now (any error in them: exit 2)."""
+    from lpctl.diff import read_bundle
+    from lpctl.render import bundle
+
+    if arg.endswith(".json"):
+        return read_bundle(arg)
+    result = _run(arg.split(os.pathsep), options)
+    if not result.ok:
+        _report(result, Format.text, color, sys.stderr)
+        raise typer.Exit(EXIT_USAGE)
+    return bundle(result.plans)
+
+
+_DIFF_STYLES = {"added": "green", "removed": "red", "changed": "yellow", "detail": ""}
+
+
+def _print_diff(lines: Sequence[tuple[str, str]], color: Color) -> None:
+    if not _use_color(color, sys.stdout):
+        sys.stdout.writelines(f"{text}\n" for _, text in lines)
+        return
+    from rich.console import Console
+    from rich.text import Text
+
+    console = Console(file=sys.stdout, force_terminal=True, soft_wrap=True, highlight=False,
+                      markup=False, emoji=False)
+    for style, text in lines:
+        console.print(Text(text, style=_DIFF_STYLES[style]))
+
+
+def _check_bundle(path: str, text: str, color: Color) -> NoReturn:
+    """Exit 0 when the file holds exactly ``text``; else show how it differs and exit 1."""
+    import difflib
+    import json
+
+    from lpctl.diff import diff_bundles, format_text, read_bundle
+
+    try:
+        with open(path, encoding="utf-8", errors="replace", newline="") as f:
+            current = f.read()
+    except OSError as e:
+        raise PathError(f"{path}: cannot read: {e.strerror or e}") from None
+    if current == text:
+        raise typer.Exit(EXIT_OK)
+    sys.stdout.write(f"{path} is not what render would write now:\n")
+    try:
+        lines = format_text(diff_bundles(read_bundle(path), json.loads(text)))
+    except PathError:
+        lines = []
+    if lines:
+        _print_diff(lines, color)
+    else:  # not a bundle, or it differs only in layout or source paths
+        sys.stdout.writelines(difflib.unified_diff(current.splitlines(keepends=True),
+                                                   text.splitlines(keepends=True), path, "rendered now"))
+    raise typer.Exit(EXIT_FINDINGS)
+
+
 def _report(result: Result, fmt: Format, color: Color, stream: TextIO) -> None:
     from lpctl import reporters
 
@@ -469,6 +575,11 @@ def _guard(debug: bool) -> Iterator[None]:
         raise
     except LpctlError as e:
         _fail_usage(str(e))
+    except BrokenPipeError:
+        # the reader went away (| head): stop quietly, and keep Python from complaining at exit
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        raise typer.Exit(EXIT_BROKEN_PIPE) from None
     except KeyboardInterrupt:
         sys.stderr.write("lpctl: interrupted\n")
         raise typer.Exit(EXIT_INTERRUPTED) from None

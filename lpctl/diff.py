@@ -163,17 +163,25 @@ def diff_entries(old: Tree, new: Tree) -> list[FieldChange]:
     old_tree, new_tree = _comparable(old), _comparable(new)
     if old_tree == new_tree:
         return []
-    rest_old, rest_new = copy.deepcopy(old_tree), copy.deepcopy(new_tree)
+    rest_old, rest_new = copy.deepcopy(old_tree), copy.deepcopy(new_tree)  # the sections take their parts
     changes: list[FieldChange] = []
-    for section in _SECTIONS:
-        changes.extend(section(rest_old, rest_new))
+    try:
+        for section in _SECTIONS:
+            changes.extend(section(rest_old, rest_new))
+    except (AttributeError, KeyError, TypeError, ValueError):  # a hand-made entry of an unexpected shape
+        return _tree_diff("", old_tree, new_tree)
     changes.extend(_tree_diff("", rest_old, rest_new))
     # normalising (absent == empty, order of labels ...) must never hide a difference
     return changes or _tree_diff("", old_tree, new_tree)
 
 
 def _comparable(entry: Tree) -> Tree:
-    return {k: v for k, v in entry.items() if k != "source"}
+    """The entry without its source, envs (a map sent as a list) in key order."""
+    out = copy.deepcopy({k: v for k, v in entry.items() if k != "source"})
+    envs = _get(out, (*SPEC, "envs"))
+    if _is_env_list(envs):
+        envs["values"] = sorted(envs.get("values", []), key=lambda i: str(i.get("key", "")))
+    return out
 
 
 # -- taking the parts a section understands -----------------------------------------------------
@@ -350,7 +358,7 @@ class _Input:
         return {"required": True} if self.kind == "required" else {self.kind: self.value()}
 
     def text(self) -> str:
-        return "required" if self.kind == "required" else f"{self.kind} {_show(self.value())}"
+        return "required" if self.kind == "required" else f"{self.kind} {_text(self.value())}"
 
 
 def _is_parameters(value: Any) -> bool:
@@ -418,13 +426,13 @@ def _input_value_diff(name: str, old: _Input, new: _Input) -> list[FieldChange]:
     section = "fixed" if new.kind == "fixed" else "default"
     if old.kind == new.kind:
         o, n = old.value(), new.value()
-        if _show(o) == _show(n):  # same reading, different literal (a union's type, say)
+        if _text(o) == _text(n):  # same reading, different literal (a union's type, say)
             o, n = _Bare(_compact(old.literal)), _Bare(_compact(new.literal))
-        return [FieldChange(f"{section}_inputs.{name}", f"{section} input '{name}': {_show(o)} -> {_show(n)}",
+        return [FieldChange(f"{section}_inputs.{name}", f"{section} input '{name}': {_text(o)} -> {_text(n)}",
                             o, n)]
     note = _KIND_NOTES.get((old.kind, new.kind))
     if same_section:  # default <-> required
-        texts = ["required" if s.kind == "required" else _show(s.value()) for s in (old, new)]
+        texts = ["required" if s.kind == "required" else _text(s.value()) for s in (old, new)]
         label = f"default input '{name}': {texts[0]} -> {texts[1]}"
     else:
         label = f"input '{name}': {old.text()} -> {new.text()}"

@@ -257,3 +257,33 @@ def test_register_dry_run_needs_no_server_for_a_bad_spec(run_cli: Run, in_tmp: A
     assert result.exit_code == 1 and "LP402" in result.stderr
     both = run_cli("register", "bad.yaml", "--endpoint", "x:1", "--token-env", "A", "--token-command", "b")
     assert both == CliResult(2, "", "lpctl: give only one of --token-env, --token-command, --client-id\n")
+
+
+def test_diff_command_and_exit_codes(run_cli: Run, in_tmp: Any) -> None:
+    (in_tmp / "old").mkdir()
+    (in_tmp / "new").mkdir()
+    (in_tmp / "old" / "lp.yaml").write_text(GOOD)
+    (in_tmp / "new" / "lp.yaml").write_text(GOOD.replace("a: 1", "a: 2") + "labels: {team: growth}\n")
+    same = run_cli("diff", "old", "old", "-v", "v1", *PP)
+    assert same == CliResult(0, "", "")
+    changed = run_cli("diff", "old", "new", "-v", "v1", *PP)
+    assert changed == CliResult(1, "~ flytesnacks/development/lp\n    default input 'a': 1 -> 2\n"
+                                   "    labels: + team=growth\n", "")
+    assert run_cli("render", "old", "-v", "v1", "-o", "old.json", *PP).exit_code == 0
+    assert run_cli("diff", "old.json", "new", "-v", "v1", *PP).stdout == changed.stdout
+    doc = json.loads(run_cli("diff", "old.json", "new", "-v", "v1", "-f", "json", *PP).stdout)
+    assert doc["differences"] == 1
+    missing = run_cli("diff", "nope.json", "new", "-v", "v1", *PP)
+    assert missing.exit_code == 2 and missing.stderr.startswith("lpctl: nope.json")
+
+
+def test_render_check(run_cli: Run, in_tmp: Any) -> None:
+    (in_tmp / "lp.yaml").write_text(GOOD)
+    assert run_cli("render", "lp.yaml", "-v", "v1", "-o", "bundle.json", *PP).exit_code == 0
+    assert run_cli("render", "lp.yaml", "-v", "v1", "--check", "bundle.json", *PP).exit_code == 0
+    (in_tmp / "lp.yaml").write_text(GOOD.replace("a: 1", "a: 5"))
+    stale = run_cli("render", "lp.yaml", "-v", "v1", "--check", "bundle.json", *PP)
+    assert (stale.exit_code, stale.stdout) == (1, "bundle.json is not what render would write now:\n"
+                                                  "~ flytesnacks/development/lp\n    default input 'a': 1 -> 5\n")
+    both = run_cli("render", "lp.yaml", "--check", "b.json", "-o", "c.json")
+    assert both == CliResult(2, "", "lpctl: --check and --output cannot be used together\n")
