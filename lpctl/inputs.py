@@ -80,7 +80,7 @@ def _convert(ctx: Context, kind: str, inp: Input, value: Any, path: Path) -> Lit
     from lpctl.literals import to_literal
 
     try:
-        if ctx.interface.convert is not None and _needs_flytekit(inp.type):
+        if ctx.interface.convert is not None and needs_flytekit(inp.type):
             lit: Literal = ctx.interface.convert(value, inp)
             return lit
         return to_literal(value, inp.type)
@@ -90,15 +90,15 @@ def _convert(ctx: Context, kind: str, inp: Input, value: Any, path: Path) -> Lit
         return None
 
 
-def _needs_flytekit(lt: LiteralType) -> bool:
+def needs_flytekit(lt: LiteralType) -> bool:
     """Types whose literals only flytekit can build byte for byte (dataclasses, files ...)."""
     which = lt.WhichOneof("type")
     if which == "simple":
         return lt.simple == SimpleType.STRUCT and (lt.HasField("metadata") or bool(lt.structure.dataclass_type))
     if which == "collection_type":
-        return _needs_flytekit(lt.collection_type)
+        return needs_flytekit(lt.collection_type)
     if which == "map_value_type":
-        return _needs_flytekit(lt.map_value_type)
+        return needs_flytekit(lt.map_value_type)
     if which == "union_type":
-        return any(_needs_flytekit(v) for v in lt.union_type.variants)
+        return any(needs_flytekit(v) for v in lt.union_type.variants)
     return which not in ("enum_type",)

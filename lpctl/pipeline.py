@@ -6,6 +6,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from lpctl.cache import InterfaceCache
 from lpctl.compile import CompiledPlan, Settings, compile_spec
 from lpctl.config import Config, load_config
 from lpctl.diagnostics import Diagnostic, Severity, error, sort_diagnostics
@@ -27,6 +28,8 @@ class Options:
     only_specs: bool = False
     #: seconds a workflow module may take to import
     import_timeout: float = DEFAULT_IMPORT_TIMEOUT
+    #: keep resolved interfaces in .lpctl_cache/ and skip importing unchanged workflows
+    cache: bool = False
     #: render needs to know the workflow version; validate does not
     require_workflow_version: bool = False
     #: None: read [tool.lpctl] from the nearest pyproject.toml
@@ -60,7 +63,8 @@ def run(paths: Sequence[str], options: Options = Options()) -> Result:
         workflow_version=options.workflow_version or config.workflow_version,
     )
     roots = [os.getcwd(), *config.python_path, *(os.path.abspath(p) for p in options.python_path)]
-    resolver = Resolver(roots, import_timeout=options.import_timeout)
+    interfaces = InterfaceCache() if options.cache else None
+    resolver = Resolver(roots, import_timeout=options.import_timeout, interfaces=interfaces)
     loaded = load_paths(paths, max_bytes=options.max_bytes, only_specs=options.only_specs)
     result = Result(diagnostics=list(loaded.diagnostics), files=loaded.files, skipped=loaded.skipped,
                     documents=len(loaded.documents))
@@ -76,6 +80,7 @@ def run(paths: Sequence[str], options: Options = Options()) -> Result:
         result.diagnostics.extend(diags)
         if plan is not None:
             result.plans.append(plan)
+    resolver.save()
     result.diagnostics.extend(_duplicates(result.plans))
     result.diagnostics = sort_diagnostics(result.diagnostics)
     return result

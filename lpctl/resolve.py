@@ -19,6 +19,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from lpctl.cache import InterfaceCache, loaded_files
 from lpctl.interface import Input, UnsupportedType, WorkflowInterface, from_function, from_spec, parse_type
 from lpctl.literals import ConversionError
 
@@ -45,9 +46,12 @@ DEFAULT_IMPORT_TIMEOUT = 60.0
 class Resolver:
     """Resolves references against fixed import roots, caching by reference."""
 
-    def __init__(self, roots: Sequence[str] = (), *, import_timeout: float = DEFAULT_IMPORT_TIMEOUT) -> None:
+    def __init__(self, roots: Sequence[str] = (), *, import_timeout: float = DEFAULT_IMPORT_TIMEOUT,
+                 interfaces: InterfaceCache | None = None) -> None:
         self.roots = list(dict.fromkeys(roots))
         self.import_timeout = import_timeout
+        #: interfaces kept across runs (None: import every workflow module every run)
+        self.interfaces = interfaces
         self._cache: dict[str, Resolved] = {}
 
     def resolve(self, workflow: Any) -> Resolved:
@@ -55,9 +59,22 @@ class Resolver:
             return _from_spec(workflow)
         ref = str(workflow)
         if ref not in self._cache:
-            with _import_roots(self.roots):
-                self._cache[ref] = self._resolve_ref(ref)
+            self._cache[ref] = self._cached(ref) or self._import_and_resolve(ref)
         return self._cache[ref]
+
+    def _cached(self, ref: str) -> WorkflowInterface | None:
+        return self.interfaces.get(ref) if self.interfaces is not None else None
+
+    def _import_and_resolve(self, ref: str) -> Resolved:
+        with _import_roots(self.roots):
+            resolved = self._resolve_ref(ref)
+        if self.interfaces is not None and isinstance(resolved, WorkflowInterface):
+            self.interfaces.put(ref, resolved, *loaded_files(self.roots))
+        return resolved
+
+    def save(self) -> None:
+        if self.interfaces is not None:
+            self.interfaces.save()
 
     def _resolve_ref(self, ref: str) -> Resolved:
         if not _REF.fullmatch(ref):

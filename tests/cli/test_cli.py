@@ -82,7 +82,8 @@ def test_render_to_stdout_and_to_a_file(run_cli: Run, in_tmp: Any) -> None:
     to_file = run_cli("render", "good.yaml", "--version", "v1", "-o", "bundle.json", *PP)
     assert to_file.exit_code == 0 and to_file.stdout == ""
     assert (in_tmp / "bundle.json").read_text() == out.stdout
-    assert sorted(os.listdir(in_tmp)) == ["bundle.json", "good.yaml", "pyproject.toml"]
+    # no temporary file left behind (the interface cache is lpctl's own directory)
+    assert sorted(os.listdir(in_tmp)) == [".lpctl_cache", "bundle.json", "good.yaml", "pyproject.toml"]
 
 
 def test_render_with_errors_writes_nothing(run_cli: Run, in_tmp: Any) -> None:

@@ -1,0 +1,174 @@
+"""A cache of resolved workflow interfaces, so that unchanged workflows are not imported again.
+
+Importing a workflow module imports flytekit and the project (half a second or more); the
+interface it yields depends only on the source files that import loaded. An entry records the
+SHA-256 of every project file (under the import roots) and the size and modification time of
+every other module file that was loaded, and is used only while all of them are unchanged and
+lpctl, flytekit and Python are the same versions. Interfaces that need flytekit to convert values (dataclass inputs) are never cached.
+The cache lives in ``.lpctl_cache/`` in the current directory; ``--no-cache`` turns it off.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import logging
+import os
+import sys
+import tempfile
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from lpctl.interface import Input, Parameter, WorkflowInterface
+from lpctl.literals import LiteralType
+
+CACHE_DIR = ".lpctl_cache"
+_FILE = "interfaces.json"
+_FORMAT = 1
+_VENDORED = ("site-packages", "dist-packages", f"{os.sep}.venv{os.sep}", f"{os.sep}venv{os.sep}", CACHE_DIR)
+log = logging.getLogger("lpctl")
+
+
+def _versions() -> dict[str, str]:
+    from importlib import metadata
+
+    from lpctl import __version__
+
+    try:
+        flytekit = metadata.version("flytekit")
+    except metadata.PackageNotFoundError:
+        flytekit = ""
+    return {"format": str(_FORMAT), "lpctl": __version__, "flytekit": flytekit,
+            "python": ".".join(map(str, sys.version_info[:3]))}
+
+
+def _digest(path: str) -> str | None:
+    try:
+        with open(path, "rb") as f:
+            return hashlib.sha256(f.read()).hexdigest()
+    except OSError:
+        return None
+
+
+class InterfaceCache:
+    """Reads ``.lpctl_cache/interfaces.json`` once, and writes it back once if anything changed."""
+
+    def __init__(self, directory: str = CACHE_DIR) -> None:
+        self.directory = directory
+        self._versions = _versions()
+        self._entries: dict[str, Any] = {}
+        self._digests: dict[str, str | None] = {}
+        self._dirty = False
+        self._load()
+
+    def _digest(self, path: str) -> str | None:
+        if path not in self._digests:
+            self._digests[path] = _digest(path)
+        return self._digests[path]
+
+    def _load(self) -> None:
+        try:
+            with open(os.path.join(self.directory, _FILE), encoding="utf-8") as f:
+                doc = json.load(f)
+        except (OSError, ValueError):
+            return
+        if isinstance(doc, dict) and doc.get("versions") == self._versions and isinstance(doc.get("entries"), dict):
+            self._entries = doc["entries"]
+
+    def get(self, ref: str) -> WorkflowInterface | None:
+        entry = self._entries.get(ref)
+        if not isinstance(entry, dict):
+            return None
+        files, others = entry.get("files", {}), entry.get("others", {})
+        if not files or any(self._digest(path) != digest for path, digest in files.items()):
+            return None
+        if any(_stamp(path) != stamp for path, stamp in others.items()):
+            return None
+        try:
+            return _decode(entry["interface"])
+        except (KeyError, TypeError, ValueError):
+            return None
+
+    def put(self, ref: str, interface: WorkflowInterface, files: Iterable[str], others: Iterable[str]) -> None:
+        if interface.convert is not None and any(_needs_python(i) for i in interface.inputs.values()):
+            return
+        digests = {path: self._digest(path) for path in sorted(set(files))}
+        stamps = {path: _stamp(path) for path in sorted(set(others))}
+        if not digests or None in digests.values():
+            return
+        self._entries[ref] = {"files": digests, "others": {p: s for p, s in stamps.items() if s is not None},
+                              "interface": _encode(interface)}
+        self._dirty = True
+
+    def save(self) -> None:
+        """Write the cache atomically; a directory that cannot be written just means no cache."""
+        if not self._dirty:
+            return
+        doc = {"versions": self._versions, "entries": self._entries}
+        try:
+            os.makedirs(self.directory, exist_ok=True)
+            ignore = os.path.join(self.directory, ".gitignore")
+            if not os.path.exists(ignore):
+                with open(ignore, "w", encoding="utf-8") as f:
+                    f.write("# written by lpctl: a cache, not for version control\n*\n")
+            fd, tmp = tempfile.mkstemp(prefix=".interfaces-", dir=self.directory)
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                json.dump(doc, f, sort_keys=True)
+            os.replace(tmp, os.path.join(self.directory, _FILE))
+        except OSError as e:
+            log.debug("cannot write the interface cache: %s", e)
+        self._dirty = False
+
+
+def loaded_files(roots: Sequence[str]) -> tuple[list[str], list[str]]:
+    """The loaded modules' source files: the project's own (under the import roots), and the rest.
+
+    Project files are kept relative to the current directory when they lie below it, so that a
+    cache restored into another checkout of the same repository still applies.
+    """
+    prefixes = tuple(os.path.join(os.path.abspath(r), "") for r in roots)
+    project, others = [], []
+    for module in list(sys.modules.values()):
+        path = getattr(module, "__file__", None)
+        if not path or not path.endswith(".py"):
+            continue
+        path = os.path.abspath(path)
+        if path.startswith(prefixes) and not any(v in path for v in _VENDORED):
+            rel = os.path.relpath(path)
+            project.append(path if rel.startswith("..") else rel)
+        else:
+            others.append(path)
+    return project, others
+
+
+def _stamp(path: str) -> list[int] | None:
+    """Size and modification time: enough to notice an upgraded dependency, cheap for hundreds."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return [st.st_size, st.st_mtime_ns]
+
+
+def _needs_python(inp: Input) -> bool:
+    from lpctl.inputs import needs_flytekit
+
+    return needs_flytekit(inp.type)
+
+
+def _b64(message: Any) -> str:
+    return base64.b64encode(message.SerializeToString(deterministic=True)).decode("ascii")
+
+
+def _encode(interface: WorkflowInterface) -> dict[str, Any]:
+    return {"name": interface.name, "source": interface.source,
+            "inputs": [[i.name, _b64(i.type), _b64(i.parameter)] for i in interface.inputs.values()]}
+
+
+def _decode(data: dict[str, Any]) -> WorkflowInterface:
+    inputs = {}
+    for name, lt, param in data["inputs"]:
+        inputs[name] = Input(name, LiteralType.FromString(base64.b64decode(lt)),
+                             Parameter.FromString(base64.b64decode(param)))
+    return WorkflowInterface(data["name"], inputs, data["source"])
