@@ -1,11 +1,17 @@
-"""A cache of resolved workflow interfaces, so that unchanged workflows are not imported again.
+"""What lpctl keeps between runs in ``.lpctl_cache/``: workflow interfaces and schema results.
+
+Workflow interfaces, so that unchanged workflows are not imported again.
 
 Importing a workflow module imports flytekit and the project (half a second or more); the
 interface it yields depends only on the source files that import loaded. An entry records the
 SHA-256 of every project file (under the import roots) and the size and modification time of
 every other module file that was loaded, and is used only while all of them are unchanged and
 lpctl, flytekit and Python are the same versions. Interfaces that need flytekit to convert values (dataclass inputs) are never cached.
-The cache lives in ``.lpctl_cache/`` in the current directory; ``--no-cache`` turns it off.
+
+Schema results: the digests of documents that passed the JSON Schema (a pure function of the
+document and the schema, whose digest is part of the key), so that an unchanged spec is not
+validated again. The cache lives in ``.lpctl_cache/`` in the current directory; ``--no-cache``
+turns it off.
 """
 
 from __future__ import annotations
@@ -30,17 +36,23 @@ _VENDORED = ("site-packages", "dist-packages", f"{os.sep}.venv{os.sep}", f"{os.s
 log = logging.getLogger("lpctl")
 
 
+#: schema digests kept at most; beyond that only this run's are kept
+_MAX_VALID = 100_000
+
+
 def _versions() -> dict[str, str]:
     from importlib import metadata
 
     from lpctl import __version__
+    from lpctl.schema import schema_text
 
     try:
         flytekit = metadata.version("flytekit")
     except metadata.PackageNotFoundError:
         flytekit = ""
     return {"format": str(_FORMAT), "lpctl": __version__, "flytekit": flytekit,
-            "python": ".".join(map(str, sys.version_info[:3]))}
+            "python": ".".join(map(str, sys.version_info[:3])),
+            "schema": hashlib.sha256(schema_text().encode("utf-8")).hexdigest()}
 
 
 def _digest(path: str) -> str | None:
@@ -51,7 +63,12 @@ def _digest(path: str) -> str | None:
         return None
 
 
-class InterfaceCache:
+def document_digest(data: Any) -> str:
+    return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False, default=repr)
+                          .encode("utf-8")).hexdigest()
+
+
+class Cache:
     """Reads ``.lpctl_cache/interfaces.json`` once, and writes it back once if anything changed."""
 
     def __init__(self, directory: str = CACHE_DIR) -> None:
@@ -59,6 +76,8 @@ class InterfaceCache:
         self._versions = _versions()
         self._entries: dict[str, Any] = {}
         self._digests: dict[str, str | None] = {}
+        self._valid: set[str] = set()
+        self._valid_now: set[str] = set()
         self._dirty = False
         self._load()
 
@@ -75,6 +94,20 @@ class InterfaceCache:
             return
         if isinstance(doc, dict) and doc.get("versions") == self._versions and isinstance(doc.get("entries"), dict):
             self._entries = doc["entries"]
+            self._valid = {d for d in doc.get("valid", []) if isinstance(d, str)}
+
+    def known_valid(self, digest: str) -> bool:
+        """Whether a document with this digest passed the schema before (it is then remembered)."""
+        if digest in self._valid:
+            self._valid_now.add(digest)
+            return True
+        return False
+
+    def mark_valid(self, digest: str) -> None:
+        self._valid_now.add(digest)
+        if digest not in self._valid:
+            self._valid.add(digest)
+            self._dirty = True
 
     def get(self, ref: str) -> WorkflowInterface | None:
         entry = self._entries.get(ref)
@@ -105,7 +138,8 @@ class InterfaceCache:
         """Write the cache atomically; a directory that cannot be written just means no cache."""
         if not self._dirty:
             return
-        doc = {"versions": self._versions, "entries": self._entries}
+        valid = self._valid if len(self._valid) <= _MAX_VALID else self._valid_now
+        doc = {"versions": self._versions, "entries": self._entries, "valid": sorted(valid)}
         try:
             os.makedirs(self.directory, exist_ok=True)
             ignore = os.path.join(self.directory, ".gitignore")

@@ -6,11 +6,11 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from lpctl.cache import InterfaceCache
+from lpctl.cache import Cache, document_digest
 from lpctl.compile import CompiledPlan, Settings, compile_spec
 from lpctl.config import Config, load_config
 from lpctl.diagnostics import Diagnostic, Severity, error, sort_diagnostics
-from lpctl.load import DEFAULT_MAX_BYTES, load_paths
+from lpctl.load import DEFAULT_MAX_BYTES, Document, load_paths
 from lpctl.resolve import DEFAULT_IMPORT_TIMEOUT, Resolver
 
 
@@ -54,8 +54,6 @@ class Result:
 
 def run(paths: Sequence[str], options: Options = Options()) -> Result:
     """Check and compile every spec under ``paths``. Raises only for unreadable paths."""
-    from lpctl.schema import check_schema
-
     config = options.config if options.config is not None else load_config()
     settings = Settings(
         project=options.project or config.project, domain=options.domain or config.domain,
@@ -63,15 +61,15 @@ def run(paths: Sequence[str], options: Options = Options()) -> Result:
         workflow_version=options.workflow_version or config.workflow_version,
     )
     roots = [os.getcwd(), *config.python_path, *(os.path.abspath(p) for p in options.python_path)]
-    interfaces = InterfaceCache() if options.cache else None
-    resolver = Resolver(roots, import_timeout=options.import_timeout, interfaces=interfaces)
+    cache = Cache() if options.cache else None
+    resolver = Resolver(roots, import_timeout=options.import_timeout, interfaces=cache)
     loaded = load_paths(paths, max_bytes=options.max_bytes, only_specs=options.only_specs)
     result = Result(diagnostics=list(loaded.diagnostics), files=loaded.files, skipped=loaded.skipped,
                     documents=len(loaded.documents))
     for doc in loaded.documents:
         if any(d.location.path == doc.path and d.code == "LP106" for d in loaded.diagnostics):
             continue
-        schema_diags = check_schema(doc)
+        schema_diags = _check_schema(doc, cache)
         result.diagnostics.extend(schema_diags)
         if any(d.severity is Severity.ERROR for d in schema_diags):
             continue
@@ -84,6 +82,20 @@ def run(paths: Sequence[str], options: Options = Options()) -> Result:
     result.diagnostics.extend(_duplicates(result.plans))
     result.diagnostics = sort_diagnostics(result.diagnostics)
     return result
+
+
+def _check_schema(doc: Document, cache: Cache | None) -> list[Diagnostic]:
+    from lpctl.schema import check_schema
+
+    if cache is None:
+        return check_schema(doc)
+    digest = document_digest(doc.data)
+    if cache.known_valid(digest):
+        return []
+    diags = check_schema(doc)
+    if not diags:
+        cache.mark_valid(digest)
+    return diags
 
 
 def _duplicates(plans: list[CompiledPlan]) -> list[Diagnostic]:

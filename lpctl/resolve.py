@@ -19,7 +19,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from lpctl.cache import InterfaceCache, loaded_files
+from lpctl.cache import Cache, loaded_files
 from lpctl.interface import Input, UnsupportedType, WorkflowInterface, from_function, from_spec, parse_type
 from lpctl.literals import ConversionError
 
@@ -47,7 +47,7 @@ class Resolver:
     """Resolves references against fixed import roots, caching by reference."""
 
     def __init__(self, roots: Sequence[str] = (), *, import_timeout: float = DEFAULT_IMPORT_TIMEOUT,
-                 interfaces: InterfaceCache | None = None) -> None:
+                 interfaces: Cache | None = None) -> None:
         self.roots = list(dict.fromkeys(roots))
         self.import_timeout = import_timeout
         #: interfaces kept across runs (None: import every workflow module every run)

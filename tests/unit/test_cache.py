@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from lpctl.cache import CACHE_DIR, InterfaceCache
+from lpctl.cache import CACHE_DIR, Cache
 from lpctl.interface import WorkflowInterface
 from lpctl.resolve import Resolver
 
@@ -19,7 +19,7 @@ def _resolve(tmp: Any, ref: str, **kwargs: Any) -> tuple[Any, bool]:
     """Resolve with a fresh cache object (as a new process would); whether the module was imported."""
     module = ref.split(":")[0]
     sys.modules.pop(module, None)
-    cache = InterfaceCache(str(tmp / CACHE_DIR), **kwargs)
+    cache = Cache(str(tmp / CACHE_DIR), **kwargs)
     resolver = Resolver([str(tmp)], interfaces=cache)
     resolved = resolver.resolve(ref)
     resolver.save()
@@ -100,3 +100,23 @@ def test_cli_no_cache_and_env(run_cli: Any, in_tmp: Any) -> None:
     assert not (in_tmp / CACHE_DIR).exists()
     assert run_cli("validate", "lp.yaml").exit_code == 0
     assert (in_tmp / CACHE_DIR / "interfaces.json").exists()
+
+
+def test_schema_results_are_remembered_by_document_digest(in_tmp: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    import lpctl.schema
+    from lpctl.config import Config
+    from lpctl.pipeline import Options, run
+
+    (in_tmp / "cache_mod_h.py").write_text(MODULE)
+    spec = "apiVersion: lpctl/v1\nkind: LaunchPlan\nname: lp\nworkflow: cache_mod_h:wf\n"
+    (in_tmp / "lp.yaml").write_text(spec)
+    options = Options(config=Config(), cache=True)
+    assert run(["lp.yaml"], options).ok
+    calls: list[Any] = []
+    real = lpctl.schema.check_schema
+    monkeypatch.setattr(lpctl.schema, "check_schema", lambda doc: calls.append(doc) or real(doc))
+    assert run(["lp.yaml"], options).ok
+    assert calls == []  # unchanged: not validated again
+    (in_tmp / "lp.yaml").write_text(spec + "max_parallelism: '3'\n")
+    result = run(["lp.yaml"], options)
+    assert len(calls) == 1 and [d.code for d in result.diagnostics] == ["LP202"]
