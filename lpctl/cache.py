@@ -6,7 +6,8 @@ Importing a workflow module imports flytekit and the project (half a second or m
 interface it yields depends only on the source files that import loaded. An entry records the
 SHA-256 of every project file (under the import roots) and the size and modification time of
 every other module file that was loaded, and is used only while all of them are unchanged and
-lpctl, flytekit and Python are the same versions. Interfaces that need flytekit to convert values (dataclass inputs) are never cached.
+lpctl, flytekit and Python are the same versions. Interfaces that need flytekit to convert
+values (dataclass inputs) are never cached.
 
 Schema results: the digests of documents that passed the JSON Schema (a pure function of the
 document and the schema, whose digest is part of the key), so that an unchanged spec is not
@@ -26,7 +27,9 @@ import tempfile
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from lpctl.interface import Input, Parameter, WorkflowInterface
+from flyteidl.core.interface_pb2 import Parameter
+
+from lpctl.interface import Input, WorkflowInterface
 from lpctl.literals import LiteralType
 
 CACHE_DIR = ".lpctl_cache"

@@ -90,7 +90,7 @@ def compile_spec(doc: Document, resolved: Resolved, settings: Settings = Setting
 
 
 def _identifier(kind: int, project: str, domain: str, name: str, version: str) -> identifier_pb2.Identifier:
-    return identifier_pb2.Identifier(resource_type=kind, project=project, domain=domain, name=name,  # type: ignore[arg-type]
+    return identifier_pb2.Identifier(resource_type=kind, project=project, domain=domain, name=name,
                                      version=version)
 
 

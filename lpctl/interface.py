@@ -19,12 +19,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from flyteidl.core import interface_pb2, types_pb2
+from flyteidl.core import types_pb2
+from flyteidl.core.interface_pb2 import Parameter, Variable
 
 from lpctl.literals import ConversionError, LiteralType, SimpleType, is_optional, none_literal, to_literal
-
-Parameter = interface_pb2.Parameter
-Variable = interface_pb2.Variable
 
 
 @dataclass(frozen=True)

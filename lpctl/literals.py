@@ -16,13 +16,13 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from flyteidl.core import literals_pb2, types_pb2
+from flyteidl.core import literals_pb2
+from flyteidl.core.literals_pb2 import Literal
+from flyteidl.core.types_pb2 import LiteralType, SimpleType
 
 from lpctl.positions import Path
 
-Literal = literals_pb2.Literal
-LiteralType = types_pb2.LiteralType
-SimpleType = types_pb2.SimpleType
+__all__ = ["ConversionError", "Literal", "LiteralType", "SimpleType", "to_literal", "type_name"]
 
 _INT64 = (-(2**63), 2**63 - 1)
 _STRUCT_TAG = "msgpack"
@@ -44,7 +44,7 @@ def type_name(lt: LiteralType) -> str:
     """A Python-style name for a literal type, for messages: ``list[int]``, ``Optional[str]``."""
     which = lt.WhichOneof("type")
     if which == "simple":
-        return _SIMPLE_NAMES.get(lt.simple, SimpleType.Name(lt.simple).lower())
+        return _SIMPLE_NAMES.get(lt.simple) or str(SimpleType.Name(lt.simple)).lower()
     if which == "collection_type":
         return f"list[{type_name(lt.collection_type)}]"
     if which == "map_value_type":
@@ -93,7 +93,7 @@ def describe(value: Any) -> str:
 
 
 def _is_none(lt: LiteralType) -> bool:
-    return lt.WhichOneof("type") == "simple" and lt.simple == SimpleType.NONE
+    return bool(lt.WhichOneof("type") == "simple" and lt.simple == SimpleType.NONE)
 
 
 def is_optional(lt: LiteralType) -> bool:
@@ -352,7 +352,7 @@ def _union(value: Any, lt: LiteralType) -> Literal:
 
 
 def _is_str(lt: LiteralType) -> bool:
-    return lt.WhichOneof("type") == "simple" and lt.simple == SimpleType.STRING
+    return bool(lt.WhichOneof("type") == "simple" and lt.simple == SimpleType.STRING)
 
 
 _SIMPLE: dict[int, Callable[[Any, LiteralType], Literal]] = {

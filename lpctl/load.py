@@ -14,7 +14,7 @@ import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from lpctl.diagnostics import Diagnostic, Location, error
 from lpctl.errors import PathError
@@ -266,7 +266,7 @@ def _fast_loader() -> Any:
     from ruamel.yaml.resolver import implicit_resolvers
 
     class Resolver12(yaml.resolver.BaseResolver):  # type: ignore[misc]
-        yaml_implicit_resolvers: dict[Any, Any] = {}
+        yaml_implicit_resolvers: ClassVar[dict[Any, Any]] = {}  # PyYAML's per-class registry
 
     for versions, tag, regexp, first in implicit_resolvers:
         if (1, 2) in versions:

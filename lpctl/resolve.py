@@ -167,7 +167,7 @@ def _import_now(module_name: str, roots: list[str]) -> Any:
             return ResolveError("LP301", f"module '{module_name}' not found (import roots tried: {tried})",
                                 "add its root to [tool.lpctl] python_path or --python-path")
         return _raised(module_name, e)
-    except BaseException as e:  # noqa: BLE001 - user code may raise anything, SystemExit included
+    except BaseException as e:
         return _raised(module_name, e)
 
 

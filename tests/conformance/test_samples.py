@@ -16,5 +16,5 @@ def test_sample_equals_flytekit(filename: str) -> None:
     builders = builders if isinstance(builders, list) else [builders]
     ours = lpctl_launch_plans(os.path.join(ROOT, "samples", filename))
     assert len(ours) == len(builders)
-    for mine, build in zip(ours, builders):
+    for mine, build in zip(ours, builders, strict=True):
         assert_same(mine, flytekit_launch_plan(build))

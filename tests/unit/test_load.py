@@ -123,7 +123,7 @@ def test_byte_level_problems() -> None:
 
 
 def test_merge_keys_fill_in_without_overriding() -> None:
-    (doc,), diags = load_text("base: &b {team: a, env: x}\nlabels:\n  <<: *b\n  env: y\n", "f.yaml")
+    (doc,), _ = load_text("base: &b {team: a, env: x}\nlabels:\n  <<: *b\n  env: y\n", "f.yaml")
     assert doc.data["labels"] == {"team": "a", "env": "y"}
 
 
