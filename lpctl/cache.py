@@ -199,7 +199,7 @@ def _b64(message: Any) -> str:
 
 
 def _encode(interface: WorkflowInterface) -> dict[str, Any]:
-    return {"name": interface.name, "source": interface.source,
+    return {"name": interface.name, "source": interface.source, "reference": interface.reference,
             "inputs": [[i.name, _b64(i.type), _b64(i.parameter)] for i in interface.inputs.values()]}
 
 
@@ -208,4 +208,5 @@ def _decode(data: dict[str, Any]) -> WorkflowInterface:
     for name, lt, param in data["inputs"]:
         inputs[name] = Input(name, LiteralType.FromString(base64.b64decode(lt)),
                              Parameter.FromString(base64.b64decode(param)))
-    return WorkflowInterface(data["name"], inputs, data["source"])
+    reference = tuple(data["reference"]) if data.get("reference") else None
+    return WorkflowInterface(data["name"], inputs, data["source"], reference=reference)

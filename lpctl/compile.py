@@ -74,11 +74,15 @@ def compile_spec(doc: Document, resolved: Resolved, settings: Settings = Setting
     domain = data.get("domain") or settings.domain or DEFAULT_DOMAIN
     version = data.get("version") or settings.version
     workflow_version = data.get("workflow_version") or settings.workflow_version or version
+    if resolved.reference is not None:  # a reference workflow names its own registered identity
+        wf_project, wf_domain, _, workflow_version = resolved.reference
+    else:
+        wf_project, wf_domain = project, domain
     if workflow_version is None and require_workflow_version:
         ctx.error("LP807", "no workflow version: the launch plan's version is a digest, so lpctl cannot know "
                   "which registered version of the workflow to point at", ("workflow",),
                   hint="give --version, --workflow-version or workflow_version in the spec")
-    spec.workflow_id.CopyFrom(_identifier(identifier_pb2.WORKFLOW, project, domain, resolved.name,
+    spec.workflow_id.CopyFrom(_identifier(identifier_pb2.WORKFLOW, wf_project, wf_domain, resolved.name,
                                           workflow_version or ""))
     lp = LaunchPlan(id=_identifier(identifier_pb2.LAUNCH_PLAN, project, domain, name, ""), spec=spec)
     lp.id.version = version or spec_digest(lp)

@@ -48,6 +48,9 @@ class WorkflowInterface:
     source: str
     #: converts a value for a type lpctl cannot encode itself (set for flytekit workflows)
     convert: Callable[[Any, Input], Any] | None = None
+    #: (project, domain, name, version) of a flytekit reference workflow, which the launch plan
+    #: points at as it is, whatever the launch plan's own identity
+    reference: tuple[str, str, str, str] | None = None
 
 
 class UnsupportedType(Exception):

@@ -265,7 +265,11 @@ def _from_flytekit(wf: Any) -> Resolved:
         }
     except Exception as e:
         return ResolveError("LP306", f"flytekit cannot build the interface of workflow '{wf.name}': {e}")
-    return WorkflowInterface(wf.name, inputs, "flytekit workflow", convert=_flytekit_convert)
+    reference = None
+    if type(wf).__name__ == "ReferenceWorkflow":
+        ident = wf.id
+        reference = (ident.project, ident.domain, ident.name, ident.version)
+    return WorkflowInterface(wf.name, inputs, "flytekit workflow", convert=_flytekit_convert, reference=reference)
 
 
 def _flytekit_convert(value: Any, inp: Input) -> Any:

@@ -197,6 +197,14 @@ def _plain_flytekit(**kwargs: Any) -> Any:
     return LaunchPlan.get_or_create(workflow=fn, name="lp", **kwargs)
 
 
+case("imperative_workflow", "name: lp\nworkflow: example_pkg.workflows:imperative\ndefault_inputs: {a: 4}\n",
+     _lp(wf.imperative, default_inputs={"a": 4}))
+case("reference_workflow", "name: lp\nworkflow: example_pkg.workflows:exported\n"
+     "fixed_inputs: {regions: [emea]}\ndefault_inputs: {day: '2024-05-01T00:00:00Z'}\n",
+     _lp(wf.exported, fixed_inputs={"regions": ["emea"]},
+         default_inputs={"day": datetime.datetime(2024, 5, 1, tzinfo=datetime.timezone.utc)}))
+
+
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_feature_equals_flytekit(name: str, compile_spec: Callable[[str], Any]) -> None:
     body, build = CASES[name]
@@ -205,3 +213,4 @@ def test_feature_equals_flytekit(name: str, compile_spec: Callable[[str], Any]) 
 
 def test_at_least_forty_cases() -> None:
     assert len(CASES) >= 40
+

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import enum
 from dataclasses import dataclass, field
+from typing import List, Optional  # noqa: UP035 - the typing spellings, as older code writes them
 
 from flytekit import task, workflow
 
@@ -109,3 +110,23 @@ def plain(a: int, b: str = "hi", when: datetime.datetime | None = None,
 
     :param a: how many
     """
+
+
+def _imperative() -> object:
+    from flytekit.core.workflow import ImperativeWorkflow
+
+    imperative = ImperativeWorkflow(name="example_pkg.workflows.imperative")
+    a = imperative.add_workflow_input("a", int)
+    b = imperative.add_workflow_input("b", str)
+    node = imperative.add_entity(say, a=a, b=b)
+    imperative.add_workflow_output("o0", node.outputs["o0"])
+    return imperative
+
+
+imperative = _imperative()
+
+
+@__import__("flytekit").reference_workflow(project="other", domain="production",
+                                           name="other_team.pipelines.export", version="v3")
+def exported(day: datetime.datetime, regions: List[str], limit: Optional[int] = None) -> None:  # noqa: UP006, UP045
+    ...
