@@ -559,6 +559,7 @@ def write_atomic(path: str, data: str | bytes) -> None:
             f.write(payload)
             f.flush()
             os.fsync(f.fileno())
+        os.chmod(tmp, _file_mode(path))
         os.replace(tmp, path)
         tmp = None
     except OSError as e:
@@ -567,6 +568,16 @@ def write_atomic(path: str, data: str | bytes) -> None:
         if tmp is not None:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
+
+
+def _file_mode(path: str) -> int:
+    """An existing file keeps its mode; a new one gets what open() would give (0666 less the umask)."""
+    try:
+        return os.stat(path).st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def _fail_usage(message: str) -> NoReturn:

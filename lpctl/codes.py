@@ -49,6 +49,11 @@ CODES: dict[str, CodeInfo] = _codes(
      "billion laughs" attack) or an alias refers to itself. Write the values out instead."""),
     ("LP110", "nesting too deep", """The document nests lists or mappings deeper than a spec ever
      needs. lpctl refuses it instead of exhausting memory or the stack."""),
+    ("LP111", "value does not fit its YAML tag", """An explicit tag says what a value is, and the text
+     is not that: '!!bool yes' (YAML 1.2 booleans are true and false only), '!!int abc', '!!null x';
+     or an integer literal too long to be a number any spec needs. Remove the tag or fix the value."""),
+    ("LP112", "YAML version directive", """lpctl reads specs with YAML 1.2 rules, where yes, no, on and
+     off are strings. A '%YAML 1.1' directive would change what the values mean; remove it."""),
     ("LP201", "unknown key", """The mapping has a key the spec format does not define. A misspelt
      key would otherwise be silently ignored, so it is an error; the hint suggests the key you
      probably meant, or where the key belongs. Free maps (labels, annotations, envs, default_inputs,

@@ -137,7 +137,8 @@ def _simple_fields(ctx: Context, spec: launch_plan_pb2.LaunchPlanSpec, data: dic
         _concurrency(ctx, spec, concurrency)
     if "interruptible" in data:
         spec.interruptible.value = data["interruptible"]
-    for key, value in (data.get("envs") or {}).items():
+    # a repeated field in the message, a mapping in the spec: sorted, so that order never matters
+    for key, value in sorted((data.get("envs") or {}).items()):
         spec.envs.values.add(key=key, value=value)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass, field
 
 
@@ -54,7 +55,15 @@ class Diagnostic:
         text = f"{self.location}: {self.severity.label} {self.code} {self.message}"
         if self.hint:
             text += f" ({self.hint})"
-        return text
+        return one_line(text)
+
+
+_BREAKING = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
+
+
+def one_line(text: str) -> str:
+    """Control characters and line breaks from user text, escaped: one diagnostic, one line."""
+    return _BREAKING.sub(lambda m: repr(m.group())[1:-1] if m.group() != "\t" else "\\t", text)
 
 
 def error(code: str, message: str, location: Location, hint: str | None = None) -> Diagnostic:

@@ -12,6 +12,7 @@ import functools
 import io
 import os
 import re
+import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -88,11 +89,11 @@ def iter_spec_files(paths: Sequence[str]) -> Iterator[tuple[str, bool]]:
         if os.path.isdir(given):
             found = _walk(given)
             explicit = False
-        elif os.path.exists(given):
+        elif os.path.isfile(given):
             found = [given]
             explicit = True
         else:
-            raise PathError(f"{given}: no such file or directory")
+            raise PathError(_not_a_file(given))
         for path in found:
             real = os.path.realpath(path)
             if real not in seen:
@@ -100,12 +101,27 @@ def iter_spec_files(paths: Sequence[str]) -> Iterator[tuple[str, bool]]:
                 yield path, explicit
 
 
+def _not_a_file(path: str) -> str:
+    if os.path.islink(path) and not os.path.exists(path):
+        try:
+            os.stat(path)
+        except OSError as e:
+            return f"{path}: cannot read: {e.strerror or e}"  # a dangling link, or a loop
+    if os.path.exists(path):
+        return f"{path}: not a regular file or directory"
+    return f"{path}: no such file or directory"
+
+
 def _walk(root: str) -> list[str]:
     files: list[str] = []
     # followlinks=False: a symlinked directory loop cannot make this recurse forever
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS and not d.startswith("."))
-        files.extend(os.path.join(dirpath, f) for f in sorted(filenames) if f.endswith(YAML_SUFFIXES))
+        for name in sorted(filenames):
+            path = os.path.join(dirpath, name)
+            # not os.path.isfile for a link loop; FIFOs and devices would block or never end
+            if name.endswith(YAML_SUFFIXES) and (os.path.isfile(path) or os.path.islink(path)):
+                files.append(path)
     return files
 
 
@@ -120,11 +136,11 @@ def load_paths(paths: Sequence[str], *, max_bytes: int = DEFAULT_MAX_BYTES,
     for path, named in iter_spec_files(paths):
         explicit = named and not only_specs
         shown = display_path(path)
-        raw = _read(path)
+        raw = _read(path, max_bytes)
         if not explicit and not _mentions_lpctl(raw):
             result.skipped += 1
             continue
-        docs, diags = load_bytes(raw, shown, max_bytes=max_bytes)
+        docs, diags = load_bytes(raw, shown, max_bytes=max_bytes, size=_size(path) if len(raw) > max_bytes else None)
         # in a directory, a file none of whose documents claims to be a spec is someone else's
         # YAML; one that does not even parse is reported only if it mentions lpctl (above)
         if not explicit and docs and not any(_is_spec(d.data) for d in docs):
@@ -136,10 +152,19 @@ def load_paths(paths: Sequence[str], *, max_bytes: int = DEFAULT_MAX_BYTES,
     return result
 
 
-def _read(path: str) -> bytes:
+def _size(path: str) -> int | None:
+    try:
+        size = os.path.getsize(path)
+    except OSError:
+        return None
+    return size or None  # devices say 0
+
+
+def _read(path: str, max_bytes: int) -> bytes:
+    """At most ``max_bytes + 1`` bytes: enough to refuse an oversized file without reading it all."""
     try:
         with open(path, "rb") as f:
-            return f.read()
+            return f.read(max_bytes + 1)
     except OSError as e:
         raise PathError(f"{path}: cannot read: {e.strerror or e}") from None
 
@@ -158,13 +183,17 @@ def load_text(text: str, path: str = "<string>") -> tuple[list[Document], list[D
 
 
 def load_bytes(
-    raw: bytes, path: str, *, max_bytes: int = DEFAULT_MAX_BYTES
+    raw: bytes, path: str, *, max_bytes: int = DEFAULT_MAX_BYTES, size: int | None = None
 ) -> tuple[list[Document], list[Diagnostic]]:
     """Load the YAML documents of one file; every problem is a diagnostic, never an exception."""
     top = Location(path, 1, 1)
     if len(raw) > max_bytes:
-        return [], [error("LP107", f"file is {len(raw)} bytes, over the limit of {max_bytes} bytes for a spec", top,
+        size = size or (len(raw) if len(raw) > max_bytes + 1 else None)
+        shown = f"{size} bytes" if size else f"more than {max_bytes} bytes"
+        return [], [error("LP107", f"file is {shown}, over the limit of {max_bytes} bytes for a spec", top,
                           "raise it with --max-bytes if this file really is a spec")]
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return [], [error("LP108", "file is UTF-16 text; lpctl reads UTF-8", top, "save it as UTF-8")]
     if b"\0" in raw:
         return [], [error("LP108", "file is binary (it contains NUL bytes), not a YAML spec", top)]
     try:
@@ -184,15 +213,23 @@ def _only_comments(text: str) -> bool:
                for line in text.splitlines())
 
 
+_DIRECTIVE = re.compile(r"^%YAML[ \t]+(\S+)", re.MULTILINE)
+
+
 def _compose(text: str, path: str) -> tuple[list[Document], list[Diagnostic]]:
     """Compose with libyaml when it is there and safe, else (and for every error) with ruamel."""
+    directive = _DIRECTIVE.search(text)
+    if directive and directive.group(1) != "1.2":
+        line = text.count("\n", 0, directive.start()) + 1
+        return [], [error("LP112", f"'%YAML {directive.group(1)}' directive: lpctl reads specs as YAML 1.2 only",
+                          Location(path, line, 1), "remove the directive; in YAML 1.2 yes, no, on and off are strings")]
     nodes = _compose_fast(text)
     if nodes is not None:
         return _build_all(nodes, path)
     return _compose_ruamel(text, path)
 
 
-def _build_all(nodes: Iterable[Any], path: str) -> tuple[list[Document], list[Diagnostic]]:
+def _build_all(nodes: Iterable[Any], path: str, *, complete: bool = True) -> tuple[list[Document], list[Diagnostic]]:
     docs: list[Document] = []
     diags: list[Diagnostic] = []
     for index, node in enumerate(nodes):
@@ -200,7 +237,7 @@ def _build_all(nodes: Iterable[Any], path: str) -> tuple[list[Document], list[Di
         diags.extend(doc_diags)
         if doc is not None:
             docs.append(doc)
-    if not docs and not diags:
+    if complete and not docs and not diags:
         diags.append(error("LP104", "file holds no YAML document", Location(path, 1, 1)))
     return docs, diags
 
@@ -212,20 +249,40 @@ def _compose_ruamel(text: str, path: str) -> tuple[list[Document], list[Diagnost
     yaml = YAML(typ="safe", pure=True)
     nodes: list[Any] = []
     try:
-        nodes.extend(yaml.compose_all(io.StringIO(text)))
+        with warnings.catch_warnings():  # e.g. ReusedAnchorWarning: legal YAML, not our business
+            warnings.simplefilter("ignore")
+            nodes.extend(yaml.compose_all(io.StringIO(text)))
     except MarkedYAMLError as e:
-        docs, diags = _build_all(nodes, path)
+        docs, diags = _build_all(nodes, path, complete=False)
         return docs, [*diags, _syntax_error(e, path)]
-    except YAMLError as e:  # unmarked reader errors
-        return [], [error("LP101", f"YAML syntax error: {e}", Location(path, 1, 1))]
+    except YAMLError as e:  # reader errors carry a position, not a mark
+        return [], [_reader_error(e, text, path)]
     except RecursionError:
         return [], [error("LP110", "YAML nesting is too deep to be a spec", Location(path, 1, 1))]
     return _build_all(nodes, path)
 
 
+def _reader_error(e: Any, text: str, path: str) -> Diagnostic:
+    position = getattr(e, "position", None)
+    line, col = 1, 1
+    if isinstance(position, int) and 0 <= position <= len(text):
+        line = text.count("\n", 0, position) + 1
+        col = position - (text.rfind("\n", 0, position) + 1) + 1
+    reason = getattr(e, "reason", None)
+    character = getattr(e, "character", None)
+    if reason and isinstance(character, str):
+        detail = f"unacceptable character #x{ord(character):04x}: {reason}"
+    else:
+        detail = str(e).splitlines()[0]
+    return error("LP101", f"YAML syntax error: {detail}", Location(path, line, col))
+
+
 #: libyaml's composer recurses in C: beyond this nesting it could overflow the C stack
 _FAST_MAX_NESTING = 1000
 _BRACKETS = re.compile(r"[][{}]")
+#: constructs libyaml (YAML 1.1) and ruamel (YAML 1.2) read differently: tabs, YAML 1.1 line
+#: breaks, document-end markers, comments glued to a block scalar header, the non-specific tag
+_DISAGREE = re.compile(r"[\t\x85\u2028\u2029]|^\.\.\.|[|>][-+0-9]*#|(?:^|[\s,\[{:-])!(?:\s|$)", re.MULTILINE)
 _INDENT = re.compile(r"^( *)", re.MULTILINE)
 
 
@@ -237,7 +294,7 @@ def _compose_fast(text: str) -> list[Any] | None:
     which ruamel then reports in its own words).
     """
     loader = _fast_loader()
-    if loader is None or "%YAML" in text or not _shallow(text):
+    if loader is None or "%YAML" in text or _DISAGREE.search(text) or not _shallow(text):
         return None
     import yaml
 
@@ -332,7 +389,10 @@ class _Builder:
             raise _Abort(error("LP109", "recursive YAML alias", self.loc(node)))
         kind = type(node).__name__
         if kind == "ScalarNode":
-            return _scalar(tag, node.value)
+            try:
+                return _scalar(tag, node.value)
+            except ValueError as e:
+                raise _Abort(error("LP111", str(e), self.loc(node))) from None
         self.active.add(id(node))
         try:
             if kind == "SequenceNode":
@@ -350,13 +410,15 @@ class _Builder:
                 continue
             if type(knode).__name__ != "ScalarNode":
                 raise _Abort(error("LP103", "a mapping key must be a plain scalar", self.loc(knode)))
-            key = str(_scalar(str(knode.tag), knode.value))
+            key = str(knode.value)  # as written: '~' stays '~', 'true' stays 'true', '1' is '1'
             if key in out:
                 first = self.keys[(*path, key)]
                 self.diags.append(error("LP102", f"duplicate key '{key}' (first defined at line {first[0]})",
                                         self.loc(knode)))
                 continue
             self.keys[(*path, key)] = (knode.start_mark.line + 1, knode.start_mark.column + 1)
+            if _empty(vnode):  # composers disagree on where nothing is; say: right after the key
+                self.values[(*path, key)] = (knode.end_mark.line + 1, knode.end_mark.column + 2)
             out[key] = self.build(vnode, (*path, key), depth + 1)
         for key, value in merged.items():
             out.setdefault(key, value)
@@ -368,9 +430,19 @@ class _Builder:
         for source in sources:
             if type(source).__name__ != "MappingNode":
                 raise _Abort(error("LP103", "a merge key '<<' must name a mapping", self.loc(source)))
-            for key, value in self._mapping(source, path, depth).items():
-                merged.setdefault(key, value)
+            if id(source) in self.active:
+                raise _Abort(error("LP109", "recursive YAML alias", self.loc(vnode)))
+            self.active.add(id(source))
+            try:
+                for key, value in self._mapping(source, path, depth).items():
+                    merged.setdefault(key, value)
+            finally:
+                self.active.discard(id(source))
         return merged
+
+
+def _empty(node: Any) -> bool:
+    return type(node).__name__ == "ScalarNode" and node.value == "" and not node.style
 
 
 def _short_tag(tag: str) -> str:
@@ -380,30 +452,42 @@ def _short_tag(tag: str) -> str:
 _INT_RE = re.compile(r"[-+]?(0x[0-9a-fA-F_]+|0o[0-7_]+|0b[01_]+|[0-9][0-9_]*)")
 
 
+_TRUE, _FALSE, _NULLS = ("true", "True", "TRUE"), ("false", "False", "FALSE"), ("", "~", "null", "Null", "NULL")
+#: CPython refuses longer decimal strings (sys.get_int_max_str_digits), and nothing in a spec needs one
+_MAX_DIGITS = 4300
+
+
 def _scalar(tag: str, value: str) -> Any:
-    """YAML 1.2 core schema values; timestamps stay text."""
+    """YAML 1.2 core schema values; timestamps stay text; an explicit tag must fit its text."""
     if tag == _INT:
         return _to_int(value)
     if tag == _FLOAT:
         return _to_float(value)
-    if tag == _BOOL:  # YAML 1.1 (a %YAML 1.1 directive) also has yes/on/y
-        return value.lower() in ("true", "yes", "y", "on")
+    if tag == _BOOL:
+        if value not in _TRUE + _FALSE:
+            raise ValueError(f"'{value}' is not a YAML 1.2 boolean (true or false)")
+        return value in _TRUE
     if tag == _NULL:
+        if value not in _NULLS:
+            raise ValueError(f"'{value}' is not a YAML null (~, null or nothing)")
         return None
     return value
 
 
-def _to_int(value: str) -> int | str:
+def _to_int(value: str) -> int:
     text = value.replace("_", "")
     if not _INT_RE.fullmatch(value):
-        return value
+        raise ValueError(f"'{value}' is not an integer")
     sign = -1 if text.startswith("-") else 1
     text = text.lstrip("+-")
     base = {"0x": 16, "0o": 8, "0b": 2}.get(text[:2].lower(), 10)
-    return sign * int(text[2:] if base != 10 else text, base)
+    digits = text[2:] if base != 10 else text
+    if base == 10 and len(digits) > _MAX_DIGITS:
+        raise ValueError(f"an integer of {len(digits)} digits is too large for a spec")
+    return sign * int(digits, base)
 
 
-def _to_float(value: str) -> float | str:
+def _to_float(value: str) -> float:
     text = value.replace("_", "").lower()
     if text.lstrip("+-") in (".inf", "inf"):
         return float("-inf") if text.startswith("-") else float("inf")
@@ -412,7 +496,7 @@ def _to_float(value: str) -> float | str:
     try:
         return float(text)
     except ValueError:
-        return value
+        raise ValueError(f"'{value}' is not a number") from None
 
 
 def _build_document(node: Any, path: str, index: int) -> tuple[Document | None, list[Diagnostic]]:

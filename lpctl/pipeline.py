@@ -10,7 +10,7 @@ from lpctl.cache import Cache, document_digest
 from lpctl.compile import CompiledPlan, Settings, compile_spec
 from lpctl.config import Config, load_config
 from lpctl.diagnostics import Diagnostic, Severity, error, sort_diagnostics
-from lpctl.load import DEFAULT_MAX_BYTES, Document, load_paths
+from lpctl.load import DEFAULT_MAX_BYTES, Document, check_header, load_paths
 from lpctl.resolve import DEFAULT_IMPORT_TIMEOUT, Resolver
 
 
@@ -67,7 +67,7 @@ def run(paths: Sequence[str], options: Options = Options()) -> Result:
     result = Result(diagnostics=list(loaded.diagnostics), files=loaded.files, skipped=loaded.skipped,
                     documents=len(loaded.documents))
     for doc in loaded.documents:
-        if any(d.location.path == doc.path and d.code == "LP106" for d in loaded.diagnostics):
+        if check_header(doc):  # not a spec: the loader said so (LP105, LP106)
             continue
         schema_diags = _check_schema(doc, cache)
         result.diagnostics.extend(schema_diags)

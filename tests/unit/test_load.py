@@ -131,7 +131,7 @@ TRICKY_SCALARS = [
     "yes", "No", "on", "OFF", "y", "true", "False", "TRUE", "~", "null", "Null", "", "0755", "0o17", "0x1F",
     "0b101", "1_000", "-0", "+12", "1.10", "1e3", "1.5e-3", ".5", "-.inf", ".NaN", "2024-01-01",
     "2024-01-01T10:00:00Z", "2024-01-01 10:00:00", "12:30", "1:30:00", "=", "<<x", "'quoted'", '"dq"',
-    "!!str 12", "!!int '7'", "!!float 1", "!!bool true", "!!null ''", "[1, 2]", "{k: v}",
+    "!!str 12", "!!int '7'", "!!float 1", "!!bool true", "!!null ''", "!!bool yes", "!!int x", "9" * 5000, "[1, 2]", "{k: v}",
 ]
 
 
@@ -155,5 +155,8 @@ def test_fast_path_steps_aside_for_version_directives_and_deep_nesting() -> None
     assert _compose_fast("%YAML 1.1\n---\na: yes\n") is None
     assert _compose_fast("a: " + "[" * 2000 + "]" * 2000 + "\n") is None
     assert _compose_fast("a: [1\n") is None  # errors are reported by ruamel
-    (doc,), _ = load_text("%YAML 1.1\n---\napiVersion: lpctl/v1\nkind: LaunchPlan\na: yes\n", "f.yaml")
-    assert doc.data["a"] is True  # the document asked for YAML 1.1
+    assert [str(d) for d in load_text("# c\n%YAML 1.1\n---\na: yes\n", "f.yaml")[1]] == [
+        "f.yaml:2:1: error LP112 '%YAML 1.1' directive: lpctl reads specs as YAML 1.2 only (remove the "
+        "directive; in YAML 1.2 yes, no, on and off are strings)"]
+    (doc,), _ = load_text("%YAML 1.2\n---\napiVersion: lpctl/v1\nkind: LaunchPlan\na: yes\n", "f.yaml")
+    assert doc.data["a"] == "yes"
