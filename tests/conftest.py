@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 sys.path.append(os.path.dirname(os.path.abspath(__file__)))
-from support import CONFORMANCE, HEADER, ROOT, CliResult  # noqa: E402
+from support import CONFORMANCE, HEADER, ROOT, CliResult
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

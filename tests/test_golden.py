@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 
 import pytest
-
 from support import ROOT
 
 GOLDEN = os.path.join(ROOT, "tests", "golden", "samples.bundle.json")
