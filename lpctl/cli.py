@@ -379,8 +379,10 @@ def _run(paths: Sequence[str], options: Options, *, allow_empty: bool = False) -
 
     result = run(paths, options)
     if not result.files and not result.diagnostics and not allow_empty:
-        raise UsageError("no lpctl specs found in " + ", ".join(paths)
-                         + (f" ({result.skipped} YAML files are not specs)" if result.skipped else ""))
+        skipped = result.skipped
+        note = ("" if not skipped else " (1 YAML file is not an lpctl spec)" if skipped == 1
+                else f" ({skipped} YAML files are not lpctl specs)")
+        raise UsageError("no lpctl specs found in " + ", ".join(paths) + note)
     return result
 
 

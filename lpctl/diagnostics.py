@@ -47,6 +47,12 @@ class Diagnostic:
     #: a short suggestion of how to fix it, shown after the message
     hint: str | None = None
 
+    def __post_init__(self) -> None:
+        # messages quote user text (keys, values): keep every format's line a line
+        object.__setattr__(self, "message", one_line(self.message))
+        if self.hint is not None:
+            object.__setattr__(self, "hint", one_line(self.hint))
+
     def sort_key(self) -> tuple[str, int, int, str, str]:
         loc = self.location
         return (loc.path, loc.line, loc.col, self.code, self.message)

@@ -229,7 +229,8 @@ def _compose(text: str, path: str) -> tuple[list[Document], list[Diagnostic]]:
     return _compose_ruamel(text, path)
 
 
-def _build_all(nodes: Iterable[Any], path: str, *, complete: bool = True) -> tuple[list[Document], list[Diagnostic]]:
+def _build_all(nodes: Iterable[Any], path: str, *,
+               complete: bool = True) -> tuple[list[Document], list[Diagnostic]]:
     docs: list[Document] = []
     diags: list[Diagnostic] = []
     for index, node in enumerate(nodes):
@@ -280,9 +281,17 @@ def _reader_error(e: Any, text: str, path: str) -> Diagnostic:
 #: libyaml's composer recurses in C: beyond this nesting it could overflow the C stack
 _FAST_MAX_NESTING = 1000
 _BRACKETS = re.compile(r"[][{}]")
-#: constructs libyaml (YAML 1.1) and ruamel (YAML 1.2) read differently: tabs, YAML 1.1 line
-#: breaks, document-end markers, comments glued to a block scalar header, the non-specific tag
-_DISAGREE = re.compile(r"[\t\x85\u2028\u2029]|^\.\.\.|[|>][-+0-9]*#|(?:^|[\s,\[{:-])!(?:\s|$)", re.MULTILINE)
+#: an empty '---' document, which the two composers place on different lines
+_EMPTY_DOC = re.compile(r"^---[ \t]*(?:#[^\n]*)?(?:\n[ \t]*(?:#[^\n]*)?)*(?:\n---|\n?\Z)", re.MULTILINE)
+#: constructs libyaml (YAML 1.1) and ruamel (YAML 1.2) read differently, where the fast path
+#: steps aside: tabs, YAML 1.1 line breaks and a lone CR, document-end markers, block scalars
+#: (comments and indentation), tags and anchors (name grammars and errors differ; aliases need
+#: anchors). A spec rarely has any of them.
+_DISAGREE = re.compile(
+    r"[\t\x85\u2028\u2029]|\r(?!\n)|^\.\.\."
+    r"|[|>][-+0-9]*[ \t]*(?:#[^\r\n]*)?(?=[\r\n]|\Z)"
+    r"|(?:^|[\s,\[{:-])[!&]",
+    re.MULTILINE)
 _INDENT = re.compile(r"^( *)", re.MULTILINE)
 
 
@@ -295,6 +304,8 @@ def _compose_fast(text: str) -> list[Any] | None:
     """
     loader = _fast_loader()
     if loader is None or "%YAML" in text or _DISAGREE.search(text) or not _shallow(text):
+        return None
+    if _EMPTY_DOC.search(text.replace("\r\n", "\n") if "\r" in text else text):
         return None
     import yaml
 
@@ -406,7 +417,7 @@ class _Builder:
         merged: dict[str, Any] = {}
         for knode, vnode in node.value:
             if str(knode.tag) == _MERGE:
-                merged.update(self._merge(vnode, path, depth))
+                merged.update(self._merge(knode, vnode, path, depth))
                 continue
             if type(knode).__name__ != "ScalarNode":
                 raise _Abort(error("LP103", "a mapping key must be a plain scalar", self.loc(knode)))
@@ -418,18 +429,19 @@ class _Builder:
                 continue
             self.keys[(*path, key)] = (knode.start_mark.line + 1, knode.start_mark.column + 1)
             if _empty(vnode):  # composers disagree on where nothing is; say: right after the key
-                self.values[(*path, key)] = (knode.end_mark.line + 1, knode.end_mark.column + 2)
+                self.values[(*path, key)] = _after(knode)
             out[key] = self.build(vnode, (*path, key), depth + 1)
         for key, value in merged.items():
             out.setdefault(key, value)
         return out
 
-    def _merge(self, vnode: Any, path: Path, depth: int) -> dict[str, Any]:
+    def _merge(self, knode: Any, vnode: Any, path: Path, depth: int) -> dict[str, Any]:
         sources = vnode.value if type(vnode).__name__ == "SequenceNode" else [vnode]
         merged: dict[str, Any] = {}
         for source in sources:
             if type(source).__name__ != "MappingNode":
-                raise _Abort(error("LP103", "a merge key '<<' must name a mapping", self.loc(source)))
+                where = Location(self.path, *_after(knode)) if _empty(source) else self.loc(source)
+                raise _Abort(error("LP103", "a merge key '<<' must name a mapping", where))
             if id(source) in self.active:
                 raise _Abort(error("LP109", "recursive YAML alias", self.loc(vnode)))
             self.active.add(id(source))
@@ -439,6 +451,11 @@ class _Builder:
             finally:
                 self.active.discard(id(source))
         return merged
+
+
+def _after(knode: Any) -> tuple[int, int]:
+    """Just after a key and its ':' (where an empty value is, whichever composer read it)."""
+    return (knode.end_mark.line + 1, knode.end_mark.column + 2)
 
 
 def _empty(node: Any) -> bool:

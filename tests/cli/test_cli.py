@@ -54,7 +54,7 @@ def test_missing_path_is_a_usage_error(run_cli: Run, in_tmp: Any) -> None:
 def test_no_specs_found_is_a_usage_error(run_cli: Run, in_tmp: Any) -> None:
     (in_tmp / "ci.yml").write_text("on: [push]\n")
     assert run_cli("validate", ".") == CliResult(
-        2, "", "lpctl: no lpctl specs found in . (1 YAML files are not specs)\n")
+        2, "", "lpctl: no lpctl specs found in . (1 YAML file is not an lpctl spec)\n")
 
 
 def test_json_format(run_cli: Run, in_tmp: Any) -> None:

@@ -142,9 +142,14 @@ def test_fast_and_ruamel_paths_build_the_same_values(scalar: str) -> None:
 
     text = f"apiVersion: lpctl/v1\nkind: LaunchPlan\nvalue: {scalar}\nlist:\n  - {scalar}\n"
     nodes = _compose_fast(text)
-    assert nodes is not None
-    fast_docs, fast_diags = _build_all(nodes, "f.yaml")
     slow_docs, slow_diags = _compose_ruamel(text, "f.yaml")
+    if scalar.startswith("!"):  # tags: the fast path steps aside, lpctl reads them with ruamel
+        assert nodes is None
+        nodes = []
+        fast_docs, fast_diags = load_text(text, "f.yaml")
+    else:
+        assert nodes is not None
+        fast_docs, fast_diags = _build_all(nodes, "f.yaml")
     assert [str(d) for d in fast_diags] == [str(d) for d in slow_diags]
     fast, slow = [d.data for d in fast_docs], [d.data for d in slow_docs]
     assert repr(fast) == repr(slow)  # repr: nan != nan, and 1 == 1.0 == True would hide differences

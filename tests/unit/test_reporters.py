@@ -13,8 +13,10 @@ WARN = Diagnostic("LP511", Severity.WARNING, "fires often", Location("s.yaml", 1
 
 
 def test_github_commands_escape_data_and_properties() -> None:
+    # a line break in user text is already escaped by Diagnostic itself: one finding, one line
+    assert TRICKY.message == "value 100% wrong:\\nsee a,b"
     assert github_lines([TRICKY, WARN]) == [
-        "::error file=dir%2Cx/a%3Ab.yaml,line=3,col=7,title=LP405::value 100%25 wrong:%0Asee a,b (quote it: '1')",
+        "::error file=dir%2Cx/a%3Ab.yaml,line=3,col=7,title=LP405::value 100%25 wrong:\\nsee a,b (quote it: '1')",
         "::warning file=s.yaml,line=1,col=2,title=LP511::fires often",
     ]
 
