@@ -288,3 +288,13 @@ def test_render_check(run_cli: Run, in_tmp: Any) -> None:
                                                   "~ flytesnacks/development/lp\n    default input 'a': 1 -> 5\n")
     both = run_cli("render", "lp.yaml", "--check", "b.json", "-o", "c.json")
     assert both == CliResult(2, "", "lpctl: --check and --output cannot be used together\n")
+
+
+def test_public_api_is_lazy_and_complete() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys, lpctl; assert 'lpctl.pipeline' not in sys.modules; "
+            "print(all(getattr(lpctl, n) is not None for n in lpctl.__all__))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "True"
