@@ -147,11 +147,16 @@ def _import(module_name: str, roots: list[str], timeout: float) -> Any:
 
     def target() -> None:
         router.importers.add(threading.get_ident())
-        outcome.append(_import_now(module_name, roots))
+        try:
+            outcome.append(_import_now(module_name, roots))
+        finally:
+            router.importers.discard(threading.get_ident())
 
     thread = threading.Thread(target=target, name=f"lpctl-import-{module_name}", daemon=True)
     thread.start()
     thread.join(timeout)
+    if not router.importers and sys.stdout is router:  # nothing still importing: put stdout back
+        sys.stdout = router.stdout
     if not outcome:
         return ResolveError("LP307", f"importing module '{module_name}' did not finish within {timeout:g} s",
                             "raise --import-timeout, or keep the module's top-level code cheap")

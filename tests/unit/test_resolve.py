@@ -104,3 +104,12 @@ def test_import_that_never_finishes_times_out_and_others_are_checked(check: Call
 
     result = run(["spec.yaml", "other.yaml"], Options(config=Config(), import_timeout=0.5))
     assert [d.code for d in result.diagnostics] == ["LP405", "LP307"]
+
+
+def test_stdout_is_put_back_after_imports(check: Callable[..., list[str]], in_tmp: Any) -> None:
+    import sys
+
+    before = sys.stdout
+    (in_tmp / "quiet_mod.py").write_text("def wf(a: int) -> None: ...\n")
+    assert check(_spec("quiet_mod:wf")) == []
+    assert sys.stdout is before
