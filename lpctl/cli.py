@@ -390,6 +390,7 @@ def _launch_plans(paths: Sequence[str], options: Options, fmt: Format, color: Co
                   strict: bool) -> tuple[list[tuple[Any, bool]], bool]:
     """Bundle files (*.json) are read as they are; other paths go through the pipeline, in bundle order."""
     from lpctl.package import load_bundle_text
+    from lpctl.render import ordered
 
     plans: list[tuple[Any, bool]] = []
     specs: list[str] = []
@@ -410,8 +411,8 @@ def _launch_plans(paths: Sequence[str], options: Options, fmt: Format, color: Co
         _report(result, fmt, color, sys.stderr)
         if _failed(result.diagnostics, strict):
             return [], True
-        ordered = sorted(result.plans, key=lambda p: (*p.identity(), p.document.path, p.document.index))
-        plans.extend((p.launch_plan, p.auto_activate) for p in ordered)
+        # bundle order, so that packaging specs and packaging their bundle give the same bytes
+        plans.extend((p.launch_plan, p.auto_activate) for p in ordered(result.plans))
     return plans, False
 
 

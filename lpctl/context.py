@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from lpctl.diagnostics import Diagnostic, error, warning
+from lpctl.diagnostics import Diagnostic, Severity, error, warning
 from lpctl.interface import WorkflowInterface
 from lpctl.load import Document
 from lpctl.positions import Path
@@ -29,6 +29,4 @@ class Context:
         self.diagnostics.append(warning(code, message, self.doc.location(path, key=key), hint))
 
     def has_errors(self) -> bool:
-        from lpctl.diagnostics import Severity
-
         return any(d.severity is Severity.ERROR for d in self.diagnostics)

@@ -20,10 +20,15 @@ def message_to_dict(message: Any) -> dict[str, Any]:
     return out
 
 
+def ordered(plans: Iterable[CompiledPlan]) -> list[CompiledPlan]:
+    """Bundle order: project, domain, name, version (then source, for duplicates being reported)."""
+    return sorted(plans, key=lambda p: (*p.identity(), p.document.path, p.document.index))
+
+
 def bundle(plans: Iterable[CompiledPlan]) -> dict[str, Any]:
-    """The bundle document; entries sorted by project, domain, name, version."""
+    """The bundle document, in :func:`ordered` order."""
     entries = []
-    for plan in sorted(plans, key=lambda p: (*p.identity(), p.document.path, p.document.index)):
+    for plan in ordered(plans):
         lp = plan.launch_plan
         entries.append({
             "source": {"path": plan.document.path, "document": plan.document.index},
