@@ -19,9 +19,9 @@ __version__ = "0.1.0"
 
 _EXPORTS = {
     "run": "lpctl.pipeline", "Options": "lpctl.pipeline", "Result": "lpctl.pipeline",
-    "load_paths": "lpctl.load", "Document": "lpctl.load",
-    "check_schema": "lpctl.schema", "Resolver": "lpctl.resolve", "compile_spec": "lpctl.compile",
-    "render_bundle": "lpctl.render", "bundle": "lpctl.render",
+    "load_paths": "lpctl.spec.load", "Document": "lpctl.spec.load",
+    "check_schema": "lpctl.spec.schema", "Resolver": "lpctl.flyte1.resolve", "compile_spec": "lpctl.flyte1.compile",
+    "render_bundle": "lpctl.bundle", "bundle": "lpctl.bundle",
     "diff_bundles": "lpctl.diff", "read_bundle": "lpctl.diff",
     "Diagnostic": "lpctl.diagnostics", "Severity": "lpctl.diagnostics", "CODES": "lpctl.codes",
 }

@@ -29,8 +29,8 @@ from typing import Any
 
 from flyteidl.core.interface_pb2 import Parameter
 
-from lpctl.interface import Input, WorkflowInterface
-from lpctl.literals import LiteralType
+from lpctl.flyte1.interface import Input, WorkflowInterface
+from lpctl.flyte1.literals import LiteralType
 
 CACHE_DIR = ".lpctl_cache"
 _FILE = "interfaces.json"
@@ -47,7 +47,7 @@ def _versions() -> dict[str, str]:
     from importlib import metadata
 
     from lpctl import __version__
-    from lpctl.schema import schema_text
+    from lpctl.spec.schema import schema_text
 
     try:
         flytekit = metadata.version("flytekit")
@@ -189,7 +189,7 @@ def _stamp(path: str) -> list[int] | None:
 
 
 def _needs_python(inp: Input) -> bool:
-    from lpctl.inputs import needs_flytekit
+    from lpctl.flyte1.inputs import needs_flytekit
 
     return needs_flytekit(inp.type)
 

@@ -159,7 +159,7 @@ def render(
 
     Example: lpctl render launchplans/ --version 2026.11.23 -o bundle.json
     """
-    from lpctl.render import render_bundle
+    from lpctl.bundle import render_bundle
 
     with _guard(debug):
         if check is not None and output is not None:
@@ -225,7 +225,7 @@ def schema() -> None:
 
     Example: lpctl schema > launchplan.schema.json
     """
-    from lpctl.schema import schema_text
+    from lpctl.spec.schema import schema_text
 
     sys.stdout.write(schema_text())
 
@@ -278,8 +278,8 @@ def package(
 
     Example: lpctl package launchplans/ -o lps.tgz && flytectl register files --archive lps.tgz -p P -d D --version V
     """
-    from lpctl.config import load_config
     from lpctl.package import package_archive
+    from lpctl.spec.config import load_config
 
     with _guard(debug):
         config = load_config()
@@ -331,7 +331,7 @@ def register(
 
     Example: lpctl register launchplans/ --version 2026.11.23 --endpoint flyte.example.com:443 --token-env FLYTE_TOKEN
     """
-    from lpctl import register as reg
+    from lpctl.admin import register as reg
 
     with _guard(debug):
         if sum(x is not None for x in (token_env, token_command, client_id)) > 1:
@@ -389,8 +389,8 @@ def _run(paths: Sequence[str], options: Options, *, allow_empty: bool = False) -
 def _launch_plans(paths: Sequence[str], options: Options, fmt: Format, color: Color,
                   strict: bool) -> tuple[list[tuple[Any, bool]], bool]:
     """Bundle files (*.json) are read as they are; other paths go through the pipeline, in bundle order."""
+    from lpctl.bundle import ordered
     from lpctl.package import load_bundle_text
-    from lpctl.render import ordered
 
     plans: list[tuple[Any, bool]] = []
     specs: list[str] = []
@@ -418,8 +418,8 @@ def _launch_plans(paths: Sequence[str], options: Options, fmt: Format, color: Co
 
 def _side(arg: str, options: Options, color: Color) -> dict[str, Any]:
     """One side of a diff: a bundle file, or specs rendered now (any error in them: exit 2)."""
+    from lpctl.bundle import bundle
     from lpctl.diff import read_bundle
-    from lpctl.render import bundle
 
     if arg.endswith(".json"):
         return read_bundle(arg)

@@ -444,7 +444,7 @@ def _input_value_diff(name: str, old: _Input, new: _Input) -> list[FieldChange]:
 def _type_text(lt: Any) -> str:
     from google.protobuf import json_format  # type: ignore[import-untyped, unused-ignore]
 
-    from lpctl.literals import LiteralType, type_name
+    from lpctl.flyte1.literals import LiteralType, type_name
 
     try:
         return type_name(json_format.ParseDict(lt or {}, LiteralType()))
@@ -496,7 +496,7 @@ def _primitive_value(primitive: Tree) -> Any:
 
 
 def _duration_text(text: str) -> str:
-    from lpctl.durations import format_duration
+    from lpctl.schedule.durations import format_duration
 
     try:
         seconds = Decimal(text.removesuffix("s"))

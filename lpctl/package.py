@@ -33,7 +33,7 @@ from lpctl.errors import LpctlError
 
 #: flytectl's type hint for a launch plan file (``_1``: TaskSpec, ``_2``: WorkflowSpec)
 LAUNCH_PLAN_SUFFIX = "_3.pb"
-#: the bundle ``lpctl render`` writes (the same values as ``lpctl.render``)
+#: the bundle ``lpctl render`` writes (the same values as ``lpctl.bundle``)
 BUNDLE_API_VERSION = "lpctl/v1"
 BUNDLE_KIND = "LaunchPlanBundle"
 #: the usual limit on one path component (ext4, xfs, apfs, ...)

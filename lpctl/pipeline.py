@@ -7,11 +7,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from lpctl.cache import Cache, document_digest
-from lpctl.compile import CompiledPlan, Settings, compile_spec
-from lpctl.config import Config, load_config
 from lpctl.diagnostics import Diagnostic, Severity, error, sort_diagnostics
-from lpctl.load import DEFAULT_MAX_BYTES, Document, check_header, load_paths
-from lpctl.resolve import DEFAULT_IMPORT_TIMEOUT, Resolver
+from lpctl.flyte1.compile import CompiledPlan, Settings, compile_spec
+from lpctl.flyte1.resolve import DEFAULT_IMPORT_TIMEOUT, Resolver
+from lpctl.spec.config import Config, load_config
+from lpctl.spec.load import DEFAULT_MAX_BYTES, Document, check_header, load_paths
 
 
 @dataclass(frozen=True)
@@ -85,7 +85,7 @@ def run(paths: Sequence[str], options: Options = Options()) -> Result:
 
 
 def _check_schema(doc: Document, cache: Cache | None) -> list[Diagnostic]:
-    from lpctl.schema import check_schema
+    from lpctl.spec.schema import check_schema
 
     if cache is None:
         return check_schema(doc)

@@ -49,8 +49,8 @@ def in_tmp(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
 @pytest.fixture
 def check(in_tmp: Any) -> Callable[..., list[str]]:
     """Validate spec text (``HEADER`` prepended) as ``spec.yaml``; the diagnostics as text lines."""
-    from lpctl.config import Config
     from lpctl.pipeline import Options, run
+    from lpctl.spec.config import Config
 
     def validate(body: str, *, header: bool = True, render: bool = False, **options: Any) -> list[str]:
         (in_tmp / "spec.yaml").write_text((HEADER if header else "") + body)

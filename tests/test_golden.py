@@ -14,9 +14,9 @@ GOLDEN = os.path.join(ROOT, "tests", "golden", "samples.bundle.json")
 
 
 def _render() -> str:
-    from lpctl.config import Config
+    from lpctl.bundle import render_bundle
     from lpctl.pipeline import Options, run
-    from lpctl.render import render_bundle
+    from lpctl.spec.config import Config
 
     result = run(["samples"], Options(version="v1", config=Config()))
     assert [str(d) for d in result.diagnostics if d.severity.name == "ERROR"] == []

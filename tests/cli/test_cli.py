@@ -175,7 +175,7 @@ def test_core_does_not_import_typer_or_rich() -> None:
     import subprocess
     import sys
 
-    code = ("import sys, lpctl.pipeline, lpctl.render, lpctl.compile, lpctl.schema; "
+    code = ("import sys, lpctl.pipeline, lpctl.bundle, lpctl.flyte1.compile, lpctl.spec.schema; "
             "print([m for m in ('typer', 'rich', 'click') if m in sys.modules])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
@@ -228,7 +228,7 @@ def test_only_specs_skips_named_non_specs(run_cli: Run, in_tmp: Any) -> None:
 
 
 def test_pre_commit_hooks_file_runs_the_real_command() -> None:
-    from lpctl.load import load_text  # any YAML parser will do; ours refuses nothing here
+    from lpctl.spec.load import load_text  # any YAML parser will do; ours refuses nothing here
 
     with open(os.path.join(ROOT, ".pre-commit-hooks.yaml"), encoding="utf-8") as f:
         text = f.read()

@@ -33,8 +33,8 @@ def flytekit_launch_plan(build: Callable[[], Any]) -> Any:
 
 def lpctl_launch_plans(path: str) -> list[Any]:
     """Compile with lpctl; fails the test on any error diagnostic."""
-    from lpctl.config import Config
     from lpctl.pipeline import Options, run
+    from lpctl.spec.config import Config
 
     result = run([path], Options(version=VERSION, python_path=(ROOT, HERE), config=Config()))
     errors = [str(d) for d in result.diagnostics if d.severity.name == "ERROR"]

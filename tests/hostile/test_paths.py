@@ -69,7 +69,7 @@ def test_unreadable_file_is_exit_2_simulated(run_cli: Cli, in_tmp: Any, monkeypa
     """The same as root, who can read anything: open() refuses as it would for another user."""
     import builtins
 
-    import lpctl.load
+    import lpctl.spec.load
 
     real_open = builtins.open
 
@@ -78,7 +78,7 @@ def test_unreadable_file_is_exit_2_simulated(run_cli: Cli, in_tmp: Any, monkeypa
             raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(file))
         return real_open(file, *args, **kwargs)
 
-    monkeypatch.setattr(lpctl.load, "open", refusing_open, raising=False)
+    monkeypatch.setattr(lpctl.spec.load, "open", refusing_open, raising=False)
     (in_tmp / "secret.yaml").write_text(SPEC)
     (in_tmp / "spec.yaml").write_text(SPEC)
     result = run_cli("validate", "spec.yaml", "secret.yaml")

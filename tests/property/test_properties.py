@@ -163,7 +163,7 @@ def _patch_hypothesis_jsonschema() -> None:
 def _schema_strategy() -> st.SearchStrategy[Any]:
     from hypothesis_jsonschema import from_schema
 
-    from lpctl.schema import load_schema
+    from lpctl.spec.schema import load_schema
 
     _patch_hypothesis_jsonschema()
     return from_schema(load_schema())
@@ -332,8 +332,8 @@ def test_generated_specs_never_crash(spec: Any, workdir: Any) -> None:
 @given(spec=_schema_strategy().flatmap(safe_workflow))
 def test_schema_valid_specs_pass_the_schema_stage(spec: dict[str, Any]) -> None:
     """What the schema generates, lpctl's schema stage accepts (no LP2xx), written as YAML and loaded."""
-    from lpctl.load import load_text
-    from lpctl.schema import check_schema
+    from lpctl.spec.load import load_text
+    from lpctl.spec.schema import check_schema
 
     (doc,), diags = load_text(to_document(spec), "spec.yaml")
     assert diags == []
@@ -378,7 +378,7 @@ def _check_loaded(raw: bytes, docs: list[Any], diags: list[Any]) -> None:
 @SETTINGS
 @given(raw=st.binary(max_size=300))
 def test_loader_never_raises_on_bytes(raw: bytes) -> None:
-    from lpctl.load import load_bytes
+    from lpctl.spec.load import load_bytes
 
     docs, diags = load_bytes(raw, "f.yaml")
     _check_loaded(raw, docs, diags)
@@ -390,7 +390,7 @@ def test_loader_never_raises_on_bytes(raw: bytes) -> None:
 @example(text="x: &a [*a]\n")
 @example(text="%YAML 1.1\n---\na: yes\n")
 def test_loader_never_raises_on_yaml_like_text(text: str) -> None:
-    from lpctl.load import load_bytes
+    from lpctl.spec.load import load_bytes
 
     raw = text.encode("utf-8")
     docs, diags = load_bytes(raw, "f.yaml")
@@ -401,14 +401,14 @@ def test_loader_never_raises_on_yaml_like_text(text: str) -> None:
 @given(raw=st.binary(max_size=100))
 @example(raw=b"apiVersion: lpctl/v1\nname: \"a\x07\"\n")
 def test_loader_messages_are_one_line(raw: bytes) -> None:
-    from lpctl.load import load_bytes
+    from lpctl.spec.load import load_bytes
 
     for d in load_bytes(raw, "f.yaml")[1]:
         assert "\n" not in d.message, str(d)
 
 
 def _fast_and_slow() -> tuple[Callable[[str], Any], Callable[..., Any], Callable[..., Any]] | None:
-    import lpctl.load as load
+    import lpctl.spec.load as load
 
     names = ("_compose_fast", "_build_all", "_compose_ruamel")
     if not all(hasattr(load, n) for n in names) or load._fast_loader() is None:
@@ -491,7 +491,7 @@ COMPOSER_DISAGREEMENTS = [
 def test_composers_agree_on(text: str, data: dict[str, Any] | None,
                             positions: dict[tuple[str, ...], tuple[int, int]]) -> None:
     """Cases the fast-path property found: lpctl must read them as ruamel does."""
-    from lpctl.load import load_text
+    from lpctl.spec.load import load_text
 
     found = _fast_and_slow()
     if found is None:
@@ -527,7 +527,7 @@ def _leaves(value: Any) -> Iterator[Any]:
 @given(data=st.dictionaries(st.text(max_size=10), JSON, max_size=6))
 def test_json_like_data_round_trips_through_yaml(data: dict[str, Any]) -> None:
     """What the emitter writes, the loader reads back: same values, same types, every path located."""
-    from lpctl.load import load_text
+    from lpctl.spec.load import load_text
 
     text = to_document(data)
     (doc,), diags = load_text(text, "f.yaml")

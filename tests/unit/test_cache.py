@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from lpctl.cache import CACHE_DIR, Cache
-from lpctl.interface import WorkflowInterface
-from lpctl.resolve import Resolver
+from lpctl.flyte1.interface import WorkflowInterface
+from lpctl.flyte1.resolve import Resolver
 
 MODULE = "def wf(a: int, b: str = 'x') -> None: ...\n"
 
@@ -103,9 +103,9 @@ def test_cli_no_cache_and_env(run_cli: Any, in_tmp: Any) -> None:
 
 
 def test_schema_results_are_remembered_by_document_digest(in_tmp: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    import lpctl.schema
-    from lpctl.config import Config
+    import lpctl.spec.schema
     from lpctl.pipeline import Options, run
+    from lpctl.spec.config import Config
 
     (in_tmp / "cache_mod_h.py").write_text(MODULE)
     spec = "apiVersion: lpctl/v1\nkind: LaunchPlan\nname: lp\nworkflow: cache_mod_h:wf\n"
@@ -113,8 +113,8 @@ def test_schema_results_are_remembered_by_document_digest(in_tmp: Any, monkeypat
     options = Options(config=Config(), cache=True)
     assert run(["lp.yaml"], options).ok
     calls: list[Any] = []
-    real = lpctl.schema.check_schema
-    monkeypatch.setattr(lpctl.schema, "check_schema", lambda doc: calls.append(doc) or real(doc))
+    real = lpctl.spec.schema.check_schema
+    monkeypatch.setattr(lpctl.spec.schema, "check_schema", lambda doc: calls.append(doc) or real(doc))
     assert run(["lp.yaml"], options).ok
     assert calls == []  # unchanged: not validated again
     (in_tmp / "lp.yaml").write_text(spec + "max_parallelism: '3'\n")

@@ -13,7 +13,7 @@ CODE = re.compile(r"\bLP[1-9]\d\d\b")
 
 def _emitted() -> set[str]:
     found: set[str] = set()
-    for path in [*(ROOT / "lpctl").glob("*.py"), ROOT / "schemas" / "launchplan.schema.json"]:
+    for path in [*(ROOT / "lpctl").rglob("*.py"), ROOT / "schemas" / "launchplan.schema.json"]:
         if path.name != "codes.py":
             found |= set(CODE.findall(path.read_text()))
     return found

@@ -9,7 +9,7 @@ from croniter import CroniterBadDateError, croniter
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lpctl.cron import CronProblem, CronProblemKind, _analyse, check_cron, fire_times, min_interval
+from lpctl.schedule.cron import CronProblem, CronProblemKind, _analyse, check_cron, fire_times, min_interval
 
 UTC = timezone.utc
 K = CronProblemKind

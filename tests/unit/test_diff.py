@@ -29,9 +29,9 @@ Diff = Callable[..., list[str]]
 @pytest.fixture
 def render(in_tmp: Any) -> Render:
     """Render spec bodies (``HEADER`` prepended, one file each) in a fresh directory to a bundle."""
-    from lpctl.config import Config
+    from lpctl.bundle import bundle
     from lpctl.pipeline import Options, run
-    from lpctl.render import bundle
+    from lpctl.spec.config import Config
 
     sides = iter(range(1000))
 
@@ -426,7 +426,7 @@ def test_json_format_without_differences() -> None:
 
 
 def test_read_bundle_round_trips(render: Render, in_tmp: Any) -> None:
-    from lpctl.render import to_json
+    from lpctl.bundle import to_json
 
     document = render(MY)
     (in_tmp / "bundle.json").write_text(to_json(document))

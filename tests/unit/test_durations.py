@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lpctl.durations import fixed_rate_units, format_duration, is_iso8601_duration, parse_duration
+from lpctl.schedule.durations import fixed_rate_units, format_duration, is_iso8601_duration, parse_duration
 
 EXAMPLES = "write e.g. '90m', '1h30m', '2d' or ISO 8601 'PT1H30M'"
 # flytekit 1.16.31 CronSchedule._OFFSET_PATTERN (fullmatch)

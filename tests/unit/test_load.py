@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from lpctl.load import load_bytes, load_text
+from lpctl.spec.load import load_bytes, load_text
 
 SPEC = """\
 apiVersion: lpctl/v1
@@ -138,7 +138,7 @@ TRICKY_SCALARS = [
 
 @pytest.mark.parametrize("scalar", TRICKY_SCALARS)
 def test_fast_and_ruamel_paths_build_the_same_values(scalar: str) -> None:
-    from lpctl.load import _build_all, _compose_fast, _compose_ruamel
+    from lpctl.spec.load import _build_all, _compose_fast, _compose_ruamel
 
     text = f"apiVersion: lpctl/v1\nkind: LaunchPlan\nvalue: {scalar}\nlist:\n  - {scalar}\n"
     nodes = _compose_fast(text)
@@ -156,7 +156,7 @@ def test_fast_and_ruamel_paths_build_the_same_values(scalar: str) -> None:
 
 
 def test_fast_path_steps_aside_for_version_directives_and_deep_nesting() -> None:
-    from lpctl.load import _compose_fast
+    from lpctl.spec.load import _compose_fast
 
     assert _compose_fast("%YAML 1.1\n---\na: yes\n") is None
     assert _compose_fast("a: " + "[" * 2000 + "]" * 2000 + "\n") is None

@@ -49,8 +49,8 @@ def make_lp(name: str, *, project: str = "flytesnacks", domain: str = "developme
 @pytest.fixture(scope="module")
 def compiled() -> Any:
     """The samples, compiled by the real pipeline (21 launch plans, some with auto_activate)."""
-    from lpctl.config import Config
     from lpctl.pipeline import Options, run
+    from lpctl.spec.config import Config
 
     result = run([SAMPLES], Options(version="v1", python_path=(ROOT,), config=Config(),
                                     require_workflow_version=True))
@@ -194,8 +194,8 @@ def test_placeholders_match_pyflyte_package() -> None:
     from flytekit.core.launch_plan import LaunchPlan as FlytekitLaunchPlan
     from flytekit.tools.translator import get_serializable
 
-    from lpctl.config import Config
     from lpctl.pipeline import Options, run
+    from lpctl.spec.config import Config
     from samples.flytekit_equivalents import build_cron_schedule
 
     FlytekitLaunchPlan.CACHE.clear()
@@ -219,7 +219,7 @@ def test_with_placeholders_copies() -> None:
 
 
 def test_bundle_round_trip(compiled: Any) -> None:
-    from lpctl.render import bundle, render_bundle
+    from lpctl.bundle import bundle, render_bundle
 
     document = json.loads(render_bundle(compiled.plans))
     from_bundle = launch_plans_from_bundle(document)

@@ -1,4 +1,4 @@
-"""lpctl.register against a real gRPC server on a loopback port.
+"""lpctl.admin.register against a real gRPC server on a loopback port.
 
 ``FakeAdmin`` implements the AdminService methods lpctl uses with FlyteAdmin's semantics (reference 4.1,
 4.5, 4.6): the workflow must exist, identical structure -> ALREADY_EXISTS, different structure ->
@@ -29,7 +29,7 @@ from flyteidl.core import identifier_pb2, interface_pb2, types_pb2  # noqa: E402
 from flyteidl.service import admin_pb2_grpc, auth_pb2, auth_pb2_grpc  # noqa: E402
 from google.protobuf import json_format  # noqa: E402
 
-from lpctl.register import (  # noqa: E402
+from lpctl.admin.register import (  # noqa: E402
     AdminClient,
     AuthError,
     Identity,
@@ -322,8 +322,8 @@ def test_a_missing_version_is_refused_before_any_call(server: Server, client: Ad
 
 def test_compiled_samples_register(server: Server, client: AdminClient) -> None:
     """Real compiled launch plans, from the pipeline, through the real server."""
-    from lpctl.config import Config
     from lpctl.pipeline import Options, run
+    from lpctl.spec.config import Config
 
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     result = run([os.path.join(root, "samples", "auto_activate.yaml")],
@@ -510,7 +510,7 @@ def test_discovery_without_a_token_endpoint(server: Server) -> None:
 
 
 def test_without_grpcio(monkeypatch: pytest.MonkeyPatch) -> None:
-    import lpctl.register as module
+    import lpctl.admin.register as module
 
     monkeypatch.setitem(sys.modules, "grpc", None)
     with pytest.raises(RegisterError, match=r"grpcio is not installed: pip install 'lpctl\[register\]'"):
@@ -520,7 +520,7 @@ def test_without_grpcio(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_importing_lpctl_register_does_not_import_grpc() -> None:
     import subprocess
 
-    code = ("import sys; sys.modules['grpc'] = None; import lpctl.register, lpctl.package; "
+    code = ("import sys; sys.modules['grpc'] = None; import lpctl.admin.register, lpctl.package; "
             "print('ok')")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
                           check=False)

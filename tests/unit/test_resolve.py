@@ -99,8 +99,8 @@ def test_import_that_never_finishes_times_out_and_others_are_checked(check: Call
     lines = check(_spec("stuck_mod:wf"), import_timeout=0.5)
     assert lines == ["spec.yaml:4:11: error LP307 importing module 'stuck_mod' did not finish within 0.5 s "
                      "(raise --import-timeout, or keep the module's top-level code cheap)"]
-    from lpctl.config import Config
     from lpctl.pipeline import Options, run
+    from lpctl.spec.config import Config
 
     result = run(["spec.yaml", "other.yaml"], Options(config=Config(), import_timeout=0.5))
     assert [d.code for d in result.diagnostics] == ["LP405", "LP307"]

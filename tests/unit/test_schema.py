@@ -17,9 +17,9 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from lpctl.diagnostics import Diagnostic, Severity
-from lpctl.load import Document, load_text
-from lpctl.positions import Positions
-from lpctl.schema import check_schema, load_schema, schema_text
+from lpctl.spec.load import Document, load_text
+from lpctl.spec.positions import Positions
+from lpctl.spec.schema import check_schema, load_schema, schema_text
 
 HEADER = "apiVersion: lpctl/v1\nkind: LaunchPlan\n"
 ROOT = Path(__file__).resolve().parents[2]
@@ -162,7 +162,7 @@ def test_schema_text_is_the_shipped_file() -> None:
 
 
 def test_import_is_cheap() -> None:
-    code = "import sys, lpctl.schema; assert 'jsonschema' not in sys.modules, 'jsonschema imported'"
+    code = "import sys, lpctl.spec.schema; assert 'jsonschema' not in sys.modules, 'jsonschema imported'"
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT, env={"PYTHONPATH": str(ROOT)})
 
 
@@ -186,7 +186,7 @@ def test_every_key_of_the_spec_format_is_accepted() -> None:
     "workflow: a.b\nschedule: {fixed_rate: 1h30m}\n",
     "workflow: a.b\nschedule: {fixed_rate: PT1H}\n",
     "workflow: a.b\nschedule: {fixed_rate: P1DT2H}\n",
-    # only the shape of a duration: lpctl.durations explains what is wrong inside one
+    # only the shape of a duration: lpctl.schedule.durations explains what is wrong inside one
     "workflow: a.b\nschedule: {fixed_rate: 1.5h}\n",
     "workflow: a.b\nschedule: {fixed_rate: 30m1h}\n",
     "workflow: a.b\nschedule: {fixed_rate: P2W}\n",

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from lpctl.cache import Cache, loaded_files
-from lpctl.interface import Input, UnsupportedType, WorkflowInterface, from_function, from_spec, parse_type
-from lpctl.literals import ConversionError
+from lpctl.flyte1.interface import Input, UnsupportedType, WorkflowInterface, from_function, from_spec, parse_type
+from lpctl.flyte1.literals import ConversionError
 
 _REF = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*(:[A-Za-z_]\w*(\.[A-Za-z_]\w*)*)?")
 

@@ -19,8 +19,8 @@ from pathlib import Path as FilePath
 from typing import Any
 
 from lpctl.diagnostics import Diagnostic, error
-from lpctl.load import Document
-from lpctl.positions import Path
+from lpctl.spec.load import Document
+from lpctl.spec.positions import Path
 
 SCHEMA_FILE = "launchplan.schema.json"
 
@@ -49,7 +49,7 @@ def schema_text() -> str:
     try:
         return importlib.resources.files("lpctl.schemas").joinpath(SCHEMA_FILE).read_text(encoding="utf-8")
     except ModuleNotFoundError:  # a source checkout: only the wheel maps schemas/ to lpctl.schemas
-        source = FilePath(__file__).resolve().parent.parent / "schemas" / SCHEMA_FILE
+        source = FilePath(__file__).resolve().parents[2] / "schemas" / SCHEMA_FILE
         return source.read_text(encoding="utf-8")
 
 

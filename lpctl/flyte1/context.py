@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lpctl.diagnostics import Diagnostic, Severity, error, warning
-from lpctl.interface import WorkflowInterface
-from lpctl.load import Document
-from lpctl.positions import Path
+from lpctl.flyte1.interface import WorkflowInterface
+from lpctl.spec.load import Document
+from lpctl.spec.positions import Path
 
 
 @dataclass

@@ -20,7 +20,7 @@ from flyteidl.core import literals_pb2
 from flyteidl.core.literals_pb2 import Literal
 from flyteidl.core.types_pb2 import LiteralType, SimpleType
 
-from lpctl.positions import Path
+from lpctl.spec.positions import Path
 
 __all__ = ["ConversionError", "Literal", "LiteralType", "SimpleType", "to_literal", "type_name"]
 
@@ -221,7 +221,7 @@ def _datetime(value: Any, lt: LiteralType) -> Literal:
 
 
 def _duration(value: Any, lt: LiteralType) -> Literal:
-    from lpctl.durations import parse_duration
+    from lpctl.schedule.durations import parse_duration
 
     if isinstance(value, dt.timedelta):
         delta = value

@@ -7,14 +7,14 @@ from typing import Any
 from flyteidl.admin import common_pb2, launch_plan_pb2
 from flyteidl.core import execution_pb2, security_pb2
 
-from lpctl.context import Context
+from lpctl.flyte1.context import Context
 
 MAX_LABELS = 16
 _CHANNELS = {"email": "email", "slack": "slack", "pager_duty": "pager_duty"}
 
 
 def compile_notifications(ctx: Context, metadata: launch_plan_pb2.LaunchPlanMetadata) -> None:
-    from lpctl.k8s import email_problem
+    from lpctl.flyte1.k8s import email_problem
 
     Phase = execution_pb2.WorkflowExecution.Phase
     for i, entry in enumerate(ctx.data.get("notifications") or []):
@@ -32,7 +32,7 @@ def compile_notifications(ctx: Context, metadata: launch_plan_pb2.LaunchPlanMeta
 
 
 def compile_labels(ctx: Context, labels: common_pb2.Labels, annotations: common_pb2.Annotations) -> None:
-    from lpctl.k8s import label_key_problems, label_value_problems
+    from lpctl.flyte1.k8s import label_key_problems, label_value_problems
 
     given: dict[str, str] = ctx.data.get("labels") or {}
     if len(given) > MAX_LABELS:

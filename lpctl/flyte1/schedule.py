@@ -8,8 +8,8 @@ from typing import Any
 from flyteidl.admin import schedule_pb2
 from flyteidl.core import interface_pb2
 
-from lpctl.context import Context
-from lpctl.literals import SimpleType
+from lpctl.flyte1.context import Context
+from lpctl.flyte1.literals import SimpleType
 
 #: a schedule that fires more often than this gets a warning
 MIN_INTERVAL = dt.timedelta(minutes=5)
@@ -35,8 +35,8 @@ def compile_schedule(ctx: Context, params: interface_pb2.ParameterMap) -> schedu
 
 
 def _cron(ctx: Context, spec: dict[str, Any], schedule: schedule_pb2.Schedule) -> None:
-    from lpctl.cron import check_cron, min_interval
-    from lpctl.durations import is_iso8601_duration
+    from lpctl.schedule.cron import check_cron, min_interval
+    from lpctl.schedule.durations import is_iso8601_duration
 
     expr = spec["cron"]
     schedule.cron_schedule.schedule = expr
@@ -54,7 +54,7 @@ def _cron(ctx: Context, spec: dict[str, Any], schedule: schedule_pb2.Schedule) -
 
 
 def _fixed_rate(ctx: Context, text: Any, schedule: schedule_pb2.Schedule) -> None:
-    from lpctl.durations import fixed_rate_units, parse_duration
+    from lpctl.schedule.durations import fixed_rate_units, parse_duration
 
     path = ("schedule", "fixed_rate")
     try:
@@ -70,7 +70,7 @@ def _fixed_rate(ctx: Context, text: Any, schedule: schedule_pb2.Schedule) -> Non
 
 def _warn_frequent(ctx: Context, interval: dt.timedelta, path: tuple[str, ...]) -> None:
     if interval < MIN_INTERVAL:
-        from lpctl.durations import format_duration
+        from lpctl.schedule.durations import format_duration
 
         ctx.warn("LP511", f"schedule fires every {format_duration(interval)}, more often than every 5 minutes",
                  path, hint="each firing is a whole workflow execution; make sure that is intended")
@@ -88,7 +88,7 @@ def _check_kickoff(ctx: Context, kickoff: str) -> None:
         ctx.error("LP508", f"kickoff argument '{kickoff}' is a fixed input; the scheduler must be free to set it",
                   path, hint="remove it from fixed_inputs")
     elif not (inp.type.WhichOneof("type") == "simple" and inp.type.simple == SimpleType.DATETIME):
-        from lpctl.literals import type_name
+        from lpctl.flyte1.literals import type_name
 
         ctx.error("LP509", f"kickoff argument '{kickoff}' is {type_name(inp.type)}, not datetime", path,
                   hint="FlyteAdmin requires a plain datetime input; Optional[datetime] is refused too")

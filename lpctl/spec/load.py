@@ -19,7 +19,7 @@ from typing import Any, ClassVar
 
 from lpctl.diagnostics import Diagnostic, Location, error
 from lpctl.errors import PathError
-from lpctl.positions import Path, Positions, format_path
+from lpctl.spec.positions import Path, Positions, format_path
 
 API_VERSION = "lpctl/v1"
 KIND = "LaunchPlan"

@@ -15,13 +15,13 @@ from typing import Any
 from flyteidl.admin import launch_plan_pb2
 from flyteidl.core import identifier_pb2
 
-from lpctl.context import Context
 from lpctl.diagnostics import Diagnostic, error
-from lpctl.inputs import compile_inputs
-from lpctl.load import Document
-from lpctl.metadata import compile_labels, compile_notifications, compile_security
-from lpctl.resolve import Resolved, ResolveError
-from lpctl.schedule import compile_schedule
+from lpctl.flyte1.context import Context
+from lpctl.flyte1.inputs import compile_inputs
+from lpctl.flyte1.metadata import compile_labels, compile_notifications, compile_security
+from lpctl.flyte1.resolve import Resolved, ResolveError
+from lpctl.flyte1.schedule import compile_schedule
+from lpctl.spec.load import Document
 
 LaunchPlan = launch_plan_pb2.LaunchPlan
 DEFAULT_PROJECT = "flytesnacks"

@@ -22,7 +22,7 @@ from typing import Any
 from flyteidl.core import types_pb2
 from flyteidl.core.interface_pb2 import Parameter, Variable
 
-from lpctl.literals import ConversionError, LiteralType, SimpleType, is_optional, none_literal, to_literal
+from lpctl.flyte1.literals import ConversionError, LiteralType, SimpleType, is_optional, none_literal, to_literal
 
 
 @dataclass(frozen=True)

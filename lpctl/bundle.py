@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from lpctl.compile import CompiledPlan
+from lpctl.flyte1.compile import CompiledPlan
 
 BUNDLE_API_VERSION = "lpctl/v1"
 BUNDLE_KIND = "LaunchPlanBundle"

@@ -1,0 +1,1 @@
+"""Talking to FlyteAdmin: the gRPC client, credentials, registration."""

@@ -1,0 +1,1 @@
+"""The Flyte scheduler's cron dialect and durations."""

@@ -1,0 +1,1 @@
+"""Reading specs: file discovery, YAML with source positions, the JSON Schema, ``[tool.lpctl]``."""
