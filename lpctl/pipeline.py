@@ -80,13 +80,14 @@ def run(paths: Sequence[str], options: Options = Options()) -> Result:
     for doc in loaded.documents:
         if check_header(doc):  # not a spec: the loader said so (LP105, LP106)
             continue
-        schema_diags = _check_schema(doc, cache)
+        schema_diags, broken = _check_schema(doc, cache)
         result.diagnostics.extend(schema_diags)
-        if any(d.severity is Severity.ERROR for d in schema_diags):
+        checked = _without(doc, broken)
+        if checked is None:
             continue
-        plan, diags = compile_spec(doc, resolver.resolve(doc.data["workflow"]), identity)
-        result.diagnostics.extend(diags)
-        if plan is not None:
+        plan, diags = compile_spec(checked, resolver.resolve(checked.data["workflow"]), identity)
+        result.diagnostics.extend(_not_cascading(diags, broken))
+        if plan is not None and not broken:
             result.plans.append(plan)
     resolver.save()
     result.diagnostics.extend(_duplicates(result.plans))
@@ -125,17 +126,43 @@ def gather(paths: Sequence[str], options: Options = Options()) -> Gathered:
     return Gathered(plans, result)
 
 
-def _check_schema(doc: Document, cache: Cache | None) -> list[Diagnostic]:
-    from lpctl.spec.schema import check_schema
+def _check_schema(doc: Document, cache: Cache | None) -> tuple[list[Diagnostic], set[str]]:
+    from lpctl.spec.schema import schema_problems
 
     if cache is None:
-        return check_schema(doc)
+        return schema_problems(doc)
     digest = document_digest(doc.data)
     if cache.known_valid(digest):
-        return []
-    diags = check_schema(doc)
+        return [], set()
+    diags, broken = schema_problems(doc)
     if not diags:
         cache.mark_valid(digest)
+    return diags, broken
+
+
+#: a stand-in for a broken ``name``, so that the document is not taken for a default launch plan
+_NAME_STAND_IN = "_"
+#: checks that read the input maps: a broken map would make them report what is not there
+_READ_INPUTS = {"LP510"}
+
+
+def _without(doc: Document, broken: set[str]) -> Document | None:
+    """The document without the top-level fields the schema refused, for the checks of the others;
+    None when nothing more can be checked (the document itself or its workflow is broken)."""
+    if not broken:
+        return doc
+    if "" in broken or "workflow" in broken:
+        return None
+    data = {key: value for key, value in doc.data.items() if key not in broken}
+    if "name" in broken:
+        data["name"] = _NAME_STAND_IN
+    return replace(doc, data=data)
+
+
+def _not_cascading(diags: list[Diagnostic], broken: set[str]) -> list[Diagnostic]:
+    """Drop what only follows from a field the schema already reported: one root cause, one error."""
+    if broken & {"default_inputs", "fixed_inputs"}:
+        return [d for d in diags if d.code not in _READ_INPUTS]
     return diags
 
 
