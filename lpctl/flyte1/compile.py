@@ -93,6 +93,9 @@ def _build_spec(ctx: Context) -> launch_plan_pb2.LaunchPlanSpec:
         spec.entity_metadata.schedule.CopyFrom(schedule)
     compile_notifications(ctx, spec.entity_metadata)
     compile_labels(ctx, spec.labels, spec.annotations)
+    if "name" not in data:  # flytekit's get_default_launch_plan takes the workflow's default_options
+        spec.labels.values.update(ctx.interface.default_labels)
+        spec.annotations.values.update(ctx.interface.default_annotations)
     compile_security(ctx, spec)
     _simple_fields(ctx, spec, data)
     return spec

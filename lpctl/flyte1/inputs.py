@@ -88,7 +88,7 @@ def _convert(ctx: Context, kind: str, inp: Input, value: Any, path: Path) -> Lit
         where = inp.name + format_path(e.path)[1:]
         written = ctx.doc.positions.text((*path, *e.path)) if e.quote else None
         hint = f"quote it: '{written}'" if written is not None else e.hint
-        ctx.error(e.code, f"{kind} input '{where}': {e.message}", (*path, *e.path), hint=hint)
+        ctx.error(e.code, f"{kind} input '{where}': {e.message}", (*path, *e.path), key=e.key, hint=hint)
         return None
 
 

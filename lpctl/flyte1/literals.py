@@ -32,7 +32,7 @@ class ConversionError(Exception):
     """A value does not fit its type; ``path`` is relative to the converted value."""
 
     def __init__(self, message: str, path: Path = (), hint: str | None = None, code: str = "LP405",
-                 *, quote: bool = False) -> None:
+                 *, quote: bool = False, key: bool = False) -> None:
         super().__init__(message)
         self.message = message
         self.path = path
@@ -41,6 +41,8 @@ class ConversionError(Exception):
         self.code = code
         #: the fix is to quote the value: the hint should show it as written in the file
         self.quote = quote
+        #: the problem is the key at ``path`` (an unknown field), not its value
+        self.key = key
 
 
 def type_name(lt: LiteralType) -> str:
