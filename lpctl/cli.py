@@ -23,6 +23,9 @@ from lpctl.diagnostics import Diagnostic, Severity
 from lpctl.errors import LpctlError, OutputError, PathError, UsageError
 
 if TYPE_CHECKING:  # the core is imported lazily, so that --help stays fast
+    from lpctl.admin.auth import Credentials
+    from lpctl.admin.client import AdminClient
+    from lpctl.admin.reconcile import Plan
     from lpctl.pipeline import Options, Result
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_BUG, EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 0, 1, 2, 3, 130, 141
@@ -293,22 +296,44 @@ def package(
         raise typer.Exit(EXIT_FINDINGS if failed else EXIT_OK)
 
 
+# -- talking to FlyteAdmin: register, plan, apply (options declared once, here) ------------------------
+
+SourcePaths = Annotated[list[str], typer.Argument(help="Spec files or directories, or bundle files (*.json).",
+                                                  show_default=False)]
+Endpoint = Annotated[str, typer.Option("--endpoint", help="FlyteAdmin gRPC endpoint, HOST:PORT.")]
+Insecure = Annotated[bool, typer.Option("--insecure", help="Plaintext gRPC, no TLS (and allow an http "
+                                        "token URL): for a local sandbox only.")]
+TokenEnv = Annotated[str | None, typer.Option("--token-env", help="Environment variable holding a bearer token.")]
+TokenCommand = Annotated[str | None, typer.Option("--token-command", help="Command that prints a bearer token.")]
+ClientId = Annotated[str | None, typer.Option("--client-id", help="OAuth2 client id, for the client-credentials "
+                                              "flow.")]
+ClientSecretEnv = Annotated[str | None, typer.Option(
+    "--client-secret-env", help="Environment variable holding the OAuth2 client secret.")]
+TokenUrl = Annotated[str | None, typer.Option("--token-url", help="OAuth2 token URL, https (default: asked "
+                                              "from the endpoint).")]
+Prune = Annotated[bool, typer.Option("--prune", help="Deactivate orphans: active launch plans that no spec in "
+                                     "their project and domain declares.")]
+
+
+class OutputFormat(str, enum.Enum):
+    text = "text"
+    json = "json"
+
+
+OutputFormatOpt = Annotated[OutputFormat, typer.Option(
+    "--format", "-f", help="text: for people; json: a versioned document, for programs.")]
+
+
 @app.command()
 def register(
-    paths: Annotated[list[str], typer.Argument(help="Spec files or directories, or bundle files (*.json).",
-                                               show_default=False)],
-    endpoint: Annotated[str, typer.Option("--endpoint", help="FlyteAdmin gRPC endpoint, HOST:PORT.")],
-    insecure: Annotated[bool, typer.Option("--insecure", help="Plaintext gRPC, no TLS.")] = False,
-    token_env: Annotated[str | None, typer.Option(
-        "--token-env", help="Environment variable holding a bearer token.")] = None,
-    token_command: Annotated[str | None, typer.Option(
-        "--token-command", help="Command that prints a bearer token.")] = None,
-    client_id: Annotated[str | None, typer.Option(
-        "--client-id", help="OAuth2 client id, for the client-credentials flow.")] = None,
-    client_secret_env: Annotated[str | None, typer.Option(
-        "--client-secret-env", help="Environment variable holding the OAuth2 client secret.")] = None,
-    token_url: Annotated[str | None, typer.Option(
-        "--token-url", help="OAuth2 token URL (default: asked from the endpoint).")] = None,
+    paths: SourcePaths,
+    endpoint: Endpoint,
+    insecure: Insecure = False,
+    token_env: TokenEnv = None,
+    token_command: TokenCommand = None,
+    client_id: ClientId = None,
+    client_secret_env: ClientSecretEnv = None,
+    token_url: TokenUrl = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would be created and activated; "
                                           "change nothing.")] = False,
     project: Project = None,
@@ -331,33 +356,170 @@ def register(
 
     Example: lpctl register launchplans/ --version 2026.11.23 --endpoint flyte.example.com:443 --token-env FLYTE_TOKEN
     """
-    from lpctl.admin import register as reg
+    from lpctl.admin import outcome
+    from lpctl.admin.register import register as register_plans
 
     with _guard(debug):
-        if sum(x is not None for x in (token_env, token_command, client_id)) > 1:
-            raise UsageError("give only one of --token-env, --token-command, --client-id")
-        if client_id and not client_secret_env:
-            raise UsageError("--client-id needs --client-secret-env")
+        credentials = _credentials(token_env, token_command, client_id, client_secret_env, token_url)
         options = _options(project, domain, version, workflow_version, python_path, max_bytes, render=True,
                            import_timeout=import_timeout, no_cache=no_cache)
         plans, failed = _launch_plans(paths, options, format, color, strict)
         if failed:
             raise typer.Exit(EXIT_FINDINGS)
-        with reg.AdminClient(endpoint, insecure=insecure) as client:
-            if token_env:
-                client.set_token(reg.token_from_env(token_env))
-            elif token_command:
-                client.set_token(reg.token_from_command(token_command))
-            elif client_id:
-                found = reg.TokenEndpoint(token_url) if token_url else client.token_endpoint()
-                secret = reg.token_from_env(client_secret_env or "")
-                client.set_token(reg.client_credentials_token(found.token_url, client_id, secret, found.scopes,
-                                                              found.audience), found.metadata_key)
-            outcomes = reg.register(client, plans, dry_run=dry_run)
-        for outcome in outcomes:
-            sys.stdout.write(f"{outcome.identity}: {outcome.status}: {outcome.message}\n")
-            sys.stdout.writelines(f"    {line}\n" for line in outcome.diff_lines)
+        with _admin(endpoint, insecure, credentials) as client:
+            outcomes = register_plans(client, plans, dry_run=dry_run)
+        if format is Format.json:
+            sys.stdout.write(outcome.format_json(outcomes, "register"))
+        else:
+            sys.stdout.writelines(f"{line}\n" for line in outcome.format_text(outcomes, "register"))
         raise typer.Exit(EXIT_OK if all(o.ok for o in outcomes) else EXIT_FINDINGS)
+
+
+@app.command()
+def plan(
+    paths: SourcePaths,
+    endpoint: Endpoint,
+    prune: Prune = False,
+    insecure: Insecure = False,
+    token_env: TokenEnv = None,
+    token_command: TokenCommand = None,
+    client_id: ClientId = None,
+    client_secret_env: ClientSecretEnv = None,
+    token_url: TokenUrl = None,
+    project: Project = None,
+    domain: Domain = None,
+    version: Version = None,
+    workflow_version: WorkflowVersion = None,
+    python_path: PythonPath = None,
+    format: OutputFormatOpt = OutputFormat.text,
+    color: ColorOpt = Color.auto,
+    strict: Strict = False,
+    debug: Debug = False,
+) -> None:
+    """Compare the specs with FlyteAdmin and list what apply would do; change nothing.
+
+    Actions: create, activate, deactivate (auto_activate: false), orphan (active, declared by no
+    spec; deactivated by apply --prune), conflict (same version, different structure). Exit codes:
+    0 nothing to do, 1 changes pending or conflicts, 2 usage error or server unreachable.
+
+    Example: lpctl plan launchplans/ --version 2026.11.23 --endpoint flyte.example.com:443 --token-env FLYTE_TOKEN
+    """
+    from lpctl.admin import reconcile
+
+    with _guard(debug):
+        credentials = _credentials(token_env, token_command, client_id, client_secret_env, token_url)
+        desired = _desired(paths, _options(project, domain, version, workflow_version, python_path, 1024 * 1024),
+                           format, color, strict)
+        with _admin(endpoint, insecure, credentials) as client:
+            found = reconcile.read_plan(client, desired, prune=prune)
+        _show_plan(found, format, color)
+        raise typer.Exit(EXIT_FINDINGS if found.changes_pending else EXIT_OK)
+
+
+@app.command()
+def apply(
+    paths: SourcePaths,
+    endpoint: Endpoint,
+    prune: Prune = False,
+    insecure: Insecure = False,
+    token_env: TokenEnv = None,
+    token_command: TokenCommand = None,
+    client_id: ClientId = None,
+    client_secret_env: ClientSecretEnv = None,
+    token_url: TokenUrl = None,
+    project: Project = None,
+    domain: Domain = None,
+    version: Version = None,
+    workflow_version: WorkflowVersion = None,
+    python_path: PythonPath = None,
+    format: OutputFormatOpt = OutputFormat.text,
+    color: ColorOpt = Color.auto,
+    strict: Strict = False,
+    debug: Debug = False,
+) -> None:
+    """Make FlyteAdmin match the specs: perform exactly what plan lists.
+
+    Creates first, then activations and deactivations, then (with --prune) orphans. Conflicts are
+    never overwritten: register a new version. A failure half-way says what was done, what failed
+    and what was not attempted (exit 1); running apply again completes the rest.
+
+    Example: lpctl apply launchplans/ --version 2026.11.23 --endpoint flyte.example.com:443 --token-env FLYTE_TOKEN
+    """
+    from lpctl.admin import outcome, reconcile
+
+    with _guard(debug):
+        credentials = _credentials(token_env, token_command, client_id, client_secret_env, token_url)
+        desired = _desired(paths, _options(project, domain, version, workflow_version, python_path, 1024 * 1024),
+                           format, color, strict)
+        with _admin(endpoint, insecure, credentials) as client:
+            found = reconcile.read_plan(client, desired, prune=prune)
+            outcomes = reconcile.apply(client, found)
+        if format is OutputFormat.json:
+            sys.stdout.write(outcome.format_json(outcomes, "apply", plan=reconcile.plan_document(found)))
+        else:
+            _show_plan(found, format, color)
+            sys.stdout.writelines(f"{line}\n" for line in outcome.format_text(outcomes, "apply"))
+        raise typer.Exit(EXIT_OK if all(o.ok for o in outcomes) else EXIT_FINDINGS)
+
+
+def _credentials(token_env: str | None, token_command: str | None, client_id: str | None,
+                 client_secret_env: str | None, token_url: str | None) -> Credentials:
+    from lpctl.admin.auth import Credentials
+
+    credentials = Credentials(token_env, token_command, client_id, client_secret_env, token_url)
+    problem = credentials.problem()
+    if problem:
+        raise UsageError(problem)
+    return credentials
+
+
+@contextlib.contextmanager
+def _admin(endpoint: str, insecure: bool, credentials: Credentials) -> Iterator[AdminClient]:
+    from lpctl.admin.auth import authenticate
+    from lpctl.admin.client import AdminClient
+
+    with AdminClient(endpoint, insecure=insecure) as client:
+        authenticate(client, credentials)
+        yield client
+
+
+def _desired(paths: Sequence[str], options: Options, fmt: OutputFormat, color: Color,
+             strict: bool) -> list[tuple[Any, bool]]:
+    """The declared launch plans, each with a version (none anywhere: a usage error)."""
+    from lpctl.admin.reconcile import unversioned
+
+    plans, failed = _launch_plans(paths, options, Format(fmt.value), color, strict)
+    if failed:
+        raise typer.Exit(EXIT_FINDINGS)
+    missing = unversioned(plans)
+    if missing:
+        more = f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""
+        raise UsageError(f"{missing[0]}{more} has no version: pass --version V, set version: in the spec, or "
+                         "version in [tool.lpctl] of pyproject.toml")
+    return plans
+
+
+_PLAN_STYLES = {"heading": "bold", "create": "green", "activate": "yellow", "deactivate": "red",
+                "orphan": "red", "conflict": "bold red", "detail": "", "summary": "bold"}
+
+
+def _show_plan(found: Plan, fmt: OutputFormat, color: Color) -> None:
+    from lpctl.admin.reconcile import format_json, format_text
+
+    if fmt is OutputFormat.json:
+        sys.stdout.write(format_json(found))
+        return
+    lines = format_text(found)
+    if not _use_color(color, sys.stdout):
+        sys.stdout.writelines(f"{text}\n" for _, text in lines)
+        return
+    from rich.console import Console
+    from rich.text import Text
+
+    console = Console(file=sys.stdout, force_terminal=True, soft_wrap=True, highlight=False, markup=False,
+                      emoji=False)
+    for style, text in lines:
+        console.print(Text(text, style=_PLAN_STYLES.get(style, "")))
 
 
 # -- plumbing -----------------------------------------------------------------------------
