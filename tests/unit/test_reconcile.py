@@ -1,0 +1,262 @@
+"""lpctl plan and lpctl apply, end to end against the loopback FlyteAdmin fake (tests/fake_admin.py).
+
+Every scenario checks the server's state after each command, not only lpctl's output.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+grpc = pytest.importorskip("grpc")
+
+from fake_admin import ACTIVE, TOKEN, D, P, Server, serve  # noqa: E402
+from flyteidl.admin import launch_plan_pb2  # noqa: E402
+from flyteidl.core import identifier_pb2, types_pb2  # noqa: E402
+from support import CliResult  # noqa: E402
+
+WF = "wfs.my_workflow"
+SPECS = """\
+apiVersion: lpctl/v1
+kind: LaunchPlan
+name: nightly
+workflow: wfs:my_workflow
+default_inputs: {a: 1, b: x}
+schedule: {cron: "0 3 * * *"}
+labels: {team: data}
+auto_activate: true
+---
+apiVersion: lpctl/v1
+kind: LaunchPlan
+name: weekly
+workflow: wfs:my_workflow
+default_inputs: {a: 7, b: y}
+"""
+
+Run = Callable[..., CliResult]
+
+
+@pytest.fixture(autouse=True)
+def _no_proxies(monkeypatch: pytest.MonkeyPatch) -> None:
+    for var in ("http_proxy", "https_proxy", "grpc_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
+
+
+@pytest.fixture
+def server() -> Iterator[Server]:
+    with serve() as running:
+        for version in ("v1", "v2"):
+            running.admin.add_workflow(version, {"a": types_pb2.INTEGER, "b": types_pb2.STRING}, name=WF)
+        yield running
+
+
+@pytest.fixture
+def repo(in_tmp: Any) -> Any:
+    (in_tmp / "wfs.py").write_text("def my_workflow(a: int, b: str) -> None: ...\n")
+    (in_tmp / "lps.yaml").write_text(SPECS)
+    return in_tmp
+
+
+@pytest.fixture
+def lpctl(run_cli: Run, server: Server, repo: Any) -> Run:
+    """``lpctl(command, *args)`` against the fake server, with its token."""
+
+    def invoke(command: str, *args: str, version: str = "v1") -> CliResult:
+        return run_cli(command, "lps.yaml", "--version", version, "--endpoint", server.endpoint, "--insecure",
+                       "--token-env", "TK", "--color", "never", *args, env={"TK": TOKEN})
+
+    return invoke
+
+
+def add_active(server: Server, name: str, version: str) -> None:
+    """A launch plan registered and activated by someone else."""
+    lp = launch_plan_pb2.LaunchPlan()
+    lp.id.CopyFrom(identifier_pb2.Identifier(resource_type=identifier_pb2.LAUNCH_PLAN, project=P, domain=D,
+                                             name=name, version=version))
+    lp.spec.workflow_id.CopyFrom(identifier_pb2.Identifier(resource_type=identifier_pb2.WORKFLOW, project=P,
+                                                           domain=D, name=WF, version=version))
+    lp.closure.state = ACTIVE
+    server.admin.launch_plans[(P, D, name, version)] = lp
+
+
+FIRST_PLAN = """\
+flytesnacks/development
+  + create     nightly@v1: not on the server
+  + create     weekly@v1: not on the server
+  ~ activate   nightly@v1: no version of it is active
+2 to create, 1 to activate.
+"""
+NO_CHANGES = "No changes: the server matches the specs.\n"
+
+
+def test_empty_server_plan_apply_plan(lpctl: Run, server: Server) -> None:
+    planned = lpctl("plan")
+    assert (planned.exit_code, planned.stdout) == (1, FIRST_PLAN)
+    assert server.admin.launch_plans == {} and server.admin.mutations() == []
+
+    applied = lpctl("apply")
+    assert (applied.exit_code, applied.stdout) == (0, FIRST_PLAN + (
+        "create flytesnacks/development/nightly@v1: done: created\n"
+        "create flytesnacks/development/weekly@v1: done: created\n"
+        "activate flytesnacks/development/nightly@v1: done: activated\n"
+        "apply: 3 done\n"))
+    assert server.admin.active() == {(P, D, "nightly"): "v1"}
+    assert server.admin.versions() == {(P, D, "nightly", "v1"), (P, D, "weekly", "v1")}
+    assert server.admin.mutations() == ["CreateLaunchPlan", "CreateLaunchPlan", "UpdateLaunchPlan"]
+
+    again = lpctl("plan")
+    assert (again.exit_code, again.stdout) == (0, NO_CHANGES)
+
+
+def test_second_apply_changes_nothing(lpctl: Run, server: Server) -> None:
+    assert lpctl("apply").exit_code == 0
+    before = server.admin.snapshot()
+    server.admin.calls.clear()
+    second = lpctl("apply")
+    assert (second.exit_code, second.stdout) == (0, NO_CHANGES)
+    assert server.admin.mutations() == [] and server.admin.snapshot() == before
+
+
+def test_orphans_are_kept_without_prune_and_deactivated_with_it(lpctl: Run, server: Server) -> None:
+    assert lpctl("apply").exit_code == 0
+    add_active(server, "legacy", "v0")
+
+    kept = lpctl("plan")
+    assert (kept.exit_code, kept.stdout) == (0, (
+        "flytesnacks/development\n"
+        "    orphan     legacy@v0: active, declared by no spec here: kept (--prune deactivates it)\n"
+        "No changes: the server matches the specs; 1 orphan kept (--prune deactivates).\n"))
+    assert lpctl("apply").exit_code == 0
+    assert server.admin.active() == {(P, D, "nightly"): "v1", (P, D, "legacy"): "v0"}
+
+    pruned = lpctl("plan", "--prune")
+    assert (pruned.exit_code, pruned.stdout) == (1, (
+        "flytesnacks/development\n"
+        "  - orphan     legacy@v0: active, declared by no spec here: deactivated (--prune)\n"
+        "1 orphan.\n"))
+    applied = lpctl("apply", "--prune")
+    assert applied.exit_code == 0
+    assert applied.stdout.endswith("orphan flytesnacks/development/legacy@v0: done: deactivated\napply: 1 done\n")
+    assert server.admin.active() == {(P, D, "nightly"): "v1"}
+    assert lpctl("plan", "--prune").exit_code == 0
+
+
+def test_a_conflict_is_shown_in_spec_terms_and_never_overwritten(lpctl: Run, server: Server, repo: Any) -> None:
+    """Only the labels change at the same version: FlyteAdmin would answer "identical structure"."""
+    assert lpctl("apply").exit_code == 0
+    before = server.admin.snapshot()
+    (repo / "lps.yaml").write_text(SPECS.replace("team: data", "team: ml"))
+
+    planned = lpctl("plan")
+    conflict = ("  ! conflict   nightly@v1: registered with a different structure at version v1; a registered "
+                "version cannot change: register a new version\n"
+                "        labels: ~ team: data -> ml\n")
+    assert (planned.exit_code, planned.stdout) == (1, "flytesnacks/development\n" + conflict + "1 conflict.\n")
+
+    applied = lpctl("apply")
+    assert applied.exit_code == 1
+    assert applied.stdout.endswith("conflict flytesnacks/development/nightly@v1: conflict: registered with a "
+                                   "different structure at version v1; a registered version cannot change: "
+                                   "register a new version\n    labels: ~ team: data -> ml\napply: 1 conflict\n")
+    assert server.admin.snapshot() == before and server.admin.mutations().count("CreateLaunchPlan") == 2
+
+    fixed = lpctl("apply", version="v2")
+    assert fixed.exit_code == 0
+    assert server.admin.launch_plans[(P, D, "nightly", "v2")].spec.labels.values["team"] == "ml"
+
+
+def test_a_new_version_moves_the_activation(lpctl: Run, server: Server) -> None:
+    assert lpctl("apply").exit_code == 0
+    planned = lpctl("plan", version="v2")
+    assert (planned.exit_code, planned.stdout) == (1, (
+        "flytesnacks/development\n"
+        "  + create     nightly@v2: not on the server\n"
+        "  + create     weekly@v2: not on the server\n"
+        "  ~ activate   nightly@v2: replaces active version v1\n"
+        "2 to create, 1 to activate.\n"))
+    applied = lpctl("apply", version="v2")
+    assert applied.exit_code == 0
+    assert "activate flytesnacks/development/nightly@v2: done: activated (version v1 deactivated)\n" in applied.stdout
+    assert server.admin.active() == {(P, D, "nightly"): "v2"}
+    assert server.admin.state("nightly", "v1") == "INACTIVE"
+    assert lpctl("plan", version="v2").exit_code == 0
+
+
+def test_declared_deactivation(lpctl: Run, server: Server, repo: Any) -> None:
+    assert lpctl("apply").exit_code == 0
+    (repo / "lps.yaml").write_text(SPECS.replace("auto_activate: true", "auto_activate: false"))
+    planned = lpctl("plan")
+    assert (planned.exit_code, planned.stdout) == (1, (
+        "flytesnacks/development\n"
+        "  - deactivate nightly@v1: active, but the specs declare auto_activate: false\n"
+        "1 to deactivate.\n"))
+    assert lpctl("apply").exit_code == 0
+    assert server.admin.active() == {}
+    assert lpctl("plan").exit_code == 0
+
+
+def test_a_failure_half_way_reports_and_a_rerun_completes(lpctl: Run, server: Server) -> None:
+    server.admin.fail_on("CreateLaunchPlan", 2, grpc.StatusCode.UNAVAILABLE, "connection reset\x1b[2J")
+    applied = lpctl("apply")
+    assert applied.exit_code == 1
+    assert applied.stdout == FIRST_PLAN + (
+        "create flytesnacks/development/nightly@v1: done: created\n"
+        "create flytesnacks/development/weekly@v1: failed: cannot talk to FlyteAdmin (UNAVAILABLE: connection "
+        "reset\\x1b[2J)\n"
+        "activate flytesnacks/development/nightly@v1: not-attempted: not attempted: the run stopped before it\n"
+        "apply: 1 done, 1 failed, 1 not attempted; run lpctl apply again to complete the rest\n")
+    assert server.admin.versions() == {(P, D, "nightly", "v1")} and server.admin.active() == {}
+
+    rerun = lpctl("apply")
+    assert rerun.exit_code == 0
+    assert rerun.stdout.startswith("flytesnacks/development\n  + create     weekly@v1: not on the server\n"
+                                   "  ~ activate   nightly@v1: no version of it is active\n")
+    assert server.admin.active() == {(P, D, "nightly"): "v1"}
+    assert lpctl("plan").exit_code == 0
+
+
+def test_an_unreachable_server(run_cli: Run, repo: Any) -> None:
+    for command in ("plan", "apply"):
+        result = run_cli(command, "lps.yaml", "-v", "v1", "--endpoint", "127.0.0.1:1", "--insecure")
+        assert result.exit_code == 2
+        assert result.stderr.startswith("1 file OK: 2 launch plans\nlpctl: cannot talk to FlyteAdmin (UNAVAILABLE: ")
+        assert result.stdout == ""
+
+
+def test_plan_needs_a_version(run_cli: Run, server: Server, repo: Any) -> None:
+    result = run_cli("plan", "lps.yaml", "--endpoint", server.endpoint, "--insecure")
+    assert (result.exit_code, result.stderr) == (2, "1 file OK: 2 launch plans\n"
+                                                    "lpctl: flytesnacks/development/nightly (and 1 more) has no "
+                                                    "version: pass --version V, set version: in the spec, or "
+                                                    "version in [tool.lpctl] of pyproject.toml\n")
+    assert server.admin.calls == []
+
+
+def test_plan_json(lpctl: Run, server: Server) -> None:
+    assert lpctl("apply").exit_code == 0
+    add_active(server, "legacy", "v0")
+    result = lpctl("plan", "--format", "json", version="v2")
+    assert result.exit_code == 1
+    document = json.loads(result.stdout)
+    assert document["version"] == 1 and document["changes"] is True
+    assert document["summary"] == "2 to create, 1 to activate, 1 orphan kept (--prune deactivates)."
+    assert [(a["action"], a["name"], a["version"], a["pending"], a["replaces"]) for a in document["actions"]] == [
+        ("create", "nightly", "v2", True, None), ("create", "weekly", "v2", True, None),
+        ("activate", "nightly", "v2", True, "v1"), ("orphan", "legacy", "v0", False, None)]
+    assert all((a["project"], a["domain"]) == (P, D) for a in document["actions"])
+
+
+def test_server_text_is_escaped(lpctl: Run, server: Server) -> None:
+    add_active(server, "evil\x1b[2J\nname", "v\r0")
+    result = lpctl("plan")
+    assert "  orphan     evil\\x1b[2J\\nname@v\\r0: active" in result.stdout
+    assert "\x1b" not in result.stdout and "\r" not in result.stdout
+    server.admin.fail_on("ListActiveLaunchPlans", 1, grpc.StatusCode.INTERNAL, "boom\x1b[31m\nforged line")
+    failed = lpctl("plan")
+    assert (failed.exit_code, failed.stderr) == (2, "1 file OK: 2 launch plans\n"
+                                                    "lpctl: FlyteAdmin refused to list the launch plans "
+                                                    "(INTERNAL: boom\\x1b[31m\\nforged line)\n")
