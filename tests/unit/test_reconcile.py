@@ -260,3 +260,71 @@ def test_server_text_is_escaped(lpctl: Run, server: Server) -> None:
     assert (failed.exit_code, failed.stderr) == (2, "1 file OK: 2 launch plans\n"
                                                     "lpctl: FlyteAdmin refused to list the launch plans "
                                                     "(INTERNAL: boom\\x1b[31m\\nforged line)\n")
+
+
+# -- the core: how many calls a plan makes ------------------------------------------------------------
+
+
+def make_lp(name: str, version: str, a: int = 1) -> launch_plan_pb2.LaunchPlan:
+    lp = launch_plan_pb2.LaunchPlan()
+    lp.id.CopyFrom(identifier_pb2.Identifier(resource_type=identifier_pb2.LAUNCH_PLAN, project=P, domain=D,
+                                             name=name, version=version))
+    lp.spec.workflow_id.CopyFrom(identifier_pb2.Identifier(resource_type=identifier_pb2.WORKFLOW, project=P,
+                                                           domain=D, name=WF, version="v1"))
+    param = lp.spec.default_inputs.parameters["a"]
+    param.var.type.simple = types_pb2.INTEGER
+    param.var.description = "a"
+    param.default.scalar.primitive.integer = a
+    lp.spec.labels.SetInParent()
+    return lp
+
+
+def reads(server: Server) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for call in server.admin.calls:
+        counts[call] = counts.get(call, 0) + 1
+    return counts
+
+
+def test_a_plan_of_100_launch_plans_does_not_grow_with_the_versions_on_the_server(server: Server) -> None:
+    from lpctl.admin.client import AdminClient
+    from lpctl.admin.reconcile import apply, compute_plan
+
+    server.admin.page_size = 10
+    names = [f"lp{i:03d}" for i in range(100)]
+    with AdminClient(server.endpoint, insecure=True, token=TOKEN, timeout=10) as client:
+        for version in ("v1", "v2"):
+            outcomes = apply(client, compute_plan(client, [(make_lp(n, version), True) for n in names]))
+            assert all(o.ok for o in outcomes) and len(outcomes) == 200
+        assert len(server.admin.launch_plans) == 200 and set(server.admin.active().values()) == {"v2"}
+
+        desired = [(make_lp(n, "v3"), True) for n in names]
+        counted = []
+        for extra in ("", "v4 v5 v6 v7 v8 v9"):
+            for version in extra.split():  # six more versions of every name, inactive
+                for n in names:
+                    server.admin.launch_plans[(P, D, n, version)] = make_lp(n, version)
+            server.admin.calls.clear()
+            plan = compute_plan(client, desired)
+            counted.append(reads(server))
+            assert [a.kind for a in plan.actions].count("create") == 100
+        assert all(o.ok for o in apply(client, plan))
+        server.admin.calls.clear()
+        assert not compute_plan(client, desired).changes_pending
+        counted.append(reads(server))
+    # 100 active launch plans: 10 pages of ListActiveLaunchPlans; version v3 listed: 1 (empty) page, then
+    # 10 pages once the 100 launch plans are there; 600 more versions on the server change nothing
+    assert counted == [{"ListActiveLaunchPlans": 10, "ListLaunchPlans": 1}] * 2 + [
+        {"ListActiveLaunchPlans": 10, "ListLaunchPlans": 10}]
+    assert len(server.admin.launch_plans) == 900
+
+
+def test_versions_a_filter_cannot_hold_are_read_one_by_one(server: Server) -> None:
+    from lpctl.admin.client import AdminClient
+    from lpctl.admin.reconcile import compute_plan
+
+    desired = [(make_lp(n, "2026,11(25)"), False) for n in ("a", "b", "c")]
+    with AdminClient(server.endpoint, insecure=True, token=TOKEN, timeout=10) as client:
+        plan = compute_plan(client, desired)
+    assert reads(server) == {"ListActiveLaunchPlans": 1, "GetLaunchPlan": 3}
+    assert [(a.kind, a.identity.name) for a in plan.actions] == [("create", "a"), ("create", "b"), ("create", "c")]
