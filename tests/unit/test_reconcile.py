@@ -328,3 +328,54 @@ def test_versions_a_filter_cannot_hold_are_read_one_by_one(server: Server) -> No
         plan = compute_plan(client, desired)
     assert reads(server) == {"ListActiveLaunchPlans": 1, "GetLaunchPlan": 3}
     assert [(a.kind, a.identity.name) for a in plan.actions] == [("create", "a"), ("create", "b"), ("create", "c")]
+
+
+# -- several projects and domains, JSON, colour -------------------------------------------------------
+
+
+def test_every_project_and_domain_the_specs_name_and_only_those(lpctl: Run, server: Server, repo: Any) -> None:
+    server.admin.add_workflow("v1", {"a": types_pb2.INTEGER, "b": types_pb2.STRING}, name=WF, domain="production")
+    (repo / "lps.yaml").write_text(SPECS + "---\n" + SPECS.split("---\n")[0].replace(
+        "name: nightly", "name: nightly\ndomain: production"))
+    add_active(server, "legacy", "v0")
+    server.admin.launch_plans[(P, "staging", "other", "v0")] = launch_plan_pb2.LaunchPlan(
+        id=identifier_pb2.Identifier(project=P, domain="staging", name="other", version="v0"))
+    server.admin.launch_plans[(P, "staging", "other", "v0")].closure.state = ACTIVE
+
+    planned = lpctl("plan", "--prune")
+    assert (planned.exit_code, planned.stdout) == (1, (
+        "flytesnacks/development\n"
+        "  + create     nightly@v1: not on the server\n"
+        "  + create     weekly@v1: not on the server\n"
+        "  ~ activate   nightly@v1: no version of it is active\n"
+        "  - orphan     legacy@v0: active, declared by no spec here: deactivated (--prune)\n"
+        "flytesnacks/production\n"
+        "  + create     nightly@v1: not on the server\n"
+        "  ~ activate   nightly@v1: no version of it is active\n"
+        "3 to create, 2 to activate, 1 orphan.\n"))
+    assert lpctl("apply", "--prune").exit_code == 0
+    assert server.admin.active() == {(P, D, "nightly"): "v1", (P, "production", "nightly"): "v1",
+                                     (P, "staging", "other"): "v0"}
+
+
+def test_apply_json(lpctl: Run, server: Server) -> None:
+    server.admin.fail_on("UpdateLaunchPlan", 1, grpc.StatusCode.NOT_FOUND, "gone")
+    result = lpctl("apply", "--format", "json")
+    assert result.exit_code == 1
+    document = json.loads(result.stdout)
+    assert (document["version"], document["command"], document["ok"]) == (1, "apply", False)
+    assert document["summary"] == "2 done, 1 failed"
+    assert [(o["action"], o["name"], o["status"], o["message"]) for o in document["outcomes"]] == [
+        ("create", "nightly", "done", "created"), ("create", "weekly", "done", "created"),
+        ("activate", "nightly", "failed", "NOT_FOUND: gone")]
+    assert document["plan"]["summary"] == "2 to create, 1 to activate."
+    assert lpctl("plan").stdout == ("flytesnacks/development\n  ~ activate   nightly@v1: no version of it is active\n"
+                                    "1 to activate.\n")
+
+
+def test_colour_only_when_asked_or_on_a_terminal(run_cli: Run, server: Server, repo: Any) -> None:
+    args = ["plan", "lps.yaml", "-v", "v1", "--endpoint", server.endpoint, "--insecure", "--token-env", "TK"]
+    plain = run_cli(*args, env={"TK": TOKEN})
+    assert plain.stdout == FIRST_PLAN
+    coloured = run_cli(*args, "--color", "always", env={"TK": TOKEN})
+    assert "\x1b[32m  + create     nightly@v1: not on the server\x1b[0m" in coloured.stdout
