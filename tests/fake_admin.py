@@ -47,8 +47,8 @@ def key(identifier: Any) -> Key:
 
 
 def id_text(identifier: Any) -> str:
-    return (f'project:"{identifier.project}" domain:"{identifier.domain}" name:"{identifier.name}" '
-            f'version:"{identifier.version}"')
+    version = f' version:"{identifier.version}"' if hasattr(identifier, "version") else ""
+    return f'project:"{identifier.project}" domain:"{identifier.domain}" name:"{identifier.name}"{version}'
 
 
 @dataclass

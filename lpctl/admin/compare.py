@@ -12,6 +12,7 @@ from typing import Any
 
 from flyteidl.admin.launch_plan_pb2 import LaunchPlan
 
+from lpctl.admin.text import server_text
 from lpctl.bundle import message_to_dict
 from lpctl.diff import FieldChange, diff_entries
 
@@ -23,6 +24,11 @@ def structure_changes(registered: LaunchPlan, ours: LaunchPlan) -> list[FieldCha
     new = {"launchPlan": {"id": ident, "spec": message_to_dict(ours.spec)}}
     _drop_augmented_inputs(old["launchPlan"]["spec"], new["launchPlan"]["spec"])
     return diff_entries(old, new)
+
+
+def change_lines(registered: LaunchPlan, ours: LaunchPlan) -> tuple[str, ...]:
+    """:func:`structure_changes` as lines to show (values from the server escaped)."""
+    return tuple(server_text(c.label) for c in structure_changes(registered, ours))
 
 
 def _drop_augmented_inputs(old: dict[str, Any], new: dict[str, Any]) -> None:

@@ -33,7 +33,7 @@ from flyteidl.admin.launch_plan_pb2 import LaunchPlan
 from flyteidl.core.identifier_pb2 import Identifier
 
 from lpctl.admin.client import AdminError, Identity, ServerError, fatal_message, filterable, identity, launch_plan_id
-from lpctl.admin.compare import structure_changes
+from lpctl.admin.compare import change_lines
 from lpctl.admin.outcome import Outcome, not_attempted
 from lpctl.admin.register import Admin, conflict, create
 from lpctl.admin.text import server_text
@@ -184,7 +184,7 @@ def _version_actions(versions: Sequence[Desired], registered: dict[Identity, Lau
         if on_server is None:
             out.append(Action("create", ident, "not on the server", launch_plan=lp))
             continue
-        changes = tuple(c.label for c in structure_changes(on_server, lp))
+        changes = change_lines(on_server, lp)
         if changes:
             out.append(Action("conflict", ident, conflict(ident, changes).message, pending=False,
                               changes=changes))

@@ -26,7 +26,7 @@ from flyteidl.core.identifier_pb2 import Identifier
 # re-exported: the names register's callers have always used
 from lpctl.admin.auth import AuthError, client_credentials_token, token_from_command, token_from_env
 from lpctl.admin.client import AdminClient, AdminError, Identity, ServerError, fatal_message, identity
-from lpctl.admin.compare import structure_changes
+from lpctl.admin.compare import change_lines
 from lpctl.admin.outcome import Outcome, not_attempted
 
 RegisterError = ServerError
@@ -124,7 +124,7 @@ def _compare(client: Admin, launch_plan: LaunchPlan) -> Outcome:
         if e.fatal:
             raise
         return Outcome(ident, "error", f"already registered, and reading it back failed: {e.code}: {e.details}")
-    changes = [c.label for c in structure_changes(registered, launch_plan)]
+    changes = change_lines(registered, launch_plan)
     if changes:
         return conflict(ident, changes)
     return Outcome(ident, "exists", "already registered with identical structure")
@@ -143,7 +143,7 @@ def _plan_dry(client: Admin, launch_plan: LaunchPlan) -> Outcome:
             raise
         return Outcome(ident, "error", f"{e.code}: {e.details}")
     if registered is not None:
-        changes = [c.label for c in structure_changes(registered, launch_plan)]
+        changes = change_lines(registered, launch_plan)
         return conflict(ident, changes) if changes else Outcome(ident, "exists",
                                                                   "already registered with identical structure")
     return _check_workflow(client, launch_plan)

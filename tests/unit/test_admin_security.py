@@ -262,3 +262,9 @@ def test_register_unreachable_is_exit_2(run_cli: Callable[..., CliResult], repo:
 
 def test_identity_text() -> None:
     assert str(Identity(P, D, "n", "v")) == "flytesnacks/development/n@v"
+
+
+def test_values_from_the_server_in_a_conflict_are_escaped(server: Server, client: AdminClient) -> None:
+    register(client, [(make_lp("nightly", team="d\x9b2J\x1b[31m"), False)])
+    (outcome,) = register(client, [(make_lp("nightly"), False)])
+    assert outcome.changes == ("labels: ~ team: d\\x9b2J\\x1b[31m -> data",)

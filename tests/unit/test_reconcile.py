@@ -379,3 +379,34 @@ def test_colour_only_when_asked_or_on_a_terminal(run_cli: Run, server: Server, r
     assert plain.stdout == FIRST_PLAN
     coloured = run_cli(*args, "--color", "always", env={"TK": TOKEN})
     assert "\x1b[32m  + create     nightly@v1: not on the server\x1b[0m" in coloured.stdout
+
+
+def test_two_versions_of_a_name_cannot_both_be_active(server: Server) -> None:
+    from lpctl.admin.client import AdminClient
+    from lpctl.admin.reconcile import apply, compute_plan, format_text
+
+    desired = [(make_lp("nightly", "v1"), True), (make_lp("nightly", "v2"), True)]
+    with AdminClient(server.endpoint, insecure=True, token=TOKEN, timeout=10) as client:
+        plan = compute_plan(client, desired)
+        assert [text for _, text in format_text(plan)] == [
+            "flytesnacks/development",
+            "  + create     nightly@v1: not on the server",
+            "  + create     nightly@v2: not on the server",
+            "  ! conflict   nightly@v2: versions v1, v2 all declare auto_activate: true; only one version of a name "
+            "can be active: keep it on one",
+            "2 to create, 1 conflict."]
+        outcomes = apply(client, plan)
+        assert [(o.action, o.identity.version, o.status) for o in outcomes] == [
+            ("conflict", "v2", "conflict"), ("create", "v1", "done"), ("create", "v2", "done")]
+        assert server.admin.active() == {}
+
+
+def test_the_active_version_of_a_name(server: Server) -> None:
+    from lpctl.admin.client import AdminClient
+
+    with AdminClient(server.endpoint, insecure=True, token=TOKEN, timeout=10) as client:
+        assert client.get_active_launch_plan(P, D, "legacy") is None
+        add_active(server, "legacy", "v0")
+        found = client.get_active_launch_plan(P, D, "legacy")
+        assert found is not None and (found.id.name, found.id.version) == ("legacy", "v0")
+        assert [lp.id.version for lp in client.list_launch_plans(P, D, name="legacy")] == ["v0"]
