@@ -351,8 +351,10 @@ def register(
 ) -> None:
     """Create the launch plans in FlyteAdmin (gRPC) and activate those with auto_activate.
 
-    Identical launch plans already registered count as success; a different one under the same
-    version is an error that shows what differs. Needs grpcio: pip install 'lpctl[register]'.
+    A launch plan already registered is read back and compared: the same one counts as success, a
+    different one under the same version is a conflict that shows what differs, in spec terms. A
+    failure half-way says what was done, what failed and what was not attempted. Needs grpcio:
+    pip install 'lpctl[register]'.
 
     Example: lpctl register launchplans/ --version 2026.11.23 --endpoint flyte.example.com:443 --token-env FLYTE_TOKEN
     """
@@ -394,6 +396,9 @@ def plan(
     format: OutputFormatOpt = OutputFormat.text,
     color: ColorOpt = Color.auto,
     strict: Strict = False,
+    max_bytes: MaxBytes = 1024 * 1024,
+    import_timeout: ImportTimeout = 60.0,
+    no_cache: NoCache = False,
     debug: Debug = False,
 ) -> None:
     """Compare the specs with FlyteAdmin and list what apply would do; change nothing.
@@ -408,8 +413,8 @@ def plan(
 
     with _guard(debug):
         credentials = _credentials(token_env, token_command, client_id, client_secret_env, token_url)
-        desired = _desired(paths, _options(project, domain, version, workflow_version, python_path, 1024 * 1024),
-                           format, color, strict)
+        desired = _desired(paths, _options(project, domain, version, workflow_version, python_path, max_bytes,
+                                           import_timeout=import_timeout, no_cache=no_cache), format, color, strict)
         with _admin(endpoint, insecure, credentials) as client:
             found = reconcile.read_plan(client, desired, prune=prune)
         _show_plan(found, format, color)
@@ -435,6 +440,9 @@ def apply(
     format: OutputFormatOpt = OutputFormat.text,
     color: ColorOpt = Color.auto,
     strict: Strict = False,
+    max_bytes: MaxBytes = 1024 * 1024,
+    import_timeout: ImportTimeout = 60.0,
+    no_cache: NoCache = False,
     debug: Debug = False,
 ) -> None:
     """Make FlyteAdmin match the specs: perform exactly what plan lists.
@@ -449,8 +457,8 @@ def apply(
 
     with _guard(debug):
         credentials = _credentials(token_env, token_command, client_id, client_secret_env, token_url)
-        desired = _desired(paths, _options(project, domain, version, workflow_version, python_path, 1024 * 1024),
-                           format, color, strict)
+        desired = _desired(paths, _options(project, domain, version, workflow_version, python_path, max_bytes,
+                                           import_timeout=import_timeout, no_cache=no_cache), format, color, strict)
         with _admin(endpoint, insecure, credentials) as client:
             found = reconcile.read_plan(client, desired, prune=prune)
             outcomes = reconcile.apply(client, found)

@@ -25,8 +25,9 @@ DEFAULT_METADATA_KEY = "authorization"
 DEFAULT_PAGE_SIZE = 100
 #: gRPC codes after which no further call can succeed: stop the run
 FATAL_CODES = frozenset({"UNAUTHENTICATED", "PERMISSION_DENIED", "UNAVAILABLE", "DEADLINE_EXCEEDED"})
-#: versions that can go into a list filter as they are (``eq(version,<v>)``)
-_FILTERABLE = re.compile(r"[A-Za-z0-9._:@+-]+")
+#: versions that can go into a list filter as they are (``eq(version,<v>)``): the URL-safe ones, which are
+#: all that FlyteAdmin's ValidateVersion lets a launch plan have
+_FILTERABLE = re.compile(r"[A-Za-z0-9._~-]+")
 
 
 class ServerError(LpctlError):
