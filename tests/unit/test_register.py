@@ -372,8 +372,8 @@ def test_without_grpcio(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_importing_lpctl_register_does_not_import_grpc() -> None:
     import subprocess
 
-    code = ("import sys; sys.modules['grpc'] = None; import lpctl.admin.register, lpctl.package; "
-            "print('ok')")
+    code = ("import sys; sys.modules['grpc'] = None; "
+            "import lpctl.admin.register, lpctl.admin.reconcile, lpctl.package; print('ok')")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
                           check=False)
     assert done.stdout.strip() == "ok", done.stderr
