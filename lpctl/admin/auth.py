@@ -35,21 +35,14 @@ class AuthError(ServerError):
 
 @dataclass(frozen=True)
 class Credentials:
-    """How to authenticate, as the command line gives it (at most one of the three ways)."""
+    """How to authenticate, as the command line gives it (at most one of the three ways; the command line
+    checks that)."""
 
     token_env: str | None = None
     token_command: str | None = None
     client_id: str | None = None
     client_secret_env: str | None = None
     token_url: str | None = None
-
-    def problem(self) -> str | None:
-        """Why these options do not fit together, or None."""
-        if sum(x is not None for x in (self.token_env, self.token_command, self.client_id)) > 1:
-            return "give only one of --token-env, --token-command, --client-id"
-        if self.client_id and not self.client_secret_env:
-            return "--client-id needs --client-secret-env"
-        return None
 
 
 def authenticate(client: AdminClient, credentials: Credentials) -> None:

@@ -96,24 +96,6 @@ class Plan:
         return bool(self.pending or self.conflicts)
 
 
-# -- what the specs need --------------------------------------------------------------------------
-
-
-def unversioned(plans: Sequence[Desired]) -> list[str]:
-    """The launch plans given no version (neither in the spec, nor --version, nor [tool.lpctl]): their
-    version is empty, or the digest lpctl renders when none is given."""
-    from lpctl.flyte1.compile import spec_digest
-
-    out = []
-    for lp, _ in plans:
-        bare = LaunchPlan()
-        bare.CopyFrom(lp)
-        bare.id.version = ""
-        if not lp.id.version or not lp.spec.workflow_id.version or lp.id.version == spec_digest(bare):
-            out.append(f"{lp.id.project}/{lp.id.domain}/{lp.id.name}")
-    return out
-
-
 # -- plan -------------------------------------------------------------------------------------------
 
 

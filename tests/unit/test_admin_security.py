@@ -232,7 +232,7 @@ def repo(in_tmp: Any) -> Any:
 
 def test_register_format_json_and_half_way(run_cli: Callable[..., CliResult], server: Server, repo: Any) -> None:
     server.admin.add_workflow("v1", {"a": types_pb2.INTEGER}, name="wfs_secure.my_workflow")
-    args = ["register", "lp.yaml", "more.yaml", "-v", "v1", "--endpoint", server.endpoint, "--insecure",
+    args = ["register", "lp.yaml", "more.yaml", "--version", "v1", "--endpoint", server.endpoint, "--insecure",
             "--token-env", "TK"]
     server.admin.fail_on("UpdateLaunchPlan", 2, grpc.StatusCode.DEADLINE_EXCEEDED, "slow")
     result = run_cli(*args, "--format", "json", env={"TK": TOKEN})
@@ -255,7 +255,7 @@ def test_register_format_json_and_half_way(run_cli: Callable[..., CliResult], se
 
 
 def test_register_unreachable_is_exit_2(run_cli: Callable[..., CliResult], repo: Any) -> None:
-    result = run_cli("register", "lp.yaml", "-v", "v1", "--endpoint", "127.0.0.1:1", "--insecure")
+    result = run_cli("register", "lp.yaml", "--version", "v1", "--endpoint", "127.0.0.1:1", "--insecure")
     assert result.exit_code == 2
     assert "lpctl: cannot talk to FlyteAdmin (UNAVAILABLE: " in result.stderr
 

@@ -144,12 +144,3 @@ def test_duplicate_launch_plans_across_documents(check: Check) -> None:
         "(launch plan names must be unique within a project and domain)"]
     other_domain = doc + "---\n" + doc + "domain: production\n"
     assert check(other_domain, header=False) == []
-
-
-def test_render_needs_a_workflow_version_when_the_version_is_a_digest(check: Check) -> None:
-    assert check(MY, render=True) == [
-        "spec.yaml:4:11: error LP807 no workflow version: the launch plan's version is a digest, so lpctl "
-        "cannot know which registered version of the workflow to point at (give --version, --workflow-version "
-        "or workflow_version in the spec)"]
-    assert check(MY, render=True, workflow_version="w1") == []
-    assert check(MY + "version: v2\n", render=True) == []

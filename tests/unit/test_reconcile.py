@@ -221,7 +221,7 @@ def test_a_failure_half_way_reports_and_a_rerun_completes(lpctl: Run, server: Se
 
 def test_an_unreachable_server(run_cli: Run, repo: Any) -> None:
     for command in ("plan", "apply"):
-        result = run_cli(command, "lps.yaml", "-v", "v1", "--endpoint", "127.0.0.1:1", "--insecure")
+        result = run_cli(command, "lps.yaml", "--version", "v1", "--endpoint", "127.0.0.1:1", "--insecure")
         assert result.exit_code == 2
         assert result.stderr.startswith("1 file OK: 2 launch plans\nlpctl: cannot talk to FlyteAdmin (UNAVAILABLE: ")
         assert result.stdout == ""
@@ -230,9 +230,9 @@ def test_an_unreachable_server(run_cli: Run, repo: Any) -> None:
 def test_plan_needs_a_version(run_cli: Run, server: Server, repo: Any) -> None:
     result = run_cli("plan", "lps.yaml", "--endpoint", server.endpoint, "--insecure")
     assert (result.exit_code, result.stderr) == (2, "1 file OK: 2 launch plans\n"
-                                                    "lpctl: flytesnacks/development/nightly (and 1 more) has no "
-                                                    "version: pass --version V, set version: in the spec, or "
-                                                    "version in [tool.lpctl] of pyproject.toml\n")
+                                                    "lpctl: launch plan flytesnacks/development/nightly has no "
+                                                    "version: pass --version V (or set version in the spec or in "
+                                                    "[tool.lpctl])\n")
     assert server.admin.calls == []
 
 
@@ -374,7 +374,7 @@ def test_apply_json(lpctl: Run, server: Server) -> None:
 
 
 def test_colour_only_when_asked_or_on_a_terminal(run_cli: Run, server: Server, repo: Any) -> None:
-    args = ["plan", "lps.yaml", "-v", "v1", "--endpoint", server.endpoint, "--insecure", "--token-env", "TK"]
+    args = ["plan", "lps.yaml", "--version", "v1", "--endpoint", server.endpoint, "--insecure", "--token-env", "TK"]
     plain = run_cli(*args, env={"TK": TOKEN})
     assert plain.stdout == FIRST_PLAN
     coloured = run_cli(*args, "--color", "always", env={"TK": TOKEN})

@@ -174,12 +174,13 @@ def test_a_missing_version_is_refused_before_any_call(server: Server, client: Ad
 
 def test_compiled_samples_register(server: Server, client: AdminClient) -> None:
     """Real compiled launch plans, from the pipeline, through the real server."""
-    from lpctl.pipeline import Options, run
-    from lpctl.spec.config import Config
+    from support import run_options
+
+    from lpctl.pipeline import run
 
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     result = run([os.path.join(root, "samples", "auto_activate.yaml")],
-                 Options(version="v1", python_path=(root,), config=Config()))
+                 run_options(version="v1", python_path=(root,)))
     (plan,) = result.plans
     server.admin.add_workflow("v1", {"a": types_pb2.INTEGER, "b": types_pb2.STRING},
                               name=plan.launch_plan.spec.workflow_id.name)
@@ -394,7 +395,7 @@ def test_lpctl_register_command(server: Server, tmp_path: Any, monkeypatch: pyte
     (tmp_path / "lp.yaml").write_text("apiVersion: lpctl/v1\nkind: LaunchPlan\nname: nightly\n"
                                       "workflow: wfs:my_workflow\ndefault_inputs: {a: 1, b: x}\nauto_activate: true\n")
     server.admin.add_workflow("v1", {"a": types_pb2.INTEGER, "b": types_pb2.STRING}, name="wfs.my_workflow")
-    args = ["register", "lp.yaml", "-v", "v1", "--endpoint", server.endpoint, "--insecure", "--token-env", "TK"]
+    args = ["register", "lp.yaml", "--version", "v1", "--endpoint", server.endpoint, "--insecure", "--token-env", "TK"]
     runner = CliRunner()
     dry = runner.invoke(app, [*args, "--dry-run"], env={"TK": TOKEN}, catch_exceptions=False)
     assert (dry.exit_code, dry.stdout) == (0, "flytesnacks/development/nightly@v1: would-create: "
