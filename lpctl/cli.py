@@ -27,6 +27,8 @@ from lpctl.diagnostics import Diagnostic, Severity
 from lpctl.errors import LpctlError, OutputError, UsageError
 
 if TYPE_CHECKING:  # the core is imported lazily, so that --help stays fast
+    from lpctl.admin.client import AdminClient
+    from lpctl.admin.reconcile import Plan
     from lpctl.pipeline import Options, Result
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_BUG, EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 0, 1, 2, 3, 130, 141
@@ -156,7 +158,8 @@ _GROUPS: dict[str, tuple[list[tuple[str, Any, Any]], Callable[..., Any]]] = {
     "server": ([
         ("endpoint", Annotated[str, typer.Option("--endpoint", metavar="HOST:PORT",
                                                  help="FlyteAdmin gRPC endpoint.")], ...),
-        ("insecure", Annotated[bool, typer.Option("--insecure", help="Plaintext gRPC, no TLS.")], False),
+        ("insecure", Annotated[bool, typer.Option("--insecure", help="Plaintext gRPC, no TLS (and an http token "
+                                                  "URL allowed): for a local sandbox only.")], False),
         ("token_env", Annotated[str | None, typer.Option(
             "--token-env", metavar="VAR", help="Environment variable holding a bearer token.")], None),
         ("token_command", Annotated[str | None, typer.Option(
@@ -167,7 +170,8 @@ _GROUPS: dict[str, tuple[list[tuple[str, Any, Any]], Callable[..., Any]]] = {
             "--client-secret-env", metavar="VAR", help="Environment variable holding the OAuth2 client "
             "secret.")], None),
         ("token_url", Annotated[str | None, typer.Option(
-            "--token-url", metavar="URL", help="OAuth2 token URL (default: asked from the endpoint).")], None),
+            "--token-url", metavar="URL", help="OAuth2 token URL, https (default: asked from the endpoint).")],
+         None),
     ], _server),
 }
 _DEBUG = ("debug", Annotated[bool, typer.Option("--debug", help="Show the Python traceback of an internal "
@@ -374,6 +378,12 @@ def package(
     write_atomic(output, package_archive([lp for lp, _ in gathered.launch_plans], placeholders=placeholders))
 
 
+# -- talking to FlyteAdmin: register, plan, apply -------------------------------------------------
+
+Prune = Annotated[bool, typer.Option("--prune", help="Deactivate orphans: active launch plans that no spec in "
+                                     "their project and domain declares.")]
+
+
 @command("options", "report", "server")
 def register(
     paths: SpecsOrBundles,
@@ -385,13 +395,71 @@ def register(
 ) -> None:
     """Create the launch plans in FlyteAdmin (gRPC) and activate those with auto_activate.
 
-    Identical launch plans already registered count as success; a different one under the same
-    version is an error that shows what differs. Needs a version (spec, --version or
-    [tool.lpctl]) and grpcio (pip install 'lpctl[register]').
+    A launch plan already registered is read back and compared: the same one counts as success, a
+    different one under the same version is a conflict that shows what differs, in spec terms. A
+    failure half-way says what was done, what failed and what was not attempted. Needs a version
+    (spec, --version or [tool.lpctl]) and grpcio (pip install 'lpctl[register]').
 
     Example: lpctl register launchplans/ --version 2026.11.23 --endpoint flyte.example.com:443 --token-env FLYTE_TOKEN
     """
-    from lpctl.admin import register as reg
+    from lpctl.admin import outcome
+    from lpctl.admin.register import register as register_plans
+
+    plans = _versioned(paths, options, report)
+    with _admin(server) as client:
+        outcomes = register_plans(client, plans, dry_run=dry_run)
+    if _format(report) is Format.json:
+        sys.stdout.write(outcome.format_json(outcomes, "register"))
+    else:
+        sys.stdout.writelines(f"{line}\n" for line in outcome.format_text(outcomes, "register"))
+    raise typer.Exit(EXIT_OK if all(o.ok for o in outcomes) else EXIT_FINDINGS)
+
+
+@command("options", "report", "server")
+def plan(paths: SpecsOrBundles, options: Options, report: Report, server: Server, prune: Prune = False) -> None:
+    """Compare the specs with FlyteAdmin and list what apply would do; change nothing.
+
+    Actions: create, activate, deactivate (auto_activate: false), orphan (active, declared by no
+    spec; deactivated by apply --prune), conflict (same version, different structure). Exit codes:
+    0 nothing to do, 1 changes pending or conflicts, 2 usage error or server unreachable.
+
+    Example: lpctl plan launchplans/ --version 2026.11.23 --endpoint flyte.example.com:443 --token-env FLYTE_TOKEN
+    """
+    from lpctl.admin import reconcile
+
+    plans = _versioned(paths, options, report)
+    with _admin(server) as client:
+        found = reconcile.read_plan(client, plans, prune=prune)
+    _show_plan(found, report)
+    raise typer.Exit(EXIT_FINDINGS if found.changes_pending else EXIT_OK)
+
+
+@command("options", "report", "server")
+def apply(paths: SpecsOrBundles, options: Options, report: Report, server: Server, prune: Prune = False) -> None:
+    """Make FlyteAdmin match the specs: perform exactly what plan lists.
+
+    Creates first, then activations and deactivations, then (with --prune) orphans. Conflicts are
+    never overwritten: register a new version. A failure half-way says what was done, what failed
+    and what was not attempted (exit 1); running apply again completes the rest.
+
+    Example: lpctl apply launchplans/ --version 2026.11.23 --endpoint flyte.example.com:443 --token-env FLYTE_TOKEN
+    """
+    from lpctl.admin import outcome, reconcile
+
+    plans = _versioned(paths, options, report)
+    with _admin(server) as client:
+        found = reconcile.read_plan(client, plans, prune=prune)
+        outcomes = reconcile.apply(client, found)
+    if _format(report) is Format.json:
+        sys.stdout.write(outcome.format_json(outcomes, "apply", plan=reconcile.plan_document(found)))
+    else:
+        _show_plan(found, report)
+        sys.stdout.writelines(f"{line}\n" for line in outcome.format_text(outcomes, "apply"))
+    raise typer.Exit(EXIT_OK if all(o.ok for o in outcomes) else EXIT_FINDINGS)
+
+
+def _versioned(paths: Sequence[str], options: Options, report: Report) -> list[tuple[Any, bool]]:
+    """The declared launch plans, placeholders filled with --version (none anywhere: a usage error)."""
     from lpctl.bundle import fill_versions
     from lpctl.pipeline import gather
 
@@ -399,22 +467,41 @@ def register(
     _report(gathered.result, report, sys.stderr)
     if _failed(gathered.result.diagnostics, report.strict):
         raise typer.Exit(EXIT_FINDINGS)
-    plans = fill_versions(gathered.launch_plans, options.identity.version, options.identity.workflow_version)
-    with reg.AdminClient(server.endpoint, insecure=server.insecure) as client:
-        if server.token_env:
-            client.set_token(reg.token_from_env(server.token_env))
-        elif server.token_command:
-            client.set_token(reg.token_from_command(server.token_command))
-        elif server.client_id:
-            found = reg.TokenEndpoint(server.token_url) if server.token_url else client.token_endpoint()
-            secret = reg.token_from_env(server.client_secret_env or "")
-            client.set_token(reg.client_credentials_token(found.token_url, server.client_id, secret, found.scopes,
-                                                          found.audience), found.metadata_key)
-        outcomes = reg.register(client, plans, dry_run=dry_run)
-    for outcome in outcomes:
-        sys.stdout.write(f"{outcome.identity}: {outcome.status}: {outcome.message}\n")
-        sys.stdout.writelines(f"    {line}\n" for line in outcome.diff_lines)
-    raise typer.Exit(EXIT_OK if all(o.ok for o in outcomes) else EXIT_FINDINGS)
+    return fill_versions(gathered.launch_plans, options.identity.version, options.identity.workflow_version)
+
+
+@contextlib.contextmanager
+def _admin(server: Server) -> Iterator[AdminClient]:
+    from lpctl.admin.auth import Credentials, authenticate
+    from lpctl.admin.client import AdminClient
+
+    with AdminClient(server.endpoint, insecure=server.insecure) as client:
+        authenticate(client, Credentials(server.token_env, server.token_command, server.client_id,
+                                         server.client_secret_env, server.token_url))
+        yield client
+
+
+_PLAN_STYLES = {"heading": "bold", "create": "green", "activate": "yellow", "deactivate": "red",
+                "orphan": "red", "conflict": "bold red", "detail": "", "summary": "bold"}
+
+
+def _show_plan(found: Plan, report: Report) -> None:
+    from lpctl.admin.reconcile import format_json, format_text
+
+    if _format(report) is Format.json:
+        sys.stdout.write(format_json(found))
+        return
+    lines = format_text(found)
+    if not _use_color(report.color, sys.stdout):
+        sys.stdout.writelines(f"{text}\n" for _, text in lines)
+        return
+    from rich.console import Console
+    from rich.text import Text
+
+    console = Console(file=sys.stdout, force_terminal=True, soft_wrap=True, highlight=False, markup=False,
+                      emoji=False)
+    for style, text in lines:
+        console.print(Text(text, style=_PLAN_STYLES.get(style, "")))
 
 
 # -- plumbing -------------------------------------------------------------------------------------
