@@ -18,8 +18,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from lpctl.schedule.robfig import CronSpec
 
-__all__ = ["DstSurprise", "SurpriseKind", "Transition", "dst_surprises", "load_zone", "suggest_zone",
-           "transitions"]
+__all__ = ["DstSurprise", "SurpriseKind", "Transition", "dst_surprises", "load_zone", "suggest_zone", "transitions",
+           "wall_surprise"]
 
 #: how far ahead the DST checks look: every yearly change, whatever the date today
 HORIZON_DAYS = 400
@@ -127,14 +127,15 @@ def dst_surprises(spec: CronSpec, zone_name: str, start: date) -> tuple[DstSurpr
         return ()
     found: dict[tuple[SurpriseKind, tuple[str, ...], str, str], DstSurprise] = {}
     for change in transitions(zone_name, start):
-        surprise = _surprise(spec, change)
+        surprise = wall_surprise(spec, change)
         if surprise is not None:
             key = (surprise.kind, surprise.times, surprise.clock_before, surprise.clock_after)
             found.setdefault(key, surprise)
     return tuple(found.values())
 
 
-def _surprise(spec: CronSpec, change: Transition) -> DstSurprise | None:
+def wall_surprise(spec: CronSpec, change: Transition) -> DstSurprise | None:
+    """The schedule's fire times that ``change`` skips (a gap) or doubles (a repeated hour), if any."""
     kind = SurpriseKind.GAP if change.after > change.before else SurpriseKind.REPEAT
     # the wall times that do not exist (gap) or exist twice (repeat)
     lo, hi = sorted((change.wall(change.before), change.wall(change.after)))
