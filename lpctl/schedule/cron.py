@@ -306,6 +306,7 @@ def _never_fires_reason(schedule: CronSpec) -> str | None:
     return f"{_join(months, 'and')} {verb} no day {_join(days, 'or')}"
 
 
+@functools.lru_cache(maxsize=4096)
 def only_february_29(expr: str) -> bool:
     """The schedule fires on February 29 and on no other day: once every four years."""
     schedule, problem = _analyse(expr)

@@ -118,6 +118,7 @@ class DstSurprise:
     day: date
 
 
+@functools.lru_cache(maxsize=4096)  # a monorepo repeats its schedules; the result is immutable
 def dst_surprises(spec: CronSpec, zone_name: str, start: date) -> tuple[DstSurprise, ...]:
     """The schedule's fire times that a DST change in the coming year skips or doubles.
 
