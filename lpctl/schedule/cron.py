@@ -101,6 +101,7 @@ _GO_DURATION = re.compile(
     r"[-+]?(?:0|(?:(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:ns|us|\u00b5s|\u03bcs|ms|s|m|h))+)"
 )
 _INT64_MAX = 2**63 - 1
+_LAST_YEAR = 9993
 
 
 @dataclass(frozen=True)
@@ -440,7 +441,8 @@ def fire_times(expr: str, start: datetime, count: int, zone: tzinfo = timezone.u
     schedule = parse_cron(expr)
     times: list[datetime] = []
     moment: datetime | None = start
-    while schedule is not None and moment is not None and len(times) < count:
+    # Python's datetime ends with 9999, and robfig's search looks five years ahead
+    while schedule is not None and moment is not None and len(times) < count and moment.year < _LAST_YEAR:
         moment = next_fire(schedule, moment, zone)
         if moment is not None:
             times.append(moment)

@@ -22,6 +22,7 @@ from lpctl.schedule.zones import SurpriseKind, load_zone, transitions, wall_surp
 __all__ = ["FireTime", "PlanPreview", "format_json", "format_text", "parse_after", "preview"]
 
 UTC_NAME = "UTC"
+_FIRST_YEAR, _LAST_YEAR = 1900, 9000
 _RATE_UNITS = {schedule_pb2.MINUTE: "m", schedule_pb2.HOUR: "h", schedule_pb2.DAY: "d"}
 
 
@@ -68,6 +69,8 @@ def parse_after(text: str) -> datetime:
     except ValueError:
         raise ValueError(f"--after {text!r} is not an ISO 8601 date or time, such as 2026-03-28 or "
                          "2026-03-28T01:30:00+01:00") from None
+    if not _FIRST_YEAR <= moment.year <= _LAST_YEAR:
+        raise ValueError(f"--after {text!r} is outside the years {_FIRST_YEAR}-{_LAST_YEAR}")
     return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
 
 

@@ -39,6 +39,19 @@ def test_parse_after_refuses(text: str) -> None:
         parse_after(text)
 
 
+@pytest.mark.parametrize("text", ["0001-01-01", "9999-12-31", "1899-12-31T23:59Z"])
+def test_parse_after_refuses_far_years(text: str) -> None:
+    with pytest.raises(ValueError, match=f"--after '{text}' is outside the years 1900-9000"):
+        parse_after(text)
+
+
+def test_fire_times_stop_before_the_end_of_datetime() -> None:
+    from lpctl.schedule.cron import fire_times
+
+    times = fire_times("0 0 29 2 *", datetime(9980, 1, 1, tzinfo=UTC), 10)
+    assert [t.year for t in times] == [9980, 9984, 9988, 9992, 9996]
+
+
 def test_preview_reads_the_rendered_prefix() -> None:
     plans = [_plan("ny", "CRON_TZ=America/New_York 30 1 * * *"), _plan("none"),
              _plan("rate", rate=(90, schedule_pb2.MINUTE))]
