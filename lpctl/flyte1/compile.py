@@ -7,8 +7,6 @@ is checked here, at the line that breaks it.
 
 from __future__ import annotations
 
-import hashlib
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,26 +19,12 @@ from lpctl.flyte1.inputs import compile_inputs
 from lpctl.flyte1.metadata import compile_labels, compile_notifications, compile_security
 from lpctl.flyte1.resolve import Resolved, ResolveError
 from lpctl.flyte1.schedule import compile_schedule
+from lpctl.spec.config import Identity, identity_problem
 from lpctl.spec.load import Document
 
 LaunchPlan = launch_plan_pb2.LaunchPlan
-DEFAULT_PROJECT = "flytesnacks"
-DEFAULT_DOMAIN = "development"
 #: keys a default launch plan (no ``name``) may have: flytekit allows no other property
 _IDENTITY_KEYS = {"apiVersion", "kind", "workflow", "project", "domain", "version", "workflow_version"}
-#: characters that break FlyteAdmin's URLs and flytectl's command lines
-_BAD_ID_CHARS = re.compile(r"[\s/?#%\\]|[\x00-\x1f\x7f]")
-_MAX_ID_LENGTH = 255
-
-
-@dataclass(frozen=True)
-class Settings:
-    """Identity given outside the spec (command line, then ``[tool.lpctl]``); None = not given."""
-
-    project: str | None = None
-    domain: str | None = None
-    version: str | None = None
-    workflow_version: str | None = None
 
 
 @dataclass(frozen=True)
@@ -50,57 +34,50 @@ class CompiledPlan:
     document: Document
     launch_plan: launch_plan_pb2.LaunchPlan
     auto_activate: bool
-    #: the version is a digest of the spec (no version was given anywhere)
-    digest_version: bool
 
     def identity(self) -> tuple[str, str, str, str]:
         lp_id = self.launch_plan.id
         return (lp_id.project, lp_id.domain, lp_id.name, lp_id.version)
 
 
-def compile_spec(doc: Document, resolved: Resolved, settings: Settings = Settings(), *,
-                 require_workflow_version: bool = False) -> tuple[CompiledPlan | None, list[Diagnostic]]:
-    """Compile one document; the plan is None when any error was found."""
+_NO_IDENTITY = Identity()
+
+
+def compile_spec(doc: Document, resolved: Resolved, identity: Identity = _NO_IDENTITY
+                 ) -> tuple[CompiledPlan | None, list[Diagnostic]]:
+    """Compile one document; the plan is None when any error was found.
+
+    ``identity`` is what the command line and ``[tool.lpctl]`` give; the spec's own values win.
+    """
     if isinstance(resolved, ResolveError):
         where = doc.location(("workflow", *resolved.path))
         return None, [error(resolved.code, resolved.message, where, resolved.hint)]
     ctx = Context(doc, resolved)
     data = ctx.data
-    name = data.get("name") or resolved.name
     if "name" not in data:
         _check_default_plan(ctx)
     spec = _build_spec(ctx)
-    project = data.get("project") or settings.project or DEFAULT_PROJECT
-    domain = data.get("domain") or settings.domain or DEFAULT_DOMAIN
-    version = data.get("version") or settings.version
-    workflow_version = data.get("workflow_version") or settings.workflow_version or version
+    own = Identity(project=data.get("project"), domain=data.get("domain"), version=data.get("version"),
+                   workflow_version=data.get("workflow_version"))
+    ident = own.under(identity).resolved()
     if resolved.reference is not None:  # a reference workflow names its own registered identity
-        wf_project, wf_domain, _, workflow_version = resolved.reference
+        wf_project, wf_domain, _, wf_version = resolved.reference
     else:
-        wf_project, wf_domain = project, domain
-    if workflow_version is None and require_workflow_version:
-        ctx.error("LP807", "no workflow version: the launch plan's version is a digest, so lpctl cannot know "
-                  "which registered version of the workflow to point at", ("workflow",),
-                  hint="give --version, --workflow-version or workflow_version in the spec")
+        wf_project, wf_domain, wf_version = ident.project, ident.domain, ident.workflow_version
     spec.workflow_id.CopyFrom(_identifier(identifier_pb2.WORKFLOW, wf_project, wf_domain, resolved.name,
-                                          workflow_version or ""))
-    lp = LaunchPlan(id=_identifier(identifier_pb2.LAUNCH_PLAN, project, domain, name, ""), spec=spec)
-    lp.id.version = version or spec_digest(lp)
-    _check_identity(ctx, lp.id, explicit_version=version is not None)
+                                          wf_version))
+    name = data.get("name") or resolved.name
+    lp = LaunchPlan(id=_identifier(identifier_pb2.LAUNCH_PLAN, ident.project, ident.domain, name, ident.version),
+                    spec=spec)
+    _check_identity(ctx, lp.id)
     if ctx.has_errors():
         return None, ctx.diagnostics
-    plan = CompiledPlan(doc, lp, bool(data.get("auto_activate", False)), digest_version=version is None)
-    return plan, ctx.diagnostics
+    return CompiledPlan(doc, lp, bool(data.get("auto_activate", False))), ctx.diagnostics
 
 
 def _identifier(kind: int, project: str, domain: str, name: str, version: str) -> identifier_pb2.Identifier:
     return identifier_pb2.Identifier(resource_type=kind, project=project, domain=domain, name=name,
                                      version=version)
-
-
-def spec_digest(lp: launch_plan_pb2.LaunchPlan) -> str:
-    """A version derived from the rendered message: identical input gives an identical version."""
-    return hashlib.sha256(lp.SerializeToString(deterministic=True)).hexdigest()[:20]
 
 
 def _build_spec(ctx: Context) -> launch_plan_pb2.LaunchPlanSpec:
@@ -116,6 +93,9 @@ def _build_spec(ctx: Context) -> launch_plan_pb2.LaunchPlanSpec:
         spec.entity_metadata.schedule.CopyFrom(schedule)
     compile_notifications(ctx, spec.entity_metadata)
     compile_labels(ctx, spec.labels, spec.annotations)
+    if "name" not in data:  # flytekit's get_default_launch_plan takes the workflow's default_options
+        spec.labels.values.update(ctx.interface.default_labels)
+        spec.annotations.values.update(ctx.interface.default_annotations)
     compile_security(ctx, spec)
     _simple_fields(ctx, spec, data)
     return spec
@@ -159,16 +139,11 @@ def _check_default_plan(ctx: Context) -> None:
                        "default launch plan" + (f" (also set: {', '.join(extra[1:])})" if extra[1:] else ""))
 
 
-def _check_identity(ctx: Context, lp_id: identifier_pb2.Identifier, *, explicit_version: bool) -> None:
-    checks = [("name", lp_id.name, ("name",)), ("project", lp_id.project, ("project",)),
-              ("domain", lp_id.domain, ("domain",))]
-    if explicit_version:
-        checks.append(("version", lp_id.version, ("version",)))
-    for what, value, path in checks:
-        bad = _BAD_ID_CHARS.search(value)
-        if bad:
-            ctx.error("LP805", f"{what} {value!r} contains {bad.group()!r}, which Flyte identifiers cannot hold",
-                      path, hint="use letters, digits, '-', '_', '.' and ':'")
-        elif len(value) > _MAX_ID_LENGTH:
-            ctx.error("LP805", f"{what} is {len(value)} characters long; Flyte stores at most {_MAX_ID_LENGTH}",
-                      path)
+def _check_identity(ctx: Context, lp_id: identifier_pb2.Identifier) -> None:
+    """The spec's own identity values (flags and [tool.lpctl] are checked where they are read)."""
+    for what, value in (("name", lp_id.name), ("project", lp_id.project), ("domain", lp_id.domain),
+                        ("version", lp_id.version)):
+        problem = identity_problem(what, value)
+        if problem and (what == "name" or what in ctx.data):
+            message, hint = problem
+            ctx.error("LP805", message, (what,) if what in ctx.data else ("workflow",), hint=hint)

@@ -86,7 +86,9 @@ def _convert(ctx: Context, kind: str, inp: Input, value: Any, path: Path) -> Lit
         return to_literal(value, inp.type)
     except ConversionError as e:
         where = inp.name + format_path(e.path)[1:]
-        ctx.error(e.code, f"{kind} input '{where}': {e.message}", (*path, *e.path), hint=e.hint)
+        written = ctx.doc.positions.text((*path, *e.path)) if e.quote else None
+        hint = f"quote it: '{written}'" if written is not None else e.hint
+        ctx.error(e.code, f"{kind} input '{where}': {e.message}", (*path, *e.path), key=e.key, hint=hint)
         return None
 
 

@@ -29,7 +29,7 @@ def compile_schedule(ctx: Context, params: interface_pb2.ParameterMap) -> schedu
     kickoff = spec.get("kickoff_time_input_arg")
     if kickoff is not None:
         schedule.kickoff_time_input_arg = kickoff
-        _check_kickoff(ctx, kickoff)
+        kickoff = _check_kickoff(ctx, kickoff)
     _check_unbound(ctx, params, kickoff)
     return schedule
 
@@ -135,14 +135,20 @@ def _warn_frequent(ctx: Context, interval: dt.timedelta, path: tuple[str, ...]) 
                  path, hint="each firing is a whole workflow execution; make sure that is intended")
 
 
-def _check_kickoff(ctx: Context, kickoff: str) -> None:
+def _check_kickoff(ctx: Context, kickoff: str) -> str:
+    """Check the kickoff argument; returns the input it binds (for a misspelt one, the input meant,
+    so that the input is not also reported as unbound: one root cause, one error)."""
+    import difflib
+
     iface = ctx.interface
     path = ("schedule", "kickoff_time_input_arg")
     inp = iface.inputs.get(kickoff)
     if inp is None:
+        meant = difflib.get_close_matches(kickoff, list(iface.inputs), n=1, cutoff=0.8)
         listing = ", ".join(iface.inputs) or "none"
         ctx.error("LP507", f"kickoff argument '{kickoff}' is not an input of workflow '{iface.name}'", path,
-                  hint=f"inputs: {listing}")
+                  hint=f"did you mean '{meant[0]}'?" if meant else f"inputs: {listing}")
+        return meant[0] if meant else kickoff
     elif kickoff in (ctx.data.get("fixed_inputs") or {}):
         ctx.error("LP508", f"kickoff argument '{kickoff}' is a fixed input; the scheduler must be free to set it",
                   path, hint="remove it from fixed_inputs")
@@ -151,6 +157,7 @@ def _check_kickoff(ctx: Context, kickoff: str) -> None:
 
         ctx.error("LP509", f"kickoff argument '{kickoff}' is {type_name(inp.type)}, not datetime", path,
                   hint="FlyteAdmin requires a plain datetime input; Optional[datetime] is refused too")
+    return kickoff
 
 
 def _check_unbound(ctx: Context, params: interface_pb2.ParameterMap, kickoff: str | None) -> None:

@@ -101,7 +101,7 @@ def test_the_rendered_message_carries_cron_tz(check: Check, in_tmp: Any) -> None
 
     (in_tmp / "spec.yaml").write_text(HEADER + SC + "  cron: '0 9 * * *'\n  timezone: America/New_York\n"
                                       "  offset: PT1H\n" + KICK)
-    result = run(["spec.yaml"], Options(python_path=(CONFORMANCE, ROOT), config=Config(), version="v1"))
+    result = run(["spec.yaml"], Options(python_path=(CONFORMANCE, ROOT), config=Config()))
     assert result.diagnostics == []
     lp = json.loads(render_bundle(result.plans))["launchPlans"][0]["launchPlan"]
     assert lp["spec"]["entityMetadata"]["schedule"] == {
