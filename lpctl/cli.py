@@ -539,17 +539,7 @@ def _show_plan(found: Plan, report: Report) -> None:
     if _format(report) is Format.json:
         sys.stdout.write(format_json(found))
         return
-    lines = format_text(found)
-    if not _use_color(report.color, sys.stdout):
-        sys.stdout.writelines(f"{text}\n" for _, text in lines)
-        return
-    from rich.console import Console
-    from rich.text import Text
-
-    console = Console(file=sys.stdout, force_terminal=True, soft_wrap=True, highlight=False, markup=False,
-                      emoji=False)
-    for style, text in lines:
-        console.print(Text(text, style=_PLAN_STYLES.get(style, "")))
+    _print_styled(format_text(found), _PLAN_STYLES, report.color)
 
 
 # -- plumbing -------------------------------------------------------------------------------------
@@ -573,6 +563,11 @@ _DIFF_STYLES = {"added": "green", "removed": "red", "changed": "yellow", "detail
 
 
 def _print_diff(lines: Sequence[tuple[str, str]], color: Color) -> None:
+    _print_styled(lines, _DIFF_STYLES, color)
+
+
+def _print_styled(lines: Sequence[tuple[str, str]], styles: dict[str, str], color: Color) -> None:
+    """``(kind, text)`` lines on stdout, coloured by kind on a terminal (see ``_use_color``)."""
     if not _use_color(color, sys.stdout):
         sys.stdout.writelines(f"{text}\n" for _, text in lines)
         return
@@ -581,8 +576,8 @@ def _print_diff(lines: Sequence[tuple[str, str]], color: Color) -> None:
 
     console = Console(file=sys.stdout, force_terminal=True, soft_wrap=True, highlight=False,
                       markup=False, emoji=False)
-    for style, text in lines:
-        console.print(Text(text, style=_DIFF_STYLES[style]))
+    for kind, text in lines:
+        console.print(Text(text, style=styles.get(kind, "")))
 
 
 def _check_bundle(path: str, text: str | None, result: Result, report: Report) -> NoReturn:
