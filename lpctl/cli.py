@@ -98,7 +98,8 @@ class Server:
 
 
 def _run_options(project: str | None, domain: str | None, version: str | None, workflow_version: str | None,
-                 python_path: list[str] | None, max_bytes: int, import_timeout: float, no_cache: bool) -> Options:
+                 python_path: list[str] | None, max_bytes: int, import_timeout: float, no_cache: bool,
+                 locked: bool = False) -> Options:
     from lpctl.pipeline import Options
     from lpctl.spec.config import Identity, check_identity_flags
 
@@ -106,7 +107,7 @@ def _run_options(project: str | None, domain: str | None, version: str | None, w
     check_identity_flags(identity)
     cache = not no_cache and os.environ.get("LPCTL_NO_CACHE", "") in ("", "0")
     return Options(identity=identity, python_path=tuple(python_path or ()), max_bytes=max_bytes,
-                   import_timeout=import_timeout, cache=cache)
+                   import_timeout=import_timeout, cache=cache, locked=locked)
 
 
 def _server(endpoint: str, insecure: bool, token_env: str | None, token_command: str | None,
@@ -144,6 +145,9 @@ _GROUPS: dict[str, tuple[list[tuple[str, Any, Any]], Callable[..., Any]]] = {
         ("no_cache", Annotated[bool, typer.Option(
             "--no-cache", help="Import every workflow module, ignoring the interfaces kept in .lpctl_cache/ "
             "(also: LPCTL_NO_CACHE=1).")], False),
+        ("locked", Annotated[bool, typer.Option(
+            "--locked", help="Answer workflow references from lpctl.lock (written by 'lpctl lock'): import "
+            "nothing, neither the workflows nor flytekit (also: [tool.lpctl] locked = true).")], False),
     ], _run_options),
     "report": ([
         ("format", Annotated[Format, typer.Option(
@@ -285,7 +289,7 @@ def render(
         _check_bundle(check, None if failed else render_bundle(result.plans), result, report)
     _report(result, report, sys.stderr)
     if not failed:
-        _write(render_bundle(result.plans), output)
+        _write_bundle(result.plans, output)
     raise typer.Exit(EXIT_FINDINGS if failed else EXIT_OK)
 
 
@@ -542,6 +546,85 @@ def _show_plan(found: Plan, report: Report) -> None:
     _print_styled(format_text(found), _PLAN_STYLES, report.color)
 
 
+@command("report")
+def lock(
+    paths: Paths,
+    report: Report,
+    output: Annotated[str | None, typer.Option("--output", "-o", metavar="FILE", help="The lock file (default: "
+                                                  "the lpctl.lock at or above the specs, else next to them).")] = None,
+    check: Annotated[bool, typer.Option("--check", help="Write nothing; exit 1 if the lock is not what lpctl "
+                                        "lock would write now, showing the difference.")] = False,
+    from_admin: Annotated[bool, typer.Option("--from-admin", help="Fill the lock from FlyteAdmin (--endpoint) "
+                                             "for workflows registered there; imports nothing.")] = False,
+    endpoint: Annotated[str | None, typer.Option("--endpoint", metavar="HOST:PORT",
+                                                 help="FlyteAdmin gRPC endpoint, for --from-admin.")] = None,
+    insecure: Annotated[bool, typer.Option("--insecure", help="Plaintext gRPC, no TLS.")] = False,
+    token_env: Annotated[str | None, typer.Option(
+        "--token-env", metavar="VAR", help="Environment variable holding a bearer token.")] = None,
+    project: Annotated[str | None, typer.Option("--project", "-p", metavar="PROJECT",
+                                                help="--from-admin: the project, unless the spec sets one.")] = None,
+    domain: Annotated[str | None, typer.Option("--domain", "-d", metavar="DOMAIN",
+                                               help="--from-admin: the domain, unless the spec sets one.")] = None,
+    workflow_version: Annotated[str | None, typer.Option(
+        "--workflow-version", metavar="V", help="--from-admin: the registered workflow's version, unless the "
+        "spec sets one.")] = None,
+    python_path: Annotated[list[str] | None, typer.Option(
+        "--python-path", metavar="DIR", help="Extra import root for workflow modules (repeatable).")] = None,
+    import_timeout: Annotated[float, typer.Option("--import-timeout", metavar="SECONDS", min=0.1,
+                                                  help="Seconds a workflow module may take to import.")] = 60.0,
+) -> None:
+    """Record the interfaces of the workflows the specs reference in lpctl.lock, for --locked.
+
+    Imports each workflow once (or asks FlyteAdmin, with --from-admin). With the lock committed,
+    validate, render, diff and package --locked import nothing: no flytekit, no project code.
+
+    Example: lpctl lock launchplans/ && lpctl validate launchplans/ --locked
+    """
+    from lpctl import locker
+    from lpctl.lock import LockError, differences, lock_path_for, lock_text, read_lock
+    from lpctl.pipeline import Result
+    from lpctl.spec.config import Identity
+
+    if from_admin and not endpoint:
+        raise UsageError("--from-admin needs --endpoint")
+    path = output or lock_path_for(paths)
+    previous = read_lock(path) if os.path.exists(path) else None
+    if from_admin:
+        identity = Identity(project=project, domain=domain, workflow_version=workflow_version)
+        result = _admin_lock(paths, previous, Server(endpoint or "", insecure, token_env), identity)
+    else:
+        result = locker.build_lock(paths, locker.import_roots(paths, python_path or ()), max_bytes=1024 * 1024,
+                                   import_timeout=import_timeout, previous=previous)
+    if result.diagnostics:
+        _report(Result(diagnostics=result.diagnostics, files=result.files), report, sys.stderr)
+    if _failed(result.diagnostics, report.strict):
+        raise typer.Exit(EXIT_FINDINGS)
+    if check:
+        if previous is None:
+            raise LockError(f"{path}: no lock to check; run 'lpctl lock' to write it")
+        lines = differences(previous, result.lock)
+        sys.stdout.write(f"{path} is stale:\n" if lines else f"{path} is up to date\n")
+        sys.stdout.writelines(f"  {line}\n" for line in lines)
+        raise typer.Exit(EXIT_FINDINGS if lines else EXIT_OK)
+    write_atomic(path, lock_text(result.lock))
+    sys.stderr.write(f"wrote {path} ({len(result.lock.workflows)} workflows)\n")
+
+
+def _admin_lock(paths: Sequence[str], previous: Any, server: Server, identity: Any) -> Any:
+    from lpctl import locker
+    from lpctl.admin import lockfill, register
+    from lpctl.lock import Lock
+    from lpctl.spec.config import common_parent, load_config
+
+    identity = identity.under(load_config(common_parent(paths)).identity)
+    refs, diagnostics, files = locker.references(paths, max_bytes=1024 * 1024)
+    with register.AdminClient(server.endpoint, insecure=server.insecure) as client:
+        if server.token_env:
+            client.set_token(register.token_from_env(server.token_env))
+        lock, more = lockfill.fill_lock(previous or Lock(), refs, client, identity)
+    return locker.LockResult(lock, diagnostics + more, files, refs)
+
+
 # -- plumbing -------------------------------------------------------------------------------------
 
 
@@ -699,6 +782,17 @@ def _rich_lines(diagnostics: Sequence[Diagnostic], summary: str, stream: TextIO)
 def _failed(diagnostics: Sequence[Diagnostic], strict: bool) -> bool:
     threshold = Severity.WARNING if strict else Severity.ERROR
     return any(d.severity >= threshold for d in diagnostics)
+
+
+def _write_bundle(plans: Sequence[Any], output: str | None) -> None:
+    """The bundle, streamed: to stdout as it is made, or to a temporary file renamed into place."""
+    from lpctl.bundle import render_bundle, write_bundle
+
+    if output is None or output == "-":
+        write_bundle(plans, sys.stdout.write)
+        sys.stdout.flush()
+        return
+    write_atomic(output, render_bundle(plans))
 
 
 def _write(text: str, output: str | None) -> None:

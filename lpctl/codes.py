@@ -99,6 +99,20 @@ CODES: dict[str, CodeInfo] = _codes(
      within the time limit (60 s by default, --import-timeout to change it): module-level code waits
      on a network, a lock or a loop. The other specs are still checked. Keep top-level code cheap,
      or raise the limit."""),
+    ("LP308", "workflow missing from the lock", """The command runs with --locked (or [tool.lpctl]
+     locked = true), so it answers workflow references from lpctl.lock and imports nothing, and the
+     lock has no entry for this import path: the spec is new, or names another workflow than when
+     the lock was written. Run 'lpctl lock' on the specs where the workflows can be imported (it
+     imports each once and records its interface), or 'lpctl lock --from-admin' for a workflow
+     registered elsewhere, and commit lpctl.lock."""),
+    ("LP309", "malformed lock entry", """The lock's entry for this workflow cannot be read: the file
+     was edited by hand, merged badly, or written by another lpctl. Run 'lpctl lock' to write it
+     again; never edit lpctl.lock by hand."""),
+    ("LP311", "registered workflow not found", """'lpctl lock --from-admin' asks FlyteAdmin for the
+     workflow the spec references (project, domain, the import path as registered name, and
+     workflow_version, else the version), and FlyteAdmin has no such workflow, or no version was
+     given to ask for. Check the project, domain and version (--workflow-version), or register the
+     workflow first."""),
     ("LP401", "unknown default input", """A key of default_inputs is not an input of the workflow.
      flytekit fails with a KeyError and FlyteAdmin with 'unexpected default_input'. The hint lists
      the workflow's inputs."""),
@@ -117,6 +131,13 @@ CODES: dict[str, CodeInfo] = _codes(
      PT1H30M for durations. An integer is accepted for a float."""),
     ("LP406", "value not among the enum's values", """The input is an Enum and the value is not one
      of its values (Flyte compares the enum's string values, case-sensitively)."""),
+    ("LP410", "value needs flytekit to convert", """Under --locked lpctl imports neither the workflow
+     nor flytekit, and converts input values itself from what lpctl.lock records. It can encode
+     dataclasses made of int, float, str, bool, enums, lists, dicts, Optional and other such
+     dataclasses, as flytekit does; this value's type holds something only flytekit can encode
+     (a FlyteFile, a pandas frame, a Union of several types ...). Run the check without --locked
+     where flytekit and the workflow's dependencies are installed, or give the value a type lpctl
+     can encode."""),
     ("LP501", "cron expression the scheduler cannot run", """The Flyte scheduler parses cron with
      the standard five fields only: minute (0-59), hour (0-23), day of month (1-31), month (1-12 or
      jan-dec) and day of week (0-6 or sun-sat), with *, ?, ranges, steps and lists; or one of

@@ -20,6 +20,8 @@ from lpctl.spec.model import launch_plan_spec
 if TYPE_CHECKING:
     from flyteidl.admin.launch_plan_pb2 import LaunchPlan
 
+    from lpctl.lock import LockedResolver
+
 
 @dataclass(frozen=True)
 class Options:
@@ -37,6 +39,10 @@ class Options:
     cache: bool = False
     #: None: read [tool.lpctl] from the pyproject.toml nearest to the paths
     config: Config | None = None
+    #: answer workflow references from lpctl.lock and import nothing (also [tool.lpctl] locked)
+    locked: bool = False
+    #: the lock to read; None: the nearest lpctl.lock at or above the specs
+    lock_path: str | None = None
 
 
 @dataclass
@@ -74,7 +80,7 @@ def run(paths: Sequence[str], options: Options = Options()) -> Result:
     identity = options.identity.under(config.identity)
     roots = [os.getcwd(), *config.python_path, *(os.path.abspath(p) for p in options.python_path)]
     cache = Cache() if options.cache else None
-    resolver = Resolver(roots, import_timeout=options.import_timeout, interfaces=cache)
+    resolver = _resolver(paths, options, config, roots, cache)
     loaded = load_paths(paths, max_bytes=options.max_bytes, only_specs=options.only_specs)
     result = Result(diagnostics=list(loaded.diagnostics), files=loaded.files, skipped=loaded.skipped,
                     documents=len(loaded.documents), config_source=config.source)
@@ -126,6 +132,20 @@ def gather(paths: Sequence[str], options: Options = Options()) -> Gathered:
         # bundle order, so that packaging specs and packaging their bundle give the same bytes
         plans.extend((p.launch_plan, p.auto_activate) for p in ordered(result.plans))
     return Gathered(plans, result)
+
+
+def _resolver(paths: Sequence[str], options: Options, config: Config, roots: list[str],
+              cache: Cache | None) -> Resolver | LockedResolver:
+    """Import the workflows, or (--locked) answer from lpctl.lock without importing anything."""
+    if not (options.locked or config.locked):
+        return Resolver(roots, import_timeout=options.import_timeout, interfaces=cache)
+    from lpctl.lock import LockedResolver, LockError, find_lock, read_lock
+
+    path = options.lock_path or find_lock(paths)
+    if path is None:
+        raise LockError(f"--locked: no lpctl.lock at or above {', '.join(paths)}; "
+                        "run 'lpctl lock' on these specs first")
+    return LockedResolver(read_lock(path), path)
 
 
 def _check_schema(doc: Document, cache: Cache | None) -> tuple[list[Diagnostic], set[str]]:

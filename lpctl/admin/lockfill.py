@@ -1,0 +1,115 @@
+"""``lpctl lock --from-admin``: lock entries for workflows registered in FlyteAdmin, whose code is elsewhere.
+
+The interface is the compiled template's typed interface (``GetWorkflow``); a workflow closure
+holds no Python defaults, so they come from the workflow's default launch plan (``GetLaunchPlan``
+of the same project, domain, name and version), which flytekit registers beside the workflow
+with every input's default or ``required``. Without that launch plan, inputs are required (an
+Optional one defaults to none), as for an interface written in the spec.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from flyteidl.core import identifier_pb2
+from flyteidl.core.interface_pb2 import Parameter
+
+from lpctl.admin.register import AdminClient, AdminError, RegisterError
+from lpctl.diagnostics import Diagnostic, error
+from lpctl.flyte1.compile import Settings
+from lpctl.flyte1.interface import Input, WorkflowInterface, parameter_for
+from lpctl.lock import Lock
+from lpctl.spec.load import Document
+
+
+@dataclass(frozen=True)
+class RegisteredWorkflow:
+    project: str
+    domain: str
+    name: str
+    version: str
+
+    def identifier(self, kind: int) -> identifier_pb2.Identifier:
+        return identifier_pb2.Identifier(resource_type=kind, project=self.project, domain=self.domain,
+                                         name=self.name, version=self.version)
+
+    def __str__(self) -> str:
+        return f"{self.project}/{self.domain}/{self.name}@{self.version}"
+
+
+def registered_name(ref: str) -> str:
+    """flytekit names a workflow after its module and function: ``pkg.mod:wf`` -> ``pkg.mod.wf``."""
+    return ref.replace(":", ".")
+
+
+def fetch_interface(client: AdminClient, workflow: RegisteredWorkflow) -> WorkflowInterface:
+    """The interface FlyteAdmin holds for a workflow; raises AdminError (``NOT_FOUND`` ...)."""
+    from flyteidl.admin import common_pb2
+
+    # the admin client is being split into client.py; its stub and call wrapper are reused as they are
+    found = client._call(client._admin.GetWorkflow,
+                         common_pb2.ObjectGetRequest(id=workflow.identifier(identifier_pb2.WORKFLOW)))
+    variables = found.closure.compiled_workflow.primary.template.interface.inputs.variables
+    defaults = _default_parameters(client, workflow)
+    inputs: dict[str, Input] = {}
+    for name in sorted(variables):
+        var = variables[name]
+        param = defaults.get(name)
+        if param is None or param.var.type != var.type:
+            param = parameter_for(name, var.type, None, has_default=False, description=var.description or name)
+        inputs[name] = Input(name, var.type, param)
+    return WorkflowInterface(workflow.name, inputs, "flytekit workflow")
+
+
+def _default_parameters(client: AdminClient, workflow: RegisteredWorkflow) -> Mapping[str, Parameter]:
+    try:
+        plan: Any = client.get_launch_plan(workflow.identifier(identifier_pb2.LAUNCH_PLAN))
+    except AdminError as e:
+        if e.code == "NOT_FOUND":
+            return {}
+        raise
+    params: Mapping[str, Parameter] = plan.spec.default_inputs.parameters
+    return params
+
+
+def fill_lock(lock: Lock, refs: Mapping[str, Document], client: AdminClient,
+              settings: Settings) -> tuple[Lock, list[Diagnostic]]:
+    """``lock`` with an entry from FlyteAdmin for each reference; the other entries are kept."""
+    from lpctl.lock import entry_of, versions
+
+    workflows = dict(lock.workflows)
+    diagnostics: list[Diagnostic] = []
+    for ref, doc in refs.items():
+        workflow = _registered(ref, doc, settings)
+        if workflow is None:
+            diagnostics.append(error("LP311", f"no version to ask FlyteAdmin for workflow '{ref}'",
+                                     doc.location(("workflow",)),
+                                     "give --workflow-version (or workflow_version in the spec)"))
+            continue
+        try:
+            interface = fetch_interface(client, workflow)
+        except AdminError as e:
+            if e.code != "NOT_FOUND":
+                raise RegisterError(f"FlyteAdmin at {client.endpoint}: {e}") from None
+            diagnostics.append(error("LP311", f"workflow {workflow} is not registered in FlyteAdmin at "
+                                     f"{client.endpoint}", doc.location(("workflow",)),
+                                     "check the project, domain and version, or register the workflow"))
+            continue
+        entry = entry_of(interface, None, origin="admin")
+        entry["registered"] = str(workflow)
+        workflows[ref] = entry
+    return Lock(workflows, lock.modules, {**versions(), **dict(lock.versions)}), diagnostics
+
+
+def _registered(ref: str, doc: Document, settings: Settings) -> RegisteredWorkflow | None:
+    from lpctl.flyte1.compile import DEFAULT_DOMAIN, DEFAULT_PROJECT
+
+    data = doc.data
+    version = data.get("workflow_version") or settings.workflow_version or data.get("version") or settings.version
+    if not version:
+        return None
+    return RegisteredWorkflow(data.get("project") or settings.project or DEFAULT_PROJECT,
+                              data.get("domain") or settings.domain or DEFAULT_DOMAIN,
+                              registered_name(ref), str(version))

@@ -1,0 +1,307 @@
+"""``lpctl.lock``: the workflows' interfaces, recorded once so that checks need no imports.
+
+The lock is canonical JSON (sorted keys, two-space indent, one trailing newline): the same
+workflows give the same bytes. It holds, keyed by the import path a spec writes, each
+workflow's registered name, its inputs in interface order (literal type and the parameter the
+workflow declares, Python defaults already converted to literals, in the protobuf JSON mapping),
+the shape of each dataclass input (:mod:`lpctl.flyte1.shapes`), and what it was made with: the
+lpctl and flytekit versions and a SHA-256 digest per workflow module.
+
+:class:`LockedResolver` answers from the lock and imports nothing (neither the workflow modules
+nor flytekit); :func:`differences` says how a lock differs from a fresh one, in interface terms.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from lpctl.errors import LpctlError
+from lpctl.flyte1.interface import Input, WorkflowInterface
+from lpctl.flyte1.literals import ConversionError, Literal, type_name
+from lpctl.flyte1.resolve import Resolved, ResolveError, _from_spec
+
+LOCK_FILE = "lpctl.lock"
+LOCK_FORMAT = 1
+
+
+class LockError(LpctlError):
+    """The lock file cannot be read, or is not a lock lpctl understands."""
+
+
+@dataclass(frozen=True)
+class Lock:
+    """A lock's content: ``workflows`` maps an import path to its entry (JSON, as written)."""
+
+    workflows: Mapping[str, Any] = field(default_factory=dict)
+    #: module name -> "sha256:<hex>" of its source file
+    modules: Mapping[str, str] = field(default_factory=dict)
+    #: what the lock was made with: {"lpctl": ..., "flytekit": ...}
+    versions: Mapping[str, str] = field(default_factory=dict)
+
+
+# -- where the lock is ---------------------------------------------------------------------
+
+
+def common_dir(paths: Sequence[str]) -> str:
+    """The directory the specs share: a file's own directory, a directory itself."""
+    dirs = [os.path.abspath(p if os.path.isdir(p) else os.path.dirname(p) or ".") for p in paths] or [os.getcwd()]
+    return os.path.commonpath(dirs)
+
+
+def find_lock(paths: Sequence[str]) -> str | None:
+    """The nearest ``lpctl.lock`` at or above the specs' common directory."""
+    here = common_dir(paths)
+    while True:
+        candidate = os.path.join(here, LOCK_FILE)
+        if os.path.isfile(candidate):
+            return os.path.relpath(candidate)
+        parent = os.path.dirname(here)
+        if parent == here:
+            return None
+        here = parent
+
+
+def lock_path_for(paths: Sequence[str]) -> str:
+    """Where ``lpctl lock`` writes: the lock already in use, else next to the specs."""
+    return find_lock(paths) or os.path.relpath(os.path.join(common_dir(paths), LOCK_FILE))
+
+
+# -- reading and writing -------------------------------------------------------------------
+
+
+def read_lock(path: str) -> Lock:
+    try:
+        with open(path, encoding="utf-8") as f:
+            doc = json.load(f)
+    except OSError as e:
+        raise LockError(f"{path}: cannot read the lock: {e.strerror or e}") from None
+    except ValueError as e:
+        raise LockError(f"{path}: not a lock file (invalid JSON: {e}); run 'lpctl lock' to write it again") from None
+    if not isinstance(doc, dict) or doc.get("lockVersion") != LOCK_FORMAT or not isinstance(doc.get("workflows"),
+                                                                                            dict):
+        raise LockError(f"{path}: not a lock file of format {LOCK_FORMAT}; run 'lpctl lock' to write it again")
+    return Lock(doc["workflows"], doc.get("modules") or {}, doc.get("versions") or {})
+
+
+def lock_text(lock: Lock) -> str:
+    """Canonical JSON: the same lock always gives the same bytes."""
+    doc = {"lockVersion": LOCK_FORMAT, "versions": dict(lock.versions), "modules": dict(lock.modules),
+           "workflows": dict(lock.workflows)}
+    return json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def versions() -> dict[str, str]:
+    from importlib import metadata
+
+    from lpctl import __version__
+
+    try:
+        flytekit = metadata.version("flytekit")
+    except metadata.PackageNotFoundError:
+        flytekit = ""
+    return {"lpctl": __version__, "flytekit": flytekit}
+
+
+def file_digest(path: str) -> str | None:
+    try:
+        with open(path, "rb") as f:
+            return "sha256:" + hashlib.sha256(f.read()).hexdigest()
+    except OSError:
+        return None
+
+
+# -- interface <-> entry -------------------------------------------------------------------
+
+
+def _to_dict(message: Any) -> dict[str, Any]:
+    from google.protobuf import json_format
+
+    out: dict[str, Any] = json_format.MessageToDict(message)
+    return out
+
+
+def entry_of(interface: WorkflowInterface, module: str | None, *, origin: str = "import",
+             default_options: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The lock entry of an interface; dataclass inputs carry their shape."""
+    from lpctl.flyte1.inputs import needs_flytekit
+    from lpctl.flyte1.shapes import shape_of
+
+    inputs = []
+    for inp in interface.inputs.values():
+        item: dict[str, Any] = {"name": inp.name, "type": _to_dict(inp.type), "parameter": _to_dict(inp.parameter)}
+        if needs_flytekit(inp.type):
+            shape = inp.python_type if isinstance(inp.python_type, dict) else shape_of(inp.python_type)
+            item["shape"] = shape
+        inputs.append(item)
+    entry: dict[str, Any] = {"name": interface.name, "source": interface.source, "module": module,
+                             "origin": origin, "inputs": inputs,
+                             "reference": list(interface.reference) if interface.reference else None}
+    if default_options:
+        entry["defaultOptions"] = dict(default_options)
+    return entry
+
+
+def interface_of(entry: Any) -> WorkflowInterface:
+    """The interface a lock entry records; raises ValueError (or KeyError, TypeError) if malformed."""
+    from flyteidl.core.interface_pb2 import Parameter
+    from google.protobuf import json_format
+
+    from lpctl.flyte1.literals import LiteralType
+
+    inputs: dict[str, Input] = {}
+    for item in entry["inputs"]:
+        lt = json_format.ParseDict(item["type"], LiteralType())
+        param = json_format.ParseDict(item["parameter"], Parameter())
+        inputs[item["name"]] = Input(item["name"], lt, param, item.get("shape"))
+    reference = tuple(entry["reference"]) if entry.get("reference") else None
+    convert = _locked_convert if any("shape" in item for item in entry["inputs"]) else None
+    return WorkflowInterface(entry["name"], inputs, entry["source"], convert=convert,
+                             reference=reference)
+
+
+def _locked_convert(value: Any, inp: Input) -> Literal:
+    """Dataclass values, encoded as flytekit encodes them, from the shape the lock records."""
+    from lpctl.flyte1 import shapes
+
+    shape = inp.python_type
+    if not isinstance(shape, dict) or not shapes.supported(shape):
+        what = shape.get("name", type_name(inp.type)) if isinstance(shape, dict) else type_name(inp.type)
+        raise ConversionError(f"a value of type {what} needs flytekit to be converted, and --locked imports "
+                              "nothing", hint="run without --locked, where flytekit and the workflow are "
+                              "installed", code="LP410")
+    lit: Literal = shapes.to_literal(value, inp.type, shape)
+    return lit
+
+
+# -- the resolver ----------------------------------------------------------------------------
+
+
+class LockedResolver:
+    """Answers ``workflow:`` references from a lock: imports nothing."""
+
+    def __init__(self, lock: Lock, path: str) -> None:
+        self.lock = lock
+        self.path = path
+        self._cache: dict[str, Resolved] = {}
+
+    def resolve(self, workflow: Any) -> Resolved:
+        if isinstance(workflow, dict):
+            return _from_spec(workflow)
+        ref = str(workflow)
+        if ref not in self._cache:
+            self._cache[ref] = self._lookup(ref)
+        return self._cache[ref]
+
+    def _lookup(self, ref: str) -> Resolved:
+        entry = self.lock.workflows.get(ref)
+        if entry is None:
+            return ResolveError("LP308", f"workflow '{ref}' is not in the lock {self.path}",
+                                "run 'lpctl lock' on these specs to record it (it imports the workflow once)")
+        try:
+            return interface_of(entry)
+        except (KeyError, TypeError, ValueError, AttributeError) as e:
+            return ResolveError("LP309", f"the entry of '{ref}' in {self.path} is malformed ({type(e).__name__}: "
+                                f"{e})", "run 'lpctl lock' to write it again")
+
+    def save(self) -> None:
+        """Nothing to keep: the lock is written only by ``lpctl lock``."""
+
+
+# -- staleness ---------------------------------------------------------------------------------
+
+
+def differences(old: Lock, new: Lock) -> list[str]:
+    """How ``old`` differs from ``new`` (what ``lpctl lock`` would write now), one line per change."""
+    lines: list[str] = []
+    for ref in sorted(old.workflows.keys() | new.workflows.keys()):
+        before, after = old.workflows.get(ref), new.workflows.get(ref)
+        if before is None:
+            lines.append(f"{ref}: not in the lock")
+        elif after is None:
+            lines.append(f"{ref}: in the lock, but no spec references it")
+        elif before != after:
+            lines.extend(f"{ref}: {line}" for line in _entry_changes(before, after))
+    for module in sorted(old.modules.keys() & new.modules.keys()):
+        if old.modules[module] != new.modules[module] and not any(line.startswith(module) for line in lines):
+            lines.append(f"module '{module}' changed (its workflows' interfaces did not): the digest is stale")
+    return lines
+
+
+def _entry_changes(before: Any, after: Any) -> list[str]:
+    lines = []
+    if before.get("name") != after.get("name"):
+        lines.append(f"registered name changed: {before.get('name')} -> {after.get('name')}")
+    old_inputs = {i["name"]: i for i in before.get("inputs", [])}
+    new_inputs = {i["name"]: i for i in after.get("inputs", [])}
+    for name, item in new_inputs.items():
+        if name not in old_inputs:
+            lines.append(f"input '{name}' added ({_describe_input(item)})")
+    for name, item in old_inputs.items():
+        if name not in new_inputs:
+            lines.append(f"input '{name}' removed (was {_describe_input(item)})")
+            continue
+        lines.extend(_input_changes(name, item, new_inputs[name]))
+    if not lines:
+        lines.append("changed (" + ", ".join(k for k in sorted(after) if before.get(k) != after.get(k)) + ")")
+    return lines
+
+
+def _input_changes(name: str, old: Any, new: Any) -> list[str]:
+    lines = []
+    if old["type"] != new["type"] or old.get("shape") != new.get("shape"):
+        lines.append(f"input '{name}' type changed: {_type(old)} -> {_type(new)}")
+    if _default(old) != _default(new):
+        lines.append(f"input '{name}' default changed: {_default(old)} -> {_default(new)}")
+    old_desc = old["parameter"].get("var", {}).get("description")
+    new_desc = new["parameter"].get("var", {}).get("description")
+    if old_desc != new_desc and old["type"] == new["type"]:
+        lines.append(f"input '{name}' description changed: {old_desc!r} -> {new_desc!r}")
+    return lines
+
+
+def _type(item: Any) -> str:
+    from google.protobuf import json_format
+
+    from lpctl.flyte1.literals import LiteralType
+
+    try:
+        return type_name(json_format.ParseDict(item["type"], LiteralType()))
+    except (json_format.ParseError, TypeError, KeyError):
+        return "unknown type"
+
+
+def _default(item: Any) -> str:
+    param = item.get("parameter", {})
+    if "default" in param:
+        return "default " + _literal_text(param["default"])
+    return "required" if param.get("required") else "no default"
+
+
+def _literal_text(lit: Any) -> str:
+    """A literal in the protobuf JSON mapping, shown as a value: ``3``, ``"x"``, ``[1, 2]``, ``None``."""
+    scalar = lit.get("scalar", {}) if isinstance(lit, dict) else {}
+    if "primitive" in scalar:
+        value = next(iter(scalar["primitive"].values()), None)
+        kind = next(iter(scalar["primitive"]), "")
+        return json.dumps(value) if kind in ("stringValue", "datetime", "duration") else str(value)
+    if "noneType" in scalar:
+        return "None"
+    if "union" in scalar:
+        return _literal_text(scalar["union"].get("value", {}))
+    if "binary" in scalar:
+        return f"<{scalar['binary'].get('tag', 'binary')} value>"
+    if "collection" in lit:
+        return "[" + ", ".join(_literal_text(v) for v in lit["collection"].get("literals", [])) + "]"
+    if "map" in lit:
+        items = sorted(lit["map"].get("literals", {}).items())
+        return "{" + ", ".join(f"{json.dumps(k)}: {_literal_text(v)}" for k, v in items) + "}"
+    return json.dumps(lit, sort_keys=True, separators=(",", ":"))
+
+
+def _describe_input(item: Any) -> str:
+    return f"{_type(item)}, {_default(item)}"
