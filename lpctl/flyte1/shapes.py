@@ -9,7 +9,9 @@ record it and ``--locked`` can encode values byte for byte as flytekit would:
 ``{"kind": "map", "value": S}``, ``{"kind": "optional", "item": S}``,
 ``{"kind": "enum", "name": N, "values": [...]}``,
 ``{"kind": "dataclass", "name": N, "fields": [{"name": F, "type": S, "default": V}]}`` (no
-``default`` key: the field is required), ``{"kind": "unsupported", "name": N}``.
+``default`` key: the field is required; V is the default's msgpack bytes in base64, because
+canonical JSON would sort the keys of a default mapping and lose the order flytekit packs),
+``{"kind": "unsupported", "name": N}``.
 
 Values are checked strictly, with or without flytekit: an unknown field, a missing required
 field, a wrong type at any depth is an error at its path.
@@ -68,11 +70,27 @@ def _dataclass_shape(py: type) -> Shape:
     for f in dataclasses.fields(py):
         entry: dict[str, Any] = {"name": f.name, "type": shape_of(hints.get(f.name, Any))}
         if f.default is not dataclasses.MISSING:
-            entry["default"] = plain(f.default)
+            entry["default"] = _packed(plain(f.default))
         elif f.default_factory is not dataclasses.MISSING:
-            entry["default"] = plain(f.default_factory())
+            entry["default"] = _packed(plain(f.default_factory()))
         fields.append(entry)
     return {"kind": "dataclass", "name": py.__name__, "fields": fields}
+
+
+def _packed(value: Any) -> str:
+    import base64
+
+    import msgpack
+
+    return base64.b64encode(msgpack.dumps(value)).decode("ascii")
+
+
+def _unpacked(text: str) -> Any:
+    import base64
+
+    import msgpack
+
+    return msgpack.loads(base64.b64decode(text), strict_map_key=False)
 
 
 def plain(value: Any) -> Any:
@@ -164,7 +182,7 @@ def _encode_dataclass(value: Any, shape: Shape, path: tuple[Any, ...]) -> dict[s
         if f["name"] in value:
             out[f["name"]] = encode(value[f["name"]], f["type"], (*path, f["name"]))
         elif "default" in f:
-            out[f["name"]] = f["default"]
+            out[f["name"]] = _unpacked(f["default"])
         else:
             raise ConversionError(f"field '{f['name']}' of {shape['name']} is required and has no default", path)
     return out

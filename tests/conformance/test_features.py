@@ -110,6 +110,22 @@ case("dataclass_default", "name: lp\nworkflow: example_pkg.workflows:with_point\
      "default_inputs: {p: {x: 1, y: 2.5, tags: [a, b]}}\n",
      _lp(wf.with_point, default_inputs={"p": wf.Point(x=1, y=2.5, tags=["a", "b"])}))
 
+WS = "name: lp\nworkflow: example_pkg.workflows:with_settings\n"
+case("dataclass_defaults_filled", WS + "default_inputs: {cfg: {name: n}}\n",
+     _lp(wf.with_settings, default_inputs={"cfg": wf.Settings(name="n")}))
+case("dataclass_every_field_kind", WS + "fixed_inputs:\n  cfg: {name: n, ratio: 2, color: blue, limit: 7, "
+     "inner: {z: 1}, weights: {a: 1.5}, points: [{x: 3}, {tags: [t]}]}\n",
+     _lp(wf.with_settings, fixed_inputs={"cfg": wf.Settings(
+         name="n", ratio=2.0, color=wf.Color.BLUE, limit=7, inner=wf.Inner(z=1), weights={"a": 1.5},
+         points=[wf.Point(x=3), wf.Point(tags=["t"])])}))
+case("optional_dataclass", WS + "default_inputs: {cfg: {name: n}, maybe: {y: 1.25}}\n",
+     _lp(wf.with_settings, default_inputs={"cfg": wf.Settings(name="n"), "maybe": wf.Point(y=1.25)}))
+case("optional_dataclass_none", WS + "fixed_inputs: {cfg: {name: n}, maybe: null}\n",
+     _lp(wf.with_settings, fixed_inputs={"cfg": wf.Settings(name="n"), "maybe": None}))
+case("list_of_dataclasses", WS + "default_inputs: {cfg: {name: n}, many: [{x: 1}, {x: 2, y: 0.5}]}\n",
+     _lp(wf.with_settings, default_inputs={"cfg": wf.Settings(name="n"),
+                                           "many": [wf.Point(x=1), wf.Point(x=2, y=0.5)]}))
+
 
 def _cron(**kw: Any) -> Any:
     return _kit().CronSchedule(**kw)

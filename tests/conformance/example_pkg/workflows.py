@@ -23,6 +23,23 @@ class Point:
     tags: list[str] = field(default_factory=list)
 
 
+@dataclass
+class Inner:
+    z: int = 5
+    label: str = "in"
+
+
+@dataclass
+class Settings:
+    name: str
+    ratio: float = 0.5
+    color: Color = Color.RED
+    limit: Optional[int] = None  # noqa: UP045
+    inner: Inner = field(default_factory=Inner)
+    weights: dict[str, float] = field(default_factory=dict)
+    points: list[Point] = field(default_factory=list)
+
+
 @task
 def say(a: int, b: str) -> str:
     return f"{a} {b}"
@@ -100,6 +117,11 @@ def scheduled(kickoff_time: datetime.datetime, a: int = 1, b: str = "x") -> None
 
 @workflow
 def with_point(p: Point, n: int = 1) -> None:
+    noop()
+
+
+@workflow
+def with_settings(cfg: Settings, maybe: Optional[Point] = None, many: list[Point] | None = None) -> None:  # noqa: UP045
     noop()
 
 

@@ -1,0 +1,90 @@
+"""--locked gives the bundle bytes and diagnostics of a run that imports, on every conformance case and sample.
+
+Each case is locked (``lpctl lock`` imports the workflow once), then rendered twice: importing,
+and from the lock. The importing run is itself proved equal to flytekit by test_features.py and
+test_samples.py, so equal bytes here mean the locked run is equal to flytekit too.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+from harness import HERE, ROOT, VERSION
+from test_features import CASES
+
+from lpctl.bundle import render_bundle
+from lpctl.lock import lock_text
+from lpctl.locker import build_lock
+from lpctl.pipeline import Options, Result, run
+from lpctl.spec.config import Config
+
+ROOTS = (ROOT, HERE)
+SAMPLES = os.path.join(ROOT, "samples")
+
+
+def _both(path: str, lock_path: str) -> tuple[Result, Result]:
+    built = build_lock([path], [os.getcwd(), *ROOTS], max_bytes=1 << 20, import_timeout=60)
+    assert [str(d) for d in built.diagnostics] == []
+    with open(lock_path, "w", encoding="utf-8") as f:
+        f.write(lock_text(built.lock))
+    options = Options(version=VERSION, python_path=ROOTS, config=Config(), require_workflow_version=True)
+    importing = run([path], options)
+    locked = run([path], Options(version=VERSION, python_path=ROOTS, config=Config(), require_workflow_version=True,
+                                 locked=True, lock_path=lock_path))
+    return importing, locked
+
+
+def _assert_same_run(importing: Result, locked: Result) -> None:
+    assert [str(d) for d in locked.diagnostics] == [str(d) for d in importing.diagnostics]
+    assert locked.plans, "nothing rendered"
+    assert render_bundle(locked.plans) == render_bundle(importing.plans)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_locked_case_renders_the_same_bytes(name: str, tmp_path: Any) -> None:
+    spec = tmp_path / "spec.yaml"
+    spec.write_text("apiVersion: lpctl/v1\nkind: LaunchPlan\n" + CASES[name][0])
+    _assert_same_run(*_both(str(spec), str(tmp_path / "lpctl.lock")))
+
+
+def test_locked_samples_render_the_same_bytes(tmp_path: Any) -> None:
+    _assert_same_run(*_both(SAMPLES, str(tmp_path / "lpctl.lock")))
+
+
+def test_committed_samples_lock_is_current() -> None:
+    built = build_lock([SAMPLES], [ROOT], max_bytes=1 << 20, import_timeout=60)
+    with open(os.path.join(SAMPLES, "lpctl.lock"), encoding="utf-8") as f:
+        committed = f.read()
+    assert lock_text(built.lock) == committed
+
+
+_PROBE = """
+import sys, runpy
+sys.argv = ["lpctl", *sys.argv[1:]]
+try:
+    from lpctl.cli import app
+    app()
+except SystemExit as e:
+    code = e.code
+leaked = sorted(m for m in sys.modules if m.split(".")[0] in ("flytekit", "samples", "mashumaro", "jsonschema"))
+sys.stderr.write("LEAKED " + ",".join(leaked) + "\\n")
+sys.exit(code)
+"""
+
+
+@pytest.mark.parametrize("command", [["validate", "samples"],
+                                     ["render", "samples", "--version", "v1", "-o", os.devnull],
+                                     ["diff", "samples", "samples", "--version", "v1"],
+                                     ["package", "samples", "-o", "OUT"]])
+def test_locked_commands_import_neither_flytekit_nor_workflows(command: list[str], tmp_path: Any) -> None:
+    args = [a if a != "OUT" else str(tmp_path / "lps.tgz") for a in command]
+    proc = subprocess.run([sys.executable, "-c", _PROBE, *args, "--locked"], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120, env={**os.environ, "LPCTL_NO_CACHE": "1"})
+    assert proc.returncode == 0, proc.stderr
+    leaked = proc.stderr.strip().splitlines()[-1]
+    assert leaked.startswith("LEAKED ")
+    assert [m for m in leaked.removeprefix("LEAKED ").split(",") if m.split(".")[0] in ("flytekit", "samples")] == []
