@@ -288,7 +288,7 @@ def _literal_text(lit: Any) -> str:
     if "primitive" in scalar:
         value = next(iter(scalar["primitive"].values()), None)
         kind = next(iter(scalar["primitive"]), "")
-        return json.dumps(value) if kind in ("stringValue", "datetime", "duration") else str(value)
+        return json.dumps(value) if kind in ("stringValue", "datetime", "duration", "boolean") else str(value)
     if "noneType" in scalar:
         return "None"
     if "union" in scalar:

@@ -1,0 +1,236 @@
+"""lpctl lock, lock --check and --locked: the file, the verdicts, the messages, the exit codes."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import json
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from support import CONFORMANCE, HEADER, ROOT, CliResult
+
+Run = Callable[..., CliResult]
+PP = ("--python-path", CONFORMANCE)
+
+WORKFLOW_V1 = '''
+import datetime
+
+
+def daily(day: datetime.datetime, limit: int = 10, region: str = "emea") -> None:
+    """Export one day.
+
+    :param day: the day to export
+    """
+'''
+WORKFLOW_V2 = '''
+import datetime
+
+
+def daily(day: datetime.datetime, limit: float = 10.0, region: str = "apac", dry_run: bool = False) -> None:
+    """Export one day.
+
+    :param day: the day to export
+    """
+'''
+
+
+def _spec(name: str, ref: str, extra: str = "") -> str:
+    return HEADER + f"name: {name}\nworkflow: {ref}\n{extra}"
+
+
+def _module(tmp: Any, text: str, name: str = "stalemod") -> None:
+    """(Re)write a workflow module; the next import reads it afresh."""
+    (tmp / f"{name}.py").write_text(text)
+    sys.modules.pop(name, None)
+    importlib.invalidate_caches()
+
+
+@pytest.fixture
+def project(in_tmp: Any) -> Any:
+    _module(in_tmp, WORKFLOW_V1)
+    (in_tmp / "specs").mkdir()
+    (in_tmp / "specs" / "daily.yaml").write_text(_spec("daily_lp", "stalemod:daily", "default_inputs: {limit: 3}\n"))
+    yield in_tmp
+    sys.modules.pop("stalemod", None)
+
+
+def test_lock_writes_canonical_json_next_to_the_specs(run_cli: Run, project: Any) -> None:
+    result = run_cli("lock", "specs")
+    assert result == CliResult(0, "", "wrote specs/lpctl.lock (1 workflows)\n")
+    text = (project / "specs" / "lpctl.lock").read_text()
+    doc = json.loads(text)
+    assert text == json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    digest = hashlib.sha256((project / "stalemod.py").read_bytes()).hexdigest()
+    assert doc["modules"] == {"stalemod": f"sha256:{digest}"}
+    assert set(doc["versions"]) == {"lpctl", "flytekit"}
+    entry = doc["workflows"]["stalemod:daily"]
+    assert [i["name"] for i in entry["inputs"]] == ["day", "limit", "region"]
+    assert entry["inputs"][1]["parameter"] == {
+        "default": {"scalar": {"primitive": {"integer": "10"}}},
+        "var": {"description": "limit", "type": {"simple": "INTEGER"}}}
+    assert entry["inputs"][0]["parameter"]["var"]["description"] == "the day to export"
+    _module(project, WORKFLOW_V1)
+    assert run_cli("lock", "specs").exit_code == 0
+    assert (project / "specs" / "lpctl.lock").read_text() == text
+
+
+def test_locked_run_imports_nothing(run_cli: Run, project: Any) -> None:
+    assert run_cli("lock", "specs").exit_code == 0
+    _module(project, "raise RuntimeError('imported')\n")  # importing it now would fail
+    assert run_cli("validate", "specs", "--locked") == CliResult(0, "1 file OK: 1 launch plan\n", "")
+    imported = run_cli("validate", "specs", "--no-cache")
+    assert imported.exit_code == 1
+    assert "LP302 importing module 'stalemod' raised RuntimeError: imported" in imported.stdout
+
+
+def test_config_locked_true_is_the_same_as_the_flag(run_cli: Run, project: Any) -> None:
+    assert run_cli("lock", "specs").exit_code == 0
+    _module(project, "raise RuntimeError('imported')\n")
+    (project / "pyproject.toml").write_text("[tool.lpctl]\nlocked = true\n")
+    assert run_cli("validate", "specs") == CliResult(0, "1 file OK: 1 launch plan\n", "")
+    (project / "pyproject.toml").write_text("[tool.lpctl]\nlocked = 'yes'\n")
+    result = run_cli("validate", "specs")
+    assert result.exit_code == 2
+    assert result.stderr.endswith("[tool.lpctl] locked must be true or false, found 'yes'\n")
+
+
+def test_workflow_missing_from_the_lock_says_to_run_lpctl_lock(run_cli: Run, project: Any) -> None:
+    assert run_cli("lock", "specs").exit_code == 0
+    (project / "specs" / "other.yaml").write_text(_spec("other_lp", "stalemod:weekly"))
+    result = run_cli("validate", "specs", "--locked")
+    assert result == CliResult(1, "specs/other.yaml:4:11: error LP308 workflow 'stalemod:weekly' is not in the "
+                               "lock specs/lpctl.lock (run 'lpctl lock' on these specs to record it (it imports "
+                               "the workflow once))\n1 error in 1 of 2 files\n", "")
+
+
+def test_locked_without_a_lock_is_a_usage_error(run_cli: Run, project: Any) -> None:
+    result = run_cli("validate", "specs", "--locked")
+    assert result == CliResult(2, "", "lpctl: --locked: no lpctl.lock at or above specs; run 'lpctl lock' on "
+                               "these specs first\n")
+
+
+def test_a_corrupt_lock_is_a_usage_error(run_cli: Run, project: Any) -> None:
+    (project / "specs" / "lpctl.lock").write_text("{not json")
+    result = run_cli("validate", "specs", "--locked")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("lpctl: specs/lpctl.lock: not a lock file (invalid JSON: ")
+
+
+def test_a_malformed_entry_is_LP309(run_cli: Run, project: Any) -> None:
+    assert run_cli("lock", "specs").exit_code == 0
+    path = project / "specs" / "lpctl.lock"
+    doc = json.loads(path.read_text())
+    del doc["workflows"]["stalemod:daily"]["inputs"][0]["type"]
+    path.write_text(json.dumps(doc))
+    result = run_cli("validate", "specs", "--locked")
+    assert result.exit_code == 1
+    assert result.stdout.startswith("specs/daily.yaml:4:11: error LP309 the entry of 'stalemod:daily' in "
+                                    "specs/lpctl.lock is malformed (KeyError: 'type')")
+
+
+def test_check_passes_on_a_current_lock(run_cli: Run, project: Any) -> None:
+    assert run_cli("lock", "specs").exit_code == 0
+    _module(project, WORKFLOW_V1)
+    assert run_cli("lock", "specs", "--check") == CliResult(0, "specs/lpctl.lock is up to date\n", "")
+
+
+def test_check_shows_the_difference_in_interface_terms(run_cli: Run, project: Any) -> None:
+    assert run_cli("lock", "specs").exit_code == 0
+    before = (project / "specs" / "lpctl.lock").read_text()
+    _module(project, WORKFLOW_V2)
+    result = run_cli("lock", "specs", "--check")
+    assert result == CliResult(1, "specs/lpctl.lock is stale:\n"
+                               "  stalemod:daily: input 'dry_run' added (bool, default false)\n"
+                               "  stalemod:daily: input 'limit' type changed: int -> float\n"
+                               "  stalemod:daily: input 'limit' default changed: default 10 -> default 10.0\n"
+                               "  stalemod:daily: input 'region' default changed: default \"emea\" -> "
+                               "default \"apac\"\n", "")
+    assert (project / "specs" / "lpctl.lock").read_text() == before  # --check writes nothing
+
+
+def test_check_notices_a_module_change_that_keeps_the_interface(run_cli: Run, project: Any) -> None:
+    assert run_cli("lock", "specs").exit_code == 0
+    _module(project, WORKFLOW_V1 + "\n# a comment\n")
+    result = run_cli("lock", "specs", "--check")
+    assert result == CliResult(1, "specs/lpctl.lock is stale:\n  module 'stalemod' changed (its workflows' "
+                               "interfaces did not): the digest is stale\n", "")
+
+
+def test_check_without_a_lock_is_a_usage_error(run_cli: Run, project: Any) -> None:
+    result = run_cli("lock", "specs", "--check")
+    assert result == CliResult(2, "", "lpctl: specs/lpctl.lock: no lock to check; run 'lpctl lock' to write it\n")
+
+
+def test_lock_reports_a_workflow_that_does_not_import(run_cli: Run, project: Any) -> None:
+    (project / "specs" / "broken.yaml").write_text(_spec("b", "nosuchmodule:wf"))
+    result = run_cli("lock", "specs", "--format", "text")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("specs/broken.yaml:4:11: error LP301 module 'nosuchmodule' not found")
+    assert not (project / "specs" / "lpctl.lock").exists()
+
+
+# -- dataclass inputs: strict, and the same verdicts with and without the lock ------------------------
+
+WS = "name: lp\nworkflow: example_pkg.workflows:with_settings\n"
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    ("default_inputs: {cfg: {name: n, colour: red}}\n",
+     "spec.yaml:5:41: error LP405 default input 'cfg.colour': Settings has no field 'colour' (did you mean "
+     "'color'? fields: name, ratio, color, limit, inner, weights, points)"),
+    ("default_inputs: {cfg: {ratio: 1.5}}\n",
+     "spec.yaml:5:23: error LP405 default input 'cfg': field 'name' of Settings is required and has no default"),
+    ("default_inputs: {cfg: {name: n, inner: {z: '3'}}}\n",
+     "spec.yaml:5:44: error LP405 default input 'cfg.inner.z': expected int, found the string \"3\""),
+    ("fixed_inputs: {cfg: {name: n, color: purple}}\n",
+     "spec.yaml:5:38: error LP406 fixed input 'cfg.color': the string \"purple\" is not one of Color's values: "
+     "\"red\", \"green\", \"blue\""),
+    ("fixed_inputs: {cfg: {name: n}, many: [{x: 1.5}]}\n",
+     "spec.yaml:5:43: error LP405 fixed input 'many[0].x': expected int, found the number 1.5"),
+])
+def test_dataclass_values_are_checked_strictly_with_and_without_the_lock(
+        body: str, expected: str, check: Callable[..., list[str]], in_tmp: Any) -> None:
+    from lpctl.lock import lock_text
+    from lpctl.locker import build_lock
+
+    assert check(WS + body) == [expected]
+    built = build_lock(["spec.yaml"], [CONFORMANCE, ROOT], max_bytes=1 << 20, import_timeout=60)
+    (in_tmp / "lpctl.lock").write_text(lock_text(built.lock))
+    assert check(WS + body, locked=True) == [expected]
+
+
+STAMPED = '''
+import datetime
+from dataclasses import dataclass
+
+from flytekit import task, workflow
+
+
+@dataclass
+class Stamp:
+    at: datetime.datetime
+
+
+@task
+def use(s: Stamp) -> None:
+    pass
+
+
+@workflow
+def stamped(s: Stamp) -> None:
+    use(s=s)
+'''
+
+
+def test_a_value_only_flytekit_can_convert_is_LP410_under_locked(run_cli: Run, in_tmp: Any) -> None:
+    _module(in_tmp, STAMPED, "stampmod")
+    (in_tmp / "s.yaml").write_text(_spec("lp", "stampmod:stamped", "default_inputs: {s: {at: '2024-01-01'}}\n"))
+    assert run_cli("lock", "s.yaml").exit_code == 0
+    result = run_cli("validate", "s.yaml", "--locked")
+    assert result == CliResult(1, "s.yaml:5:21: error LP410 default input 's': a value of type Stamp needs "
+                               "flytekit to be converted, and --locked imports nothing (run without --locked, "
+                               "where flytekit and the workflow are installed)\n1 error in 1 of 1 file\n", "")
+    sys.modules.pop("stampmod", None)
