@@ -234,3 +234,14 @@ def test_a_value_only_flytekit_can_convert_is_LP410_under_locked(run_cli: Run, i
                                "flytekit to be converted, and --locked imports nothing (run without --locked, "
                                "where flytekit and the workflow are installed)\n1 error in 1 of 1 file\n", "")
     sys.modules.pop("stampmod", None)
+
+
+def test_the_pre_commit_hook_checks_from_the_lock() -> None:
+    import os
+
+    from lpctl.spec.load import load_text
+
+    with open(os.path.join(ROOT, ".pre-commit-hooks.yaml"), encoding="utf-8") as f:
+        hooks = {h["id"]: h for h in load_text(f.read())[0][0].data}
+    assert hooks["lpctl-validate"]["entry"] == "lpctl validate --only-specs --locked --format text"
+    assert "additional_dependencies" not in hooks["lpctl-validate"]

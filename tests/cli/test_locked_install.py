@@ -1,0 +1,69 @@
+"""lpctl installed alone (no flytekit, no project) in a fresh virtual environment checks the samples with --locked.
+
+This is the README's CI job and the pre-commit hook's environment. Skipped only when pip cannot
+reach a package index to install lpctl's own dependencies.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+from support import ROOT
+
+_OFFLINE = ("No matching distribution", "Could not find a version", "Failed to establish a new connection",
+            "Temporary failure in name resolution", "Network is unreachable", "ProxyError", "ConnectionError")
+
+
+@pytest.fixture(scope="module")
+def lone_lpctl(tmp_path_factory: Any) -> str:
+    venv = tmp_path_factory.mktemp("lone") / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
+    python = str(venv / "bin" / "python")
+    proc = subprocess.run([python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", ROOT],
+                          capture_output=True, text=True, timeout=900)
+    if proc.returncode != 0:
+        if any(marker in proc.stdout + proc.stderr for marker in _OFFLINE):
+            pytest.skip("pip cannot reach a package index: " + proc.stderr.strip().splitlines()[-1])
+        raise AssertionError(proc.stdout + proc.stderr)
+    return python
+
+
+def _lpctl(python: str, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    return subprocess.run([python, "-m", "lpctl", *args], cwd=ROOT, capture_output=True, text=True, timeout=300,
+                          env={**env, "LPCTL_NO_CACHE": "1"})
+
+
+def test_the_environment_has_no_flytekit(lone_lpctl: str) -> None:
+    proc = subprocess.run([lone_lpctl, "-c", "import flytekit"], capture_output=True, text=True, timeout=60,
+                          cwd="/")
+    assert proc.returncode == 1 and "No module named 'flytekit'" in proc.stderr
+
+
+def test_samples_validate_with_locked(lone_lpctl: str) -> None:
+    proc = _lpctl(lone_lpctl, "validate", "samples", "--locked", "--format", "text")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.stdout.endswith("3 warnings in 2 of 18 files\n")
+
+
+def test_samples_render_with_locked_gives_the_importing_bytes(lone_lpctl: str) -> None:
+    from lpctl.bundle import render_bundle
+    from lpctl.pipeline import Options, run
+    from lpctl.spec.config import Config
+
+    proc = _lpctl(lone_lpctl, "render", "samples", "--locked", "--version", "v1", "--format", "text")
+    assert proc.returncode == 0, proc.stderr
+    importing = run([os.path.join(ROOT, "samples")], Options(version="v1", python_path=(ROOT,), config=Config(),
+                                                             require_workflow_version=True))
+    assert proc.stdout == render_bundle(importing.plans).replace(ROOT + os.sep, "")
+
+
+def test_without_locked_the_workflow_import_fails(lone_lpctl: str) -> None:
+    proc = _lpctl(lone_lpctl, "validate", "samples/named.yaml", "--format", "text", "--no-cache")
+    assert proc.returncode == 1
+    assert ("error LP302 importing module 'samples.workflows' raised ModuleNotFoundError: No module named "
+            "'flytekit'") in proc.stdout
