@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from lpctl.errors import PathError, UsageError
@@ -42,16 +42,18 @@ def ordered(plans: Iterable[CompiledPlan]) -> list[CompiledPlan]:
     return sorted(plans, key=lambda p: (*p.identity(), p.document.path, p.document.index))
 
 
+def _entry(plan: CompiledPlan) -> Tree:
+    # one conversion per plan: a compiled LaunchPlan holds only id and spec
+    return {
+        "source": {"path": plan.document.path, "document": plan.document.index},
+        "autoActivate": plan.auto_activate,
+        "launchPlan": message_to_dict(plan.launch_plan),
+    }
+
+
 def bundle(plans: Iterable[CompiledPlan]) -> Tree:
     """The bundle document, in :func:`ordered` order."""
-    entries = []
-    for plan in ordered(plans):
-        lp = plan.launch_plan
-        entries.append({
-            "source": {"path": plan.document.path, "document": plan.document.index},
-            "autoActivate": plan.auto_activate,
-            "launchPlan": {"id": message_to_dict(lp.id), "spec": message_to_dict(lp.spec)},
-        })
+    entries = [_entry(plan) for plan in ordered(plans)]
     return {"apiVersion": API_VERSION, "kind": KIND, "launchPlans": entries}
 
 
@@ -61,7 +63,98 @@ def to_json(document: Tree) -> str:
 
 
 def render_bundle(plans: Iterable[CompiledPlan]) -> str:
-    return to_json(bundle(plans))
+    chunks: list[str] = []
+    write_bundle(plans, chunks.append)
+    return "".join(chunks)
+
+
+def write_bundle(plans: Iterable[CompiledPlan], write: Callable[[str], Any]) -> None:
+    """The text of :func:`to_json` (``bundle(plans)``), written entry by entry as it is made.
+
+    Only one entry is held at a time, and :func:`encode` replaces ``json.dumps(indent=2)``,
+    whose indentation forces the pure-Python encoder; the bytes are the same.
+    """
+    head = {"apiVersion": API_VERSION, "kind": KIND}
+    write("{\n" + "".join(f"  {encode(k)}: {encode(v)},\n" for k, v in sorted(head.items())))
+    entries = ordered(plans)
+    if not entries:
+        write('  "launchPlans": []\n}\n')
+        return
+    write('  "launchPlans": [')
+    for i, plan in enumerate(entries):
+        write(("\n    " if i == 0 else ",\n    ") + encode(_entry(plan), 2))
+    write("\n  ]\n}\n")
+
+
+_ESCAPE = json.encoder.encode_basestring  # the C encoder's, as json.dumps(ensure_ascii=False) uses
+
+
+def encode(value: Any, level: int = 0) -> str:
+    """``json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False)`` for JSON data,
+    nested ``level`` deep; raises ValueError for NaN and infinities."""
+    parts: list[str] = []
+    _encode(value, "\n" + "  " * level, parts)
+    return "".join(parts)
+
+
+def _encode(value: Any, pad: str, parts: list[str]) -> None:  # noqa: C901 - one branch per JSON type
+    kind = type(value)
+    if kind is str:  # the common cases first, by exact type
+        parts.append(_ESCAPE(value))
+    elif kind is dict:
+        _encode_dict(value, pad, parts)
+    elif kind is list:
+        _encode_list(value, pad, parts)
+    elif isinstance(value, str):
+        parts.append(_ESCAPE(value))
+    elif value is None:
+        parts.append("null")
+    elif value is True:
+        parts.append("true")
+    elif value is False:
+        parts.append("false")
+    elif isinstance(value, int):
+        parts.append(int.__repr__(value))
+    elif isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise ValueError(f"Out of range float values are not JSON compliant: {value!r}")
+        parts.append(float.__repr__(value))
+    elif isinstance(value, dict):
+        _encode_dict(value, pad, parts)
+    elif isinstance(value, (list, tuple)):
+        _encode_list(value, pad, parts)
+    else:
+        raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+def _encode_dict(value: dict[str, Any], pad: str, parts: list[str]) -> None:
+    if not value:
+        parts.append("{}")
+        return
+    inner = pad + "  "
+    sep = "{" + inner
+    for key in sorted(value):
+        item = value[key]
+        if type(item) is str:  # most leaves: one append
+            parts.append(sep + _ESCAPE(key) + ": " + _ESCAPE(item))
+        else:
+            parts.append(sep + _ESCAPE(key) + ": ")
+            _encode(item, inner, parts)
+        sep = "," + inner
+    parts.append(pad + "}")
+
+
+def _encode_list(value: list[Any] | tuple[Any, ...], pad: str, parts: list[str]) -> None:
+    if not value:
+        parts.append("[]")
+        return
+    inner = pad + "  "
+    sep = "[" + inner
+    for item in value:
+        parts.append(sep)
+        _encode(item, inner, parts)
+        sep = "," + inner
+    parts.append(pad + "]")
 
 
 # -- reading ------------------------------------------------------------------------------------
