@@ -109,9 +109,9 @@ def _loaded_object(ref: str) -> Any:
     return obj
 
 
-def import_roots(python_path: Sequence[str]) -> list[str]:
+def import_roots(paths: Sequence[str], python_path: Sequence[str]) -> list[str]:
     """The import roots a run uses: the current directory, [tool.lpctl] python_path, --python-path."""
-    from lpctl.spec.config import load_config
+    from lpctl.spec.config import common_parent, load_config
 
-    config = load_config()
+    config = load_config(common_parent(paths))
     return [os.getcwd(), *config.python_path, *(os.path.abspath(p) for p in python_path)]

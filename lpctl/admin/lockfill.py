@@ -18,9 +18,9 @@ from flyteidl.core.interface_pb2 import Parameter
 
 from lpctl.admin.register import AdminClient, AdminError, RegisterError
 from lpctl.diagnostics import Diagnostic, error
-from lpctl.flyte1.compile import Settings
 from lpctl.flyte1.interface import Input, WorkflowInterface, parameter_for
 from lpctl.lock import Lock
+from lpctl.spec.config import Identity
 from lpctl.spec.load import Document
 
 
@@ -75,14 +75,14 @@ def _default_parameters(client: AdminClient, workflow: RegisteredWorkflow) -> Ma
 
 
 def fill_lock(lock: Lock, refs: Mapping[str, Document], client: AdminClient,
-              settings: Settings) -> tuple[Lock, list[Diagnostic]]:
+              identity: Identity) -> tuple[Lock, list[Diagnostic]]:
     """``lock`` with an entry from FlyteAdmin for each reference; the other entries are kept."""
     from lpctl.lock import entry_of, versions
 
     workflows = dict(lock.workflows)
     diagnostics: list[Diagnostic] = []
     for ref, doc in refs.items():
-        workflow = _registered(ref, doc, settings)
+        workflow = _registered(ref, doc, identity)
         if workflow is None:
             diagnostics.append(error("LP311", f"no version to ask FlyteAdmin for workflow '{ref}'",
                                      doc.location(("workflow",)),
@@ -103,13 +103,12 @@ def fill_lock(lock: Lock, refs: Mapping[str, Document], client: AdminClient,
     return Lock(workflows, lock.modules, {**versions(), **dict(lock.versions)}), diagnostics
 
 
-def _registered(ref: str, doc: Document, settings: Settings) -> RegisteredWorkflow | None:
-    from lpctl.flyte1.compile import DEFAULT_DOMAIN, DEFAULT_PROJECT
-
+def _registered(ref: str, doc: Document, identity: Identity) -> RegisteredWorkflow | None:
+    """The registered identity a reference names: the spec's own values, then the flags and [tool.lpctl]."""
     data = doc.data
-    version = data.get("workflow_version") or settings.workflow_version or data.get("version") or settings.version
-    if not version:
+    spec = Identity(project=data.get("project"), domain=data.get("domain"), version=data.get("version"),
+                    workflow_version=data.get("workflow_version"))
+    resolved = spec.under(identity).resolved()
+    if not resolved.workflow_version:
         return None
-    return RegisteredWorkflow(data.get("project") or settings.project or DEFAULT_PROJECT,
-                              data.get("domain") or settings.domain or DEFAULT_DOMAIN,
-                              registered_name(ref), str(version))
+    return RegisteredWorkflow(resolved.project, resolved.domain, registered_name(ref), resolved.workflow_version)

@@ -51,14 +51,14 @@ def test_samples_validate_with_locked(lone_lpctl: str) -> None:
 
 
 def test_samples_render_with_locked_gives_the_importing_bytes(lone_lpctl: str) -> None:
+    from support import run_options
+
     from lpctl.bundle import render_bundle
-    from lpctl.pipeline import Options, run
-    from lpctl.spec.config import Config
+    from lpctl.pipeline import run
 
     proc = _lpctl(lone_lpctl, "render", "samples", "--locked", "--version", "v1", "--format", "text")
     assert proc.returncode == 0, proc.stderr
-    importing = run([os.path.join(ROOT, "samples")], Options(version="v1", python_path=(ROOT,), config=Config(),
-                                                             require_workflow_version=True))
+    importing = run([os.path.join(ROOT, "samples")], run_options(version="v1", python_path=(ROOT,)))
     assert proc.stdout == render_bundle(importing.plans).replace(ROOT + os.sep, "")
 
 

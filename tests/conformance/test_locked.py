@@ -14,13 +14,13 @@ from typing import Any
 
 import pytest
 from harness import HERE, ROOT, VERSION
+from support import run_options
 from test_features import CASES
 
 from lpctl.bundle import render_bundle
 from lpctl.lock import lock_text
 from lpctl.locker import build_lock
-from lpctl.pipeline import Options, Result, run
-from lpctl.spec.config import Config
+from lpctl.pipeline import Result, run
 
 ROOTS = (ROOT, HERE)
 SAMPLES = os.path.join(ROOT, "samples")
@@ -31,10 +31,8 @@ def _both(path: str, lock_path: str) -> tuple[Result, Result]:
     assert [str(d) for d in built.diagnostics] == []
     with open(lock_path, "w", encoding="utf-8") as f:
         f.write(lock_text(built.lock))
-    options = Options(version=VERSION, python_path=ROOTS, config=Config(), require_workflow_version=True)
-    importing = run([path], options)
-    locked = run([path], Options(version=VERSION, python_path=ROOTS, config=Config(), require_workflow_version=True,
-                                 locked=True, lock_path=lock_path))
+    importing = run([path], run_options(version=VERSION, python_path=ROOTS))
+    locked = run([path], run_options(version=VERSION, python_path=ROOTS, locked=True, lock_path=lock_path))
     return importing, locked
 
 

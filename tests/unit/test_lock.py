@@ -90,11 +90,11 @@ def test_config_locked_true_is_the_same_as_the_flag(run_cli: Run, project: Any) 
     assert run_cli("lock", "specs").exit_code == 0
     _module(project, "raise RuntimeError('imported')\n")
     (project / "pyproject.toml").write_text("[tool.lpctl]\nlocked = true\n")
-    assert run_cli("validate", "specs") == CliResult(0, "1 file OK: 1 launch plan\n", "")
+    assert run_cli("validate", "specs") == CliResult(0, "1 file OK: 1 launch plan [settings: pyproject.toml]\n", "")
     (project / "pyproject.toml").write_text("[tool.lpctl]\nlocked = 'yes'\n")
     result = run_cli("validate", "specs")
     assert result.exit_code == 2
-    assert result.stderr.endswith("[tool.lpctl] locked must be true or false, found 'yes'\n")
+    assert result.stderr.endswith("[tool.lpctl] locked must be true or false, not 'yes'\n")
 
 
 def test_workflow_missing_from_the_lock_says_to_run_lpctl_lock(run_cli: Run, project: Any) -> None:
