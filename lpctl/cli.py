@@ -786,13 +786,13 @@ def _failed(diagnostics: Sequence[Diagnostic], strict: bool) -> bool:
 
 def _write_bundle(plans: Sequence[Any], output: str | None) -> None:
     """The bundle, streamed: to stdout as it is made, or to a temporary file renamed into place."""
-    from lpctl.bundle import render_bundle, write_bundle
+    from lpctl.bundle import write_bundle
 
     if output is None or output == "-":
         write_bundle(plans, sys.stdout.write)
         sys.stdout.flush()
         return
-    write_atomic(output, render_bundle(plans))
+    write_atomic(output, lambda write: write_bundle(plans, lambda text: write(text.encode("utf-8"))))
 
 
 def _write(text: str, output: str | None) -> None:
@@ -803,15 +803,20 @@ def _write(text: str, output: str | None) -> None:
     write_atomic(output, text)
 
 
-def write_atomic(path: str, data: str | bytes) -> None:
-    """Write via a temporary file in the same directory and rename it into place."""
+def write_atomic(path: str, data: str | bytes | Callable[[Callable[[bytes], Any]], None]) -> None:
+    """Write via a temporary file in the same directory and rename it into place.
+
+    ``data`` may be a function that writes the content piece by piece (a streamed bundle)."""
     directory = os.path.dirname(os.path.abspath(path))
     payload = data.encode("utf-8") if isinstance(data, str) else data
     tmp = None
     try:
         fd, tmp = tempfile.mkstemp(prefix=".lpctl-", suffix=".tmp", dir=directory)
         with os.fdopen(fd, "wb") as f:
-            f.write(payload)
+            if callable(payload):
+                payload(f.write)
+            else:
+                f.write(payload)
             f.flush()
             os.fsync(f.fileno())
         os.chmod(tmp, _file_mode(path))
