@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import itertools
 import json
 import os
 import platform
@@ -32,7 +33,6 @@ import random
 import re
 import shutil
 import statistics
-import struct
 import subprocess
 import sys
 import tempfile
@@ -52,6 +52,11 @@ CHECK_JSONSCHEMA = os.path.join(BIN, "check-jsonschema")
 GOAL_RENDER_VS_FLYTEKIT = 0.6
 GOAL_VALIDATE_VS_CJS = 0.5
 GOAL_SCALE = 10.0
+# issue 19: cold (no cache), with --locked
+GOAL_RENDER_LOCKED_VS_FLYTEKIT = 0.3
+GOAL_VALIDATE_LOCKED_VS_CJS = 0.25
+#: cost per spec "flat": the marginal CPU per 1000 specs at scale within this factor of the cost at n
+GOAL_FLAT = 1.25
 GOAL_HELP_S = 0.25
 GOAL_PLAIN_S = 0.4
 GOAL_RSS_MB = 300.0
@@ -168,7 +173,6 @@ then serialized once, as pyflyte register does), instead of a fresh OrderedDict 
 
 import json
 import os
-import struct
 import sys
 from collections import OrderedDict
 from datetime import datetime, timedelta, timezone
@@ -177,6 +181,7 @@ from flytekit import CronSchedule, Email, FixedRate, LaunchPlan, PagerDuty, Slac
 from flytekit.configuration import ImageConfig, SerializationSettings
 from flytekit.models.common import Annotations, Labels, RawOutputDataConfig
 from flytekit.tools.translator import get_serializable
+from google.protobuf import json_format
 
 from benchpkg import workflows as W
 
@@ -241,11 +246,12 @@ def main():
     for p in PLANS:
         lp = build(p)
         entity_mapping = shared if shared is not None else OrderedDict()
-        data = get_serializable(entity_mapping, settings, lp).to_flyte_idl().SerializeToString()
-        chunks.append(struct.pack(">I", len(data)) + data)
+        # JSON, as lpctl writes its bundle (the protobuf JSON mapping, sorted keys, two-space indent)
+        chunks.append(json_format.MessageToJson(get_serializable(entity_mapping, settings, lp).to_flyte_idl(),
+                                                sort_keys=True))
     if out:
-        with open(out, "wb") as f:
-            f.write(b"".join(chunks))
+        with open(out, "w", encoding="utf-8") as f:
+            f.write("[\\n" + ",\\n".join(chunks) + "\\n]\\n")
     print(f"{len(chunks)} launch plans serialized")
 
 
@@ -552,7 +558,8 @@ class Case:
 
     @property
     def peak_rss_mb(self) -> float:
-        return max(s.maxrss_mb for s in [*self.samples, *([self.warmup] if self.warmup else [])])
+        """Of the timed runs only: a warm case's peak must not be its cold warm-up's."""
+        return max(s.maxrss_mb for s in self.samples)
 
 
 class BenchError(Exception):
@@ -599,14 +606,11 @@ def equivalence(bundle_path: str, flytekit_path: str) -> dict[str, Any]:
         json_format.ParseDict(entry["launchPlan"], lp)
         ours[lp.id.name] = lp
     theirs = {}
-    with open(flytekit_path, "rb") as f:
-        data = f.read()
-    pos = 0
-    while pos < len(data):
-        (size,) = struct.unpack_from(">I", data, pos)
-        lp = launch_plan_pb2.LaunchPlan.FromString(data[pos + 4:pos + 4 + size])
-        theirs[lp.id.name] = lp
-        pos += 4 + size
+    with open(flytekit_path, encoding="utf-8") as f:
+        for item in json.load(f):
+            lp = launch_plan_pb2.LaunchPlan()
+            json_format.ParseDict(item, lp)
+            theirs[lp.id.name] = lp
     mismatched = sorted(name for name in theirs if name in ours
                         and (ours[name].id != theirs[name].id or ours[name].spec != theirs[name].spec))
     missing = sorted(set(theirs) ^ set(ours))
@@ -635,8 +639,9 @@ def main(argv: list[str] | None = None) -> int:  # noqa: C901 - a script's main,
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--n", type=int, default=1000, help="specs in the main comparison (default 1000)")
     ap.add_argument("--runs", type=int, default=5, help="timed runs per case, after one warm-up (default 5)")
-    ap.add_argument("--scale", type=int, default=10000,
-                    help="specs in the scale run; 0 skips it (default 10000)")
+    ap.add_argument("--scale", default="10000",
+                    help="specs in the scale runs, comma-separated, e.g. 10000,30000; 0 skips them (default "
+                    "10000). flytekit and check-jsonschema are timed at the first size too")
     ap.add_argument("--scale-runs", type=int, default=1, help="timed runs of the scale cases (default 1)")
     ap.add_argument("--big-bytes", type=int, default=1_000_000, help="size of the big spec (default 1000000)")
     ap.add_argument("--shared-map", action="store_true",
@@ -646,6 +651,8 @@ def main(argv: list[str] | None = None) -> int:  # noqa: C901 - a script's main,
                     "removed afterwards; the JSON goes to the current directory)")
     ap.add_argument("--keep", action="store_true", help="keep the generated files")
     args = ap.parse_args(argv)
+    args.scales = [int(x) for x in str(args.scale).split(",") if int(x)]
+    args.scale = args.scales[0] if args.scales else 0
 
     def log(msg: str) -> None:
         print(msg, file=sys.stderr, flush=True)
@@ -670,7 +677,7 @@ def main(argv: list[str] | None = None) -> int:  # noqa: C901 - a script's main,
     else:
         root = tempfile.mkdtemp(prefix="lpctl-bench-")
         result_path = os.path.abspath("bench-result.json")
-    sizes = [args.n] + ([args.scale] if args.scale else [])
+    sizes = [args.n, *args.scales]
     log(f"generating {', '.join(map(str, sizes))} specs in {root}")
     t0 = time.perf_counter()
     ws = generate(root, sizes, args.big_bytes)
@@ -688,7 +695,18 @@ def main(argv: list[str] | None = None) -> int:  # noqa: C901 - a script's main,
     env["PYTHONPYCACHEPREFIX"] = os.path.join(root, "pycache")
     n = args.n
     lp = [LPCTL]
+    for size in sizes:  # lpctl lock, once per spec set (untimed): it imports the four workflows
+        done = subprocess.run([*lp, "lock", ws.spec_dirs[size]], cwd=root, env=env, capture_output=True, text=True)
+        if done.returncode != 0:
+            log(f"lpctl lock failed:\n{done.stdout}{done.stderr}")
+            return 1
     cases = {
+        # issue 19's cold case: a fresh clone, no cache, the workflows read from lpctl.lock
+        "render_locked": Case("render_locked", f"lpctl render {n} --locked --no-cache",
+                              [*lp, "render", ws.spec_dirs[n], "--version", "v1", "--locked", "--no-cache",
+                               "-o", os.path.join(ws.out, f"render_locked_{n}.json")]),
+        "validate_locked": Case("validate_locked", f"lpctl validate {n} --locked --no-cache",
+                                [*lp, "validate", ws.spec_dirs[n], "--locked", "--no-cache"]),
         "render": Case("render", f"lpctl render {n}", [*lp, "render", ws.spec_dirs[n], "--version", "v1",
                                                        "-o", os.path.join(ws.out, f"render_{n}.json")]),
         "validate": Case("validate", f"lpctl validate {n}", [*lp, "validate", ws.spec_dirs[n]]),
@@ -700,7 +718,7 @@ def main(argv: list[str] | None = None) -> int:  # noqa: C901 - a script's main,
                               [*lp, "validate", ws.spec_dirs[n], "--no-cache"]),
         "flytekit": Case("flytekit", f"flytekit build+serialize {n}",
                          [sys.executable, ws.flytekit_scripts[n],
-                          "--out", os.path.join(ws.out, f"flytekit_{n}.bin")]),
+                          "--out", os.path.join(ws.out, f"flytekit_{n}.json")]),
         "help": Case("help", "lpctl --help", [*lp, "--help"]),
         "plain": Case("plain", "lpctl validate 1 plain spec", [*lp, "validate", ws.plain_spec]),
     }
@@ -722,8 +740,22 @@ def main(argv: list[str] | None = None) -> int:  # noqa: C901 - a script's main,
                                       "-o", os.path.join(ws.out, f"render_{s}.json")]),
                 "validate_scale": Case("validate_scale", f"lpctl validate {s}",
                                        [*lp, "validate", ws.spec_dirs[s]]),
+                f"flytekit_{s}": Case(f"flytekit_{s}", f"flytekit build+serialize {s}",
+                                      [sys.executable, ws.flytekit_scripts[s],
+                                       "--out", os.path.join(ws.out, f"flytekit_{s}.json")]),
             }
-            log(f"scale run: {s} specs, 1 warm-up + {args.scale_runs} run(s) each")
+            if have_cjs:
+                scale_cases[f"cjs_{s}"] = Case(f"cjs_{s}", f"check-jsonschema {s}",
+                                               [CHECK_JSONSCHEMA, "--schemafile", SCHEMA, *ws.spec_files[s]])
+            for size in args.scales:
+                scale_cases[f"render_locked_{size}"] = Case(
+                    f"render_locked_{size}", f"lpctl render {size} --locked --no-cache",
+                    [*lp, "render", ws.spec_dirs[size], "--version", "v1", "--locked", "--no-cache",
+                     "-o", os.path.join(ws.out, f"render_locked_{size}.json")])
+                scale_cases[f"validate_locked_{size}"] = Case(
+                    f"validate_locked_{size}", f"lpctl validate {size} --locked --no-cache",
+                    [*lp, "validate", ws.spec_dirs[size], "--locked", "--no-cache"])
+            log(f"scale runs: {', '.join(map(str, args.scales))} specs, 1 warm-up + {args.scale_runs} run(s) each")
             for case in scale_cases.values():
                 check(case, run_timed(case.cmd, root, env))  # warm-up: the same cache state as the 1000 runs
                 for _ in range(args.scale_runs):
@@ -742,7 +774,12 @@ def main(argv: list[str] | None = None) -> int:  # noqa: C901 - a script's main,
         log(f"generated files kept in {root}")
         return 1
 
-    eq = equivalence(os.path.join(ws.out, f"render_{n}.json"), os.path.join(ws.out, f"flytekit_{n}.bin"))
+    log("import time: python -X importtime -m lpctl validate <1 spec> --locked, 3 runs")
+    imports = import_times([sys.executable, "-X", "importtime", "-m", "lpctl", "validate", ws.spec_files[n][0],
+                            "--locked", "--no-cache"], root, env, runs=3)
+    eq = equivalence(os.path.join(ws.out, f"render_{n}.json"), os.path.join(ws.out, f"flytekit_{n}.json"))
+    locked_bytes_equal = _same_file(os.path.join(ws.out, f"render_locked_{n}.json"),
+                                    os.path.join(ws.out, f"render_{n}.json"))
     cjs_findings = None
     if have_cjs and cases["cjs"].warmup is not None:
         cjs_findings = cases["cjs"].warmup.stdout.strip().splitlines()[-1:] or [""]
@@ -769,11 +806,11 @@ def main(argv: list[str] | None = None) -> int:  # noqa: C901 - a script's main,
          c["validate_cold"].median / cjs.median if cjs else None, GOAL_VALIDATE_VS_CJS, "x")
     if args.scale:
         k = args.scale / n
-        goal(f"render {args.scale} / render {n}", scale_cases["render_scale"].median / c["render"].median,
-             GOAL_SCALE * k / 10, "x")
-        goal(f"validate {args.scale} / validate {n}",
-             scale_cases["validate_scale"].median / c["validate"].median,
-             GOAL_SCALE * k / 10, "x")
+        goal(f"render {args.scale} / render {n} (CPU time)",
+             scale_cases["render_scale"].cpu_median / c["render"].cpu_median, GOAL_SCALE * k / 10, "x")
+        goal(f"validate {args.scale} / validate {n} (CPU time)",
+             scale_cases["validate_scale"].cpu_median / c["validate"].cpu_median, GOAL_SCALE * k / 10, "x")
+    locked_goals(goal, c, scale_cases, args, cjs is not None)
     goal("lpctl --help (median)", c["help"].median, GOAL_HELP_S, "s")
     goal("validate 1 plain-function spec (median)", c["plain"].median, GOAL_PLAIN_S, "s")
     goal(f"peak RSS, validate {n}", c["validate"].peak_rss_mb, GOAL_RSS_MB, "MB")
@@ -789,11 +826,13 @@ def main(argv: list[str] | None = None) -> int:  # noqa: C901 - a script's main,
           f"{_load(load_before)}, after {_load(load_after)} (other work on the machine skews the numbers)")
     _table(["what", "median s", "min s", "CPU s (median)", "runs", "peak RSS MB"], rows)
     if args.scale:
-        r1, rs = c["render"], scale_cases["render_scale"]
-        per_n = r1.median / n * 1000
-        per_scale = (rs.median - r1.median) / (args.scale - n) * 1000
-        print(f"\nrender cost per 1000 specs: {per_n:.2f} s on average at {n} (startup included), "
-              f"{per_scale:.2f} s marginal from {n} to {args.scale}")
+        print()
+        for line in cost_lines(c, scale_cases, args):
+            print(line)
+    print(f"\nimport time of lpctl under --locked (python -X importtime, median of 3): "
+          f"{imports['total_ms']:.0f} ms; flytekit imported: {imports['flytekit']}; the largest top-level imports: "
+          + ", ".join(f"{name} {ms:.0f} ms" for name, ms in imports["top"]))
+    print(f"render --locked bundle == importing render bundle, byte for byte: {locked_bytes_equal}")
     print()
     _table(["goal", "value", "limit", "verdict"],
            [(g["goal"], "-" if g["value"] is None else f"{g['value']:.3f} {g['unit']}",
@@ -821,7 +860,7 @@ def main(argv: list[str] | None = None) -> int:  # noqa: C901 - a script's main,
                            "cpu_median_s": cs.cpu_median, "cpu_s": [x.cpu_s for x in cs.samples],
                            "warmup_s": cs.warmup.seconds if cs.warmup else None,
                            "peak_rss_mb": cs.peak_rss_mb} for cs in all_cases},
-        "goals": goals, "equivalence": eq,
+        "goals": goals, "equivalence": eq, "import_time": imports, "locked_bytes_equal": locked_bytes_equal,
         "versions": _versions(), "lpctl_commit": _commit(),
     }
     with open(result_path, "w", encoding="utf-8") as f:
@@ -832,6 +871,79 @@ def main(argv: list[str] | None = None) -> int:  # noqa: C901 - a script's main,
     else:
         print(f"generated files in {root}")
     return 0
+
+
+def locked_goals(goal: Any, c: dict[str, Case], scale_cases: dict[str, Case], args: Any, have_cjs: bool) -> None:
+    """Issue 19's goals: cold runs with --locked against flytekit and check-jsonschema, memory, flat cost."""
+    sides = [(args.n, c["render_locked"], c["validate_locked"], c["flytekit"], c.get("cjs"))]
+    if args.scale:
+        s = args.scale
+        sides.append((s, scale_cases[f"render_locked_{s}"], scale_cases[f"validate_locked_{s}"],
+                      scale_cases[f"flytekit_{s}"], scale_cases.get(f"cjs_{s}")))
+    for size, render, validate, flytekit, cjs in sides:
+        goal(f"render {size} --locked, cold / flytekit {size} (median)", render.median / flytekit.median,
+             GOAL_RENDER_LOCKED_VS_FLYTEKIT, "x")
+        goal("  same, CPU time", render.cpu_median / flytekit.cpu_median, GOAL_RENDER_LOCKED_VS_FLYTEKIT, "x")
+        goal(f"validate {size} --locked, cold / check-jsonschema {size} (median)",
+             validate.median / cjs.median if cjs else None, GOAL_VALIDATE_LOCKED_VS_CJS, "x")
+        goal("  same, CPU time", validate.cpu_median / cjs.cpu_median if cjs else None,
+             GOAL_VALIDATE_LOCKED_VS_CJS, "x")
+    if args.scale:
+        goal(f"peak RSS, render {args.scale} --locked", scale_cases[f"render_locked_{args.scale}"].peak_rss_mb,
+             GOAL_RSS_MB, "MB")
+        margins = _marginal_costs(c, scale_cases, args)
+        if len(margins) >= 2:
+            goal(f"render --locked marginal CPU per 1000 specs, {margins[-1][0]} / {margins[0][0]}",
+                 margins[-1][1] / margins[0][1], GOAL_FLAT, "x")
+
+
+def _marginal_costs(c: dict[str, Case], scale_cases: dict[str, Case], args: Any) -> list[tuple[str, float]]:
+    """(range, CPU seconds per 1000 specs) of render --locked between consecutive sizes."""
+    points = [(args.n, c["render_locked"].cpu_median)]
+    points += [(size, scale_cases[f"render_locked_{size}"].cpu_median) for size in args.scales]
+    return [(f"{a}->{b}", (cb - ca) / (b - a) * 1000) for (a, ca), (b, cb) in itertools.pairwise(points)]
+
+
+def cost_lines(c: dict[str, Case], scale_cases: dict[str, Case], args: Any) -> list[str]:
+    n = args.n
+    lines = [f"render --locked, cold: CPU per 1000 specs {c['render_locked'].cpu_median / n * 1000:.2f} s at {n} "
+             "(start-up included)"]
+    for span, cost in _marginal_costs(c, scale_cases, args):
+        lines.append(f"  marginal CPU per 1000 specs {span}: {cost:.2f} s")
+    for size in args.scales:
+        case = scale_cases[f"render_locked_{size}"]
+        lines.append(f"  render {size} --locked: {case.median:.2f} s wall, {case.cpu_median:.2f} s CPU, "
+                     f"peak RSS {case.peak_rss_mb:.0f} MB")
+    return lines
+
+
+def import_times(cmd: list[str], cwd: str, env: dict[str, str], runs: int) -> dict[str, Any]:
+    """Total import time (sum of every module's own time), and the largest top-level imports, medians."""
+    totals: list[float] = []
+    tops: dict[str, list[float]] = {}
+    flytekit = False
+    for _ in range(runs):
+        err = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True).stderr
+        total = 0.0
+        for line in err.splitlines():
+            if not line.startswith("import time:") or "self [us]" in line:
+                continue
+            own, cumulative, name = (x.strip() for x in line[len("import time:"):].split("|", 2))
+            total += int(own) / 1000
+            flytekit = flytekit or name.strip().split(".")[0] == "flytekit"
+            if not line.split("|")[2].startswith("  "):  # a top-level import
+                tops.setdefault(name, []).append(int(cumulative) / 1000)
+        totals.append(total)
+    top = sorted(((name, statistics.median(v)) for name, v in tops.items()), key=lambda x: -x[1])[:6]
+    return {"total_ms": statistics.median(totals), "flytekit": flytekit, "top": top}
+
+
+def _same_file(a: str, b: str) -> bool:
+    try:
+        with open(a, "rb") as fa, open(b, "rb") as fb:
+            return fa.read() == fb.read()
+    except OSError:
+        return False
 
 
 def _load(load: tuple[float, float, float] | None) -> str:
