@@ -149,8 +149,11 @@ def _resolver(paths: Sequence[str], options: Options, config: Config, roots: lis
 
 
 def _check_schema(doc: Document, cache: Cache | None) -> tuple[list[Diagnostic], set[str]]:
+    from lpctl.spec.fastschema import is_valid
     from lpctl.spec.schema import schema_problems
 
+    if is_valid(doc.data):  # exact for valid documents; jsonschema says why the others are not
+        return [], set()
     if cache is None:
         return schema_problems(doc)
     digest = document_digest(doc.data)
