@@ -612,15 +612,13 @@ def lock(
 
 def _admin_lock(paths: Sequence[str], previous: Any, server: Server, identity: Any) -> Any:
     from lpctl import locker
-    from lpctl.admin import lockfill, register
+    from lpctl.admin import lockfill
     from lpctl.lock import Lock
     from lpctl.spec.config import common_parent, load_config
 
     identity = identity.under(load_config(common_parent(paths)).identity)
     refs, diagnostics, files = locker.references(paths, max_bytes=1024 * 1024)
-    with register.AdminClient(server.endpoint, insecure=server.insecure) as client:
-        if server.token_env:
-            client.set_token(register.token_from_env(server.token_env))
+    with _admin(server) as client:
         lock, more = lockfill.fill_lock(previous or Lock(), refs, client, identity)
     return locker.LockResult(lock, diagnostics + more, files, refs)
 

@@ -125,8 +125,7 @@ def _to_dict(message: Any) -> dict[str, Any]:
     return out
 
 
-def entry_of(interface: WorkflowInterface, module: str | None, *, origin: str = "import",
-             default_options: Mapping[str, Any] | None = None) -> dict[str, Any]:
+def entry_of(interface: WorkflowInterface, module: str | None, *, origin: str = "import") -> dict[str, Any]:
     """The lock entry of an interface; dataclass inputs carry their shape."""
     from lpctl.flyte1.inputs import needs_flytekit
     from lpctl.flyte1.shapes import shape_of
@@ -141,8 +140,9 @@ def entry_of(interface: WorkflowInterface, module: str | None, *, origin: str = 
     entry: dict[str, Any] = {"name": interface.name, "source": interface.source, "module": module,
                              "origin": origin, "inputs": inputs,
                              "reference": list(interface.reference) if interface.reference else None}
-    if default_options:
-        entry["defaultOptions"] = dict(default_options)
+    if interface.default_labels or interface.default_annotations:  # @workflow(default_options=...)
+        entry["defaultOptions"] = {"labels": dict(sorted(interface.default_labels.items())),
+                                   "annotations": dict(sorted(interface.default_annotations.items()))}
     return entry
 
 
@@ -160,8 +160,10 @@ def interface_of(entry: Any) -> WorkflowInterface:
         inputs[item["name"]] = Input(item["name"], lt, param, item.get("shape"))
     reference = tuple(entry["reference"]) if entry.get("reference") else None
     convert = _locked_convert if any("shape" in item for item in entry["inputs"]) else None
-    return WorkflowInterface(entry["name"], inputs, entry["source"], convert=convert,
-                             reference=reference)
+    options = entry.get("defaultOptions") or {}
+    return WorkflowInterface(entry["name"], inputs, entry["source"], convert=convert, reference=reference,
+                             default_labels=dict(options.get("labels", {})),
+                             default_annotations=dict(options.get("annotations", {})))
 
 
 def _locked_convert(value: Any, inp: Input) -> Literal:

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lpctl.diagnostics import Diagnostic, error
-from lpctl.flyte1.interface import WorkflowInterface
 from lpctl.lock import Lock, entry_of, file_digest, versions
 from lpctl.spec.load import Document, check_header, load_paths
 
@@ -59,7 +58,7 @@ def build_lock(paths: Sequence[str], roots: Sequence[str], *, max_bytes: int, im
             diagnostics.append(error(resolved.code, resolved.message, doc.location(("workflow",)), resolved.hint))
             continue
         module = module_of(ref)
-        workflows[ref] = entry_of(resolved, module, default_options=_default_options(ref, resolved))
+        workflows[ref] = entry_of(resolved, module)
         digest = _module_digest(module)
         if module is not None and digest is not None:
             modules[module] = digest
@@ -82,31 +81,6 @@ def module_of(ref: str) -> str | None:
 def _module_digest(module: str | None) -> str | None:
     path = getattr(sys.modules.get(module or ""), "__file__", None)
     return file_digest(path) if path and os.path.isfile(path) else None
-
-
-def _default_options(ref: str, interface: WorkflowInterface) -> dict[str, Any] | None:
-    """A flytekit workflow's ``default_options`` labels and annotations, which its default launch plan carries."""
-    if interface.source != "flytekit workflow":
-        return None
-    obj = _loaded_object(ref)
-    options = getattr(obj, "default_options", None)
-    if options is None:
-        return None
-    labels = getattr(getattr(options, "labels", None), "values", None) or {}
-    annotations = getattr(getattr(options, "annotations", None), "values", None) or {}
-    if not labels and not annotations:
-        return None
-    return {"labels": dict(sorted(labels.items())), "annotations": dict(sorted(annotations.items()))}
-
-
-def _loaded_object(ref: str) -> Any:
-    """The object an already imported reference names (None if it cannot be found)."""
-    module = module_of(ref)
-    obj: Any = sys.modules.get(module or "")
-    attr = ref.partition(":")[2] if ":" in ref else ref[len(module or "") + 1:]
-    for part in attr.split("."):
-        obj = getattr(obj, part, None)
-    return obj
 
 
 def import_roots(paths: Sequence[str], python_path: Sequence[str]) -> list[str]:

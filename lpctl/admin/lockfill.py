@@ -16,7 +16,7 @@ from typing import Any
 from flyteidl.core import identifier_pb2
 from flyteidl.core.interface_pb2 import Parameter
 
-from lpctl.admin.register import AdminClient, AdminError, RegisterError
+from lpctl.admin.client import AdminClient, AdminError, ServerError
 from lpctl.diagnostics import Diagnostic, error
 from lpctl.flyte1.interface import Input, WorkflowInterface, parameter_for
 from lpctl.lock import Lock
@@ -48,7 +48,7 @@ def fetch_interface(client: AdminClient, workflow: RegisteredWorkflow) -> Workfl
     """The interface FlyteAdmin holds for a workflow; raises AdminError (``NOT_FOUND`` ...)."""
     from flyteidl.admin import common_pb2
 
-    # the admin client is being split into client.py; its stub and call wrapper are reused as they are
+    # AdminClient has no GetWorkflow that returns the workflow: its stub and call wrapper are reused
     found = client._call(client._admin.GetWorkflow,
                          common_pb2.ObjectGetRequest(id=workflow.identifier(identifier_pb2.WORKFLOW)))
     variables = found.closure.compiled_workflow.primary.template.interface.inputs.variables
@@ -92,7 +92,7 @@ def fill_lock(lock: Lock, refs: Mapping[str, Document], client: AdminClient,
             interface = fetch_interface(client, workflow)
         except AdminError as e:
             if e.code != "NOT_FOUND":
-                raise RegisterError(f"FlyteAdmin at {client.endpoint}: {e}") from None
+                raise ServerError(f"FlyteAdmin at {client.endpoint}: {e}") from None
             diagnostics.append(error("LP311", f"workflow {workflow} is not registered in FlyteAdmin at "
                                      f"{client.endpoint}", doc.location(("workflow",)),
                                      "check the project, domain and version, or register the workflow"))

@@ -22,7 +22,6 @@ from __future__ import annotations
 import dataclasses
 import enum
 import inspect
-import math
 import types
 import typing
 from typing import Any
@@ -123,7 +122,9 @@ def supported(shape: Shape) -> bool:
 def encode(value: Any, shape: Shape, path: tuple[Any, ...] = ()) -> Any:
     """Check ``value`` against ``shape`` and return what flytekit would pack; raises ConversionError.
 
-    An ``unsupported`` part is passed through unchecked (flytekit checks it when it is there).
+    The checks and their messages are those of :func:`lpctl.flyte1.bridge.check_value` (the run
+    that imports the workflow), so that a run with and without the lock says the same. An
+    ``unsupported`` part is passed through unchecked (flytekit checks it when it is there).
     """
     kind = shape["kind"]
     if kind == "dataclass":
@@ -132,17 +133,16 @@ def encode(value: Any, shape: Shape, path: tuple[Any, ...] = ()) -> Any:
         return None if value is None else encode(value, shape["item"], path)
     if kind == "list":
         if not isinstance(value, list):
-            raise ConversionError(f"expected a list, found {describe(value)}", path, "write a YAML list")
+            raise ConversionError(f"expected a list, found {describe(value)}", path)
         return [encode(v, shape["item"], (*path, i)) for i, v in enumerate(value)]
     if kind == "map":
         if not isinstance(value, dict):
-            raise ConversionError(f"expected a mapping, found {describe(value)}", path, "write a YAML mapping")
+            raise ConversionError(f"expected a mapping, found {describe(value)}", path)
         return {str(k): encode(v, shape["value"], (*path, k)) for k, v in value.items()}
     if kind == "enum":
-        if not isinstance(value, str) or value not in shape["values"]:
-            allowed = ", ".join(f'"{v}"' for v in shape["values"])
-            raise ConversionError(f"{describe(value)} is not one of {shape['name']}'s values: {allowed}", path,
-                                  code="LP406")
+        if value not in shape["values"]:
+            allowed = ", ".join(map(repr, shape["values"]))
+            raise ConversionError(f"{describe(value)} is not one of {allowed}", path, code="LP406")
         return value
     return _encode_simple(value, kind, path)
 
@@ -153,39 +153,31 @@ def _encode_simple(value: Any, kind: str, path: tuple[Any, ...]) -> Any:
         "float": isinstance(value, (int, float)) and not isinstance(value, bool),
         "str": isinstance(value, str),
         "bool": isinstance(value, bool),
-        "dict": isinstance(value, dict),
     }.get(kind, True)
     if not ok:
         raise ConversionError(f"expected {kind}, found {describe(value)}", path)
-    if kind == "float":
-        if not math.isfinite(float(value)):
-            raise ConversionError(f"{value} cannot be stored in a dataclass field", path)
-        return float(value)
-    return value
+    return float(value) if kind == "float" else value  # mashumaro casts an int given for a float
 
 
 def _encode_dataclass(value: Any, shape: Shape, path: tuple[Any, ...]) -> dict[str, Any]:
+    name = shape["name"]
     if not isinstance(value, dict):
-        raise ConversionError(f"expected {shape['name']} (a mapping of its fields), found {describe(value)}", path,
-                              "write a YAML mapping")
-    names = [f["name"] for f in shape["fields"]]
+        raise ConversionError(f"expected a mapping of the fields of {name}, found {describe(value)}", path)
+    fields = {f["name"]: f for f in shape["fields"]}
     for key in value:
-        if key not in names:
+        if key not in fields:
             import difflib
 
-            close = difflib.get_close_matches(str(key), names, n=1, cutoff=0.6)
-            listing = "fields: " + ", ".join(names)
-            raise ConversionError(f"{shape['name']} has no field '{key}'", (*path, key),
-                                  f"did you mean '{close[0]}'? {listing}" if close else listing)
-    out: dict[str, Any] = {}
-    for f in shape["fields"]:
-        if f["name"] in value:
-            out[f["name"]] = encode(value[f["name"]], f["type"], (*path, f["name"]))
-        elif "default" in f:
-            out[f["name"]] = _unpacked(f["default"])
-        else:
-            raise ConversionError(f"field '{f['name']}' of {shape['name']} is required and has no default", path)
-    return out
+            near = difflib.get_close_matches(str(key), list(fields), n=1, cutoff=0.6)
+            raise ConversionError(f"'{key}' is not a field of {name} (fields: {', '.join(fields)})", (*path, key),
+                                  hint=f"did you mean '{near[0]}'?" if near else None, key=True)
+    missing = [f for f, spec in fields.items() if f not in value and "default" not in spec]
+    if missing:
+        raise ConversionError(f"missing field{'s' if len(missing) > 1 else ''} {', '.join(map(repr, missing))} "
+                              f"of {name}", path)
+    given = {key: encode(item, fields[key]["type"], (*path, key)) for key, item in value.items()}
+    # mashumaro packs every field, in declaration order
+    return {f: given[f] if f in given else _unpacked(spec["default"]) for f, spec in fields.items()}
 
 
 def to_literal(value: Any, lt: Any, shape: Shape) -> Any:
@@ -198,7 +190,7 @@ def to_literal(value: Any, lt: Any, shape: Shape) -> Any:
     which = lt.WhichOneof("type")
     if which == "collection_type" and shape["kind"] == "list":
         if not isinstance(value, list):
-            raise ConversionError(f"expected a list, found {describe(value)}", (), "write a YAML list")
+            raise ConversionError(f"expected a list, found {describe(value)}")
         lit = literals_pb2.Literal()
         lit.collection.SetInParent()
         lit.collection.literals.extend(_item(v, lt.collection_type, shape["item"], i) for i, v in enumerate(value))

@@ -78,7 +78,8 @@ sys.exit(code)
                                      ["render", "samples", "--version", "v1", "-o", os.devnull],
                                      ["diff", "samples", "samples", "--version", "v1"],
                                      ["package", "samples", "-o", "OUT"]])
-def test_locked_commands_import_neither_flytekit_nor_workflows_nor_jsonschema(command: list[str], tmp_path: Any) -> None:
+def test_locked_commands_import_neither_flytekit_nor_workflows_nor_jsonschema(command: list[str],
+                                                                              tmp_path: Any) -> None:
     args = [a if a != "OUT" else str(tmp_path / "lps.tgz") for a in command]
     proc = subprocess.run([sys.executable, "-c", _PROBE, *args, "--locked"], cwd=ROOT, capture_output=True,
                           text=True, timeout=120, env={**os.environ, "LPCTL_NO_CACHE": "1"})

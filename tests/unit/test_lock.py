@@ -179,15 +179,15 @@ WS = "name: lp\nworkflow: example_pkg.workflows:with_settings\n"
 
 @pytest.mark.parametrize(("body", "expected"), [
     ("default_inputs: {cfg: {name: n, colour: red}}\n",
-     "spec.yaml:5:41: error LP405 default input 'cfg.colour': Settings has no field 'colour' (did you mean "
-     "'color'? fields: name, ratio, color, limit, inner, weights, points)"),
+     "spec.yaml:5:33: error LP405 default input 'cfg.colour': 'colour' is not a field of Settings (fields: name, "
+     "ratio, color, limit, inner, weights, points) (did you mean 'color'?)"),
     ("default_inputs: {cfg: {ratio: 1.5}}\n",
-     "spec.yaml:5:23: error LP405 default input 'cfg': field 'name' of Settings is required and has no default"),
+     "spec.yaml:5:23: error LP405 default input 'cfg': missing field 'name' of Settings"),
     ("default_inputs: {cfg: {name: n, inner: {z: '3'}}}\n",
      "spec.yaml:5:44: error LP405 default input 'cfg.inner.z': expected int, found the string \"3\""),
     ("fixed_inputs: {cfg: {name: n, color: purple}}\n",
-     "spec.yaml:5:38: error LP406 fixed input 'cfg.color': the string \"purple\" is not one of Color's values: "
-     "\"red\", \"green\", \"blue\""),
+     "spec.yaml:5:38: error LP406 fixed input 'cfg.color': the string \"purple\" is not one of 'red', 'green', "
+     "'blue'"),
     ("fixed_inputs: {cfg: {name: n}, many: [{x: 1.5}]}\n",
      "spec.yaml:5:43: error LP405 fixed input 'many[0].x': expected int, found the number 1.5"),
 ])
