@@ -25,8 +25,8 @@ def ordered(plans: Iterable[CompiledPlan]) -> list[CompiledPlan]:
     return sorted(plans, key=lambda p: (*p.identity(), p.document.path, p.document.index))
 
 
-def bundle(plans: Iterable[CompiledPlan]) -> dict[str, Any]:
-    """The bundle document, in :func:`ordered` order."""
+def bundle(plans: Iterable[CompiledPlan], triggers: Iterable[Any] = ()) -> dict[str, Any]:
+    """The bundle document, in :func:`ordered` order; Flyte 2 triggers (if any) under ``triggers``."""
     entries = []
     for plan in ordered(plans):
         lp = plan.launch_plan
@@ -35,7 +35,20 @@ def bundle(plans: Iterable[CompiledPlan]) -> dict[str, Any]:
             "autoActivate": plan.auto_activate,
             "launchPlan": {"id": message_to_dict(lp.id), "spec": message_to_dict(lp.spec)},
         })
-    return {"apiVersion": BUNDLE_API_VERSION, "kind": BUNDLE_KIND, "launchPlans": entries}
+    document = {"apiVersion": BUNDLE_API_VERSION, "kind": BUNDLE_KIND, "launchPlans": entries}
+    trigger_entries = _trigger_entries(triggers)
+    if trigger_entries:
+        document["triggers"] = trigger_entries
+    return document
+
+
+def _trigger_entries(triggers: Iterable[Any]) -> list[dict[str, Any]]:
+    """``{"source", "taskName", "trigger"}`` per lpctl.flyte2 CompiledTrigger, by task, name, source."""
+    return [{
+        "source": {"path": item.document.path, "document": item.document.index},
+        "taskName": item.task_name,
+        "trigger": message_to_dict(item.trigger),
+    } for item in sorted(triggers, key=lambda item: item.sort_key())]
 
 
 def to_json(document: dict[str, Any]) -> str:
@@ -43,5 +56,5 @@ def to_json(document: dict[str, Any]) -> str:
     return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False) + "\n"
 
 
-def render_bundle(plans: Iterable[CompiledPlan]) -> str:
-    return to_json(bundle(plans))
+def render_bundle(plans: Iterable[CompiledPlan], triggers: Iterable[Any] = ()) -> str:
+    return to_json(bundle(plans, triggers))

@@ -170,9 +170,9 @@ def render(
         _report(result, format, color, sys.stderr)
         failed = _failed(result.diagnostics, strict)
         if not failed and check is not None:
-            _check_bundle(check, render_bundle(result.plans), color)
+            _check_bundle(check, render_bundle(result.plans, result.triggers), color)
         if not failed:
-            _write(render_bundle(result.plans), output)
+            _write(render_bundle(result.plans, result.triggers), output)
         raise typer.Exit(EXIT_FINDINGS if failed else EXIT_OK)
 
 
@@ -427,7 +427,7 @@ def _side(arg: str, options: Options, color: Color) -> dict[str, Any]:
     if not result.ok:
         _report(result, Format.text, color, sys.stderr)
         raise typer.Exit(EXIT_USAGE)
-    return bundle(result.plans)
+    return bundle(result.plans, result.triggers)
 
 
 _DIFF_STYLES = {"added": "green", "removed": "red", "changed": "yellow", "detail": ""}

@@ -5,13 +5,18 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from lpctl.cache import Cache, document_digest
 from lpctl.diagnostics import Diagnostic, Severity, error, sort_diagnostics
 from lpctl.flyte1.compile import CompiledPlan, Settings, compile_spec
 from lpctl.flyte1.resolve import DEFAULT_IMPORT_TIMEOUT, Resolver
 from lpctl.spec.config import Config, load_config
-from lpctl.spec.load import DEFAULT_MAX_BYTES, Document, check_header, load_paths
+from lpctl.spec.load import DEFAULT_MAX_BYTES, TRIGGER_KIND, Document, check_header, load_paths
+
+if TYPE_CHECKING:  # lpctl.flyte2 needs flyteidl2 (the flyte2 extra): imported only for Trigger specs
+    from lpctl.flyte2.compile import CompiledTrigger
+    from lpctl.flyte2.resolve import TaskResolver
 
 
 @dataclass(frozen=True)
@@ -39,6 +44,8 @@ class Options:
 @dataclass
 class Result:
     plans: list[CompiledPlan] = field(default_factory=list)
+    #: Flyte 2 triggers (``kind: Trigger``), see lpctl.flyte2
+    triggers: list[CompiledTrigger] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     skipped: int = 0
@@ -66,12 +73,16 @@ def run(paths: Sequence[str], options: Options = Options()) -> Result:
     loaded = load_paths(paths, max_bytes=options.max_bytes, only_specs=options.only_specs)
     result = Result(diagnostics=list(loaded.diagnostics), files=loaded.files, skipped=loaded.skipped,
                     documents=len(loaded.documents))
+    tasks: list[TaskResolver] = []  # created by the first Trigger spec
     for doc in loaded.documents:
         if check_header(doc):  # not a spec: the loader said so (LP105, LP106)
             continue
         schema_diags = _check_schema(doc, cache)
         result.diagnostics.extend(schema_diags)
         if any(d.severity is Severity.ERROR for d in schema_diags):
+            continue
+        if doc.data.get("kind") == TRIGGER_KIND:
+            result.diagnostics.extend(_trigger(doc, roots, options, tasks, result))
             continue
         plan, diags = compile_spec(doc, resolver.resolve(doc.data["workflow"]), settings,
                                    require_workflow_version=options.require_workflow_version)
@@ -80,8 +91,29 @@ def run(paths: Sequence[str], options: Options = Options()) -> Result:
             result.plans.append(plan)
     resolver.save()
     result.diagnostics.extend(_duplicates(result.plans))
+    if result.triggers:
+        from lpctl.flyte2.compile import duplicate_triggers
+
+        result.diagnostics.extend(duplicate_triggers(result.triggers))
     result.diagnostics = sort_diagnostics(result.diagnostics)
     return result
+
+
+def _trigger(doc: Document, roots: list[str], options: Options, tasks: list[TaskResolver],
+             result: Result) -> list[Diagnostic]:
+    """A ``kind: Trigger`` document: resolve its Flyte 2 task and compile it (lpctl.flyte2)."""
+    try:
+        from lpctl.flyte2.compile import compile_trigger
+        from lpctl.flyte2.resolve import TaskResolver
+    except ModuleNotFoundError as e:
+        return [error("LP901", f"Flyte 2 triggers need flyte-sdk, which is not installed ({e})",
+                      doc.location(("kind",)), "pip install 'lpctl[flyte2]'")]
+    if not tasks:
+        tasks.append(TaskResolver(roots, import_timeout=options.import_timeout))
+    trigger, diags = compile_trigger(doc, tasks[0].resolve(str(doc.data["task"])))
+    if trigger is not None:
+        result.triggers.append(trigger)
+    return diags
 
 
 def _check_schema(doc: Document, cache: Cache | None) -> list[Diagnostic]:

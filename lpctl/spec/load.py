@@ -23,6 +23,8 @@ from lpctl.spec.positions import Path, Positions, format_path
 
 API_VERSION = "lpctl/v1"
 KIND = "LaunchPlan"
+#: a Flyte 2 trigger (lpctl.flyte2)
+TRIGGER_KIND = "Trigger"
 YAML_SUFFIXES = (".yaml", ".yml")
 DEFAULT_MAX_BYTES = 1024 * 1024
 #: values built from one document, aliases expanded; a spec has a few hundred at most
@@ -540,6 +542,8 @@ def check_header(doc: Document) -> list[Diagnostic]:
         if key not in data:
             diags.append(error("LP106", f"missing '{key}: {expected}': this document is not an lpctl spec",
                                doc.location()))
+        elif key == "kind" and data[key] == TRIGGER_KIND:
+            continue
         elif data[key] != expected:
             diags.append(error("LP106", f"'{key}' must be '{expected}', found {_show(data[key])}",
                                doc.location((key,))))
