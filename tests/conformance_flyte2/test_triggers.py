@@ -80,7 +80,8 @@ task: flyte2_pkg.pipelines:export
 inputs: {region: apac, limit: null}
 notifications:
   - on_phase: [SUCCEEDED]
-    webhook: {url: "https://ci.example.com/hook", method: PATCH, headers: {X-Token: t}, body: {run: "{{.Run.Name}}", ok: true}}
+    webhook: {url: "https://ci.example.com/hook", method: PATCH, headers: {X-Token: t},
+              body: {run: "{{.Run.Name}}", ok: true}}
 """, lambda: flyte.Trigger(name="export_alerts", inputs={"region": "apac", "limit": None}, notifications=(
         notify.Webhook(on_phase=(P.SUCCEEDED,), url="https://ci.example.com/hook", method="PATCH",
                        headers={"X-Token": "t"}, body={"run": "{{.Run.Name}}", "ok": True}),))),
