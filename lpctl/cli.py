@@ -360,6 +360,57 @@ def register(
         raise typer.Exit(EXIT_OK if all(o.ok for o in outcomes) else EXIT_FINDINGS)
 
 
+@app.command()
+def migrate(
+    paths: Paths,
+    output: Annotated[str | None, typer.Option("--output", "-o", help="Directory to write the Trigger specs to, "
+                                               "at the specs' relative paths; without it nothing is written.")] = None,
+    task_map: Annotated[list[str] | None, typer.Option(
+        "--task-map", help="OLD=NEW: the Flyte 2 task (package.module:task) that replaces workflow OLD; repeatable.",
+        show_default=False)] = None,
+    fixed_as_defaults: Annotated[bool, typer.Option(
+        "--fixed-as-defaults", help="Accept that fixed inputs become overridable defaults (Flyte 2 has no fixed "
+        "inputs) instead of refusing those launch plans.")] = False,
+    debug: Debug = False,
+) -> None:
+    """Write Flyte 2 Trigger specs from launch plan specs, keeping comments.
+
+    A launch plan whose meaning would change (fixed inputs, security_context, auth_role,
+    raw_output_data_config, max_parallelism, concurrency, Slack or PagerDuty notifications, a default
+    launch plan) is refused with the reason and where that setting lives in Flyte 2; the summary
+    counts them. Exit code 1 when any launch plan needs a decision.
+
+    Example: lpctl migrate launchplans/ -o flyte2/ --task-map myproject.workflows:wf=myproject.tasks:wf
+    """
+    from lpctl.flyte2.migrate import MigrateOptions, migrate_paths, summary, target_path
+
+    with _guard(debug):
+        mapping = dict(_pair(item) for item in task_map or [])
+        files, diagnostics = migrate_paths(paths, MigrateOptions(mapping, fixed_as_defaults))
+        sys.stderr.writelines(f"{d}\n" for d in diagnostics)
+        sys.stdout.write(summary(files))
+        written = []
+        for item in files:
+            if output is not None and item.text is not None:
+                written.append(target_path(item.path, output))
+                try:
+                    os.makedirs(os.path.dirname(written[-1]) or ".", exist_ok=True)
+                except OSError as e:
+                    raise OutputError(f"{written[-1]}: cannot create its directory: {e.strerror or e}") from None
+                write_atomic(written[-1], item.text)
+        sys.stdout.write(f"wrote {len(written)} file{'' if len(written) == 1 else 's'} to {output}\n" if output
+                         else "nothing written: give -o DIR to write the triggers that migrate cleanly\n")
+        clean = all(not item.decisions for f in files for item in f.items)
+        raise typer.Exit(EXIT_OK if clean and not diagnostics else EXIT_FINDINGS)
+
+
+def _pair(text: str) -> tuple[str, str]:
+    old, sep, new = text.partition("=")
+    if not sep or not old or not new:
+        raise UsageError(f"--task-map {text!r}: write OLD=NEW, e.g. myproject.workflows:wf=myproject.tasks:wf")
+    return old, new
+
+
 # -- plumbing -----------------------------------------------------------------------------
 
 
@@ -476,7 +527,8 @@ def _check_bundle(path: str, text: str, color: Color) -> NoReturn:
 def _report(result: Result, fmt: Format, color: Color, stream: TextIO) -> None:
     from lpctl import reporters
 
-    summary = reporters.summarize(result.diagnostics, len(result.files), result.skipped, len(result.plans))
+    summary = reporters.summarize(result.diagnostics, len(result.files), result.skipped, len(result.plans),
+                                  len(result.triggers))
     if fmt is Format.auto:
         fmt = Format.github if os.environ.get("GITHUB_ACTIONS") == "true" else Format.text
     if fmt is Format.json:

@@ -40,3 +40,21 @@ def no_inputs() -> int:
 
 def plain(x: int) -> int:
     return x
+
+
+@env.task
+async def my_workflow(a: int, b: str) -> str:
+    """The Flyte 2 port of samples.workflows:my_workflow (lpctl migrate's round trip)."""
+    return f"{a} {b}"
+
+
+@env.task
+async def kickoff_workflow(a: int, b: int, c: int, kickoff_time: datetime) -> str:
+    """The Flyte 2 port of samples.workflows:kickoff_workflow."""
+    return f"{a + b + c} {kickoff_time}"
+
+
+@env.task
+async def sum_workflow(a: int, b: int, c: int) -> int:
+    """The Flyte 2 port of samples.workflows:sum_workflow."""
+    return a + b + c
