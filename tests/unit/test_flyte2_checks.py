@@ -178,3 +178,29 @@ def test_launch_plans_and_triggers_render_in_one_bundle(tmp_path: Any, monkeypat
          "trigger": {"name": "zz", "spec": {"active": True, "inputs": {}, "runSpec": {}},
                      "automationSpec": {"type": "TYPE_NONE"}}},
     ]
+
+
+def test_diff_compares_triggers_in_spec_terms(tmp_path: Any, monkeypatch: pytest.MonkeyPatch,
+                                              run_cli: Any) -> None:
+    monkeypatch.chdir(tmp_path)
+    body = ("name: nightly\ntask: flyte2_pkg.pipelines:train\nschedule: {cron: '0 2 * * *', timezone: "
+            "Europe/Berlin, kickoff_time_input_arg: run_at}\ninputs: {epochs: 3}\nqueue: gpu\n"
+            "notifications: [{on_phase: [FAILED, TIMED_OUT], email: {recipients: [a@example.com]}}]\n")
+    (tmp_path / "old").mkdir()
+    (tmp_path / "new").mkdir()
+    (tmp_path / "old" / "t.yaml").write_text(HEAD + body + "---\n" + HEAD + "name: gone\ntask: "
+                                             "flyte2_pkg.pipelines:no_inputs\n")
+    (tmp_path / "new" / "t.yaml").write_text(HEAD + body.replace("3}", "5}").replace("Europe/Berlin", "UTC")
+                                             .replace(", TIMED_OUT", "").replace("a@", "b@").replace("gpu", "cpu"))
+    result = run_cli("diff", "old", "new", "--python-path", PKG)
+    assert (result.exit_code, result.stderr) == (1, "")
+    assert result.stdout == """\
+- trigger/pipelines.no_inputs/gone
+~ trigger/pipelines.train/nightly
+    inputs.epochs: 3 -> 5
+    notifications[0].email.recipients: ["a@example.com"] -> ["b@example.com"]
+    notifications[0].on_phase: ["FAILED", "TIMED_OUT"] -> ["FAILED"]
+    queue: "gpu" -> "cpu"
+    schedule.timezone: "Europe/Berlin" -> "UTC"
+"""
+    assert run_cli("diff", "old", "old", "--python-path", PKG).exit_code == 0
