@@ -98,9 +98,16 @@ def migrate_text(text: str, path: str, options: MigrateOptions = MigrateOptions(
         where = Location(path, mark.line + 1, mark.column + 1) if mark else Location(path)
         return FileMigration(path, (), None), error("LP101", f"YAML syntax error: {getattr(e, 'problem', e)}",
                                                     where)
-    items = tuple(_migrate_document(doc, path, options) for doc in documents if _is_launch_plan(doc))
-    clean = [item.document for item in items if not item.decisions]
-    return FileMigration(path, items, _dump(clean) if clean else None), None
+    items, out = [], []
+    for doc in documents:
+        if _is_launch_plan(doc):
+            items.append(_migrate_document(doc, path, options))
+            if not items[-1].decisions:
+                out.append(items[-1].document)
+        elif _is_trigger(doc):  # already Flyte 2: carried over as it is
+            out.append(doc)
+    written = _dump(out) if any(not item.decisions for item in items) else None
+    return FileMigration(path, tuple(items), written), None
 
 
 def _yaml() -> Any:
@@ -121,6 +128,10 @@ def _dump(documents: list[Any]) -> str:
 
 def _is_launch_plan(doc: Any) -> bool:
     return isinstance(doc, dict) and doc.get("apiVersion") == "lpctl/v1" and doc.get("kind") == "LaunchPlan"
+
+
+def _is_trigger(doc: Any) -> bool:
+    return isinstance(doc, dict) and doc.get("apiVersion") == "lpctl/v1" and doc.get("kind") == "Trigger"
 
 
 def _migrate_document(doc: Any, path: str, options: MigrateOptions) -> Migrated:

@@ -29,7 +29,8 @@ class TaskResolver:
 
     def _resolve(self, ref: str) -> TaskResolved:
         if not _REF.fullmatch(ref) or ":" not in ref:
-            return ResolveError("LP305", f'"{ref}" is not an import path', 'write "package.module:task"')
+            return ResolveError("LP305", f'"{ref}" is not an import path of the form "package.module:task"',
+                                'write the module, a colon, then the task: "package.module:task"')
         module_name, _, attr = ref.partition(":")
         module = _import(module_name, self.roots, self.import_timeout)
         if isinstance(module, ResolveError):

@@ -120,6 +120,14 @@ notifications:
         "convert a mapping trigger input (RuntimeError: Failed to convert trigger default input) (give the value "
         "as the task's Python default, or pass it when starting the run)",
     ]),
+    ("name: r\ntask: flyte2_pkg.pipelines.train\n", [
+        't.yaml:4:7: error LP305 "flyte2_pkg.pipelines.train" is not an import path of the form '
+        '"package.module:task" (write the module, a colon, then the task: "package.module:task")',
+    ]),
+    ("name: r\ntask: flyte2_pkg.absent:train\n", [
+        "t.yaml:4:7: error LP301 module 'flyte2_pkg.absent' not found (import roots tried: "
+        f"<cwd>, {PKG}) (add its root to [tool.lpctl] python_path or --python-path)",
+    ]),
     ("name: r\ntask: flyte2_pkg.pipelines:export\ninputs: {region: null}\n", [
         "t.yaml:5:18: error LP904 input 'region': expected str, found null (only an Optional input takes null)",
     ]),
@@ -143,7 +151,7 @@ notifications:
     ]),
 ])
 def test_trigger_checks(tmp_path: Any, monkeypatch: pytest.MonkeyPatch, body: str, expected: list[str]) -> None:
-    assert diagnostics(tmp_path, monkeypatch, HEAD + body) == expected
+    assert diagnostics(tmp_path, monkeypatch, HEAD + body) == [e.replace("<cwd>", str(tmp_path)) for e in expected]
 
 
 def test_duplicate_trigger_names_per_task(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -131,6 +131,18 @@ to PagerDuty's Events API
 """
 
 
+def test_triggers_already_in_the_file_are_carried_over() -> None:
+    text = ("apiVersion: lpctl/v1\nkind: Trigger\nname: t  # as it was\ntask: pkg.tasks:export\n---\n"
+            "apiVersion: lpctl/v1\nkind: LaunchPlan\nname: lp\nworkflow: pkg.flows:export\nauto_activate: true\n"
+            "---\napiVersion: lpctl/v1\nkind: LaunchPlan\nname: locked\nworkflow: pkg.flows:export\n"
+            "fixed_inputs: {a: 1}\n")
+    migrated, _ = migrate_text(text, "m.yaml", MigrateOptions({"pkg.flows:export": "pkg.tasks:export"}))
+    assert [(item.name, item.status) for item in migrated.items] == [("lp", "clean"), ("locked", "needs a decision")]
+    assert migrated.text == ("apiVersion: lpctl/v1\nkind: Trigger\nname: t  # as it was\ntask: pkg.tasks:export\n"
+                             "---\napiVersion: lpctl/v1\nkind: Trigger\nname: lp\ntask: pkg.tasks:export\n"
+                             "auto_activate: true\n")
+
+
 def test_yaml_error_is_a_located_diagnostic() -> None:
     migrated, problem = migrate_text("apiVersion: lpctl/v1\nkind: [\n", "bad.yaml")
     assert migrated.items == ()
