@@ -236,7 +236,8 @@ CODES: dict[str, CodeInfo] = _codes(
      or equal to 1: 1 would deadlock the run, since the parent action holds a slot while waiting for its
      children. Use 0 (platform default) or 2 and more."""),
     ("LP916", "description longer than 255 characters", """flyte-sdk silently cuts a longer description to
-     247 characters and '...(tr.)', and the backend to 255 bytes. lpctl refuses it: shorten it."""),
+     247 characters and '...(tr.)', and the backend to its first 255 bytes of UTF-8 (which can split
+     a character). lpctl refuses both: shorten it."""),
     ("LP917", "trigger name empty or too long", """flyte-sdk refuses an empty trigger name, and
      TaskTrigger.name holds 1 to 255 characters."""),
     ("LP918", "notification phase not supported", """Flyte 2 notifications fire on the terminal phases

@@ -131,6 +131,10 @@ def _check_text(ctx: TriggerContext) -> None:
         ctx.error("LP916", f"description has {len(description)} characters; Flyte 2 keeps at most "
                   f"{MAX_DESCRIPTION}", ("description",),
                   hint="flyte-sdk would silently cut it to 247 characters + '...(tr.)'; shorten it")
+    elif len(description.encode("utf-8")) > MAX_DESCRIPTION:
+        ctx.error("LP916", f"description has {len(description.encode('utf-8'))} bytes in UTF-8; the Flyte 2 backend "
+                  f"keeps the first {MAX_DESCRIPTION}, which can split a character", ("description",),
+                  hint="shorten it")
 
 
 def duplicate_triggers(triggers: list[CompiledTrigger]) -> list[Diagnostic]:

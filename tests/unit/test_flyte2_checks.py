@@ -128,6 +128,14 @@ notifications:
         "t.yaml:4:7: error LP301 module 'flyte2_pkg.absent' not found (import roots tried: "
         f"<cwd>, {PKG}) (add its root to [tool.lpctl] python_path or --python-path)",
     ]),
+    ("name: r\ntask: flyte2_pkg.pipelines:no_inputs\ndescription: " + "é" * 128 + "\n", [
+        "t.yaml:5:14: error LP916 description has 256 bytes in UTF-8; the Flyte 2 backend keeps the first 255, "
+        "which can split a character (shorten it)",
+    ]),
+    ("name: r\ntask: flyte2_pkg.pipelines:no_inputs\n"
+     "notifications: [{on_phase: FAILED, email: {recipients: [a@example.com], subject: ''}}]\n", [
+        "t.yaml:5:82: error LP207 'notifications[0].email.subject' must not be an empty string",
+    ]),
     ("name: r\ntask: flyte2_pkg.pipelines:export\ninputs: {region: null}\n", [
         "t.yaml:5:18: error LP904 input 'region': expected str, found null (only an Optional input takes null)",
     ]),
