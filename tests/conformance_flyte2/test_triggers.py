@@ -96,21 +96,23 @@ inputs:
   retries: null
   when: "2026-01-02T03:04:05.123456+02:00"
   pause: PT45M
+  choice: "7"
 """, lambda: flyte.Trigger(name="kinds", inputs={
         "flag": False, "ratio": 1.0, "window": timedelta(minutes=90), "note": "hello", "retries": None,
         "when": datetime(2026, 1, 2, 3, 4, 5, 123456, tzinfo=timezone(timedelta(hours=2))),
-        "pause": timedelta(minutes=45)})),
+        "pause": timedelta(minutes=45), "choice": "7"})),
     ("optional_value_and_float", pipelines.kinds, """\
 name: kinds2
 task: flyte2_pkg.pipelines:kinds
-inputs: {ratio: 0.25, retries: 7, flag: true}
+inputs: {ratio: 0.25, retries: 7, flag: true, choice: 7}
 interruptible: false
 overwrite_cache: true
 labels: {}
 annotations: {}
 env_vars: {Z_LAST: "1", A_FIRST: "2"}
 max_action_concurrency: 0
-""", lambda: flyte.Trigger(name="kinds2", inputs={"ratio": 0.25, "retries": 7, "flag": True}, interruptible=False,
+""", lambda: flyte.Trigger(name="kinds2", inputs={"ratio": 0.25, "retries": 7, "flag": True, "choice": 7},
+                           interruptible=False,
                            overwrite_cache=True, labels={}, annotations={}, env_vars={"Z_LAST": "1", "A_FIRST": "2"},
                            max_action_concurrency=0)),
     ("no_inputs_minimal", pipelines.no_inputs, """\

@@ -29,8 +29,9 @@ async def export(region: str, since: datetime | None = None, fmt: Fmt = Fmt.CSV,
 async def kinds(flag: bool, ratio: float, window: timedelta, tags: list[str], sizes: dict[str, int],
                 note: str | None = None, retries: int | None = 3,
                 names: list[str] = ["a", "b"],  # noqa: B006
-                when: datetime = datetime(2025, 6, 1), pause: timedelta = timedelta(minutes=30)) -> str:
-    return f"{flag} {ratio} {window} {tags} {sizes} {note} {retries} {names} {when} {pause}"
+                when: datetime = datetime(2025, 6, 1), pause: timedelta = timedelta(minutes=30),
+                choice: int | str = 1) -> str:
+    return f"{flag} {ratio} {window} {tags} {sizes} {note} {retries} {names} {when} {pause} {choice}"
 
 
 @env.task
