@@ -179,3 +179,15 @@ def test_task_map_must_be_old_equals_new(run_cli: Callable[..., CliResult]) -> N
     assert (result.exit_code, result.stdout) == (2, "")
     assert result.stderr == ("lpctl: --task-map 'nonsense': write OLD=NEW, e.g. "
                              "myproject.workflows:wf=myproject.tasks:wf\n")
+
+
+def test_unwritable_output_and_missing_path_are_usage_errors(run_cli: Callable[..., CliResult],
+                                                             monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
+    monkeypatch.chdir(ROOT)
+    (tmp_path / "file").write_text("")
+    result = run_cli("migrate", "samples/named.yaml", "-o", str(tmp_path / "file"))
+    assert result.exit_code == 2
+    assert result.stderr == f"lpctl: {tmp_path}/file/samples/named.yaml: cannot create its directory: Not a directory\n"
+    missing = run_cli("migrate", "no/such/dir")
+    assert (missing.exit_code, missing.stdout, missing.stderr) == (
+        2, "", "lpctl: no/such/dir: no such file or directory\n")
