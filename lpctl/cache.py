@@ -34,7 +34,7 @@ from lpctl.flyte1.literals import LiteralType
 
 CACHE_DIR = ".lpctl_cache"
 _FILE = "interfaces.json"
-_FORMAT = 1
+_FORMAT = 2
 _VENDORED = ("site-packages", "dist-packages", f"{os.sep}.venv{os.sep}", f"{os.sep}venv{os.sep}", CACHE_DIR)
 log = logging.getLogger("lpctl")
 
@@ -200,6 +200,7 @@ def _b64(message: Any) -> str:
 
 def _encode(interface: WorkflowInterface) -> dict[str, Any]:
     return {"name": interface.name, "source": interface.source, "reference": interface.reference,
+            "defaultLabels": dict(interface.default_labels), "defaultAnnotations": dict(interface.default_annotations),
             "inputs": [[i.name, _b64(i.type), _b64(i.parameter)] for i in interface.inputs.values()]}
 
 
@@ -209,4 +210,6 @@ def _decode(data: dict[str, Any]) -> WorkflowInterface:
         inputs[name] = Input(name, LiteralType.FromString(base64.b64decode(lt)),
                              Parameter.FromString(base64.b64decode(param)))
     reference = tuple(data["reference"]) if data.get("reference") else None
-    return WorkflowInterface(data["name"], inputs, data["source"], reference=reference)
+    return WorkflowInterface(data["name"], inputs, data["source"], reference=reference,
+                             default_labels=dict(data.get("defaultLabels") or {}),
+                             default_annotations=dict(data.get("defaultAnnotations") or {}))

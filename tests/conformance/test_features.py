@@ -95,6 +95,17 @@ case("default_overrides_python_default", "name: lp\n" + WD + "default_inputs: {a
 case("fixed_overrides_python_default", "name: lp\n" + WD + "fixed_inputs: {b: y, o: null}\n",
      _lp(wf.with_defaults, fixed_inputs={"b": "y", "o": None}))
 
+case("default_options_labels_on_the_default_launch_plan", "workflow: example_pkg.workflows:with_options\n",
+     _lp(wf.with_options, None))
+case("default_options_not_inherited_by_a_named_launch_plan", "name: lp\nworkflow: example_pkg.workflows:with_options\n",
+     _lp(wf.with_options))
+case("default_options_named_with_own_labels",
+     "name: lp\nworkflow: example_pkg.workflows:with_options\nlabels: {team: data}\n",
+     _lp(wf.with_options, labels=_kit().Labels({"team": "data"})))
+case("nested_dataclass_default",
+     "name: lp\nworkflow: example_pkg.workflows:with_job\n"
+     "default_inputs:\n  job: {window: {start: 3}, weights: {a: 1}}\n",
+     _lp(wf.with_job, default_inputs={"job": wf.Job(window=wf.Window(start=3), weights={"a": 1.0})}))
 case("dataclass_default", "name: lp\nworkflow: example_pkg.workflows:with_point\n"
      "default_inputs: {p: {x: 1, y: 2.5, tags: [a, b]}}\n",
      _lp(wf.with_point, default_inputs={"p": wf.Point(x=1, y=2.5, tags=["a", "b"])}))
@@ -214,3 +225,16 @@ def test_feature_equals_flytekit(name: str, compile_spec: Callable[[str], Any]) 
 def test_at_least_forty_cases() -> None:
     assert len(CASES) >= 40
 
+
+
+def test_timezone_has_no_flytekit_twin(compile_spec: Callable[[str], Any]) -> None:
+    """schedule.timezone renders what FlyteAdmin's scheduler reads, a string flytekit refuses; the
+    rest of the message is flytekit's own (the same spec without the zone is the cron_kickoff case)."""
+    body = ("name: lp\n" + SC + "schedule: {cron: '0 */6 * * *', timezone: Asia/Tokyo, "
+            "kickoff_time_input_arg: kickoff_time}\n")
+    lp = compile_spec(body)
+    assert lp.spec.entity_metadata.schedule.cron_schedule.schedule == "CRON_TZ=Asia/Tokyo 0 */6 * * *"
+    with pytest.raises(ValueError, match="Schedule is invalid"):
+        _cron(schedule="CRON_TZ=Asia/Tokyo 0 */6 * * *")
+    lp.spec.entity_metadata.schedule.cron_schedule.schedule = "0 */6 * * *"
+    assert_same(lp, flytekit_launch_plan(CASES["cron_kickoff"][1]))

@@ -113,8 +113,8 @@ def test_schema_results_are_remembered_by_document_digest(in_tmp: Any, monkeypat
     options = Options(config=Config(), cache=True)
     assert run(["lp.yaml"], options).ok
     calls: list[Any] = []
-    real = lpctl.spec.schema.check_schema
-    monkeypatch.setattr(lpctl.spec.schema, "check_schema", lambda doc: calls.append(doc) or real(doc))
+    real = lpctl.spec.schema.schema_problems
+    monkeypatch.setattr(lpctl.spec.schema, "schema_problems", lambda doc: calls.append(doc) or real(doc))
     assert run(["lp.yaml"], options).ok
     assert calls == []  # unchanged: not validated again
     (in_tmp / "lp.yaml").write_text(spec + "max_parallelism: '3'\n")

@@ -218,5 +218,6 @@ def test_diff_compares_triggers_in_spec_terms(tmp_path: Any, monkeypatch: pytest
     notifications[0].on_phase: ["FAILED", "TIMED_OUT"] -> ["FAILED"]
     queue: "gpu" -> "cpu"
     schedule.timezone: "Europe/Berlin" -> "UTC"
+2 triggers differ: 1 removed, 1 changed
 """
     assert run_cli("diff", "old", "old", "--python-path", PKG).exit_code == 0

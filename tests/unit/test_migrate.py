@@ -166,9 +166,9 @@ def test_migrated_samples_validate_against_their_flyte_2_tasks(
     migrated = run_cli("migrate", "samples", "-o", out, "--fixed-as-defaults", *mapping)
     assert migrated.exit_code == 1  # security_context, auth_role, ... still need a decision
     assert migrated.stdout.endswith(f"21 launch plans: 12 migrate cleanly, 9 need a decision\n"
-                                    "    2  auth_role\n    2  concurrency\n    2  max_parallelism\n"
+                                    "    3  security_context\n    2  concurrency\n    2  max_parallelism\n"
                                     "    2  raw_output_data_config\n    1  default launch plan\n"
-                                    "    1  pager_duty notification\n    1  security_context\n"
+                                    "    1  pager_duty notification\n"
                                     f"    1  slack notification\nwrote 10 files to {out}\n")
     checked = run_cli("validate", out, "--python-path", os.path.join(ROOT, "tests", "conformance_flyte2"))
     assert (checked.exit_code, checked.stdout, checked.stderr) == (0, "10 files OK: 0 launch plans, 12 triggers\n", "")
