@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -66,24 +65,16 @@ def _cron_refusal(expression: str) -> CronRefusal | None:
     return CronRefusal("LP911", problem.message, hint)
 
 
-@functools.cache
-def _zones() -> frozenset[str]:
-    import zoneinfo
-
-    return frozenset(zoneinfo.available_timezones() - {"localtime"})
-
-
 def _zone_refusal(timezone: str) -> CronRefusal | None:
-    if timezone in _zones():
-        return None
-    same = [z for z in _zones() if z.lower() == timezone.strip().lower()]
-    if same:
-        hint = f"did you mean '{same[0]}'? (zone names are case-sensitive)"
-    else:
-        import difflib
+    from lpctl.schedule.zones import load_zone, suggest_zone
 
-        close = difflib.get_close_matches(timezone, sorted(_zones()), n=1, cutoff=0.7)
-        hint = f"did you mean '{close[0]}'?" if close else "write an IANA zone name such as Europe/Berlin"
+    if timezone != "localtime" and load_zone(timezone) is not None:
+        return None
+    near = suggest_zone(timezone)
+    if near is not None and near.lower() == timezone.lower():
+        hint = f"did you mean '{near}'? (zone names are case-sensitive)"
+    else:
+        hint = f"did you mean '{near}'?" if near else "write an IANA zone name such as Europe/Berlin"
     return CronRefusal("LP913", f'unknown time zone "{timezone}": the backend\'s time.LoadLocation refuses it',
                        hint, "timezone")
 

@@ -162,6 +162,24 @@ def test_trigger_checks(tmp_path: Any, monkeypatch: pytest.MonkeyPatch, body: st
     assert diagnostics(tmp_path, monkeypatch, HEAD + body) == [e.replace("<cwd>", str(tmp_path)) for e in expected]
 
 
+def test_one_pass_schema_errors_do_not_hide_the_other_checks(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    spec = HEAD + ("name: r\ntask: flyte2_pkg.pipelines:export\nlabels: 5\ninputs: {regoin: x}\n"
+                   "max_action_concurrency: 1\nschedule: {cron: '0 0 * * *', timezone: 5}\n")
+    assert diagnostics(tmp_path, monkeypatch, spec) == [
+        "t.yaml:5:9: error LP202 'labels' must be a mapping, found an integer (5)",
+        "t.yaml:6:10: error LP903 input 'regoin' is not an input of task 'pipelines.export' (did you mean "
+        "'region'?)",
+        "t.yaml:7:25: error LP915 max_action_concurrency must be 0 (platform default) or at least 2, got 1 (1 would "
+        "deadlock the run: the parent action holds a concurrency slot while waiting for its child actions)",
+        "t.yaml:8:41: error LP202 'schedule.timezone' must be a string, found an integer (5) (quote the value so "
+        "that YAML reads it as text)",
+    ]
+    broken_inputs = HEAD + "name: r\ntask: flyte2_pkg.pipelines:export\ninputs: [1]\nschedule: {cron: '@daily'}\n"
+    assert diagnostics(tmp_path, monkeypatch, broken_inputs) == [
+        "t.yaml:5:9: error LP202 'inputs' must be a mapping, found a list",
+    ]
+
+
 def test_duplicate_trigger_names_per_task(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     one = HEAD + "name: same\ntask: flyte2_pkg.pipelines:no_inputs\n"
     other = HEAD + "name: same\ntask: flyte2_pkg.pipelines:export\ninputs: {region: eu}\n"
