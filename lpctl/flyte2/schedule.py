@@ -101,8 +101,24 @@ def _cron(ctx: TriggerContext, spec: dict[str, Any], schedule: common_pb2.Schedu
     expression, timezone = str(spec.get("cron", "")), str(spec.get("timezone", "UTC"))
     schedule.cron.expression = expression
     schedule.cron.timezone = timezone
-    for refusal in check_flyte2_cron(expression, timezone):
+    refusals = check_flyte2_cron(expression, timezone)
+    for refusal in refusals:
         ctx.error(refusal.code, refusal.message, ("schedule", refusal.key), hint=refusal.hint)
+    if not refusals:
+        _warn(ctx, expression, timezone)
+
+
+def _warn(ctx: TriggerContext, expression: str, timezone: str) -> None:
+    """The launch plans' schedule warnings (LP511 very frequent, LP513/LP514 DST, LP515 Feb 29): the Flyte 2
+    scheduler runs the same unionai/cron ``Next``. They take a Flyte 1 Context; only its ``warn`` is used."""
+    from lpctl.flyte1 import schedule as flyte1
+    from lpctl.schedule.cron import min_interval
+
+    shared: Any = ctx
+    if not expression.startswith("@every"):
+        flyte1._warn_frequent(shared, min_interval(expression), ("schedule", "cron"))
+        flyte1._warn_february_29(shared, expression)
+        flyte1._warn_dst(shared, timezone, expression)
 
 
 def _fixed_rate(ctx: TriggerContext, spec: dict[str, Any], schedule: common_pb2.Schedule) -> None:

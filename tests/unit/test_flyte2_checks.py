@@ -180,6 +180,22 @@ def test_one_pass_schema_errors_do_not_hide_the_other_checks(tmp_path: Any, monk
     ]
 
 
+def test_schedule_warnings_as_for_launch_plans(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    spec = (HEAD + "name: r\ntask: flyte2_pkg.pipelines:no_inputs\n"
+            "schedule: {cron: '30 2 * * *', timezone: Europe/Berlin}\n---\n"
+            + HEAD + "name: s\ntask: flyte2_pkg.pipelines:no_inputs\nschedule: {cron: '* * 29 2 *'}\n")
+    assert diagnostics(tmp_path, monkeypatch, spec) == [
+        "t.yaml:5:18: warning LP513 in Europe/Berlin, 02:30 does not exist on the day clocks go forward (02:00 -> "
+        "03:00): the Flyte scheduler skips that run (move the time out of 02:00-03:00, or use timezone: UTC)",
+        "t.yaml:5:18: warning LP514 in Europe/Berlin, 02:30 happens twice on the day clocks go back (03:00 -> "
+        "02:00): the Flyte scheduler runs at both (move the time out of 02:00-03:00, or use timezone: UTC)",
+        "t.yaml:11:18: warning LP511 schedule fires every 1m, more often than every 5 minutes (each firing is a "
+        "whole workflow execution; make sure that is intended)",
+        "t.yaml:11:18: warning LP515 cron \"* * 29 2 *\" fires only on February 29: once every four years (for the "
+        "end of February, the Flyte scheduler has no 'L': use day 28, or day 1 of March)",
+    ]
+
+
 def test_duplicate_trigger_names_per_task(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     one = HEAD + "name: same\ntask: flyte2_pkg.pipelines:no_inputs\n"
     other = HEAD + "name: same\ntask: flyte2_pkg.pipelines:export\ninputs: {region: eu}\n"
