@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
+from lpctl import jsontext
 from lpctl.errors import PathError
 
 Tree = dict[str, Any]
@@ -82,9 +83,9 @@ def read_bundle(path: str) -> Tree:
     except UnicodeDecodeError as e:
         raise PathError(f"{path}: not UTF-8 text (byte {e.start})") from None
     try:
-        document = json.loads(text)
-    except json.JSONDecodeError as e:
-        raise PathError(f"{path}:{e.lineno}:{e.colno}: not valid JSON: {e.msg}") from None
+        document = jsontext.parse(text)
+    except jsontext.JsonTextError as e:
+        raise PathError(f"{path}:{e}" if str(e)[:1].isdigit() else f"{path}: {e}") from None
     problem = bundle_problem(document)
     if problem is not None:
         raise PathError(f"{path}: not an lpctl bundle: {problem}")

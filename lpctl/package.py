@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import gzip
 import io
-import json
 import re
 import tarfile
 from collections.abc import Sequence
@@ -29,6 +28,7 @@ from typing import Any
 
 from flyteidl.admin.launch_plan_pb2 import LaunchPlan
 
+from lpctl import jsontext
 from lpctl.errors import LpctlError
 
 #: flytectl's type hint for a launch plan file (``_1``: TaskSpec, ``_2``: WorkflowSpec)
@@ -177,8 +177,10 @@ def load_bundle_text(text: str, source: str = "<bundle>") -> list[tuple[LaunchPl
     """The bundle's launch plans, or None when ``text`` is not JSON with ``kind: LaunchPlanBundle``
     (so a caller can fall back to treating the file as a spec). A broken bundle raises PackageError."""
     try:
-        document = json.loads(text)
-    except ValueError:
+        document = jsontext.parse(text)
+    except jsontext.JsonTextError as e:
+        if f'"{BUNDLE_KIND}"' in text:  # meant to be a bundle, but lpctl cannot read it
+            raise PackageError(f"{source}: not a readable lpctl bundle: {e}") from None
         return None
     if not isinstance(document, dict) or document.get("kind") != BUNDLE_KIND:
         return None
