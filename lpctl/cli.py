@@ -12,7 +12,6 @@ import contextlib
 import enum
 import os
 import sys
-import tempfile
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TextIO
 
@@ -20,7 +19,7 @@ import typer
 
 from lpctl import __version__
 from lpctl.diagnostics import Diagnostic, Severity
-from lpctl.errors import LpctlError, OutputError, PathError, UsageError
+from lpctl.errors import LpctlError, PathError, UsageError
 
 if TYPE_CHECKING:  # the core is imported lazily, so that --help stays fast
     from lpctl.pipeline import Options, Result
@@ -552,35 +551,10 @@ def _write(text: str, output: str | None) -> None:
 
 
 def write_atomic(path: str, data: str | bytes) -> None:
-    """Write via a temporary file in the same directory and rename it into place."""
-    directory = os.path.dirname(os.path.abspath(path))
-    payload = data.encode("utf-8") if isinstance(data, str) else data
-    tmp = None
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=".lpctl-", suffix=".tmp", dir=directory)
-        with os.fdopen(fd, "wb") as f:
-            f.write(payload)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, _file_mode(path))
-        os.replace(tmp, path)
-        tmp = None
-    except OSError as e:
-        raise OutputError(f"{path}: cannot write: {e.strerror or e}") from None
-    finally:
-        if tmp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
+    """Replace a regular file atomically; write through a device or FIFO; follow a symlink."""
+    from lpctl.output import write_output
 
-
-def _file_mode(path: str) -> int:
-    """An existing file keeps its mode; a new one gets what open() would give (0666 less the umask)."""
-    try:
-        return os.stat(path).st_mode & 0o7777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
+    write_output(path, data)
 
 
 def _fail_usage(message: str) -> NoReturn:

@@ -6,8 +6,11 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -201,3 +204,77 @@ def test_a_yaml_link_to_dev_stdin_in_a_directory_is_skipped(in_tmp: Any) -> None
         "specs/in.yaml: warning LP113 file skipped: it is a FIFO, not a regular file "
         "(reading it could block or never end; only regular files are read as specs)")
     assert result.stdout.splitlines()[1] == "1 warning in 1 of 2 files"
+
+
+# -- output integrity -----------------------------------------------------------------------------
+
+
+def _render_to(run_cli: Cli, in_tmp: Any, target: str) -> Any:
+    (in_tmp / "s.yaml").write_text(SPEC)
+    return run_cli("render", "s.yaml", "--version", "v1", "-o", target)
+
+
+@POSIX
+def test_output_to_a_character_device_writes_through(run_cli: Cli, in_tmp: Any) -> None:
+    try:  # a twin of /dev/null, so that a regression replaces this one, not the system's
+        os.mknod(in_tmp / "null", stat.S_IFCHR | 0o666, os.makedev(1, 3))
+    except (OSError, AttributeError):
+        pytest.skip("cannot create a device node here")
+    before = os.lstat(in_tmp / "null")
+    result = _render_to(run_cli, in_tmp, "null")
+    assert (result.exit_code, result.stderr) == (0, "1 file OK: 1 launch plan\n")
+    after = os.lstat(in_tmp / "null")
+    assert stat.S_ISCHR(after.st_mode) and after.st_ino == before.st_ino
+    assert sorted(set(os.listdir(in_tmp)) - {".lpctl_cache"}) == ["null", "pyproject.toml", "s.yaml"]
+
+
+@POSIX
+def test_output_to_a_fifo_writes_through(run_cli: Cli, in_tmp: Any) -> None:
+    os.mkfifo(in_tmp / "pipe")
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append((in_tmp / "pipe").read_bytes()), daemon=True)
+    reader.start()
+    result = _render_to(run_cli, in_tmp, "pipe")
+    reader.join(10)
+    assert (result.exit_code, result.stderr) == (0, "1 file OK: 1 launch plan\n")
+    assert stat.S_ISFIFO(os.lstat(in_tmp / "pipe").st_mode)
+    assert json.loads(got[0])["kind"] == "LaunchPlanBundle"
+
+
+@POSIX
+@pytest.mark.parametrize("existing", [True, False])
+def test_output_to_a_symlink_replaces_its_target_and_keeps_the_link(existing: bool, run_cli: Cli,
+                                                                    in_tmp: Any) -> None:
+    (in_tmp / "real").mkdir()
+    if existing:
+        (in_tmp / "real" / "bundle.json").write_text("old\n")
+    os.symlink("real/bundle.json", in_tmp / "link.json")
+    result = _render_to(run_cli, in_tmp, "link.json")
+    assert result.exit_code == 0
+    assert os.readlink(in_tmp / "link.json") == "real/bundle.json"
+    assert json.loads((in_tmp / "real" / "bundle.json").read_text())["kind"] == "LaunchPlanBundle"
+    assert os.listdir(in_tmp / "real") == ["bundle.json"]
+
+
+def _finished_pid() -> int:
+    child = subprocess.Popen(["true"])
+    child.wait()
+    return child.pid
+
+
+@POSIX
+def test_temporary_files_of_killed_runs_are_removed_by_the_next(run_cli: Cli, in_tmp: Any) -> None:
+    killed = in_tmp / f".bundle.json.{_finished_pid()}.lpctl.tmp"  # what a run killed with -9 leaves
+    killed.write_text("x" * 1000)
+    old = in_tmp / ".bundle.json.1.lpctl.tmp"  # pid 1 runs, but nothing writes for an hour
+    old.write_text("y")
+    os.utime(old, (time.time() - 7200, time.time() - 7200))
+    running = in_tmp / f".bundle.json.{os.getppid()}.lpctl.tmp"  # a run still writing: kept
+    running.write_text("z")
+    other = in_tmp / f".other.json.{_finished_pid()}.lpctl.tmp"  # another target's: not this run's business
+    other.write_text("u")
+    result = _render_to(run_cli, in_tmp, "bundle.json")
+    assert result.exit_code == 0
+    left = sorted(p for p in os.listdir(in_tmp) if p.endswith(".tmp"))
+    assert left == sorted([running.name, other.name])
+    assert json.loads((in_tmp / "bundle.json").read_text())["kind"] == "LaunchPlanBundle"
