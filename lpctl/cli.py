@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TextIO
 
 import typer
 
-from lpctl import __version__
+from lpctl import __version__, stdio
 from lpctl.diagnostics import Diagnostic, Severity
 from lpctl.errors import LpctlError, PathError, UsageError
 
@@ -127,7 +127,7 @@ def validate(
         options = _options(project, domain, version, workflow_version, python_path, max_bytes,
                            only_specs=only_specs, import_timeout=import_timeout, no_cache=no_cache)
         result = _run(paths, options, allow_empty=only_specs)
-        _report(result, format, color, sys.stdout)
+        _report(result, format, color, stdio.output())
         _exit(result.diagnostics, strict)
 
 
@@ -212,7 +212,7 @@ def diff(
                            import_timeout=import_timeout, no_cache=no_cache)
         changes = diff_bundles(_side(old, options, color), _side(new, options, color))
         if format is DiffFormat.json:
-            sys.stdout.write(format_json(changes))
+            stdio.output().write(format_json(changes))
         else:
             _print_diff(format_text(changes), color)
         raise typer.Exit(EXIT_FINDINGS if changes else EXIT_OK)
@@ -354,8 +354,8 @@ def register(
                                                               found.audience), found.metadata_key)
             outcomes = reg.register(client, plans, dry_run=dry_run)
         for outcome in outcomes:
-            sys.stdout.write(f"{outcome.identity}: {outcome.status}: {outcome.message}\n")
-            sys.stdout.writelines(f"    {line}\n" for line in outcome.diff_lines)
+            stdio.output().write(f"{outcome.identity}: {outcome.status}: {outcome.message}\n")
+            stdio.output().writelines(f"    {line}\n" for line in outcome.diff_lines)
         raise typer.Exit(EXIT_OK if all(o.ok for o in outcomes) else EXIT_FINDINGS)
 
 
@@ -433,13 +433,14 @@ _DIFF_STYLES = {"added": "green", "removed": "red", "changed": "yellow", "detail
 
 
 def _print_diff(lines: Sequence[tuple[str, str]], color: Color) -> None:
-    if not _use_color(color, sys.stdout):
-        sys.stdout.writelines(f"{text}\n" for _, text in lines)
+    out = stdio.output()
+    if not _use_color(color, out):
+        out.writelines(f"{text}\n" for _, text in lines)
         return
     from rich.console import Console
     from rich.text import Text
 
-    console = Console(file=sys.stdout, force_terminal=True, soft_wrap=True, highlight=False,
+    console = Console(file=out, force_terminal=True, soft_wrap=True, highlight=False,
                       markup=False, emoji=False)
     for style, text in lines:
         console.print(Text(text, style=_DIFF_STYLES[style]))
@@ -459,7 +460,7 @@ def _check_bundle(path: str, text: str, color: Color) -> NoReturn:
         raise PathError(f"{path}: cannot read: {e.strerror or e}") from None
     if current == text:
         raise typer.Exit(EXIT_OK)
-    sys.stdout.write(f"{path} is not what render would write now:\n")
+    stdio.output().write(f"{path} is not what render would write now:\n")
     try:
         lines = format_text(diff_bundles(read_bundle(path), json.loads(text)))
     except PathError:
@@ -467,7 +468,7 @@ def _check_bundle(path: str, text: str, color: Color) -> NoReturn:
     if lines:
         _print_diff(lines, color)
     else:  # not a bundle, or it differs only in layout or source paths
-        sys.stdout.writelines(difflib.unified_diff(current.splitlines(keepends=True),
+        stdio.output().writelines(difflib.unified_diff(current.splitlines(keepends=True),
                                                    text.splitlines(keepends=True), path, "rendered now"))
     raise typer.Exit(EXIT_FINDINGS)
 
@@ -544,8 +545,8 @@ def _exit(diagnostics: Sequence[Diagnostic], strict: bool) -> NoReturn:
 
 def _write(text: str, output: str | None) -> None:
     if output is None or output == "-":
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        stdio.output().write(text)
+        stdio.output().flush()
         return
     write_atomic(output, text)
 
@@ -566,7 +567,8 @@ def _fail_usage(message: str) -> NoReturn:
 def _guard(debug: bool) -> Iterator[None]:
     """The one place that turns exceptions into exit codes."""
     try:
-        yield
+        with stdio.protected_stdout():  # workflow modules' prints, threads, children: to stderr
+            yield
     except typer.Exit:
         raise
     except LpctlError as e:
@@ -574,7 +576,8 @@ def _guard(debug: bool) -> Iterator[None]:
     except BrokenPipeError:
         # the reader went away (| head): stop quietly, and keep Python from complaining at exit
         devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(devnull, sys.stdout.fileno())
         raise typer.Exit(EXIT_BROKEN_PIPE) from None
     except KeyboardInterrupt:
         sys.stderr.write("lpctl: interrupted\n")

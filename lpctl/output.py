@@ -57,7 +57,8 @@ def replace_file(path: str, payload: bytes, *, shown: str | None = None) -> None
     """Write ``path`` through a temporary file and a rename; never follows a link at ``path``."""
     directory, name = os.path.split(os.path.abspath(path))
     remove_leftovers(directory, name)
-    tmp: str | None = os.path.join(directory, f".{_stem(name)}.{os.getpid()}{_SUFFIX}")
+    tmp = os.path.join(directory, f".{_stem(name)}.{os.getpid()}{_SUFFIX}")
+    done = False
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o600)
         with open(fd, "wb") as f:
@@ -66,11 +67,11 @@ def replace_file(path: str, payload: bytes, *, shown: str | None = None) -> None
             os.fsync(f.fileno())
         os.chmod(tmp, _file_mode(path))
         os.replace(tmp, path)
-        tmp = None
+        done = True
     except OSError as e:
         raise OutputError(f"{shown or path}: cannot write: {e.strerror or e}") from None
     finally:
-        if tmp is not None:
+        if not done:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
 

@@ -278,3 +278,33 @@ def test_temporary_files_of_killed_runs_are_removed_by_the_next(run_cli: Cli, in
     left = sorted(p for p in os.listdir(in_tmp) if p.endswith(".tmp"))
     assert left == sorted([running.name, other.name])
     assert json.loads((in_tmp / "bundle.json").read_text())["kind"] == "LaunchPlanBundle"
+
+
+NOISY = '''
+import os, sys, threading, time
+
+def _noise():
+    for _ in range(300):
+        print("noise from a thread")
+        sys.stdout.flush()
+        os.write(1, b"noise from C\\n")
+        time.sleep(0.001)
+
+threading.Thread(target=_noise, daemon=True).start()
+print("noise at import")
+time.sleep(0.02)
+
+def wf(a: int = 1) -> None:
+    """a workflow as a plain function"""
+'''
+
+
+@POSIX
+def test_a_module_printing_from_a_thread_cannot_corrupt_a_bundle_on_stdout(in_tmp: Any) -> None:
+    (in_tmp / "noisy.py").write_text(NOISY)
+    (in_tmp / "s.yaml").write_text(HEADER + "name: one\nworkflow: noisy:wf\n")
+    result = _lpctl(["render", "s.yaml", "--version", "v1", "--no-cache"], in_tmp)
+    assert result.returncode == 0, result.stderr
+    bundle = json.loads(result.stdout)  # nothing but the bundle
+    assert bundle["launchPlans"][0]["launchPlan"]["id"]["name"] == "one"
+    assert "noise at import" in result.stderr and "noise from a thread" in result.stderr
