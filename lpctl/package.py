@@ -169,8 +169,33 @@ def launch_plans_from_bundle(bundle: dict[str, Any]) -> list[tuple[LaunchPlan, b
             json_format.ParseDict(entry["launchPlan"], message)
         except json_format.ParseError as e:
             raise PackageError(f"bundle entry {i}: not a flyteidl.admin.LaunchPlan: {e}") from None
+        _check_identity(message, i)
         out.append((message, auto))
+    _check_unique([lp for lp, _ in out])
     return out
+
+
+def _check_identity(message: LaunchPlan, index: int) -> None:
+    """The checks a spec's identity gets (LP805), for a launch plan read from a bundle."""
+    from lpctl.flyte1.compile import identifier_problem
+
+    for where, identifier in (("id", message.id), ("workflowId", message.spec.workflow_id)):
+        if not identifier.name:
+            raise PackageError(f"bundle entry {index}: {where}.name is empty")
+        for what in ("name", "project", "domain", "version"):
+            problem = identifier_problem(f"{where}.{what}", getattr(identifier, what))
+            if problem:
+                raise PackageError(f"bundle entry {index}: {problem}")
+
+
+def _check_unique(launch_plans: list[LaunchPlan]) -> None:
+    seen: dict[tuple[str, str, str], int] = {}
+    for i, lp in enumerate(launch_plans):
+        key = (lp.id.project, lp.id.domain, lp.id.name)  # as LP806: one name per project and domain
+        if key in seen:
+            raise PackageError(f"bundle entries {seen[key]} and {i} are the same launch plan "
+                               f"{'/'.join(k for k in key if k)}")
+        seen[key] = i
 
 
 def load_bundle_text(text: str, source: str = "<bundle>") -> list[tuple[LaunchPlan, bool]] | None:

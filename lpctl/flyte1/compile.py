@@ -165,10 +165,17 @@ def _check_identity(ctx: Context, lp_id: identifier_pb2.Identifier, *, explicit_
     if explicit_version:
         checks.append(("version", lp_id.version, ("version",)))
     for what, value, path in checks:
-        bad = _BAD_ID_CHARS.search(value)
-        if bad:
-            ctx.error("LP805", f"{what} {value!r} contains {bad.group()!r}, which Flyte identifiers cannot hold",
-                      path, hint="use letters, digits, '-', '_', '.' and ':'")
-        elif len(value) > _MAX_ID_LENGTH:
-            ctx.error("LP805", f"{what} is {len(value)} characters long; Flyte stores at most {_MAX_ID_LENGTH}",
-                      path)
+        problem = identifier_problem(what, value)
+        if problem:
+            ctx.error("LP805", problem, path,
+                      hint="use letters, digits, '-', '_', '.' and ':'" if "contains" in problem else None)
+
+
+def identifier_problem(what: str, value: str) -> str | None:
+    """Why FlyteAdmin cannot store ``value`` as a name, project, domain or version, or None."""
+    bad = _BAD_ID_CHARS.search(value)
+    if bad:
+        return f"{what} {value!r} contains {bad.group()!r}, which Flyte identifiers cannot hold"
+    if len(value) > _MAX_ID_LENGTH:
+        return f"{what} is {len(value)} characters long; Flyte stores at most {_MAX_ID_LENGTH}"
+    return None

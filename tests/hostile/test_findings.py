@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 import subprocess
 import sys
@@ -308,3 +309,65 @@ def test_a_module_printing_from_a_thread_cannot_corrupt_a_bundle_on_stdout(in_tm
     bundle = json.loads(result.stdout)  # nothing but the bundle
     assert bundle["launchPlans"][0]["launchPlan"]["id"]["name"] == "one"
     assert "noise at import" in result.stderr and "noise from a thread" in result.stderr
+
+
+# -- package: a bundle's identities get the checks a spec's do ------------------------------------
+
+
+@pytest.mark.parametrize(("name", "message"), [
+    ("../../etc/x", "bundle entry 0: id.name '../../etc/x' contains '/', which Flyte identifiers cannot hold"),
+    ("a\u0000b", "bundle entry 0: id.name 'a\\x00b' contains '\\x00', which Flyte identifiers cannot hold"),
+    ("a\nb", "bundle entry 0: id.name 'a\\nb' contains '\\n', which Flyte identifiers cannot hold"),
+    ("", "bundle entry 0: id.name is empty"),
+    ("n" * 5000, "bundle entry 0: id.name is 5000 characters long; Flyte stores at most 255"),
+])
+def test_package_refuses_a_bundle_name_a_spec_could_not_have(name: str, message: str, run_cli: Cli,
+                                                             in_tmp: Any) -> None:
+    (in_tmp / "b.json").write_text(_bundle().replace('"name": "n"', f'"name": {json.dumps(name)}'))
+    result = run_cli("package", "b.json", "-o", "out.tgz")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == f"lpctl: b.json: {message}\n"
+    assert not (in_tmp / "out.tgz").exists()
+
+
+def test_package_refuses_a_bundle_with_one_launch_plan_twice(run_cli: Cli, in_tmp: Any) -> None:
+    document = json.loads(_bundle())
+    document["launchPlans"] *= 2
+    (in_tmp / "b.json").write_text(json.dumps(document))
+    result = run_cli("package", "b.json", "-o", "out.tgz")
+    assert (result.exit_code, result.stderr) == (2, "lpctl: b.json: bundle entries 0 and 1 are the same launch "
+                                                    "plan p/d/n\n")
+    assert not (in_tmp / "out.tgz").exists()
+
+
+def test_package_of_a_good_bundle_still_works(run_cli: Cli, in_tmp: Any) -> None:
+    (in_tmp / "b.json").write_text(_bundle())
+    result = run_cli("package", "b.json", "-o", "out.tgz")
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert (in_tmp / "out.tgz").stat().st_size > 0
+
+
+# -- the GitHub step summary shows spec values as text --------------------------------------------
+
+
+def test_step_summary_escapes_markdown_from_spec_values(run_cli: Cli, in_tmp: Any) -> None:
+    (in_tmp / "s.yaml").write_text(SPEC + "labels: {team: '[click](https://e.vil/x)'}\n"
+                                   "annotations: {'<img src=x>': '*a* `b` ![i](j) | c'}\n")
+    summary = in_tmp / "summary.md"
+    result = run_cli("validate", "s.yaml", "--format", "github", env={"GITHUB_STEP_SUMMARY": str(summary)})
+    assert result.exit_code == 1
+    table = summary.read_text().splitlines()
+    assert table[4].startswith(
+        "| `s.yaml:5:16` | error | LP703 | invalid label value \\\"\\[click\\]\\(https\\:\\/\\/e\\.vil\\/x\\)\\\" ")
+    assert table[5].startswith("| `s.yaml:6:15` | error | LP704 | invalid annotation key \\'\\<img src\\=x\\>\\'")
+    rows = "".join(table[4:])
+    assert not re.search(r"(?<!\\)[\[\]()<>`*!]", rows.replace("`s.yaml:5:16`", "").replace("`s.yaml:6:15`", ""))
+
+
+def test_step_summary_code_span_holds_any_path() -> None:
+    from lpctl.diagnostics import Diagnostic, Location, Severity
+    from lpctl.reporters import step_summary, summarize
+
+    found = Diagnostic("LP201", Severity.ERROR, "x", Location("a`b|c.yaml", 1, 2))
+    text = step_summary([found], summarize([found], files=1, skipped=0, launch_plans=0))
+    assert text.splitlines()[4] == "| ``a`b\\|c.yaml:1:2`` | error | LP201 | x |"
