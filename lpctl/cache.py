@@ -142,6 +142,7 @@ class Cache:
         self._versions = _versions()
         self._entries: dict[str, Any] = {}
         self._digests: dict[str, str | None] = {}
+        self._stamps: dict[str, list[int] | None] = {}
         self._dirty = False
         self._load()
 
@@ -149,6 +150,11 @@ class Cache:
         if path not in self._digests:
             self._digests[path] = _digest(path)
         return self._digests[path]
+
+    def _stamp(self, path: str) -> list[int] | None:
+        if path not in self._stamps:  # entries share most files (flytekit): stat each once
+            self._stamps[path] = _stamp(path)
+        return self._stamps[path]
 
     def _load(self) -> None:
         if not self._safe_directory():
@@ -180,7 +186,7 @@ class Cache:
                 return None
         if any(module_file(name, search) is not None for name in entry["absent"]):
             return None
-        if any(_stamp(path) != stamp for path, stamp in entry["others"].items()):
+        if any(self._stamp(path) != stamp for path, stamp in entry["others"].items()):
             return None
         return _decode(entry["interface"])
 
