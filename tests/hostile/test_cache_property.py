@@ -1,4 +1,5 @@
-"""The cache cannot change a verdict or a byte of output (issue 13).
+"""The cache cannot change a verdict or a byte of output (issue 13): a property test, kept beside the
+other hostile tests so that the usual run (without tests/property) includes it; a few seconds.
 
 Hypothesis builds small repositories: workflow modules (plain typed functions, one inside a
 package) spread over the current directory and two import roots, and specs that use them. Then
