@@ -22,7 +22,8 @@ _EXPORTS = {
     "load_paths": "lpctl.spec.load", "Document": "lpctl.spec.load",
     "check_schema": "lpctl.spec.schema", "Resolver": "lpctl.flyte1.resolve", "compile_spec": "lpctl.flyte1.compile",
     "render_bundle": "lpctl.bundle", "bundle": "lpctl.bundle",
-    "diff_bundles": "lpctl.diff", "read_bundle": "lpctl.diff",
+    "diff_bundles": "lpctl.diff", "read_bundle": "lpctl.bundle",
+    "gather": "lpctl.pipeline", "Identity": "lpctl.spec.config",
     "Diagnostic": "lpctl.diagnostics", "Severity": "lpctl.diagnostics", "CODES": "lpctl.codes",
 }
 

@@ -1,15 +1,33 @@
-"""Stage 5: compiled launch plans -> the canonical JSON bundle (pure: returns text)."""
+"""The bundle format, in one place: writing, reading, checking, and what counts as a bundle.
+
+A bundle is the canonical JSON document ``lpctl render`` writes (DESIGN.md section 4): sorted keys,
+two-space indent, UTF-8, one trailing newline, entries in (project, domain, name, version) order.
+Every command that takes "specs or bundles" decides with :func:`is_bundle_path` and reads with
+:func:`read_bundle`, so that they all agree.
+"""
 
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from lpctl.flyte1.compile import CompiledPlan
+from lpctl import jsontext
+from lpctl.errors import PathError, UsageError
 
-BUNDLE_API_VERSION = "lpctl/v1"
-BUNDLE_KIND = "LaunchPlanBundle"
+if TYPE_CHECKING:
+    from flyteidl.admin.launch_plan_pb2 import LaunchPlan
+
+    from lpctl.flyte1.compile import CompiledPlan
+
+API_VERSION = "lpctl/v1"
+KIND = "LaunchPlanBundle"
+SUFFIX = ".json"
+
+Tree = dict[str, Any]
+#: (project, domain, name): how launch plans are matched across bundles
+Key = tuple[str, str, str]
 
 
 def message_to_dict(message: Any) -> dict[str, Any]:
@@ -25,7 +43,7 @@ def ordered(plans: Iterable[CompiledPlan]) -> list[CompiledPlan]:
     return sorted(plans, key=lambda p: (*p.identity(), p.document.path, p.document.index))
 
 
-def bundle(plans: Iterable[CompiledPlan]) -> dict[str, Any]:
+def bundle(plans: Iterable[CompiledPlan]) -> Tree:
     """The bundle document, in :func:`ordered` order."""
     entries = []
     for plan in ordered(plans):
@@ -35,13 +53,140 @@ def bundle(plans: Iterable[CompiledPlan]) -> dict[str, Any]:
             "autoActivate": plan.auto_activate,
             "launchPlan": {"id": message_to_dict(lp.id), "spec": message_to_dict(lp.spec)},
         })
-    return {"apiVersion": BUNDLE_API_VERSION, "kind": BUNDLE_KIND, "launchPlans": entries}
+    return {"apiVersion": API_VERSION, "kind": KIND, "launchPlans": entries}
 
 
-def to_json(document: dict[str, Any]) -> str:
+def to_json(document: Tree) -> str:
     """Canonical text: sorted keys, two-space indent, UTF-8, one trailing newline."""
     return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False) + "\n"
 
 
 def render_bundle(plans: Iterable[CompiledPlan]) -> str:
     return to_json(bundle(plans))
+
+
+# -- reading ------------------------------------------------------------------------------------
+
+
+def is_bundle_path(path: str) -> bool:
+    """The one rule every command uses: a ``*.json`` path that is not a directory is a bundle."""
+    return path.lower().endswith(SUFFIX) and not os.path.isdir(path)
+
+
+def read_bundle(path: str) -> Tree:
+    """Read and check a bundle file; raises :class:`PathError` with a readable message."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+    except OSError as e:
+        raise PathError(f"{path}: cannot read: {e.strerror or e}") from None
+    except UnicodeDecodeError as e:
+        raise PathError(f"{path}: not UTF-8 text (byte {e.start})") from None
+    return parse_bundle(text, path)
+
+
+def parse_bundle(text: str, path: str = "<bundle>") -> Tree:
+    """A bundle document from its text; raises :class:`PathError` naming ``path``."""
+    try:  # nesting too deep, lone surrogates, 5,000-digit numbers, NaN: refused, with where
+        document = jsontext.parse(text)
+    except jsontext.JsonTextError as e:
+        raise PathError(f"{path}:{e}" if str(e)[:1].isdigit() else f"{path}: not a readable bundle: {e}") from None
+    problem = bundle_problem(document)
+    if problem is not None:
+        raise PathError(f"{path}: not an lpctl bundle: {problem}")
+    out: Tree = document
+    return out
+
+
+def bundle_problem(document: Any) -> str | None:
+    """Why ``document`` is not a bundle lpctl can read, or None."""
+    if not isinstance(document, dict):
+        return f"expected a JSON object, found {_json_kind(document)}"
+    for key, expected in (("apiVersion", API_VERSION), ("kind", KIND)):
+        if document.get(key) != expected:
+            found = document.get(key)
+            shown = "(none)" if found is None else json.dumps(found, ensure_ascii=False)
+            return f'{key} is {shown}, expected "{expected}"'
+    entries = document.get("launchPlans")
+    if not isinstance(entries, list):
+        return f"launchPlans is {_json_kind(entries)}, expected a list"
+    seen: set[Key] = set()
+    for i, entry in enumerate(entries):
+        ident = entry_key(entry)
+        if ident is None:
+            return f"launchPlans[{i}] has no launchPlan with an id (project, domain, name) and a spec"
+        if ident in seen:
+            return f"launch plan {'/'.join(ident)} appears more than once"
+        if not isinstance(entry.get("autoActivate", False), bool):
+            return f"launchPlans[{i}].autoActivate must be true or false"
+        seen.add(ident)
+    return None
+
+
+def entry_key(entry: Any) -> Key | None:
+    """An entry's (project, domain, name), or None when it has no launch plan id and spec."""
+    lp = entry.get("launchPlan") if isinstance(entry, dict) else None
+    if not isinstance(lp, dict) or not isinstance(lp.get("spec"), dict) or not isinstance(lp.get("id"), dict):
+        return None
+    parts = [lp["id"].get(k) for k in ("project", "domain", "name")]
+    if not all(isinstance(p, str) for p in parts):
+        return None
+    return (parts[0], parts[1], parts[2])
+
+
+def launch_plans(document: Tree, path: str = "<bundle>") -> list[tuple[LaunchPlan, bool]]:
+    """(LaunchPlan, auto_activate) for every entry of a checked bundle, in bundle order."""
+    from flyteidl.admin.launch_plan_pb2 import LaunchPlan
+    from google.protobuf import json_format
+
+    out: list[tuple[LaunchPlan, bool]] = []
+    for i, entry in enumerate(document["launchPlans"]):
+        message = LaunchPlan()
+        try:
+            json_format.ParseDict(entry["launchPlan"], message)
+        except (json_format.ParseError, RecursionError) as e:
+            raise PathError(f"{path}: launchPlans[{i}] is not a flyteidl.admin.LaunchPlan: {e}") from None
+        problem = identity_problem(message)
+        if problem:
+            raise PathError(f"{path}: launchPlans[{i}]: {problem}")
+        out.append((message, bool(entry.get("autoActivate", False))))
+    return out
+
+
+def identity_problem(message: LaunchPlan) -> str | None:
+    """What a spec's identity would be refused for (LP805, an empty name), in a launch plan read
+    from a bundle: package and register get no name a spec could not have had."""
+    from lpctl.spec.config import identity_problem as part_problem
+
+    for where, identifier in (("id", message.id), ("workflowId", message.spec.workflow_id)):
+        if not identifier.name:
+            return f"{where}.name is empty"
+        for what in ("name", "project", "domain", "version"):
+            problem = part_problem(f"{where}.{what}", getattr(identifier, what))
+            if problem:
+                return problem[0]
+    return None
+
+
+def _json_kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    names = {bool: "a boolean", str: "a string", list: "a list", dict: "an object"}
+    return names.get(type(value), "a number")
+
+
+def fill_versions(plans: list[tuple[LaunchPlan, bool]], version: str | None,
+                  workflow_version: str | None = None) -> list[tuple[LaunchPlan, bool]]:
+    """Registration: fill empty (placeholder) versions with ``version``, as ``flytectl register files
+    --version`` does; a launch plan still without a version is a usage error that says what to pass."""
+    out = []
+    for lp, auto in plans:
+        if not lp.id.version or not lp.spec.workflow_id.version:
+            if not version:
+                raise UsageError(f"launch plan {lp.id.project}/{lp.id.domain}/{lp.id.name} has no version: "
+                                 "pass --version V (or set version in the spec or in [tool.lpctl])")
+            lp = type(lp).FromString(lp.SerializeToString())
+            lp.id.version = lp.id.version or version
+            lp.spec.workflow_id.version = lp.spec.workflow_id.version or workflow_version or version
+        out.append((lp, auto))
+    return out

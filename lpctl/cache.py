@@ -48,7 +48,7 @@ from lpctl.flyte1.literals import LiteralType
 
 CACHE_DIR = ".lpctl_cache"
 _FILE = "interfaces.json"
-_FORMAT = 2
+_FORMAT = 3
 _VENDORED = ("site-packages", "dist-packages", f"{os.sep}.venv{os.sep}", f"{os.sep}venv{os.sep}", CACHE_DIR)
 #: a cache file larger than this is not read (a few hundred workflows take a few MB)
 MAX_CACHE_BYTES = 64 * 1024 * 1024
@@ -278,6 +278,10 @@ def _is_str_list(value: Any) -> bool:
     return isinstance(value, list) and all(isinstance(v, str) for v in value)
 
 
+def _is_str_map(value: Any) -> bool:
+    return isinstance(value, dict) and all(isinstance(v, str) for v in value.values())
+
+
 def _well_formed(entry: Any) -> bool:
     if not isinstance(entry, dict) or set(entry) != {"roots", "modules", "absent", "others", "interface"}:
         return False
@@ -291,10 +295,12 @@ def _well_formed(entry: Any) -> bool:
 
 
 def _well_formed_interface(data: Any) -> bool:
-    if not isinstance(data, dict) or set(data) != {"name", "source", "reference", "inputs"}:
+    if not isinstance(data, dict) or set(data) != {"name", "source", "reference", "inputs", "defaultLabels",
+                                                   "defaultAnnotations"}:
         return False
     reference = data["reference"]
     return (isinstance(data["name"], str) and isinstance(data["source"], str)
+            and _is_str_map(data["defaultLabels"]) and _is_str_map(data["defaultAnnotations"])
             and (reference is None or (_is_str_list(reference) and len(reference) == 4))
             and isinstance(data["inputs"], list)
             and all(_is_str_list(i) and len(i) == 3 for i in data["inputs"]))
@@ -307,6 +313,7 @@ def _b64(message: Any) -> str:
 def _encode(interface: WorkflowInterface) -> dict[str, Any]:
     return {"name": interface.name, "source": interface.source,
             "reference": list(interface.reference) if interface.reference else None,
+            "defaultLabels": dict(interface.default_labels), "defaultAnnotations": dict(interface.default_annotations),
             "inputs": [[i.name, _b64(i.type), _b64(i.parameter)] for i in interface.inputs.values()]}
 
 
@@ -326,5 +333,7 @@ def _decode(data: dict[str, Any]) -> WorkflowInterface | None:
         return None
     reference = data["reference"]
     return WorkflowInterface(data["name"], inputs, data["source"],
-                             reference=(reference[0], reference[1], reference[2], reference[3]) if reference else None)
+                             reference=(reference[0], reference[1], reference[2], reference[3]) if reference else None,
+                             default_labels=dict(data["defaultLabels"]),
+                             default_annotations=dict(data["defaultAnnotations"]))
 

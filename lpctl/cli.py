@@ -1,27 +1,33 @@
 """The command line: parse options, call the core, report, pick the exit code.
 
-The only module that imports typer or rich. Exit codes: 0 success (for diff: no
-differences), 1 errors in the input (or warnings under --strict; for diff: differences),
-2 usage error or a path that cannot be read or written, 3 internal error (a bug in lpctl),
-130 interrupted.
+The only module that imports typer or rich. Each command builds its options value (the options
+every command shares are declared once, in groups), calls one core function, hands the result to
+a reporter chosen from a table keyed by ``--format``, and exits. Exit codes: 0 success (for diff:
+no differences), 1 errors in the input (or warnings under --strict; for diff: differences), 2 usage
+error or a path that cannot be read or written, 3 internal error (a bug in lpctl), 130 interrupted.
 """
 
 from __future__ import annotations
 
 import contextlib
 import enum
+import functools
+import inspect
 import os
 import sys
-from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TextIO
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TextIO, TypeVar
 
 import typer
 
 from lpctl import __version__, stdio
 from lpctl.diagnostics import Diagnostic, Severity
-from lpctl.errors import LpctlError, PathError, UsageError
+from lpctl.errors import LpctlError, UsageError
 
 if TYPE_CHECKING:  # the core is imported lazily, so that --help stays fast
+    from lpctl.admin.client import AdminClient
+    from lpctl.admin.reconcile import Plan
     from lpctl.pipeline import Options, Result
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_BUG, EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 0, 1, 2, 3, 130, 141
@@ -55,67 +61,184 @@ class Color(str, enum.Enum):
     never = "never"
 
 
+class DiffFormat(str, enum.Enum):
+    text = "text"
+    json = "json"
+
+
+# -- the options commands share, declared once -----------------------------------------------------
+
 Paths = Annotated[list[str], typer.Argument(help="Spec files, or directories to search for *.yaml / *.yml specs.",
                                             show_default=False)]
-Project = Annotated[str | None, typer.Option("--project", "-p", help="Flyte project, unless the spec sets "
-                                                "one (default: [tool.lpctl] project, else flytesnacks).")]
-Domain = Annotated[str | None, typer.Option("--domain", "-d", help="Flyte domain, unless the spec sets one "
-                                               "(default: [tool.lpctl] domain, else development).")]
-Version = Annotated[str | None, typer.Option("--version", "-v", help="Launch plan version, unless the spec "
-                                                "sets one (default: a digest of the rendered spec).")]
-WorkflowVersion = Annotated[str | None, typer.Option(
-    "--workflow-version", help="Version of the registered workflow the launch plans point at "
-    "(default: the launch plan's version).")]
-PythonPath = Annotated[list[str] | None, typer.Option(
-    "--python-path", help="Extra import root for workflow modules (repeatable); searched after the current "
-    "directory and [tool.lpctl] python_path.")]
-FormatOpt = Annotated[Format, typer.Option(
-    "--format", "-f", help="Diagnostics format: text, json (versioned document), github (workflow commands, "
-    "plus a table in $GITHUB_STEP_SUMMARY), sarif (2.1.0, for code scanning); auto is github under "
-    "GITHUB_ACTIONS=true, else text.")]
-ColorOpt = Annotated[Color, typer.Option("--color", help="Colour in text output; 'auto' colours a terminal "
-                                         "unless NO_COLOR is set.")]
-Strict = Annotated[bool, typer.Option("--strict", help="Fail (exit 1) on warnings too.")]
-MaxBytes = Annotated[int, typer.Option("--max-bytes", help="Refuse spec files larger than this.", min=1)]
-Debug = Annotated[bool, typer.Option("--debug", help="Show the Python traceback of an internal error.")]
-NoCache = Annotated[bool, typer.Option("--no-cache", help="Import every workflow module, ignoring the "
-                                       "interfaces kept in .lpctl_cache/ (also: LPCTL_NO_CACHE=1).")]
-ImportTimeout = Annotated[float, typer.Option("--import-timeout", min=0.1, help="Seconds a workflow module may "
-                                              "take to import before its specs get an error.")]
+SpecsOrBundles = Annotated[list[str], typer.Argument(help="Spec files or directories, or bundle files (*.json).",
+                                                     show_default=False)]
+
+
+@dataclass(frozen=True)
+class Report:
+    """How findings are shown."""
+
+    format: Format = Format.auto
+    color: Color = Color.auto
+    strict: bool = False
+
+
+@dataclass(frozen=True)
+class Server:
+    """Where FlyteAdmin is and how to authenticate."""
+
+    endpoint: str
+    insecure: bool = False
+    token_env: str | None = None
+    token_command: str | None = None
+    client_id: str | None = None
+    client_secret_env: str | None = None
+    token_url: str | None = None
+
+
+def _run_options(project: str | None, domain: str | None, version: str | None, workflow_version: str | None,
+                 python_path: list[str] | None, max_bytes: int, import_timeout: float, no_cache: bool) -> Options:
+    from lpctl.pipeline import Options
+    from lpctl.spec.config import Identity, check_identity_flags
+
+    identity = Identity(project=project, domain=domain, version=version, workflow_version=workflow_version)
+    check_identity_flags(identity)
+    cache = not no_cache and os.environ.get("LPCTL_NO_CACHE", "") in ("", "0")
+    return Options(identity=identity, python_path=tuple(python_path or ()), max_bytes=max_bytes,
+                   import_timeout=import_timeout, cache=cache)
+
+
+def _server(endpoint: str, insecure: bool, token_env: str | None, token_command: str | None,
+            client_id: str | None, client_secret_env: str | None, token_url: str | None) -> Server:
+    if sum(x is not None for x in (token_env, token_command, client_id)) > 1:
+        raise UsageError("give only one of --token-env, --token-command, --client-id")
+    if client_id and not client_secret_env:
+        raise UsageError("--client-id needs --client-secret-env")
+    return Server(endpoint, insecure, token_env, token_command, client_id, client_secret_env, token_url)
+
+
+#: group name -> (parameters as (name, annotation, default), the function that builds the group's value)
+_GROUPS: dict[str, tuple[list[tuple[str, Any, Any]], Callable[..., Any]]] = {
+    "options": ([
+        ("project", Annotated[str | None, typer.Option(
+            "--project", "-p", metavar="PROJECT", help="Flyte project, unless the spec sets one "
+            "(default: [tool.lpctl] project, else flytesnacks).")], None),
+        ("domain", Annotated[str | None, typer.Option(
+            "--domain", "-d", metavar="DOMAIN", help="Flyte domain, unless the spec sets one "
+            "(default: [tool.lpctl] domain, else development).")], None),
+        ("version", Annotated[str | None, typer.Option(
+            "--version", metavar="V", help="Launch plan version, unless the spec sets one (default: "
+            "[tool.lpctl] version, else empty: a placeholder filled in at registration).")], None),
+        ("workflow_version", Annotated[str | None, typer.Option(
+            "--workflow-version", metavar="V", help="Version of the registered workflow the launch plans point "
+            "at (default: the launch plan's version).")], None),
+        ("python_path", Annotated[list[str] | None, typer.Option(
+            "--python-path", metavar="DIR", help="Extra import root for workflow modules (repeatable); "
+            "searched after the current directory and [tool.lpctl] python_path.")], None),
+        ("max_bytes", Annotated[int, typer.Option(
+            "--max-bytes", metavar="N", min=1, help="Refuse spec files larger than this.")], 1024 * 1024),
+        ("import_timeout", Annotated[float, typer.Option(
+            "--import-timeout", metavar="SECONDS", min=0.1, help="Seconds a workflow module may take to import "
+            "before its specs get an error.")], 60.0),
+        ("no_cache", Annotated[bool, typer.Option(
+            "--no-cache", help="Import every workflow module, ignoring the interfaces kept in .lpctl_cache/ "
+            "(also: LPCTL_NO_CACHE=1).")], False),
+    ], _run_options),
+    "report": ([
+        ("format", Annotated[Format, typer.Option(
+            "--format", "-f", help="Diagnostics format: text, json (versioned document), github (workflow "
+            "commands, plus a table in $GITHUB_STEP_SUMMARY), sarif (2.1.0, for code scanning); auto is github "
+            "under GITHUB_ACTIONS=true, else text.")], Format.auto),
+        ("color", Annotated[Color, typer.Option(
+            "--color", help="Colour in text output; 'auto' colours a terminal unless NO_COLOR is set.")],
+         Color.auto),
+        ("strict", Annotated[bool, typer.Option("--strict", help="Fail (exit 1) on warnings too.")], False),
+    ], Report),
+    "server": ([
+        ("endpoint", Annotated[str, typer.Option("--endpoint", metavar="HOST:PORT",
+                                                 help="FlyteAdmin gRPC endpoint.")], ...),
+        ("insecure", Annotated[bool, typer.Option("--insecure", help="Plaintext gRPC, no TLS (and an http token "
+                                                  "URL allowed): for a local sandbox only.")], False),
+        ("token_env", Annotated[str | None, typer.Option(
+            "--token-env", metavar="VAR", help="Environment variable holding a bearer token.")], None),
+        ("token_command", Annotated[str | None, typer.Option(
+            "--token-command", metavar="COMMAND", help="Command that prints a bearer token.")], None),
+        ("client_id", Annotated[str | None, typer.Option(
+            "--client-id", metavar="ID", help="OAuth2 client id, for the client-credentials flow.")], None),
+        ("client_secret_env", Annotated[str | None, typer.Option(
+            "--client-secret-env", metavar="VAR", help="Environment variable holding the OAuth2 client "
+            "secret.")], None),
+        ("token_url", Annotated[str | None, typer.Option(
+            "--token-url", metavar="URL", help="OAuth2 token URL, https (default: asked from the endpoint).")],
+         None),
+    ], _server),
+}
+_DEBUG = ("debug", Annotated[bool, typer.Option("--debug", help="Show the Python traceback of an internal "
+                                                "error.")], False)
+
+F = TypeVar("F", bound=Callable[..., None])
+
+
+def command(*groups: str, **settings: Any) -> Callable[[F], F]:
+    """Register a command whose parameters named after ``groups`` are built from that group's options.
+
+    The wrapped function declares only its own arguments and options, plus one parameter per group
+    (``options: Options``, ``report: Report``, ``server: Server``); this adds the group's options and
+    ``--debug`` to what Typer sees, builds each group's value, and runs the body under :func:`_guard`.
+    """
+    def decorate(fn: F) -> F:
+        own = [p.replace(annotation=_evaluated(p.annotation, fn)) for p in inspect.signature(fn).parameters.values()
+               if p.name not in groups]
+        added = [param for group in groups for param in _GROUPS[group][0]] + [_DEBUG]
+        shared = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation, default=default)
+                  for name, annotation, default in added]
+
+        @functools.wraps(fn)
+        def wrapper(**kwargs: Any) -> None:
+            with _guard(kwargs.pop("debug")):
+                for group in groups:
+                    names, build = _GROUPS[group]
+                    kwargs[group] = build(**{name: kwargs.pop(name) for name, _, _ in names})
+                fn(**kwargs)
+
+        parameters = own + shared
+        wrapper.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
+        wrapper.__annotations__ = {p.name: p.annotation for p in parameters}
+        app.command(**settings)(wrapper)
+        return fn
+    return decorate
+
+
+def _evaluated(annotation: Any, fn: Callable[..., Any]) -> Any:
+    """A string annotation (``from __future__ import annotations``) as the object Typer reads."""
+    return eval(annotation, fn.__globals__) if isinstance(annotation, str) else annotation
 
 
 def _version_callback(value: bool) -> None:
     if value:
-        sys.stdout.write(f"lpctl {__version__}\n")
+        stdio.output().write(f"lpctl {__version__}\n")
         raise typer.Exit()
 
 
 @app.callback()
 def _root(
-    version: Annotated[bool, typer.Option("--version", help="Print lpctl's version and exit.",
+    version: Annotated[bool, typer.Option("--version", "-V", help="Print lpctl's version and exit.",
                                           callback=_version_callback, is_eager=True)] = False,
 ) -> None:
     """Declarative Flyte launch plans."""
 
 
-@app.command()
+# -- commands -------------------------------------------------------------------------------------
+
+
+@command("options", "report")
 def validate(
     paths: Paths,
-    project: Project = None,
-    domain: Domain = None,
-    version: Version = None,
-    workflow_version: WorkflowVersion = None,
-    python_path: PythonPath = None,
-    format: FormatOpt = Format.auto,
-    color: ColorOpt = Color.auto,
-    strict: Strict = False,
-    max_bytes: MaxBytes = 1024 * 1024,
-    import_timeout: ImportTimeout = 60.0,
-    no_cache: NoCache = False,
+    options: Options,
+    report: Report,
     only_specs: Annotated[bool, typer.Option(
         "--only-specs", help="Skip YAML files that are not lpctl specs even when named explicitly "
         "(what the pre-commit hook uses).")] = False,
-    debug: Debug = False,
 ) -> None:
     """Check launch plan specs: YAML, schema, workflow, inputs, schedule, labels, identity.
 
@@ -123,99 +246,75 @@ def validate(
 
     Example: lpctl validate launchplans/ --strict
     """
-    with _guard(debug):
-        options = _options(project, domain, version, workflow_version, python_path, max_bytes,
-                           only_specs=only_specs, import_timeout=import_timeout, no_cache=no_cache)
-        result = _run(paths, options, allow_empty=only_specs)
-        _report(result, format, color, stdio.output())
-        _exit(result.diagnostics, strict)
+    from dataclasses import replace
+
+    from lpctl.pipeline import run
+
+    result = run(paths, replace(options, only_specs=only_specs))
+    _report(result, report, stdio.output())
+    raise typer.Exit(EXIT_FINDINGS if _failed(result.diagnostics, report.strict) else EXIT_OK)
 
 
-@app.command()
+@command("options", "report")
 def render(
     paths: Paths,
-    output: Annotated[str | None, typer.Option("--output", "-o", help="Write the bundle to this file "
-                                                  "(atomically) instead of stdout.")] = None,
+    options: Options,
+    report: Report,
+    output: Annotated[str | None, typer.Option("--output", "-o", metavar="FILE", help="Write the bundle to this "
+                                                  "file (atomically) instead of stdout.")] = None,
     check: Annotated[str | None, typer.Option(
         "--check", metavar="BUNDLE", help="Write nothing; exit 0 if BUNDLE is exactly what render would "
         "write now, else 1, showing the differences (for CI: fail on a stale committed bundle).")] = None,
-    project: Project = None,
-    domain: Domain = None,
-    version: Version = None,
-    workflow_version: WorkflowVersion = None,
-    python_path: PythonPath = None,
-    format: FormatOpt = Format.auto,
-    color: ColorOpt = Color.auto,
-    strict: Strict = False,
-    max_bytes: MaxBytes = 1024 * 1024,
-    import_timeout: ImportTimeout = 60.0,
-    no_cache: NoCache = False,
-    debug: Debug = False,
 ) -> None:
     """Render specs to a canonical JSON bundle of flyteidl.admin.LaunchPlan messages.
 
-    Diagnostics go to stderr. On any error nothing is written and the exit code is 1.
+    Diagnostics go to stderr. On any error nothing is written and the exit code is 1. With no
+    version anywhere, versions are left empty: placeholders that register --version fills in.
 
-    Example: lpctl render launchplans/ --version 2026.11.23 -o bundle.json
+    Example: lpctl render launchplans/ -o bundle.json
     """
     from lpctl.bundle import render_bundle
+    from lpctl.pipeline import run
 
-    with _guard(debug):
-        if check is not None and output is not None:
-            raise UsageError("--check and --output cannot be used together")
-        options = _options(project, domain, version, workflow_version, python_path, max_bytes, render=True,
-                           import_timeout=import_timeout, no_cache=no_cache)
-        result = _run(paths, options)
-        _report(result, format, color, sys.stderr)
-        failed = _failed(result.diagnostics, strict)
-        if not failed and check is not None:
-            _check_bundle(check, render_bundle(result.plans), color)
-        if not failed:
-            _write(render_bundle(result.plans), output)
-        raise typer.Exit(EXIT_FINDINGS if failed else EXIT_OK)
+    if check is not None and output is not None:
+        raise UsageError("--check and --output cannot be used together")
+    result = run(paths, options)
+    failed = _failed(result.diagnostics, report.strict)
+    if check is not None:
+        _check_bundle(check, None if failed else render_bundle(result.plans), result, report)
+    _report(result, report, sys.stderr)
+    if not failed:
+        _write(render_bundle(result.plans), output)
+    raise typer.Exit(EXIT_FINDINGS if failed else EXIT_OK)
 
 
-class DiffFormat(str, enum.Enum):
-    text = "text"
-    json = "json"
-
-
-@app.command()
+@command("options")
 def diff(
     old: Annotated[str, typer.Argument(help="A bundle file (*.json), or spec files and directories (several "
                                        "joined with ':') rendered now.", show_default=False)],
     new: Annotated[str, typer.Argument(help="The new side, given the same way.", show_default=False)],
-    project: Project = None,
-    domain: Domain = None,
-    version: Version = None,
-    workflow_version: WorkflowVersion = None,
-    python_path: PythonPath = None,
+    options: Options,
     format: Annotated[DiffFormat, typer.Option("--format", "-f", help="text: a line per change; json: a "
                                                "versioned document, an entry per change.")] = DiffFormat.text,
-    color: ColorOpt = Color.auto,
-    max_bytes: MaxBytes = 1024 * 1024,
-    import_timeout: ImportTimeout = 60.0,
-    no_cache: NoCache = False,
-    debug: Debug = False,
+    color: Annotated[Color, typer.Option("--color", help="Colour in text output; 'auto' colours a terminal "
+                                         "unless NO_COLOR is set.")] = Color.auto,
 ) -> None:
     """Compare two bundles or spec paths, launch plan by launch plan, field by field.
 
-    Launch plans are matched by project, domain and name. Exit codes as diff(1): 0 no differences,
-    1 differences, 2 a side cannot be read (or its specs have errors).
+    Launch plans are matched by project, domain and name; a version line shows only where both
+    sides have a version. Exit codes as diff(1): 0 no differences, 1 differences, 2 a side cannot
+    be read (or its specs have errors).
 
-    Example: lpctl diff bundle.json launchplans/ --version 2026.11.23
+    Example: lpctl diff bundle.json launchplans/
     """
     from lpctl.diff import diff_bundles, format_json, format_text
 
-    with _guard(debug):
-        options = _options(project, domain, version, workflow_version, python_path, max_bytes, render=True,
-                           import_timeout=import_timeout, no_cache=no_cache)
-        changes = diff_bundles(_side(old, options, color), _side(new, options, color))
-        if format is DiffFormat.json:
-            stdio.output().write(format_json(changes))
-        else:
-            _print_diff(format_text(changes), color)
-        raise typer.Exit(EXIT_FINDINGS if changes else EXIT_OK)
+    changes = diff_bundles(_side(old, options), _side(new, options))
+    if format is DiffFormat.json:
+        stdio.output().write(format_json(changes))
+    else:
+        _print_diff(format_text(changes), color)
+    raise typer.Exit(EXIT_FINDINGS if changes else EXIT_OK)
 
 
 @app.command()
@@ -226,7 +325,7 @@ def schema() -> None:
     """
     from lpctl.spec.schema import schema_text
 
-    sys.stdout.write(schema_text())
+    stdio.output().write(schema_text())
 
 
 @app.command()
@@ -243,188 +342,180 @@ def explain(
     from lpctl.codes import explain as lookup
 
     if code is None:
-        sys.stdout.writelines(f"{info.code}  {info.title}\n" for info in CODES.values())
+        stdio.output().writelines(f"{info.code}  {info.title}\n" for info in CODES.values())
         return
     info = lookup(code)
     if info is None:
         _fail_usage(f"unknown code {code!r}; 'lpctl explain' lists them all")
-    sys.stdout.write(f"{info.code}: {info.title}\n\n{textwrap.fill(info.explanation, 88)}\n")
+    stdio.output().write(f"{info.code}: {info.title}\n\n{textwrap.fill(info.explanation, 88)}\n")
 
 
-@app.command()
+@command("options", "report")
 def package(
-    paths: Annotated[list[str], typer.Argument(help="Spec files or directories, or bundle files (*.json).",
-                                               show_default=False)],
-    output: Annotated[str, typer.Option("--output", "-o", help="Archive to write (atomically).")
+    paths: SpecsOrBundles,
+    options: Options,
+    report: Report,
+    output: Annotated[str, typer.Option("--output", "-o", metavar="FILE", help="Archive to write (atomically).")
                       ] = "launchplans.tgz",
     registration_placeholders: Annotated[bool, typer.Option(
         "--registration-placeholders", help="Leave project, domain and version empty for 'flytectl register "
         "files -p/-d/--version' to fill in, as pyflyte package does (the default when none is given).")] = False,
-    project: Project = None,
-    domain: Domain = None,
-    version: Version = None,
-    workflow_version: WorkflowVersion = None,
-    python_path: PythonPath = None,
-    format: FormatOpt = Format.auto,
-    color: ColorOpt = Color.auto,
-    strict: Strict = False,
-    max_bytes: MaxBytes = 1024 * 1024,
-    import_timeout: ImportTimeout = 60.0,
-    no_cache: NoCache = False,
-    debug: Debug = False,
 ) -> None:
     """Write the archive 'flytectl register files --archive' takes: one <index>_<name>_3.pb per launch plan.
 
     Example: lpctl package launchplans/ -o lps.tgz && flytectl register files --archive lps.tgz -p P -d D --version V
     """
-    from lpctl.package import package_archive
-    from lpctl.spec.config import load_config
+    from lpctl.package import package_archive, placeholders_wanted
+    from lpctl.pipeline import configured, gather
 
-    with _guard(debug):
-        config = load_config()
-        placeholders = registration_placeholders or not any(
-            (project, domain, version, config.project, config.domain, config.version))
-        options = _options(project, domain, version, workflow_version, python_path, max_bytes,
-                           render=not placeholders, import_timeout=import_timeout, no_cache=no_cache)
-        plans, failed = _launch_plans(paths, options, format, color, strict)
-        if not failed:
-            write_atomic(output, package_archive([lp for lp, _ in plans], placeholders=placeholders))
-        raise typer.Exit(EXIT_FINDINGS if failed else EXIT_OK)
+    options = configured(paths, options)
+    gathered = gather(paths, options)
+    _report(gathered.result, report, sys.stderr)
+    if _failed(gathered.result.diagnostics, report.strict):
+        raise typer.Exit(EXIT_FINDINGS)
+    placeholders = registration_placeholders or placeholders_wanted(options)
+    write_atomic(output, package_archive([lp for lp, _ in gathered.launch_plans], placeholders=placeholders))
 
 
-@app.command()
+# -- talking to FlyteAdmin: register, plan, apply -------------------------------------------------
+
+Prune = Annotated[bool, typer.Option("--prune", help="Deactivate orphans: active launch plans that no spec in "
+                                     "their project and domain declares.")]
+
+
+@command("options", "report", "server")
 def register(
-    paths: Annotated[list[str], typer.Argument(help="Spec files or directories, or bundle files (*.json).",
-                                               show_default=False)],
-    endpoint: Annotated[str, typer.Option("--endpoint", help="FlyteAdmin gRPC endpoint, HOST:PORT.")],
-    insecure: Annotated[bool, typer.Option("--insecure", help="Plaintext gRPC, no TLS.")] = False,
-    token_env: Annotated[str | None, typer.Option(
-        "--token-env", help="Environment variable holding a bearer token.")] = None,
-    token_command: Annotated[str | None, typer.Option(
-        "--token-command", help="Command that prints a bearer token.")] = None,
-    client_id: Annotated[str | None, typer.Option(
-        "--client-id", help="OAuth2 client id, for the client-credentials flow.")] = None,
-    client_secret_env: Annotated[str | None, typer.Option(
-        "--client-secret-env", help="Environment variable holding the OAuth2 client secret.")] = None,
-    token_url: Annotated[str | None, typer.Option(
-        "--token-url", help="OAuth2 token URL (default: asked from the endpoint).")] = None,
+    paths: SpecsOrBundles,
+    options: Options,
+    report: Report,
+    server: Server,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would be created and activated; "
                                           "change nothing.")] = False,
-    project: Project = None,
-    domain: Domain = None,
-    version: Version = None,
-    workflow_version: WorkflowVersion = None,
-    python_path: PythonPath = None,
-    format: FormatOpt = Format.auto,
-    color: ColorOpt = Color.auto,
-    strict: Strict = False,
-    max_bytes: MaxBytes = 1024 * 1024,
-    import_timeout: ImportTimeout = 60.0,
-    no_cache: NoCache = False,
-    debug: Debug = False,
 ) -> None:
     """Create the launch plans in FlyteAdmin (gRPC) and activate those with auto_activate.
 
-    Identical launch plans already registered count as success; a different one under the same
-    version is an error that shows what differs. Needs grpcio: pip install 'lpctl[register]'.
+    A launch plan already registered is read back and compared: the same one counts as success, a
+    different one under the same version is a conflict that shows what differs, in spec terms. A
+    failure half-way says what was done, what failed and what was not attempted. Needs a version
+    (spec, --version or [tool.lpctl]) and grpcio (pip install 'lpctl[register]').
 
     Example: lpctl register launchplans/ --version 2026.11.23 --endpoint flyte.example.com:443 --token-env FLYTE_TOKEN
     """
-    from lpctl.admin import register as reg
+    from lpctl.admin import outcome
+    from lpctl.admin.register import register as register_plans
 
-    with _guard(debug):
-        if sum(x is not None for x in (token_env, token_command, client_id)) > 1:
-            raise UsageError("give only one of --token-env, --token-command, --client-id")
-        if client_id and not client_secret_env:
-            raise UsageError("--client-id needs --client-secret-env")
-        options = _options(project, domain, version, workflow_version, python_path, max_bytes, render=True,
-                           import_timeout=import_timeout, no_cache=no_cache)
-        plans, failed = _launch_plans(paths, options, format, color, strict)
-        if failed:
-            raise typer.Exit(EXIT_FINDINGS)
-        with reg.AdminClient(endpoint, insecure=insecure) as client:
-            if token_env:
-                client.set_token(reg.token_from_env(token_env))
-            elif token_command:
-                client.set_token(reg.token_from_command(token_command))
-            elif client_id:
-                found = reg.TokenEndpoint(token_url) if token_url else client.token_endpoint()
-                secret = reg.token_from_env(client_secret_env or "")
-                client.set_token(reg.client_credentials_token(found.token_url, client_id, secret, found.scopes,
-                                                              found.audience), found.metadata_key)
-            outcomes = reg.register(client, plans, dry_run=dry_run)
-        for outcome in outcomes:
-            stdio.output().write(f"{outcome.identity}: {outcome.status}: {outcome.message}\n")
-            stdio.output().writelines(f"    {line}\n" for line in outcome.diff_lines)
-        raise typer.Exit(EXIT_OK if all(o.ok for o in outcomes) else EXIT_FINDINGS)
+    plans = _versioned(paths, options, report)
+    with _admin(server) as client:
+        outcomes = register_plans(client, plans, dry_run=dry_run)
+    if _format(report) is Format.json:
+        stdio.output().write(outcome.format_json(outcomes, "register"))
+    else:
+        stdio.output().writelines(f"{line}\n" for line in outcome.format_text(outcomes, "register"))
+    raise typer.Exit(EXIT_OK if all(o.ok for o in outcomes) else EXIT_FINDINGS)
 
 
-# -- plumbing -----------------------------------------------------------------------------
+@command("options", "report", "server")
+def plan(paths: SpecsOrBundles, options: Options, report: Report, server: Server, prune: Prune = False) -> None:
+    """Compare the specs with FlyteAdmin and list what apply would do; change nothing.
+
+    Actions: create, activate, deactivate (auto_activate: false), orphan (active, declared by no
+    spec; deactivated by apply --prune), conflict (same version, different structure). Exit codes:
+    0 nothing to do, 1 changes pending or conflicts, 2 usage error or server unreachable.
+
+    Example: lpctl plan launchplans/ --version 2026.11.23 --endpoint flyte.example.com:443 --token-env FLYTE_TOKEN
+    """
+    from lpctl.admin import reconcile
+
+    plans = _versioned(paths, options, report)
+    with _admin(server) as client:
+        found = reconcile.read_plan(client, plans, prune=prune)
+    _show_plan(found, report)
+    raise typer.Exit(EXIT_FINDINGS if found.changes_pending else EXIT_OK)
 
 
-def _options(project: str | None, domain: str | None, version: str | None, workflow_version: str | None,
-             python_path: Sequence[str] | None, max_bytes: int, *, render: bool = False,
-             only_specs: bool = False, import_timeout: float = 60.0, no_cache: bool = False) -> Options:
-    from lpctl.pipeline import Options
+@command("options", "report", "server")
+def apply(paths: SpecsOrBundles, options: Options, report: Report, server: Server, prune: Prune = False) -> None:
+    """Make FlyteAdmin match the specs: perform exactly what plan lists.
 
-    cache = not no_cache and os.environ.get("LPCTL_NO_CACHE", "") in ("", "0")
-    return Options(project=project, domain=domain, version=version, workflow_version=workflow_version,
-                   python_path=tuple(python_path or ()), max_bytes=max_bytes, require_workflow_version=render,
-                   only_specs=only_specs, import_timeout=import_timeout, cache=cache)
+    Creates first, then activations and deactivations, then (with --prune) orphans. Conflicts are
+    never overwritten: register a new version. A failure half-way says what was done, what failed
+    and what was not attempted (exit 1); running apply again completes the rest.
+
+    Example: lpctl apply launchplans/ --version 2026.11.23 --endpoint flyte.example.com:443 --token-env FLYTE_TOKEN
+    """
+    from lpctl.admin import outcome, reconcile
+
+    plans = _versioned(paths, options, report)
+    with _admin(server) as client:
+        found = reconcile.read_plan(client, plans, prune=prune)
+        outcomes = reconcile.apply(client, found)
+    if _format(report) is Format.json:
+        stdio.output().write(outcome.format_json(outcomes, "apply", plan=reconcile.plan_document(found)))
+    else:
+        _show_plan(found, report)
+        stdio.output().writelines(f"{line}\n" for line in outcome.format_text(outcomes, "apply"))
+    raise typer.Exit(EXIT_OK if all(o.ok for o in outcomes) else EXIT_FINDINGS)
 
 
-def _run(paths: Sequence[str], options: Options, *, allow_empty: bool = False) -> Result:
+def _versioned(paths: Sequence[str], options: Options, report: Report) -> list[tuple[Any, bool]]:
+    """The declared launch plans, placeholders filled with --version (none anywhere: a usage error)."""
+    from lpctl.bundle import fill_versions
+    from lpctl.pipeline import gather
+
+    gathered = gather(paths, options)
+    _report(gathered.result, report, sys.stderr)
+    if _failed(gathered.result.diagnostics, report.strict):
+        raise typer.Exit(EXIT_FINDINGS)
+    return fill_versions(gathered.launch_plans, options.identity.version, options.identity.workflow_version)
+
+
+@contextlib.contextmanager
+def _admin(server: Server) -> Iterator[AdminClient]:
+    from lpctl.admin.auth import Credentials, authenticate
+    from lpctl.admin.client import AdminClient
+
+    with AdminClient(server.endpoint, insecure=server.insecure) as client:
+        authenticate(client, Credentials(server.token_env, server.token_command, server.client_id,
+                                         server.client_secret_env, server.token_url))
+        yield client
+
+
+_PLAN_STYLES = {"heading": "bold", "create": "green", "activate": "yellow", "deactivate": "red",
+                "orphan": "red", "conflict": "bold red", "detail": "", "summary": "bold"}
+
+
+def _show_plan(found: Plan, report: Report) -> None:
+    from lpctl.admin.reconcile import format_json, format_text
+
+    if _format(report) is Format.json:
+        stdio.output().write(format_json(found))
+        return
+    lines = format_text(found)
+    if not _use_color(report.color, stdio.output()):
+        stdio.output().writelines(f"{text}\n" for _, text in lines)
+        return
+    from rich.console import Console
+    from rich.text import Text
+
+    console = Console(file=stdio.output(), force_terminal=True, soft_wrap=True, highlight=False, markup=False,
+                      emoji=False)
+    for style, text in lines:
+        console.print(Text(text, style=_PLAN_STYLES.get(style, "")))
+
+
+# -- plumbing -------------------------------------------------------------------------------------
+
+
+def _side(arg: str, options: Options) -> dict[str, Any]:
+    """One side of a diff: a bundle file, or specs rendered now (any error in them: exit 2)."""
+    from lpctl.bundle import bundle, is_bundle_path, read_bundle
     from lpctl.pipeline import run
 
-    result = run(paths, options)
-    if not result.files and not result.diagnostics and not allow_empty:
-        skipped = result.skipped
-        note = ("" if not skipped else " (1 YAML file is not an lpctl spec)" if skipped == 1
-                else f" ({skipped} YAML files are not lpctl specs)")
-        raise UsageError("no lpctl specs found in " + ", ".join(paths) + note)
-    return result
-
-
-def _launch_plans(paths: Sequence[str], options: Options, fmt: Format, color: Color,
-                  strict: bool) -> tuple[list[tuple[Any, bool]], bool]:
-    """Bundle files (*.json) are read as they are; other paths go through the pipeline, in bundle order."""
-    from lpctl.bundle import ordered
-    from lpctl.package import load_bundle_text
-
-    plans: list[tuple[Any, bool]] = []
-    specs: list[str] = []
-    for path in paths:
-        found = None
-        if path.endswith(".json") and os.path.isfile(path):
-            try:
-                with open(path, encoding="utf-8") as f:
-                    found = load_bundle_text(f.read(), path)
-            except (OSError, UnicodeDecodeError) as e:
-                raise PathError(f"{path}: cannot read: {getattr(e, 'strerror', None) or e}") from None
-        if found is None:
-            specs.append(path)
-        else:
-            plans.extend(found)
-    if specs:
-        result = _run(specs, options)
-        _report(result, fmt, color, sys.stderr)
-        if _failed(result.diagnostics, strict):
-            return [], True
-        # bundle order, so that packaging specs and packaging their bundle give the same bytes
-        plans.extend((p.launch_plan, p.auto_activate) for p in ordered(result.plans))
-    return plans, False
-
-
-def _side(arg: str, options: Options, color: Color) -> dict[str, Any]:
-    """One side of a diff: a bundle file, or specs rendered now (any error in them: exit 2)."""
-    from lpctl.bundle import bundle
-    from lpctl.diff import read_bundle
-
-    if arg.endswith(".json"):
+    if is_bundle_path(arg):
         return read_bundle(arg)
-    result = _run(arg.split(os.pathsep), options)
+    result = run(arg.split(os.pathsep), options)
     if not result.ok:
-        _report(result, Format.text, color, sys.stderr)
+        _report(result, Report(Format.text), sys.stderr)
         raise typer.Exit(EXIT_USAGE)
     return bundle(result.plans)
 
@@ -433,65 +524,92 @@ _DIFF_STYLES = {"added": "green", "removed": "red", "changed": "yellow", "detail
 
 
 def _print_diff(lines: Sequence[tuple[str, str]], color: Color) -> None:
-    out = stdio.output()
-    if not _use_color(color, out):
-        out.writelines(f"{text}\n" for _, text in lines)
+    if not _use_color(color, stdio.output()):
+        stdio.output().writelines(f"{text}\n" for _, text in lines)
         return
     from rich.console import Console
     from rich.text import Text
 
-    console = Console(file=out, force_terminal=True, soft_wrap=True, highlight=False,
+    console = Console(file=stdio.output(), force_terminal=True, soft_wrap=True, highlight=False,
                       markup=False, emoji=False)
     for style, text in lines:
         console.print(Text(text, style=_DIFF_STYLES[style]))
 
 
-def _check_bundle(path: str, text: str, color: Color) -> NoReturn:
-    """Exit 0 when the file holds exactly ``text``; else show how it differs and exit 1."""
-    import difflib
-    import json
+def _check_bundle(path: str, text: str | None, result: Result, report: Report) -> NoReturn:
+    """``render --check``: exit 0 when the file holds exactly ``text``, else show how it differs, exit 1."""
+    from lpctl.diff import stale_bundle
 
-    from lpctl.diff import diff_bundles, format_text, read_bundle
+    staleness = None if text is None else stale_bundle(path, text)
+    if _format(report) is Format.json:
+        from lpctl.reporters import json_report
 
-    try:
-        with open(path, encoding="utf-8", errors="replace", newline="") as f:
-            current = f.read()
-    except OSError as e:
-        raise PathError(f"{path}: cannot read: {e.strerror or e}") from None
-    if current == text:
+        check = None if staleness is None else staleness.as_json()
+        stdio.output().write(json_report(result.diagnostics, _summary(result), check=check))
+        raise typer.Exit(EXIT_OK if staleness is not None and staleness.up_to_date else EXIT_FINDINGS)
+    _report(result, report, sys.stderr)
+    if staleness is None:
+        raise typer.Exit(EXIT_FINDINGS)
+    if staleness.up_to_date:
         raise typer.Exit(EXIT_OK)
     stdio.output().write(f"{path} is not what render would write now:\n")
-    try:
-        lines = format_text(diff_bundles(read_bundle(path), json.loads(text)))
-    except PathError:
-        lines = []
-    if lines:
-        _print_diff(lines, color)
-    else:  # not a bundle, or it differs only in layout or source paths
-        stdio.output().writelines(difflib.unified_diff(current.splitlines(keepends=True),
-                                                   text.splitlines(keepends=True), path, "rendered now"))
+    _print_diff(staleness.lines, report.color)
     raise typer.Exit(EXIT_FINDINGS)
 
 
-def _report(result: Result, fmt: Format, color: Color, stream: TextIO) -> None:
-    from lpctl import reporters
+def _format(report: Report) -> Format:
+    if report.format is Format.auto:
+        return Format.github if os.environ.get("GITHUB_ACTIONS") == "true" else Format.text
+    return report.format
 
-    summary = reporters.summarize(result.diagnostics, len(result.files), result.skipped, len(result.plans))
-    if fmt is Format.auto:
-        fmt = Format.github if os.environ.get("GITHUB_ACTIONS") == "true" else Format.text
-    if fmt is Format.json:
-        stream.write(reporters.json_report(result.diagnostics, summary))
-    elif fmt is Format.sarif:
-        stream.write(reporters.sarif_report(result.diagnostics, summary))
-    elif fmt is Format.github:
-        stream.writelines(line + "\n" for line in reporters.github_lines(result.diagnostics))
-        stream.write(reporters.summary_line(summary) + "\n")
-        _append_step_summary(reporters.step_summary(result.diagnostics, summary))
-    elif _use_color(color, stream):
-        _rich_lines(result.diagnostics, reporters.summary_line(summary), stream)
+
+def _summary(result: Result) -> Any:
+    from lpctl.reporters import summarize
+
+    return summarize(result.diagnostics, len(result.files), result.skipped, len(result.plans),
+                     config=result.config_source)
+
+
+def _text_report(result: Result, report: Report, stream: TextIO) -> None:
+    from lpctl.reporters import summary_line
+
+    line = summary_line(_summary(result))
+    if _use_color(report.color, stream):
+        _rich_lines(result.diagnostics, line, stream)
     else:
         stream.writelines(f"{d}\n" for d in result.diagnostics)
-        stream.write(reporters.summary_line(summary) + "\n")
+        stream.write(line + "\n")
+
+
+def _json_report(result: Result, report: Report, stream: TextIO) -> None:
+    from lpctl.reporters import json_report
+
+    stream.write(json_report(result.diagnostics, _summary(result)))
+
+
+def _sarif_report(result: Result, report: Report, stream: TextIO) -> None:
+    from lpctl.reporters import sarif_report
+
+    stream.write(sarif_report(result.diagnostics, _summary(result)))
+
+
+def _github_report(result: Result, report: Report, stream: TextIO) -> None:
+    from lpctl.reporters import github_lines, step_summary, summary_line
+
+    summary = _summary(result)
+    stream.writelines(line + "\n" for line in github_lines(result.diagnostics))
+    stream.write(summary_line(summary) + "\n")
+    _append_step_summary(step_summary(result.diagnostics, summary))
+
+
+_REPORTERS: dict[Format, Callable[[Result, Report, TextIO], None]] = {
+    Format.text: _text_report, Format.json: _json_report, Format.sarif: _sarif_report,
+    Format.github: _github_report,
+}
+
+
+def _report(result: Result, report: Report, stream: TextIO) -> None:
+    _REPORTERS[_format(report)](result, report, stream)
 
 
 def _append_step_summary(markdown: str) -> None:
@@ -537,10 +655,6 @@ def _rich_lines(diagnostics: Sequence[Diagnostic], summary: str, stream: TextIO)
 def _failed(diagnostics: Sequence[Diagnostic], strict: bool) -> bool:
     threshold = Severity.WARNING if strict else Severity.ERROR
     return any(d.severity >= threshold for d in diagnostics)
-
-
-def _exit(diagnostics: Sequence[Diagnostic], strict: bool) -> NoReturn:
-    raise typer.Exit(EXIT_FINDINGS if _failed(diagnostics, strict) else EXIT_OK)
 
 
 def _write(text: str, output: str | None) -> None:

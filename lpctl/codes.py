@@ -188,10 +188,6 @@ CODES: dict[str, CodeInfo] = _codes(
     ("LP806", "duplicate launch plan", """Two specs define a launch plan with the same project,
      domain and name. Registering both would fail ('different structure already exists') or
      silently keep one; the message names both places."""),
-    ("LP807", "workflow version unknown", """The launch plan's version is a digest of its spec (no
-     version was given), so lpctl cannot know which registered version of the workflow it points
-     at. Give --version (the launch plan and workflow are then registered under one version, as
-     pyflyte does), --workflow-version, or workflow_version in the spec."""),
     ("LP808", "concurrency limit below 1", """FlyteAdmin accepts max_concurrency 0, but then skips
      every execution of the launch plan. Use 1 or more."""),
 )

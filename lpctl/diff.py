@@ -25,15 +25,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
-from lpctl import jsontext
-from lpctl.errors import PathError
+from lpctl.bundle import Key, Tree, entry_key
 
-Tree = dict[str, Any]
-Key = tuple[str, str, str]
 Kind = Literal["added", "removed", "changed"]
 
-API_VERSION = "lpctl/v1"
-KIND = "LaunchPlanBundle"
 JSON_FORMAT_VERSION = 1
 INDENT = "    "
 NONE_TEXT = "(none)"
@@ -70,67 +65,6 @@ class _Bare(str):
     """A readable value shown without quotes (``1h30m``, ``<dict>``); JSON still sees a string."""
 
 
-# -- reading a bundle ---------------------------------------------------------------------------
-
-
-def read_bundle(path: str) -> Tree:
-    """Read and check a bundle file; raises :class:`PathError` with a readable message."""
-    try:
-        with open(path, encoding="utf-8") as f:
-            text = f.read()
-    except OSError as e:
-        raise PathError(f"{path}: cannot read: {e.strerror or e}") from None
-    except UnicodeDecodeError as e:
-        raise PathError(f"{path}: not UTF-8 text (byte {e.start})") from None
-    try:
-        document = jsontext.parse(text)
-    except jsontext.JsonTextError as e:
-        raise PathError(f"{path}:{e}" if str(e)[:1].isdigit() else f"{path}: {e}") from None
-    problem = bundle_problem(document)
-    if problem is not None:
-        raise PathError(f"{path}: not an lpctl bundle: {problem}")
-    out: Tree = document
-    return out
-
-
-def bundle_problem(document: Any) -> str | None:
-    """Why ``document`` is not a bundle lpctl can compare, or None."""
-    if not isinstance(document, dict):
-        return f"expected a JSON object, found {_json_kind(document)}"
-    for key, expected in (("apiVersion", API_VERSION), ("kind", KIND)):
-        if document.get(key) != expected:
-            return f'{key} is {_show(document.get(key))}, expected "{expected}"'
-    entries = document.get("launchPlans")
-    if not isinstance(entries, list):
-        return f"launchPlans is {_json_kind(entries)}, expected a list"
-    seen: set[Key] = set()
-    for i, entry in enumerate(entries):
-        ident = _entry_key(entry)
-        if ident is None:
-            return f"launchPlans[{i}] has no launchPlan with an id (project, domain, name) and a spec"
-        if ident in seen:
-            return f"launch plan {'/'.join(ident)} appears more than once"
-        seen.add(ident)
-    return None
-
-
-def _json_kind(value: Any) -> str:
-    if value is None:
-        return "null"
-    names = {bool: "a boolean", str: "a string", list: "a list", dict: "an object"}
-    return names.get(type(value), "a number")
-
-
-def _entry_key(entry: Any) -> Key | None:
-    lp = entry.get("launchPlan") if isinstance(entry, dict) else None
-    if not isinstance(lp, dict) or not isinstance(lp.get("spec"), dict) or not isinstance(lp.get("id"), dict):
-        return None
-    parts = [lp["id"].get(k) for k in ("project", "domain", "name")]
-    if not all(isinstance(p, str) for p in parts):
-        return None
-    return (parts[0], parts[1], parts[2])
-
-
 # -- comparing bundles --------------------------------------------------------------------------
 
 
@@ -153,7 +87,7 @@ def diff_bundles(old: Tree, new: Tree) -> list[PlanChange]:
 def _index(document: Tree) -> dict[Key, Tree]:
     out: dict[Key, Tree] = {}
     for entry in document.get("launchPlans") or []:
-        key = _entry_key(entry)
+        key = entry_key(entry)
         if key is not None:
             out[key] = entry
     return out
@@ -162,6 +96,7 @@ def _index(document: Tree) -> dict[Key, Tree]:
 def diff_entries(old: Tree, new: Tree) -> list[FieldChange]:
     """Every difference between two bundle entries of the same launch plan."""
     old_tree, new_tree = _comparable(old), _comparable(new)
+    _drop_placeholder_versions(old_tree, new_tree)
     if old_tree == new_tree:
         return []
     rest_old, rest_new = copy.deepcopy(old_tree), copy.deepcopy(new_tree)  # the sections take their parts
@@ -183,6 +118,19 @@ def _comparable(entry: Tree) -> Tree:
     if _is_env_list(envs):
         envs["values"] = sorted(envs.get("values", []), key=lambda i: str(i.get("key", "")))
     return out
+
+
+_VERSIONS = (("launchPlan", "id", "version"), ("launchPlan", "spec", "workflowId", "version"))
+
+
+def _drop_placeholder_versions(old: Tree, new: Tree) -> None:
+    """An empty version is a placeholder filled in at registration: it differs from no version."""
+    for path in _VERSIONS:
+        if not (_get(old, path) and _get(new, path)):
+            for tree in (old, new):
+                parent = _get(tree, path[:-1])
+                if isinstance(parent, dict):
+                    parent.pop(path[-1], None)
 
 
 # -- taking the parts a section understands -----------------------------------------------------
@@ -236,6 +184,7 @@ def _is_plain(value: Any) -> bool:
 
 
 def _version(old: Tree, new: Tree) -> list[FieldChange]:
+    """The workflow and the versions (placeholders were dropped before: see _drop_placeholder_versions)."""
     out: list[FieldChange] = []
     fields = ((("launchPlan", "id", "version"), "version"), ((*SPEC, "workflowId", "name"), "workflow"),
               ((*SPEC, "workflowId", "version"), "workflow_version"))
@@ -693,12 +642,23 @@ def _compact(value: Any) -> str:
 
 
 def format_text(changes: list[PlanChange]) -> list[tuple[str, str]]:
-    """``(style, line)`` pairs; style is "added", "removed", "changed" or "detail"."""
+    """``(style, line)`` pairs, then a count; style is "added", "removed", "changed" or "detail"."""
     lines: list[tuple[str, str]] = []
     for plan in changes:
         lines.append((plan.kind, f"{_SYMBOLS[plan.kind]} {plan.identity}"))
         lines.extend(("detail", INDENT + c.label) for c in plan.changes)
+    lines.append(("detail", count_line(changes)))
     return lines
+
+
+def count_line(changes: list[PlanChange]) -> str:
+    """``no differences`` / ``2 launch plans differ: 1 added, 1 changed``."""
+    if not changes:
+        return "no differences"
+    counts = [f"{n} {kind}" for kind in ("added", "removed", "changed")
+              if (n := sum(1 for c in changes if c.kind == kind))]
+    noun = "launch plan differs" if len(changes) == 1 else "launch plans differ"
+    return f"{len(changes)} {noun}: {', '.join(counts)}"
 
 
 def format_json(changes: list[PlanChange]) -> str:
@@ -710,3 +670,47 @@ def format_json(changes: list[PlanChange]) -> str:
     } for plan in changes]
     document = {"version": JSON_FORMAT_VERSION, "differences": len(plans), "launchPlans": plans}
     return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+# -- render --check -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Staleness:
+    """``render --check``'s verdict on a committed bundle."""
+
+    path: str
+    up_to_date: bool
+    #: the launch plans that differ, in spec terms (empty when the file is not a bundle)
+    changes: list[PlanChange] = field(default_factory=list)
+    #: what to show: the spec-terms lines, else a unified diff of the text
+    lines: list[tuple[str, str]] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"bundle": self.path, "upToDate": self.up_to_date,
+                "launchPlans": json.loads(format_json(self.changes))["launchPlans"]}
+
+
+def stale_bundle(path: str, text: str) -> Staleness:
+    """Compare the file at ``path`` with ``text`` (what render writes now); raises PathError if unreadable."""
+    import difflib
+
+    from lpctl.bundle import parse_bundle
+    from lpctl.errors import PathError
+
+    try:
+        with open(path, encoding="utf-8", errors="replace", newline="") as f:
+            current = f.read()
+    except OSError as e:
+        raise PathError(f"{path}: cannot read: {e.strerror or e}") from None
+    if current == text:
+        return Staleness(path, True)
+    try:
+        changes = diff_bundles(parse_bundle(current, path), json.loads(text))
+    except PathError:
+        changes = []
+    if changes:
+        return Staleness(path, False, changes, format_text(changes))
+    # not a bundle, or it differs only in layout or source paths
+    unified = difflib.unified_diff(current.splitlines(), text.splitlines(), path, "rendered now", lineterm="")
+    return Staleness(path, False, [], [("detail", line) for line in unified])

@@ -30,7 +30,7 @@ def parse(text: str) -> Any:
     except RecursionError:
         raise JsonTextError(f"nested deeper than {MAX_DEPTH} levels") from None
     except ValueError as e:  # an integer longer than Python converts, NaN
-        raise JsonTextError(f"not valid JSON: {str(e).split(';')[0]}") from None
+        raise JsonTextError(str(e).split(";")[0]) from None
     check(value)
     return value
 

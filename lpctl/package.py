@@ -24,18 +24,17 @@ import io
 import re
 import tarfile
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING
 
 from flyteidl.admin.launch_plan_pb2 import LaunchPlan
 
-from lpctl import jsontext
 from lpctl.errors import LpctlError
+
+if TYPE_CHECKING:
+    from lpctl.pipeline import Options
 
 #: flytectl's type hint for a launch plan file (``_1``: TaskSpec, ``_2``: WorkflowSpec)
 LAUNCH_PLAN_SUFFIX = "_3.pb"
-#: the bundle ``lpctl render`` writes (the same values as ``lpctl.bundle``)
-BUNDLE_API_VERSION = "lpctl/v1"
-BUNDLE_KIND = "LaunchPlanBundle"
 #: the usual limit on one path component (ext4, xfs, apfs, ...)
 MAX_FILE_NAME_BYTES = 255
 #: refuse to read archives (or members) bigger than this
@@ -70,6 +69,14 @@ def file_name(index: int, name: str, count: int) -> str:
 def file_names(launch_plans: Sequence[LaunchPlan]) -> list[str]:
     count = len(launch_plans)
     return [file_name(i, lp.id.name, count) for i, lp in enumerate(launch_plans)]
+
+
+def placeholders_wanted(options: Options) -> bool:
+    """Package with registration placeholders when no project, domain or version is given anywhere
+    (flags or ``[tool.lpctl]``), as ``pyflyte package`` leaves them for ``flytectl register files``."""
+    config = options.config.identity if options.config is not None else None
+    given = options.identity if config is None else options.identity.under(config)
+    return not any((given.project, given.domain, given.version))
 
 
 def with_placeholders(launch_plan: LaunchPlan) -> LaunchPlan:
@@ -143,73 +150,3 @@ def _parse(name: str, payload: bytes) -> LaunchPlan:
     except DecodeError as e:
         raise PackageError(f"{name}: not a flyteidl.admin.LaunchPlan: {e}") from None
     return message
-
-
-def launch_plans_from_bundle(bundle: dict[str, Any]) -> list[tuple[LaunchPlan, bool]]:
-    """(LaunchPlan, auto_activate) for every entry of an ``lpctl render`` bundle, in bundle order."""
-    from google.protobuf import json_format  # type: ignore[import-untyped, unused-ignore]
-
-    if not isinstance(bundle, dict) or bundle.get("kind") != BUNDLE_KIND:
-        raise PackageError(f"not an lpctl bundle: kind is not {BUNDLE_KIND!r}")
-    if bundle.get("apiVersion") != BUNDLE_API_VERSION:
-        raise PackageError(f"unsupported bundle apiVersion {bundle.get('apiVersion')!r}; "
-                           f"this lpctl reads {BUNDLE_API_VERSION!r}")
-    entries = bundle.get("launchPlans")
-    if not isinstance(entries, list):
-        raise PackageError("the bundle has no 'launchPlans' list")
-    out: list[tuple[LaunchPlan, bool]] = []
-    for i, entry in enumerate(entries):
-        if not isinstance(entry, dict) or not isinstance(entry.get("launchPlan"), dict):
-            raise PackageError(f"bundle entry {i} has no 'launchPlan' object")
-        auto = entry.get("autoActivate", False)
-        if not isinstance(auto, bool):
-            raise PackageError(f"bundle entry {i}: 'autoActivate' must be true or false")
-        message = LaunchPlan()
-        try:
-            json_format.ParseDict(entry["launchPlan"], message)
-        except json_format.ParseError as e:
-            raise PackageError(f"bundle entry {i}: not a flyteidl.admin.LaunchPlan: {e}") from None
-        _check_identity(message, i)
-        out.append((message, auto))
-    _check_unique([lp for lp, _ in out])
-    return out
-
-
-def _check_identity(message: LaunchPlan, index: int) -> None:
-    """The checks a spec's identity gets (LP805), for a launch plan read from a bundle."""
-    from lpctl.flyte1.compile import identifier_problem
-
-    for where, identifier in (("id", message.id), ("workflowId", message.spec.workflow_id)):
-        if not identifier.name:
-            raise PackageError(f"bundle entry {index}: {where}.name is empty")
-        for what in ("name", "project", "domain", "version"):
-            problem = identifier_problem(f"{where}.{what}", getattr(identifier, what))
-            if problem:
-                raise PackageError(f"bundle entry {index}: {problem}")
-
-
-def _check_unique(launch_plans: list[LaunchPlan]) -> None:
-    seen: dict[tuple[str, str, str], int] = {}
-    for i, lp in enumerate(launch_plans):
-        key = (lp.id.project, lp.id.domain, lp.id.name)  # as LP806: one name per project and domain
-        if key in seen:
-            raise PackageError(f"bundle entries {seen[key]} and {i} are the same launch plan "
-                               f"{'/'.join(k for k in key if k)}")
-        seen[key] = i
-
-
-def load_bundle_text(text: str, source: str = "<bundle>") -> list[tuple[LaunchPlan, bool]] | None:
-    """The bundle's launch plans, or None when ``text`` is not JSON with ``kind: LaunchPlanBundle``
-    (so a caller can fall back to treating the file as a spec). A broken bundle raises PackageError."""
-    try:
-        document = jsontext.parse(text)
-    except jsontext.JsonTextError as e:
-        if f'"{BUNDLE_KIND}"' in text:  # meant to be a bundle, but lpctl cannot read it
-            raise PackageError(f"{source}: not a readable lpctl bundle: {e}") from None
-        return None
-    if not isinstance(document, dict) or document.get("kind") != BUNDLE_KIND:
-        return None
-    try:
-        return launch_plans_from_bundle(document)
-    except PackageError as e:
-        raise PackageError(f"{source}: {e}") from None

@@ -4,24 +4,29 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
+from lpctl.bundle import is_bundle_path, launch_plans, ordered, read_bundle
 from lpctl.cache import Cache
-from lpctl.diagnostics import Diagnostic, Severity, error, sort_diagnostics
-from lpctl.flyte1.compile import CompiledPlan, Settings, compile_spec
+from lpctl.diagnostics import Diagnostic, Location, Severity, error, sort_diagnostics
+from lpctl.errors import UsageError
+from lpctl.flyte1.compile import CompiledPlan, compile_spec
 from lpctl.flyte1.resolve import DEFAULT_IMPORT_TIMEOUT, Resolver
-from lpctl.spec.config import Config, load_config
+from lpctl.spec.config import Config, Identity, common_parent, load_config
 from lpctl.spec.load import DEFAULT_MAX_BYTES, Document, check_header, load_paths
+from lpctl.spec.model import launch_plan_spec
+
+if TYPE_CHECKING:
+    from flyteidl.admin.launch_plan_pb2 import LaunchPlan
 
 
 @dataclass(frozen=True)
 class Options:
     """Everything a run needs besides the paths; built once by the CLI."""
 
-    project: str | None = None
-    domain: str | None = None
-    version: str | None = None
-    workflow_version: str | None = None
+    #: identity from the command line; the spec's own values win, [tool.lpctl] fills in the rest
+    identity: Identity = field(default_factory=Identity)
     python_path: tuple[str, ...] = ()
     max_bytes: int = DEFAULT_MAX_BYTES
     #: skip YAML files that are not specs even when named explicitly (pre-commit)
@@ -30,9 +35,7 @@ class Options:
     import_timeout: float = DEFAULT_IMPORT_TIMEOUT
     #: keep resolved interfaces in .lpctl_cache/ and skip importing unchanged workflows
     cache: bool = False
-    #: render needs to know the workflow version; validate does not
-    require_workflow_version: bool = False
-    #: None: read [tool.lpctl] from the nearest pyproject.toml
+    #: None: read [tool.lpctl] from the pyproject.toml nearest to the paths
     config: Config | None = None
 
 
@@ -43,6 +46,8 @@ class Result:
     files: list[str] = field(default_factory=list)
     skipped: int = 0
     documents: int = 0
+    #: the pyproject.toml whose [tool.lpctl] was used, if any
+    config_source: str | None = None
 
     def count(self, severity: Severity) -> int:
         return sum(1 for d in self.diagnostics if d.severity is severity)
@@ -52,43 +57,108 @@ class Result:
         return self.count(Severity.ERROR) == 0
 
 
+def configured(paths: Sequence[str], options: Options) -> Options:
+    """``options`` with ``[tool.lpctl]`` read (once) from the pyproject.toml nearest to ``paths``."""
+    if options.config is not None:
+        return options
+    return replace(options, config=load_config(common_parent(paths)))
+
+
 def run(paths: Sequence[str], options: Options = Options()) -> Result:
-    """Check and compile every spec under ``paths``. Raises only for unreadable paths."""
-    config = options.config if options.config is not None else load_config()
-    settings = Settings(
-        project=options.project or config.project, domain=options.domain or config.domain,
-        version=options.version or config.version,
-        workflow_version=options.workflow_version or config.workflow_version,
-    )
+    """Check and compile every spec under ``paths``.
+
+    Raises :class:`UsageError` for unreadable paths and for paths that hold no spec at all
+    (unless ``only_specs``, where that is normal).
+    """
+    config = configured(paths, options).config or Config()
+    identity = options.identity.under(config.identity)
     roots = [os.getcwd(), *config.python_path, *(os.path.abspath(p) for p in options.python_path)]
     cache = Cache() if options.cache else None
     resolver = Resolver(roots, import_timeout=options.import_timeout, interfaces=cache)
     loaded = load_paths(paths, max_bytes=options.max_bytes, only_specs=options.only_specs)
     result = Result(diagnostics=list(loaded.diagnostics), files=loaded.files, skipped=loaded.skipped,
-                    documents=len(loaded.documents))
+                    documents=len(loaded.documents), config_source=config.source)
     for doc in loaded.documents:
         if check_header(doc):  # not a spec: the loader said so (LP105, LP106)
             continue
-        schema_diags = _check_schema(doc)
+        schema_diags, broken = _check_schema(doc)
         result.diagnostics.extend(schema_diags)
-        if any(d.severity is Severity.ERROR for d in schema_diags):
+        checked = _without(doc, broken)
+        if checked is None:
             continue
-        plan, diags = compile_spec(doc, resolver.resolve(doc.data["workflow"]), settings,
-                                   require_workflow_version=options.require_workflow_version)
-        result.diagnostics.extend(diags)
-        if plan is not None:
+        lp_spec = launch_plan_spec(checked.data)
+        plan, diags = compile_spec(checked, lp_spec, resolver.resolve(lp_spec.workflow), identity)
+        result.diagnostics.extend(_not_cascading(diags, broken))
+        if plan is not None and not broken:
             result.plans.append(plan)
     resolver.save()
     result.diagnostics.extend(_duplicates(result.plans))
     result.diagnostics = sort_diagnostics(result.diagnostics)
+    if not result.files and not result.diagnostics and not options.only_specs:
+        raise UsageError("no lpctl specs found in " + ", ".join(paths) + _skipped_note(result.skipped))
     return result
 
 
-def _check_schema(doc: Document) -> list[Diagnostic]:
-    """Never cached: 0.1 ms a document, less than proving a cached verdict right would take."""
-    from lpctl.spec.schema import check_schema
+def _skipped_note(skipped: int) -> str:
+    if not skipped:
+        return ""
+    return " (1 YAML file is not an lpctl spec)" if skipped == 1 else f" ({skipped} YAML files are not lpctl specs)"
 
-    return check_schema(doc)
+
+@dataclass
+class Gathered:
+    """Launch plans from bundles and specs together, for the commands that take either."""
+
+    #: (message, auto_activate): bundles first, as they are, then the specs' plans in bundle order
+    launch_plans: list[tuple[LaunchPlan, bool]]
+    #: the specs' result (empty when only bundles were given), for reporting
+    result: Result
+
+
+def gather(paths: Sequence[str], options: Options = Options()) -> Gathered:
+    """Read bundle files (see :func:`lpctl.bundle.is_bundle_path`) and check and compile the rest."""
+    plans: list[tuple[LaunchPlan, bool]] = []
+    for path in (p for p in paths if is_bundle_path(p)):
+        plans.extend(launch_plans(read_bundle(path), path))
+    specs = [p for p in paths if not is_bundle_path(p)]
+    result = run(specs, options) if specs else Result()
+    if result.ok:
+        # bundle order, so that packaging specs and packaging their bundle give the same bytes
+        plans.extend((p.launch_plan, p.auto_activate) for p in ordered(result.plans))
+    return Gathered(plans, result)
+
+
+def _check_schema(doc: Document) -> tuple[list[Diagnostic], set[str]]:
+    """Never cached: 0.1 ms a document, less than proving a cached verdict right would take."""
+    from lpctl.spec.schema import schema_problems
+
+    return schema_problems(doc)
+
+
+#: a stand-in for a broken ``name``, so that the document is not taken for a default launch plan
+_NAME_STAND_IN = "_"
+#: checks that read the input maps: a broken map would make them report what is not there
+_READ_INPUTS = {"LP510"}
+
+
+def _without(doc: Document, broken: set[str]) -> Document | None:
+    """The document without the top-level fields the schema refused, for the checks of the others;
+    None when nothing more can be checked (the document itself or its workflow is broken)."""
+    if not broken:
+        return doc
+    if "" in broken or "workflow" in broken:
+        return None
+    data = {key: value for key, value in doc.data.items() if key not in broken}
+    if "name" in broken:
+        data["name"] = _NAME_STAND_IN
+    return replace(doc, data=data)
+
+
+def _not_cascading(diags: list[Diagnostic], broken: set[str]) -> list[Diagnostic]:
+    """Drop what only follows from a field the schema already reported: one root cause, one error."""
+    if broken & {"default_inputs", "fixed_inputs"}:
+        return [d for d in diags if d.code not in _READ_INPUTS]
+    return diags
 
 
 def _duplicates(plans: list[CompiledPlan]) -> list[Diagnostic]:
@@ -100,10 +170,13 @@ def _duplicates(plans: list[CompiledPlan]) -> list[Diagnostic]:
         if key not in first:
             first[key] = plan
             continue
-        other = first[key].document
-        where = other.location(("name",) if "name" in other.data else ("workflow",))
-        doc = plan.document
+        where = _name_location(first[key].document)
         diags.append(error("LP806", f"launch plan {project}/{domain}/{name} is also defined at {where}",
-                           doc.location(("name",) if "name" in doc.data else ("workflow",)),
+                           _name_location(plan.document),
                            "launch plan names must be unique within a project and domain"))
     return diags
+
+
+def _name_location(doc: Document) -> Location:
+    """Where a launch plan's name is written: its ``name``, else (a default launch plan) its workflow."""
+    return doc.location(("name",) if doc.positions.has(("name",)) else ("workflow",))

@@ -21,15 +21,18 @@ class Summary:
     errors: int
     warnings: int
     files_with_problems: int
+    #: the pyproject.toml whose [tool.lpctl] settings were used, if any
+    config: str | None = None
 
 
-def summarize(diagnostics: Sequence[Diagnostic], files: int, skipped: int, launch_plans: int) -> Summary:
+def summarize(diagnostics: Sequence[Diagnostic], files: int, skipped: int, launch_plans: int,
+              config: str | None = None) -> Summary:
     counted = [d for d in diagnostics if d.severity >= Severity.WARNING]
     return Summary(
         files=files, skipped=skipped, launch_plans=launch_plans,
         errors=sum(1 for d in diagnostics if d.severity is Severity.ERROR),
         warnings=sum(1 for d in diagnostics if d.severity is Severity.WARNING),
-        files_with_problems=len({d.location.path for d in counted}),
+        files_with_problems=len({d.location.path for d in counted}), config=config,
     )
 
 
@@ -46,23 +49,38 @@ def summary_line(s: Summary) -> str:
         line = f"{_plural(s.files, 'file')} OK: {_plural(s.launch_plans, 'launch plan')}"
     if s.skipped:
         line += f" ({_plural(s.skipped, 'YAML file')} skipped: not lpctl specs)"
+    if s.config:
+        line += f" [settings: {_relative(s.config)}]"
     return line
+
+
+def _relative(path: str) -> str:
+    import os
+
+    relative = os.path.relpath(path)
+    return path if relative.startswith(".." + os.sep + "..") else relative
 
 
 def text_lines(diagnostics: Sequence[Diagnostic]) -> list[str]:
     return [str(d) for d in diagnostics]
 
 
-def json_report(diagnostics: Sequence[Diagnostic], summary: Summary) -> str:
+def json_report(diagnostics: Sequence[Diagnostic], summary: Summary, check: dict[str, Any] | None = None) -> str:
+    """The versioned document; ``check`` is ``render --check``'s verdict, which also sets the status."""
+    stale = check is not None and not check.get("upToDate")
     doc: dict[str, Any] = {
         "version": REPORT_VERSION,
-        "status": "fail" if summary.errors else "ok",
+        "status": "fail" if summary.errors or stale else "ok",
         "diagnostics": [diagnostic_dict(d) for d in diagnostics],
         "summary": {
             "files": summary.files, "skipped": summary.skipped, "launchPlans": summary.launch_plans,
             "errors": summary.errors, "warnings": summary.warnings,
         },
     }
+    if summary.config:
+        doc["summary"]["settings"] = summary.config
+    if check is not None:
+        doc["check"] = check
     return json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 

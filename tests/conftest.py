@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 sys.path.append(os.path.dirname(os.path.abspath(__file__)))
-from support import CONFORMANCE, HEADER, ROOT, CliResult
+from support import CONFORMANCE, HEADER, ROOT, CliResult, run_options
 
 
 def _register_hypothesis_profiles() -> None:
@@ -62,13 +62,11 @@ def in_tmp(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
 @pytest.fixture
 def check(in_tmp: Any) -> Callable[..., list[str]]:
     """Validate spec text (``HEADER`` prepended) as ``spec.yaml``; the diagnostics as text lines."""
-    from lpctl.pipeline import Options, run
-    from lpctl.spec.config import Config
+    from lpctl.pipeline import run
 
     def validate(body: str, *, header: bool = True, render: bool = False, **options: Any) -> list[str]:
         (in_tmp / "spec.yaml").write_text((HEADER if header else "") + body)
-        opts = Options(python_path=(CONFORMANCE, ROOT), config=Config(), require_workflow_version=render,
-                       **options)
+        opts = run_options(python_path=(CONFORMANCE, ROOT), **options)
         return [str(d) for d in run(["spec.yaml"], opts).diagnostics]
 
     return validate

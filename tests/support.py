@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import dataclass
+from typing import Any
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CONFORMANCE = os.path.join(ROOT, "tests", "conformance")
@@ -20,3 +21,15 @@ class CliResult:
     exit_code: int
     stdout: str
     stderr: str
+
+
+def run_options(**options: Any) -> Any:
+    """``lpctl.pipeline.Options`` from flat keywords: project, domain, version and workflow_version go
+    into its identity, as the command line's flags do; no [tool.lpctl] unless ``config`` is given."""
+    from lpctl.pipeline import Options
+    from lpctl.spec.config import Config, Identity
+
+    keys = ("project", "domain", "version", "workflow_version")
+    identity = Identity(**{k: options.pop(k) for k in keys if k in options})
+    options.setdefault("config", Config())
+    return Options(identity=identity, **options)

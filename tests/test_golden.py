@@ -8,17 +8,16 @@ from __future__ import annotations
 import os
 
 import pytest
-from support import ROOT
+from support import ROOT, run_options
 
 GOLDEN = os.path.join(ROOT, "tests", "golden", "samples.bundle.json")
 
 
 def _render() -> str:
     from lpctl.bundle import render_bundle
-    from lpctl.pipeline import Options, run
-    from lpctl.spec.config import Config
+    from lpctl.pipeline import run
 
-    result = run(["samples"], Options(version="v1", config=Config()))
+    result = run(["samples"], run_options(version="v1"))
     assert [str(d) for d in result.diagnostics if d.severity.name == "ERROR"] == []
     return render_bundle(result.plans)
 

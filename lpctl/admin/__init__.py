@@ -1,1 +1,6 @@
-"""Talking to FlyteAdmin: the gRPC client, credentials, registration."""
+"""Talking to FlyteAdmin.
+
+client (the gRPC calls), auth (tokens and OAuth2 client credentials), text (server text made safe
+to show), compare (a registered launch plan against ours, through lpctl.diff), outcome (what a
+run did, shared by register and apply), register (create and activate), reconcile (plan and apply).
+"""

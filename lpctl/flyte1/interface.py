@@ -51,19 +51,18 @@ class WorkflowInterface:
     #: (project, domain, name, version) of a flytekit reference workflow, which the launch plan
     #: points at as it is, whatever the launch plan's own identity
     reference: tuple[str, str, str, str] | None = None
+    #: ``@workflow(default_options=Options(labels=..., annotations=...))``: the default launch plan's
+    default_labels: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    default_annotations: Mapping[str, str] = dataclasses.field(default_factory=dict)
 
 
 class UnsupportedType(Exception):
     """A Python type that has no Flyte literal type lpctl can build."""
 
 
-# flytekit's transformer names, which tag each variant of a union type
-_TAGS = {int: "int", float: "float", str: "str", bool: "bool", dt.datetime: "datetime",
-         dt.date: "date", dt.timedelta: "timedelta", type(None): "none"}
 _SIMPLE = {int: SimpleType.INTEGER, float: SimpleType.FLOAT, str: SimpleType.STRING,
            bool: SimpleType.BOOLEAN, dt.datetime: SimpleType.DATETIME, dt.date: SimpleType.DATETIME,
            dt.timedelta: SimpleType.DURATION, type(None): SimpleType.NONE}
-_STRUCT_ANNOTATION = {"cache-key-metadata": {"serialization-format": "msgpack"}}
 
 
 def literal_type(py: Any) -> LiteralType:
@@ -72,11 +71,13 @@ def literal_type(py: Any) -> LiteralType:
 
 
 def _literal_type_and_tag(py: Any) -> tuple[LiteralType, str]:
+    from lpctl.flyte1.bridge import STRUCT_ANNOTATION, UNION_TAGS
+
     if py in _SIMPLE:
-        return LiteralType(simple=_SIMPLE[py]), _TAGS[py]
-    if py is dict or py is dict:
+        return LiteralType(simple=_SIMPLE[py]), UNION_TAGS[py]
+    if py is dict or py is typing.Dict:  # noqa: UP006
         lt = LiteralType(simple=SimpleType.STRUCT)
-        lt.annotation.annotations.update(_STRUCT_ANNOTATION)
+        lt.annotation.annotations.update(STRUCT_ANNOTATION)
         return lt, "Typed Dict"
     if inspect.isclass(py) and issubclass(py, enum.Enum):
         values = [m.value for m in py]

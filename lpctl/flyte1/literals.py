@@ -31,13 +31,18 @@ _STRUCT_TAG = "msgpack"
 class ConversionError(Exception):
     """A value does not fit its type; ``path`` is relative to the converted value."""
 
-    def __init__(self, message: str, path: Path = (), hint: str | None = None, code: str = "LP405") -> None:
+    def __init__(self, message: str, path: Path = (), hint: str | None = None, code: str = "LP405",
+                 *, quote: bool = False, key: bool = False) -> None:
         super().__init__(message)
         self.message = message
         self.path = path
         self.hint = hint
         #: LP405 wrong type, LP406 not among an enum's values
         self.code = code
+        #: the fix is to quote the value: the hint should show it as written in the file
+        self.quote = quote
+        #: the problem is the key at ``path`` (an unknown field), not its value
+        self.key = key
 
 
 def type_name(lt: LiteralType) -> str:
@@ -170,11 +175,11 @@ def _string(value: Any, lt: LiteralType) -> Literal:
     if isinstance(value, enum.Enum) and isinstance(value.value, str):
         value = value.value
     if not isinstance(value, str):
-        hint = None
+        error = _mismatch(value, lt)
         if isinstance(value, (int, float)) or value is None:
             shown = "null" if value is None else str(value).lower() if isinstance(value, bool) else repr(value)
-            hint = f"quote it: '{shown}'"
-        raise _mismatch(value, lt, hint)
+            error.hint, error.quote = f"quote it: '{shown}'", True
+        raise error
     return _primitive(string_value=value)
 
 

@@ -2,39 +2,33 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flyteidl.admin import common_pb2, launch_plan_pb2
 from flyteidl.core import execution_pb2, security_pb2
 
 from lpctl.flyte1.context import Context
+from lpctl.spec import model
 
 MAX_LABELS = 16
-_CHANNELS = {"email": "email", "slack": "slack", "pager_duty": "pager_duty"}
 
 
 def compile_notifications(ctx: Context, metadata: launch_plan_pb2.LaunchPlanMetadata) -> None:
     from lpctl.flyte1.k8s import email_problem
 
     Phase = execution_pb2.WorkflowExecution.Phase
-    for i, entry in enumerate(ctx.data.get("notifications") or []):
+    for i, entry in enumerate(ctx.spec.notifications):
         note = metadata.notifications.add()
-        note.phases.extend(Phase.Value(p) for p in entry.get("phases", []))
-        for channel, field in _CHANNELS.items():
-            if channel not in entry:
-                continue
-            getattr(note, field).recipients_email.extend(entry[channel])
-            for j, address in enumerate(entry[channel]):
-                problem = email_problem(address)
-                if problem:
-                    ctx.error("LP601", f"invalid recipient: {problem}",
-                              ("notifications", i, channel, j))
+        note.phases.extend(Phase.Value(p) for p in entry.phases)
+        getattr(note, entry.channel).recipients_email.extend(entry.recipients)
+        for j, address in enumerate(entry.recipients):
+            problem = email_problem(address)
+            if problem:
+                ctx.error("LP601", f"invalid recipient: {problem}", ("notifications", i, entry.channel, j))
 
 
 def compile_labels(ctx: Context, labels: common_pb2.Labels, annotations: common_pb2.Annotations) -> None:
     from lpctl.flyte1.k8s import label_key_problems, label_value_problems
 
-    given: dict[str, str] = ctx.data.get("labels") or {}
+    given = ctx.spec.labels
     if len(given) > MAX_LABELS:
         ctx.error("LP701", f"{len(given)} labels, but FlyteAdmin accepts at most {MAX_LABELS}", ("labels",),
                   key=True, hint="move descriptive ones to annotations")
@@ -44,7 +38,7 @@ def compile_labels(ctx: Context, labels: common_pb2.Labels, annotations: common_
             ctx.error("LP702", f"invalid label key '{key}': {problem}", ("labels", key), key=True)
         for problem in label_value_problems(value):
             ctx.error("LP703", f'invalid label value "{value}" for key \'{key}\': {problem}', ("labels", key))
-    for key, value in (ctx.data.get("annotations") or {}).items():
+    for key, value in ctx.spec.annotations.items():
         annotations.values[key] = value
         for problem in label_key_problems(key):
             ctx.error("LP704", f"invalid annotation key '{key}': {problem}", ("annotations", key), key=True,
@@ -52,9 +46,7 @@ def compile_labels(ctx: Context, labels: common_pb2.Labels, annotations: common_
 
 
 def compile_security(ctx: Context, spec: launch_plan_pb2.LaunchPlanSpec) -> None:
-    data = ctx.data
-    security = data.get("security_context")
-    auth_role = data.get("auth_role")
+    security, auth_role = ctx.spec.security_context, ctx.spec.auth_role
     if auth_role is not None and security is not None:
         ctx.error("LP801", "'auth_role' and 'security_context' cannot both be set", ("auth_role",), key=True,
                   hint="auth_role is deprecated: move its values to security_context.run_as")
@@ -63,45 +55,45 @@ def compile_security(ctx: Context, spec: launch_plan_pb2.LaunchPlanSpec) -> None
         ctx.warn("LP802", "'auth_role' is deprecated in Flyte; it is rendered as security_context.run_as",
                  ("auth_role",), key=True,
                  hint="write security_context: {run_as: {iam_role: ..., k8s_service_account: ...}}")
-        security = {"run_as": {"iam_role": auth_role.get("assumable_iam_role", ""),
-                               "k8s_service_account": auth_role.get("kubernetes_service_account", "")}}
+        security = model.SecurityContext(run_as=model.RunAs(iam_role=auth_role.assumable_iam_role,
+                                                            k8s_service_account=auth_role.kubernetes_service_account))
     if security is not None:
         spec.security_context.CopyFrom(_security_context(security))
 
 
-def _security_context(data: dict[str, Any]) -> security_pb2.SecurityContext:
+def _security_context(security: model.SecurityContext) -> security_pb2.SecurityContext:
     out = security_pb2.SecurityContext()
-    run_as = data.get("run_as")
+    run_as = security.run_as
     if run_as is not None:
         out.run_as.SetInParent()
         for key in ("iam_role", "k8s_service_account", "execution_identity"):
-            if run_as.get(key):
-                setattr(out.run_as, key, run_as[key])
-        if run_as.get("oauth2_client"):
-            out.run_as.oauth2_client.CopyFrom(_oauth2_client(run_as["oauth2_client"]))
-    out.secrets.extend(_secret(s) for s in data.get("secrets") or [])
-    for token in data.get("tokens") or []:
+            if getattr(run_as, key):
+                setattr(out.run_as, key, getattr(run_as, key))
+        if run_as.oauth2_client is not None:
+            out.run_as.oauth2_client.CopyFrom(_oauth2_client(run_as.oauth2_client))
+    out.secrets.extend(_secret(s) for s in security.secrets)
+    for token in security.tokens:
         request = out.tokens.add()
         for key in ("name", "idp_discovery_endpoint", "token_endpoint"):
-            if token.get(key):
-                setattr(request, key, token[key])
-        if token.get("client"):
-            request.client.CopyFrom(_oauth2_client(token["client"]))
+            if getattr(token, key):
+                setattr(request, key, getattr(token, key))
+        if token.client is not None:
+            request.client.CopyFrom(_oauth2_client(token.client))
     return out
 
 
-def _oauth2_client(data: dict[str, Any]) -> security_pb2.OAuth2Client:
-    client = security_pb2.OAuth2Client(client_id=data.get("client_id", ""))
-    if data.get("client_secret"):
-        client.client_secret.CopyFrom(_secret(data["client_secret"]))
-    return client
+def _oauth2_client(client: model.OAuth2Client) -> security_pb2.OAuth2Client:
+    out = security_pb2.OAuth2Client(client_id=client.client_id)
+    if client.client_secret is not None:
+        out.client_secret.CopyFrom(_secret(client.client_secret))
+    return out
 
 
-def _secret(data: dict[str, Any]) -> security_pb2.Secret:
-    secret = security_pb2.Secret()
+def _secret(secret: model.Secret) -> security_pb2.Secret:
+    out = security_pb2.Secret()
     for key in ("group", "key", "group_version", "env_var"):
-        if data.get(key):
-            setattr(secret, key, data[key])
-    if data.get("mount_requirement"):
-        secret.mount_requirement = security_pb2.Secret.MountType.Value(data["mount_requirement"])
-    return secret
+        if getattr(secret, key):
+            setattr(out, key, getattr(secret, key))
+    if secret.mount_requirement:
+        out.mount_requirement = security_pb2.Secret.MountType.Value(secret.mount_requirement)
+    return out

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from lpctl.cache import Cache
-from lpctl.flyte1.interface import Input, UnsupportedType, WorkflowInterface, from_function, from_spec, parse_type
-from lpctl.flyte1.literals import ConversionError
+from lpctl.flyte1 import bridge
+from lpctl.flyte1.interface import UnsupportedType, WorkflowInterface, from_function, from_spec, parse_type
 
 _REF = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*(:[A-Za-z_]\w*(\.[A-Za-z_]\w*)*)?")
 
@@ -206,39 +206,24 @@ def _workflow_names(module: Any) -> list[str]:
     for name, value in sorted(vars(module).items()):
         if name.startswith("_"):
             continue
-        if _flytekit_kind(value) == "workflow" or (
+        if bridge.kind(value) == "workflow" or (
             inspect.isfunction(value) and getattr(value, "__module__", None) == module.__name__
         ):
             names.append(name)
     return names
 
 
-def _flytekit_kind(obj: Any) -> str | None:
-    if "flytekit" not in sys.modules:
-        return None
-    from flytekit.core.base_task import Task
-    from flytekit.core.launch_plan import LaunchPlan
-    from flytekit.core.workflow import WorkflowBase
-
-    if isinstance(obj, WorkflowBase):
-        return "workflow"
-    if type(obj).__name__ == "ReferenceWorkflow":
-        return "workflow"
-    if isinstance(obj, LaunchPlan):
-        return "launch plan"
-    if isinstance(obj, Task):
-        return "task"
-    return None
-
-
 def classify(obj: Any, ref: str) -> Resolved:
     """The interface of the object a reference names, or why it is not a workflow."""
-    kind = _flytekit_kind(obj)
+    kind = bridge.kind(obj)
     if kind == "workflow":
-        return _from_flytekit(obj)
+        try:
+            return bridge.workflow_interface(obj)
+        except bridge.BridgeError as e:
+            return ResolveError("LP306", str(e))
     if kind == "launch plan":
         return ResolveError("LP304", f"'{ref}' is a flytekit LaunchPlan, not a workflow",
-                            f"point 'workflow' at the workflow it launches ('{obj.workflow.name}')")
+                            f"point 'workflow' at the workflow it launches ('{bridge.launched_workflow_name(obj)}')")
     if kind == "task":
         return ResolveError("LP304", f"'{ref}' is a flytekit task, not a workflow",
                             "launch plans launch workflows; wrap the task in a @workflow")
@@ -254,48 +239,6 @@ def classify(obj: Any, ref: str) -> Resolved:
 
 def _article(word: str) -> str:
     return "an" if word[:1].lower() in "aeiou" else "a"
-
-
-def _from_flytekit(wf: Any) -> Resolved:
-    from flytekit.core.context_manager import FlyteContextManager
-    from flytekit.core.interface import transform_inputs_to_parameters
-
-    try:
-        ctx = FlyteContextManager.current_context()
-        params = transform_inputs_to_parameters(ctx, wf.python_interface).parameters
-        typed = wf.interface.inputs
-        inputs = {
-            name: Input(name, typed[name].type.to_flyte_idl(), params[name].to_flyte_idl(), py)
-            for name, py in wf.python_interface.inputs.items()
-        }
-    except Exception as e:
-        return ResolveError("LP306", f"flytekit cannot build the interface of workflow '{wf.name}': {e}")
-    reference = None
-    if type(wf).__name__ == "ReferenceWorkflow":
-        ident = wf.id
-        reference = (ident.project, ident.domain, ident.name, ident.version)
-    return WorkflowInterface(wf.name, inputs, "flytekit workflow", convert=_flytekit_convert, reference=reference)
-
-
-def _flytekit_convert(value: Any, inp: Input) -> Any:
-    """Values of types only flytekit can encode (dataclasses ...), through flytekit itself."""
-    import dataclasses
-
-    from flytekit.core.context_manager import FlyteContextManager
-    from flytekit.core.type_engine import TypeEngine
-    from flytekit.models.types import LiteralType as LiteralTypeModel
-
-    py = inp.python_type
-    try:
-        if dataclasses.is_dataclass(py) and isinstance(value, dict):
-            from mashumaro.codecs.basic import BasicDecoder
-
-            value = BasicDecoder(py).decode(value)
-        ctx = FlyteContextManager.current_context()
-        expected = LiteralTypeModel.from_flyte_idl(inp.type)
-        return TypeEngine.to_literal(ctx, value, py, expected).to_flyte_idl()
-    except Exception as e:
-        raise ConversionError(f"flytekit cannot convert the value to {getattr(py, '__name__', py)}: {e}") from None
 
 
 def _from_spec(workflow: dict[str, Any]) -> Resolved:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from flyteidl.admin import schedule_pb2
 from flyteidl.core import interface_pb2
 
 from lpctl.flyte1.context import Context
 from lpctl.flyte1.literals import SimpleType
+from lpctl.spec.model import Schedule
 
 #: a schedule that fires more often than this gets a warning
 MIN_INTERVAL = dt.timedelta(minutes=5)
@@ -18,34 +18,34 @@ _CRON_CODES = {"SYNTAX": "LP501", "ALIAS_WITHOUT_AT": "LP502", "NEVER_FIRES": "L
 
 def compile_schedule(ctx: Context, params: interface_pb2.ParameterMap) -> schedule_pb2.Schedule | None:
     """The schedule message, or None when the spec has none; ``params`` is the complete map."""
-    spec: dict[str, Any] | None = ctx.data.get("schedule")
-    if not spec:
+    spec = ctx.spec.schedule
+    if spec is None:
         return None
     schedule = schedule_pb2.Schedule()
-    if "cron" in spec:
+    if spec.cron is not None:
         _cron(ctx, spec, schedule)
-    elif "fixed_rate" in spec:
-        _fixed_rate(ctx, spec["fixed_rate"], schedule)
-    kickoff = spec.get("kickoff_time_input_arg")
+    elif spec.fixed_rate is not None:
+        _fixed_rate(ctx, spec.fixed_rate, schedule)
+    kickoff = spec.kickoff_time_input_arg
     if kickoff is not None:
         schedule.kickoff_time_input_arg = kickoff
-        _check_kickoff(ctx, kickoff)
+        kickoff = _check_kickoff(ctx, kickoff)
     _check_unbound(ctx, params, kickoff)
     return schedule
 
 
-def _cron(ctx: Context, spec: dict[str, Any], schedule: schedule_pb2.Schedule) -> None:
+def _cron(ctx: Context, spec: Schedule, schedule: schedule_pb2.Schedule) -> None:
     from lpctl.schedule.cron import check_cron, min_interval
     from lpctl.schedule.durations import is_iso8601_duration
 
-    expr = spec["cron"]
+    expr = spec.cron or ""
     schedule.cron_schedule.schedule = expr
     problem = check_cron(expr)
     if problem is not None:
         ctx.error(_CRON_CODES[problem.kind.name], problem.message, ("schedule", "cron"), hint=problem.hint)
     else:
         _warn_frequent(ctx, min_interval(expr), ("schedule", "cron"))
-    offset = spec.get("offset")
+    offset = spec.offset
     if offset is not None:
         schedule.cron_schedule.offset = offset
         if not is_iso8601_duration(offset):
@@ -53,7 +53,7 @@ def _cron(ctx: Context, spec: dict[str, Any], schedule: schedule_pb2.Schedule) -
                       hint="write it like PT1H, PT30M or P1D")
 
 
-def _fixed_rate(ctx: Context, text: Any, schedule: schedule_pb2.Schedule) -> None:
+def _fixed_rate(ctx: Context, text: str, schedule: schedule_pb2.Schedule) -> None:
     from lpctl.schedule.durations import fixed_rate_units, parse_duration
 
     path = ("schedule", "fixed_rate")
@@ -76,15 +76,21 @@ def _warn_frequent(ctx: Context, interval: dt.timedelta, path: tuple[str, ...]) 
                  path, hint="each firing is a whole workflow execution; make sure that is intended")
 
 
-def _check_kickoff(ctx: Context, kickoff: str) -> None:
+def _check_kickoff(ctx: Context, kickoff: str) -> str:
+    """Check the kickoff argument; returns the input it binds (for a misspelt one, the input meant,
+    so that the input is not also reported as unbound: one root cause, one error)."""
+    import difflib
+
     iface = ctx.interface
     path = ("schedule", "kickoff_time_input_arg")
     inp = iface.inputs.get(kickoff)
     if inp is None:
+        meant = difflib.get_close_matches(kickoff, list(iface.inputs), n=1, cutoff=0.8)
         listing = ", ".join(iface.inputs) or "none"
         ctx.error("LP507", f"kickoff argument '{kickoff}' is not an input of workflow '{iface.name}'", path,
-                  hint=f"inputs: {listing}")
-    elif kickoff in (ctx.data.get("fixed_inputs") or {}):
+                  hint=f"did you mean '{meant[0]}'?" if meant else f"inputs: {listing}")
+        return meant[0] if meant else kickoff
+    elif kickoff in ctx.spec.fixed_inputs:
         ctx.error("LP508", f"kickoff argument '{kickoff}' is a fixed input; the scheduler must be free to set it",
                   path, hint="remove it from fixed_inputs")
     elif not (inp.type.WhichOneof("type") == "simple" and inp.type.simple == SimpleType.DATETIME):
@@ -92,6 +98,7 @@ def _check_kickoff(ctx: Context, kickoff: str) -> None:
 
         ctx.error("LP509", f"kickoff argument '{kickoff}' is {type_name(inp.type)}, not datetime", path,
                   hint="FlyteAdmin requires a plain datetime input; Optional[datetime] is refused too")
+    return kickoff
 
 
 def _check_unbound(ctx: Context, params: interface_pb2.ParameterMap, kickoff: str | None) -> None:

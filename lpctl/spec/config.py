@@ -1,10 +1,17 @@
-"""``[tool.lpctl]`` in the nearest ``pyproject.toml``: project, domain, version, python_path."""
+"""Identity and ``[tool.lpctl]``: where a launch plan is registered, and the project's settings.
+
+``[tool.lpctl]`` is read from the ``pyproject.toml`` nearest to the specs (the common parent of the
+paths given, walking up), as ruff and black find theirs. A wrong value there is a usage error that
+names the file and the key, never a diagnostic repeated in every spec.
+"""
 
 from __future__ import annotations
 
 import os
+import re
 import sys
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 from lpctl.errors import UsageError
@@ -14,19 +21,96 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-_KEYS = {"project", "domain", "version", "workflow_version", "python_path"}
+DEFAULT_PROJECT = "flytesnacks"
+DEFAULT_DOMAIN = "development"
+#: characters that break FlyteAdmin's URLs and flytectl's command lines
+BAD_ID_CHARS = re.compile(r"[\s/?#%\\]|[\x00-\x1f\x7f]")
+MAX_ID_LENGTH = 255
+_KEYS = {"project", "domain", "version", "workflow_version", "python_path", "locked"}
 
 
 @dataclass(frozen=True)
-class Config:
+class Identity:
+    """Where a launch plan is registered; None means "not given here".
+
+    Precedence, highest first: the spec's own value, the command-line flag, ``[tool.lpctl]``,
+    then the defaults pyflyte uses (``flytesnacks`` / ``development``). A version is a
+    registration-time value: with none anywhere it stays empty, a placeholder that
+    ``register --version`` or ``flytectl register files --version`` fills in.
+    """
+
     project: str | None = None
     domain: str | None = None
     version: str | None = None
     workflow_version: str | None = None
+
+    def under(self, lower: Identity) -> Identity:
+        """This identity, with ``lower``'s values where this one has none."""
+        return Identity(**{f.name: getattr(self, f.name) or getattr(lower, f.name) for f in fields(self)})
+
+    def resolved(self) -> ResolvedIdentity:
+        """Apply the defaults: project and domain are always known, versions may stay empty."""
+        return ResolvedIdentity(
+            project=self.project or DEFAULT_PROJECT, domain=self.domain or DEFAULT_DOMAIN,
+            version=self.version or "", workflow_version=self.workflow_version or self.version or "",
+        )
+
+
+@dataclass(frozen=True)
+class ResolvedIdentity:
+    project: str
+    domain: str
+    #: "" = a placeholder filled in at registration
+    version: str
+    #: the workflow's registered version: workflow_version, else the launch plan's version
+    workflow_version: str
+
+
+@dataclass(frozen=True)
+class Config:
+    identity: Identity = Identity()
     #: import roots, absolute
     python_path: tuple[str, ...] = field(default_factory=tuple)
-    #: where it was read from, for messages
+    #: check against lpctl.lock instead of importing workflows
+    locked: bool = False
+    #: where it was read from, for messages and the summary line
     source: str | None = None
+
+
+#: the hint for an identifier with characters Flyte cannot hold
+ID_CHARS_HINT = "use letters, digits, '-', '_', '.' and ':'"
+
+
+def identity_problem(what: str, value: str) -> tuple[str, str | None] | None:
+    """Why ``value`` cannot be a Flyte identifier part, and how to fix it; None when it can."""
+    bad = BAD_ID_CHARS.search(value)
+    if bad:
+        return f"{what} {value!r} contains {bad.group()!r}, which Flyte identifiers cannot hold", ID_CHARS_HINT
+    if len(value) > MAX_ID_LENGTH:
+        return f"{what} is {len(value)} characters long; Flyte stores at most {MAX_ID_LENGTH}", None
+    return None
+
+
+def check_identity_flags(identity: Identity) -> None:
+    """Command-line identity values are checked once, as usage errors."""
+    for f in fields(identity):
+        value = getattr(identity, f.name)
+        if value is None:
+            continue
+        problem = identity_problem(f.name, value) if value else (f"{f.name} is empty", None)
+        if problem:
+            raise UsageError(f"--{f.name.replace('_', '-')}: {_with_hint(*problem)}")
+
+
+def common_parent(paths: Sequence[str]) -> str:
+    """The directory the paths share (the current one for none), where the pyproject.toml search starts."""
+    dirs = [os.path.abspath(p if os.path.isdir(p) else os.path.dirname(p) or ".") for p in paths]
+    if not dirs:
+        return os.getcwd()
+    try:
+        return os.path.commonpath(dirs)
+    except ValueError:  # different drives
+        return os.getcwd()
 
 
 def find_pyproject(start: str = ".") -> str | None:
@@ -42,25 +126,62 @@ def find_pyproject(start: str = ".") -> str | None:
 
 
 def load_config(start: str = ".") -> Config:
-    """Read ``[tool.lpctl]``; no pyproject.toml or no table gives the empty config."""
+    """Read ``[tool.lpctl]`` from the pyproject.toml nearest to ``start``; none gives the empty config."""
     path = find_pyproject(start)
     if path is None:
         return Config()
     try:
         with open(path, "rb") as f:
-            table: dict[str, Any] = tomllib.load(f).get("tool", {}).get("lpctl", {})
-    except (OSError, tomllib.TOMLDecodeError) as e:
-        raise UsageError(f"{path}: cannot read [tool.lpctl]: {e}") from None
+            document = tomllib.load(f)
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+        raise UsageError(f"{_shown(path)}: cannot read [tool.lpctl]: {getattr(e, 'strerror', None) or e}") from None
+    tool = document.get("tool", {})
+    table = tool.get("lpctl") if isinstance(tool, dict) else None
+    if not table:  # no table, or an empty one: nothing is taken from this file
+        return Config()
+    if not isinstance(table, dict):
+        raise UsageError(f"{_shown(path)}: [tool.lpctl] must be a table")
+    return _config(table, path)
+
+
+def _config(table: dict[str, Any], path: str) -> Config:
+    where = _shown(path)
     unknown = sorted(set(table) - _KEYS)
     if unknown:
-        raise UsageError(f"{path}: unknown key(s) in [tool.lpctl]: {', '.join(unknown)} "
+        raise UsageError(f"{where}: unknown key(s) in [tool.lpctl]: {', '.join(unknown)} "
                          f"(known: {', '.join(sorted(_KEYS))})")
-    base = os.path.dirname(path)
+    identity = Identity()
+    for key in ("project", "domain", "version", "workflow_version"):
+        if key in table:
+            identity = replace(identity, **{key: _identity_value(table[key], key, where)})
     roots = table.get("python_path", [])
     if isinstance(roots, str):
         roots = [roots]
-    return Config(
-        project=table.get("project"), domain=table.get("domain"), version=table.get("version"),
-        workflow_version=table.get("workflow_version"),
-        python_path=tuple(os.path.normpath(os.path.join(base, r)) for r in roots), source=path,
-    )
+    if not isinstance(roots, list) or not all(isinstance(r, str) and r for r in roots):
+        raise UsageError(f"{where}: [tool.lpctl] python_path must be a path or a list of paths")
+    locked = table.get("locked", False)
+    if not isinstance(locked, bool):
+        raise UsageError(f"{where}: [tool.lpctl] locked must be true or false, not {locked!r}")
+    base = os.path.dirname(path)
+    return Config(identity=identity, python_path=tuple(os.path.normpath(os.path.join(base, r)) for r in roots),
+                  locked=locked, source=path)
+
+
+def _identity_value(value: object, key: str, where: str) -> str:
+    if not isinstance(value, str):
+        raise UsageError(f"{where}: [tool.lpctl] {key} must be a string, not {type(value).__name__} {value!r} "
+                         f"(write {key} = \"{value}\")")
+    problem = identity_problem(key, value) if value else (f"{key} is empty", None)
+    if problem:
+        raise UsageError(f"{where}: [tool.lpctl] {_with_hint(*problem)}")
+    return value
+
+
+def _with_hint(message: str, hint: str | None) -> str:
+    return f"{message} ({hint})" if hint else message
+
+
+def _shown(path: str) -> str:
+    """A path as messages show it: relative to the current directory when below it."""
+    relative = os.path.relpath(path)
+    return path if relative.startswith("..") else relative

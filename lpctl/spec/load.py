@@ -27,6 +27,10 @@ from lpctl.spec.positions import Path, Positions, format_path
 
 API_VERSION = "lpctl/v1"
 KIND = "LaunchPlan"
+#: the kinds of spec lpctl reads (Trigger: a Flyte 2 trigger)
+KINDS = ("LaunchPlan", "Trigger")
+#: keys only a spec has: a document with one of them is checked as a spec, never skipped
+_SPEC_KEYS = ("workflow", "task")
 DEFAULT_MAX_BYTES = 1024 * 1024
 #: values built from one document, aliases expanded; a spec has a few hundred at most
 MAX_NODES = 100_000
@@ -86,13 +90,13 @@ def load_paths(paths: Sequence[str], *, max_bytes: int = DEFAULT_MAX_BYTES,
         path, explicit = spec_file.path, spec_file.explicit and not only_specs
         shown = display_path(path)
         raw = _read(path, max_bytes)
-        if not explicit and not _mentions_lpctl(raw):
+        if not explicit and not _may_be_spec(raw):
             result.skipped += 1
             continue
         docs, diags = load_bytes(raw, shown, max_bytes=max_bytes, size=_size(path) if len(raw) > max_bytes else None)
         # in a directory, a file none of whose documents claims to be a spec is someone else's
         # YAML; one that does not even parse is reported only if it mentions lpctl (above)
-        if not explicit and docs and not any(_is_spec(d.data) for d in docs):
+        if not explicit and docs and not any(looks_like_spec(d.data) for d in docs):
             result.skipped += 1
             continue
         result.files.append(shown)
@@ -127,12 +131,23 @@ def _nonblocking(path: str, flags: int) -> int:
     return os.open(path, flags | getattr(os, "O_NONBLOCK", 0))
 
 
-def _mentions_lpctl(raw: bytes) -> bool:
-    return b"lpctl/" in raw
+#: a top-level line that only a spec (or a spec with a broken header) has
+_SPEC_LINE = re.compile(rb"^(?:kind:[ \t]*[\"']?(?:LaunchPlan|Trigger)\b|(?:workflow|task):)", re.MULTILINE)
 
 
-def _is_spec(data: Any) -> bool:
-    return isinstance(data, dict) and str(data.get("apiVersion", "")).startswith("lpctl/")
+def _may_be_spec(raw: bytes) -> bool:
+    """A fast look at the bytes: files that cannot hold a spec are skipped without parsing."""
+    return b"lpctl/" in raw or _SPEC_LINE.search(raw) is not None
+
+
+def looks_like_spec(data: Any) -> bool:
+    """A document lpctl must check rather than skip: it claims to be a spec (``apiVersion: lpctl/...``
+    under any spelling of the key, a spec ``kind``) or has a key only specs have (``workflow``, ``task``)."""
+    if not isinstance(data, dict):
+        return False
+    if any(str(key).lower() == "apiversion" and str(value).startswith("lpctl/") for key, value in data.items()):
+        return True
+    return data.get("kind") in KINDS or any(key in data for key in _SPEC_KEYS)
 
 
 def load_text(text: str, path: str = "<string>") -> tuple[list[Document], list[Diagnostic]]:
@@ -317,7 +332,18 @@ def _syntax_error(e: Any, path: str) -> Diagnostic:
     hint = None
     if "'\\t'" in problem or "\\t" in problem:
         hint = "YAML does not allow tabs for indentation; use spaces"
+    elif _star_not_alias(problem, context):
+        hint = ("a plain value that starts with '*' is a YAML alias (and with '&', an anchor): quote it, "
+                "as in cron: \"*/5 * * * *\"")
     return error("LP101", message, Location(path, line, col), hint)
+
+
+def _star_not_alias(problem: str, context: str) -> bool:
+    """``cron: */5 * * * *``: a plain value starting with '*' read as an alias that was never meant."""
+    named = re.search(r"undefined alias '([^']*)'", problem)
+    if named:
+        return not named.group(1)[:1].isalpha()
+    return context.endswith("alias") and "alphabetic or numeric" in problem
 
 
 class _Abort(Exception):
@@ -332,6 +358,8 @@ class _Builder:
     path: str
     values: dict[Path, tuple[int, int]] = field(default_factory=dict)
     keys: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    #: plain scalars that are not strings, as written
+    texts: dict[Path, str] = field(default_factory=dict)
     diags: list[Diagnostic] = field(default_factory=list)
     count: int = 0
     active: set[int] = field(default_factory=set)
@@ -358,6 +386,8 @@ class _Builder:
             raise _Abort(error("LP109", "recursive YAML alias", self.loc(node)))
         kind = type(node).__name__
         if kind == "ScalarNode":
+            if tag != _STR:
+                self.texts[path] = str(node.value)
             try:
                 return _scalar(tag, _text(node.value))
             except ValueError as e:
@@ -501,25 +531,36 @@ def _build_document(node: Any, path: str, index: int) -> tuple[Document | None, 
         data = builder.build(node, (), 0)
     except _Abort as abort:
         return None, [*builder.diags, abort.diagnostic]
-    doc = Document(path, index, data, Positions(builder.values, builder.keys))
+    doc = Document(path, index, data, Positions(builder.values, builder.keys, builder.texts))
     return doc, [*builder.diags, *check_header(doc)]
 
 
 def check_header(doc: Document) -> list[Diagnostic]:
-    """A spec is a mapping with ``apiVersion: lpctl/v1`` and ``kind: LaunchPlan``."""
+    """A spec is a mapping with ``apiVersion: lpctl/v1`` and ``kind: LaunchPlan`` (or ``Trigger``)."""
     data = doc.data
     if not isinstance(data, dict):
         found = _kind_of(data)
         return [error("LP105", f"document is {found}, not a launch plan spec (a mapping)", doc.location(),
                       "a spec starts with 'apiVersion: lpctl/v1' and 'kind: LaunchPlan'")]
     diags = []
+    claims = looks_like_spec(data)
     for key, expected in (("apiVersion", API_VERSION), ("kind", KIND)):
-        if key not in data:
+        if key in data:
+            if data[key] != expected and not (key == "kind" and data[key] in KINDS):
+                must = f"'{expected}'" if key == "apiVersion" else " or ".join(f"'{k}'" for k in KINDS)
+                diags.append(error("LP106", f"'{key}' must be {must}, found {_show(data[key])}",
+                                   doc.location((key,))))
+            continue
+        near = next((k for k in data if str(k).lower() == key.lower()), None)
+        if near is not None:  # apiversion:, Kind: ...
+            diags.append(error("LP106", f"'{near}' must be spelt '{key}'", doc.location((near,), key=True),
+                               f"write '{key}: {expected}'; keys are case-sensitive"))
+        elif claims:
+            diags.append(error("LP106", f"this document looks like an lpctl spec but has no '{key}' line",
+                               doc.location(), f"add '{key}: {expected}' at the top"))
+        else:
             diags.append(error("LP106", f"missing '{key}: {expected}': this document is not an lpctl spec",
                                doc.location()))
-        elif data[key] != expected:
-            diags.append(error("LP106", f"'{key}' must be '{expected}', found {_show(data[key])}",
-                               doc.location((key,))))
     return diags
 
 

@@ -31,11 +31,13 @@ class Positions:
     to its nearest ancestor, so a diagnostic always points somewhere inside the document.
     """
 
-    __slots__ = ("_keys", "_values")
+    __slots__ = ("_keys", "_texts", "_values")
 
-    def __init__(self, values: Mapping[Path, tuple[int, int]], keys: Mapping[Path, tuple[int, int]]) -> None:
+    def __init__(self, values: Mapping[Path, tuple[int, int]], keys: Mapping[Path, tuple[int, int]],
+                 texts: Mapping[Path, str] | None = None) -> None:
         self._values = values
         self._keys = keys
+        self._texts = texts or {}
 
     def value(self, path: Path) -> tuple[int, int]:
         for i in range(len(path), -1, -1):
@@ -47,6 +49,10 @@ class Positions:
     def key(self, path: Path) -> tuple[int, int]:
         found = self._keys.get(path)
         return found if found is not None else self.value(path)
+
+    def text(self, path: Path) -> str | None:
+        """A plain scalar that YAML read as a number, boolean or null, as written (``1.10``, ``~``)."""
+        return self._texts.get(path)
 
     def has(self, path: Path) -> bool:
         return path in self._values

@@ -78,7 +78,28 @@ def _validator() -> Any:
 
 def check_schema(doc: Document) -> list[Diagnostic]:
     """Every way ``doc`` departs from the spec format; ``apiVersion``/``kind`` are the loader's."""
+    return schema_problems(doc)[0]
+
+
+def schema_problems(doc: Document) -> tuple[list[Diagnostic], set[str]]:
+    """The diagnostics, and the top-level keys they concern ("" for the document itself), so that
+    the later checks can go on with every other field: one pass reports every problem."""
     errors = list(_validator().iter_errors(doc.data))
+    broken = {str(e.absolute_path[0]) if e.absolute_path else _root_key(e) for e in errors}
+    return _diagnostics(doc, errors), broken
+
+
+def _root_key(err: Any) -> str:
+    """An error on the document itself: an unknown key concerns only that key."""
+    if err.validator == "additionalProperties" and isinstance(err.instance, dict):
+        allowed = err.schema.get("properties", {}) if isinstance(err.schema, dict) else {}
+        unknown = [key for key in err.instance if key not in allowed]
+        if len(unknown) == 1:
+            return str(unknown[0])
+    return ""
+
+
+def _diagnostics(doc: Document, errors: list[Any]) -> list[Diagnostic]:
     typed = {tuple(e.absolute_path) for e in errors if e.validator == "type"}
     diags: dict[Diagnostic, None] = {}  # ordered and without repeats
     for err in errors:

@@ -102,7 +102,7 @@ def test_render_to_an_unwritable_place_is_exit_2(run_cli: Run, in_tmp: Any) -> N
 
 def test_project_domain_version_flags(run_cli: Run, in_tmp: Any) -> None:
     (in_tmp / "good.yaml").write_text(GOOD)
-    out = run_cli("render", "good.yaml", "-p", "proj", "-d", "prod", "-v", "2026.1", *PP)
+    out = run_cli("render", "good.yaml", "-p", "proj", "-d", "prod", "--version", "2026.1", *PP)
     lp = json.loads(out.stdout)["launchPlans"][0]["launchPlan"]
     assert lp["id"] == {"resourceType": "LAUNCH_PLAN", "project": "proj", "domain": "prod", "name": "lp",
                         "version": "2026.1"}
@@ -113,19 +113,26 @@ def test_pyproject_settings_and_spec_precedence(run_cli: Run, in_tmp: Any) -> No
     (in_tmp / "pyproject.toml").write_text('[tool.lpctl]\nproject = "fromconfig"\ndomain = "staging"\n'
                                            f'python_path = ["{CONFORMANCE}"]\n')
     (in_tmp / "good.yaml").write_text(GOOD + "domain: production\n")
-    out = run_cli("render", "good.yaml", "-v", "v9", "-p", "fromflag")
+    out = run_cli("render", "good.yaml", "--version", "v9", "-p", "fromflag")
     lp_id = json.loads(out.stdout)["launchPlans"][0]["launchPlan"]["id"]
     assert (lp_id["project"], lp_id["domain"]) == ("fromflag", "production")
 
 
-def test_digest_version_is_stable(run_cli: Run, in_tmp: Any) -> None:
+def test_no_version_anywhere_leaves_placeholders(run_cli: Run, in_tmp: Any) -> None:
+    """Versions are registration-time values: render, --check, diff and package work without one."""
     (in_tmp / "good.yaml").write_text(GOOD)
-    first = run_cli("render", "good.yaml", "--workflow-version", "w1", *PP).stdout
-    (in_tmp / "good.yaml").write_text(GOOD.replace("{a: 1, b: x}", "{b: x, a: 1}"))
-    second = run_cli("render", "good.yaml", "--workflow-version", "w1", *PP).stdout
-    assert first == second
-    version = json.loads(first)["launchPlans"][0]["launchPlan"]["id"]["version"]
-    assert len(version) == 20 and all(c in "0123456789abcdef" for c in version)
+    out = run_cli("render", "good.yaml", *PP)
+    lp = json.loads(out.stdout)["launchPlans"][0]["launchPlan"]
+    # the protobuf JSON mapping leaves empty strings out
+    assert (out.exit_code, "version" in lp["id"], "version" in lp["spec"]["workflowId"]) == (0, False, False)
+    pinned = json.loads(run_cli("render", "good.yaml", "--workflow-version", "w1", *PP).stdout)
+    assert "version" not in pinned["launchPlans"][0]["launchPlan"]["id"]
+    assert pinned["launchPlans"][0]["launchPlan"]["spec"]["workflowId"]["version"] == "w1"
+    assert run_cli("package", "good.yaml", "-o", "lps.tgz", *PP) == CliResult(0, "", "1 file OK: 1 launch plan\n")
+    register = run_cli("register", "good.yaml", "--endpoint", "127.0.0.1:1", "--insecure", *PP)
+    assert register == CliResult(2, "", "1 file OK: 1 launch plan\nlpctl: launch plan flytesnacks/development/lp "
+                                        "has no version: pass --version V (or set version in the spec or in "
+                                        "[tool.lpctl])\n")
 
 
 def test_explain(run_cli: Run) -> None:
@@ -241,9 +248,9 @@ def test_package_specs_and_their_bundle_give_the_same_archive(run_cli: Run, in_t
     from lpctl.package import read_archive
 
     (in_tmp / "good.yaml").write_text(GOOD)
-    assert run_cli("package", "good.yaml", "-v", "v1", "-o", "a.tgz", *PP).exit_code == 0
-    assert run_cli("render", "good.yaml", "-v", "v1", "-o", "b.json", *PP).exit_code == 0
-    assert run_cli("package", "b.json", "-v", "v1", "-o", "b.tgz").exit_code == 0
+    assert run_cli("package", "good.yaml", "--version", "v1", "-o", "a.tgz", *PP).exit_code == 0
+    assert run_cli("render", "good.yaml", "--version", "v1", "-o", "b.json", *PP).exit_code == 0
+    assert run_cli("package", "b.json", "--version", "v1", "-o", "b.tgz").exit_code == 0
     assert (in_tmp / "a.tgz").read_bytes() == (in_tmp / "b.tgz").read_bytes()
     ((name, lp),) = read_archive((in_tmp / "a.tgz").read_bytes())
     assert name == "0_lp_3.pb" and lp.id.version == "v1"
@@ -254,7 +261,7 @@ def test_package_specs_and_their_bundle_give_the_same_archive(run_cli: Run, in_t
 
 def test_register_dry_run_needs_no_server_for_a_bad_spec(run_cli: Run, in_tmp: Any) -> None:
     (in_tmp / "bad.yaml").write_text(BAD)
-    result = run_cli("register", "bad.yaml", "-v", "v1", "--endpoint", "127.0.0.1:1", "--insecure", *PP)
+    result = run_cli("register", "bad.yaml", "--version", "v1", "--endpoint", "127.0.0.1:1", "--insecure", *PP)
     assert result.exit_code == 1 and "LP402" in result.stderr
     both = run_cli("register", "bad.yaml", "--endpoint", "x:1", "--token-env", "A", "--token-command", "b")
     assert both == CliResult(2, "", "lpctl: give only one of --token-env, --token-command, --client-id\n")
@@ -265,27 +272,34 @@ def test_diff_command_and_exit_codes(run_cli: Run, in_tmp: Any) -> None:
     (in_tmp / "new").mkdir()
     (in_tmp / "old" / "lp.yaml").write_text(GOOD)
     (in_tmp / "new" / "lp.yaml").write_text(GOOD.replace("a: 1", "a: 2") + "labels: {team: growth}\n")
-    same = run_cli("diff", "old", "old", "-v", "v1", *PP)
-    assert same == CliResult(0, "", "")
-    changed = run_cli("diff", "old", "new", "-v", "v1", *PP)
+    same = run_cli("diff", "old", "old", "--version", "v1", *PP)
+    assert same == CliResult(0, "no differences\n", "")
+    changed = run_cli("diff", "old", "new", "--version", "v1", *PP)
     assert changed == CliResult(1, "~ flytesnacks/development/lp\n    default input 'a': 1 -> 2\n"
-                                   "    labels: + team=growth\n", "")
-    assert run_cli("render", "old", "-v", "v1", "-o", "old.json", *PP).exit_code == 0
-    assert run_cli("diff", "old.json", "new", "-v", "v1", *PP).stdout == changed.stdout
-    doc = json.loads(run_cli("diff", "old.json", "new", "-v", "v1", "-f", "json", *PP).stdout)
+                                   "    labels: + team=growth\n1 launch plan differs: 1 changed\n", "")
+    # two folders of specs with no version anywhere: no version line, nothing needed on the command line
+    assert run_cli("diff", "old", "new", *PP).stdout == changed.stdout
+    assert run_cli("render", "old", "--version", "v1", "-o", "old.json", *PP).exit_code == 0
+    assert run_cli("diff", "old.json", "new", "--version", "v1", *PP).stdout == changed.stdout
+    doc = json.loads(run_cli("diff", "old.json", "new", "--version", "v1", "-f", "json", *PP).stdout)
     assert doc["differences"] == 1
-    missing = run_cli("diff", "nope.json", "new", "-v", "v1", *PP)
+    missing = run_cli("diff", "nope.json", "new", "--version", "v1", *PP)
     assert missing.exit_code == 2 and missing.stderr.startswith("lpctl: nope.json")
 
 
 def test_render_check(run_cli: Run, in_tmp: Any) -> None:
     (in_tmp / "lp.yaml").write_text(GOOD)
-    assert run_cli("render", "lp.yaml", "-v", "v1", "-o", "bundle.json", *PP).exit_code == 0
-    assert run_cli("render", "lp.yaml", "-v", "v1", "--check", "bundle.json", *PP).exit_code == 0
+    assert run_cli("render", "lp.yaml", "--version", "v1", "-o", "bundle.json", *PP).exit_code == 0
+    assert run_cli("render", "lp.yaml", "--version", "v1", "--check", "bundle.json", *PP).exit_code == 0
     (in_tmp / "lp.yaml").write_text(GOOD.replace("a: 1", "a: 5"))
-    stale = run_cli("render", "lp.yaml", "-v", "v1", "--check", "bundle.json", *PP)
+    stale = run_cli("render", "lp.yaml", "--version", "v1", "--check", "bundle.json", *PP)
     assert (stale.exit_code, stale.stdout) == (1, "bundle.json is not what render would write now:\n"
-                                                  "~ flytesnacks/development/lp\n    default input 'a': 1 -> 5\n")
+                                                  "~ flytesnacks/development/lp\n    default input 'a': 1 -> 5\n"
+                                                  "1 launch plan differs: 1 changed\n")
+    as_json = run_cli("render", "lp.yaml", "--version", "v1", "--check", "bundle.json", "-f", "json", *PP)
+    document = json.loads(as_json.stdout)
+    assert (as_json.exit_code, document["status"], document["check"]["upToDate"]) == (1, "fail", False)
+    assert document["check"]["launchPlans"][0]["changes"][0]["path"] == "default_inputs.a"
     both = run_cli("render", "lp.yaml", "--check", "b.json", "-o", "c.json")
     assert both == CliResult(2, "", "lpctl: --check and --output cannot be used together\n")
 

@@ -8,6 +8,8 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
+from support import run_options
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 PROJECT, DOMAIN, VERSION = "flytesnacks", "development", "v1"
@@ -33,10 +35,9 @@ def flytekit_launch_plan(build: Callable[[], Any]) -> Any:
 
 def lpctl_launch_plans(path: str) -> list[Any]:
     """Compile with lpctl; fails the test on any error diagnostic."""
-    from lpctl.pipeline import Options, run
-    from lpctl.spec.config import Config
+    from lpctl.pipeline import run
 
-    result = run([path], Options(version=VERSION, python_path=(ROOT, HERE), config=Config()))
+    result = run([path], run_options(version=VERSION, python_path=(ROOT, HERE)))
     errors = [str(d) for d in result.diagnostics if d.severity.name == "ERROR"]
     assert errors == []
     return [p.launch_plan for p in sorted(result.plans, key=lambda p: p.document.index)]

@@ -95,6 +95,17 @@ case("default_overrides_python_default", "name: lp\n" + WD + "default_inputs: {a
 case("fixed_overrides_python_default", "name: lp\n" + WD + "fixed_inputs: {b: y, o: null}\n",
      _lp(wf.with_defaults, fixed_inputs={"b": "y", "o": None}))
 
+case("default_options_labels_on_the_default_launch_plan", "workflow: example_pkg.workflows:with_options\n",
+     _lp(wf.with_options, None))
+case("default_options_not_inherited_by_a_named_launch_plan", "name: lp\nworkflow: example_pkg.workflows:with_options\n",
+     _lp(wf.with_options))
+case("default_options_named_with_own_labels",
+     "name: lp\nworkflow: example_pkg.workflows:with_options\nlabels: {team: data}\n",
+     _lp(wf.with_options, labels=_kit().Labels({"team": "data"})))
+case("nested_dataclass_default",
+     "name: lp\nworkflow: example_pkg.workflows:with_job\n"
+     "default_inputs:\n  job: {window: {start: 3}, weights: {a: 1}}\n",
+     _lp(wf.with_job, default_inputs={"job": wf.Job(window=wf.Window(start=3), weights={"a": 1.0})}))
 case("dataclass_default", "name: lp\nworkflow: example_pkg.workflows:with_point\n"
      "default_inputs: {p: {x: 1, y: 2.5, tags: [a, b]}}\n",
      _lp(wf.with_point, default_inputs={"p": wf.Point(x=1, y=2.5, tags=["a", "b"])}))

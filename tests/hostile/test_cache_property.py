@@ -121,7 +121,7 @@ def _run(repo: str, *, cache: bool) -> tuple[list[str], str | None]:
     for name in [n for n in sys.modules if n.startswith("pc_")]:
         del sys.modules[name]
     importlib.invalidate_caches()
-    options = Options(config=Config(), cache=cache, version="v1", require_workflow_version=True,
+    options = Options(config=Config(), cache=cache,
                       python_path=(os.path.join(repo, "src_a"), os.path.join(repo, "src_b")))
     result = run(["specs"], options)
     RUNS["cached" if cache else "uncached"] += 1

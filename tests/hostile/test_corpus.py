@@ -146,7 +146,7 @@ EXPECTED: dict[str, Expect] = {
     "nan_inputs.yaml": Expect(1, [
         "nan_inputs.yaml:8:6: error LP405 default input 'a': expected int, found the number inf",
         "nan_inputs.yaml:10:6: error LP405 default input 's': expected str, found the number -inf (quote it: "
-        "'-inf')"]),
+        "'-.inf')"]),
     "max_concurrency_int32.yaml": Expect(
         1, ["max_concurrency_int32.yaml:8:20: error LP206 'concurrency.max_concurrency' must be at most 2147483647, "
             "found 2514152740"]),

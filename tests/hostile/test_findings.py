@@ -113,10 +113,7 @@ def test_a_bundle_nested_100000_levels_is_refused(command: str, run_cli: Cli, in
             "register": ["register", "deep.json", "--endpoint", "localhost:1", "--insecure"]}[command]
     result = run_cli(*args)
     assert (result.exit_code, result.stdout) == (2, "")
-    if command == "diff":
-        assert result.stderr == "lpctl: deep.json: nested deeper than 256 levels\n"
-    else:
-        assert result.stderr == "lpctl: deep.json: not a readable lpctl bundle: nested deeper than 256 levels\n"
+    assert result.stderr == "lpctl: deep.json: not a readable bundle: nested deeper than 256 levels\n"
     assert not (in_tmp / "out.tgz").exists()
 
 
@@ -124,16 +121,17 @@ def test_a_bundle_nested_100000_levels_is_refused(command: str, run_cli: Cli, in
     (_bundle().replace('"name": "n"', '"name": "n\\ud800"'),
      "a string at $.launchPlans[0].launchPlan.id.name holds a lone surrogate escape "
                                "'\\ud800', which is not a Unicode character"),
-    (_bundle(extra=', "big": ' + "9" * 5000), "not valid JSON: Exceeds the limit (4300 digits) for integer "
-                                              "string conversion: value has 5000 digits"),
-    (_bundle(extra=', "nan": NaN'), "not valid JSON: NaN is not a JSON number"),
+    (_bundle(extra=', "big": ' + "9" * 5000), "Exceeds the limit (4300 digits) for integer string conversion: "
+                                              "value has 5000 digits"),
+    (_bundle(extra=', "nan": NaN'), "NaN is not a JSON number"),
 ])
 def test_a_bundle_diff_cannot_print_is_refused(text: str, message: str, run_cli: Cli, in_tmp: Any) -> None:
     (in_tmp / "bad.json").write_text(text)
     (in_tmp / "good.json").write_text(_bundle())
     for args in (("bad.json", "good.json"), ("good.json", "bad.json")):
         result = run_cli("diff", *args)
-        assert (result.exit_code, result.stdout, result.stderr) == (2, "", f"lpctl: bad.json: {message}\n")
+        assert (result.exit_code, result.stdout, result.stderr) == (
+            2, "", f"lpctl: bad.json: not a readable bundle: {message}\n")
 
 
 @POSIX
@@ -315,18 +313,18 @@ def test_a_module_printing_from_a_thread_cannot_corrupt_a_bundle_on_stdout(in_tm
 
 
 @pytest.mark.parametrize(("name", "message"), [
-    ("../../etc/x", "bundle entry 0: id.name '../../etc/x' contains '/', which Flyte identifiers cannot hold"),
-    ("a\u0000b", "bundle entry 0: id.name 'a\\x00b' contains '\\x00', which Flyte identifiers cannot hold"),
-    ("a\nb", "bundle entry 0: id.name 'a\\nb' contains '\\n', which Flyte identifiers cannot hold"),
-    ("", "bundle entry 0: id.name is empty"),
-    ("n" * 5000, "bundle entry 0: id.name is 5000 characters long; Flyte stores at most 255"),
+    ("../../etc/x", "id.name '../../etc/x' contains '/', which Flyte identifiers cannot hold"),
+    ("a\u0000b", "id.name 'a\\x00b' contains '\\x00', which Flyte identifiers cannot hold"),
+    ("a\nb", "id.name 'a\\nb' contains '\\n', which Flyte identifiers cannot hold"),
+    ("", "id.name is empty"),
+    ("n" * 5000, "id.name is 5000 characters long; Flyte stores at most 255"),
 ])
 def test_package_refuses_a_bundle_name_a_spec_could_not_have(name: str, message: str, run_cli: Cli,
                                                              in_tmp: Any) -> None:
     (in_tmp / "b.json").write_text(_bundle().replace('"name": "n"', f'"name": {json.dumps(name)}'))
     result = run_cli("package", "b.json", "-o", "out.tgz")
     assert (result.exit_code, result.stdout) == (2, "")
-    assert result.stderr == f"lpctl: b.json: {message}\n"
+    assert result.stderr == f"lpctl: b.json: launchPlans[0]: {message}\n"
     assert not (in_tmp / "out.tgz").exists()
 
 
@@ -335,15 +333,15 @@ def test_package_refuses_a_bundle_with_one_launch_plan_twice(run_cli: Cli, in_tm
     document["launchPlans"] *= 2
     (in_tmp / "b.json").write_text(json.dumps(document))
     result = run_cli("package", "b.json", "-o", "out.tgz")
-    assert (result.exit_code, result.stderr) == (2, "lpctl: b.json: bundle entries 0 and 1 are the same launch "
-                                                    "plan p/d/n\n")
+    assert (result.exit_code, result.stderr) == (2, "lpctl: b.json: not an lpctl bundle: launch plan p/d/n "
+                                                    "appears more than once\n")
     assert not (in_tmp / "out.tgz").exists()
 
 
 def test_package_of_a_good_bundle_still_works(run_cli: Cli, in_tmp: Any) -> None:
     (in_tmp / "b.json").write_text(_bundle())
     result = run_cli("package", "b.json", "-o", "out.tgz")
-    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.exit_code == 0
     assert (in_tmp / "out.tgz").stat().st_size > 0
 
 

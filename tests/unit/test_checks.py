@@ -146,10 +146,20 @@ def test_duplicate_launch_plans_across_documents(check: Check) -> None:
     assert check(other_domain, header=False) == []
 
 
-def test_render_needs_a_workflow_version_when_the_version_is_a_digest(check: Check) -> None:
-    assert check(MY, render=True) == [
-        "spec.yaml:4:11: error LP807 no workflow version: the launch plan's version is a digest, so lpctl "
-        "cannot know which registered version of the workflow to point at (give --version, --workflow-version "
-        "or workflow_version in the spec)"]
-    assert check(MY, render=True, workflow_version="w1") == []
-    assert check(MY + "version: v2\n", render=True) == []
+JOB = "name: lp\nworkflow: example_pkg.workflows:with_job\ndefault_inputs:\n  job: "
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("{window: {start: 3}, nmae: x}", "spec.yaml:6:29: error LP405 default input 'job.nmae': 'nmae' is not a "
+     "field of Job (fields: window, name, weights) (did you mean 'name'?)"),
+    ("{window: {size: 3}}", "spec.yaml:6:17: error LP405 default input 'job.window': missing field 'start' of "
+     "Window"),
+    ("{window: {start: '3'}}", "spec.yaml:6:25: error LP405 default input 'job.window.start': expected int, "
+     'found the string "3"'),
+    ("{window: {start: 1}, weights: {a: x}}", "spec.yaml:6:42: error LP405 default input 'job.weights.a': "
+     'expected float, found the string "x"'),
+    ("[1]", "spec.yaml:6:8: error LP405 default input 'job': expected a mapping of the fields of Job, found a "
+     "list"),
+])
+def test_dataclass_values_are_as_strict_as_flytekit(check: Check, value: str, expected: str) -> None:
+    assert check(JOB + value + "\n") == [expected]

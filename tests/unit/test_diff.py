@@ -8,9 +8,10 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from support import CONFORMANCE, HEADER, ROOT
+from support import CONFORMANCE, HEADER, ROOT, run_options
 
-from lpctl.diff import diff_bundles, format_json, format_text, read_bundle
+from lpctl.bundle import read_bundle
+from lpctl.diff import count_line, diff_bundles, format_json, format_text
 from lpctl.errors import PathError
 
 #: a registered workflow described in the spec, so that each side can give it other inputs
@@ -30,8 +31,7 @@ Diff = Callable[..., list[str]]
 def render(in_tmp: Any) -> Render:
     """Render spec bodies (``HEADER`` prepended, one file each) in a fresh directory to a bundle."""
     from lpctl.bundle import bundle
-    from lpctl.pipeline import Options, run
-    from lpctl.spec.config import Config
+    from lpctl.pipeline import run
 
     sides = iter(range(1000))
 
@@ -41,8 +41,7 @@ def render(in_tmp: Any) -> Render:
         for i, body in enumerate(bodies):
             (in_tmp / side / f"spec{i}.yaml").write_text(HEADER + body)
         options = {"version": "v1", **options}
-        opts = Options(python_path=(CONFORMANCE, ROOT), config=Config(), require_workflow_version=True,
-                       **options)
+        opts = run_options(python_path=(CONFORMANCE, ROOT), **options)
         result = run([side], opts)
         assert result.ok, [str(d) for d in result.diagnostics]
         return bundle(result.plans)
@@ -58,7 +57,10 @@ def diff(render: Render) -> Diff:
                    new_options: dict[str, Any] | None = None) -> list[str]:
         old_bundle = render(*([old] if isinstance(old, str) else old), **(old_options or {}))
         new_bundle = render(*([new] if isinstance(new, str) else new), **(new_options or {}))
-        return [line for _, line in format_text(diff_bundles(old_bundle, new_bundle))]
+        changes = diff_bundles(old_bundle, new_bundle)
+        *lines, (_, count) = format_text(changes)
+        assert count == count_line(changes)  # the closing count is tested on its own below
+        return [line for _, line in lines]
 
     return diff_specs
 
@@ -114,6 +116,13 @@ def test_a_version_change_alone_is_one_line(diff: Diff) -> None:
 def test_a_version_change_moves_the_workflow_version_along(diff: Diff) -> None:
     assert diff(MY, MY, new_options={"version": "v2"}) == [
         P, '    version: "v1" -> "v2"', '    workflow_version: "v1" -> "v2"']
+
+
+def test_an_empty_version_is_a_placeholder_and_differs_from_nothing(diff: Diff) -> None:
+    assert diff(MY, MY, old_options={"version": None}) == []
+    assert diff(MY + "default_inputs: {a: 1}\n", MY + "default_inputs: {a: 2}\n", old_options={"version": None},
+                new_options={"version": None}) == [P, "    default input 'a': 1 -> 2"]
+    assert diff(MY, MY, old_options={"version": None}, new_options={"version": None, "workflow_version": "w1"}) == []
 
 
 def test_workflow_and_workflow_version(diff: Diff) -> None:
@@ -329,7 +338,7 @@ def test_unknown_fields_fall_back_to_the_protobuf_path(render: Render) -> None:
     spec["entityMetadata"]["schedule"] = {"cronExpression": "0 9 * * *"}
     spec["quota"] = {"n": 3}
     spec["workflowId"]["project"] = "other"
-    lines = [line for _, line in format_text(diff_bundles(old, new))]
+    lines = [line for _, line in format_text(diff_bundles(old, new))][:-1]
     assert lines == [
         P,
         '    launchPlan.spec.entityMetadata.schedule.cronExpression: (none) -> "0 9 * * *"',
@@ -343,7 +352,7 @@ def test_a_difference_only_normalising_would_hide_is_still_shown(render: Render)
     old = render(MY)
     new = copy.deepcopy(old)
     del new["launchPlans"][0]["launchPlan"]["spec"]["labels"]
-    lines = [line for _, line in format_text(diff_bundles(old, new))]
+    lines = [line for _, line in format_text(diff_bundles(old, new))][:-1]
     assert lines == [P, "    launchPlan.spec.labels: {} -> (none)"]
 
 
@@ -358,7 +367,9 @@ def test_text_styles(render: Render) -> None:
         ("changed", P),
         ("detail", "    default input 'a': 1 -> 2"),
         ("added", "+ flytesnacks/development/new"),
+        ("detail", "3 launch plans differ: 1 added, 1 removed, 1 changed"),
     ]
+    assert format_text([]) == [("detail", "no differences")]
 
 
 def test_json_format(render: Render) -> None:
@@ -475,7 +486,7 @@ def test_literals_that_read_the_same_show_their_protobuf_json(render: Render) ->
     new = copy.deepcopy(old)
     param = new["launchPlans"][0]["launchPlan"]["spec"]["defaultInputs"]["parameters"]["maybe"]
     param["default"]["scalar"]["union"]["type"]["structure"]["tag"] = "int64"
-    lines = [line for _, line in format_text(diff_bundles(old, new))]
+    lines = [line for _, line in format_text(diff_bundles(old, new))][:-1]
     assert lines == [P, "    default input 'maybe': "
                         '{"scalar":{"union":{"type":{"simple":"INTEGER","structure":{"tag":"int"}},'
                         '"value":{"scalar":{"primitive":{"integer":"3"}}}}}} -> '
@@ -490,7 +501,7 @@ def test_entries_of_unexpected_shape_fall_back_to_protobuf_paths(render: Render)
     spec = new["launchPlans"][0]["launchPlan"]["spec"]
     spec["defaultInputs"]["parameters"]["a"]["default"]["scalar"]["primitive"]["integer"] = "abc"
     spec["entityMetadata"]["notifications"][0]["phases"] = [1]
-    lines = [line for _, line in format_text(diff_bundles(old, new))]
+    lines = [line for _, line in format_text(diff_bundles(old, new))][:-1]
     assert lines == [
         P,
         '    launchPlan.spec.defaultInputs.parameters.a.default.scalar.primitive.integer: "1" -> "abc"',

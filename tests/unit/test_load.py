@@ -88,7 +88,8 @@ def test_multi_document_files_keep_index_and_positions() -> None:
      "(a mapping) (a spec starts with 'apiVersion: lpctl/v1' and 'kind: LaunchPlan')"),
     ("apiVersion: lpctl/v2\nkind: LaunchPlan\n",
      "f.yaml:1:13: error LP106 'apiVersion' must be 'lpctl/v1', found 'lpctl/v2'"),
-    ("apiVersion: lpctl/v1\nkind: Workflow\n", "f.yaml:2:7: error LP106 'kind' must be 'LaunchPlan', found 'Workflow'"),
+    ("apiVersion: lpctl/v1\nkind: Workflow\n",
+     "f.yaml:2:7: error LP106 'kind' must be 'LaunchPlan' or 'Trigger', found 'Workflow'"),
     ("a: 1\n", "f.yaml:1:1: error LP106 missing 'apiVersion: lpctl/v1': this document is not an lpctl spec"),
     ("apiVersion: lpctl/v1\nkind: LaunchPlan\nx: &a [*a]\n", "f.yaml:3:4: error LP109 recursive YAML alias"),
 ])

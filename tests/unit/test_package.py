@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gzip
 import io
-import json
 import os
 import random
 import tarfile
@@ -14,13 +13,14 @@ from typing import Any
 import pytest
 from flyteidl.admin.launch_plan_pb2 import LaunchPlan
 from flyteidl.core import identifier_pb2
+from support import run_options
 
+from lpctl.bundle import launch_plans, parse_bundle
+from lpctl.errors import PathError
 from lpctl.package import (
     PackageError,
     file_name,
     index_width,
-    launch_plans_from_bundle,
-    load_bundle_text,
     package_archive,
     read_archive,
     with_placeholders,
@@ -49,11 +49,9 @@ def make_lp(name: str, *, project: str = "flytesnacks", domain: str = "developme
 @pytest.fixture(scope="module")
 def compiled() -> Any:
     """The samples, compiled by the real pipeline (21 launch plans, some with auto_activate)."""
-    from lpctl.pipeline import Options, run
-    from lpctl.spec.config import Config
+    from lpctl.pipeline import run
 
-    result = run([SAMPLES], Options(version="v1", python_path=(ROOT,), config=Config(),
-                                    require_workflow_version=True))
+    result = run([SAMPLES], run_options(version="v1", python_path=(ROOT,)))
     assert [str(d) for d in result.diagnostics if d.severity.name == "ERROR"] == []
     assert len(result.plans) > 10
     return result
@@ -194,8 +192,7 @@ def test_placeholders_match_pyflyte_package() -> None:
     from flytekit.core.launch_plan import LaunchPlan as FlytekitLaunchPlan
     from flytekit.tools.translator import get_serializable
 
-    from lpctl.pipeline import Options, run
-    from lpctl.spec.config import Config
+    from lpctl.pipeline import run
     from samples.flytekit_equivalents import build_cron_schedule
 
     FlytekitLaunchPlan.CACHE.clear()
@@ -204,7 +201,7 @@ def test_placeholders_match_pyflyte_package() -> None:
     theirs = get_serializable(OrderedDict(), settings, build_cron_schedule()).to_flyte_idl()
     theirs.ClearField("closure")
     result = run([os.path.join(SAMPLES, "cron_schedule.yaml")],
-                 Options(version="v9", python_path=(ROOT,), config=Config()))
+                 run_options(version="v9", python_path=(ROOT,)))
     (_, ours), = read_archive(package_archive([result.plans[0].launch_plan], placeholders=True))
     assert ours.SerializeToString(deterministic=True) == theirs.SerializeToString(deterministic=True)
 
@@ -221,8 +218,7 @@ def test_with_placeholders_copies() -> None:
 def test_bundle_round_trip(compiled: Any) -> None:
     from lpctl.bundle import bundle, render_bundle
 
-    document = json.loads(render_bundle(compiled.plans))
-    from_bundle = launch_plans_from_bundle(document)
+    from_bundle = launch_plans(parse_bundle(render_bundle(compiled.plans)))
     entries = bundle(compiled.plans)["launchPlans"]
     by_identity = {plan.identity(): plan for plan in compiled.plans}
     ids = [e["launchPlan"]["id"] for e in entries]
@@ -233,28 +229,30 @@ def test_bundle_round_trip(compiled: Any) -> None:
     # packaging the bundle == packaging the compiled plans in bundle order
     assert package_archive([lp for lp, _ in from_bundle], placeholders=False) == package_archive(
         [plan.launch_plan for plan in expected], placeholders=False)
-    assert load_bundle_text(render_bundle(compiled.plans)) == from_bundle
 
 
-def test_load_bundle_text_tells_bundles_from_other_files() -> None:
-    assert load_bundle_text("apiVersion: lpctl/v1\nkind: LaunchPlan\n") is None
-    assert load_bundle_text('{"kind": "Something"}') is None
-    with pytest.raises(PackageError, match=r"b\.json: bundle entry 0: not a flyteidl\.admin\.LaunchPlan"):
-        load_bundle_text('{"apiVersion": "lpctl/v1", "kind": "LaunchPlanBundle", '
-                         '"launchPlans": [{"launchPlan": {"id": {"nope": 1}}}]}', "b.json")
-
-
-@pytest.mark.parametrize(("document", "message"), [
-    ({"kind": "LaunchPlanBundle", "apiVersion": "lpctl/v2", "launchPlans": []},
-     "unsupported bundle apiVersion"),
-    ({"kind": "LaunchPlanBundle", "apiVersion": "lpctl/v1"}, "no 'launchPlans' list"),
-    ({"kind": "LaunchPlanBundle", "apiVersion": "lpctl/v1", "launchPlans": [{}]}, "no 'launchPlan' object"),
-    ({"kind": "LaunchPlanBundle", "apiVersion": "lpctl/v1",
-      "launchPlans": [{"launchPlan": {}, "autoActivate": "yes"}]}, "'autoActivate' must be true or false"),
+@pytest.mark.parametrize(("text", "message"), [
+    ('{"kind": "LaunchPlanBundle", "apiVersion": "lpctl/v2", "launchPlans": []}',
+     'b.json: not an lpctl bundle: apiVersion is "lpctl/v2", expected "lpctl/v1"'),
+    ('{"kind": "LaunchPlanBundle", "apiVersion": "lpctl/v1"}',
+     "b.json: not an lpctl bundle: launchPlans is null, expected a list"),
+    ('{"kind": "LaunchPlanBundle", "apiVersion": "lpctl/v1", "launchPlans": [{}]}',
+     "b.json: not an lpctl bundle: launchPlans[0] has no launchPlan with an id (project, domain, name) and a spec"),
+    ('{"kind": "LaunchPlanBundle", "apiVersion": "lpctl/v1", "launchPlans": [{"autoActivate": "yes", '
+     '"launchPlan": {"id": {"project": "p", "domain": "d", "name": "n"}, "spec": {}}}]}',
+     "b.json: not an lpctl bundle: launchPlans[0].autoActivate must be true or false"),
 ])
-def test_bad_bundles(document: dict[str, Any], message: str) -> None:
-    with pytest.raises(PackageError, match=message):
-        launch_plans_from_bundle(document)
+def test_bad_bundles(text: str, message: str) -> None:
+    with pytest.raises(PathError) as e:
+        parse_bundle(text, "b.json")
+    assert str(e.value) == message
+
+
+def test_a_bundle_entry_that_is_not_a_launch_plan() -> None:
+    document = parse_bundle('{"apiVersion": "lpctl/v1", "kind": "LaunchPlanBundle", "launchPlans": [{"launchPlan": '
+                            '{"id": {"project": "p", "domain": "d", "name": "n", "nope": 1}, "spec": {}}}]}')
+    with pytest.raises(PathError, match=r"^b\.json: launchPlans\[0\] is not a flyteidl\.admin\.LaunchPlan: "):
+        launch_plans(document, "b.json")
 
 
 # -- reading --------------------------------------------------------------------------------------------

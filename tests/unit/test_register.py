@@ -16,18 +16,16 @@ import sys
 import threading
 import urllib.parse
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
 grpc = pytest.importorskip("grpc")
 
-from flyteidl.admin import launch_plan_pb2, workflow_pb2  # noqa: E402
-from flyteidl.core import identifier_pb2, interface_pb2, types_pb2  # noqa: E402
-from flyteidl.service import admin_pb2_grpc, auth_pb2, auth_pb2_grpc  # noqa: E402
-from google.protobuf import json_format  # noqa: E402
+from fake_admin import TOKEN, WF, D, P, Server, serve  # noqa: E402
+from flyteidl.admin import launch_plan_pb2  # noqa: E402
+from flyteidl.core import identifier_pb2, types_pb2  # noqa: E402
 
 from lpctl.admin.register import (  # noqa: E402
     AdminClient,
@@ -41,137 +39,7 @@ from lpctl.admin.register import (  # noqa: E402
 )
 
 LaunchPlan = launch_plan_pb2.LaunchPlan
-TOKEN = "s3cr3t-t0ken-value"
 CLIENT_ID, CLIENT_SECRET = "lpctl-ci", "client&secret/value"
-P, D = "flytesnacks", "development"
-WF = "pkg.workflows.my_workflow"
-
-Key = tuple[str, str, str, str]
-
-
-def key(identifier: Any) -> Key:
-    return (identifier.project, identifier.domain, identifier.name, identifier.version)
-
-
-def id_text(identifier: Any) -> str:
-    return (f'project:"{identifier.project}" domain:"{identifier.domain}" name:"{identifier.name}" '
-            f'version:"{identifier.version}"')
-
-
-@dataclass
-class FakeAdmin(admin_pb2_grpc.AdminServiceServicer):
-    workflows: dict[Key, interface_pb2.TypedInterface] = field(default_factory=dict)
-    launch_plans: dict[Key, LaunchPlan] = field(default_factory=dict)
-    calls: list[str] = field(default_factory=list)
-    metadata_seen: list[dict[str, str]] = field(default_factory=list)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def _auth(self, method: str, context: Any) -> None:
-        metadata = {k: v for k, v in context.invocation_metadata()}
-        with self.lock:
-            self.calls.append(method)
-            self.metadata_seen.append(metadata)
-        if metadata.get("authorization") != f"Bearer {TOKEN}":
-            context.abort(grpc.StatusCode.UNAUTHENTICATED, "Request unauthenticated with IdentityContext")
-
-    def add_workflow(self, version: str, inputs: dict[str, int], name: str = WF) -> None:
-        interface = interface_pb2.TypedInterface()
-        for input_name, simple in inputs.items():
-            interface.inputs.variables[input_name].type.simple = simple  # type: ignore[assignment]
-            interface.inputs.variables[input_name].description = input_name
-        self.workflows[(P, D, name, version)] = interface
-
-    def CreateLaunchPlan(self, request: Any, context: Any) -> Any:
-        self._auth("CreateLaunchPlan", context)
-        for part in ("project", "domain", "name", "version"):
-            if not getattr(request.spec.workflow_id, part) or not getattr(request.id, part):
-                context.abort(grpc.StatusCode.INVALID_ARGUMENT, f"missing {part}")
-        wf_key = key(request.spec.workflow_id)
-        if wf_key not in self.workflows:
-            wf_id = id_text(request.spec.workflow_id)
-            context.abort(grpc.StatusCode.NOT_FOUND,
-                          f"missing entity of type WORKFLOW with identifier {wf_id}")
-        spec = launch_plan_pb2.LaunchPlanSpec()
-        spec.CopyFrom(request.spec)
-        for name, var in self.workflows[wf_key].inputs.variables.items():  # rule 10: augment
-            if name not in spec.default_inputs.parameters and name not in spec.fixed_inputs.literals:
-                param = spec.default_inputs.parameters[name]
-                param.var.CopyFrom(var)
-                param.required = True
-        lp_key = key(request.id)
-        with self.lock:
-            existing = self.launch_plans.get(lp_key)
-            if existing is not None:
-                old, new = json_format.MessageToDict(existing.spec), json_format.MessageToDict(spec)
-                if old == new:
-                    context.abort(grpc.StatusCode.ALREADY_EXISTS,
-                                  "launch plan with identical structure already exists")
-                context.abort(grpc.StatusCode.INVALID_ARGUMENT,
-                              f"{request.id.name} launch plan with different structure already exists. "
-                              "(Please register a new version of the launch plan):\n"
-                              f"{json.dumps(old, sort_keys=True)} != {json.dumps(new, sort_keys=True)}")
-            stored = LaunchPlan(id=request.id, spec=spec)
-            stored.closure.expected_inputs.CopyFrom(spec.default_inputs)
-            stored.closure.state = launch_plan_pb2.INACTIVE
-            self.launch_plans[lp_key] = stored
-        return launch_plan_pb2.LaunchPlanCreateResponse()
-
-    def GetLaunchPlan(self, request: Any, context: Any) -> Any:
-        self._auth("GetLaunchPlan", context)
-        with self.lock:
-            found = self.launch_plans.get(key(request.id))
-        if found is None:
-            context.abort(grpc.StatusCode.NOT_FOUND,
-                          f"missing entity of type LAUNCH_PLAN with identifier {id_text(request.id)}")
-        return found
-
-    def UpdateLaunchPlan(self, request: Any, context: Any) -> Any:
-        self._auth("UpdateLaunchPlan", context)
-        with self.lock:
-            found = self.launch_plans.get(key(request.id))
-            if found is None:
-                context.abort(grpc.StatusCode.NOT_FOUND,
-                              f"missing entity of type LAUNCH_PLAN with identifier {id_text(request.id)}")
-            if request.state == launch_plan_pb2.ACTIVE:
-                for other_key, other in self.launch_plans.items():
-                    if other_key[:3] == key(request.id)[:3] and other.closure.state == launch_plan_pb2.ACTIVE:
-                        other.closure.state = launch_plan_pb2.INACTIVE
-            found.closure.state = request.state
-        return launch_plan_pb2.LaunchPlanUpdateResponse()
-
-    def GetWorkflow(self, request: Any, context: Any) -> Any:
-        self._auth("GetWorkflow", context)
-        if key(request.id) not in self.workflows:
-            context.abort(grpc.StatusCode.NOT_FOUND,
-                          f"missing entity of type WORKFLOW with identifier {id_text(request.id)}")
-        return workflow_pb2.Workflow(id=request.id)
-
-    def state(self, name: str, version: str) -> str:
-        return launch_plan_pb2.LaunchPlanState.Name(self.launch_plans[(P, D, name, version)].closure.state)
-
-    def mutations(self) -> list[str]:
-        return [c for c in self.calls if c in ("CreateLaunchPlan", "UpdateLaunchPlan")]
-
-
-@dataclass
-class FakeAuth(auth_pb2_grpc.AuthMetadataServiceServicer):
-    token_url: str = ""
-
-    def GetOAuth2Metadata(self, request: Any, context: Any) -> Any:
-        return auth_pb2.OAuth2MetadataResponse(token_endpoint=self.token_url, grant_types_supported=[
-            "client_credentials"])
-
-    def GetPublicClientConfig(self, request: Any, context: Any) -> Any:
-        return auth_pb2.PublicClientAuthConfigResponse(scopes=["all"], audience="lpctl-test",
-                                                       authorization_metadata_key="authorization")
-
-
-@dataclass
-class Server:
-    admin: FakeAdmin
-    auth: FakeAuth
-    endpoint: str
-
 
 @pytest.fixture(autouse=True)
 def _no_proxies(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -183,20 +51,9 @@ def _no_proxies(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def server() -> Iterator[Server]:
-    admin, auth = FakeAdmin(), FakeAuth()
-    admin.add_workflow("v1", {"a": types_pb2.INTEGER, "b": types_pb2.STRING})
-    executor = ThreadPoolExecutor(max_workers=4)
-    grpc_server = grpc.server(executor)
-    admin_pb2_grpc.add_AdminServiceServicer_to_server(admin, grpc_server)
-    auth_pb2_grpc.add_AuthMetadataServiceServicer_to_server(auth, grpc_server)
-    port = grpc_server.add_insecure_port("127.0.0.1:0")
-    assert port
-    grpc_server.start()
-    try:
-        yield Server(admin, auth, f"127.0.0.1:{port}")
-    finally:
-        grpc_server.stop(grace=None).wait(5)
-        executor.shutdown(wait=True, cancel_futures=True)
+    with serve() as running:
+        running.admin.add_workflow("v1", {"a": types_pb2.INTEGER, "b": types_pb2.STRING})
+        yield running
 
 
 @pytest.fixture
@@ -242,7 +99,7 @@ def test_create_new(server: Server, client: AdminClient) -> None:
 def test_identical_re_register_is_success(server: Server, client: AdminClient) -> None:
     register(client, [(make_lp(), False)])
     (outcome,) = register(client, [(make_lp(), False)])
-    assert (outcome.status, outcome.ok, outcome.diff_lines) == ("exists", True, ())
+    assert (outcome.status, outcome.ok, outcome.changes) == ("exists", True, ())
     assert server.admin.calls.count("CreateLaunchPlan") == 2
 
 
@@ -250,14 +107,10 @@ def test_different_structure_is_a_conflict_with_a_field_diff(server: Server, cli
     register(client, [(make_lp(a=1), False)])
     (outcome,) = register(client, [(make_lp(a=2, cron="@hourly"), True)])
     assert (outcome.status, outcome.ok, outcome.activated) == ("conflict", False, False)
-    assert outcome.message == ("nightly launch plan with different structure already exists. "
-                               "(Please register a new version of the launch plan)")
-    assert outcome.diff_lines == (
-        '~ spec.defaultInputs.parameters.a.default.scalar.primitive.integer: "1" -> "2"',
-        '+ spec.entityMetadata.schedule: {"cronSchedule":{"schedule":"@hourly"}}',
-    )
-    # the augmented input "b" that admin added is not reported as a difference
-    assert not any(".parameters.b" in line for line in outcome.diff_lines)
+    assert outcome.message == ("registered with a different structure at version v1; a registered version "
+                               "cannot change: register a new version")
+    # in spec terms, as lpctl diff shows them; the augmented input "b" that admin added is no difference
+    assert outcome.changes == ("default input 'a': 1 -> 2", 'schedule added: cron "@hourly"')
     assert "GetLaunchPlan" in server.admin.calls
     assert "UpdateLaunchPlan" not in server.admin.calls
     assert server.admin.state("nightly", "v1") == "INACTIVE"
@@ -304,8 +157,7 @@ def test_dry_run_changes_nothing(server: Server, client: AdminClient) -> None:
         ("new", "would-create", True), ("same", "exists", True), ("changed", "conflict", False),
         ("orphan", "error", False)]
     assert outcomes[0].message == "would create; would activate"
-    assert outcomes[2].diff_lines == ('~ spec.defaultInputs.parameters.a.default.scalar.primitive.integer: '
-                                      '"1" -> "9"',)
+    assert outcomes[2].changes == ("default input 'a': 1 -> 9",)
     assert "not registered" in outcomes[3].message
     assert server.admin.mutations() == []
     after = {k: v.SerializeToString(deterministic=True) for k, v in server.admin.launch_plans.items()}
@@ -322,12 +174,13 @@ def test_a_missing_version_is_refused_before_any_call(server: Server, client: Ad
 
 def test_compiled_samples_register(server: Server, client: AdminClient) -> None:
     """Real compiled launch plans, from the pipeline, through the real server."""
-    from lpctl.pipeline import Options, run
-    from lpctl.spec.config import Config
+    from support import run_options
+
+    from lpctl.pipeline import run
 
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     result = run([os.path.join(root, "samples", "auto_activate.yaml")],
-                 Options(version="v1", python_path=(root,), config=Config()))
+                 run_options(version="v1", python_path=(root,)))
     (plan,) = result.plans
     server.admin.add_workflow("v1", {"a": types_pb2.INTEGER, "b": types_pb2.STRING},
                               name=plan.launch_plan.spec.workflow_id.name)
@@ -369,7 +222,7 @@ def test_the_token_never_appears_in_any_message(server: Server, client: AdminCli
     outcomes = register(client, [(make_lp(a=1), True), (make_lp(a=2), True), (make_lp(wf_version="v0"), True),
                                  (make_lp("x"), True)])
     outcomes += register(client, [(make_lp("y"), True), (make_lp(a=3), False)], dry_run=True)
-    text = repr(outcomes) + "".join(str(o.identity) + o.message + "".join(o.diff_lines) for o in outcomes)
+    text = repr(outcomes) + "".join(str(o.identity) + o.message + "".join(o.changes) for o in outcomes)
     assert {o.status for o in outcomes} >= {"exists", "conflict", "error", "created", "would-create"}
     assert TOKEN not in text
 
@@ -461,7 +314,7 @@ def token_server() -> Iterator[TokenServer]:
 
 def test_client_credentials_token(token_server: TokenServer) -> None:
     token = client_credentials_token(token_server.url, CLIENT_ID, CLIENT_SECRET, ["all"], "lpctl-test",
-                                     timeout=5)
+                                     timeout=5, allow_http=True)
     assert token == TOKEN
     (request,) = token_server.requests
     assert request["form"] == {"grant_type": "client_credentials", "scope": "all", "audience": "lpctl-test"}
@@ -470,7 +323,7 @@ def test_client_credentials_token(token_server: TokenServer) -> None:
 
 def test_client_credentials_refused_without_echoing_the_secret(token_server: TokenServer) -> None:
     with pytest.raises(AuthError) as info:
-        client_credentials_token(token_server.url, CLIENT_ID, "wrong-" + CLIENT_SECRET, timeout=5)
+        client_credentials_token(token_server.url, CLIENT_ID, "wrong-" + CLIENT_SECRET, timeout=5, allow_http=True)
     message = str(info.value)
     assert "HTTP 401 (invalid_client: bad client credentials)" in message
     assert CLIENT_SECRET not in message and "wrong-" not in message
@@ -483,7 +336,7 @@ def test_client_credentials_needs_http(token_server: TokenServer) -> None:
 
 def test_unreachable_token_endpoint() -> None:
     with pytest.raises(AuthError, match="cannot reach the token endpoint") as info:
-        client_credentials_token("http://127.0.0.1:1/token", CLIENT_ID, CLIENT_SECRET, timeout=2)
+        client_credentials_token("http://127.0.0.1:1/token", CLIENT_ID, CLIENT_SECRET, timeout=2, allow_http=True)
     assert CLIENT_SECRET not in str(info.value)
 
 
@@ -495,7 +348,7 @@ def test_client_credentials_end_to_end_with_discovery(server: Server, token_serv
         assert (endpoint.token_url, endpoint.scopes, endpoint.audience) == (token_server.url, ("all",),
                                                                              "lpctl-test")
         c.set_token(client_credentials_token(endpoint.token_url, CLIENT_ID, CLIENT_SECRET, endpoint.scopes,
-                                             endpoint.audience, timeout=5), endpoint.metadata_key)
+                                             endpoint.audience, timeout=5, allow_http=True), endpoint.metadata_key)
         (outcome,) = register(c, [(make_lp(), True)])
     assert (outcome.status, outcome.activated) == ("created", True)
 
@@ -520,8 +373,8 @@ def test_without_grpcio(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_importing_lpctl_register_does_not_import_grpc() -> None:
     import subprocess
 
-    code = ("import sys; sys.modules['grpc'] = None; import lpctl.admin.register, lpctl.package; "
-            "print('ok')")
+    code = ("import sys; sys.modules['grpc'] = None; "
+            "import lpctl.admin.register, lpctl.admin.reconcile, lpctl.package; print('ok')")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
                           check=False)
     assert done.stdout.strip() == "ok", done.stderr
@@ -542,7 +395,7 @@ def test_lpctl_register_command(server: Server, tmp_path: Any, monkeypatch: pyte
     (tmp_path / "lp.yaml").write_text("apiVersion: lpctl/v1\nkind: LaunchPlan\nname: nightly\n"
                                       "workflow: wfs:my_workflow\ndefault_inputs: {a: 1, b: x}\nauto_activate: true\n")
     server.admin.add_workflow("v1", {"a": types_pb2.INTEGER, "b": types_pb2.STRING}, name="wfs.my_workflow")
-    args = ["register", "lp.yaml", "-v", "v1", "--endpoint", server.endpoint, "--insecure", "--token-env", "TK"]
+    args = ["register", "lp.yaml", "--version", "v1", "--endpoint", server.endpoint, "--insecure", "--token-env", "TK"]
     runner = CliRunner()
     dry = runner.invoke(app, [*args, "--dry-run"], env={"TK": TOKEN}, catch_exceptions=False)
     assert (dry.exit_code, dry.stdout) == (0, "flytesnacks/development/nightly@v1: would-create: "

@@ -130,3 +130,32 @@ imperative = _imperative()
                                            name="other_team.pipelines.export", version="v3")
 def exported(day: datetime.datetime, regions: List[str], limit: Optional[int] = None) -> None:  # noqa: UP006, UP045
     ...
+
+
+@dataclass
+class Window:
+    start: int
+    size: int = 1
+
+
+@dataclass
+class Job:
+    window: Window
+    name: str = "job"
+    weights: dict[str, float] = field(default_factory=dict)
+
+
+@workflow
+def with_job(job: Job) -> None:
+    noop()
+
+
+def _options() -> object:
+    from flytekit import Annotations, Labels, Options
+
+    return Options(labels=Labels({"team": "ml", "tier": "gold"}), annotations=Annotations({"owner": "ml-platform"}))
+
+
+@workflow(default_options=_options())
+def with_options(a: int = 1) -> None:
+    noop()

@@ -1,0 +1,196 @@
+"""Credentials for FlyteAdmin: a bearer token from the environment or a command, or OAuth2 client
+credentials (returns tokens; prints nothing).
+
+Secrets never leave through a message: every error text is passed through :func:`redact` with each
+encoding of the secret that went on the wire (raw, ``quote_plus``, ``quote``, the Basic header's
+base64). The client secret is sent only over https (plain http only with ``allow_http``, which
+``--insecure`` gives) and never after a redirect: a token endpoint that redirects is refused, so the
+``Authorization`` header cannot reach another host and no token from there is used.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import shlex
+import subprocess
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import IO, Any, NoReturn
+
+from lpctl.admin.client import DEFAULT_TIMEOUT, AdminClient, ServerError, TokenEndpoint
+from lpctl.admin.text import server_text
+
+_MAX_TOKEN_RESPONSE = 1024 * 1024
+_SHELL_CHARS = frozenset("|&;<>()$`*?[]{}~\n")
+
+
+class AuthError(ServerError):
+    """A token could not be obtained. The message never contains a secret."""
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """How to authenticate, as the command line gives it (at most one of the three ways; the command line
+    checks that)."""
+
+    token_env: str | None = None
+    token_command: str | None = None
+    client_id: str | None = None
+    client_secret_env: str | None = None
+    token_url: str | None = None
+
+
+def authenticate(client: AdminClient, credentials: Credentials) -> None:
+    """Give ``client`` the token ``credentials`` lead to (none: calls go unauthenticated)."""
+    if credentials.token_env:
+        client.set_token(token_from_env(credentials.token_env))
+    elif credentials.token_command:
+        client.set_token(token_from_command(credentials.token_command))
+    elif credentials.client_id:
+        found = TokenEndpoint(credentials.token_url) if credentials.token_url else client.token_endpoint()
+        secret = token_from_env(credentials.client_secret_env or "")
+        client.set_token(client_credentials_token(found.token_url, credentials.client_id, secret, found.scopes,
+                                                  found.audience, allow_http=client.insecure),
+                         found.metadata_key)
+
+
+def secret_forms(secret: str, *prefixes: str) -> list[str]:
+    """Every way ``secret`` can appear in a message: raw, URL-quoted, and the base64 of each
+    ``<prefix>:<form>`` (the HTTP Basic credentials), longest first."""
+    plain = {secret, urllib.parse.quote_plus(secret), urllib.parse.quote(secret, safe=""),
+             urllib.parse.quote(secret)}
+    forms = set(plain)
+    for text in plain | {f"{p}:{s}" for p in prefixes for s in plain}:
+        encoded = base64.b64encode(text.encode()).decode()
+        forms |= {encoded, encoded.rstrip("="), base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")}
+    return sorted((f for f in forms if len(f) >= 4), key=len, reverse=True)
+
+
+def redact(text: str, *secrets: str | None) -> str:
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "***")
+    return text
+
+
+def token_from_env(var: str) -> str:
+    token = os.environ.get(var, "").strip()
+    if not token:
+        raise AuthError(f"environment variable {var} is not set or is empty")
+    return token
+
+
+def token_from_command(command: str | Sequence[str], *, timeout: float = DEFAULT_TIMEOUT) -> str:
+    """Run ``command`` and use its standard output, stripped, as the token.
+
+    A string is split like a shell would (``shlex``) and run directly; it goes through ``/bin/sh -c``
+    only if it uses shell syntax (pipes, ``$VAR``, redirections, ...).
+    """
+    if isinstance(command, str):
+        argv = ["/bin/sh", "-c", command] if _SHELL_CHARS & set(command) else shlex.split(command)
+    else:
+        argv = list(command)
+    if not argv:
+        raise AuthError("the token command is empty")
+    shown = argv[0] if argv[0] != "/bin/sh" else "/bin/sh -c ..."
+    try:
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, check=False,
+                              stdin=subprocess.DEVNULL)
+    except FileNotFoundError:
+        raise AuthError(f"token command not found: {argv[0]}") from None
+    except PermissionError:
+        raise AuthError(f"token command is not executable: {argv[0]}") from None
+    except subprocess.TimeoutExpired:
+        raise AuthError(f"token command {shown} did not finish within {timeout:g}s") from None
+    token = done.stdout.strip()
+    if done.returncode != 0:
+        lines = redact(done.stderr, token, *token.split()).strip().splitlines()
+        detail = f": {server_text(lines[-1], 200)}" if lines else ""
+        raise AuthError(f"token command {shown} failed with exit status {done.returncode}{detail}")
+    if not token:
+        raise AuthError(f"token command {shown} printed no token")
+    if any(c.isspace() for c in token):
+        raise AuthError(f"token command {shown} printed more than one word; it must print only the token")
+    return token
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """urllib would re-send the Authorization header to wherever a redirect points: refuse them all."""
+
+    def redirect_request(self, req: urllib.request.Request, fp: IO[bytes], code: int, msg: str,
+                         headers: Any, newurl: str) -> NoReturn:
+        raise urllib.error.HTTPError(req.full_url, code, f"redirect to {newurl}", headers, fp)
+
+
+def client_credentials_token(token_url: str, client_id: str, client_secret: str,
+                             scopes: Sequence[str] = (), audience: str | None = None, *,
+                             timeout: float = DEFAULT_TIMEOUT, allow_http: bool = False) -> str:
+    """OAuth2 client-credentials grant (RFC 6749 4.4) as flytekit sends it: HTTP Basic client auth with
+    ``client_id:quote_plus(client_secret)``, form ``grant_type=client_credentials[&scope][&audience]``."""
+    shown = server_text(token_url, 300)
+    scheme = urllib.parse.urlsplit(token_url).scheme.lower()
+    if scheme not in ("http", "https"):
+        raise AuthError(f"the token URL must be https: {shown}")
+    if scheme == "http" and not allow_http:
+        raise AuthError(f"refusing to send the client secret over plain http to {shown}; use an https token "
+                        "URL (--token-url), or --insecure for a local test server")
+    form = {"grant_type": "client_credentials"}
+    if scopes:
+        form["scope"] = " ".join(scopes)
+    if audience:
+        form["audience"] = audience
+    basic = base64.b64encode(f"{client_id}:{urllib.parse.quote_plus(client_secret)}".encode()).decode()
+    request = urllib.request.Request(
+        token_url, data=urllib.parse.urlencode(form).encode(), method="POST",
+        headers={"Authorization": f"Basic {basic}", "Accept": "application/json", "Cache-Control": "no-cache",
+                 "Content-Type": "application/x-www-form-urlencoded"})
+    forms = secret_forms(client_secret, client_id)
+    body = _post(request, shown, client_id, timeout, forms)
+    try:
+        token = json.loads(body)["access_token"]
+    except (ValueError, KeyError, TypeError):
+        raise AuthError(f"the token endpoint {shown} answered without an access_token") from None
+    if not isinstance(token, str) or not token:
+        raise AuthError(f"the token endpoint {shown} answered without an access_token")
+    return token
+
+
+def _post(request: urllib.request.Request, shown: str, client_id: str, timeout: float,
+          forms: Sequence[str]) -> bytes:
+    opener = urllib.request.build_opener(_NoRedirect)
+    try:
+        with opener.open(request, timeout=timeout) as response:
+            body: bytes = response.read(_MAX_TOKEN_RESPONSE)
+            return body
+    except urllib.error.HTTPError as e:
+        with e:
+            if 300 <= e.code < 400:
+                message = (f"the token endpoint {shown} redirected ({e.code}) to "
+                           f"{server_text(redact(e.headers.get('Location', '?'), *forms), 300)}; lpctl does not follow "
+                           "redirects with credentials: give the final URL with --token-url")
+            else:
+                reason = _oauth_error(e.read(_MAX_TOKEN_RESPONSE) if e.fp else b"", forms)
+                message = (f"the token endpoint {shown} refused client {client_id!r}: HTTP {e.code}"
+                           + (f" ({reason})" if reason else ""))
+        raise AuthError(redact(message, *forms)) from None
+    except (urllib.error.URLError, OSError) as e:
+        reason = redact(str(e.reason if isinstance(e, urllib.error.URLError) else e.strerror or e), *forms)
+        raise AuthError(f"cannot reach the token endpoint {shown}: {server_text(reason, 300)}") from None
+
+
+def _oauth_error(body: bytes, forms: Sequence[str]) -> str:
+    """``error: error_description`` of an OAuth error body, secrets redacted before it is cut short."""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return ""
+    if not isinstance(data, dict):
+        return ""
+    parts = [server_text(redact(str(data[k]), *forms), 200) for k in ("error", "error_description")
+             if data.get(k)]
+    return ": ".join(parts)

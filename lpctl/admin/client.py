@@ -1,0 +1,294 @@
+"""FlyteAdmin's gRPC API: one channel, the launch plan calls, errors as values lpctl can show.
+
+grpcio is optional (``lpctl[register]``); it is imported only when a client is built. Every call
+has a deadline; every message the server wrote is escaped (:func:`lpctl.admin.text.server_text`)
+before it reaches an exception, and the bearer token is never part of one.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+from flyteidl.admin.launch_plan_pb2 import LaunchPlan
+from flyteidl.core.identifier_pb2 import Identifier
+
+from lpctl.admin.text import server_text
+from lpctl.errors import LpctlError
+
+DEFAULT_TIMEOUT = 30.0
+DEFAULT_METADATA_KEY = "authorization"
+#: FlyteAdmin's list calls answer at most this many entities per page (and refuse a limit of 0)
+DEFAULT_PAGE_SIZE = 100
+#: gRPC codes after which no further call can succeed: stop the run
+FATAL_CODES = frozenset({"UNAUTHENTICATED", "PERMISSION_DENIED", "UNAVAILABLE", "DEADLINE_EXCEEDED"})
+#: versions that can go into a list filter as they are (``eq(version,<v>)``): the URL-safe ones, which are
+#: all that FlyteAdmin's ValidateVersion lets a launch plan have
+_FILTERABLE = re.compile(r"[A-Za-z0-9._~-]+")
+
+
+class ServerError(LpctlError):
+    """The run cannot go on (no grpcio, bad credentials, endpoint unreachable): exit 2.
+
+    ``outcomes`` holds what was done before the failure."""
+
+    def __init__(self, message: str, outcomes: Any = ()) -> None:
+        super().__init__(message)
+        self.outcomes = list(outcomes)
+
+
+class AdminError(Exception):
+    """One failed admin call: the gRPC status code name (``NOT_FOUND``, ...) and admin's message,
+    escaped."""
+
+    def __init__(self, code: str, details: str) -> None:
+        super().__init__(f"{code}: {details}")
+        self.code = code
+        self.details = details
+
+    @property
+    def fatal(self) -> bool:
+        return self.code in FATAL_CODES
+
+
+class Identity(NamedTuple):
+    project: str
+    domain: str
+    name: str
+    version: str
+
+    def __str__(self) -> str:
+        return f"{self.project}/{self.domain}/{self.name}@{self.version}"
+
+
+def identity(launch_plan: LaunchPlan) -> Identity:
+    lp_id = launch_plan.id
+    return Identity(lp_id.project, lp_id.domain, lp_id.name, lp_id.version)
+
+
+def launch_plan_id(ident: Identity) -> Identifier:
+    from flyteidl.core import identifier_pb2
+
+    return identifier_pb2.Identifier(resource_type=identifier_pb2.LAUNCH_PLAN, project=ident.project,
+                                     domain=ident.domain, name=ident.name, version=ident.version)
+
+
+def fatal_message(e: AdminError) -> str:
+    """What to tell the user when a call fails in a way that dooms every later call."""
+    if e.code == "UNAUTHENTICATED":
+        return (f"FlyteAdmin refused the credentials ({e.code}: {e.details}); give a token with --token-env "
+                "or --token-command, or use --client-id with --client-secret-env")
+    if e.code == "PERMISSION_DENIED":
+        return f"FlyteAdmin denied access ({e.code}: {e.details})"
+    return f"cannot talk to FlyteAdmin ({e.code}: {e.details})"
+
+
+def _grpc() -> Any:
+    try:
+        import grpc  # type: ignore[import-untyped, unused-ignore]
+    except ImportError:
+        raise ServerError("grpcio is not installed: pip install 'lpctl[register]'") from None
+    return grpc
+
+
+@dataclass(frozen=True)
+class TokenEndpoint:
+    """What FlyteAdmin's AuthMetadataService says about client-credentials auth (server text, escaped)."""
+
+    token_url: str
+    scopes: tuple[str, ...] = ()
+    audience: str | None = None
+    metadata_key: str = DEFAULT_METADATA_KEY
+
+
+class AdminClient:
+    """AdminService over one channel: TLS with the system roots, or plaintext with ``insecure``.
+
+    ``token`` is sent as ``<metadata_key>: Bearer <token>`` on every call; every call has a deadline.
+    """
+
+    def __init__(self, endpoint: str, *, insecure: bool = False, token: str | None = None,
+                 timeout: float = DEFAULT_TIMEOUT, metadata_key: str = DEFAULT_METADATA_KEY,
+                 root_certificates: bytes | None = None, page_size: int = DEFAULT_PAGE_SIZE) -> None:
+        grpc = _grpc()
+        from flyteidl.service import admin_pb2_grpc, auth_pb2_grpc
+
+        self.endpoint = endpoint
+        self.insecure = insecure
+        self.timeout = timeout
+        self.page_size = max(1, page_size)
+        self._token = token
+        self._metadata_key = metadata_key.lower()
+        if insecure:
+            self._channel = grpc.insecure_channel(endpoint)
+        else:
+            roots = root_certificates if root_certificates is not None else system_root_certificates()
+            self._channel = grpc.secure_channel(endpoint, grpc.ssl_channel_credentials(roots))
+        self._admin = admin_pb2_grpc.AdminServiceStub(self._channel)
+        self._auth = auth_pb2_grpc.AuthMetadataServiceStub(self._channel)
+
+    def set_token(self, token: str | None, metadata_key: str | None = None) -> None:
+        self._token = token
+        if metadata_key:
+            self._metadata_key = metadata_key.lower()
+
+    def close(self) -> None:
+        self._channel.close()
+
+    def __enter__(self) -> AdminClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _call(self, method: Any, request: Any, *, auth: bool = True) -> Any:
+        grpc = _grpc()
+        metadata = ((self._metadata_key, f"Bearer {self._token}"),) if auth and self._token else ()
+        try:
+            return method(request, timeout=self.timeout, metadata=metadata)
+        except grpc.RpcError as e:
+            code = e.code()
+            name = code.name if code is not None else "UNKNOWN"
+            details = (e.details() or "").replace(self._token, "***") if self._token else e.details() or ""
+            raise AdminError(name, server_text(details)) from None
+
+    # -- writes -------------------------------------------------------------------------------------
+
+    def create_launch_plan(self, launch_plan: LaunchPlan) -> None:
+        from flyteidl.admin import launch_plan_pb2
+
+        self._call(self._admin.CreateLaunchPlan,
+                   launch_plan_pb2.LaunchPlanCreateRequest(id=launch_plan.id, spec=launch_plan.spec))
+
+    def activate_launch_plan(self, identifier: Identifier) -> None:
+        """Activate this version; FlyteAdmin deactivates the version of the same name that was active."""
+        from flyteidl.admin import launch_plan_pb2
+
+        self._call(self._admin.UpdateLaunchPlan,
+                   launch_plan_pb2.LaunchPlanUpdateRequest(id=identifier, state=launch_plan_pb2.ACTIVE))
+
+    def deactivate_launch_plan(self, identifier: Identifier) -> None:
+        from flyteidl.admin import launch_plan_pb2
+
+        self._call(self._admin.UpdateLaunchPlan,
+                   launch_plan_pb2.LaunchPlanUpdateRequest(id=identifier, state=launch_plan_pb2.INACTIVE))
+
+    # -- reads --------------------------------------------------------------------------------------
+
+    def get_launch_plan(self, identifier: Identifier) -> LaunchPlan:
+        from flyteidl.admin import common_pb2
+
+        result: LaunchPlan = self._call(self._admin.GetLaunchPlan, common_pb2.ObjectGetRequest(id=identifier))
+        return result
+
+    def find_launch_plan(self, identifier: Identifier) -> LaunchPlan | None:
+        """GetLaunchPlan, with NOT_FOUND as None."""
+        try:
+            return self.get_launch_plan(identifier)
+        except AdminError as e:
+            if e.code == "NOT_FOUND":
+                return None
+            raise
+
+    def get_active_launch_plan(self, project: str, domain: str, name: str) -> LaunchPlan | None:
+        """The active version of a name, or None when no version is active."""
+        from flyteidl.admin import common_pb2, launch_plan_pb2
+
+        request = launch_plan_pb2.ActiveLaunchPlanRequest(
+            id=common_pb2.NamedEntityIdentifier(project=project, domain=domain, name=name))
+        try:
+            result: LaunchPlan = self._call(self._admin.GetActiveLaunchPlan, request)
+        except AdminError as e:
+            if e.code == "NOT_FOUND":
+                return None
+            raise
+        return result
+
+    def list_active_launch_plans(self, project: str, domain: str) -> Iterator[LaunchPlan]:
+        """Every active launch plan of a project and domain, page by page."""
+        from flyteidl.admin import launch_plan_pb2
+
+        def page(token: str) -> Any:
+            return self._call(self._admin.ListActiveLaunchPlans, launch_plan_pb2.ActiveLaunchPlanListRequest(
+                project=project, domain=domain, limit=self.page_size, token=token))
+
+        return _pages(page)
+
+    def list_launch_plans(self, project: str, domain: str, *, name: str = "",
+                          version: str | None = None) -> Iterator[LaunchPlan]:
+        """The launch plans of a project and domain (of one name, at one version), page by page."""
+        from flyteidl.admin import common_pb2
+
+        filters = f"eq(version,{version})" if version is not None else ""
+        ident = common_pb2.NamedEntityIdentifier(project=project, domain=domain, name=name)
+
+        def page(token: str) -> Any:
+            return self._call(self._admin.ListLaunchPlans, common_pb2.ResourceListRequest(
+                id=ident, limit=self.page_size, token=token, filters=filters))
+
+        return _pages(page)
+
+    def workflow_exists(self, identifier: Identifier) -> bool:
+        from flyteidl.admin import common_pb2
+
+        try:
+            self._call(self._admin.GetWorkflow, common_pb2.ObjectGetRequest(id=identifier))
+        except AdminError as e:
+            if e.code == "NOT_FOUND":
+                return False
+            raise
+        return True
+
+    def token_endpoint(self) -> TokenEndpoint:
+        """Ask the endpoint where its OAuth2 token URL is (AuthMetadataService; no token needed)."""
+        from flyteidl.service import auth_pb2
+
+        from lpctl.admin.auth import AuthError
+
+        try:
+            metadata = self._call(self._auth.GetOAuth2Metadata, auth_pb2.OAuth2MetadataRequest(), auth=False)
+            client = self._call(self._auth.GetPublicClientConfig, auth_pb2.PublicClientAuthConfigRequest(),
+                                auth=False)
+        except AdminError as e:
+            raise AuthError(f"cannot discover the token URL of {self.endpoint}: {e}; "
+                            "give it with --token-url") from None
+        if not metadata.token_endpoint:
+            raise AuthError(f"{self.endpoint} advertises no OAuth2 token endpoint; give it with --token-url")
+        return TokenEndpoint(metadata.token_endpoint, tuple(client.scopes), client.audience or None,
+                             client.authorization_metadata_key or DEFAULT_METADATA_KEY)
+
+
+def filterable(version: str) -> bool:
+    """Whether ``version`` can be used in a list filter unquoted (FlyteAdmin splits filters on ``,()``)."""
+    return bool(_FILTERABLE.fullmatch(version))
+
+
+def _pages(page: Any) -> Iterator[LaunchPlan]:
+    """Follow the ``token`` of a list call until it comes back empty (or repeats: a broken server)."""
+    token, seen = "", set()
+    while True:
+        result = page(token)
+        yield from result.launch_plans
+        token = result.token
+        if not token or token in seen:
+            return
+        seen.add(token)
+
+
+def system_root_certificates() -> bytes | None:
+    """The operating system's CA bundle (as OpenSSL finds it, honouring SSL_CERT_FILE); None lets grpc use
+    its own bundled roots."""
+    import ssl
+
+    paths = ssl.get_default_verify_paths()
+    for path in (paths.cafile, paths.openssl_cafile):
+        if path and os.path.isfile(path):
+            try:
+                with open(path, "rb") as f:
+                    return f.read()
+            except OSError:
+                continue
+    return None

@@ -1,0 +1,87 @@
+"""What a run against FlyteAdmin did, launch plan by launch plan: shared by ``register`` and ``apply``
+(pure: values and text, no printing).
+
+A run that stops half-way (the server went away) still says what was done, what failed and what
+was not attempted, so that the user knows the server's state and that a rerun completes the rest.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from lpctl.admin.client import Identity
+
+JSON_FORMAT_VERSION = 1
+
+#: register: created / exists / conflict / error / would-create; apply: done / failed / conflict;
+#: both: not-attempted (the run stopped before it)
+Status = Literal["created", "exists", "conflict", "error", "would-create", "done", "failed", "not-attempted"]
+_NOT_OK = frozenset({"conflict", "error", "failed", "not-attempted"})
+_ORDER = ("done", "created", "exists", "would-create", "conflict", "error", "failed", "not-attempted")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one launch plan (``register``) or one action (``apply``: ``action`` is
+    create, activate, deactivate or orphan).
+
+    ``changes``: for a conflict, how the registered launch plan differs from ours, in spec terms.
+    ``activated``: UpdateLaunchPlan(ACTIVE) succeeded (in a dry run: would be called).
+    """
+
+    identity: Identity
+    status: Status
+    message: str
+    changes: tuple[str, ...] = ()
+    activated: bool = False
+    action: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.status not in _NOT_OK
+
+
+def not_attempted(identity: Identity, action: str = "") -> Outcome:
+    return Outcome(identity, "not-attempted", "not attempted: the run stopped before it", action=action)
+
+
+def summary(outcomes: Sequence[Outcome]) -> str:
+    """``2 done, 1 failed, 3 not attempted`` (statuses in a fixed order)."""
+    counts: Counter[str] = Counter(o.status for o in outcomes)
+    parts = [f"{counts[s]} {s.replace('-', ' ')}" for s in _ORDER if counts[s]]
+    return ", ".join(parts) if parts else "nothing to do"
+
+
+def stopped(outcomes: Sequence[Outcome]) -> bool:
+    return any(o.status == "not-attempted" for o in outcomes)
+
+
+def format_text(outcomes: Sequence[Outcome], command: str) -> list[str]:
+    """One line per outcome (its changes indented below it), then a summary when something was not ok."""
+    lines: list[str] = []
+    for o in outcomes:
+        prefix = f"{o.action} " if o.action else ""
+        lines.append(f"{prefix}{o.identity}: {o.status}: {o.message}")
+        lines.extend(f"    {change}" for change in o.changes)
+    if any(not o.ok for o in outcomes) or (command == "apply" and outcomes):
+        rerun = f"; run lpctl {command} again to complete the rest" if stopped(outcomes) else ""
+        lines.append(f"{command}: {summary(outcomes)}{rerun}")
+    return lines
+
+
+def format_json(outcomes: Sequence[Outcome], command: str, *, plan: dict[str, Any] | None = None) -> str:
+    """The versioned document: ``{"version": 1, "command", "ok", "summary", "outcomes": [...]}`` (and the
+    ``plan`` it performed, for apply)."""
+    entries = [{"action": o.action or command, "project": o.identity.project, "domain": o.identity.domain,
+                "name": o.identity.name, "version": o.identity.version, "status": o.status,
+                "message": o.message, "changes": list(o.changes), "activated": o.activated}
+               for o in outcomes]
+    document = {"version": JSON_FORMAT_VERSION, "command": command, "ok": all(o.ok for o in outcomes),
+                "summary": summary(outcomes), "outcomes": entries}
+    if plan is not None:
+        document["plan"] = plan
+    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
