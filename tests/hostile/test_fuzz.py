@@ -90,7 +90,7 @@ def mutated_spec(draw: st.DrawFn) -> str:
     return "\n".join(lines) + "\n"
 
 
-@settings(max_examples=_examples(8), deadline=None, derandomize=True,
+@settings(max_examples=_examples(8), deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture,
                                  HealthCheck.data_too_large])
 @given(text=mutated_spec(), fmt=st.sampled_from(["text", "json", "github", "sarif"]))
@@ -153,7 +153,7 @@ def mutated_bundle(draw: st.DrawFn) -> str:
     return text
 
 
-@settings(max_examples=_examples(8), deadline=None, derandomize=True,
+@settings(max_examples=_examples(8), deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture,
                                  HealthCheck.data_too_large])
 @given(text=mutated_bundle())
