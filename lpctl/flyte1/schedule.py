@@ -45,12 +45,71 @@ def _cron(ctx: Context, spec: Schedule, schedule: schedule_pb2.Schedule) -> None
         ctx.error(_CRON_CODES[problem.kind.name], problem.message, ("schedule", "cron"), hint=problem.hint)
     else:
         _warn_frequent(ctx, min_interval(expr), ("schedule", "cron"))
+        _warn_february_29(ctx, expr)
+    zone = spec.timezone
+    if zone is not None:
+        # what FlyteAdmin's scheduler reads (robfig/cron's CRON_TZ); flytekit's CronSchedule refuses it
+        schedule.cron_schedule.schedule = f"CRON_TZ={zone} {expr}"
+        _check_zone(ctx, zone, expr if problem is None else None)
     offset = spec.offset
     if offset is not None:
         schedule.cron_schedule.offset = offset
         if not is_iso8601_duration(offset):
             ctx.error("LP505", f'offset "{offset}" is not an ISO 8601 duration', ("schedule", "offset"),
                       hint="write it like PT1H, PT30M or P1D")
+
+
+def _warn_february_29(ctx: Context, expr: str) -> None:
+    from lpctl.schedule.cron import only_february_29
+
+    if only_february_29(expr):
+        ctx.warn("LP515", f'cron "{expr}" fires only on February 29: once every four years',
+                 ("schedule", "cron"), hint="for the end of February, the Flyte scheduler has no 'L': "
+                 "use day 28, or day 1 of March")
+
+
+def _check_zone(ctx: Context, zone: str, expr: str | None) -> None:
+    """An unknown zone is an error; DST changes that skip or double a fire time are warnings."""
+    from lpctl.schedule.zones import load_zone, suggest_zone
+
+    path = ("schedule", "timezone")
+    if load_zone(zone) is None:
+        near = suggest_zone(zone)
+        hint = f"did you mean '{near}'?" if near else "use an IANA time zone name such as Europe/Berlin or UTC"
+        ctx.error("LP512", f"unknown time zone '{zone}'", path, hint=hint)
+    elif expr is not None:
+        _warn_dst(ctx, zone, expr)
+
+
+def _warn_dst(ctx: Context, zone: str, expr: str) -> None:
+    from lpctl.schedule.cron import parse_cron
+    from lpctl.schedule.zones import SurpriseKind, dst_surprises
+
+    spec = parse_cron(expr)
+    if spec is None:
+        return
+    today = dt.datetime.now(dt.timezone.utc).date()
+    for surprise in dst_surprises(spec, zone, today):
+        times, many = _join_times(surprise.times), len(surprise.times) > 1
+        change = f"{surprise.clock_before} -> {surprise.clock_after}"
+        first, last = surprise.clock_before, surprise.clock_after  # the gap; the repeated hour is after-before
+        if surprise.kind is SurpriseKind.REPEAT:
+            first, last = last, first
+        hint = f"move the time out of {first}-{last}, or use timezone: UTC"
+        if surprise.kind is SurpriseKind.GAP:
+            verb, runs = ("do not exist", "those runs") if many else ("does not exist", "that run")
+            ctx.warn("LP513", f"in {zone}, {times} {verb} on the day clocks go forward ({change}): "
+                     f"the Flyte scheduler skips {runs}", ("schedule", "cron"), hint=hint)
+        else:
+            verb = "happen" if many else "happens"
+            ctx.warn("LP514", f"in {zone}, {times} {verb} twice on the day clocks go back ({change}): "
+                     "the Flyte scheduler runs at both", ("schedule", "cron"), hint=hint)
+
+
+def _join_times(times: tuple[str, ...]) -> str:
+    if len(times) > 3:
+        return f"{', '.join(times[:3])} and {len(times) - 3} more"
+    return times[0] if len(times) == 1 else f"{', '.join(times[:-1])} and {times[-1]}"
 
 
 def _fixed_rate(ctx: Context, text: str, schedule: schedule_pb2.Schedule) -> None:
