@@ -144,7 +144,7 @@ def launch_plans(document: Tree, path: str = "<bundle>") -> list[tuple[LaunchPla
         message = LaunchPlan()
         try:
             json_format.ParseDict(entry["launchPlan"], message)
-        except (json_format.ParseError, RecursionError) as e:
+        except (json_format.ParseError, RecursionError, OverflowError, ValueError, TypeError) as e:
             raise PathError(f"{path}: launchPlans[{i}] is not a flyteidl.admin.LaunchPlan: {e}") from None
         problem = identity_problem(message)
         if problem:

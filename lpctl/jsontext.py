@@ -2,13 +2,15 @@
 
 ``json.loads`` accepts what no bundle holds and what later code cannot handle: nesting deep
 enough to exhaust the stack (while parsing, or later while comparing), lone surrogate escapes
-(``"\\ud800"``) that no output encoding can carry, integers too long to print, and the
-non-standard ``NaN`` / ``Infinity``. :func:`parse` refuses them with a message that says where.
+(``"\\ud800"``) that no output encoding can carry, integers too long to print, numbers
+beyond a double (``1e999``), and the non-standard ``NaN`` / ``Infinity``. :func:`parse`
+refuses them with a message that says where.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import re
 from typing import Any
 
@@ -24,7 +26,7 @@ class JsonTextError(ValueError):
 def parse(text: str) -> Any:
     """The JSON value of ``text``; raises :class:`JsonTextError`."""
     try:
-        value = json.loads(text, parse_constant=_refuse_constant)
+        value = json.loads(text, parse_constant=_refuse_constant, parse_float=_finite)
     except json.JSONDecodeError as e:
         raise JsonTextError(f"{e.lineno}:{e.colno}: not valid JSON: {e.msg}") from None
     except RecursionError:
@@ -37,6 +39,13 @@ def parse(text: str) -> Any:
 
 def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):
+        raise ValueError(f"the number {text[:20]} is out of range")
+    return value
 
 
 def check(value: Any) -> None:

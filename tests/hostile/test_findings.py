@@ -124,6 +124,7 @@ def test_a_bundle_nested_100000_levels_is_refused(command: str, run_cli: Cli, in
     (_bundle(extra=', "big": ' + "9" * 5000), "Exceeds the limit (4300 digits) for integer string conversion: "
                                               "value has 5000 digits"),
     (_bundle(extra=', "nan": NaN'), "NaN is not a JSON number"),
+    (_bundle(extra=', "big": 1e999'), "the number 1e999 is out of range"),
 ])
 def test_a_bundle_diff_cannot_print_is_refused(text: str, message: str, run_cli: Cli, in_tmp: Any) -> None:
     (in_tmp / "bad.json").write_text(text)
@@ -336,6 +337,14 @@ def test_package_refuses_a_bundle_with_one_launch_plan_twice(run_cli: Cli, in_tm
     assert (result.exit_code, result.stderr) == (2, "lpctl: b.json: not an lpctl bundle: launch plan p/d/n "
                                                     "appears more than once\n")
     assert not (in_tmp / "out.tgz").exists()
+
+
+def test_package_of_a_bundle_with_an_infinite_number_is_refused(run_cli: Cli, in_tmp: Any) -> None:
+    """Found by the fuzz: protobuf's JSON parser raised OverflowError for 1e999 in an int64 field."""
+    (in_tmp / "b.json").write_text(_bundle().replace('"labels": {}', '"labels": {}, "maxParallelism": 1e999'))
+    result = run_cli("package", "b.json", "-o", "out.tgz")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == "lpctl: b.json: not a readable bundle: the number 1e999 is out of range\n"
 
 
 def test_package_of_a_good_bundle_still_works(run_cli: Cli, in_tmp: Any) -> None:

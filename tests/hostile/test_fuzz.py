@@ -76,7 +76,10 @@ def mutated_spec(draw: st.DrawFn) -> str:
         i = draw(st.integers(0, max(len(lines) - 1, 0)))
         how = draw(st.sampled_from(["value", "insert", "cut", "duplicate", "key"]))
         token = draw(st.sampled_from(HOSTILE_TEXT))
-        line = lines[i] if lines else ""
+        if not lines:
+            lines.append(token)
+            continue
+        line = lines[i]
         if how == "value" and ":" in line:
             lines[i] = line.split(":", 1)[0] + ": " + token
         elif how == "key":
