@@ -378,3 +378,22 @@ def test_step_summary_code_span_holds_any_path() -> None:
     found = Diagnostic("LP201", Severity.ERROR, "x", Location("a`b|c.yaml", 1, 2))
     text = step_summary([found], summarize([found], files=1, skipped=0, launch_plans=0))
     assert text.splitlines()[4] == "| ``a`b\\|c.yaml:1:2`` | error | LP201 | x |"
+
+
+@POSIX
+def test_a_run_killed_with_sigkill_mid_write_leaves_a_file_the_next_run_removes(run_cli: Cli, in_tmp: Any) -> None:
+    """A real kill -9 between writing the temporary file and renaming it (the worst moment)."""
+    (in_tmp / "bundle.json").write_text("old\n")
+    killed = ("import os, signal\nimport lpctl.output as out\n"
+              "out.os.replace = lambda *a: os.kill(os.getpid(), signal.SIGKILL)\n"
+              "out.write_output('bundle.json', 'x' * 17_000_000)\n")
+    child = subprocess.Popen([sys.executable, "-c", killed], cwd=in_tmp)
+    assert child.wait(timeout=60) == -9
+    left = [p for p in os.listdir(in_tmp) if p.endswith(".lpctl.tmp")]
+    assert left == [f".bundle.json.{child.pid}.lpctl.tmp"]
+    assert (in_tmp / left[0]).stat().st_size == 17_000_000
+    assert (in_tmp / "bundle.json").read_text() == "old\n"  # never a part of the new bundle
+    result = _render_to(run_cli, in_tmp, "bundle.json")
+    assert result.exit_code == 0
+    assert [p for p in os.listdir(in_tmp) if p.endswith(".tmp")] == []
+    assert json.loads((in_tmp / "bundle.json").read_text())["kind"] == "LaunchPlanBundle"
