@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lpctl.diagnostics import Diagnostic, Location, error
-from lpctl.spec.load import display_path, iter_spec_files
+from lpctl.spec.discover import discover, display_path
 
 CLEAN = "clean"
 DECISION = "needs a decision"
@@ -68,8 +68,10 @@ class FileMigration:
 def migrate_paths(paths: Sequence[str], options: MigrateOptions = MigrateOptions()
                   ) -> tuple[list[FileMigration], list[Diagnostic]]:
     """Migrate every launch plan spec under ``paths``. Raises PathError for a path that does not exist."""
-    files, diags = [], []
-    for path, _ in iter_spec_files(paths):
+    found = discover(paths)
+    files, diags = [], list(found.diagnostics)
+    for spec_file in found.files:
+        path = spec_file.path
         shown = display_path(path)
         try:
             with open(path, encoding="utf-8-sig") as f:
