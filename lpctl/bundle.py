@@ -13,6 +13,7 @@ import os
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
+from lpctl import jsontext
 from lpctl.errors import PathError, UsageError
 
 if TYPE_CHECKING:
@@ -51,10 +52,23 @@ def _entry(plan: CompiledPlan) -> Tree:
     }
 
 
-def bundle(plans: Iterable[CompiledPlan]) -> Tree:
-    """The bundle document, in :func:`ordered` order."""
+def bundle(plans: Iterable[CompiledPlan], triggers: Iterable[Any] = ()) -> Tree:
+    """The bundle document, in :func:`ordered` order; Flyte 2 triggers (if any) under ``triggers``."""
     entries = [_entry(plan) for plan in ordered(plans)]
-    return {"apiVersion": API_VERSION, "kind": KIND, "launchPlans": entries}
+    document = {"apiVersion": API_VERSION, "kind": KIND, "launchPlans": entries}
+    trigger_entries = _trigger_entries(triggers)
+    if trigger_entries:
+        document["triggers"] = trigger_entries
+    return document
+
+
+def _trigger_entries(triggers: Iterable[Any]) -> list[dict[str, Any]]:
+    """``{"source", "taskName", "trigger"}`` per lpctl.flyte2 CompiledTrigger, by task, name, source."""
+    return [{
+        "source": {"path": item.document.path, "document": item.document.index},
+        "taskName": item.task_name,
+        "trigger": message_to_dict(item.trigger),
+    } for item in sorted(triggers, key=lambda item: item.sort_key())]
 
 
 def to_json(document: Tree) -> str:
@@ -62,28 +76,32 @@ def to_json(document: Tree) -> str:
     return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False) + "\n"
 
 
-def render_bundle(plans: Iterable[CompiledPlan]) -> str:
+def render_bundle(plans: Iterable[CompiledPlan], triggers: Iterable[Any] = ()) -> str:
     chunks: list[str] = []
-    write_bundle(plans, chunks.append)
+    write_bundle(plans, chunks.append, triggers)
     return "".join(chunks)
 
 
-def write_bundle(plans: Iterable[CompiledPlan], write: Callable[[str], Any]) -> None:
-    """The text of :func:`to_json` (``bundle(plans)``), written entry by entry as it is made.
+def write_bundle(plans: Iterable[CompiledPlan], write: Callable[[str], Any], triggers: Iterable[Any] = ()) -> None:
+    """The text of :func:`to_json` (``bundle(plans, triggers)``), written entry by entry as it is made.
 
-    Only one entry is held at a time, and :func:`encode` replaces ``json.dumps(indent=2)``,
-    whose indentation forces the pure-Python encoder; the bytes are the same.
+    Only one launch plan entry is held at a time, and :func:`encode` replaces
+    ``json.dumps(indent=2)``, whose indentation forces the pure-Python encoder; the bytes are the same.
     """
     head = {"apiVersion": API_VERSION, "kind": KIND}
     write("{\n" + "".join(f"  {encode(k)}: {encode(v)},\n" for k, v in sorted(head.items())))
     entries = ordered(plans)
     if not entries:
-        write('  "launchPlans": []\n}\n')
-        return
-    write('  "launchPlans": [')
-    for i, plan in enumerate(entries):
-        write(("\n    " if i == 0 else ",\n    ") + encode(_entry(plan), 2))
-    write("\n  ]\n}\n")
+        write('  "launchPlans": []')
+    else:
+        write('  "launchPlans": [')
+        for i, plan in enumerate(entries):
+            write(("\n    " if i == 0 else ",\n    ") + encode(_entry(plan), 2))
+        write("\n  ]")
+    trigger_entries = _trigger_entries(triggers)
+    if trigger_entries:  # "triggers" sorts after "launchPlans"
+        write(',\n  "triggers": ' + encode(trigger_entries, 1))
+    write("\n}\n")
 
 
 _ESCAPE = json.encoder.encode_basestring  # the C encoder's, as json.dumps(ensure_ascii=False) uses
@@ -179,12 +197,10 @@ def read_bundle(path: str) -> Tree:
 
 def parse_bundle(text: str, path: str = "<bundle>") -> Tree:
     """A bundle document from its text; raises :class:`PathError` naming ``path``."""
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as e:
-        raise PathError(f"{path}:{e.lineno}:{e.colno}: not valid JSON: {e.msg}") from None
-    except (ValueError, RecursionError) as e:  # a 5,000-digit number, nesting too deep
-        raise PathError(f"{path}: not a readable bundle: {e}") from None
+    try:  # nesting too deep, lone surrogates, 5,000-digit numbers, NaN: refused, with where
+        document = jsontext.parse(text)
+    except jsontext.JsonTextError as e:
+        raise PathError(f"{path}:{e}" if str(e)[:1].isdigit() else f"{path}: not a readable bundle: {e}") from None
     problem = bundle_problem(document)
     if problem is not None:
         raise PathError(f"{path}: not an lpctl bundle: {problem}")
@@ -214,7 +230,35 @@ def bundle_problem(document: Any) -> str | None:
         if not isinstance(entry.get("autoActivate", False), bool):
             return f"launchPlans[{i}].autoActivate must be true or false"
         seen.add(ident)
+    return _triggers_problem(document)
+
+
+def _triggers_problem(document: Tree) -> str | None:
+    """Flyte 2 trigger entries (optional): each with a taskName and a trigger name, each once."""
+    entries = document.get("triggers", [])
+    if not isinstance(entries, list):
+        return f"triggers is {_json_kind(entries)}, expected a list"
+    seen: set[Key] = set()
+    for i, entry in enumerate(entries):
+        key = trigger_key(entry)
+        if key is None:
+            return f"triggers[{i}] has no taskName and trigger with a name"
+        if key in seen:
+            return f"trigger {key[1]}/{key[2]} appears more than once"
+        seen.add(key)
     return None
+
+
+#: the first part of a trigger entry's key, so that triggers print as ``trigger/<task>/<name>``
+TRIGGER = "trigger"
+
+
+def trigger_key(entry: Any) -> Key | None:
+    """A trigger entry's ("trigger", task name, trigger name), or None when it has none."""
+    if not isinstance(entry, dict) or not isinstance(entry.get("trigger"), dict):
+        return None
+    task, name = entry.get("taskName"), entry["trigger"].get("name")
+    return (TRIGGER, task, name) if isinstance(task, str) and isinstance(name, str) else None
 
 
 def entry_key(entry: Any) -> Key | None:
@@ -238,10 +282,28 @@ def launch_plans(document: Tree, path: str = "<bundle>") -> list[tuple[LaunchPla
         message = LaunchPlan()
         try:
             json_format.ParseDict(entry["launchPlan"], message)
-        except (json_format.ParseError, RecursionError) as e:
+        except (json_format.ParseError, RecursionError, OverflowError, ValueError, TypeError) as e:
             raise PathError(f"{path}: launchPlans[{i}] is not a flyteidl.admin.LaunchPlan: {e}") from None
+        problem = identity_problem(message)
+        if problem:
+            raise PathError(f"{path}: launchPlans[{i}]: {problem}")
         out.append((message, bool(entry.get("autoActivate", False))))
     return out
+
+
+def identity_problem(message: LaunchPlan) -> str | None:
+    """What a spec's identity would be refused for (LP805, an empty name), in a launch plan read
+    from a bundle: package and register get no name a spec could not have had."""
+    from lpctl.spec.config import identity_problem as part_problem
+
+    for where, identifier in (("id", message.id), ("workflowId", message.spec.workflow_id)):
+        if not identifier.name:
+            return f"{where}.name is empty"
+        for what in ("name", "project", "domain", "version"):
+            problem = part_problem(f"{where}.{what}", getattr(identifier, what))
+            if problem:
+                return problem[0]
+    return None
 
 
 def _json_kind(value: Any) -> str:

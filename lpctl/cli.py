@@ -15,14 +15,13 @@ import functools
 import inspect
 import os
 import sys
-import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TextIO, TypeVar
 
 import typer
 
-from lpctl import __version__
+from lpctl import __version__, stdio
 from lpctl.diagnostics import Diagnostic, Severity
 from lpctl.errors import LpctlError, OutputError, UsageError
 
@@ -221,7 +220,7 @@ def _evaluated(annotation: Any, fn: Callable[..., Any]) -> Any:
 
 def _version_callback(value: bool) -> None:
     if value:
-        sys.stdout.write(f"lpctl {__version__}\n")
+        stdio.output().write(f"lpctl {__version__}\n")
         raise typer.Exit()
 
 
@@ -256,7 +255,7 @@ def validate(
     from lpctl.pipeline import run
 
     result = run(paths, replace(options, only_specs=only_specs))
-    _report(result, report, sys.stdout)
+    _report(result, report, stdio.output())
     raise typer.Exit(EXIT_FINDINGS if _failed(result.diagnostics, report.strict) else EXIT_OK)
 
 
@@ -286,10 +285,10 @@ def render(
     result = run(paths, options)
     failed = _failed(result.diagnostics, report.strict)
     if check is not None:
-        _check_bundle(check, None if failed else render_bundle(result.plans), result, report)
+        _check_bundle(check, None if failed else render_bundle(result.plans, result.triggers), result, report)
     _report(result, report, sys.stderr)
     if not failed:
-        _write_bundle(result.plans, output)
+        _write_bundle(result.plans, result.triggers, output)
     raise typer.Exit(EXIT_FINDINGS if failed else EXIT_OK)
 
 
@@ -316,7 +315,7 @@ def diff(
 
     changes = diff_bundles(_side(old, options), _side(new, options))
     if format is DiffFormat.json:
-        sys.stdout.write(format_json(changes))
+        stdio.output().write(format_json(changes))
     else:
         _print_diff(format_text(changes), color)
     raise typer.Exit(EXIT_FINDINGS if changes else EXIT_OK)
@@ -330,7 +329,7 @@ def schema() -> None:
     """
     from lpctl.spec.schema import schema_text
 
-    sys.stdout.write(schema_text())
+    stdio.output().write(schema_text())
 
 
 @app.command()
@@ -347,12 +346,12 @@ def explain(
     from lpctl.codes import explain as lookup
 
     if code is None:
-        sys.stdout.writelines(f"{info.code}  {info.title}\n" for info in CODES.values())
+        stdio.output().writelines(f"{info.code}  {info.title}\n" for info in CODES.values())
         return
     info = lookup(code)
     if info is None:
         _fail_usage(f"unknown code {code!r}; 'lpctl explain' lists them all")
-    sys.stdout.write(f"{info.code}: {info.title}\n\n{textwrap.fill(info.explanation, 88)}\n")
+    stdio.output().write(f"{info.code}: {info.title}\n\n{textwrap.fill(info.explanation, 88)}\n")
 
 
 @command("options", "report")
@@ -423,10 +422,10 @@ def schedule(
         _report(result, Report(Format.text, color), sys.stderr)
     previews = preview([p.launch_plan for p in result.plans], start, count)
     if format is ScheduleFormat.json:
-        sys.stdout.write(format_json(previews))
+        stdio.output().write(format_json(previews))
     else:
         # "no scheduled launch plans" would mislead when the specs with errors were left out
-        sys.stdout.writelines(f"{line}\n" for line in format_text(previews) if previews or result.ok)
+        stdio.output().writelines(f"{line}\n" for line in format_text(previews) if previews or result.ok)
     raise typer.Exit(EXIT_OK if result.ok else EXIT_FINDINGS)
 
 
@@ -461,9 +460,9 @@ def register(
     with _admin(server) as client:
         outcomes = register_plans(client, plans, dry_run=dry_run)
     if _format(report) is Format.json:
-        sys.stdout.write(outcome.format_json(outcomes, "register"))
+        stdio.output().write(outcome.format_json(outcomes, "register"))
     else:
-        sys.stdout.writelines(f"{line}\n" for line in outcome.format_text(outcomes, "register"))
+        stdio.output().writelines(f"{line}\n" for line in outcome.format_text(outcomes, "register"))
     raise typer.Exit(EXIT_OK if all(o.ok for o in outcomes) else EXIT_FINDINGS)
 
 
@@ -503,10 +502,10 @@ def apply(paths: SpecsOrBundles, options: Options, report: Report, server: Serve
         found = reconcile.read_plan(client, plans, prune=prune)
         outcomes = reconcile.apply(client, found)
     if _format(report) is Format.json:
-        sys.stdout.write(outcome.format_json(outcomes, "apply", plan=reconcile.plan_document(found)))
+        stdio.output().write(outcome.format_json(outcomes, "apply", plan=reconcile.plan_document(found)))
     else:
         _show_plan(found, report)
-        sys.stdout.writelines(f"{line}\n" for line in outcome.format_text(outcomes, "apply"))
+        stdio.output().writelines(f"{line}\n" for line in outcome.format_text(outcomes, "apply"))
     raise typer.Exit(EXIT_OK if all(o.ok for o in outcomes) else EXIT_FINDINGS)
 
 
@@ -541,7 +540,7 @@ def _show_plan(found: Plan, report: Report) -> None:
     from lpctl.admin.reconcile import format_json, format_text
 
     if _format(report) is Format.json:
-        sys.stdout.write(format_json(found))
+        stdio.output().write(format_json(found))
         return
     _print_styled(format_text(found), _PLAN_STYLES, report.color)
 
@@ -603,8 +602,8 @@ def lock(
         if previous is None:
             raise LockError(f"{path}: no lock to check; run 'lpctl lock' to write it")
         lines = differences(previous, result.lock)
-        sys.stdout.write(f"{path} is stale:\n" if lines else f"{path} is up to date\n")
-        sys.stdout.writelines(f"  {line}\n" for line in lines)
+        stdio.output().write(f"{path} is stale:\n" if lines else f"{path} is up to date\n")
+        stdio.output().writelines(f"  {line}\n" for line in lines)
         raise typer.Exit(EXIT_FINDINGS if lines else EXIT_OK)
     write_atomic(path, lock_text(result.lock))
     sys.stderr.write(f"wrote {path} ({len(result.lock.workflows)} workflows)\n")
@@ -623,6 +622,55 @@ def _admin_lock(paths: Sequence[str], previous: Any, server: Server, identity: A
     return locker.LockResult(lock, diagnostics + more, files, refs)
 
 
+@command()
+def migrate(
+    paths: Paths,
+    output: Annotated[str | None, typer.Option("--output", "-o", help="Directory to write the Trigger specs to, "
+                                               "at the specs' relative paths; without it nothing is written.")] = None,
+    task_map: Annotated[list[str] | None, typer.Option(
+        "--task-map", help="OLD=NEW: the Flyte 2 task (package.module:task) that replaces workflow OLD; repeatable.",
+        show_default=False)] = None,
+    fixed_as_defaults: Annotated[bool, typer.Option(
+        "--fixed-as-defaults", help="Accept that fixed inputs become overridable defaults (Flyte 2 has no fixed "
+        "inputs) instead of refusing those launch plans.")] = False,
+) -> None:
+    """Write Flyte 2 Trigger specs from launch plan specs, keeping comments.
+
+    A launch plan whose meaning would change (fixed inputs, security_context, auth_role,
+    raw_output_data_config, max_parallelism, concurrency, Slack or PagerDuty notifications, a default
+    launch plan) is refused with the reason and where that setting lives in Flyte 2; the summary
+    counts them. Exit code 1 when any launch plan needs a decision.
+
+    Example: lpctl migrate launchplans/ -o flyte2/ --task-map myproject.workflows:wf=myproject.tasks:wf
+    """
+    from lpctl.flyte2.migrate import MigrateOptions, migrate_paths, summary, target_path
+
+    mapping = dict(_pair(item) for item in task_map or [])
+    files, diagnostics = migrate_paths(paths, MigrateOptions(mapping, fixed_as_defaults))
+    sys.stderr.writelines(f"{d}\n" for d in diagnostics)
+    stdio.output().write(summary(files))
+    written = []
+    for item in files:
+        if output is not None and item.text is not None:
+            written.append(target_path(item.path, output))
+            try:
+                os.makedirs(os.path.dirname(written[-1]) or ".", exist_ok=True)
+            except OSError as e:
+                raise OutputError(f"{written[-1]}: cannot create its directory: {e.strerror or e}") from None
+            write_atomic(written[-1], item.text)
+    stdio.output().write(f"wrote {len(written)} file{'' if len(written) == 1 else 's'} to {output}\n" if output
+                     else "nothing written: give -o DIR to write the triggers that migrate cleanly\n")
+    clean = all(not item.decisions for f in files for item in f.items)
+    raise typer.Exit(EXIT_OK if clean and not diagnostics else EXIT_FINDINGS)
+
+
+def _pair(text: str) -> tuple[str, str]:
+    old, sep, new = text.partition("=")
+    if not sep or not old or not new:
+        raise UsageError(f"--task-map {text!r}: write OLD=NEW, e.g. myproject.workflows:wf=myproject.tasks:wf")
+    return old, new
+
+
 # -- plumbing -------------------------------------------------------------------------------------
 
 
@@ -637,7 +685,7 @@ def _side(arg: str, options: Options) -> dict[str, Any]:
     if not result.ok:
         _report(result, Report(Format.text), sys.stderr)
         raise typer.Exit(EXIT_USAGE)
-    return bundle(result.plans)
+    return bundle(result.plans, result.triggers)
 
 
 _DIFF_STYLES = {"added": "green", "removed": "red", "changed": "yellow", "detail": ""}
@@ -649,13 +697,13 @@ def _print_diff(lines: Sequence[tuple[str, str]], color: Color) -> None:
 
 def _print_styled(lines: Sequence[tuple[str, str]], styles: dict[str, str], color: Color) -> None:
     """``(kind, text)`` lines on stdout, coloured by kind on a terminal (see ``_use_color``)."""
-    if not _use_color(color, sys.stdout):
-        sys.stdout.writelines(f"{text}\n" for _, text in lines)
+    if not _use_color(color, stdio.output()):
+        stdio.output().writelines(f"{text}\n" for _, text in lines)
         return
     from rich.console import Console
     from rich.text import Text
 
-    console = Console(file=sys.stdout, force_terminal=True, soft_wrap=True, highlight=False,
+    console = Console(file=stdio.output(), force_terminal=True, soft_wrap=True, highlight=False,
                       markup=False, emoji=False)
     for kind, text in lines:
         console.print(Text(text, style=styles.get(kind, "")))
@@ -670,14 +718,14 @@ def _check_bundle(path: str, text: str | None, result: Result, report: Report) -
         from lpctl.reporters import json_report
 
         check = None if staleness is None else staleness.as_json()
-        sys.stdout.write(json_report(result.diagnostics, _summary(result), check=check))
+        stdio.output().write(json_report(result.diagnostics, _summary(result), check=check))
         raise typer.Exit(EXIT_OK if staleness is not None and staleness.up_to_date else EXIT_FINDINGS)
     _report(result, report, sys.stderr)
     if staleness is None:
         raise typer.Exit(EXIT_FINDINGS)
     if staleness.up_to_date:
         raise typer.Exit(EXIT_OK)
-    sys.stdout.write(f"{path} is not what render would write now:\n")
+    stdio.output().write(f"{path} is not what render would write now:\n")
     _print_diff(staleness.lines, report.color)
     raise typer.Exit(EXIT_FINDINGS)
 
@@ -692,7 +740,7 @@ def _summary(result: Result) -> Any:
     from lpctl.reporters import summarize
 
     return summarize(result.diagnostics, len(result.files), result.skipped, len(result.plans),
-                     config=result.config_source)
+                     config=result.config_source, triggers=len(result.triggers))
 
 
 def _text_report(result: Result, report: Report, stream: TextIO) -> None:
@@ -782,60 +830,31 @@ def _failed(diagnostics: Sequence[Diagnostic], strict: bool) -> bool:
     return any(d.severity >= threshold for d in diagnostics)
 
 
-def _write_bundle(plans: Sequence[Any], output: str | None) -> None:
-    """The bundle, streamed: to stdout as it is made, or to a temporary file renamed into place."""
-    from lpctl.bundle import write_bundle
+def _write_bundle(plans: Sequence[Any], triggers: Sequence[Any], output: str | None) -> None:
+    """The bundle: streamed to stdout as it is made, one launch plan at a time; to a file, through
+    write_output (atomic replace, devices and FIFOs written through)."""
+    from lpctl.bundle import render_bundle, write_bundle
 
     if output is None or output == "-":
-        write_bundle(plans, sys.stdout.write)
-        sys.stdout.flush()
+        write_bundle(plans, stdio.output().write, triggers)
+        stdio.output().flush()
         return
-    write_atomic(output, lambda write: write_bundle(plans, lambda text: write(text.encode("utf-8"))))
+    write_atomic(output, render_bundle(plans, triggers))
 
 
 def _write(text: str, output: str | None) -> None:
     if output is None or output == "-":
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        stdio.output().write(text)
+        stdio.output().flush()
         return
     write_atomic(output, text)
 
 
-def write_atomic(path: str, data: str | bytes | Callable[[Callable[[bytes], Any]], None]) -> None:
-    """Write via a temporary file in the same directory and rename it into place.
+def write_atomic(path: str, data: str | bytes) -> None:
+    """Replace a regular file atomically; write through a device or FIFO; follow a symlink."""
+    from lpctl.output import write_output
 
-    ``data`` may be a function that writes the content piece by piece (a streamed bundle)."""
-    directory = os.path.dirname(os.path.abspath(path))
-    payload = data.encode("utf-8") if isinstance(data, str) else data
-    tmp = None
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=".lpctl-", suffix=".tmp", dir=directory)
-        with os.fdopen(fd, "wb") as f:
-            if callable(payload):
-                payload(f.write)
-            else:
-                f.write(payload)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, _file_mode(path))
-        os.replace(tmp, path)
-        tmp = None
-    except OSError as e:
-        raise OutputError(f"{path}: cannot write: {e.strerror or e}") from None
-    finally:
-        if tmp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-
-
-def _file_mode(path: str) -> int:
-    """An existing file keeps its mode; a new one gets what open() would give (0666 less the umask)."""
-    try:
-        return os.stat(path).st_mode & 0o7777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
+    write_output(path, data)
 
 
 def _fail_usage(message: str) -> NoReturn:
@@ -847,7 +866,8 @@ def _fail_usage(message: str) -> NoReturn:
 def _guard(debug: bool) -> Iterator[None]:
     """The one place that turns exceptions into exit codes."""
     try:
-        yield
+        with stdio.protected_stdout():  # workflow modules' prints, threads, children: to stderr
+            yield
     except typer.Exit:
         raise
     except LpctlError as e:
@@ -855,7 +875,8 @@ def _guard(debug: bool) -> Iterator[None]:
     except BrokenPipeError:
         # the reader went away (| head): stop quietly, and keep Python from complaining at exit
         devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(devnull, sys.stdout.fileno())
         raise typer.Exit(EXIT_BROKEN_PIPE) from None
     except KeyboardInterrupt:
         sys.stderr.write("lpctl: interrupted\n")

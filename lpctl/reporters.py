@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -22,16 +23,18 @@ class Summary:
     files_with_problems: int
     #: the pyproject.toml whose [tool.lpctl] settings were used, if any
     config: str | None = None
+    #: Flyte 2 triggers (kind: Trigger) compiled
+    triggers: int = 0
 
 
 def summarize(diagnostics: Sequence[Diagnostic], files: int, skipped: int, launch_plans: int,
-              config: str | None = None) -> Summary:
+              config: str | None = None, triggers: int = 0) -> Summary:
     counted = [d for d in diagnostics if d.severity >= Severity.WARNING]
     return Summary(
         files=files, skipped=skipped, launch_plans=launch_plans,
         errors=sum(1 for d in diagnostics if d.severity is Severity.ERROR),
         warnings=sum(1 for d in diagnostics if d.severity is Severity.WARNING),
-        files_with_problems=len({d.location.path for d in counted}), config=config,
+        files_with_problems=len({d.location.path for d in counted}), config=config, triggers=triggers,
     )
 
 
@@ -46,6 +49,8 @@ def summary_line(s: Summary) -> str:
         line = f"{' and '.join(problems)} in {s.files_with_problems} of {_plural(s.files, 'file')}"
     else:
         line = f"{_plural(s.files, 'file')} OK: {_plural(s.launch_plans, 'launch plan')}"
+        if s.triggers:
+            line += f", {_plural(s.triggers, 'trigger')}"
     if s.skipped:
         line += f" ({_plural(s.skipped, 'YAML file')} skipped: not lpctl specs)"
     if s.config:
@@ -121,8 +126,21 @@ def github_lines(diagnostics: Sequence[Diagnostic]) -> list[str]:
     return lines
 
 
+_PUNCTUATION = re.compile(r"[!-/:-@\[-`{-~]")
+_BACKTICKS = re.compile(r"`+")
+
+
 def _cell(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+    """Text in a Markdown table cell, shown as text: every ASCII punctuation character escaped, so
+    that a spec value cannot become a link, an image, HTML, emphasis or another column."""
+    return _PUNCTUATION.sub(lambda m: "\\" + m.group(), " ".join(text.splitlines()))
+
+
+def _code(text: str) -> str:
+    """A code span in a table cell: fenced by more backticks than it holds; '|' still escaped (GFM)."""
+    fence = "`" * (max((len(run) for run in _BACKTICKS.findall(text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return fence + pad + " ".join(text.splitlines()).replace("|", "\\|") + pad + fence
 
 
 def step_summary(diagnostics: Sequence[Diagnostic], summary: Summary) -> str:
@@ -132,7 +150,7 @@ def step_summary(diagnostics: Sequence[Diagnostic], summary: Summary) -> str:
         out += ["| Location | Severity | Code | Message |", "|---|---|---|---|"]
         for d in diagnostics:
             message = d.message + (f" ({d.hint})" if d.hint else "")
-            out.append(f"| `{_cell(str(d.location))}` | {d.severity.label} | {d.code} | {_cell(message)} |")
+            out.append(f"| {_code(str(d.location))} | {d.severity.label} | {d.code} | {_cell(message)} |")
     return "\n".join(out) + "\n\n"
 
 
