@@ -23,7 +23,7 @@ Check = Callable[[Any], bool]
 
 #: keywords with no effect on validity
 _ANNOTATIONS = {"description", "examples", "title", "$comment", "$schema", "$id", "default", "deprecated",
-                "errorMessage", "readOnly", "writeOnly"}
+                "errorMessage", "readOnly", "writeOnly", "$defs"}
 
 
 class _Unsure(Exception):
@@ -49,10 +49,19 @@ def is_valid(data: Any) -> bool | None:
 def _compiled() -> Check | None:
     from lpctl.spec.schema import load_schema
 
+    schema = load_schema()
+    _ROOT.clear()
+    _ROOT.append(schema)
     try:
-        return compile_schema(load_schema())
+        return compile_schema(schema)
     except _Unsupported:
         return None
+    finally:
+        _ROOT.clear()
+
+
+#: the schema being compiled, for ``$ref`` (set only while :func:`_compiled` runs)
+_ROOT: list[Any] = []
 
 
 def compile_schema(schema: Any) -> Check:
@@ -120,6 +129,35 @@ def _maximum(value: Any, _: dict[str, Any]) -> Check:
 
 def _min_items(value: Any, _: dict[str, Any]) -> Check:
     return lambda x: not isinstance(x, list) or len(x) >= value
+
+
+def _max_items(value: Any, _: dict[str, Any]) -> Check:
+    return lambda x: not isinstance(x, list) or len(x) <= value
+
+
+def _max_length(value: Any, _: dict[str, Any]) -> Check:
+    return lambda x: not isinstance(x, str) or len(x) <= value
+
+
+def _min_properties(value: Any, _: dict[str, Any]) -> Check:
+    return lambda x: not isinstance(x, dict) or len(x) >= value
+
+
+def _max_properties(value: Any, _: dict[str, Any]) -> Check:
+    return lambda x: not isinstance(x, dict) or len(x) <= value
+
+
+def _exclusive_minimum(value: Any, _: dict[str, Any]) -> Check:
+    return lambda x: not _IS_NUMBER(x) or x > value
+
+
+def _exclusive_maximum(value: Any, _: dict[str, Any]) -> Check:
+    return lambda x: not _IS_NUMBER(x) or x < value
+
+
+def _one_of(value: Any, _: dict[str, Any]) -> Check:
+    subs = [compile_schema(s) for s in value]
+    return lambda x: sum(1 for s in subs if s(x)) == 1
 
 
 def _items(value: Any, schema: dict[str, Any]) -> Check:
@@ -198,7 +236,23 @@ def _const(value: Any, _: dict[str, Any]) -> Check:
     return lambda x: _equal(x, value)
 
 
+def _ref(value: Any, _: dict[str, Any]) -> Check:
+    """A local reference, ``#/$defs/name`` (a JSON pointer into the schema being compiled)."""
+    if not isinstance(value, str) or not value.startswith("#/") or not _ROOT:
+        raise _Unsupported(f"$ref {value!r}")
+    target = _ROOT[0]
+    for part in value[2:].split("/"):
+        part = part.replace("~1", "/").replace("~0", "~")
+        if not isinstance(target, dict) or part not in target:
+            raise _Unsupported(f"$ref {value!r}")
+        target = target[part]
+    return compile_schema(target)
+
+
 _KEYWORDS: dict[str, Callable[[Any, dict[str, Any]], Check]] = {
+    "$ref": _ref, "maxItems": _max_items, "maxLength": _max_length, "minProperties": _min_properties,
+    "maxProperties": _max_properties, "exclusiveMinimum": _exclusive_minimum,
+    "exclusiveMaximum": _exclusive_maximum, "oneOf": _one_of,
     "type": _type, "minLength": _min_length, "pattern": _pattern, "minimum": _minimum, "maximum": _maximum,
     "minItems": _min_items, "items": _items, "required": _required, "properties": _properties,
     "additionalProperties": _additional, "dependentSchemas": _dependent, "allOf": _all_of, "anyOf": _any_of,

@@ -47,7 +47,7 @@ def test_streamed_bundle_is_the_canonical_text_of_the_samples() -> None:
     assert len(result.plans) == 21
     chunks: list[str] = []
     write_bundle(result.plans, chunks.append)
-    assert len(chunks) == 3 + len(result.plans)  # head, list start, one chunk per launch plan, tail
+    assert len(chunks) == 4 + len(result.plans)  # head, list start, one chunk per launch plan, list end, tail
     assert "".join(chunks) == render_bundle(result.plans) == to_json(bundle(result.plans))
 
 

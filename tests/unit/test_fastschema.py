@@ -54,6 +54,14 @@ def test_verdict_is_jsonschemas(where: str, data: Any) -> None:
     ({"if": {"required": ["a"]}, "then": {"required": ["b"]}, "else": {"required": ["c"]}}, {"c": 1}, True),
     ({"dependentSchemas": {"a": {"required": ["b"]}}}, {"a": 1}, False),
     ({"not": {"anyOf": [{"type": "string"}, {"type": "null"}]}}, None, False),
+    ({"oneOf": [{"type": "integer"}, {"minimum": 0}]}, 5, False),
+    ({"oneOf": [{"type": "integer"}, {"minimum": 0}]}, -5, True),
+    ({"exclusiveMinimum": 0}, 0, False),
+    ({"exclusiveMaximum": 1}, 0.5, True),
+    ({"minProperties": 1}, {}, False),
+    ({"maxProperties": 1}, "ab", True),
+    ({"maxItems": 1}, [1, 2], False),
+    ({"maxLength": 1}, "ab", False),
 ])
 def test_keywords_follow_jsonschema(schema: dict[str, Any], instance: Any, expected: bool) -> None:
     from jsonschema import Draft202012Validator
@@ -61,6 +69,12 @@ def test_keywords_follow_jsonschema(schema: dict[str, Any], instance: Any, expec
     assert compile_schema(schema)(instance) is expected
     if schema.get("type") != "integer":  # lpctl redefines integer; the rest is plain Draft 2020-12
         assert Draft202012Validator(schema).is_valid(instance) is expected
+
+
+def test_the_shipped_schema_compiles() -> None:
+    from lpctl.spec.fastschema import _compiled
+
+    assert _compiled() is not None
 
 
 def test_an_unknown_keyword_defers_to_jsonschema(monkeypatch: pytest.MonkeyPatch) -> None:
