@@ -75,7 +75,8 @@ def compile_spec(doc: Document, resolved: Resolved, identity: Identity = _NO_IDE
     return CompiledPlan(doc, lp, bool(data.get("auto_activate", False))), ctx.diagnostics
 
 
-def _identifier(kind: int, project: str, domain: str, name: str, version: str) -> identifier_pb2.Identifier:
+def _identifier(kind: identifier_pb2.ResourceType, project: str, domain: str, name: str,
+                version: str) -> identifier_pb2.Identifier:
     return identifier_pb2.Identifier(resource_type=kind, project=project, domain=domain, name=name,
                                      version=version)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flyteidl.admin import common_pb2, launch_plan_pb2
-from flyteidl.core import execution_pb2, security_pb2
+from flyteidl.core import security_pb2
 
 from lpctl.flyte1.context import Context
 
@@ -16,10 +16,8 @@ _CHANNELS = {"email": "email", "slack": "slack", "pager_duty": "pager_duty"}
 def compile_notifications(ctx: Context, metadata: launch_plan_pb2.LaunchPlanMetadata) -> None:
     from lpctl.flyte1.k8s import email_problem
 
-    Phase = execution_pb2.WorkflowExecution.Phase
     for i, entry in enumerate(ctx.data.get("notifications") or []):
-        note = metadata.notifications.add()
-        note.phases.extend(Phase.Value(p) for p in entry.get("phases", []))
+        note = metadata.notifications.add(phases=entry.get("phases", []))
         for channel, field in _CHANNELS.items():
             if channel not in entry:
                 continue
@@ -98,10 +96,5 @@ def _oauth2_client(data: dict[str, Any]) -> security_pb2.OAuth2Client:
 
 
 def _secret(data: dict[str, Any]) -> security_pb2.Secret:
-    secret = security_pb2.Secret()
-    for key in ("group", "key", "group_version", "env_var"):
-        if data.get(key):
-            setattr(secret, key, data[key])
-    if data.get("mount_requirement"):
-        secret.mount_requirement = security_pb2.Secret.MountType.Value(data["mount_requirement"])
-    return secret
+    fields = ("group", "key", "group_version", "env_var", "mount_requirement")
+    return security_pb2.Secret(**{key: data[key] for key in fields if data.get(key)})

@@ -63,8 +63,7 @@ def _fixed_rate(ctx: Context, text: Any, schedule: schedule_pb2.Schedule) -> Non
     except ValueError as e:
         ctx.error("LP506", f'fixed rate "{text}": {e}', path, hint="write whole minutes, hours or days: 30m, 6h, 2d")
         return
-    schedule.rate.value = value
-    schedule.rate.unit = schedule_pb2.FixedRateUnit.Value(unit)
+    schedule.rate.CopyFrom(schedule_pb2.FixedRate(value=value, unit=unit))
     _warn_frequent(ctx, delta, path)
 
 
