@@ -14,7 +14,6 @@ from __future__ import annotations
 import atexit
 import gc
 import io
-import itertools
 import sys
 
 
@@ -28,13 +27,23 @@ def finish() -> None:
 def flush_open_files() -> None:
     """Flush the buffered and text file objects still open, as their finalizers would at teardown."""
     standard = {id(sys.stdout), id(sys.stderr), id(sys.__stdout__), id(sys.__stderr__)}
-    objects = gc.get_objects()
-    # by type, not isinstance(): that asks obj.__class__, which a lazy module proxy can refuse; the
-    # few hundred types are tested once each and the objects picked in C (the heap holds ~60k objects)
-    kinds = {kind for kind in set(map(type, objects)) if issubclass(kind, (io.BufferedIOBase, io.TextIOBase))}
-    for obj in itertools.compress(objects, map(kinds.__contains__, map(type, objects))):
-        if id(obj) not in standard:
+    verdicts: dict[type, bool] = {}
+    for obj in gc.get_objects():  # ~130k objects with flytekit imported: ~30 ms, a tenth of the teardown
+        kind = type(obj)  # not obj.__class__, which a lazy module proxy can refuse to give
+        is_file = verdicts.get(kind)
+        if is_file is None:
+            is_file = verdicts[kind] = _is_file_type(kind)
+        if is_file and id(obj) not in standard:
             _flush(obj)
+
+
+#: the io classes whose objects hold written data in a buffer: C file objects and Python io subclasses
+_FILE_TYPES = (io.TextIOWrapper, io.BufferedWriter, io.BufferedRandom, io.BufferedRWPair, io.IOBase)
+
+
+def _is_file_type(kind: type) -> bool:
+    # by the MRO: the ABCs' own subclass check costs ~20 us a type, and a heap holds hundreds of types
+    return any(type.__subclasscheck__(base, kind) for base in _FILE_TYPES)
 
 
 def _flush(stream: io.IOBase) -> None:
