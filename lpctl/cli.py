@@ -378,6 +378,54 @@ def package(
     write_atomic(output, package_archive([lp for lp, _ in gathered.launch_plans], placeholders=placeholders))
 
 
+class ScheduleFormat(str, enum.Enum):
+    text = "text"
+    json = "json"
+
+
+@command("options")
+def schedule(
+    paths: Paths,
+    options: Options,
+    count: Annotated[int, typer.Option("--count", "-n", metavar="N", min=1, max=10_000,
+                                       help="How many fire times per launch plan.")] = 5,
+    after: Annotated[str | None, typer.Option(
+        "--after", metavar="DATETIME", help="Show fire times strictly after this ISO 8601 date or time "
+        "(naive means UTC; default: now).")] = None,
+    format: Annotated[ScheduleFormat, typer.Option("--format", "-f", help="text: for people; json: a "
+                                                   "versioned document.")] = ScheduleFormat.text,
+    color: Annotated[Color, typer.Option("--color", help="Colour of the diagnostics; 'auto' colours a terminal "
+                                         "unless NO_COLOR is set.")] = Color.auto,
+) -> None:
+    """Show the next fire times of each scheduled launch plan, as the Flyte scheduler fires them.
+
+    Times follow the scheduler's own cron (robfig/cron v3): in the schedule's time zone, a time
+    inside a daylight-saving gap is skipped and one inside a repeated hour fires twice. Diagnostics
+    go to stderr; exit 1 if a spec has errors.
+
+    Example: lpctl schedule launchplans/ --count 10 --after 2027-03-27
+    """
+    import datetime as dt
+
+    from lpctl.pipeline import run
+    from lpctl.schedule.preview import format_json, format_text, parse_after, preview
+
+    try:
+        start = parse_after(after) if after is not None else dt.datetime.now(dt.timezone.utc)
+    except ValueError as e:
+        raise UsageError(str(e)) from None
+    result = run(paths, options)
+    if result.diagnostics:
+        _report(result, Report(Format.text, color), sys.stderr)
+    previews = preview([p.launch_plan for p in result.plans], start, count)
+    if format is ScheduleFormat.json:
+        sys.stdout.write(format_json(previews))
+    else:
+        # "no scheduled launch plans" would mislead when the specs with errors were left out
+        sys.stdout.writelines(f"{line}\n" for line in format_text(previews) if previews or result.ok)
+    raise typer.Exit(EXIT_OK if result.ok else EXIT_FINDINGS)
+
+
 # -- talking to FlyteAdmin: register, plan, apply -------------------------------------------------
 
 Prune = Annotated[bool, typer.Option("--prune", help="Deactivate orphans: active launch plans that no spec in "
@@ -491,17 +539,7 @@ def _show_plan(found: Plan, report: Report) -> None:
     if _format(report) is Format.json:
         sys.stdout.write(format_json(found))
         return
-    lines = format_text(found)
-    if not _use_color(report.color, sys.stdout):
-        sys.stdout.writelines(f"{text}\n" for _, text in lines)
-        return
-    from rich.console import Console
-    from rich.text import Text
-
-    console = Console(file=sys.stdout, force_terminal=True, soft_wrap=True, highlight=False, markup=False,
-                      emoji=False)
-    for style, text in lines:
-        console.print(Text(text, style=_PLAN_STYLES.get(style, "")))
+    _print_styled(format_text(found), _PLAN_STYLES, report.color)
 
 
 # -- plumbing -------------------------------------------------------------------------------------
@@ -525,6 +563,11 @@ _DIFF_STYLES = {"added": "green", "removed": "red", "changed": "yellow", "detail
 
 
 def _print_diff(lines: Sequence[tuple[str, str]], color: Color) -> None:
+    _print_styled(lines, _DIFF_STYLES, color)
+
+
+def _print_styled(lines: Sequence[tuple[str, str]], styles: dict[str, str], color: Color) -> None:
+    """``(kind, text)`` lines on stdout, coloured by kind on a terminal (see ``_use_color``)."""
     if not _use_color(color, sys.stdout):
         sys.stdout.writelines(f"{text}\n" for _, text in lines)
         return
@@ -533,8 +576,8 @@ def _print_diff(lines: Sequence[tuple[str, str]], color: Color) -> None:
 
     console = Console(file=sys.stdout, force_terminal=True, soft_wrap=True, highlight=False,
                       markup=False, emoji=False)
-    for style, text in lines:
-        console.print(Text(text, style=_DIFF_STYLES[style]))
+    for kind, text in lines:
+        console.print(Text(text, style=styles.get(kind, "")))
 
 
 def _check_bundle(path: str, text: str | None, result: Result, report: Report) -> NoReturn:

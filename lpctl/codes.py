@@ -128,8 +128,9 @@ CODES: dict[str, CodeInfo] = _codes(
      never come, such as February 31st. flytekit refuses it, and the Flyte scheduler fails on it."""),
     ("LP504", "cron syntax flytekit refuses", """'@every <duration>' and 'TZ=' / 'CRON_TZ=' prefixes
      are accepted by FlyteAdmin but refused by flytekit, so a launch plan using them cannot be built
-     the usual way and behaves differently across tools. Use fixed_rate for '@every'; cron runs in
-     UTC."""),
+     the usual way and behaves differently across tools. Use fixed_rate for '@every'. For a time
+     zone, write 'timezone: Europe/Berlin' under schedule and leave the prefix out of cron: lpctl
+     checks the zone and renders the prefix itself."""),
     ("LP505", "offset is not an ISO 8601 duration", """CronSchedule.offset must be an ISO 8601
      duration such as PT1H or -PT30M; flytekit refuses anything else."""),
     ("LP506", "invalid fixed rate", """A fixed rate must be a positive whole number of minutes,
@@ -147,6 +148,24 @@ CODES: dict[str, CodeInfo] = _codes(
      default or fixed value. FlyteAdmin refuses the launch plan otherwise."""),
     ("LP511", "schedule fires very often", """The schedule fires more often than every 5 minutes.
      Each firing is a whole workflow execution; this is a warning (an error under --strict)."""),
+    ("LP512", "unknown time zone", """schedule.timezone must be an IANA time zone name from the tz
+     database, such as Europe/Berlin, America/New_York or UTC (names are case-sensitive). With a
+     zone, cronSchedule.schedule renders as 'CRON_TZ=<zone> <expression>', which FlyteAdmin's
+     native scheduler reads; flytekit's CronSchedule refuses that string, so a launch plan with a
+     time zone has no flytekit twin. Fix the name (the hint suggests the nearest one), or remove
+     'timezone' to schedule in UTC."""),
+    ("LP513", "fire time skipped by daylight saving time", """On the day the schedule's time zone
+     moves its clocks forward, the wall times in between (02:00-03:00 in much of Europe) do not
+     exist, and the Flyte scheduler skips a fire time that falls there: the launch plan does not run
+     that day. Move the time out of that hour, or schedule in UTC (lpctl schedule shows the
+     times)."""),
+    ("LP514", "fire time repeated by daylight saving time", """On the day the schedule's time zone
+     moves its clocks back, the wall times of one hour happen twice, and the Flyte scheduler fires
+     at both (it computes each fire time from the previous one): the launch plan runs twice. Move
+     the time out of that hour, or schedule in UTC (lpctl schedule shows the times)."""),
+    ("LP515", "cron fires only on February 29", """The expression's only day is February 29, so the
+     launch plan runs once every four years. The Flyte scheduler has no 'L' (last day of the month):
+     for the end of February use day 28, or day 1 of March."""),
     ("LP601", "recipient is not an e-mail address", """Flyte sends e-mail, Slack and PagerDuty
      notifications as e-mails to these addresses (Slack and PagerDuty give each channel an address),
      so every recipient must be an e-mail address."""),

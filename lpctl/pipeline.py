@@ -9,12 +9,13 @@ from typing import TYPE_CHECKING
 
 from lpctl.bundle import is_bundle_path, launch_plans, ordered, read_bundle
 from lpctl.cache import Cache, document_digest
-from lpctl.diagnostics import Diagnostic, Severity, error, sort_diagnostics
+from lpctl.diagnostics import Diagnostic, Location, Severity, error, sort_diagnostics
 from lpctl.errors import UsageError
 from lpctl.flyte1.compile import CompiledPlan, compile_spec
 from lpctl.flyte1.resolve import DEFAULT_IMPORT_TIMEOUT, Resolver
 from lpctl.spec.config import Config, Identity, common_parent, load_config
 from lpctl.spec.load import DEFAULT_MAX_BYTES, Document, check_header, load_paths
+from lpctl.spec.model import launch_plan_spec
 
 if TYPE_CHECKING:
     from flyteidl.admin.launch_plan_pb2 import LaunchPlan
@@ -85,7 +86,8 @@ def run(paths: Sequence[str], options: Options = Options()) -> Result:
         checked = _without(doc, broken)
         if checked is None:
             continue
-        plan, diags = compile_spec(checked, resolver.resolve(checked.data["workflow"]), identity)
+        lp_spec = launch_plan_spec(checked.data)
+        plan, diags = compile_spec(checked, lp_spec, resolver.resolve(lp_spec.workflow), identity)
         result.diagnostics.extend(_not_cascading(diags, broken))
         if plan is not None and not broken:
             result.plans.append(plan)
@@ -175,10 +177,13 @@ def _duplicates(plans: list[CompiledPlan]) -> list[Diagnostic]:
         if key not in first:
             first[key] = plan
             continue
-        other = first[key].document
-        where = other.location(("name",) if "name" in other.data else ("workflow",))
-        doc = plan.document
+        where = _name_location(first[key].document)
         diags.append(error("LP806", f"launch plan {project}/{domain}/{name} is also defined at {where}",
-                           doc.location(("name",) if "name" in doc.data else ("workflow",)),
+                           _name_location(plan.document),
                            "launch plan names must be unique within a project and domain"))
     return diags
+
+
+def _name_location(doc: Document) -> Location:
+    """Where a launch plan's name is written: its ``name``, else (a default launch plan) its workflow."""
+    return doc.location(("name",) if doc.positions.has(("name",)) else ("workflow",))

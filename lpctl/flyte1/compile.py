@@ -8,7 +8,6 @@ is checked here, at the line that breaks it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from flyteidl.admin import launch_plan_pb2
 from flyteidl.core import identifier_pb2
@@ -21,6 +20,7 @@ from lpctl.flyte1.resolve import Resolved, ResolveError
 from lpctl.flyte1.schedule import compile_schedule
 from lpctl.spec.config import Identity, identity_problem
 from lpctl.spec.load import Document
+from lpctl.spec.model import Concurrency, LaunchPlanSpec
 
 LaunchPlan = launch_plan_pb2.LaunchPlan
 #: keys a default launch plan (no ``name``) may have: flytekit allows no other property
@@ -43,22 +43,21 @@ class CompiledPlan:
 _NO_IDENTITY = Identity()
 
 
-def compile_spec(doc: Document, resolved: Resolved, identity: Identity = _NO_IDENTITY
+def compile_spec(doc: Document, lp_spec: LaunchPlanSpec, resolved: Resolved, identity: Identity = _NO_IDENTITY
                  ) -> tuple[CompiledPlan | None, list[Diagnostic]]:
-    """Compile one document; the plan is None when any error was found.
+    """Compile one document (``lp_spec`` is its typed value); the plan is None when any error was found.
 
     ``identity`` is what the command line and ``[tool.lpctl]`` give; the spec's own values win.
     """
     if isinstance(resolved, ResolveError):
         where = doc.location(("workflow", *resolved.path))
         return None, [error(resolved.code, resolved.message, where, resolved.hint)]
-    ctx = Context(doc, resolved)
-    data = ctx.data
-    if "name" not in data:
+    ctx = Context(doc, lp_spec, resolved)
+    if lp_spec.name is None:
         _check_default_plan(ctx)
     spec = _build_spec(ctx)
-    own = Identity(project=data.get("project"), domain=data.get("domain"), version=data.get("version"),
-                   workflow_version=data.get("workflow_version"))
+    own = Identity(project=lp_spec.project, domain=lp_spec.domain, version=lp_spec.version,
+                   workflow_version=lp_spec.workflow_version)
     ident = own.under(identity).resolved()
     if resolved.reference is not None:  # a reference workflow names its own registered identity
         wf_project, wf_domain, _, wf_version = resolved.reference
@@ -66,13 +65,13 @@ def compile_spec(doc: Document, resolved: Resolved, identity: Identity = _NO_IDE
         wf_project, wf_domain, wf_version = ident.project, ident.domain, ident.workflow_version
     spec.workflow_id.CopyFrom(_identifier(identifier_pb2.WORKFLOW, wf_project, wf_domain, resolved.name,
                                           wf_version))
-    name = data.get("name") or resolved.name
+    name = lp_spec.name or resolved.name
     lp = LaunchPlan(id=_identifier(identifier_pb2.LAUNCH_PLAN, ident.project, ident.domain, name, ident.version),
                     spec=spec)
     _check_identity(ctx, lp.id)
     if ctx.has_errors():
         return None, ctx.diagnostics
-    return CompiledPlan(doc, lp, bool(data.get("auto_activate", False))), ctx.diagnostics
+    return CompiledPlan(doc, lp, lp_spec.auto_activate), ctx.diagnostics
 
 
 def _identifier(kind: identifier_pb2.ResourceType, project: str, domain: str, name: str,
@@ -82,7 +81,6 @@ def _identifier(kind: identifier_pb2.ResourceType, project: str, domain: str, na
 
 
 def _build_spec(ctx: Context) -> launch_plan_pb2.LaunchPlanSpec:
-    data = ctx.data
     spec = launch_plan_pb2.LaunchPlanSpec()
     # flytekit always sends these, empty or not (get_serializable)
     for field in ("entity_metadata", "default_inputs", "fixed_inputs", "labels", "annotations",
@@ -94,46 +92,43 @@ def _build_spec(ctx: Context) -> launch_plan_pb2.LaunchPlanSpec:
         spec.entity_metadata.schedule.CopyFrom(schedule)
     compile_notifications(ctx, spec.entity_metadata)
     compile_labels(ctx, spec.labels, spec.annotations)
-    if "name" not in data:  # flytekit's get_default_launch_plan takes the workflow's default_options
+    if ctx.spec.name is None:  # flytekit's get_default_launch_plan takes the workflow's default_options
         spec.labels.values.update(ctx.interface.default_labels)
         spec.annotations.values.update(ctx.interface.default_annotations)
     compile_security(ctx, spec)
-    _simple_fields(ctx, spec, data)
+    _simple_fields(ctx, spec, ctx.spec)
     return spec
 
 
-def _simple_fields(ctx: Context, spec: launch_plan_pb2.LaunchPlanSpec, data: dict[str, Any]) -> None:
-    raw = data.get("raw_output_data_config") or {}
-    if raw.get("output_location_prefix"):
-        spec.raw_output_data_config.output_location_prefix = raw["output_location_prefix"]
-    if data.get("max_parallelism"):
-        spec.max_parallelism = data["max_parallelism"]
-    if data.get("overwrite_cache"):
+def _simple_fields(ctx: Context, spec: launch_plan_pb2.LaunchPlanSpec, lp: LaunchPlanSpec) -> None:
+    if lp.output_location_prefix:
+        spec.raw_output_data_config.output_location_prefix = lp.output_location_prefix
+    if lp.max_parallelism:
+        spec.max_parallelism = lp.max_parallelism
+    if lp.overwrite_cache:
         spec.overwrite_cache = True
-    elif data.get("overwrite_cache") is False:
+    elif lp.overwrite_cache is False:
         ctx.warn("LP803", "'overwrite_cache: false' has no effect: it is Flyte's default and is not rendered",
                  ("overwrite_cache",), key=True, hint="remove the line")
-    concurrency = data.get("concurrency")
-    if concurrency is not None:
-        _concurrency(ctx, spec, concurrency)
-    if "interruptible" in data:
-        spec.interruptible.value = data["interruptible"]
+    if lp.concurrency is not None:
+        _concurrency(ctx, spec, lp.concurrency)
+    if lp.interruptible is not None:
+        spec.interruptible.value = lp.interruptible
     # a repeated field in the message, a mapping in the spec: sorted, so that order never matters
-    for key, value in sorted((data.get("envs") or {}).items()):
+    for key, value in sorted(lp.envs.items()):
         spec.envs.values.add(key=key, value=value)
 
 
-def _concurrency(ctx: Context, spec: launch_plan_pb2.LaunchPlanSpec, concurrency: dict[str, Any]) -> None:
-    maximum = concurrency.get("max_concurrency", 1)
-    if maximum < 1:
-        ctx.error("LP808", f"max_concurrency is {maximum}: FlyteAdmin would skip every execution",
-                  ("concurrency", "max_concurrency"), hint="use 1 or more")
-    spec.concurrency_policy.max = maximum
+def _concurrency(ctx: Context, spec: launch_plan_pb2.LaunchPlanSpec, concurrency: Concurrency) -> None:
+    if concurrency.max_concurrency < 1:
+        ctx.error("LP808", f"max_concurrency is {concurrency.max_concurrency}: FlyteAdmin would skip every "
+                  "execution", ("concurrency", "max_concurrency"), hint="use 1 or more")
+    spec.concurrency_policy.max = concurrency.max_concurrency
     spec.concurrency_policy.behavior = launch_plan_pb2.CONCURRENCY_LIMIT_BEHAVIOR_SKIP
 
 
 def _check_default_plan(ctx: Context) -> None:
-    extra = [key for key in ctx.data if key not in _IDENTITY_KEYS]
+    extra = [key for key in ctx.spec.keys if key not in _IDENTITY_KEYS]
     if extra:
         ctx.error("LP804", f"a default launch plan (no 'name') cannot set '{extra[0]}'", (extra[0],), key=True,
                   hint="give the launch plan a name; flytekit refuses other properties on a workflow's "
@@ -145,6 +140,6 @@ def _check_identity(ctx: Context, lp_id: identifier_pb2.Identifier) -> None:
     for what, value in (("name", lp_id.name), ("project", lp_id.project), ("domain", lp_id.domain),
                         ("version", lp_id.version)):
         problem = identity_problem(what, value)
-        if problem and (what == "name" or what in ctx.data):
+        if problem and (what == "name" or ctx.spec.has(what)):
             message, hint = problem
-            ctx.error("LP805", message, (what,) if what in ctx.data else ("workflow",), hint=hint)
+            ctx.error("LP805", message, (what,) if ctx.spec.has(what) else ("workflow",), hint=hint)

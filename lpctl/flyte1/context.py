@@ -3,24 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from lpctl.diagnostics import Diagnostic, Severity, error, warning
 from lpctl.flyte1.interface import WorkflowInterface
 from lpctl.spec.load import Document
+from lpctl.spec.model import LaunchPlanSpec
 from lpctl.spec.positions import Path
 
 
 @dataclass
 class Context:
     doc: Document
+    #: the document as a typed value
+    spec: LaunchPlanSpec
     interface: WorkflowInterface
     diagnostics: list[Diagnostic] = field(default_factory=list)
-
-    @property
-    def data(self) -> dict[str, Any]:
-        data: dict[str, Any] = self.doc.data
-        return data
 
     def error(self, code: str, message: str, path: Path, *, key: bool = False, hint: str | None = None) -> None:
         self.diagnostics.append(error(code, message, self.doc.location(path, key=key), hint))

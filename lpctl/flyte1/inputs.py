@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Mapping
 from typing import Any
 
 from flyteidl.core import interface_pb2, literals_pb2
@@ -21,8 +22,7 @@ def compile_inputs(ctx: Context, params: interface_pb2.ParameterMap, fixed: lite
     ``required: true``.
     """
     iface = ctx.interface
-    defaults: dict[str, Any] = ctx.data.get("default_inputs") or {}
-    fixed_values: dict[str, Any] = ctx.data.get("fixed_inputs") or {}
+    defaults, fixed_values = ctx.spec.default_inputs, ctx.spec.fixed_inputs
     _check_names(ctx, "default_inputs", defaults)
     _check_names(ctx, "fixed_inputs", fixed_values)
     for name in defaults.keys() & fixed_values.keys() & iface.inputs.keys():
@@ -46,7 +46,7 @@ def compile_inputs(ctx: Context, params: interface_pb2.ParameterMap, fixed: lite
             params.parameters[name].CopyFrom(inp.parameter)
 
 
-def _check_names(ctx: Context, section: str, values: dict[str, Any]) -> None:
+def _check_names(ctx: Context, section: str, values: Mapping[str, Any]) -> None:
     iface = ctx.interface
     kind = section.split("_")[0]
     for name in values:

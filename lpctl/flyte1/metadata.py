@@ -2,37 +2,31 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flyteidl.admin import common_pb2, launch_plan_pb2
 from flyteidl.core import security_pb2
 
 from lpctl.flyte1.context import Context
+from lpctl.spec import model
 
 MAX_LABELS = 16
-_CHANNELS = {"email": "email", "slack": "slack", "pager_duty": "pager_duty"}
 
 
 def compile_notifications(ctx: Context, metadata: launch_plan_pb2.LaunchPlanMetadata) -> None:
     from lpctl.flyte1.k8s import email_problem
 
-    for i, entry in enumerate(ctx.data.get("notifications") or []):
-        note = metadata.notifications.add(phases=entry.get("phases", []))
-        for channel, field in _CHANNELS.items():
-            if channel not in entry:
-                continue
-            getattr(note, field).recipients_email.extend(entry[channel])
-            for j, address in enumerate(entry[channel]):
-                problem = email_problem(address)
-                if problem:
-                    ctx.error("LP601", f"invalid recipient: {problem}",
-                              ("notifications", i, channel, j))
+    for i, entry in enumerate(ctx.spec.notifications):
+        note = metadata.notifications.add(phases=entry.phases)
+        getattr(note, entry.channel).recipients_email.extend(entry.recipients)
+        for j, address in enumerate(entry.recipients):
+            problem = email_problem(address)
+            if problem:
+                ctx.error("LP601", f"invalid recipient: {problem}", ("notifications", i, entry.channel, j))
 
 
 def compile_labels(ctx: Context, labels: common_pb2.Labels, annotations: common_pb2.Annotations) -> None:
     from lpctl.flyte1.k8s import label_key_problems, label_value_problems
 
-    given: dict[str, str] = ctx.data.get("labels") or {}
+    given = ctx.spec.labels
     if len(given) > MAX_LABELS:
         ctx.error("LP701", f"{len(given)} labels, but FlyteAdmin accepts at most {MAX_LABELS}", ("labels",),
                   key=True, hint="move descriptive ones to annotations")
@@ -42,7 +36,7 @@ def compile_labels(ctx: Context, labels: common_pb2.Labels, annotations: common_
             ctx.error("LP702", f"invalid label key '{key}': {problem}", ("labels", key), key=True)
         for problem in label_value_problems(value):
             ctx.error("LP703", f'invalid label value "{value}" for key \'{key}\': {problem}', ("labels", key))
-    for key, value in (ctx.data.get("annotations") or {}).items():
+    for key, value in ctx.spec.annotations.items():
         annotations.values[key] = value
         for problem in label_key_problems(key):
             ctx.error("LP704", f"invalid annotation key '{key}': {problem}", ("annotations", key), key=True,
@@ -50,9 +44,7 @@ def compile_labels(ctx: Context, labels: common_pb2.Labels, annotations: common_
 
 
 def compile_security(ctx: Context, spec: launch_plan_pb2.LaunchPlanSpec) -> None:
-    data = ctx.data
-    security = data.get("security_context")
-    auth_role = data.get("auth_role")
+    security, auth_role = ctx.spec.security_context, ctx.spec.auth_role
     if auth_role is not None and security is not None:
         ctx.error("LP801", "'auth_role' and 'security_context' cannot both be set", ("auth_role",), key=True,
                   hint="auth_role is deprecated: move its values to security_context.run_as")
@@ -61,40 +53,41 @@ def compile_security(ctx: Context, spec: launch_plan_pb2.LaunchPlanSpec) -> None
         ctx.warn("LP802", "'auth_role' is deprecated in Flyte; it is rendered as security_context.run_as",
                  ("auth_role",), key=True,
                  hint="write security_context: {run_as: {iam_role: ..., k8s_service_account: ...}}")
-        security = {"run_as": {"iam_role": auth_role.get("assumable_iam_role", ""),
-                               "k8s_service_account": auth_role.get("kubernetes_service_account", "")}}
+        security = model.SecurityContext(run_as=model.RunAs(iam_role=auth_role.assumable_iam_role,
+                                                            k8s_service_account=auth_role.kubernetes_service_account))
     if security is not None:
         spec.security_context.CopyFrom(_security_context(security))
 
 
-def _security_context(data: dict[str, Any]) -> security_pb2.SecurityContext:
+def _security_context(security: model.SecurityContext) -> security_pb2.SecurityContext:
     out = security_pb2.SecurityContext()
-    run_as = data.get("run_as")
+    run_as = security.run_as
     if run_as is not None:
         out.run_as.SetInParent()
         for key in ("iam_role", "k8s_service_account", "execution_identity"):
-            if run_as.get(key):
-                setattr(out.run_as, key, run_as[key])
-        if run_as.get("oauth2_client"):
-            out.run_as.oauth2_client.CopyFrom(_oauth2_client(run_as["oauth2_client"]))
-    out.secrets.extend(_secret(s) for s in data.get("secrets") or [])
-    for token in data.get("tokens") or []:
+            if getattr(run_as, key):
+                setattr(out.run_as, key, getattr(run_as, key))
+        if run_as.oauth2_client is not None:
+            out.run_as.oauth2_client.CopyFrom(_oauth2_client(run_as.oauth2_client))
+    out.secrets.extend(_secret(s) for s in security.secrets)
+    for token in security.tokens:
         request = out.tokens.add()
         for key in ("name", "idp_discovery_endpoint", "token_endpoint"):
-            if token.get(key):
-                setattr(request, key, token[key])
-        if token.get("client"):
-            request.client.CopyFrom(_oauth2_client(token["client"]))
+            if getattr(token, key):
+                setattr(request, key, getattr(token, key))
+        if token.client is not None:
+            request.client.CopyFrom(_oauth2_client(token.client))
     return out
 
 
-def _oauth2_client(data: dict[str, Any]) -> security_pb2.OAuth2Client:
-    client = security_pb2.OAuth2Client(client_id=data.get("client_id", ""))
-    if data.get("client_secret"):
-        client.client_secret.CopyFrom(_secret(data["client_secret"]))
-    return client
+def _oauth2_client(client: model.OAuth2Client) -> security_pb2.OAuth2Client:
+    out = security_pb2.OAuth2Client(client_id=client.client_id)
+    if client.client_secret is not None:
+        out.client_secret.CopyFrom(_secret(client.client_secret))
+    return out
 
 
-def _secret(data: dict[str, Any]) -> security_pb2.Secret:
-    fields = ("group", "key", "group_version", "env_var", "mount_requirement")
-    return security_pb2.Secret(**{key: data[key] for key in fields if data.get(key)})
+def _secret(secret: model.Secret) -> security_pb2.Secret:
+    # proto3 strings: an empty one is an unset one; the mount requirement is given by its enum name
+    return security_pb2.Secret(group=secret.group, key=secret.key, group_version=secret.group_version,
+                               env_var=secret.env_var, mount_requirement=secret.mount_requirement or None)

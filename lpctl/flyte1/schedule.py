@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from flyteidl.admin import schedule_pb2
 from flyteidl.core import interface_pb2
 
 from lpctl.flyte1.context import Context
 from lpctl.flyte1.literals import SimpleType
+from lpctl.spec.model import Schedule
 
 #: a schedule that fires more often than this gets a warning
 MIN_INTERVAL = dt.timedelta(minutes=5)
@@ -18,15 +18,15 @@ _CRON_CODES = {"SYNTAX": "LP501", "ALIAS_WITHOUT_AT": "LP502", "NEVER_FIRES": "L
 
 def compile_schedule(ctx: Context, params: interface_pb2.ParameterMap) -> schedule_pb2.Schedule | None:
     """The schedule message, or None when the spec has none; ``params`` is the complete map."""
-    spec: dict[str, Any] | None = ctx.data.get("schedule")
-    if not spec:
+    spec = ctx.spec.schedule
+    if spec is None:
         return None
     schedule = schedule_pb2.Schedule()
-    if "cron" in spec:
+    if spec.cron is not None:
         _cron(ctx, spec, schedule)
-    elif "fixed_rate" in spec:
-        _fixed_rate(ctx, spec["fixed_rate"], schedule)
-    kickoff = spec.get("kickoff_time_input_arg")
+    elif spec.fixed_rate is not None:
+        _fixed_rate(ctx, spec.fixed_rate, schedule)
+    kickoff = spec.kickoff_time_input_arg
     if kickoff is not None:
         schedule.kickoff_time_input_arg = kickoff
         kickoff = _check_kickoff(ctx, kickoff)
@@ -34,18 +34,24 @@ def compile_schedule(ctx: Context, params: interface_pb2.ParameterMap) -> schedu
     return schedule
 
 
-def _cron(ctx: Context, spec: dict[str, Any], schedule: schedule_pb2.Schedule) -> None:
+def _cron(ctx: Context, spec: Schedule, schedule: schedule_pb2.Schedule) -> None:
     from lpctl.schedule.cron import check_cron, min_interval
     from lpctl.schedule.durations import is_iso8601_duration
 
-    expr = spec["cron"]
+    expr = spec.cron or ""
     schedule.cron_schedule.schedule = expr
     problem = check_cron(expr)
     if problem is not None:
         ctx.error(_CRON_CODES[problem.kind.name], problem.message, ("schedule", "cron"), hint=problem.hint)
     else:
         _warn_frequent(ctx, min_interval(expr), ("schedule", "cron"))
-    offset = spec.get("offset")
+        _warn_february_29(ctx, expr)
+    zone = spec.timezone
+    if zone is not None:
+        # what FlyteAdmin's scheduler reads (robfig/cron's CRON_TZ); flytekit's CronSchedule refuses it
+        schedule.cron_schedule.schedule = f"CRON_TZ={zone} {expr}"
+        _check_zone(ctx, zone, expr if problem is None else None)
+    offset = spec.offset
     if offset is not None:
         schedule.cron_schedule.offset = offset
         if not is_iso8601_duration(offset):
@@ -53,7 +59,60 @@ def _cron(ctx: Context, spec: dict[str, Any], schedule: schedule_pb2.Schedule) -
                       hint="write it like PT1H, PT30M or P1D")
 
 
-def _fixed_rate(ctx: Context, text: Any, schedule: schedule_pb2.Schedule) -> None:
+def _warn_february_29(ctx: Context, expr: str) -> None:
+    from lpctl.schedule.cron import only_february_29
+
+    if only_february_29(expr):
+        ctx.warn("LP515", f'cron "{expr}" fires only on February 29: once every four years',
+                 ("schedule", "cron"), hint="for the end of February, the Flyte scheduler has no 'L': "
+                 "use day 28, or day 1 of March")
+
+
+def _check_zone(ctx: Context, zone: str, expr: str | None) -> None:
+    """An unknown zone is an error; DST changes that skip or double a fire time are warnings."""
+    from lpctl.schedule.zones import load_zone, suggest_zone
+
+    path = ("schedule", "timezone")
+    if load_zone(zone) is None:
+        near = suggest_zone(zone)
+        hint = f"did you mean '{near}'?" if near else "use an IANA time zone name such as Europe/Berlin or UTC"
+        ctx.error("LP512", f"unknown time zone '{zone}'", path, hint=hint)
+    elif expr is not None:
+        _warn_dst(ctx, zone, expr)
+
+
+def _warn_dst(ctx: Context, zone: str, expr: str) -> None:
+    from lpctl.schedule.cron import parse_cron
+    from lpctl.schedule.zones import SurpriseKind, dst_surprises
+
+    spec = parse_cron(expr)
+    if spec is None:
+        return
+    today = dt.datetime.now(dt.timezone.utc).date()
+    for surprise in dst_surprises(spec, zone, today):
+        times, many = _join_times(surprise.times), len(surprise.times) > 1
+        change = f"{surprise.clock_before} -> {surprise.clock_after}"
+        first, last = surprise.clock_before, surprise.clock_after  # the gap; the repeated hour is after-before
+        if surprise.kind is SurpriseKind.REPEAT:
+            first, last = last, first
+        hint = f"move the time out of {first}-{last}, or use timezone: UTC"
+        if surprise.kind is SurpriseKind.GAP:
+            verb, runs = ("do not exist", "those runs") if many else ("does not exist", "that run")
+            ctx.warn("LP513", f"in {zone}, {times} {verb} on the day clocks go forward ({change}): "
+                     f"the Flyte scheduler skips {runs}", ("schedule", "cron"), hint=hint)
+        else:
+            verb = "happen" if many else "happens"
+            ctx.warn("LP514", f"in {zone}, {times} {verb} twice on the day clocks go back ({change}): "
+                     "the Flyte scheduler runs at both", ("schedule", "cron"), hint=hint)
+
+
+def _join_times(times: tuple[str, ...]) -> str:
+    if len(times) > 3:
+        return f"{', '.join(times[:3])} and {len(times) - 3} more"
+    return times[0] if len(times) == 1 else f"{', '.join(times[:-1])} and {times[-1]}"
+
+
+def _fixed_rate(ctx: Context, text: str, schedule: schedule_pb2.Schedule) -> None:
     from lpctl.schedule.durations import fixed_rate_units, parse_duration
 
     path = ("schedule", "fixed_rate")
@@ -89,7 +148,7 @@ def _check_kickoff(ctx: Context, kickoff: str) -> str:
         ctx.error("LP507", f"kickoff argument '{kickoff}' is not an input of workflow '{iface.name}'", path,
                   hint=f"did you mean '{meant[0]}'?" if meant else f"inputs: {listing}")
         return meant[0] if meant else kickoff
-    elif kickoff in (ctx.data.get("fixed_inputs") or {}):
+    elif kickoff in ctx.spec.fixed_inputs:
         ctx.error("LP508", f"kickoff argument '{kickoff}' is a fixed input; the scheduler must be free to set it",
                   path, hint="remove it from fixed_inputs")
     elif not (inp.type.WhichOneof("type") == "simple" and inp.type.simple == SimpleType.DATETIME):

@@ -11,8 +11,10 @@ Two parsers decide whether a schedule works:
   ``@yearly @annually @monthly @weekly @daily @midnight @hourly`` and ``@every <duration>``, and a
   ``TZ=``/``CRON_TZ=`` prefix. The scheduler also fails on an expression without a next fire time.
 
-:func:`check_cron` accepts the intersection. Fire times are computed with robfig's semantics
-(which differ from croniter's in a few corners, see :func:`fire_times`).
+:func:`check_cron` accepts the intersection. This module's parser is the only one: it builds
+robfig's bit sets (:class:`lpctl.schedule.robfig.CronSpec`), which both the checks here and the
+fire-time preview (robfig's ``Next``) read, so they cannot disagree. croniter is used only to
+mirror flytekit's own check.
 """
 
 from __future__ import annotations
@@ -21,11 +23,16 @@ import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone, tzinfo
 from enum import Enum
 from itertools import pairwise
 
-__all__ = ["CronProblem", "CronProblemKind", "check_cron", "fire_times", "min_interval"]
+from lpctl.schedule.robfig import STAR_BIT, CronSpec, next_fire, values
+
+__all__ = [
+    "CronProblem", "CronProblemKind", "check_cron", "fire_times", "min_interval", "only_february_29", "parse_cron",
+    "split_zone",
+]
 
 
 class CronProblemKind(Enum):
@@ -86,6 +93,7 @@ _MONTH_FULL = [
     "July", "August", "September", "October", "November", "December",
 ]  # fmt: skip
 _MAX_DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]  # February 29 exists in leap years
+_COMMON_YEAR_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
 
 _NUMBER = re.compile(r"[0-9]+")
 # Go's time.ParseDuration grammar, as used by robfig's "@every <duration>".
@@ -93,6 +101,7 @@ _GO_DURATION = re.compile(
     r"[-+]?(?:0|(?:(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:ns|us|\u00b5s|\u03bcs|ms|s|m|h))+)"
 )
 _INT64_MAX = 2**63 - 1
+_LAST_YEAR = 9993
 
 
 @dataclass(frozen=True)
@@ -110,49 +119,6 @@ _DOM = _Field("day-of-month", 1, 31)
 _MONTH = _Field("month", 1, 12, _MONTH_NAMES, "a month name (jan-dec)")
 _DOW = _Field("day-of-week", 0, 6, _DAY_NAMES, "a day name (sun-sat)")
 _ALL_FIELDS = (_MINUTE, _HOUR, _DOM, _MONTH, _DOW)
-
-
-@dataclass(frozen=True)
-class _Schedule:
-    """A parsed 5-field expression with robfig's semantics."""
-
-    minutes: frozenset[int]
-    hours: frozenset[int]
-    doms: frozenset[int]
-    months: frozenset[int]
-    dows: frozenset[int]
-    dom_star: bool  # robfig's "star bit": '*' or '?' without a step > 1
-    dow_star: bool
-
-    def day_matches(self, day: date) -> bool:
-        if day.month not in self.months:
-            return False
-        dom_match = day.day in self.doms
-        dow_match = day.isoweekday() % 7 in self.dows
-        if self.dom_star or self.dow_star:
-            return dom_match and dow_match
-        return dom_match or dow_match
-
-    def canonical(self) -> str:
-        """The same schedule spelled so that croniter evaluates it with robfig's semantics.
-
-        Values become explicit comma lists (croniter mis-reads some forms, e.g. it treats ``5-5``
-        as ``*``), and only robfig's star fields are written ``*`` (croniter ORs day-of-month and
-        day-of-week unless one of them starts with ``*``; robfig also treats ``*/1`` as a star).
-        """
-
-        def spell(values: frozenset[int], full: bool) -> str:
-            return "*" if full else ",".join(str(v) for v in sorted(values))
-
-        return " ".join(
-            [
-                spell(self.minutes, len(self.minutes) == 60),
-                spell(self.hours, len(self.hours) == 24),
-                spell(self.doms, self.dom_star),
-                spell(self.months, len(self.months) == 12),
-                spell(self.dows, self.dow_star),
-            ]
-        )
 
 
 class _SyntaxError(Exception):
@@ -295,7 +261,7 @@ def _parse_field(text: str, field: _Field) -> tuple[frozenset[int], bool]:
     return frozenset(values), star
 
 
-def _parse_fields(expr: str) -> _Schedule:
+def _parse_fields(expr: str) -> CronSpec:
     fields = expr.split()
     if len(fields) != 5:
         count = len(fields)
@@ -308,16 +274,13 @@ def _parse_fields(expr: str) -> _Schedule:
             f"the Flyte scheduler needs exactly 5 ({_FIELDS_TEXT})",
             hint,
         )
-    parsed = [_parse_field(text, field) for text, field in zip(fields, _ALL_FIELDS, strict=True)]
-    return _Schedule(
-        minutes=parsed[0][0],
-        hours=parsed[1][0],
-        doms=parsed[2][0],
-        months=parsed[3][0],
-        dows=parsed[4][0],
-        dom_star=parsed[2][1],
-        dow_star=parsed[4][1],
-    )
+    bits = [_bits(*_parse_field(text, field)) for text, field in zip(fields, _ALL_FIELDS, strict=True)]
+    return CronSpec(minute=bits[0], hour=bits[1], dom=bits[2], month=bits[3], dow=bits[4])
+
+
+def _bits(field_values: frozenset[int], star: bool) -> int:
+    """robfig's bit set of a field, with its star bit."""
+    return sum(1 << v for v in field_values) | (STAR_BIT if star else 0)
 
 
 def _join(words: list[str], conjunction: str) -> str:
@@ -326,24 +289,37 @@ def _join(words: list[str], conjunction: str) -> str:
     return ", ".join(words[:-1]) + f" {conjunction} " + words[-1]
 
 
-def _never_fires_reason(schedule: _Schedule) -> str | None:
+def _never_fires_reason(schedule: CronSpec) -> str | None:
     """Why robfig's scheduler would find no next time, or None if it fires.
 
     robfig ANDs day-of-month and day-of-week when either is a star, and ORs them otherwise. Every
     weekday occurs in every month, so only "day-of-week is a star and no allowed month has an
     allowed day of the month" can fail (February 29 counts: it occurs within robfig's 5-year search).
     """
-    if schedule.dom_star or not schedule.dow_star:
+    if schedule.dom & STAR_BIT or not schedule.dow & STAR_BIT:
         return None
-    if any(d <= _MAX_DAYS[m - 1] for m in schedule.months for d in schedule.doms):
+    month_list, dom_list = values(schedule.month, 1, 12), values(schedule.dom, 1, 31)
+    if any(d <= _MAX_DAYS[m - 1] for m in month_list for d in dom_list):
         return None
-    months = [_MONTH_FULL[m - 1] for m in sorted(schedule.months)]
-    days = [str(d) for d in sorted(schedule.doms)]
+    months = [_MONTH_FULL[m - 1] for m in month_list]
+    days = [str(d) for d in dom_list]
     verb = "has" if len(months) == 1 else "have"
     return f"{_join(months, 'and')} {verb} no day {_join(days, 'or')}"
 
 
-def _analyse(expr: str) -> tuple[_Schedule | None, CronProblem | None]:
+@functools.lru_cache(maxsize=4096)
+def only_february_29(expr: str) -> bool:
+    """The schedule fires on February 29 and on no other day: once every four years."""
+    schedule, problem = _analyse(expr)
+    if schedule is None or problem is not None:
+        return False
+    if schedule.dom & STAR_BIT or not schedule.dow & STAR_BIT:
+        return False  # every day of a month, or ORed with a weekday: fires every year
+    days = [(m, d) for m in values(schedule.month, 1, 12) for d in values(schedule.dom, 1, 31)]
+    return (2, 29) in days and all(d > _COMMON_YEAR_DAYS[m - 1] for m, d in days)
+
+
+def _analyse(expr: str) -> tuple[CronSpec | None, CronProblem | None]:
     """Parse with the scheduler's grammar. Returns (schedule, None), (None, problem) or, for a
     never-firing expression, (schedule, problem)."""
     stripped = expr.strip()
@@ -355,7 +331,8 @@ def _analyse(expr: str) -> tuple[_Schedule | None, CronProblem | None]:
             CronProblemKind.ADMIN_ONLY,
             f'cron expression "{expr}": the time zone prefix "{prefix}" is accepted by FlyteAdmin '
             "but refused by flytekit",
-            f'remove "{prefix}" and write the times in the scheduler\'s time zone (normally UTC)',
+            f'write "timezone: {prefix.split("=", 1)[1]}" under schedule and remove "{prefix}" from the cron '
+            "expression",
         )
     if stripped.startswith("@"):
         return _analyse_descriptor(expr, stripped)
@@ -381,7 +358,7 @@ def _analyse(expr: str) -> tuple[_Schedule | None, CronProblem | None]:
     return schedule, None
 
 
-def _analyse_descriptor(expr: str, stripped: str) -> tuple[_Schedule | None, CronProblem | None]:
+def _analyse_descriptor(expr: str, stripped: str) -> tuple[CronSpec | None, CronProblem | None]:
     if expr in DESCRIPTORS:
         return _parse_fields(DESCRIPTORS[expr]), None
     if expr.startswith("@every "):
@@ -441,8 +418,9 @@ def check_cron(expr: str) -> CronProblem | None:
     return _croniter_problem(expr)
 
 
-def _schedule(expr: str) -> _Schedule | None:
-    """The schedule, None if it never fires; ValueError if the expression is invalid."""
+@functools.lru_cache(maxsize=4096)
+def parse_cron(expr: str) -> CronSpec | None:
+    """robfig's bit sets of ``expr``, None if it never fires; ValueError if the expression is invalid."""
     schedule, problem = _analyse(expr)
     if problem is not None and problem.kind is not CronProblemKind.NEVER_FIRES:
         raise ValueError(problem.message)
@@ -452,43 +430,45 @@ def _schedule(expr: str) -> _Schedule | None:
     return schedule
 
 
-def fire_times(expr: str, start: datetime, count: int) -> list[datetime]:
-    """The next ``count`` fire times strictly after ``start``, as aware UTC datetimes.
+def fire_times(expr: str, start: datetime, count: int, zone: tzinfo = timezone.utc) -> list[datetime]:
+    """The next ``count`` fire times strictly after ``start``, as aware datetimes in ``zone``.
 
-    A naive ``start`` means UTC. The times follow robfig's semantics (what the Flyte scheduler runs),
-    evaluated in UTC; a never-firing expression gives ``[]``. Raises ValueError for an expression
-    :func:`check_cron` refuses for any other reason.
+    A naive ``start`` means UTC. The times are the Flyte scheduler's (robfig's ``Next``, see
+    :mod:`lpctl.schedule.robfig`), each computed from the previous one as the scheduler does; a
+    never-firing expression gives ``[]``. Raises ValueError for an expression :func:`check_cron`
+    refuses for any other reason.
     """
-    schedule = _schedule(expr)
-    if schedule is None or count <= 0:
-        return []
-    start = start.replace(tzinfo=timezone.utc) if start.tzinfo is None else start.astimezone(timezone.utc)
-
-    from croniter import CroniterBadDateError, croniter
-
-    iterator = croniter(schedule.canonical(), start)
+    schedule = parse_cron(expr)
     times: list[datetime] = []
-    for _ in range(count):
-        try:
-            moment = iterator.get_next(datetime)
-        except CroniterBadDateError:
-            break
-        times.append(moment.astimezone(timezone.utc))
+    moment: datetime | None = start
+    # Python's datetime ends with 9999, and robfig's search looks five years ahead
+    while schedule is not None and moment is not None and len(times) < count and moment.year < _LAST_YEAR:
+        moment = next_fire(schedule, moment, zone)
+        if moment is not None:
+            times.append(moment)
     return times
+
+
+def split_zone(schedule: str) -> tuple[str | None, str]:
+    """robfig's ``Parse`` prefix: ``"CRON_TZ=Europe/Berlin 0 2 * * *"`` -> ``("Europe/Berlin", "0 2 * * *")``."""
+    if not schedule.startswith(("TZ=", "CRON_TZ=")) or " " not in schedule:
+        return None, schedule
+    prefix, rest = schedule.split(" ", 1)
+    return prefix.split("=", 1)[1], rest.strip()
 
 
 _GAP_SCAN_START = date(2001, 1, 1)
 _GAP_SCAN_DAYS = (date(2033, 1, 1) - _GAP_SCAN_START).days  # 32 years: covers the 28-year cycle
 
 
-def _min_day_gap(schedule: _Schedule) -> int:
+def _min_day_gap(schedule: CronSpec) -> int:
     """The smallest number of days between two consecutive firing days."""
     previous: int | None = None
     best: int | None = None
     ordinal0 = _GAP_SCAN_START.toordinal()
     for offset in range(_GAP_SCAN_DAYS):
         day = date.fromordinal(ordinal0 + offset)
-        if not schedule.day_matches(day):
+        if not schedule.fires_on(day):
             continue
         if previous is not None:
             gap = offset - previous
@@ -509,10 +489,10 @@ def min_interval(expr: str) -> timedelta:
     is longer, the minimum is what counts). Raises ValueError for an invalid or never-firing
     expression.
     """
-    schedule = _schedule(expr)
+    schedule = parse_cron(expr)
     if schedule is None:
         raise ValueError(f'cron expression "{expr}" never fires')
-    times = sorted(h * 60 + m for h in schedule.hours for m in schedule.minutes)
+    times = sorted(h * 60 + m for h in values(schedule.hour, 0, 23) for m in values(schedule.minute, 0, 59))
     wrap = 1440 + times[0] - times[-1]  # from the last time of a day to the first of the next day
     within = min((b - a for a, b in pairwise(times)), default=None)
     if within is not None and within <= wrap:

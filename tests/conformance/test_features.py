@@ -225,3 +225,16 @@ def test_feature_equals_flytekit(name: str, compile_spec: Callable[[str], Any]) 
 def test_at_least_forty_cases() -> None:
     assert len(CASES) >= 40
 
+
+
+def test_timezone_has_no_flytekit_twin(compile_spec: Callable[[str], Any]) -> None:
+    """schedule.timezone renders what FlyteAdmin's scheduler reads, a string flytekit refuses; the
+    rest of the message is flytekit's own (the same spec without the zone is the cron_kickoff case)."""
+    body = ("name: lp\n" + SC + "schedule: {cron: '0 */6 * * *', timezone: Asia/Tokyo, "
+            "kickoff_time_input_arg: kickoff_time}\n")
+    lp = compile_spec(body)
+    assert lp.spec.entity_metadata.schedule.cron_schedule.schedule == "CRON_TZ=Asia/Tokyo 0 */6 * * *"
+    with pytest.raises(ValueError, match="Schedule is invalid"):
+        _cron(schedule="CRON_TZ=Asia/Tokyo 0 */6 * * *")
+    lp.spec.entity_metadata.schedule.cron_schedule.schedule = "0 */6 * * *"
+    assert_same(lp, flytekit_launch_plan(CASES["cron_kickoff"][1]))

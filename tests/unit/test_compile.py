@@ -13,6 +13,7 @@ from lpctl.flyte1.interface import Input, WorkflowInterface, from_spec, literal_
 from lpctl.flyte1.resolve import Resolved, ResolveError
 from lpctl.spec.config import Identity
 from lpctl.spec.load import Document, load_text
+from lpctl.spec.model import launch_plan_spec
 
 HEADER = "apiVersion: lpctl/v1\nkind: LaunchPlan\n"
 WF = "team.flows.daily"
@@ -35,7 +36,8 @@ def _doc(body: str) -> Document:
 
 def _compile(body: str, resolved: Resolved | None = None,
              identity: Identity | None = None) -> tuple[CompiledPlan | None, list[str]]:
-    plan, diagnostics = compile_spec(_doc(body), resolved or _interface(), identity or Identity())
+    doc = _doc(body)
+    plan, diagnostics = compile_spec(doc, launch_plan_spec(doc.data), resolved or _interface(), identity or Identity())
     return plan, [str(d) for d in diagnostics]
 
 

@@ -307,7 +307,7 @@ REFUSED: list[tuple[str, CronProblem]] = [
             K.ADMIN_ONLY,
             'cron expression "TZ=UTC 0 * * * *": the time zone prefix "TZ=UTC" is accepted by FlyteAdmin '
             "but refused by flytekit",
-            'remove "TZ=UTC" and write the times in the scheduler\'s time zone (normally UTC)',
+            'write "timezone: UTC" under schedule and remove "TZ=UTC" from the cron expression',
         ),
     ),
     (
@@ -316,7 +316,8 @@ REFUSED: list[tuple[str, CronProblem]] = [
             K.ADMIN_ONLY,
             'cron expression "CRON_TZ=Europe/Paris 0 9 * * *": the time zone prefix "CRON_TZ=Europe/Paris" '
             "is accepted by FlyteAdmin but refused by flytekit",
-            'remove "CRON_TZ=Europe/Paris" and write the times in the scheduler\'s time zone (normally UTC)',
+            'write "timezone: Europe/Paris" under schedule and remove "CRON_TZ=Europe/Paris" from the cron '
+            "expression",
         ),
     ),
     # NEVER_FIRES

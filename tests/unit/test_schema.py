@@ -255,7 +255,7 @@ def test_valid_variants(body: str) -> None:
       "\"package.module.attribute\", found \"myproject/workflows.py\""]),
     ("workflow: a.b\nschedule: '0 10 * * 1'\n",
      ["spec.yaml:4:11: error LP202 'schedule' must be a mapping, found a string (\"0 10 * * 1\") "
-      "(a mapping with the keys cron, fixed_rate, offset, kickoff_time_input_arg)"]),
+      "(a mapping with the keys cron, timezone, fixed_rate, offset, kickoff_time_input_arg)"]),
     ("workflow: a.b\nschedule: {cron: '0 10 * * 1', fixed_rate: 6h}\n",
      ["spec.yaml:4:1: error LP208 'schedule' must set exactly one of 'cron' or 'fixed_rate', found both"]),
     ("workflow: a.b\nschedule: {kickoff_time_input_arg: t}\n",

@@ -1,0 +1,174 @@
+"""``lpctl schedule``: the next fire times of each scheduled launch plan, as the Flyte scheduler fires them.
+
+Reads the rendered messages (``cronSchedule.schedule``, with its ``CRON_TZ=`` prefix, or ``rate``),
+so what is previewed is exactly what would be registered. Fire times come from the port of the
+scheduler's own algorithm (:mod:`lpctl.schedule.robfig`), each computed from the previous one.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from typing import Any
+
+from flyteidl.admin import schedule_pb2
+
+from lpctl.schedule.cron import fire_times, parse_cron, split_zone
+from lpctl.schedule.robfig import CronSpec
+from lpctl.schedule.zones import SurpriseKind, load_zone, transitions, wall_surprise
+
+__all__ = ["FireTime", "PlanPreview", "format_json", "format_text", "parse_after", "preview"]
+
+UTC_NAME = "UTC"
+_FIRST_YEAR, _LAST_YEAR = 1900, 9000
+_RATE_UNITS = {schedule_pb2.MINUTE: "m", schedule_pb2.HOUR: "h", schedule_pb2.DAY: "d"}
+
+
+@dataclass(frozen=True)
+class FireTime:
+    #: an aware datetime in the schedule's zone
+    moment: datetime
+    #: its wall time happens twice that day (DST fall-back): the scheduler fires at both
+    repeated: bool = False
+
+
+@dataclass(frozen=True)
+class PlanPreview:
+    project: str
+    domain: str
+    name: str
+    #: the cron expression without its CRON_TZ= prefix, or the fixed rate ("6h")
+    schedule: str
+    #: the IANA zone of a cron schedule (UTC without one); None for a fixed rate
+    timezone: str | None
+    fire_times: tuple[FireTime, ...] = ()
+    #: wall times (naive) the schedule names but that do not exist (DST spring-forward): skipped
+    skipped: tuple[datetime, ...] = ()
+
+    @property
+    def fixed_rate(self) -> bool:
+        return self.timezone is None
+
+    @property
+    def identity(self) -> str:
+        return f"{self.project}/{self.domain}/{self.name}"
+
+
+def parse_after(text: str) -> datetime:
+    """``--after``: ISO 8601 (``2026-03-28``, ``2026-03-28T01:30``, ``...Z``, ``...+02:00``); naive is UTC.
+
+    Raises ValueError with a message for the user.
+    """
+    value = text.strip()
+    if value[-1:] in ("Z", "z"):
+        value = value[:-1] + "+00:00"
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"--after {text!r} is not an ISO 8601 date or time, such as 2026-03-28 or "
+                         "2026-03-28T01:30:00+01:00") from None
+    if not _FIRST_YEAR <= moment.year <= _LAST_YEAR:
+        raise ValueError(f"--after {text!r} is outside the years {_FIRST_YEAR}-{_LAST_YEAR}")
+    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
+
+
+def preview(launch_plans: Sequence[Any], after: datetime, count: int) -> list[PlanPreview]:
+    """The next ``count`` fire times strictly after ``after`` of each scheduled launch plan.
+
+    ``launch_plans`` are ``flyteidl.admin.LaunchPlan`` messages; those without a schedule are left out.
+    """
+    found = []
+    for lp in launch_plans:
+        schedule = lp.spec.entity_metadata.schedule
+        kind = schedule.WhichOneof("ScheduleExpression")
+        ident = (lp.id.project, lp.id.domain, lp.id.name)
+        if kind == "cron_schedule":
+            found.append(_cron_preview(*ident, schedule.cron_schedule.schedule, after, count))
+        elif kind == "rate":
+            rate = f"{schedule.rate.value}{_RATE_UNITS.get(schedule.rate.unit, '?')}"
+            found.append(PlanPreview(*ident, schedule=rate, timezone=None))
+    return found
+
+
+def _cron_preview(project: str, domain: str, name: str, text: str, after: datetime, count: int) -> PlanPreview:
+    zone_name, expr = split_zone(text)
+    zone_name = zone_name or UTC_NAME
+    zone = load_zone(zone_name)
+    spec = parse_cron(expr)
+    if zone is None or spec is None:  # validate refuses both; a bundle written by hand may have them
+        return PlanPreview(project, domain, name, expr, zone_name)
+    times = tuple(FireTime(t, _is_repeated(t)) for t in fire_times(expr, after, count, zone))
+    end = times[-1].moment if times else after
+    return PlanPreview(project, domain, name, expr, zone_name, times, _skipped(spec, zone_name, zone, after, end))
+
+
+def _is_repeated(moment: datetime) -> bool:
+    return moment.replace(fold=0).utcoffset() != moment.replace(fold=1).utcoffset()
+
+
+def _skipped(spec: CronSpec, zone_name: str, zone: tzinfo, after: datetime, end: datetime) -> tuple[datetime, ...]:
+    """Wall times in a DST gap between ``after`` and ``end`` that the schedule names."""
+    start = after.astimezone(timezone.utc).date() - timedelta(days=1)
+    days = (end.astimezone(timezone.utc).date() - start).days + 2
+    skipped: list[datetime] = []
+    for change in transitions(zone_name, start, days):
+        surprise = wall_surprise(spec, change)
+        if surprise is None or surprise.kind is not SurpriseKind.GAP:
+            continue
+        moment = datetime.fromtimestamp(change.instant, zone)
+        if after < moment < end:
+            skipped.extend(datetime.combine(surprise.day, _hhmm(t)) for t in surprise.times)
+    return tuple(skipped)
+
+
+def _hhmm(text: str) -> time:
+    return datetime.strptime(text, "%H:%M").time()
+
+
+# -- output --------------------------------------------------------------------------------------
+
+
+def format_json(previews: Sequence[PlanPreview]) -> str:
+    """The versioned JSON document (DESIGN.md section 8)."""
+    doc = {"version": 1, "launchPlans": [{
+        "name": p.name, "project": p.project, "domain": p.domain, "schedule": p.schedule,
+        "timezone": p.timezone, "fireTimes": [t.moment.isoformat() for t in p.fire_times],
+    } for p in previews]}
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+def format_text(previews: Sequence[PlanPreview]) -> list[str]:
+    """For people: per launch plan a header, then each time in its zone (with UTC offset) and in UTC."""
+    if not previews:
+        return ["no scheduled launch plans"]
+    lines: list[str] = []
+    for p in previews:
+        lines.extend(_plan_lines(p))
+    return lines
+
+
+def _plan_lines(p: PlanPreview) -> list[str]:
+    if p.fixed_rate:
+        return [f"{p.identity}: every {p.schedule} (fixed rate: counted from when the launch plan is "
+                "activated, so there are no fixed times)"]
+    rows: list[tuple[date | datetime, str, str]] = []
+    for t in p.fire_times:
+        local = f"{t.moment:%Y-%m-%d %H:%M} {_offset(t.moment)} {t.moment.tzname()}"
+        utc = f"{t.moment.astimezone(timezone.utc):%Y-%m-%d %H:%M} UTC"
+        rows.append((t.moment.replace(tzinfo=None, fold=0), local,
+                     utc + ("  repeated hour (DST): runs twice" if t.repeated else "")))
+    for wall in p.skipped:
+        rows.append((wall, f"{wall:%Y-%m-%d %H:%M}", "skipped: does not exist (DST gap)"))
+    rows.sort(key=lambda row: row[0])
+    width = max((len(local) for _, local, _ in rows), default=0)
+    header = f"{p.identity}: {p.schedule} ({p.timezone})"
+    return [header, *(f"  {local:<{width}}  {rest}" for _, local, rest in rows)]
+
+
+def _offset(moment: datetime) -> str:
+    delta = moment.utcoffset() or timedelta(0)
+    sign = "-" if delta < timedelta(0) else "+"
+    minutes = abs(int(delta.total_seconds())) // 60
+    return f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"

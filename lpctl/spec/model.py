@@ -1,0 +1,191 @@
+"""The launch plan spec as a typed value, built once from a schema-checked document.
+
+This is the only module that reads a spec by its keys; every later stage reads these frozen
+dataclasses, so that mypy checks what they read. Input values (``default_inputs``,
+``fixed_inputs``) stay plain data: their types come from the workflow, not from the spec.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Schedule:
+    cron: str | None = None
+    fixed_rate: str | None = None
+    offset: str | None = None
+    kickoff_time_input_arg: str | None = None
+    #: IANA time zone of a cron schedule
+    timezone: str | None = None
+
+
+@dataclass(frozen=True)
+class Notification:
+    phases: tuple[str, ...]
+    #: "email", "slack" or "pager_duty"
+    channel: str
+    recipients: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Secret:
+    group: str = ""
+    key: str = ""
+    group_version: str = ""
+    env_var: str = ""
+    mount_requirement: str = ""
+
+
+@dataclass(frozen=True)
+class OAuth2Client:
+    client_id: str = ""
+    client_secret: Secret | None = None
+
+
+@dataclass(frozen=True)
+class RunAs:
+    iam_role: str = ""
+    k8s_service_account: str = ""
+    execution_identity: str = ""
+    oauth2_client: OAuth2Client | None = None
+
+
+@dataclass(frozen=True)
+class TokenRequest:
+    name: str = ""
+    idp_discovery_endpoint: str = ""
+    token_endpoint: str = ""
+    client: OAuth2Client | None = None
+
+
+@dataclass(frozen=True)
+class SecurityContext:
+    run_as: RunAs | None = None
+    secrets: tuple[Secret, ...] = ()
+    tokens: tuple[TokenRequest, ...] = ()
+
+
+@dataclass(frozen=True)
+class AuthRole:
+    assumable_iam_role: str = ""
+    kubernetes_service_account: str = ""
+
+
+@dataclass(frozen=True)
+class Concurrency:
+    max_concurrency: int = 1
+    behavior: str = "SKIP"
+
+
+@dataclass(frozen=True)
+class LaunchPlanSpec:
+    """A ``kind: LaunchPlan`` document; None (or empty) where the spec does not say."""
+
+    #: the keys the document wrote, in order (what a default launch plan may not have, ...)
+    keys: tuple[str, ...]
+    #: an import path, or ``{name, inputs}`` for a workflow registered elsewhere
+    workflow: Any
+    name: str | None = None
+    project: str | None = None
+    domain: str | None = None
+    version: str | None = None
+    workflow_version: str | None = None
+    default_inputs: Mapping[str, Any] = field(default_factory=dict)
+    fixed_inputs: Mapping[str, Any] = field(default_factory=dict)
+    schedule: Schedule | None = None
+    notifications: tuple[Notification, ...] = ()
+    labels: Mapping[str, str] = field(default_factory=dict)
+    annotations: Mapping[str, str] = field(default_factory=dict)
+    max_parallelism: int | None = None
+    overwrite_cache: bool | None = None
+    auto_activate: bool = False
+    security_context: SecurityContext | None = None
+    auth_role: AuthRole | None = None
+    output_location_prefix: str | None = None
+    concurrency: Concurrency | None = None
+    interruptible: bool | None = None
+    envs: Mapping[str, str] = field(default_factory=dict)
+
+    def has(self, key: str) -> bool:
+        return key in self.keys
+
+
+_CHANNELS = ("email", "slack", "pager_duty")
+
+
+def launch_plan_spec(data: Mapping[str, Any]) -> LaunchPlanSpec:
+    """The typed spec of a document whose fields passed the JSON Schema (broken ones removed)."""
+    raw = data.get("raw_output_data_config") or {}
+    return LaunchPlanSpec(
+        keys=tuple(data), workflow=data.get("workflow"), name=data.get("name"), project=data.get("project"),
+        domain=data.get("domain"), version=data.get("version"), workflow_version=data.get("workflow_version"),
+        default_inputs=data.get("default_inputs") or {}, fixed_inputs=data.get("fixed_inputs") or {},
+        schedule=_schedule(data.get("schedule")),
+        notifications=tuple(_notification(n) for n in data.get("notifications") or []),
+        labels=data.get("labels") or {}, annotations=data.get("annotations") or {},
+        max_parallelism=data.get("max_parallelism"), overwrite_cache=data.get("overwrite_cache"),
+        auto_activate=bool(data.get("auto_activate", False)),
+        security_context=_security(data.get("security_context")), auth_role=_auth_role(data.get("auth_role")),
+        output_location_prefix=raw.get("output_location_prefix") or None,
+        concurrency=_concurrency(data.get("concurrency")), interruptible=data.get("interruptible"),
+        envs=data.get("envs") or {},
+    )
+
+
+def _schedule(data: Mapping[str, Any] | None) -> Schedule | None:
+    if not data:
+        return None
+    rate = data.get("fixed_rate")
+    return Schedule(cron=data.get("cron"), fixed_rate=None if rate is None else str(rate), offset=data.get("offset"),
+                    kickoff_time_input_arg=data.get("kickoff_time_input_arg"), timezone=data.get("timezone"))
+
+
+def _notification(data: Mapping[str, Any]) -> Notification:
+    channel = next((c for c in _CHANNELS if c in data), "email")
+    return Notification(tuple(data.get("phases") or ()), channel, tuple(data.get(channel) or ()))
+
+
+def _secret(data: Mapping[str, Any]) -> Secret:
+    return Secret(**{k: data.get(k) or "" for k in ("group", "key", "group_version", "env_var",
+                                                     "mount_requirement")})
+
+
+def _oauth2_client(data: Mapping[str, Any] | None) -> OAuth2Client | None:
+    if not data:
+        return None
+    secret = data.get("client_secret")
+    return OAuth2Client(data.get("client_id") or "", _secret(secret) if secret else None)
+
+
+def _security(data: Mapping[str, Any] | None) -> SecurityContext | None:
+    if data is None:
+        return None
+    run_as = data.get("run_as")
+    return SecurityContext(
+        run_as=None if run_as is None else RunAs(
+            iam_role=run_as.get("iam_role") or "", k8s_service_account=run_as.get("k8s_service_account") or "",
+            execution_identity=run_as.get("execution_identity") or "",
+            oauth2_client=_oauth2_client(run_as.get("oauth2_client"))),
+        secrets=tuple(_secret(s) for s in data.get("secrets") or []),
+        tokens=tuple(_token(t) for t in data.get("tokens") or []),
+    )
+
+
+def _token(data: Mapping[str, Any]) -> TokenRequest:
+    return TokenRequest(name=data.get("name") or "", idp_discovery_endpoint=data.get("idp_discovery_endpoint") or "",
+                        token_endpoint=data.get("token_endpoint") or "", client=_oauth2_client(data.get("client")))
+
+
+def _auth_role(data: Mapping[str, Any] | None) -> AuthRole | None:
+    if data is None:
+        return None
+    return AuthRole(data.get("assumable_iam_role") or "", data.get("kubernetes_service_account") or "")
+
+
+def _concurrency(data: Mapping[str, Any] | None) -> Concurrency | None:
+    if data is None:
+        return None
+    return Concurrency(data.get("max_concurrency", 1), data.get("behavior", "SKIP"))
