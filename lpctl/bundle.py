@@ -13,6 +13,7 @@ import os
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from lpctl import jsontext
 from lpctl.errors import PathError, UsageError
 
 if TYPE_CHECKING:
@@ -86,12 +87,10 @@ def read_bundle(path: str) -> Tree:
 
 def parse_bundle(text: str, path: str = "<bundle>") -> Tree:
     """A bundle document from its text; raises :class:`PathError` naming ``path``."""
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as e:
-        raise PathError(f"{path}:{e.lineno}:{e.colno}: not valid JSON: {e.msg}") from None
-    except (ValueError, RecursionError) as e:  # a 5,000-digit number, nesting too deep
-        raise PathError(f"{path}: not a readable bundle: {e}") from None
+    try:  # nesting too deep, lone surrogates, 5,000-digit numbers, NaN: refused, with where
+        document = jsontext.parse(text)
+    except jsontext.JsonTextError as e:
+        raise PathError(f"{path}:{e}" if str(e)[:1].isdigit() else f"{path}: not a readable bundle: {e}") from None
     problem = bundle_problem(document)
     if problem is not None:
         raise PathError(f"{path}: not an lpctl bundle: {problem}")
@@ -145,10 +144,28 @@ def launch_plans(document: Tree, path: str = "<bundle>") -> list[tuple[LaunchPla
         message = LaunchPlan()
         try:
             json_format.ParseDict(entry["launchPlan"], message)
-        except (json_format.ParseError, RecursionError) as e:
+        except (json_format.ParseError, RecursionError, OverflowError, ValueError, TypeError) as e:
             raise PathError(f"{path}: launchPlans[{i}] is not a flyteidl.admin.LaunchPlan: {e}") from None
+        problem = identity_problem(message)
+        if problem:
+            raise PathError(f"{path}: launchPlans[{i}]: {problem}")
         out.append((message, bool(entry.get("autoActivate", False))))
     return out
+
+
+def identity_problem(message: LaunchPlan) -> str | None:
+    """What a spec's identity would be refused for (LP805, an empty name), in a launch plan read
+    from a bundle: package and register get no name a spec could not have had."""
+    from lpctl.spec.config import identity_problem as part_problem
+
+    for where, identifier in (("id", message.id), ("workflowId", message.spec.workflow_id)):
+        if not identifier.name:
+            return f"{where}.name is empty"
+        for what in ("name", "project", "domain", "version"):
+            problem = part_problem(f"{where}.{what}", getattr(identifier, what))
+            if problem:
+                return problem[0]
+    return None
 
 
 def _json_kind(value: Any) -> str:

@@ -15,16 +15,15 @@ import functools
 import inspect
 import os
 import sys
-import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TextIO, TypeVar
 
 import typer
 
-from lpctl import __version__
+from lpctl import __version__, stdio
 from lpctl.diagnostics import Diagnostic, Severity
-from lpctl.errors import LpctlError, OutputError, UsageError
+from lpctl.errors import LpctlError, UsageError
 
 if TYPE_CHECKING:  # the core is imported lazily, so that --help stays fast
     from lpctl.admin.client import AdminClient
@@ -217,7 +216,7 @@ def _evaluated(annotation: Any, fn: Callable[..., Any]) -> Any:
 
 def _version_callback(value: bool) -> None:
     if value:
-        sys.stdout.write(f"lpctl {__version__}\n")
+        stdio.output().write(f"lpctl {__version__}\n")
         raise typer.Exit()
 
 
@@ -252,7 +251,7 @@ def validate(
     from lpctl.pipeline import run
 
     result = run(paths, replace(options, only_specs=only_specs))
-    _report(result, report, sys.stdout)
+    _report(result, report, stdio.output())
     raise typer.Exit(EXIT_FINDINGS if _failed(result.diagnostics, report.strict) else EXIT_OK)
 
 
@@ -312,7 +311,7 @@ def diff(
 
     changes = diff_bundles(_side(old, options), _side(new, options))
     if format is DiffFormat.json:
-        sys.stdout.write(format_json(changes))
+        stdio.output().write(format_json(changes))
     else:
         _print_diff(format_text(changes), color)
     raise typer.Exit(EXIT_FINDINGS if changes else EXIT_OK)
@@ -326,7 +325,7 @@ def schema() -> None:
     """
     from lpctl.spec.schema import schema_text
 
-    sys.stdout.write(schema_text())
+    stdio.output().write(schema_text())
 
 
 @app.command()
@@ -343,12 +342,12 @@ def explain(
     from lpctl.codes import explain as lookup
 
     if code is None:
-        sys.stdout.writelines(f"{info.code}  {info.title}\n" for info in CODES.values())
+        stdio.output().writelines(f"{info.code}  {info.title}\n" for info in CODES.values())
         return
     info = lookup(code)
     if info is None:
         _fail_usage(f"unknown code {code!r}; 'lpctl explain' lists them all")
-    sys.stdout.write(f"{info.code}: {info.title}\n\n{textwrap.fill(info.explanation, 88)}\n")
+    stdio.output().write(f"{info.code}: {info.title}\n\n{textwrap.fill(info.explanation, 88)}\n")
 
 
 @command("options", "report")
@@ -419,10 +418,10 @@ def schedule(
         _report(result, Report(Format.text, color), sys.stderr)
     previews = preview([p.launch_plan for p in result.plans], start, count)
     if format is ScheduleFormat.json:
-        sys.stdout.write(format_json(previews))
+        stdio.output().write(format_json(previews))
     else:
         # "no scheduled launch plans" would mislead when the specs with errors were left out
-        sys.stdout.writelines(f"{line}\n" for line in format_text(previews) if previews or result.ok)
+        stdio.output().writelines(f"{line}\n" for line in format_text(previews) if previews or result.ok)
     raise typer.Exit(EXIT_OK if result.ok else EXIT_FINDINGS)
 
 
@@ -457,9 +456,9 @@ def register(
     with _admin(server) as client:
         outcomes = register_plans(client, plans, dry_run=dry_run)
     if _format(report) is Format.json:
-        sys.stdout.write(outcome.format_json(outcomes, "register"))
+        stdio.output().write(outcome.format_json(outcomes, "register"))
     else:
-        sys.stdout.writelines(f"{line}\n" for line in outcome.format_text(outcomes, "register"))
+        stdio.output().writelines(f"{line}\n" for line in outcome.format_text(outcomes, "register"))
     raise typer.Exit(EXIT_OK if all(o.ok for o in outcomes) else EXIT_FINDINGS)
 
 
@@ -499,10 +498,10 @@ def apply(paths: SpecsOrBundles, options: Options, report: Report, server: Serve
         found = reconcile.read_plan(client, plans, prune=prune)
         outcomes = reconcile.apply(client, found)
     if _format(report) is Format.json:
-        sys.stdout.write(outcome.format_json(outcomes, "apply", plan=reconcile.plan_document(found)))
+        stdio.output().write(outcome.format_json(outcomes, "apply", plan=reconcile.plan_document(found)))
     else:
         _show_plan(found, report)
-        sys.stdout.writelines(f"{line}\n" for line in outcome.format_text(outcomes, "apply"))
+        stdio.output().writelines(f"{line}\n" for line in outcome.format_text(outcomes, "apply"))
     raise typer.Exit(EXIT_OK if all(o.ok for o in outcomes) else EXIT_FINDINGS)
 
 
@@ -537,7 +536,7 @@ def _show_plan(found: Plan, report: Report) -> None:
     from lpctl.admin.reconcile import format_json, format_text
 
     if _format(report) is Format.json:
-        sys.stdout.write(format_json(found))
+        stdio.output().write(format_json(found))
         return
     _print_styled(format_text(found), _PLAN_STYLES, report.color)
 
@@ -568,13 +567,13 @@ def _print_diff(lines: Sequence[tuple[str, str]], color: Color) -> None:
 
 def _print_styled(lines: Sequence[tuple[str, str]], styles: dict[str, str], color: Color) -> None:
     """``(kind, text)`` lines on stdout, coloured by kind on a terminal (see ``_use_color``)."""
-    if not _use_color(color, sys.stdout):
-        sys.stdout.writelines(f"{text}\n" for _, text in lines)
+    if not _use_color(color, stdio.output()):
+        stdio.output().writelines(f"{text}\n" for _, text in lines)
         return
     from rich.console import Console
     from rich.text import Text
 
-    console = Console(file=sys.stdout, force_terminal=True, soft_wrap=True, highlight=False,
+    console = Console(file=stdio.output(), force_terminal=True, soft_wrap=True, highlight=False,
                       markup=False, emoji=False)
     for kind, text in lines:
         console.print(Text(text, style=styles.get(kind, "")))
@@ -589,14 +588,14 @@ def _check_bundle(path: str, text: str | None, result: Result, report: Report) -
         from lpctl.reporters import json_report
 
         check = None if staleness is None else staleness.as_json()
-        sys.stdout.write(json_report(result.diagnostics, _summary(result), check=check))
+        stdio.output().write(json_report(result.diagnostics, _summary(result), check=check))
         raise typer.Exit(EXIT_OK if staleness is not None and staleness.up_to_date else EXIT_FINDINGS)
     _report(result, report, sys.stderr)
     if staleness is None:
         raise typer.Exit(EXIT_FINDINGS)
     if staleness.up_to_date:
         raise typer.Exit(EXIT_OK)
-    sys.stdout.write(f"{path} is not what render would write now:\n")
+    stdio.output().write(f"{path} is not what render would write now:\n")
     _print_diff(staleness.lines, report.color)
     raise typer.Exit(EXIT_FINDINGS)
 
@@ -703,42 +702,17 @@ def _failed(diagnostics: Sequence[Diagnostic], strict: bool) -> bool:
 
 def _write(text: str, output: str | None) -> None:
     if output is None or output == "-":
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        stdio.output().write(text)
+        stdio.output().flush()
         return
     write_atomic(output, text)
 
 
 def write_atomic(path: str, data: str | bytes) -> None:
-    """Write via a temporary file in the same directory and rename it into place."""
-    directory = os.path.dirname(os.path.abspath(path))
-    payload = data.encode("utf-8") if isinstance(data, str) else data
-    tmp = None
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=".lpctl-", suffix=".tmp", dir=directory)
-        with os.fdopen(fd, "wb") as f:
-            f.write(payload)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, _file_mode(path))
-        os.replace(tmp, path)
-        tmp = None
-    except OSError as e:
-        raise OutputError(f"{path}: cannot write: {e.strerror or e}") from None
-    finally:
-        if tmp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
+    """Replace a regular file atomically; write through a device or FIFO; follow a symlink."""
+    from lpctl.output import write_output
 
-
-def _file_mode(path: str) -> int:
-    """An existing file keeps its mode; a new one gets what open() would give (0666 less the umask)."""
-    try:
-        return os.stat(path).st_mode & 0o7777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
+    write_output(path, data)
 
 
 def _fail_usage(message: str) -> NoReturn:
@@ -750,7 +724,8 @@ def _fail_usage(message: str) -> NoReturn:
 def _guard(debug: bool) -> Iterator[None]:
     """The one place that turns exceptions into exit codes."""
     try:
-        yield
+        with stdio.protected_stdout():  # workflow modules' prints, threads, children: to stderr
+            yield
     except typer.Exit:
         raise
     except LpctlError as e:
@@ -758,7 +733,8 @@ def _guard(debug: bool) -> Iterator[None]:
     except BrokenPipeError:
         # the reader went away (| head): stop quietly, and keep Python from complaining at exit
         devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(devnull, sys.stdout.fileno())
         raise typer.Exit(EXIT_BROKEN_PIPE) from None
     except KeyboardInterrupt:
         sys.stderr.write("lpctl: interrupted\n")

@@ -51,9 +51,18 @@ CODES: dict[str, CodeInfo] = _codes(
      needs. lpctl refuses it instead of exhausting memory or the stack."""),
     ("LP111", "value does not fit its YAML tag", """An explicit tag says what a value is, and the text
      is not that: '!!bool yes' (YAML 1.2 booleans are true and false only), '!!int abc', '!!null x';
-     or an integer literal too long to be a number any spec needs. Remove the tag or fix the value."""),
+     or an integer literal too long to be a number any spec needs; or a string with a lone surrogate
+     escape such as "\\ud800", which is not a character and cannot be written as UTF-8, JSON or
+     protobuf text. Remove the tag or fix the value (write the character itself, or a pair of
+     surrogate escapes for a character beyond the Basic Multilingual Plane)."""),
     ("LP112", "YAML version directive", """lpctl reads specs with YAML 1.2 rules, where yes, no, on and
      off are strings. A '%YAML 1.1' directive would change what the values mean; remove it."""),
+    ("LP113", "file skipped: not a regular file", """A *.yaml file inside a directory is a FIFO, a
+     device, a socket, or a link to one (/dev/stdin). Reading it could block forever or never end,
+     so lpctl skips it and checks the other files. Replace it with a regular file, or remove it."""),
+    ("LP114", "file skipped: cannot be read", """A *.yaml file inside a directory is a symbolic link
+     whose target does not exist (a dangling link) or a link loop. lpctl skips it and checks the
+     other files. Fix the link's target, or remove the link."""),
     ("LP201", "unknown key", """The mapping has a key the spec format does not define. A misspelt
      key would otherwise be silently ignored, so it is an error; the hint suggests the key you
      probably meant, or where the key belongs. Free maps (labels, annotations, envs, default_inputs,

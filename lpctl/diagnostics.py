@@ -64,7 +64,8 @@ class Diagnostic:
         return one_line(text)
 
 
-_BREAKING = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
+#: and lone surrogates, which no output encoding can carry
+_BREAKING = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029\ud800-\udfff]")
 
 
 def one_line(text: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -121,8 +122,21 @@ def github_lines(diagnostics: Sequence[Diagnostic]) -> list[str]:
     return lines
 
 
+_PUNCTUATION = re.compile(r"[!-/:-@\[-`{-~]")
+_BACKTICKS = re.compile(r"`+")
+
+
 def _cell(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+    """Text in a Markdown table cell, shown as text: every ASCII punctuation character escaped, so
+    that a spec value cannot become a link, an image, HTML, emphasis or another column."""
+    return _PUNCTUATION.sub(lambda m: "\\" + m.group(), " ".join(text.splitlines()))
+
+
+def _code(text: str) -> str:
+    """A code span in a table cell: fenced by more backticks than it holds; '|' still escaped (GFM)."""
+    fence = "`" * (max((len(run) for run in _BACKTICKS.findall(text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return fence + pad + " ".join(text.splitlines()).replace("|", "\\|") + pad + fence
 
 
 def step_summary(diagnostics: Sequence[Diagnostic], summary: Summary) -> str:
@@ -132,7 +146,7 @@ def step_summary(diagnostics: Sequence[Diagnostic], summary: Summary) -> str:
         out += ["| Location | Severity | Code | Message |", "|---|---|---|---|"]
         for d in diagnostics:
             message = d.message + (f" ({d.hint})" if d.hint else "")
-            out.append(f"| `{_cell(str(d.location))}` | {d.severity.label} | {d.code} | {_cell(message)} |")
+            out.append(f"| {_code(str(d.location))} | {d.severity.label} | {d.code} | {_cell(message)} |")
     return "\n".join(out) + "\n\n"
 
 

@@ -170,10 +170,23 @@ _TOKEN = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_.]*|\[|\]|,|\|)")
 def parse_type(text: str) -> Any:
     """``"list[str]"``, ``"Optional[int]"``, ``"int | None"`` -> a Python type; raises ValueError."""
     tokens = _tokenize(text)
+    _check_depth(tokens)
     py, rest = _parse_union(tokens)
     if rest:
         raise ValueError(f"unexpected '{rest[0]}' in type \"{text}\"")
     return py
+
+
+#: list[list[...]] levels a written type may have; Flyte's messages refuse about 100, no workflow needs 10
+MAX_TYPE_DEPTH = 32
+
+
+def _check_depth(tokens: list[str]) -> None:
+    depth = 0
+    for token in tokens:
+        depth += 1 if token == "[" else -1 if token == "]" else 0
+        if depth > MAX_TYPE_DEPTH:
+            raise ValueError(f"the type nests deeper than {MAX_TYPE_DEPTH} levels")
 
 
 def _tokenize(text: str) -> list[str]:

@@ -19,7 +19,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from lpctl.cache import Cache, loaded_files
+from lpctl.cache import Cache
 from lpctl.flyte1 import bridge
 from lpctl.flyte1.interface import UnsupportedType, WorkflowInterface, from_function, from_spec, parse_type
 
@@ -63,13 +63,13 @@ class Resolver:
         return self._cache[ref]
 
     def _cached(self, ref: str) -> WorkflowInterface | None:
-        return self.interfaces.get(ref) if self.interfaces is not None else None
+        return self.interfaces.get(ref, self.roots) if self.interfaces is not None else None
 
     def _import_and_resolve(self, ref: str) -> Resolved:
         with _import_roots(self.roots):
             resolved = self._resolve_ref(ref)
         if self.interfaces is not None and isinstance(resolved, WorkflowInterface):
-            self.interfaces.put(ref, resolved, *loaded_files(self.roots))
+            self.interfaces.put(ref, resolved, self.roots)
         return resolved
 
     def save(self) -> None:

@@ -1,5 +1,7 @@
 """Stage 1: YAML files -> plain documents with the source position of every key and value.
 
+Which files to read is :mod:`lpctl.spec.discover`'s job; this module reads one file at a time.
+
 The parser only *composes* the YAML (a node graph with start marks); this module builds the
 values itself, so that every value keeps its position, YAML 1.2 rules hold (``yes`` is a
 string), timestamps stay text, unknown tags are refused instead of constructed, and aliases
@@ -12,13 +14,15 @@ import functools
 import io
 import os
 import re
+import stat
 import warnings
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from lpctl.diagnostics import Diagnostic, Location, error
 from lpctl.errors import PathError
+from lpctl.spec.discover import discover, display_path
 from lpctl.spec.positions import Path, Positions, format_path
 
 API_VERSION = "lpctl/v1"
@@ -27,12 +31,10 @@ KIND = "LaunchPlan"
 KINDS = ("LaunchPlan", "Trigger")
 #: keys only a spec has: a document with one of them is checked as a spec, never skipped
 _SPEC_KEYS = ("workflow", "task")
-YAML_SUFFIXES = (".yaml", ".yml")
 DEFAULT_MAX_BYTES = 1024 * 1024
 #: values built from one document, aliases expanded; a spec has a few hundred at most
 MAX_NODES = 100_000
 MAX_DEPTH = 64
-_SKIP_DIRS = {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".tox", ".mypy_cache"}
 
 _STR = "tag:yaml.org,2002:str"
 _INT = "tag:yaml.org,2002:int"
@@ -74,61 +76,6 @@ class LoadResult:
     skipped: int = 0
 
 
-def display_path(path: str) -> str:
-    """A path relative to the current directory when it lies below it, else as given."""
-    try:
-        rel = os.path.relpath(path)
-    except ValueError:  # another drive on Windows
-        return path
-    return path if rel.startswith("..") else rel.replace(os.sep, "/")
-
-
-def iter_spec_files(paths: Sequence[str]) -> Iterator[tuple[str, bool]]:
-    """Yield ``(path, explicit)`` for each file to read; each real file once.
-
-    Raises :class:`PathError` for a path that does not exist.
-    """
-    seen: set[str] = set()
-    for given in paths:
-        if os.path.isdir(given):
-            found = _walk(given)
-            explicit = False
-        elif os.path.isfile(given):
-            found = [given]
-            explicit = True
-        else:
-            raise PathError(_not_a_file(given))
-        for path in found:
-            real = os.path.realpath(path)
-            if real not in seen:
-                seen.add(real)
-                yield path, explicit
-
-
-def _not_a_file(path: str) -> str:
-    if os.path.islink(path) and not os.path.exists(path):
-        try:
-            os.stat(path)
-        except OSError as e:
-            return f"{path}: cannot read: {e.strerror or e}"  # a dangling link, or a loop
-    if os.path.exists(path):
-        return f"{path}: not a regular file or directory"
-    return f"{path}: no such file or directory"
-
-
-def _walk(root: str) -> list[str]:
-    files: list[str] = []
-    # followlinks=False: a symlinked directory loop cannot make this recurse forever
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS and not d.startswith("."))
-        for name in sorted(filenames):
-            path = os.path.join(dirpath, name)
-            # not os.path.isfile for a link loop; FIFOs and devices would block or never end
-            if name.endswith(YAML_SUFFIXES) and (os.path.isfile(path) or os.path.islink(path)):
-                files.append(path)
-    return files
-
-
 def load_paths(paths: Sequence[str], *, max_bytes: int = DEFAULT_MAX_BYTES,
                only_specs: bool = False) -> LoadResult:
     """Load every spec file named by ``paths`` (files or directories).
@@ -136,9 +83,11 @@ def load_paths(paths: Sequence[str], *, max_bytes: int = DEFAULT_MAX_BYTES,
     With ``only_specs``, files named explicitly are treated like files found in a directory:
     YAML that is not an lpctl spec is skipped (pre-commit passes every changed YAML file).
     """
-    result = LoadResult()
-    for path, named in iter_spec_files(paths):
-        explicit = named and not only_specs
+    found = discover(paths)
+    # a file skipped with a warning is counted among the files, so the summary names it
+    result = LoadResult(diagnostics=list(found.diagnostics), files=[d.location.path for d in found.diagnostics])
+    for spec_file in found.files:
+        path, explicit = spec_file.path, spec_file.explicit and not only_specs
         shown = display_path(path)
         raw = _read(path, max_bytes)
         if not explicit and not _may_be_spec(raw):
@@ -165,12 +114,21 @@ def _size(path: str) -> int | None:
 
 
 def _read(path: str, max_bytes: int) -> bytes:
-    """At most ``max_bytes + 1`` bytes: enough to refuse an oversized file without reading it all."""
+    """At most ``max_bytes + 1`` bytes: enough to refuse an oversized file without reading it all.
+
+    Opened without blocking and checked to be a regular file: a file swapped for a FIFO after
+    discovery cannot hang the run."""
     try:
-        with open(path, "rb") as f:
+        with open(path, "rb", opener=_nonblocking) as f:
+            if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+                raise PathError(f"{display_path(path)}: not a regular file")
             return f.read(max_bytes + 1)
     except OSError as e:
-        raise PathError(f"{path}: cannot read: {e.strerror or e}") from None
+        raise PathError(f"{display_path(path)}: cannot read: {e.strerror or e}") from None
+
+
+def _nonblocking(path: str, flags: int) -> int:
+    return os.open(path, flags | getattr(os, "O_NONBLOCK", 0))
 
 
 #: a top-level line that only a spec (or a spec with a broken header) has
@@ -431,7 +389,7 @@ class _Builder:
             if tag != _STR:
                 self.texts[path] = str(node.value)
             try:
-                return _scalar(tag, node.value)
+                return _scalar(tag, _text(node.value))
             except ValueError as e:
                 raise _Abort(error("LP111", str(e), self.loc(node))) from None
         self.active.add(id(node))
@@ -451,7 +409,10 @@ class _Builder:
                 continue
             if type(knode).__name__ != "ScalarNode":
                 raise _Abort(error("LP103", "a mapping key must be a plain scalar", self.loc(knode)))
-            key = str(knode.value)  # as written: '~' stays '~', 'true' stays 'true', '1' is '1'
+            try:  # as written: '~' stays '~', 'true' stays 'true', '1' is '1'
+                key = _text(str(knode.value))
+            except ValueError as e:
+                raise _Abort(error("LP111", str(e), self.loc(knode))) from None
             if key in out:
                 first = self.keys[(*path, key)]
                 self.diags.append(error("LP102", f"duplicate key '{key}' (first defined at line {first[0]})",
@@ -496,12 +457,25 @@ def _short_tag(tag: str) -> str:
     return "!!" + tag[len("tag:yaml.org,2002:"):] if tag.startswith("tag:yaml.org,2002:") else tag
 
 
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def _text(value: str) -> str:
+    """Scalar text as written; a lone surrogate (from a ``"\\ud800"`` escape) is not a character."""
+    found = _SURROGATE.search(value)
+    if found:
+        raise ValueError(f"the string holds a lone surrogate escape '\\u{ord(found.group()):04x}', which is not "
+                         "a Unicode character: no output format (UTF-8, JSON, protobuf) can carry it")
+    return value
+
+
 _INT_RE = re.compile(r"[-+]?(0x[0-9a-fA-F_]+|0o[0-7_]+|0b[01_]+|[0-9][0-9_]*)")
 
 
 _TRUE, _FALSE, _NULLS = ("true", "True", "TRUE"), ("false", "False", "FALSE"), ("", "~", "null", "Null", "NULL")
 #: CPython refuses longer decimal strings (sys.get_int_max_str_digits), and nothing in a spec needs one
 _MAX_DIGITS = 4300
+_MAX_BITS = 14_000  # below 10 ** 4300: such a number can still be printed in decimal
 
 
 def _scalar(tag: str, value: str) -> Any:
@@ -531,7 +505,10 @@ def _to_int(value: str) -> int:
     digits = text[2:] if base != 10 else text
     if base == 10 and len(digits) > _MAX_DIGITS:
         raise ValueError(f"an integer of {len(digits)} digits is too large for a spec")
-    return sign * int(digits, base)
+    number = sign * int(digits, base)
+    if number.bit_length() > _MAX_BITS:  # 0x, 0o, 0b: as large as the decimal limit allows, no larger
+        raise ValueError(f"an integer of {len(digits)} digits is too large for a spec")
+    return number
 
 
 def _to_float(value: str) -> float:

@@ -1,0 +1,143 @@
+"""Which files to read: the paths named on the command line, and the ``*.yaml`` files below directories.
+
+A directory is walked without recursion (a tree thousands of levels deep is just long), without
+following directory symlinks (a link loop cannot make it endless), and in sorted order. Inside a
+directory only regular files are read: a FIFO, a device, ``/dev/stdin`` or a socket would block
+or never end, and a dangling link or a link loop cannot be read at all; each is skipped with a
+warning naming it, and the other files are still checked. A path named on the command line that
+cannot be read is an operational error (exit 2).
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from lpctl.diagnostics import Diagnostic, Location, warning
+from lpctl.errors import PathError
+
+YAML_SUFFIXES = (".yaml", ".yml")
+SKIP_DIRS = frozenset({".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".tox",
+                       ".mypy_cache"})
+
+
+@dataclass(frozen=True)
+class SpecFile:
+    """A regular file to read as specs; ``explicit`` when it was named on the command line."""
+
+    path: str
+    explicit: bool
+
+
+@dataclass(frozen=True)
+class Discovery:
+    files: tuple[SpecFile, ...] = ()
+    #: files below a directory that were skipped (not regular, unreadable links)
+    diagnostics: tuple[Diagnostic, ...] = field(default=())
+
+
+def display_path(path: str) -> str:
+    """A path relative to the current directory when it lies below it, else as given.
+
+    A name that is not valid UTF-8 shows its bytes escaped (``bad\\xff.yaml``), so that every
+    output format can carry it.
+    """
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        rel = ".."
+    shown = path if rel.startswith("..") else rel.replace(os.sep, "/")
+    return os.fsencode(shown).decode("utf-8", "backslashreplace")
+
+
+def discover(paths: Sequence[str]) -> Discovery:
+    """Every file to read, each real file once. Raises :class:`PathError` for a named path that
+    cannot be read."""
+    seen: set[str] = set()
+    files: list[SpecFile] = []
+    diags: list[Diagnostic] = []
+    for given in paths:
+        if os.path.isdir(given):
+            found, skipped = walk(given)
+            diags.extend(skipped)
+            explicit = False
+        elif os.path.isfile(given):
+            found, explicit = [given], True
+        else:
+            raise PathError(_not_a_file(given))
+        for path in found:
+            real = os.path.realpath(path)
+            if real not in seen:
+                seen.add(real)
+                files.append(SpecFile(path, explicit))
+    return Discovery(tuple(files), tuple(diags))
+
+
+def _not_a_file(path: str) -> str:
+    shown = display_path(path) if os.path.isabs(path) else os.fsencode(path).decode("utf-8", "backslashreplace")
+    if os.path.islink(path) and not os.path.exists(path):
+        try:
+            os.stat(path)
+        except OSError as e:
+            return f"{shown}: cannot read: {e.strerror or e}"  # a dangling link, or a loop
+    if os.path.exists(path):
+        return f"{shown}: not a regular file or directory"
+    return f"{shown}: no such file or directory"
+
+
+def walk(root: str) -> tuple[list[str], list[Diagnostic]]:
+    """The ``*.yaml`` / ``*.yml`` regular files below ``root``, sorted, and a warning per file skipped."""
+    files: list[str] = []
+    diags: list[Diagnostic] = []
+    pending = [root]
+    while pending:
+        directory = pending.pop()
+        subdirs = []
+        for entry in _entries(directory):
+            if entry.is_dir(follow_symlinks=False):
+                if entry.name not in SKIP_DIRS and not entry.name.startswith("."):
+                    subdirs.append(entry.path)
+            elif entry.name.endswith(YAML_SUFFIXES):
+                problem = _not_regular(entry.path)
+                if problem is None:
+                    files.append(entry.path)
+                else:
+                    diags.append(problem)
+        pending.extend(reversed(subdirs))  # depth first, in sorted order
+    return files, diags
+
+
+def _entries(directory: str) -> list[os.DirEntry[str]]:
+    try:
+        with os.scandir(directory) as it:
+            return sorted(it, key=lambda e: e.name)
+    except OSError:
+        return []  # as os.walk: a directory that cannot be listed has nothing to check
+
+
+def _not_regular(path: str) -> Diagnostic | None:
+    """None for a regular file (or a link to one); else the warning that skips it."""
+    where = Location(display_path(path))
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as e:
+        return warning("LP114", f"file skipped: cannot read it: {e.strerror or e}", where,
+                       "a dangling symbolic link or a link loop; fix or remove the link")
+    if stat.S_ISREG(mode):
+        return None
+    return warning("LP113", f"file skipped: it is {_kind(mode)}, not a regular file", where,
+                   "reading it could block or never end; only regular files are read as specs")
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    return "a special file"
