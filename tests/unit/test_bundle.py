@@ -101,7 +101,10 @@ def test_entry_keys() -> None:
 @pytest.mark.parametrize(("text", "message"), [
     ('{"a": }', "b.json:1:7: not valid JSON: Expecting value"),
     ("1" * 5000, "b.json: not a readable bundle: Exceeds the limit (4300 digits) for integer string conversion: "
-                 "value has 5000 digits; use sys.set_int_max_str_digits() to increase the limit"),
+                 "value has 5000 digits"),
+    ('{"a": 1e999}', "b.json: not a readable bundle: the number 1e999 is out of range"),
+    ("[" * 300 + "]" * 300,
+     "b.json: not a readable bundle: nested deeper than 256 levels (at $" + "[0]" * 26 + "[...)"),
     ('{"apiVersion": "lpctl/v2"}', 'b.json: not an lpctl bundle: apiVersion is "lpctl/v2", expected "lpctl/v1"'),
 ])
 def test_unreadable_bundles(text: str, message: str) -> None:
