@@ -43,8 +43,8 @@ def ordered(plans: Iterable[CompiledPlan]) -> list[CompiledPlan]:
     return sorted(plans, key=lambda p: (*p.identity(), p.document.path, p.document.index))
 
 
-def bundle(plans: Iterable[CompiledPlan]) -> Tree:
-    """The bundle document, in :func:`ordered` order."""
+def bundle(plans: Iterable[CompiledPlan], triggers: Iterable[Any] = ()) -> Tree:
+    """The bundle document, in :func:`ordered` order; Flyte 2 triggers (if any) under ``triggers``."""
     entries = []
     for plan in ordered(plans):
         lp = plan.launch_plan
@@ -53,7 +53,20 @@ def bundle(plans: Iterable[CompiledPlan]) -> Tree:
             "autoActivate": plan.auto_activate,
             "launchPlan": {"id": message_to_dict(lp.id), "spec": message_to_dict(lp.spec)},
         })
-    return {"apiVersion": API_VERSION, "kind": KIND, "launchPlans": entries}
+    document = {"apiVersion": API_VERSION, "kind": KIND, "launchPlans": entries}
+    trigger_entries = _trigger_entries(triggers)
+    if trigger_entries:
+        document["triggers"] = trigger_entries
+    return document
+
+
+def _trigger_entries(triggers: Iterable[Any]) -> list[dict[str, Any]]:
+    """``{"source", "taskName", "trigger"}`` per lpctl.flyte2 CompiledTrigger, by task, name, source."""
+    return [{
+        "source": {"path": item.document.path, "document": item.document.index},
+        "taskName": item.task_name,
+        "trigger": message_to_dict(item.trigger),
+    } for item in sorted(triggers, key=lambda item: item.sort_key())]
 
 
 def to_json(document: Tree) -> str:
@@ -61,8 +74,8 @@ def to_json(document: Tree) -> str:
     return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False) + "\n"
 
 
-def render_bundle(plans: Iterable[CompiledPlan]) -> str:
-    return to_json(bundle(plans))
+def render_bundle(plans: Iterable[CompiledPlan], triggers: Iterable[Any] = ()) -> str:
+    return to_json(bundle(plans, triggers))
 
 
 # -- reading ------------------------------------------------------------------------------------
@@ -120,7 +133,35 @@ def bundle_problem(document: Any) -> str | None:
         if not isinstance(entry.get("autoActivate", False), bool):
             return f"launchPlans[{i}].autoActivate must be true or false"
         seen.add(ident)
+    return _triggers_problem(document)
+
+
+def _triggers_problem(document: Tree) -> str | None:
+    """Flyte 2 trigger entries (optional): each with a taskName and a trigger name, each once."""
+    entries = document.get("triggers", [])
+    if not isinstance(entries, list):
+        return f"triggers is {_json_kind(entries)}, expected a list"
+    seen: set[Key] = set()
+    for i, entry in enumerate(entries):
+        key = trigger_key(entry)
+        if key is None:
+            return f"triggers[{i}] has no taskName and trigger with a name"
+        if key in seen:
+            return f"trigger {key[1]}/{key[2]} appears more than once"
+        seen.add(key)
     return None
+
+
+#: the first part of a trigger entry's key, so that triggers print as ``trigger/<task>/<name>``
+TRIGGER = "trigger"
+
+
+def trigger_key(entry: Any) -> Key | None:
+    """A trigger entry's ("trigger", task name, trigger name), or None when it has none."""
+    if not isinstance(entry, dict) or not isinstance(entry.get("trigger"), dict):
+        return None
+    task, name = entry.get("taskName"), entry["trigger"].get("name")
+    return (TRIGGER, task, name) if isinstance(task, str) and isinstance(name, str) else None
 
 
 def entry_key(entry: Any) -> Key | None:

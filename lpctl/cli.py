@@ -23,7 +23,7 @@ import typer
 
 from lpctl import __version__, stdio
 from lpctl.diagnostics import Diagnostic, Severity
-from lpctl.errors import LpctlError, UsageError
+from lpctl.errors import LpctlError, OutputError, UsageError
 
 if TYPE_CHECKING:  # the core is imported lazily, so that --help stays fast
     from lpctl.admin.client import AdminClient
@@ -281,10 +281,10 @@ def render(
     result = run(paths, options)
     failed = _failed(result.diagnostics, report.strict)
     if check is not None:
-        _check_bundle(check, None if failed else render_bundle(result.plans), result, report)
+        _check_bundle(check, None if failed else render_bundle(result.plans, result.triggers), result, report)
     _report(result, report, sys.stderr)
     if not failed:
-        _write(render_bundle(result.plans), output)
+        _write(render_bundle(result.plans, result.triggers), output)
     raise typer.Exit(EXIT_FINDINGS if failed else EXIT_OK)
 
 
@@ -541,6 +541,55 @@ def _show_plan(found: Plan, report: Report) -> None:
     _print_styled(format_text(found), _PLAN_STYLES, report.color)
 
 
+@command()
+def migrate(
+    paths: Paths,
+    output: Annotated[str | None, typer.Option("--output", "-o", help="Directory to write the Trigger specs to, "
+                                               "at the specs' relative paths; without it nothing is written.")] = None,
+    task_map: Annotated[list[str] | None, typer.Option(
+        "--task-map", help="OLD=NEW: the Flyte 2 task (package.module:task) that replaces workflow OLD; repeatable.",
+        show_default=False)] = None,
+    fixed_as_defaults: Annotated[bool, typer.Option(
+        "--fixed-as-defaults", help="Accept that fixed inputs become overridable defaults (Flyte 2 has no fixed "
+        "inputs) instead of refusing those launch plans.")] = False,
+) -> None:
+    """Write Flyte 2 Trigger specs from launch plan specs, keeping comments.
+
+    A launch plan whose meaning would change (fixed inputs, security_context, auth_role,
+    raw_output_data_config, max_parallelism, concurrency, Slack or PagerDuty notifications, a default
+    launch plan) is refused with the reason and where that setting lives in Flyte 2; the summary
+    counts them. Exit code 1 when any launch plan needs a decision.
+
+    Example: lpctl migrate launchplans/ -o flyte2/ --task-map myproject.workflows:wf=myproject.tasks:wf
+    """
+    from lpctl.flyte2.migrate import MigrateOptions, migrate_paths, summary, target_path
+
+    mapping = dict(_pair(item) for item in task_map or [])
+    files, diagnostics = migrate_paths(paths, MigrateOptions(mapping, fixed_as_defaults))
+    sys.stderr.writelines(f"{d}\n" for d in diagnostics)
+    stdio.output().write(summary(files))
+    written = []
+    for item in files:
+        if output is not None and item.text is not None:
+            written.append(target_path(item.path, output))
+            try:
+                os.makedirs(os.path.dirname(written[-1]) or ".", exist_ok=True)
+            except OSError as e:
+                raise OutputError(f"{written[-1]}: cannot create its directory: {e.strerror or e}") from None
+            write_atomic(written[-1], item.text)
+    stdio.output().write(f"wrote {len(written)} file{'' if len(written) == 1 else 's'} to {output}\n" if output
+                     else "nothing written: give -o DIR to write the triggers that migrate cleanly\n")
+    clean = all(not item.decisions for f in files for item in f.items)
+    raise typer.Exit(EXIT_OK if clean and not diagnostics else EXIT_FINDINGS)
+
+
+def _pair(text: str) -> tuple[str, str]:
+    old, sep, new = text.partition("=")
+    if not sep or not old or not new:
+        raise UsageError(f"--task-map {text!r}: write OLD=NEW, e.g. myproject.workflows:wf=myproject.tasks:wf")
+    return old, new
+
+
 # -- plumbing -------------------------------------------------------------------------------------
 
 
@@ -555,7 +604,7 @@ def _side(arg: str, options: Options) -> dict[str, Any]:
     if not result.ok:
         _report(result, Report(Format.text), sys.stderr)
         raise typer.Exit(EXIT_USAGE)
-    return bundle(result.plans)
+    return bundle(result.plans, result.triggers)
 
 
 _DIFF_STYLES = {"added": "green", "removed": "red", "changed": "yellow", "detail": ""}
@@ -610,7 +659,7 @@ def _summary(result: Result) -> Any:
     from lpctl.reporters import summarize
 
     return summarize(result.diagnostics, len(result.files), result.skipped, len(result.plans),
-                     config=result.config_source)
+                     config=result.config_source, triggers=len(result.triggers))
 
 
 def _text_report(result: Result, report: Report, stream: TextIO) -> None:

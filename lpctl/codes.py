@@ -2,7 +2,7 @@
 
 Ranges by stage: LP1xx loading YAML, LP2xx the JSON Schema, LP3xx resolving the workflow,
 LP4xx inputs, LP5xx schedules, LP6xx notifications, LP7xx labels and annotations, LP8xx
-identity and the rest of the spec.
+identity and the rest of the spec, LP9xx Flyte 2 triggers (lpctl.flyte2).
 """
 
 from __future__ import annotations
@@ -209,6 +209,80 @@ CODES: dict[str, CodeInfo] = _codes(
      silently keep one; the message names both places."""),
     ("LP808", "concurrency limit below 1", """FlyteAdmin accepts max_concurrency 0, but then skips
      every execution of the launch plan. Use 1 or more."""),
+    ("LP901", "not a Flyte 2 task", """A Trigger's 'task:' must name a flyte-sdk task (a function decorated
+     with @env.task of a flyte.TaskEnvironment): triggers belong to tasks in Flyte 2. A flytekit task or
+     workflow is Flyte 1 (write a LaunchPlan spec); a plain function is not registered at all. Also
+     reported when flyte-sdk is not installed: pip install 'lpctl[flyte2]'."""),
+    ("LP902", "Flyte 2 task interface cannot be read", """flyte-sdk could not type the task's inputs or
+     encode its Python defaults (the message shows flyte's error). flyte deploy would fail the same
+     way: fix the task's signature."""),
+    ("LP903", "unknown trigger input", """A key of 'inputs' is not an input of the task. flyte-sdk refuses
+     it ("Trigger default input 'x' must be an input to the task"). The hint lists the task's inputs."""),
+    ("LP904", "trigger input of the wrong type", """A value in 'inputs' does not fit the task input's
+     type. flyte-sdk does not check (it encodes the value by its own Python type, and the run fails
+     when the task decodes it), so lpctl does. Quote numbers meant as strings, write true or false for
+     booleans, ISO 8601 for datetimes and 90m, 1h30m or PT1H30M for durations; an integer is accepted
+     for a float; null only for an Optional input."""),
+    ("LP905", "not a member name of the enum", """Flyte 2 transports an Enum input by its member name
+     (GREEN), not by its value as Flyte 1 did ("green"): the task decodes it with Color["GREEN"]. Write
+     the member name; the message lists them."""),
+    ("LP906", "list or mapping trigger input", """flyte-sdk 2.12.1 cannot send a list or mapping as a
+     trigger input: a list is pickled into bytes that its own runtime cannot decode as the declared
+     type, and a mapping fails with "Failed to convert trigger default input". Give the value as the
+     task's Python default instead, or pass it when starting the run."""),
+    ("LP907", "kickoff argument is not a task input", """schedule.kickoff_time_input_arg must name an
+     input of the task; flyte-sdk refuses it otherwise ("the TriggerTime input ... must be an input to
+     the task"). The hint lists the inputs."""),
+    ("LP908", "kickoff argument is not a datetime", """The scheduler passes the fire time as a datetime
+     literal; an input of another type would fail every scheduled run. Point kickoff_time_input_arg at a
+     datetime input."""),
+    ("LP909", "kickoff argument also given a value", """The kickoff argument is bound to the fire time
+     (flyte.TriggerTime); a value in 'inputs' for the same name would be replaced at every run. Remove it
+     from 'inputs'."""),
+    ("LP910", "scheduled trigger leaves an input unbound", """A scheduled trigger starts runs with no one
+     to supply inputs: every task input without a Python default must get a value in 'inputs' or be
+     the kickoff argument. flyte-sdk and the backend accept it; every run then fails."""),
+    ("LP911", "cron expression the Flyte 2 backend refuses", """flyte deploy sends the cron and its
+     timezone; the backend prefixes CRON_TZ=<timezone> and parses with unionai/cron's ParseStandard,
+     refusing the whole task deploy on an error: exactly five fields (minute hour day-of-month month
+     day-of-week; names jan-dec, sun-sat; day-of-week 0-6; no L, W, #), or @hourly @daily @weekly
+     @monthly @yearly @annually @midnight, or @every <duration>. flytekit's 'daily' (no @) is refused;
+     a CRON_TZ= prefix belongs in 'timezone'."""),
+    ("LP912", "cron expression never fires", """The expression parses but names dates that do not exist
+     (0 0 31 2 *): the backend accepts it and the trigger never runs. Pick days that exist."""),
+    ("LP913", "unknown time zone", """schedule.timezone must be an IANA zone name, spelt with its case
+     (Europe/Berlin); the backend loads it with Go's time.LoadLocation and refuses the deploy
+     otherwise. UTC is the default."""),
+    ("LP914", "invalid fixed rate", """A Flyte 2 fixed rate is a positive whole number of minutes that
+     fits a uint32 (FixedRate.interval_minutes). A rate of 0 never advances and makes the scheduler
+     loop. Write 30m, 6h, 2d or PT1H30M."""),
+    ("LP915", "max_action_concurrency 1 or negative", """flyte-sdk refuses max_action_concurrency below 0
+     or equal to 1: 1 would deadlock the run, since the parent action holds a slot while waiting for its
+     children. Use 0 (platform default) or 2 and more."""),
+    ("LP916", "description longer than 255 characters", """flyte-sdk silently cuts a longer description to
+     247 characters and '...(tr.)', and the backend to its first 255 bytes of UTF-8 (which can split
+     a character). lpctl refuses both: shorten it."""),
+    ("LP917", "trigger name empty or too long", """flyte-sdk refuses an empty trigger name, and
+     TaskTrigger.name holds 1 to 255 characters."""),
+    ("LP918", "notification phase not supported", """Flyte 2 notifications fire on the terminal phases
+     SUCCEEDED, FAILED, TIMED_OUT and ABORTED only, and need at least one; flyte-sdk refuses RUNNING and
+     the others ("Notification on phase ... is not supported")."""),
+    ("LP919", "notification phase listed twice", """InlineRule.on_phases must hold each phase once.
+     flyte-sdk keeps the repeat; the rule's validation refuses it. Remove the duplicate."""),
+    ("LP920", "notification without recipient or URL", """flyte-sdk refuses an Email without recipients
+     ("At least one recipient must be specified"), a Slack or Teams notifier without webhook_url and a
+     Webhook without url. Give one."""),
+    ("LP921", "webhook beyond Flyte 2's limits", """A WebhookDeliveryTemplate holds a URL of at most 2000
+     characters and at most 20 headers, names of 1 to 20 and values of 1 to 50 characters. Shorten
+     them."""),
+    ("LP922", "reserved custom_context key", """flyte's runtime reads _u_kickoff_time_input_arg and
+     _u_produced_artifacts from the trigger's context, and takes the first entry of that name: a
+     custom_context key of that name would replace the kickoff argument. Rename the key."""),
+    ("LP923", "duplicate trigger", """A task's triggers are identified by their name: two specs with the
+     same task and trigger name would replace each other at deploy. Rename one."""),
+    ("LP924", "recipient is not an e-mail address", """Flyte 2 e-mail notifications need real addresses
+     in recipients, cc and bcc; flyte-sdk does not check them and delivery fails later. Fix the
+     address."""),
 )
 
 

@@ -14,11 +14,15 @@ from lpctl.errors import UsageError
 from lpctl.flyte1.compile import CompiledPlan, compile_spec
 from lpctl.flyte1.resolve import DEFAULT_IMPORT_TIMEOUT, Resolver
 from lpctl.spec.config import Config, Identity, common_parent, load_config
-from lpctl.spec.load import DEFAULT_MAX_BYTES, Document, check_header, load_paths
+from lpctl.spec.load import DEFAULT_MAX_BYTES, TRIGGER_KIND, Document, check_header, load_paths
 from lpctl.spec.model import launch_plan_spec
 
 if TYPE_CHECKING:
     from flyteidl.admin.launch_plan_pb2 import LaunchPlan
+
+    # lpctl.flyte2 needs flyteidl2 (the flyte2 extra): imported only for Trigger specs
+    from lpctl.flyte2.compile import CompiledTrigger
+    from lpctl.flyte2.resolve import TaskResolver
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,8 @@ class Options:
 @dataclass
 class Result:
     plans: list[CompiledPlan] = field(default_factory=list)
+    #: Flyte 2 triggers (``kind: Trigger``), see lpctl.flyte2
+    triggers: list[CompiledTrigger] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     skipped: int = 0
@@ -78,6 +84,7 @@ def run(paths: Sequence[str], options: Options = Options()) -> Result:
     loaded = load_paths(paths, max_bytes=options.max_bytes, only_specs=options.only_specs)
     result = Result(diagnostics=list(loaded.diagnostics), files=loaded.files, skipped=loaded.skipped,
                     documents=len(loaded.documents), config_source=config.source)
+    tasks: list[TaskResolver] = []  # created by the first Trigger spec
     for doc in loaded.documents:
         if check_header(doc):  # not a spec: the loader said so (LP105, LP106)
             continue
@@ -86,6 +93,9 @@ def run(paths: Sequence[str], options: Options = Options()) -> Result:
         checked = _without(doc, broken)
         if checked is None:
             continue
+        if checked.data.get("kind") == TRIGGER_KIND:
+            result.diagnostics.extend(_trigger(checked, broken, roots, options, tasks, result))
+            continue
         lp_spec = launch_plan_spec(checked.data)
         plan, diags = compile_spec(checked, lp_spec, resolver.resolve(lp_spec.workflow), identity)
         result.diagnostics.extend(_not_cascading(diags, broken))
@@ -93,10 +103,36 @@ def run(paths: Sequence[str], options: Options = Options()) -> Result:
             result.plans.append(plan)
     resolver.save()
     result.diagnostics.extend(_duplicates(result.plans))
+    if result.triggers:
+        from lpctl.flyte2.compile import duplicate_triggers
+
+        result.diagnostics.extend(duplicate_triggers(result.triggers))
     result.diagnostics = sort_diagnostics(result.diagnostics)
     if not result.files and not result.diagnostics and not options.only_specs:
         raise UsageError("no lpctl specs found in " + ", ".join(paths) + _skipped_note(result.skipped))
     return result
+
+
+def _trigger(doc: Document, broken: set[str], roots: list[str], options: Options, tasks: list[TaskResolver],
+             result: Result) -> list[Diagnostic]:
+    """A ``kind: Trigger`` document: resolve its Flyte 2 task and compile it (lpctl.flyte2). With fields
+    the schema refused (``broken``), the others are still checked, and nothing is rendered."""
+    if "task" in broken or "task" not in doc.data:
+        return []
+    try:
+        from lpctl.flyte2.compile import compile_trigger
+        from lpctl.flyte2.resolve import TaskResolver
+    except ModuleNotFoundError as e:
+        return [error("LP901", f"Flyte 2 triggers need flyte-sdk, which is not installed ({e})",
+                      doc.location(("kind",)), "pip install 'lpctl[flyte2]'")]
+    if not tasks:
+        tasks.append(TaskResolver(roots, import_timeout=options.import_timeout))
+    trigger, diags = compile_trigger(doc, tasks[0].resolve(str(doc.data["task"])))
+    if trigger is not None and not broken:
+        result.triggers.append(trigger)
+    if "inputs" in broken:  # its inputs were refused: "left unbound" would only repeat that
+        return [d for d in diags if d.code != "LP910"]
+    return diags
 
 
 def _skipped_note(skipped: int) -> str:

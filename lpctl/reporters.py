@@ -23,16 +23,18 @@ class Summary:
     files_with_problems: int
     #: the pyproject.toml whose [tool.lpctl] settings were used, if any
     config: str | None = None
+    #: Flyte 2 triggers (kind: Trigger) compiled
+    triggers: int = 0
 
 
 def summarize(diagnostics: Sequence[Diagnostic], files: int, skipped: int, launch_plans: int,
-              config: str | None = None) -> Summary:
+              config: str | None = None, triggers: int = 0) -> Summary:
     counted = [d for d in diagnostics if d.severity >= Severity.WARNING]
     return Summary(
         files=files, skipped=skipped, launch_plans=launch_plans,
         errors=sum(1 for d in diagnostics if d.severity is Severity.ERROR),
         warnings=sum(1 for d in diagnostics if d.severity is Severity.WARNING),
-        files_with_problems=len({d.location.path for d in counted}), config=config,
+        files_with_problems=len({d.location.path for d in counted}), config=config, triggers=triggers,
     )
 
 
@@ -47,6 +49,8 @@ def summary_line(s: Summary) -> str:
         line = f"{' and '.join(problems)} in {s.files_with_problems} of {_plural(s.files, 'file')}"
     else:
         line = f"{_plural(s.files, 'file')} OK: {_plural(s.launch_plans, 'launch plan')}"
+        if s.triggers:
+            line += f", {_plural(s.triggers, 'trigger')}"
     if s.skipped:
         line += f" ({_plural(s.skipped, 'YAML file')} skipped: not lpctl specs)"
     if s.config:

@@ -31,6 +31,8 @@ KIND = "LaunchPlan"
 KINDS = ("LaunchPlan", "Trigger")
 #: keys only a spec has: a document with one of them is checked as a spec, never skipped
 _SPEC_KEYS = ("workflow", "task")
+#: a Flyte 2 trigger (lpctl.flyte2)
+TRIGGER_KIND = "Trigger"
 DEFAULT_MAX_BYTES = 1024 * 1024
 #: values built from one document, aliases expanded; a spec has a few hundred at most
 MAX_NODES = 100_000

@@ -177,15 +177,16 @@ def _present(keys: Any, instance: Any) -> str:
 def _unknown(doc: Document, path: Path, key: Any, allowed: list[str]) -> Diagnostic:
     where = doc.location((*path, key), key=True)
     message = f"unknown key '{key}'" + (f" in {_quote(path)}" if path else "")
-    return error("LP201", message, where, _key_hint(str(key), path, allowed))
+    kind = "trigger" if isinstance(doc.data, dict) and doc.data.get("kind") == "Trigger" else "launchPlan"
+    return error("LP201", message, where, _key_hint(str(key), path, allowed, kind))
 
 
-def _key_hint(key: str, path: Path, allowed: list[str]) -> str | None:
+def _key_hint(key: str, path: Path, allowed: list[str], kind: str = "launchPlan") -> str | None:
     snake = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", key).replace("-", "_").lower()
     close = [snake] if snake in allowed else difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
     if close:
         return f"did you mean '{close[0]}'?"
-    parents = _homes().get(key, set())
+    parents = _homes(kind).get(key, set())
     here = tuple(p for p in path if isinstance(p, str))
     if len(parents) == 1 and here not in parents:
         home = next(iter(parents))
@@ -194,8 +195,9 @@ def _key_hint(key: str, path: Path, allowed: list[str]) -> str | None:
 
 
 @functools.cache
-def _homes() -> dict[str, set[tuple[str, ...]]]:
-    """Every key the schema knows, with the mapping paths it may appear under (list items unnamed)."""
+def _homes(kind: str) -> dict[str, set[tuple[str, ...]]]:
+    """Every key of one kind's schema (``launchPlan``, ``trigger``), with the mapping paths it may appear
+    under (list items unnamed)."""
     homes: dict[str, set[tuple[str, ...]]] = {}
 
     def walk(schema: Any, at: tuple[str, ...]) -> None:
@@ -206,7 +208,7 @@ def _homes() -> dict[str, set[tuple[str, ...]]]:
             walk(sub, (*at, key))
         walk(schema.get("items"), at)
 
-    walk(_schema(), ())
+    walk(_schema()["$defs"][kind], ())
     return homes
 
 

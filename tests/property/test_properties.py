@@ -166,7 +166,7 @@ def _schema_strategy() -> st.SearchStrategy[Any]:
     from lpctl.spec.schema import load_schema
 
     _patch_hypothesis_jsonschema()
-    return from_schema(load_schema())
+    return from_schema(load_schema()["$defs"]["launchPlan"])
 
 
 JSON = st.recursive(

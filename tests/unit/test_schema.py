@@ -112,7 +112,8 @@ def test_schema_is_a_valid_draft_2020_12_schema() -> None:
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     assert schema["$id"] == "https://lpctl.dev/schemas/launchplan.schema.json"
     assert schema["title"] and schema["description"]
-    assert schema["required"] == ["apiVersion", "kind", "workflow"]
+    assert schema["$defs"]["launchPlan"]["required"] == ["apiVersion", "kind", "workflow"]
+    assert schema["$defs"]["trigger"]["required"] == ["apiVersion", "kind", "name", "task"]
 
 
 def test_every_property_has_a_description_and_examples() -> None:
@@ -131,7 +132,7 @@ def test_no_one_of_or_any_of_that_can_report_errors() -> None:
 
 
 def test_spec_format_keys_are_all_in_the_schema() -> None:
-    top = set(load_schema()["properties"])
+    top = set(load_schema()["$defs"]["launchPlan"]["properties"])
     assert top == {
         "apiVersion", "kind", "name", "workflow", "project", "domain", "version", "workflow_version",
         "default_inputs", "fixed_inputs", "schedule", "notifications", "labels", "annotations",
@@ -152,8 +153,8 @@ def test_schema_examples_are_valid_against_their_own_schema() -> None:
 
 
 def test_load_schema_returns_a_fresh_copy() -> None:
-    load_schema()["properties"].clear()
-    assert "workflow" in load_schema()["properties"]
+    load_schema()["$defs"]["launchPlan"]["properties"].clear()
+    assert "workflow" in load_schema()["$defs"]["launchPlan"]["properties"]
 
 
 def test_schema_text_is_the_shipped_file() -> None:
@@ -171,7 +172,7 @@ def test_import_is_cheap() -> None:
 
 def test_every_key_of_the_spec_format_is_accepted() -> None:
     doc = _load(FULL_SPEC)
-    assert set(doc.data) == set(load_schema()["properties"])
+    assert set(doc.data) == set(load_schema()["$defs"]["launchPlan"]["properties"])
     assert check_schema(doc) == []
 
 
@@ -383,7 +384,7 @@ _scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_na
                      st.text(max_size=8))
 _values = st.recursive(_scalars, lambda inner: st.one_of(
     st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=8), inner, max_size=4)), max_leaves=20)
-_keys = st.sampled_from([*load_schema()["properties"], "cron", "phases", "name", "x"])
+_keys = st.sampled_from([*load_schema()["$defs"]["launchPlan"]["properties"], "cron", "phases", "name", "x"])
 
 
 @settings(max_examples=300, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])

@@ -1,0 +1,154 @@
+"""Stage 4 for ``kind: Trigger``: a spec document + its task -> ``flyteidl2.task.TaskTrigger``.
+
+The message equals what flyte-sdk's ``to_task_trigger`` builds for the same ``flyte.Trigger`` on
+the same task (reference section 3); every refusal of flyte-sdk and of the Flyte 2 backend is a
+diagnostic at the spec's line instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flyteidl2.core import literals_pb2
+from flyteidl2.task import common_pb2, run_pb2, task_definition_pb2
+
+from lpctl.diagnostics import Diagnostic
+from lpctl.flyte1.resolve import ResolveError
+from lpctl.flyte2.context import TriggerContext
+from lpctl.flyte2.inputs import compile_inputs
+from lpctl.flyte2.notify import compile_notifications
+from lpctl.flyte2.resolve import TaskResolved
+from lpctl.flyte2.schedule import compile_automation
+from lpctl.spec.load import Document
+
+MAX_NAME = 255
+MAX_DESCRIPTION = 255
+#: keys flyte's runtime reads from Inputs.context (flyte/_internal/runtime/convert.py)
+RESERVED_CONTEXT = ("_u_kickoff_time_input_arg", "_u_produced_artifacts")
+
+
+@dataclass(frozen=True)
+class CompiledTrigger:
+    """A trigger spec compiled to the message flyte-sdk would deploy with its task."""
+
+    document: Document
+    #: the task's registered name, ``<environment>.<function>``
+    task_name: str
+    trigger: task_definition_pb2.TaskTrigger
+
+    def sort_key(self) -> tuple[str, str, str, int]:
+        return (self.task_name, self.trigger.name, self.document.path, self.document.index)
+
+
+def compile_trigger(doc: Document, resolved: TaskResolved) -> tuple[CompiledTrigger | None, list[Diagnostic]]:
+    """The TaskTrigger of ``doc``, or None with the diagnostics that prevent it."""
+    task = None if isinstance(resolved, ResolveError) else resolved
+    ctx = TriggerContext(doc, task)
+    if isinstance(resolved, ResolveError):
+        ctx.error(resolved.code, resolved.message, ("task",), hint=resolved.hint)
+    trigger = task_definition_pb2.TaskTrigger(name=ctx.data.get("name", ""))
+    _check_text(ctx)
+    trigger.spec.CopyFrom(_spec(ctx))
+    trigger.automation_spec.CopyFrom(compile_automation(ctx))
+    if task is None or ctx.has_errors():
+        return None, ctx.diagnostics
+    return CompiledTrigger(doc, task.name, trigger), ctx.diagnostics
+
+
+def _spec(ctx: TriggerContext) -> task_definition_pb2.TaskTriggerSpec:
+    data = ctx.data
+    spec = task_definition_pb2.TaskTriggerSpec(active=bool(data.get("auto_activate", True)),
+                                               description=data.get("description", ""))
+    spec.inputs.SetInParent()
+    compile_inputs(ctx, spec.inputs)
+    _context(ctx, spec.inputs)
+    spec.run_spec.CopyFrom(_run_spec(ctx))
+    return spec
+
+
+def _context(ctx: TriggerContext, inputs: common_pb2.Inputs) -> None:
+    custom: dict[str, str] = ctx.data.get("custom_context") or {}
+    for key, value in custom.items():
+        if key in RESERVED_CONTEXT:
+            ctx.error("LP922", f"custom_context key '{key}' is reserved by flyte's runtime", ("custom_context", key),
+                      key=True, hint="rename the key; flyte reads the first entry of that name")
+        inputs.context.add(key=key, value=value)
+    kickoff = (ctx.data.get("schedule") or {}).get("kickoff_time_input_arg")
+    if kickoff:
+        inputs.context.add(key=RESERVED_CONTEXT[0], value=kickoff)
+
+
+def _run_spec(ctx: TriggerContext) -> run_pb2.RunSpec:
+    data = ctx.data
+    run = run_pb2.RunSpec(overwrite_cache=bool(data.get("overwrite_cache", False)), queue=data.get("queue") or "")
+    if data.get("env_vars"):
+        run.envs.values.extend(literals_pb2.KeyValuePair(key=k, value=v) for k, v in data["env_vars"].items())
+    if data.get("interruptible") is not None:
+        run.interruptible.value = bool(data["interruptible"])
+    _max_action_concurrency(ctx, run)
+    _labels(ctx, run)
+    compile_notifications(ctx, run)
+    return run
+
+
+def _max_action_concurrency(ctx: TriggerContext, run: run_pb2.RunSpec) -> None:
+    value = ctx.data.get("max_action_concurrency")
+    if value is None:
+        return
+    if value < 0 or value == 1:
+        ctx.error("LP915", f"max_action_concurrency must be 0 (platform default) or at least 2, got {value}",
+                  ("max_action_concurrency",), hint="1 would deadlock the run: the parent action holds a "
+                  "concurrency slot while waiting for its child actions")
+    elif value >= 2**32:
+        ctx.error("LP915", f"max_action_concurrency {value} does not fit RunSpec.max_action_concurrency "
+                  "(a uint32)", ("max_action_concurrency",))
+    else:
+        run.max_action_concurrency = value
+
+
+def _labels(ctx: TriggerContext, run: run_pb2.RunSpec) -> None:
+    from lpctl.flyte1.k8s import label_key_problems, label_value_problems
+
+    labels: dict[str, str] = ctx.data.get("labels") or {}
+    for key, value in labels.items():
+        for problem in label_key_problems(key):
+            ctx.error("LP702", f"label key '{key}': {problem}", ("labels", key), key=True)
+        for problem in label_value_problems(value):
+            ctx.error("LP703", f"label '{key}': value {value!r}: {problem}", ("labels", key))
+    if labels:
+        run.labels.values.update(labels)
+    if ctx.data.get("annotations"):
+        run.annotations.values.update(ctx.data["annotations"])
+
+
+def _check_text(ctx: TriggerContext) -> None:
+    name = ctx.data.get("name", "")
+    if not name or len(name) > MAX_NAME:
+        why = "cannot be empty" if not name else f"has {len(name)} characters; Flyte 2 accepts at most {MAX_NAME}"
+        ctx.error("LP917", f"trigger name {why}", ("name",))
+    description = ctx.data.get("description", "")
+    if len(description) > MAX_DESCRIPTION:
+        ctx.error("LP916", f"description has {len(description)} characters; Flyte 2 keeps at most "
+                  f"{MAX_DESCRIPTION}", ("description",),
+                  hint="flyte-sdk would silently cut it to 247 characters + '...(tr.)'; shorten it")
+    elif len(description.encode("utf-8")) > MAX_DESCRIPTION:
+        ctx.error("LP916", f"description has {len(description.encode('utf-8'))} bytes in UTF-8; the Flyte 2 backend "
+                  f"keeps the first {MAX_DESCRIPTION}, which can split a character", ("description",),
+                  hint="shorten it")
+
+
+def duplicate_triggers(triggers: list[CompiledTrigger]) -> list[Diagnostic]:
+    """A task's triggers are keyed by name: a second spec with the same (task, name) would replace the first."""
+    from lpctl.diagnostics import error
+
+    first: dict[tuple[str, str], CompiledTrigger] = {}
+    diags = []
+    for item in sorted(triggers, key=CompiledTrigger.sort_key):
+        key = (item.task_name, item.trigger.name)
+        if key in first:
+            where = first[key].document.location(("name",))
+            diags.append(error("LP923", f"trigger '{key[1]}' of task '{key[0]}' is also defined at {where}",
+                               item.document.location(("name",)), "trigger names must be unique per task"))
+        else:
+            first[key] = item
+    return diags

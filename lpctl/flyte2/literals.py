@@ -1,0 +1,51 @@
+"""Trigger input values -> ``flyteidl2.core.Literal``, as flyte-sdk transports a value of the declared type.
+
+flyte-sdk 2.12.1 encodes a trigger value by its own Python type and checks nothing (reference 3.3);
+lpctl type-checks the value against the task's interface first, converts it to the declared type
+(an integer for a ``float`` is that float, a name for an Enum the member, ``90m`` a timedelta), then
+encodes it as flyte encodes such a value: bare for ``Optional`` (no union wrapper), an Enum by its
+member name, datetimes in UTC. The scalar conversions are the launch plans' ones
+(``flyteidl.core`` and ``flyteidl2.core`` share their field numbers, so the bytes carry over).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flyteidl.core import types_pb2
+from flyteidl2.core import literals_pb2 as literals2
+
+from lpctl.flyte1.literals import ConversionError, describe, is_optional, to_literal
+
+LIST_REASON = ("flyte-sdk 2.12.1 pickles a list trigger input into bytes that its own runtime cannot decode "
+               "as the declared type")
+DICT_REASON = ("flyte-sdk 2.12.1 fails to convert a mapping trigger input "
+               "(RuntimeError: Failed to convert trigger default input)")
+CONTAINER_HINT = "give the value as the task's Python default, or pass it when starting the run"
+
+
+def trigger_literal(value: Any, literal_type: Any) -> Any:
+    """``value`` as the ``flyteidl2.core.Literal`` flyte-sdk sends for it; raises ConversionError."""
+    if isinstance(value, list):
+        raise ConversionError(f"a list cannot be a trigger input: {LIST_REASON}", hint=CONTAINER_HINT, code="LP906")
+    if isinstance(value, dict):
+        raise ConversionError(f"a mapping cannot be a trigger input: {DICT_REASON}", hint=CONTAINER_HINT,
+                              code="LP906")
+    lt = types_pb2.LiteralType.FromString(literal_type.SerializeToString())
+    try:
+        lit = to_literal(value, lt)
+    except ConversionError as e:
+        raise _flyte2_error(e, value, lt) from None
+    if lit.scalar.HasField("union"):  # flyte encodes by the value's own type: no union wrapper
+        lit = lit.scalar.union.value
+    return literals2.Literal.FromString(lit.SerializeToString())
+
+
+def _flyte2_error(e: ConversionError, value: Any, lt: Any) -> ConversionError:
+    if e.code == "LP406" or (lt.WhichOneof("type") == "enum_type" and isinstance(value, str)):
+        names = ", ".join(lt.enum_type.values)
+        return ConversionError(f"{describe(value)} is not a member name of the enum ({names})", e.path,
+                               e.hint or "Flyte 2 passes an Enum by its member name, not its value", "LP905")
+    if value is None and not is_optional(lt):
+        return ConversionError(e.message, e.path, "only an Optional input takes null", "LP904")
+    return ConversionError(e.message, e.path, e.hint, "LP904")

@@ -1,0 +1,292 @@
+"""``lpctl migrate``: launch plan specs -> Flyte 2 trigger specs, without losing meaning silently.
+
+Each ``kind: LaunchPlan`` document is rewritten in place with ruamel's round-trip loader, so
+comments and key order survive. What maps exactly is mapped (reference section 9.1); what would
+change meaning is refused for that launch plan, with the reason and where the setting lives in
+Flyte 2, and its trigger is not written. ``--fixed-as-defaults`` accepts that fixed inputs become
+overridable defaults.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from lpctl.diagnostics import Diagnostic, Location, error
+from lpctl.spec.discover import discover, display_path
+
+CLEAN = "clean"
+DECISION = "needs a decision"
+#: identity keys: in Flyte 2 the trigger lives where its task is deployed, at the task's version
+_IDENTITY = ("project", "domain", "version", "workflow_version")
+_RENAMES = {"workflow": "task", "default_inputs": "inputs", "envs": "env_vars"}
+
+
+@dataclass(frozen=True)
+class MigrateOptions:
+    #: workflow import path (or registered name) -> Flyte 2 task import path
+    task_map: Mapping[str, str] = field(default_factory=dict)
+    #: merge fixed inputs into the trigger's (overridable) inputs instead of refusing
+    fixed_as_defaults: bool = False
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Why a launch plan does not migrate as is: ``topic`` for the summary, ``message`` with the way out."""
+
+    topic: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Migrated:
+    """One launch plan: its trigger spec (None when refused), the decisions it needs, the notes."""
+
+    location: Location
+    name: str
+    decisions: tuple[Decision, ...]
+    notes: tuple[str, ...]
+    document: Any
+
+    @property
+    def status(self) -> str:
+        return DECISION if self.decisions else CLEAN
+
+
+@dataclass(frozen=True)
+class FileMigration:
+    path: str
+    items: tuple[Migrated, ...]
+    #: the YAML of the triggers that migrate cleanly; None when none does
+    text: str | None
+
+
+def migrate_paths(paths: Sequence[str], options: MigrateOptions = MigrateOptions()
+                  ) -> tuple[list[FileMigration], list[Diagnostic]]:
+    """Migrate every launch plan spec under ``paths``. Raises PathError for a path that does not exist."""
+    found = discover(paths)
+    files, diags = [], list(found.diagnostics)
+    for spec_file in found.files:
+        path = spec_file.path
+        shown = display_path(path)
+        try:
+            with open(path, encoding="utf-8-sig") as f:
+                text = f.read()
+        except (OSError, UnicodeDecodeError) as e:
+            diags.append(error("LP108", f"cannot read as UTF-8 text: {e}", Location(shown)))
+            continue
+        migrated, problem = migrate_text(text, shown, options)
+        if problem is not None:
+            diags.append(problem)
+        elif migrated.items:
+            files.append(migrated)
+    return files, diags
+
+
+def migrate_text(text: str, path: str, options: MigrateOptions = MigrateOptions()
+                 ) -> tuple[FileMigration, Diagnostic | None]:
+    """Migrate the launch plan documents of one file's text (other documents are left out)."""
+    from ruamel.yaml.error import YAMLError
+
+    yaml = _yaml()
+    try:
+        documents = list(yaml.load_all(text))
+    except YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = Location(path, mark.line + 1, mark.column + 1) if mark else Location(path)
+        return FileMigration(path, (), None), error("LP101", f"YAML syntax error: {getattr(e, 'problem', e)}",
+                                                    where)
+    items, out = [], []
+    for doc in documents:
+        if _is_launch_plan(doc):
+            items.append(_migrate_document(doc, path, options))
+            if not items[-1].decisions:
+                out.append(items[-1].document)
+        elif _is_trigger(doc):  # already Flyte 2: carried over as it is
+            out.append(doc)
+    written = _dump(out) if any(not item.decisions for item in items) else None
+    return FileMigration(path, tuple(items), written), None
+
+
+def _yaml() -> Any:
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True
+    yaml.width = 120
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    return yaml
+
+
+def _dump(documents: list[Any]) -> str:
+    out = io.StringIO()
+    _yaml().dump_all(documents, out)
+    return out.getvalue()
+
+
+def _is_launch_plan(doc: Any) -> bool:
+    return isinstance(doc, dict) and doc.get("apiVersion") == "lpctl/v1" and doc.get("kind") == "LaunchPlan"
+
+
+def _is_trigger(doc: Any) -> bool:
+    return isinstance(doc, dict) and doc.get("apiVersion") == "lpctl/v1" and doc.get("kind") == "Trigger"
+
+
+def _migrate_document(doc: Any, path: str, options: MigrateOptions) -> Migrated:
+    line = doc.lc.line + 1 if hasattr(doc, "lc") else 0
+    name = str(doc.get("name") or "(default launch plan)")
+    decisions: list[Decision] = []
+    notes: list[str] = []
+    if "name" not in doc:
+        decisions.append(Decision("default launch plan", "a default launch plan (no 'name') has no Flyte 2 "
+                                  "counterpart: tasks run directly, with no trigger; give it a name to keep it"))
+    doc["kind"] = "Trigger"
+    _task(doc, options, decisions, notes)
+    _identity(doc, notes)
+    _inputs(doc, options, decisions, notes)
+    _schedule(doc, notes)
+    _notifications(doc, decisions)
+    _refused_keys(doc, decisions)
+    for old, new in _RENAMES.items():
+        if old in doc:
+            _rename(doc, old, new)
+    if "auto_activate" not in doc:
+        doc["auto_activate"] = False
+        doc.yaml_add_eol_comment("Flyte 1's default; a Flyte 2 trigger is active unless told", "auto_activate")
+        notes.append("auto_activate: false written explicitly (Flyte 2's default is true)")
+    return Migrated(Location(path, line, 1), name, tuple(decisions), tuple(notes), doc)
+
+
+def _rename(doc: Any, old: str, new: str) -> None:
+    """Rename a key in place, keeping its position and comments."""
+    position = list(doc).index(old)
+    comment = doc.ca.items.pop(old, None)
+    value = doc.pop(old)
+    doc.insert(position, new, value)
+    if comment is not None:
+        doc.ca.items[new] = comment
+
+
+def _task(doc: Any, options: MigrateOptions, decisions: list[Decision], notes: list[str]) -> None:
+    workflow = doc.get("workflow")
+    ref = str(workflow.get("name", "")) if isinstance(workflow, dict) else str(workflow)
+    if ref in options.task_map:
+        doc["workflow"] = options.task_map[ref]
+    elif not isinstance(workflow, dict):
+        notes.append(f"task: {ref} kept: point it at the Flyte 2 task (--task-map {ref}=package.module:task)")
+    else:
+        decisions.append(Decision("workflow without import path", f"workflow '{ref}' is given by its registered "
+                                  "interface; a trigger needs the import path of a Flyte 2 task: "
+                                  f"--task-map {ref}=package.module:task"))
+
+
+def _identity(doc: Any, notes: list[str]) -> None:
+    dropped = [key for key in _IDENTITY if key in doc]
+    for key in dropped:
+        del doc[key]
+    if dropped:
+        notes.append(f"{', '.join(dropped)} dropped: a Flyte 2 trigger lives in its task's project and domain, "
+                     "at the task version of its last deploy")
+
+
+def _inputs(doc: Any, options: MigrateOptions, decisions: list[Decision], notes: list[str]) -> None:
+    fixed = doc.get("fixed_inputs") or {}
+    if fixed and options.fixed_as_defaults:
+        _merge_fixed(doc, fixed)
+        notes.append(f"fixed inputs {_names(fixed)} became overridable defaults (--fixed-as-defaults)")
+    elif fixed:
+        decisions.append(Decision("fixed inputs", f"fixed inputs {_names(fixed)} would become overridable: Flyte 2 "
+                                  "has no fixed inputs; set them inside the task (a constant, or a wrapper task), "
+                                  "or accept the change with --fixed-as-defaults"))
+    values = doc.get("default_inputs") or {}
+    containers = [k for k, v in values.items() if isinstance(v, (list, dict))]
+    if containers:
+        decisions.append(Decision("list or mapping input", f"inputs {_names(containers)} are lists or mappings, "
+                                  "which flyte-sdk 2.12.1 cannot send as trigger inputs; make them the task's "
+                                  "Python defaults"))
+
+
+def _merge_fixed(doc: Any, fixed: Any) -> None:
+    if "default_inputs" not in doc:
+        _rename(doc, "fixed_inputs", "default_inputs")
+        return
+    for key, value in fixed.items():
+        doc["default_inputs"][key] = value
+    del doc["fixed_inputs"]
+
+
+def _names(keys: Any) -> str:
+    return ", ".join(f"'{k}'" for k in keys)
+
+
+def _schedule(doc: Any, notes: list[str]) -> None:
+    schedule = doc.get("schedule")
+    if isinstance(schedule, dict) and "offset" in schedule:
+        del schedule["offset"]
+        notes.append("schedule.offset dropped: Flyte 2 has no cron offset (FlyteAdmin ignored it too)")
+
+
+def _notifications(doc: Any, decisions: list[Decision]) -> None:
+    from ruamel.yaml.comments import CommentedMap
+
+    for i, entry in enumerate(doc.get("notifications") or []):
+        if "phases" in entry:
+            _rename(entry, "phases", "on_phase")
+        if "email" in entry:
+            entry["email"] = CommentedMap([("recipients", entry["email"])])
+        for channel, why in _NO_COUNTERPART.items():
+            if channel in entry:
+                decisions.append(Decision(f"{channel} notification", f"notifications[{i}]: {why}"))
+
+
+_NO_COUNTERPART = {
+    "slack": "a Flyte 1 Slack notification is an e-mail to a channel address, a Flyte 2 one an incoming "
+             "webhook: write 'email: {recipients: [...]}' to the same addresses, or 'slack: {webhook_url: ...}'",
+    "pager_duty": "Flyte 2 has no PagerDuty notifier: write 'email' to the integration address, or 'webhook' "
+                  "to PagerDuty's Events API",
+}
+
+_REFUSED = {
+    "max_parallelism": "no trigger field; the closest is max_action_concurrency (concurrent actions of one run, "
+                       "0 or at least 2), which is not the same limit: set it if that is what you meant",
+    "security_context": "no trigger field: in Flyte 2 the service account is the task's "
+                        "(flyte.TaskEnvironment(service_account=...) or @env.task(service_account=...))",
+    "auth_role": "no trigger field: in Flyte 2 the service account is the task's "
+                 "(flyte.TaskEnvironment(service_account=...) or @env.task(service_account=...))",
+    "raw_output_data_config": "no trigger field: the output location is a run setting in Flyte 2 "
+                              "(flyte.with_runcontext(raw_data_path=...)) or the deployment's storage default",
+    "concurrency": "no trigger field: Flyte 2 does not limit concurrent runs of a trigger",
+}
+
+
+def _refused_keys(doc: Any, decisions: list[Decision]) -> None:
+    for key, why in _REFUSED.items():
+        if key in doc:
+            decisions.append(Decision(key, f"{key}: {why}"))
+
+
+def target_path(path: str, directory: str) -> str:
+    """Where a migrated file goes under ``directory``: at its relative path (outside paths by file name)."""
+    relative = path if not (os.path.isabs(path) or path.startswith("..")) else os.path.basename(path)
+    return os.path.join(directory, relative)
+
+
+def summary(files: Sequence[FileMigration]) -> str:
+    """The table people read: one line per launch plan, its reasons, then the totals by reason."""
+    items = [item for f in files for item in f.items]
+    lines = []
+    for item in items:
+        topics = ", ".join(d.topic for d in item.decisions)
+        lines.append(f"{item.location}  {item.name}  {item.status}" + (f": {topics}" if topics else ""))
+        lines.extend(f"    - {d.message}" for d in item.decisions)
+        lines.extend(f"    note: {note}" for note in item.notes if not item.decisions)
+    clean = sum(1 for item in items if not item.decisions)
+    lines.append(f"{len(items)} launch plan{'' if len(items) == 1 else 's'}: {clean} migrate cleanly, "
+                 f"{len(items) - clean} need a decision")
+    counts = Counter(d.topic for item in items for d in item.decisions)
+    lines.extend(f"  {count:3d}  {topic}" for topic, count in sorted(counts.items(), key=lambda t: (-t[1], t[0])))
+    return "\n".join(lines) + "\n"

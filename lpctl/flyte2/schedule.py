@@ -1,0 +1,154 @@
+"""``schedule:`` of a trigger -> ``flyteidl2.task.TriggerAutomationSpec``, in the Flyte 2 backend's dialect."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from flyteidl2.task import common_pb2
+
+from lpctl.flyte2.context import TriggerContext
+
+#: FixedRate.value is a uint32 count of minutes
+MAX_RATE_MINUTES = 2**32 - 1
+
+
+@dataclass(frozen=True)
+class CronRefusal:
+    """Why the Flyte 2 backend (or its scheduler) would not run a cron; ``key`` is the spec key to blame."""
+
+    code: str
+    message: str
+    hint: str | None = None
+    key: str = "cron"
+
+
+def check_flyte2_cron(expression: str, timezone: str) -> list[CronRefusal]:
+    """Every refusal of ``ParseCron`` in flyteorg/flyte ``runs/schedule/cron.go`` (reference 6.2).
+
+    The backend prefixes ``CRON_TZ=<timezone> `` and calls unionai/cron's ``ParseStandard``: the
+    Flyte 1 scheduler's grammar, so lpctl's robfig parser decides; ``@every`` is accepted here
+    (flytekit, not Flyte 2, refused it), and a zone inside the expression is not.
+    """
+    refusals = []
+    zone = _zone_refusal(timezone)
+    if zone is not None:
+        refusals.append(zone)
+    cron = _cron_refusal(expression)
+    if cron is not None:
+        refusals.append(cron)
+    return refusals
+
+
+def _cron_refusal(expression: str) -> CronRefusal | None:
+    from lpctl.schedule.cron import CronProblemKind, _analyse  # the robfig grammar, without flytekit's croniter
+
+    _, problem = _analyse(expression)
+    if problem is None:
+        return None
+    if problem.kind is CronProblemKind.ADMIN_ONLY and not expression.startswith(("TZ=", "CRON_TZ=")):
+        return None  # @every <duration>: ParseStandard takes it
+    if problem.kind is CronProblemKind.ADMIN_ONLY:
+        prefix = expression.split()[0]
+        return CronRefusal("LP911", f'cron expression "{expression}": a time zone prefix ("{prefix}") is refused '
+                           "inside the expression: the backend puts CRON_TZ=<timezone> in front of it",
+                           f"remove \"{prefix}\" and write 'timezone: {prefix.partition('=')[2]}'")
+    if problem.kind is CronProblemKind.NEVER_FIRES:
+        return CronRefusal("LP912", problem.message, "the Flyte 2 scheduler never starts such a trigger; "
+                           "pick days that exist")
+    hint = problem.hint
+    if problem.kind is CronProblemKind.ALIAS_WITHOUT_AT:
+        hint = hint or "use the '@' form"
+        return CronRefusal("LP911", f'"{expression}" is not a cron expression the Flyte 2 backend accepts '
+                           "(it needs exactly 5 fields or an '@' descriptor)", hint)
+    return CronRefusal("LP911", problem.message, hint)
+
+
+def _zone_refusal(timezone: str) -> CronRefusal | None:
+    from lpctl.schedule.zones import load_zone, suggest_zone
+
+    if timezone != "localtime" and load_zone(timezone) is not None:
+        return None
+    near = suggest_zone(timezone)
+    if near is not None and near.lower() == timezone.lower():
+        hint = f"did you mean '{near}'? (zone names are case-sensitive)"
+    else:
+        hint = f"did you mean '{near}'?" if near else "write an IANA zone name such as Europe/Berlin"
+    return CronRefusal("LP913", f'unknown time zone "{timezone}": the backend\'s time.LoadLocation refuses it',
+                       hint, "timezone")
+
+
+def compile_automation(ctx: TriggerContext) -> common_pb2.TriggerAutomationSpec:
+    spec: dict[str, Any] | None = ctx.data.get("schedule")
+    auto = common_pb2.TriggerAutomationSpec()
+    if not spec:
+        auto.type = common_pb2.TriggerAutomationSpecType.TYPE_NONE
+        return auto
+    auto.type = common_pb2.TriggerAutomationSpecType.TYPE_SCHEDULE
+    schedule = auto.schedule
+    if "fixed_rate" in spec:
+        _fixed_rate(ctx, spec, schedule)
+    else:
+        _cron(ctx, spec, schedule)
+    kickoff = spec.get("kickoff_time_input_arg")
+    if kickoff:
+        schedule.kickoff_time_input_arg = kickoff
+    return auto
+
+
+def _cron(ctx: TriggerContext, spec: dict[str, Any], schedule: common_pb2.Schedule) -> None:
+    expression, timezone = str(spec.get("cron", "")), str(spec.get("timezone", "UTC"))
+    schedule.cron.expression = expression
+    schedule.cron.timezone = timezone
+    refusals = check_flyte2_cron(expression, timezone)
+    for refusal in refusals:
+        ctx.error(refusal.code, refusal.message, ("schedule", refusal.key), hint=refusal.hint)
+    if not refusals:
+        _warn(ctx, expression, timezone)
+
+
+def _warn(ctx: TriggerContext, expression: str, timezone: str) -> None:
+    """The launch plans' schedule warnings (LP511 very frequent, LP513/LP514 DST, LP515 Feb 29): the Flyte 2
+    scheduler runs the same unionai/cron ``Next``. They take a Flyte 1 Context; only its ``warn`` is used."""
+    from lpctl.flyte1 import schedule as flyte1
+    from lpctl.schedule.cron import min_interval
+
+    shared: Any = ctx
+    if not expression.startswith("@every"):
+        flyte1._warn_frequent(shared, min_interval(expression), ("schedule", "cron"))
+        flyte1._warn_february_29(shared, expression)
+        flyte1._warn_dst(shared, timezone, expression)
+
+
+def _fixed_rate(ctx: TriggerContext, spec: dict[str, Any], schedule: common_pb2.Schedule) -> None:
+    from lpctl.flyte1.literals import parse_datetime
+    from lpctl.schedule.durations import parse_duration
+
+    text = spec["fixed_rate"]
+    schedule.rate.unit = common_pb2.FixedRateUnit.FIXED_RATE_UNIT_MINUTE
+    try:
+        minutes = _whole_minutes(parse_duration(str(text)))
+    except ValueError as e:
+        ctx.error("LP914", f'fixed_rate "{text}": {e}', ("schedule", "fixed_rate"),
+                  hint="write whole minutes, hours or days: 30m, 6h, 2d")
+    else:
+        schedule.rate.value = minutes
+    if "start_time" in spec:
+        try:
+            schedule.rate.start_time.FromDatetime(parse_datetime(spec["start_time"]))
+        except (ValueError, TypeError):
+            ctx.error("LP205", f"start_time {spec['start_time']!r} is not an ISO 8601 datetime",
+                      ("schedule", "start_time"), hint="write it like 2026-12-01T00:00:00Z (naive means UTC)")
+
+
+def _whole_minutes(delta: dt.timedelta) -> int:
+    seconds = delta.total_seconds()
+    if seconds <= 0:
+        raise ValueError("the rate must be positive: FixedRate(0) never advances and the scheduler loops")
+    if delta % dt.timedelta(minutes=1):
+        raise ValueError("Flyte 2 fixed rates are whole minutes (FixedRate.interval_minutes)")
+    minutes = int(seconds // 60)
+    if minutes > MAX_RATE_MINUTES:
+        raise ValueError(f"{minutes} minutes does not fit FixedRate.value (a uint32)")
+    return minutes
