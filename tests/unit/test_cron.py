@@ -9,7 +9,7 @@ from croniter import CroniterBadDateError, croniter
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lpctl.schedule.cron import CronProblem, CronProblemKind, _analyse, check_cron, fire_times, min_interval
+from lpctl.schedule.cron import CronProblem, CronProblemKind, analyse, check_cron, fire_times, min_interval
 
 UTC = timezone.utc
 K = CronProblemKind
@@ -481,7 +481,7 @@ def _expression(draw: st.DrawFn) -> str:
 @settings(max_examples=300, deadline=None)
 @given(_expression())
 def test_grammar_is_a_subset_of_croniter(expr: str) -> None:
-    schedule, problem = _analyse(expr)
+    schedule, problem = analyse(expr)
     assert problem is None or problem.kind is K.NEVER_FIRES
     if problem is None:
         assert croniter_accepts(expr), expr
@@ -639,7 +639,7 @@ def test_min_interval(expr: str, expected: timedelta) -> None:
 @settings(max_examples=100, deadline=None)
 @given(_expression())
 def test_min_interval_is_a_lower_bound_of_sampled_gaps(expr: str) -> None:
-    if _analyse(expr)[1] is not None:
+    if analyse(expr)[1] is not None:
         return
     times = fire_times(expr, datetime(2026, 1, 1, tzinfo=UTC), 50)
     gaps = [b - a for a, b in pairwise(times)]
