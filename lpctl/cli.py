@@ -347,7 +347,8 @@ def explain(
     info = lookup(code)
     if info is None:
         _fail_usage(f"unknown code {code!r}; 'lpctl explain' lists them all")
-    stdio.output().write(f"{info.code}: {info.title}\n\n{textwrap.fill(info.explanation, 88)}\n")
+    stdio.output().write(f"{info.code}: {info.title}\n\n{textwrap.fill(info.explanation, 88)}\n\n"
+                         f"{textwrap.fill('How to fix: ' + info.fix, 88)}\n")
 
 
 @command("options", "report")
