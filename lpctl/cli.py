@@ -591,6 +591,89 @@ def _pair(text: str) -> tuple[str, str]:
     return old, new
 
 
+# -- authoring: new, fmt -------------------------------------------------------------------------
+
+
+@command()
+def new(
+    workflow: Annotated[str, typer.Argument(
+        metavar="WORKFLOW", show_default=False, help="Import path of the workflow, package.module:workflow; "
+        "with --input or --registered, the name of a workflow registered elsewhere.")],
+    name: Annotated[str | None, typer.Option("--name", "-n", metavar="TEXT", help="Launch plan name "
+                                             "(default: the workflow's name + '_lp').")] = None,
+    output: Annotated[str | None, typer.Option("--output", "-o", metavar="FILE", help="Write the spec to FILE "
+                                               "instead of stdout; never replaces a file without --force.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")] = False,
+    inputs: Annotated[list[str] | None, typer.Option(
+        "--input", metavar="NAME=TYPE", help="An input of a workflow registered elsewhere, in Python type "
+        "syntax (repeatable): --input day=datetime --input 'regions=list[str]'.")] = None,
+    registered: Annotated[bool, typer.Option("--registered", help="WORKFLOW is registered elsewhere: write its "
+                                             "interface into the spec (from --input) instead of importing it.")
+                          ] = False,
+    python_path: Annotated[list[str] | None, typer.Option(
+        "--python-path", metavar="DIR", help="Extra import root for workflow modules (repeatable); "
+        "searched after the current directory and [tool.lpctl] python_path.")] = None,
+    import_timeout: Annotated[float, typer.Option(
+        "--import-timeout", metavar="SECONDS", min=0.1, help="Seconds the workflow module may take to "
+        "import.")] = 60.0,
+) -> None:
+    """Write a spec for a workflow: every input with its type and default, examples commented.
+
+    The spec validates as written; uncomment what you need.
+
+    Example: lpctl new myproject.workflows:daily_report -o launchplans/daily_report.yaml
+    """
+    from lpctl.authoring.files import create_file
+    from lpctl.authoring.scaffold import new_spec
+
+    made, diags = new_spec(workflow, name=name, input_options=inputs or (), registered=registered,
+                           python_path=python_path or (), import_timeout=import_timeout)
+    sys.stderr.writelines(f"{d}\n" for d in diags)
+    if made is None:
+        raise typer.Exit(EXIT_FINDINGS)
+    if output is None or output == "-":
+        _write(made.text, None)
+        return
+    create_file(output, made.text, force=force)
+    required = f", {len(made.required)} required" if made.required else ""
+    sys.stderr.write(f"wrote {output}: launch plan {made.name}, {len(made.inputs)} inputs{required}; "
+                     f"check it with: lpctl validate {output}\n")
+
+
+@command()
+def fmt(
+    paths: Paths,
+    check: Annotated[bool, typer.Option("--check", help="Write nothing; exit 1 listing the files that "
+                                        "would change (for CI).")] = False,
+) -> None:
+    """Rewrite specs in one layout: key order, two-space indent, quotes where needed, comments kept.
+
+    Files are replaced atomically, and only if reading them back gives the same specs.
+
+    Example: lpctl fmt launchplans/ --check
+    """
+    from lpctl.authoring.files import replace_file
+    from lpctl.authoring.fmt import format_paths
+
+    results = format_paths(paths)
+    if not results:
+        raise UsageError("no lpctl specs found in " + ", ".join(paths))
+    broken = [d for r in results for d in r.diagnostics]
+    sys.stderr.writelines(f"{d}\n" for d in broken)
+    changed = [r for r in results if r.changed]
+    for r in changed:
+        if not check:
+            replace_file(r.path, r.text or "")
+        sys.stdout.write(f"{'would reformat' if check else 'reformatted'} {r.path}\n")
+    verb = "would be reformatted" if check else "reformatted"
+    sys.stderr.write(f"{_files(len(changed))} {verb}, {_files(len(results) - len(changed))} unchanged\n")
+    raise typer.Exit(EXIT_FINDINGS if broken or (check and changed) else EXIT_OK)
+
+
+def _files(count: int) -> str:
+    return f"{count} file" if count == 1 else f"{count} files"
+
+
 # -- plumbing -------------------------------------------------------------------------------------
 
 

@@ -640,3 +640,30 @@ def test_envs_order_does_not_matter(workdir: Any) -> None:
     ab = _render(to_document({**spec, "envs": {"A": "1", "B": "2"}}), workdir)
     ba = _render(to_document({**spec, "envs": {"B": "2", "A": "1"}}), workdir)
     assert ab == ba
+
+
+# -- lpctl fmt ---------------------------------------------------------------------------------
+
+
+@SETTINGS
+@given(spec=valid_specs(), rnd=st.randoms(use_true_random=False))
+def test_fmt_is_idempotent_and_never_changes_the_bundle(spec: dict[str, Any], rnd: Any, workdir: Any) -> None:
+    from lpctl.authoring.fmt import format_text
+
+    for text in (to_document(spec), _block_yaml(_shuffled(spec, rnd))):
+        once = format_text(text)
+        assert format_text(once) == once
+        assert _render(once, workdir) == _render(text, workdir)
+
+
+@SETTINGS
+@given(spec=_schema_strategy().flatmap(safe_workflow), rnd=st.randoms(use_true_random=False))
+def test_fmt_keeps_every_value_of_schema_valid_specs(spec: dict[str, Any], rnd: Any) -> None:
+    from lpctl.authoring.fmt import format_text
+    from lpctl.spec.load import load_text
+
+    text = _block_yaml(_shuffled(spec, rnd))
+    once = format_text(text)
+    assert format_text(once) == once
+    (doc,), diags = load_text(once, "spec.yaml")
+    assert diags == [] and doc.data == spec

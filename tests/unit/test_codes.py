@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pathlib
-from typing import Any
 import re
+from typing import Any
 
 from lpctl.codes import CODES
 

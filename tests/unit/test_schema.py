@@ -110,7 +110,8 @@ def test_schema_is_a_valid_draft_2020_12_schema() -> None:
     schema = load_schema()
     Draft202012Validator.check_schema(schema)
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
-    assert schema["$id"] == "https://lpctl.dev/schemas/launchplan.schema.json"
+    # the published URL: the file on the project's main branch (the URLs of README and pyproject)
+    assert schema["$id"] == "https://raw.githubusercontent.com/lpctl/lpctl/main/schemas/launchplan.schema.json"
     assert schema["title"] and schema["description"]
     assert schema["$defs"]["launchPlan"]["required"] == ["apiVersion", "kind", "workflow"]
     assert schema["$defs"]["trigger"]["required"] == ["apiVersion", "kind", "name", "task"]
