@@ -171,9 +171,9 @@ def python_type_name(py: Any, *, top: bool = False) -> str:
     if inspect.isclass(py) and issubclass(py, enum.Enum):
         values = ", ".join(str(m.value) for m in py)
         return f"{py.__name__} ({values})" if top else py.__name__
-    if dataclasses.is_dataclass(py) and isinstance(py, type):
+    if dataclasses.is_dataclass(py) and isinstance(py, type):  # nested ones too: the value is written whole
         fields = ", ".join(f"{f.name}: {python_type_name(_field_type(py, f))}" for f in dataclasses.fields(py))
-        return f"{py.__name__} {{{fields}}}" if top else py.__name__
+        return f"{py.__name__} {{{fields}}}"
     origin, args = typing.get_origin(py), typing.get_args(py)
     if origin is typing.Union or (hasattr(types, "UnionType") and isinstance(py, types.UnionType)):
         others = [a for a in args if a is not type(None)]

@@ -102,6 +102,9 @@ def test_new_for_a_typed_function_and_a_dataclass(in_tmp: Any) -> None:
     point = _new("example_pkg.workflows:with_point")
     assert "\n#   p:                  # Point {x: int, y: float, tags: list[str]}; REQUIRED; a mapping\n" in point
     assert "\n#   n: 1                # int; workflow default\n" in point
+    job = _new("example_pkg.workflows:with_job")
+    assert ("\n#   job:                # Job {window: Window {start: int, size: int}, name: str, "
+            "weights: dict[str, float]}; REQUIRED; a mapping\n") in job
 
 
 @pytest.mark.parametrize("workflow, options", [
@@ -109,6 +112,8 @@ def test_new_for_a_typed_function_and_a_dataclass(in_tmp: Any) -> None:
     ("example_pkg.workflows:typed", {}),
     ("example_pkg.workflows:plain", {}),
     ("example_pkg.workflows:with_point", {}),
+    ("example_pkg.workflows:with_job", {}),
+    ("example_pkg.workflows:with_options", {}),
     ("example_pkg.workflows:no_inputs", {}),
     ("example_pkg.workflows:exported", {}),
     ("example_pkg.workflows.imperative", {}),
@@ -145,7 +150,7 @@ def test_new_reports_a_workflow_that_does_not_resolve(in_tmp: Any) -> None:
     assert made is None and [str(d) for d in diags] == [
         "example_pkg.workflows:nope: error LP303 module 'example_pkg.workflows' has no attribute 'nope' "
         "(workflows there: exported, imperative, my_workflow, no_inputs, plain, scheduled, typed, "
-        "with_defaults, with_point)"]
+        "with_defaults, with_job, with_options, with_point)"]
     made, diags = new_spec("x.y", input_options=["day=Decimal"])
     assert made is None and [str(d) for d in diags] == [
         "--input day: error LP306 cannot read the type of input 'day' of workflow 'x.y': unknown type 'Decimal' "
