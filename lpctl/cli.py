@@ -317,15 +317,21 @@ def diff(
     raise typer.Exit(EXIT_FINDINGS if changes else EXIT_OK)
 
 
-@app.command()
-def schema() -> None:
-    """Print the JSON Schema (Draft 2020-12) of the spec format.
+@command()
+def schema(
+    output: Annotated[str | None, typer.Option("--output", "-o", metavar="FILE", help="Write the schema to FILE "
+                                               "(atomically) instead of stdout.")] = None,
+) -> None:
+    """Print the JSON Schema (Draft 2020-12) of the spec format, for editors and other tools.
 
-    Example: lpctl schema > launchplan.schema.json
+    Editors find it through a first line '# yaml-language-server: $schema=URL' (lpctl new writes
+    it), with the URL of its $id or the path of a copy written with --output.
+
+    Example: lpctl schema --output schemas/launchplan.schema.json
     """
     from lpctl.spec.schema import schema_text
 
-    stdio.output().write(schema_text())
+    _write(schema_text(), output)
 
 
 @app.command()

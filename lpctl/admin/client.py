@@ -95,7 +95,7 @@ def _grpc() -> Any:
     try:
         import grpc  # type: ignore[import-untyped, unused-ignore]
     except ImportError:
-        raise ServerError("grpcio is not installed: pip install 'lpctl[register]'") from None
+        raise ServerError("grpcio is not installed: pip install grpcio (lpctl's register extra)") from None
     return grpc
 
 

@@ -79,3 +79,12 @@ def test_fmt_leaves_broken_files_alone(run_cli: Run, in_tmp: Any) -> None:
     assert run_cli("fmt", "missing.yaml") == CliResult(2, "", "lpctl: missing.yaml: no such file or directory\n")
     os.remove("broken.yaml")
     assert run_cli("fmt", ".") == CliResult(2, "", "lpctl: no lpctl specs found in .\n")
+
+
+def test_schema_output_writes_the_published_schema(run_cli: Run, in_tmp: Any) -> None:
+    from lpctl.spec.schema import schema_text
+
+    assert run_cli("schema", "--output", "launchplan.schema.json") == CliResult(0, "", "")
+    assert (in_tmp / "launchplan.schema.json").read_text() == schema_text()
+    assert run_cli("schema").stdout == schema_text()
+    assert '"$id": "https://raw.githubusercontent.com/lpctl/lpctl/main/schemas/launchplan.schema.json"' in schema_text()
