@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TextIO, TypeVar
 
 import typer
+from typer.core import TyperArgument, TyperCommand
 
 from lpctl import __version__, stdio
 from lpctl.diagnostics import Diagnostic, Severity
@@ -33,14 +34,23 @@ if TYPE_CHECKING:  # the core is imported lazily, so that --help stays fast
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_BUG, EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 0, 1, 2, 3, 130, 141
 ISSUES_URL = "https://github.com/lpctl/lpctl/issues"
 
+#: the exit codes, as --help shows them ("\b": click keeps the lines as they are)
+EXIT_CODES_HELP = """\b
+Exit codes:
+  0    success; diff: no differences; plan: nothing to do
+  1    errors in the specs (warnings too, with --strict);
+       diff: differences; plan: changes pending; fmt --check: files to reformat
+  2    usage error, a path that cannot be read or written, a server not reached
+  3    internal error: a bug in lpctl (--debug shows the traceback)
+  130  interrupted"""
+
 app = typer.Typer(
     name="lpctl",
     help="Declarative Flyte launch plans: validate YAML specs, render flyteidl LaunchPlan bundles.\n\n"
-    "Example: lpctl validate launchplans/ && lpctl render launchplans/ -o bundle.json\n\n"
-    "Exit codes: 0 success, 1 problems in the specs (or differences, for diff), 2 usage error or "
-    "unreadable path, 3 internal error (a bug in lpctl).",
+    "Example: lpctl validate launchplans/ --strict\n\n"
+    "Shell completion: lpctl --install-completion (bash, zsh, fish, PowerShell).\n\n" + EXIT_CODES_HELP,
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -66,12 +76,51 @@ class DiffFormat(str, enum.Enum):
     json = "json"
 
 
+# -- how help reads and what completes ---------------------------------------------------------------
+
+
+class _Argument(TyperArgument):
+    """An argument as Unix help writes it (PATH..., WORKFLOW, [CODE]), not Typer's {paths}... <list[str]>."""
+
+    def display_type(self, ctx: Any) -> str:
+        return ""
+
+    def _rich_display_name(self) -> str:
+        return self._usage_display_name()
+
+    def _usage_display_name(self) -> str:
+        name = (self.metavar or self.name or "").upper() + ("..." if self.nargs != 1 else "")
+        return name if self.required else f"[{name}]"
+
+
+class _Command(TyperCommand):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for param in self.params:
+            if type(param) is TyperArgument:
+                param.__class__ = _Argument
+
+
+def _complete_codes(incomplete: str) -> list[tuple[str, str]]:
+    from lpctl.codes import CODES
+
+    return [(code, info.title) for code, info in CODES.items() if code.startswith(incomplete.upper())]
+
+
+def _complete_paths(incomplete: str) -> list[str]:
+    from lpctl.authoring.completion import spec_paths
+
+    return spec_paths(incomplete)
+
+
 # -- the options commands share, declared once -----------------------------------------------------
 
-Paths = Annotated[list[str], typer.Argument(help="Spec files, or directories to search for *.yaml / *.yml specs.",
-                                            show_default=False)]
-SpecsOrBundles = Annotated[list[str], typer.Argument(help="Spec files or directories, or bundle files (*.json).",
-                                                     show_default=False)]
+Paths = Annotated[list[str], typer.Argument(
+    metavar="PATH", autocompletion=_complete_paths, show_default=False,
+    help="Spec files, or directories to search for *.yaml / *.yml specs.")]
+SpecsOrBundles = Annotated[list[str], typer.Argument(
+    metavar="PATH", autocompletion=_complete_paths, show_default=False,
+    help="Spec files or directories, or bundle files (*.json).")]
 
 
 @dataclass(frozen=True)
@@ -146,11 +195,12 @@ _GROUPS: dict[str, tuple[list[tuple[str, Any, Any]], Callable[..., Any]]] = {
     ], _run_options),
     "report": ([
         ("format", Annotated[Format, typer.Option(
-            "--format", "-f", help="Diagnostics format: text, json (versioned document), github (workflow "
-            "commands, plus a table in $GITHUB_STEP_SUMMARY), sarif (2.1.0, for code scanning); auto is github "
-            "under GITHUB_ACTIONS=true, else text.")], Format.auto),
+            "--format", "-f", metavar="FORMAT", help="Diagnostics format: text, json (versioned document), github "
+            "(workflow commands, plus a table in $GITHUB_STEP_SUMMARY), sarif (2.1.0, for code scanning); auto "
+            "is github under GITHUB_ACTIONS=true, else text.")], Format.auto),
         ("color", Annotated[Color, typer.Option(
-            "--color", help="Colour in text output; 'auto' colours a terminal unless NO_COLOR is set.")],
+            "--color", metavar="WHEN", help="Colour in text output: auto (a terminal, unless NO_COLOR is set), "
+            "always or never.")],
          Color.auto),
         ("strict", Annotated[bool, typer.Option("--strict", help="Fail (exit 1) on warnings too.")], False),
     ], Report),
@@ -204,7 +254,7 @@ def command(*groups: str, **settings: Any) -> Callable[[F], F]:
         parameters = own + shared
         wrapper.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
         wrapper.__annotations__ = {p.name: p.annotation for p in parameters}
-        app.command(**settings)(wrapper)
+        app.command(**{"cls": _Command, **settings})(wrapper)
         return fn
     return decorate
 
@@ -240,8 +290,9 @@ def validate(
         "--only-specs", help="Skip YAML files that are not lpctl specs even when named explicitly "
         "(what the pre-commit hook uses).")] = False,
 ) -> None:
-    """Check launch plan specs: YAML, schema, workflow, inputs, schedule, labels, identity.
+    """Check specs for every problem Flyte would refuse.
 
+    Checks the YAML, the schema, the workflow, inputs, schedules, labels and identity.
     Reports every problem as path:line:col: severity code message, then a summary.
 
     Example: lpctl validate launchplans/ --strict
@@ -250,7 +301,8 @@ def validate(
 
     from lpctl.pipeline import run
 
-    result = run(paths, replace(options, only_specs=only_specs))
+    with _progress(report):
+        result = run(paths, replace(options, only_specs=only_specs))
     _report(result, report, stdio.output())
     raise typer.Exit(EXIT_FINDINGS if _failed(result.diagnostics, report.strict) else EXIT_OK)
 
@@ -266,8 +318,9 @@ def render(
         "--check", metavar="BUNDLE", help="Write nothing; exit 0 if BUNDLE is exactly what render would "
         "write now, else 1, showing the differences (for CI: fail on a stale committed bundle).")] = None,
 ) -> None:
-    """Render specs to a canonical JSON bundle of flyteidl.admin.LaunchPlan messages.
+    """Render specs to a JSON bundle of LaunchPlans.
 
+    The bundle is canonical JSON of flyteidl.admin.LaunchPlan messages.
     Diagnostics go to stderr. On any error nothing is written and the exit code is 1. With no
     version anywhere, versions are left empty: placeholders that register --version fills in.
 
@@ -278,7 +331,8 @@ def render(
 
     if check is not None and output is not None:
         raise UsageError("--check and --output cannot be used together")
-    result = run(paths, options)
+    with _progress(report):
+        result = run(paths, options)
     failed = _failed(result.diagnostics, report.strict)
     if check is not None:
         _check_bundle(check, None if failed else render_bundle(result.plans, result.triggers), result, report)
@@ -290,16 +344,16 @@ def render(
 
 @command("options")
 def diff(
-    old: Annotated[str, typer.Argument(help="A bundle file (*.json), or spec files and directories (several "
-                                       "joined with ':') rendered now.", show_default=False)],
-    new: Annotated[str, typer.Argument(help="The new side, given the same way.", show_default=False)],
+    old: Annotated[str, typer.Argument(metavar="OLD", help="A bundle file (*.json), or spec files and directories "
+                                       "(several joined with ':') rendered now.", show_default=False)],
+    new: Annotated[str, typer.Argument(metavar="NEW", help="The new side, given the same way.", show_default=False)],
     options: Options,
-    format: Annotated[DiffFormat, typer.Option("--format", "-f", help="text: a line per change; json: a "
-                                               "versioned document, an entry per change.")] = DiffFormat.text,
-    color: Annotated[Color, typer.Option("--color", help="Colour in text output; 'auto' colours a terminal "
-                                         "unless NO_COLOR is set.")] = Color.auto,
+    format: Annotated[DiffFormat, typer.Option("--format", "-f", metavar="FORMAT", help="text: a line per change; "
+                                               "json: a versioned document, an entry per change.")] = DiffFormat.text,
+    color: Annotated[Color, typer.Option("--color", metavar="WHEN", help="Colour in text output: auto (a terminal, "
+                                         "unless NO_COLOR is set), always or never.")] = Color.auto,
 ) -> None:
-    """Compare two bundles or spec paths, launch plan by launch plan, field by field.
+    """Compare two bundles or spec paths, field by field.
 
     Launch plans are matched by project, domain and name; a version line shows only where both
     sides have a version. Exit codes as diff(1): 0 no differences, 1 differences, 2 a side cannot
@@ -322,8 +376,9 @@ def schema(
     output: Annotated[str | None, typer.Option("--output", "-o", metavar="FILE", help="Write the schema to FILE "
                                                "(atomically) instead of stdout.")] = None,
 ) -> None:
-    """Print the JSON Schema (Draft 2020-12) of the spec format, for editors and other tools.
+    """Print the JSON Schema of the spec format.
 
+    The schema is Draft 2020-12, for editors and other tools.
     Editors find it through a first line '# yaml-language-server: $schema=URL' (lpctl new writes
     it), with the URL of its $id or the path of a copy written with --output.
 
@@ -334,11 +389,14 @@ def schema(
     _write(schema_text(), output)
 
 
-@app.command()
+@command()
 def explain(
-    code: Annotated[str | None, typer.Argument(help="A diagnostic code such as LP401; omit to list all.")] = None,
+    code: Annotated[str | None, typer.Argument(metavar="CODE", help="A diagnostic code such as LP401; omit to list "
+                                               "all.", autocompletion=_complete_codes)] = None,
 ) -> None:
-    """Explain a diagnostic code: what it means, why Flyte refuses it, how to fix it.
+    """Explain a diagnostic code and how to fix it.
+
+    Says what the code means and why Flyte refuses it; with no CODE, lists every code.
 
     Example: lpctl explain LP510
     """
@@ -368,7 +426,9 @@ def package(
         "--registration-placeholders", help="Leave project, domain and version empty for 'flytectl register "
         "files -p/-d/--version' to fill in, as pyflyte package does (the default when none is given).")] = False,
 ) -> None:
-    """Write the archive 'flytectl register files --archive' takes: one <index>_<name>_3.pb per launch plan.
+    """Write the archive flytectl register files takes.
+
+    One INDEX_NAME_3.pb file per launch plan, for 'flytectl register files --archive'.
 
     Example: lpctl package launchplans/ -o lps.tgz && flytectl register files --archive lps.tgz -p P -d D --version V
     """
@@ -376,7 +436,8 @@ def package(
     from lpctl.pipeline import configured, gather
 
     options = configured(paths, options)
-    gathered = gather(paths, options)
+    with _progress(report):
+        gathered = gather(paths, options)
     _report(gathered.result, report, sys.stderr)
     if _failed(gathered.result.diagnostics, report.strict):
         raise typer.Exit(EXIT_FINDINGS)
@@ -447,8 +508,9 @@ def register(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would be created and activated; "
                                           "change nothing.")] = False,
 ) -> None:
-    """Create the launch plans in FlyteAdmin (gRPC) and activate those with auto_activate.
+    """Create and activate launch plans in FlyteAdmin.
 
+    Creates them through FlyteAdmin's gRPC API and activates those with auto_activate.
     A launch plan already registered is read back and compared: the same one counts as success, a
     different one under the same version is a conflict that shows what differs, in spec terms. A
     failure half-way says what was done, what failed and what was not attempted. Needs a version
@@ -471,8 +533,9 @@ def register(
 
 @command("options", "report", "server")
 def plan(paths: SpecsOrBundles, options: Options, report: Report, server: Server, prune: Prune = False) -> None:
-    """Compare the specs with FlyteAdmin and list what apply would do; change nothing.
+    """Show what apply would change in FlyteAdmin.
 
+    Compares the specs with FlyteAdmin and changes nothing.
     Actions: create, activate, deactivate (auto_activate: false), orphan (active, declared by no
     spec; deactivated by apply --prune), conflict (same version, different structure). Exit codes:
     0 nothing to do, 1 changes pending or conflicts, 2 usage error or server unreachable.
@@ -490,8 +553,9 @@ def plan(paths: SpecsOrBundles, options: Options, report: Report, server: Server
 
 @command("options", "report", "server")
 def apply(paths: SpecsOrBundles, options: Options, report: Report, server: Server, prune: Prune = False) -> None:
-    """Make FlyteAdmin match the specs: perform exactly what plan lists.
+    """Make FlyteAdmin match the specs.
 
+    Performs exactly what plan lists.
     Creates first, then activations and deactivations, then (with --prune) orphans. Conflicts are
     never overwritten: register a new version. A failure half-way says what was done, what failed
     and what was not attempted (exit 1); running apply again completes the rest.
@@ -517,7 +581,8 @@ def _versioned(paths: Sequence[str], options: Options, report: Report) -> list[t
     from lpctl.bundle import fill_versions
     from lpctl.pipeline import gather
 
-    gathered = gather(paths, options)
+    with _progress(report):
+        gathered = gather(paths, options)
     _report(gathered.result, report, sys.stderr)
     if _failed(gathered.result.diagnostics, report.strict):
         raise typer.Exit(EXIT_FINDINGS)
@@ -623,17 +688,19 @@ def new(
         "--import-timeout", metavar="SECONDS", min=0.1, help="Seconds the workflow module may take to "
         "import.")] = 60.0,
 ) -> None:
-    """Write a spec for a workflow: every input with its type and default, examples commented.
+    """Write a spec for a workflow, every input listed.
 
-    The spec validates as written; uncomment what you need.
+    Every input with its type and default, and commented examples of a schedule, notifications
+    and labels. The spec validates as written; uncomment what you need.
 
     Example: lpctl new myproject.workflows:daily_report -o launchplans/daily_report.yaml
     """
     from lpctl.authoring.files import create_file
     from lpctl.authoring.scaffold import new_spec
 
-    made, diags = new_spec(workflow, name=name, input_options=inputs or (), registered=registered,
-                           python_path=python_path or (), import_timeout=import_timeout)
+    with _progress():
+        made, diags = new_spec(workflow, name=name, input_options=inputs or (), registered=registered,
+                               python_path=python_path or (), import_timeout=import_timeout)
     sys.stderr.writelines(f"{d}\n" for d in diags)
     if made is None:
         raise typer.Exit(EXIT_FINDINGS)
@@ -652,9 +719,10 @@ def fmt(
     check: Annotated[bool, typer.Option("--check", help="Write nothing; exit 1 listing the files that "
                                         "would change (for CI).")] = False,
 ) -> None:
-    """Rewrite specs in one layout: key order, two-space indent, quotes where needed, comments kept.
+    """Rewrite specs in one canonical layout.
 
-    Files are replaced atomically, and only if reading them back gives the same specs.
+    Key order, two-space indent, quotes where needed, comments kept. Files are replaced
+    atomically, and only if reading them back gives the same specs.
 
     Example: lpctl fmt launchplans/ --check
     """
@@ -737,6 +805,46 @@ def _check_bundle(path: str, text: str | None, result: Result, report: Report) -
     stdio.output().write(f"{path} is not what render would write now:\n")
     _print_diff(staleness.lines, report.color)
     raise typer.Exit(EXIT_FINDINGS)
+
+
+@contextlib.contextmanager
+def _progress(report: Report | None = None) -> Iterator[None]:
+    """A progress line on stderr while the core works: only on a terminal, only for text output."""
+    import logging
+
+    from lpctl.progress import LOGGER, ProgressLine
+
+    stream = sys.stderr
+    if (report is not None and _format(report) is not Format.text) or not _is_terminal(stream):
+        yield
+        return
+    line = ProgressLine(stream, delay=PROGRESS_DELAY, width=_terminal_width())
+    saved = LOGGER.level, LOGGER.propagate
+    LOGGER.addHandler(line)
+    LOGGER.setLevel(logging.DEBUG)
+    LOGGER.propagate = False
+    try:
+        yield
+    finally:
+        LOGGER.removeHandler(line)
+        LOGGER.setLevel(saved[0])
+        LOGGER.propagate = saved[1]
+        line.close()
+
+
+#: seconds before the progress line appears: a quick run shows none
+PROGRESS_DELAY = 1.5
+
+
+def _is_terminal(stream: TextIO) -> bool:
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty()) and os.environ.get("TERM") != "dumb"
+
+
+def _terminal_width() -> int:
+    import shutil
+
+    return shutil.get_terminal_size((80, 24)).columns
 
 
 def _format(report: Report) -> Format:

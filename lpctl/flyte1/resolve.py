@@ -19,6 +19,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from lpctl import progress
 from lpctl.cache import Cache
 from lpctl.flyte1 import bridge
 from lpctl.flyte1.interface import UnsupportedType, WorkflowInterface, from_function, from_spec, parse_type
@@ -153,8 +154,10 @@ def import_module(module_name: str, roots: list[str], timeout: float) -> Any:
             router.importers.discard(threading.get_ident())
 
     thread = threading.Thread(target=target, name=f"lpctl-import-{module_name}", daemon=True)
+    progress.emit("importing", module_name)
     thread.start()
     thread.join(timeout)
+    progress.emit("imported", module_name)
     if not router.importers and sys.stdout is router:  # nothing still importing: put stdout back
         sys.stdout = router.stdout
     if not outcome:
