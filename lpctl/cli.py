@@ -459,13 +459,14 @@ def schedule(
     after: Annotated[str | None, typer.Option(
         "--after", metavar="DATETIME", help="Show fire times strictly after this ISO 8601 date or time "
         "(naive means UTC; default: now).")] = None,
-    format: Annotated[ScheduleFormat, typer.Option("--format", "-f", help="text: for people; json: a "
-                                                   "versioned document.")] = ScheduleFormat.text,
-    color: Annotated[Color, typer.Option("--color", help="Colour of the diagnostics; 'auto' colours a terminal "
-                                         "unless NO_COLOR is set.")] = Color.auto,
+    format: Annotated[ScheduleFormat, typer.Option("--format", "-f", metavar="FORMAT", help="text: for people; "
+                                                   "json: a versioned document.")] = ScheduleFormat.text,
+    color: Annotated[Color, typer.Option("--color", metavar="WHEN", help="Colour of the diagnostics: auto (a "
+                                         "terminal, unless NO_COLOR is set), always or never.")] = Color.auto,
 ) -> None:
-    """Show the next fire times of each scheduled launch plan, as the Flyte scheduler fires them.
+    """Show the next fire times of scheduled launch plans.
 
+    Each scheduled launch plan's next fire times, as the Flyte scheduler fires them.
     Times follow the scheduler's own cron (robfig/cron v3): in the schedule's time zone, a time
     inside a daylight-saving gap is skipped and one inside a repeated hour fires twice. Diagnostics
     go to stderr; exit 1 if a spec has errors.
@@ -481,7 +482,8 @@ def schedule(
         start = parse_after(after) if after is not None else dt.datetime.now(dt.timezone.utc)
     except ValueError as e:
         raise UsageError(str(e)) from None
-    result = run(paths, options)
+    with _progress(Report(Format.json if format is ScheduleFormat.json else Format.text)):
+        result = run(paths, options)
     if result.diagnostics:
         _report(result, Report(Format.text, color), sys.stderr)
     previews = preview([p.launch_plan for p in result.plans], start, count)

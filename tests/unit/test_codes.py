@@ -34,7 +34,7 @@ def test_explanations_are_real_text() -> None:
         assert CODE.fullmatch(info.code)
 
 
-FIX_VERBS = ("Add", "Check", "Fix", "Flatten", "Give", "Keep", "Make", "Name", "Point", "Remove", "Rename",
+FIX_VERBS = ("Add", "Check", "Fix", "Flatten", "Give", "Keep", "Make", "Move", "Name", "Point", "Remove", "Rename",
              "Replace", "Rewrite", "Save", "Schedule", "Set", "Shorten", "Start", "Use", "Write")
 
 
