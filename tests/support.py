@@ -33,3 +33,9 @@ def run_options(**options: Any) -> Any:
     identity = Identity(**{k: options.pop(k) for k in keys if k in options})
     options.setdefault("config", Config())
     return Options(identity=identity, **options)
+
+
+def examples(count: int) -> int:
+    """``count`` Hypothesis examples under ``HYPOTHESIS_PROFILE=ci`` or ``thorough``; a tenth (at least
+    10) in the default profile, so that a plain ``pytest`` stays quick (see tests/conftest.py)."""
+    return count if os.environ.get("HYPOTHESIS_PROFILE", "default") != "default" else max(10, count // 10)

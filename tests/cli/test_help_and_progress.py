@@ -87,8 +87,9 @@ def test_completion_of_commands_options_codes_and_spec_paths(tmp_path: Any) -> N
         (tmp_path / "launchplans" / name).write_text("")
     assert _complete("lpctl validate la", cwd=str(tmp_path)) == ["launchplans/"]
     assert _complete("lpctl validate launchplans/", cwd=str(tmp_path)) == ["launchplans/a.yaml", "launchplans/b.yml"]
-    script = subprocess.run([LPCTL, "--show-completion"], env={**os.environ, "SHELL": "/bin/bash"},
-                            capture_output=True, text=True, timeout=60)
+    # Typer detects the shell from the parent process; name it instead (Typer's switch for tests)
+    script = subprocess.run([LPCTL, "--show-completion", "bash"], capture_output=True, text=True, timeout=60,
+                            env={**os.environ, "_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION": "1"})
     assert "_LPCTL_COMPLETE=complete_bash" in script.stdout and "complete -o default -F" in script.stdout
 
 
@@ -124,7 +125,7 @@ def test_progress_line_appears_after_the_delay_and_is_erased() -> None:
     assert line.stream.getvalue().endswith("\r\x1b[Klpctl: 12 of 40 specs checked\r\x1b[K")
 
 
-SLOW = "import time\ntime.sleep(2.2)\n\ndef wf(a: int = 1) -> None: ...\n"
+SLOW = "import time\ntime.sleep(1.9)\n\ndef wf(a: int = 1) -> None: ...\n"
 
 
 def _run_slow(tmp_path: Any, *args: str, terminal: bool) -> tuple[int, str, str]:

@@ -9,7 +9,7 @@
     (top-level and nested) in any order.
 
 The number of examples per test comes from the Hypothesis profile (``tests/conftest.py``):
-20 by default, 100 with ``HYPOTHESIS_PROFILE=ci`` (what ``.ci/run`` uses), 2000 with
+10 by default, 100 with ``HYPOTHESIS_PROFILE=ci`` (what ``.ci/run`` uses), 2000 with
 ``HYPOTHESIS_PROFILE=thorough``; ``LPCTL_PROPERTY_EXAMPLES=N`` overrides them all::
 
     LPCTL_PROPERTY_EXAMPLES=5000 python -m pytest tests/property -q

@@ -8,6 +8,7 @@ import pytest
 from croniter import CroniterBadDateError, croniter
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support import examples
 
 from lpctl.schedule.cron import CronProblem, CronProblemKind, analyse, check_cron, fire_times, min_interval
 
@@ -478,7 +479,7 @@ def _expression(draw: st.DrawFn) -> str:
     return " ".join(fields)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(_expression())
 def test_grammar_is_a_subset_of_croniter(expr: str) -> None:
     schedule, problem = analyse(expr)
@@ -554,7 +555,7 @@ def _brute_force(expr: str, start: datetime, count: int) -> list[datetime]:
     return found
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(_expression(), st.datetimes(min_value=datetime(2020, 1, 1), max_value=datetime(2035, 1, 1)))
 def test_fire_times_follow_robfig_semantics(expr: str, start: datetime) -> None:
     start = start.replace(second=0, microsecond=0, tzinfo=UTC)
@@ -636,7 +637,7 @@ def test_min_interval(expr: str, expected: timedelta) -> None:
     assert min_interval(expr) == expected
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(_expression())
 def test_min_interval_is_a_lower_bound_of_sampled_gaps(expr: str) -> None:
     if analyse(expr)[1] is not None:

@@ -15,6 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
+from support import examples
 
 from lpctl.diagnostics import Diagnostic, Severity
 from lpctl.spec.load import Document, load_text
@@ -388,7 +389,7 @@ _values = st.recursive(_scalars, lambda inner: st.one_of(
 _keys = st.sampled_from([*load_schema()["$defs"]["launchPlan"]["properties"], "cron", "phases", "name", "x"])
 
 
-@settings(max_examples=300, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.dictionaries(_keys, _values, max_size=8))
 def test_never_raises_on_arbitrary_data(data: dict[str, Any]) -> None:
     data = {**data, "apiVersion": "lpctl/v1", "kind": "LaunchPlan"}
