@@ -740,7 +740,7 @@ def fmt(
     for r in changed:
         if not check:
             replace_file(r.path, r.text or "")
-        sys.stdout.write(f"{'would reformat' if check else 'reformatted'} {r.path}\n")
+        stdio.output().write(f"{'would reformat' if check else 'reformatted'} {r.path}\n")
     verb = "would be reformatted" if check else "reformatted"
     sys.stderr.write(f"{_files(len(changed))} {verb}, {_files(len(results) - len(changed))} unchanged\n")
     raise typer.Exit(EXIT_FINDINGS if broken or (check and changed) else EXIT_OK)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from lpctl.spec.load import YAML_SUFFIXES
+from lpctl.spec.discover import YAML_SUFFIXES
 
 
 def spec_paths(incomplete: str) -> list[str]:

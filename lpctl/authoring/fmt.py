@@ -22,7 +22,15 @@ from typing import Any
 
 from lpctl.authoring.values import needs_quotes
 from lpctl.diagnostics import Diagnostic, Severity
-from lpctl.spec.load import Document, check_header, display_path, iter_spec_files, load_bytes
+from lpctl.spec.discover import discover, display_path
+from lpctl.spec.load import (
+    DEFAULT_MAX_BYTES,
+    Document,
+    check_header,
+    load_bytes,
+    looks_like_spec,
+    read_spec_file,
+)
 
 _FLOAT_TAG = "tag:yaml.org,2002:float"
 
@@ -45,45 +53,30 @@ class Formatted:
         return self.text is not None and self.text != self.original
 
 
-def format_paths(paths: Sequence[str], *, max_bytes: int = 1024 * 1024) -> list[Formatted]:
+def format_paths(paths: Sequence[str], *, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Formatted]:
     """Every spec file under ``paths``, formatted. Files in directories that are not specs are skipped."""
     out = []
-    for path, explicit in iter_spec_files(paths):
-        raw = _read(path, max_bytes)
-        if not explicit and b"lpctl/" not in raw:
-            continue
-        result = format_bytes(raw, path, max_bytes=max_bytes, explicit=explicit)
+    for spec_file in discover(paths).files:
+        raw = read_spec_file(spec_file.path, max_bytes)
+        result = format_bytes(raw, spec_file.path, max_bytes=max_bytes, explicit=spec_file.explicit)
         if result is not None:
             out.append(result)
     return out
 
 
-def _read(path: str, max_bytes: int) -> bytes:
-    from lpctl.errors import PathError
-
-    try:
-        with open(path, "rb") as f:
-            return f.read(max_bytes + 1)
-    except OSError as e:
-        raise PathError(f"{path}: cannot read: {e.strerror or e}") from None
-
-
-def format_bytes(raw: bytes, path: str, *, max_bytes: int = 1024 * 1024, explicit: bool = True) -> Formatted | None:
+def format_bytes(raw: bytes, path: str, *, max_bytes: int = DEFAULT_MAX_BYTES,
+                 explicit: bool = True) -> Formatted | None:
     """One file; ``None`` for a file in a directory that holds no spec."""
     shown = display_path(path)
     docs, diags = load_bytes(raw, shown, max_bytes=max_bytes)
     original = raw.decode("utf-8", errors="replace")
-    if not explicit and docs and not any(_is_spec(d) for d in docs):
+    if not explicit and not any(looks_like_spec(d.data) for d in docs):
         return None
     diags = [*diags, *(d for doc in docs for d in check_header(doc))]
     if any(d.severity is Severity.ERROR for d in diags):
         return Formatted(shown, original, None, tuple(diags))
     text = original.removeprefix("\ufeff")
     return Formatted(shown, original, format_text(text, shown, docs))
-
-
-def _is_spec(doc: Document) -> bool:
-    return isinstance(doc.data, dict) and str(doc.data.get("apiVersion", "")).startswith("lpctl/")
 
 
 def format_text(text: str, path: str = "<string>", docs: Sequence[Document] | None = None) -> str:

@@ -9,9 +9,9 @@ import textwrap
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
-from support import CONFORMANCE, HEADER, CliResult
+from support import CONFORMANCE, HEADER, CliResult, examples
 
 from lpctl.authoring.fmt import FormatBug, format_text
 from lpctl.authoring.scaffold import new_spec
@@ -160,12 +160,14 @@ def test_new_reports_a_workflow_that_does_not_resolve(in_tmp: Any) -> None:
 # -- YAML text of values ------------------------------------------------------------------
 
 
+@settings(max_examples=examples(300))
 @given(st.text(max_size=30))
 def test_scalar_text_reads_back_as_the_same_string(text: str) -> None:
     docs, diags = load_text(f"{HEADER}a: {scalar_text(text)}\nb:\n  {key_text(text)}: 1\n")
     assert diags == [] and docs[0].data["a"] == text and docs[0].data["b"] == {text: 1}
 
 
+@settings(max_examples=examples(300))
 @given(st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
                     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner,
                                                                                   max_size=3), max_leaves=8))
