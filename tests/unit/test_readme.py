@@ -126,3 +126,18 @@ def test_the_schemastore_entry_points_at_the_published_schema() -> None:
     assert entry["url"] == load_schema()["$id"]
     assert entry["fileMatch"] == ["**/launchplans/*.yaml", "**/launchplans/*.yml", "*.lp.yaml", "*.lp.yml"]
     assert entry["url"] in README and "lpctl schema --output" in README
+
+
+def test_the_lpctl_new_example_is_a_real_run(run_cli: Any, in_tmp: Any) -> None:
+    block = _blocks(_section("## Writing a spec"), "sh")[0]
+    lines = block.splitlines()
+    assert lines[0] == "$ lpctl new myproject.workflows:daily_report -o launchplans/daily_report.yaml"
+    assert lines[2] == "$ lpctl validate launchplans/"
+    os.makedirs("myproject")
+    (in_tmp / "myproject" / "__init__.py").write_text("")
+    (in_tmp / "myproject" / "workflows.py").write_text(
+        "import datetime\n\n\ndef daily_report(day: datetime.datetime, region: str = 'eu-west-1', retries: int = 3)"
+        " -> None:\n    ...\n")
+    os.makedirs("launchplans")
+    assert run_cli(*lines[0].split()[2:]) == CliResult(0, "", lines[1] + "\n")
+    assert run_cli(*lines[2].split()[2:]) == CliResult(0, lines[3] + "\n", "")
