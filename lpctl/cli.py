@@ -618,18 +618,20 @@ def _show_plan(found: Plan, report: Report) -> None:
 @command()
 def migrate(
     paths: Paths,
-    output: Annotated[str | None, typer.Option("--output", "-o", help="Directory to write the Trigger specs to, "
-                                               "at the specs' relative paths; without it nothing is written.")] = None,
+    output: Annotated[str | None, typer.Option("--output", "-o", metavar="DIR", help="Directory to write the "
+                                               "Trigger specs to, at the specs' relative paths; without it nothing "
+                                               "is written.")] = None,
     task_map: Annotated[list[str] | None, typer.Option(
-        "--task-map", help="OLD=NEW: the Flyte 2 task (package.module:task) that replaces workflow OLD; repeatable.",
+        "--task-map", metavar="OLD=NEW", help="The Flyte 2 task NEW (package.module:task) that replaces "
+        "workflow OLD; repeatable.",
         show_default=False)] = None,
     fixed_as_defaults: Annotated[bool, typer.Option(
         "--fixed-as-defaults", help="Accept that fixed inputs become overridable defaults (Flyte 2 has no fixed "
         "inputs) instead of refusing those launch plans.")] = False,
 ) -> None:
-    """Write Flyte 2 Trigger specs from launch plan specs, keeping comments.
+    """Write Flyte 2 Trigger specs from launch plan specs.
 
-    A launch plan whose meaning would change (fixed inputs, security_context, auth_role,
+    Comments are kept. A launch plan whose meaning would change (fixed inputs, security_context, auth_role,
     raw_output_data_config, max_parallelism, concurrency, Slack or PagerDuty notifications, a default
     launch plan) is refused with the reason and where that setting lives in Flyte 2; the summary
     counts them. Exit code 1 when any launch plan needs a decision.

@@ -115,7 +115,8 @@ def _format_once(text: str) -> str:
     yaml = _yaml()
     docs = list(yaml.load_all(text))
     for doc in docs:
-        _canonical(doc, ())
+        kind = doc.get("kind") if isinstance(doc, dict) else None
+        _canonical(doc, (), _orders(str(kind)))
     out = io.StringIO()
     if docs:
         yaml.dump_all(docs, out)
@@ -150,20 +151,20 @@ def _yaml() -> Any:
     return yaml
 
 
-def _canonical(node: Any, path: tuple[str, ...]) -> None:
+def _canonical(node: Any, path: tuple[str, ...], orders: dict[tuple[str, ...], list[str]]) -> None:
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
     if isinstance(node, CommentedMap):
-        order = _orders().get(path)
+        order = orders.get(path)
         if order is not None:
             _reorder(node, order)
         for key in list(node):
             _quote_if_ambiguous(node, key)
-            _canonical(node[key], (*path, str(key)) if order is not None else ("*free*",))
+            _canonical(node[key], (*path, str(key)) if order is not None else ("*free*",), orders)
     elif isinstance(node, CommentedSeq):
         for i in range(len(node)):
             _quote_if_ambiguous(node, i)
-            _canonical(node[i], (*path, "[]"))
+            _canonical(node[i], (*path, "[]"), orders)
 
 
 def _quote_if_ambiguous(node: Any, key: Any) -> None:
@@ -180,15 +181,20 @@ def _plain_is_read_differently(value: str) -> bool:
 
 
 @functools.cache
-def _orders() -> dict[tuple[str, ...], list[str]]:
-    """The key order of every mapping the schema defines, by path (``[]`` for list items)."""
+def _orders(kind: str) -> dict[tuple[str, ...], list[str]]:
+    """The key order of every mapping the schema defines for ``kind``, by path (``[]`` for list items)."""
     from lpctl.spec.schema import load_schema
 
+    schema = load_schema()
+    defs = schema.get("$defs", {})
     orders: dict[tuple[str, ...], list[str]] = {}
 
     def walk(node: Any, path: tuple[str, ...]) -> None:
         if not isinstance(node, dict):
             return
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/$defs/"):
+            walk(defs.get(ref.removeprefix("#/$defs/")), path)
         props = node.get("properties")
         if isinstance(props, dict):
             orders.setdefault(path, list(props))
@@ -200,7 +206,8 @@ def _orders() -> dict[tuple[str, ...], list[str]]:
             for sub in node.get(keyword, []):
                 walk(sub, path)
 
-    walk(load_schema(), ())
+    # one schema for both kinds: "if kind is Trigger then $defs/trigger else $defs/launchPlan"
+    walk(defs.get("trigger" if kind == "Trigger" else "launchPlan", schema), ())
     return orders
 
 

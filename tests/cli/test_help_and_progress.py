@@ -43,7 +43,7 @@ def test_top_level_help_lists_every_command_untruncated_with_the_exit_codes(run_
 
 
 @pytest.mark.parametrize("command", ["validate", "render", "diff", "schema", "explain", "package", "register",
-                                     "plan", "apply", "new", "fmt", "schedule"])
+                                     "plan", "apply", "new", "fmt", "schedule", "migrate"])
 def test_each_command_has_one_example_and_conventional_metavars(run_cli: Run, command: str) -> None:
     text = _help(run_cli, command)
     assert text.count("Example: lpctl " + command) == 1

@@ -260,3 +260,11 @@ def test_fmt_refuses_to_change_meaning(monkeypatch: Any) -> None:
     monkeypatch.setattr(fmt, "_format_once", lambda text: text.replace("red", "blue"))
     with pytest.raises(FormatBug, match="would change what this file means"):
         format_text(TIDY, "x.yaml")
+
+
+def test_fmt_orders_a_trigger_by_the_trigger_format() -> None:
+    trigger = ("apiVersion: lpctl/v1\nkind: Trigger\ntask: pkg.tasks:train   # the task\ninputs: {epochs: 3}\n"
+               "name: nightly\nschedule:\n    timezone: Europe/Berlin\n    cron: \"0 2 * * *\"\n")
+    assert format_text(trigger) == (
+        "apiVersion: lpctl/v1\nkind: Trigger\nname: nightly\ntask: pkg.tasks:train   # the task\nschedule:\n"
+        "  cron: \"0 2 * * *\"\n  timezone: Europe/Berlin\ninputs: {epochs: 3}\n")

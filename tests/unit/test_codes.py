@@ -34,8 +34,8 @@ def test_explanations_are_real_text() -> None:
         assert CODE.fullmatch(info.code)
 
 
-FIX_VERBS = ("Add", "Check", "Fix", "Flatten", "Give", "Keep", "Make", "Move", "Name", "Point", "Remove", "Rename",
-             "Replace", "Rewrite", "Save", "Schedule", "Set", "Shorten", "Start", "Use", "Write")
+FIX_VERBS = ("Add", "Check", "Fix", "Flatten", "Give", "Keep", "Make", "Move", "Name", "Point", "Quote", "Remove",
+             "Rename", "Replace", "Rewrite", "Save", "Schedule", "Set", "Shorten", "Start", "Use", "Write")
 
 
 def test_every_code_says_how_to_fix_it() -> None:
