@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
+from lpctl import progress
 from lpctl.bundle import is_bundle_path, launch_plans, ordered, read_bundle
 from lpctl.cache import Cache
 from lpctl.diagnostics import Diagnostic, Location, Severity, error, sort_diagnostics
@@ -90,7 +91,9 @@ def run(paths: Sequence[str], options: Options = Options()) -> Result:
     result = Result(diagnostics=list(loaded.diagnostics), files=loaded.files, skipped=loaded.skipped,
                     documents=len(loaded.documents), config_source=config.source)
     tasks: list[TaskResolver] = []  # created by the first Trigger spec
-    for doc in loaded.documents:
+    progress.emit("specs", count=len(loaded.documents))
+    for done, doc in enumerate(loaded.documents):
+        progress.emit("spec", doc.path, done)
         if check_header(doc):  # not a spec: the loader said so (LP105, LP106)
             continue
         schema_diags, broken = _check_schema(doc)

@@ -171,7 +171,7 @@ def sarif_report(diagnostics: Sequence[Diagnostic], summary: Summary) -> str:
     rules = [{
         "id": info.code, "name": _rule_name(info.title),
         "shortDescription": {"text": info.title}, "fullDescription": {"text": info.explanation},
-        "help": {"text": info.explanation},
+        "help": {"text": f"{info.explanation} How to fix: {info.fix}"},
         "helpUri": f"https://github.com/lpctl/lpctl/blob/main/README.md#{info.code.lower()}",
     } for info in CODES.values()]
     results = []

@@ -33,3 +33,11 @@ def run_options(**options: Any) -> Any:
     identity = Identity(**{k: options.pop(k) for k in keys if k in options})
     options.setdefault("config", Config())
     return Options(identity=identity, **options)
+
+
+def examples(count: int) -> int:
+    """``count`` Hypothesis examples under ``HYPOTHESIS_PROFILE=ci``; a tenth (at least 10) in the default
+    ``dev`` profile, so that a plain ``pytest`` stays quick (the profiles are in tests/conftest.py)."""
+    from hypothesis import settings
+
+    return max(10, count * settings.default.max_examples // 1000)

@@ -9,15 +9,20 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar
 
 from flyteidl.admin.launch_plan_pb2 import LaunchPlan
 from flyteidl.core.identifier_pb2 import Identifier
+from google.protobuf.message import Message
 
 from lpctl.admin.text import server_text
 from lpctl.errors import LpctlError
+
+if TYPE_CHECKING:
+    from flyteidl.admin import common_pb2, launch_plan_pb2, workflow_pb2
+    from flyteidl.service import auth_pb2
 
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_METADATA_KEY = "authorization"
@@ -90,8 +95,40 @@ def _grpc() -> Any:
     try:
         import grpc  # type: ignore[import-untyped, unused-ignore]
     except ImportError:
-        raise ServerError("grpcio is not installed: pip install 'lpctl[register]'") from None
+        raise ServerError("grpcio is not installed: pip install grpcio (lpctl's register extra)") from None
     return grpc
+
+
+_Request = TypeVar("_Request", bound=Message, contravariant=True)
+_Response = TypeVar("_Response", bound=Message, covariant=True)
+_Q = TypeVar("_Q", bound=Message)
+_R = TypeVar("_R", bound=Message)
+Metadata = tuple[tuple[str, str], ...]
+
+
+class _Unary(Protocol[_Request, _Response]):
+    """One unary method of a grpc stub (flyteidl's ``*_pb2_grpc`` stubs carry no types)."""
+
+    def __call__(self, request: _Request, *, timeout: float, metadata: Metadata) -> _Response: ...
+
+
+class _AdminStub(Protocol):
+    """The AdminService methods lpctl calls, with flyteidl's request and response types."""
+
+    CreateLaunchPlan: _Unary[launch_plan_pb2.LaunchPlanCreateRequest, launch_plan_pb2.LaunchPlanCreateResponse]
+    UpdateLaunchPlan: _Unary[launch_plan_pb2.LaunchPlanUpdateRequest, launch_plan_pb2.LaunchPlanUpdateResponse]
+    GetLaunchPlan: _Unary[common_pb2.ObjectGetRequest, LaunchPlan]
+    GetActiveLaunchPlan: _Unary[launch_plan_pb2.ActiveLaunchPlanRequest, LaunchPlan]
+    ListActiveLaunchPlans: _Unary[launch_plan_pb2.ActiveLaunchPlanListRequest, launch_plan_pb2.LaunchPlanList]
+    ListLaunchPlans: _Unary[common_pb2.ResourceListRequest, launch_plan_pb2.LaunchPlanList]
+    GetWorkflow: _Unary[common_pb2.ObjectGetRequest, workflow_pb2.Workflow]
+
+
+class _AuthStub(Protocol):
+    """The AuthMetadataService methods lpctl calls."""
+
+    GetOAuth2Metadata: _Unary[auth_pb2.OAuth2MetadataRequest, auth_pb2.OAuth2MetadataResponse]
+    GetPublicClientConfig: _Unary[auth_pb2.PublicClientAuthConfigRequest, auth_pb2.PublicClientAuthConfigResponse]
 
 
 @dataclass(frozen=True)
@@ -127,8 +164,8 @@ class AdminClient:
         else:
             roots = root_certificates if root_certificates is not None else system_root_certificates()
             self._channel = grpc.secure_channel(endpoint, grpc.ssl_channel_credentials(roots))
-        self._admin = admin_pb2_grpc.AdminServiceStub(self._channel)
-        self._auth = auth_pb2_grpc.AuthMetadataServiceStub(self._channel)
+        self._admin: _AdminStub = admin_pb2_grpc.AdminServiceStub(self._channel)
+        self._auth: _AuthStub = auth_pb2_grpc.AuthMetadataServiceStub(self._channel)
 
     def set_token(self, token: str | None, metadata_key: str | None = None) -> None:
         self._token = token
@@ -144,9 +181,9 @@ class AdminClient:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _call(self, method: Any, request: Any, *, auth: bool = True) -> Any:
+    def _call(self, method: _Unary[_Q, _R], request: _Q, *, auth: bool = True) -> _R:
         grpc = _grpc()
-        metadata = ((self._metadata_key, f"Bearer {self._token}"),) if auth and self._token else ()
+        metadata: Metadata = ((self._metadata_key, f"Bearer {self._token}"),) if auth and self._token else ()
         try:
             return method(request, timeout=self.timeout, metadata=metadata)
         except grpc.RpcError as e:
@@ -181,8 +218,7 @@ class AdminClient:
     def get_launch_plan(self, identifier: Identifier) -> LaunchPlan:
         from flyteidl.admin import common_pb2
 
-        result: LaunchPlan = self._call(self._admin.GetLaunchPlan, common_pb2.ObjectGetRequest(id=identifier))
-        return result
+        return self._call(self._admin.GetLaunchPlan, common_pb2.ObjectGetRequest(id=identifier))
 
     def find_launch_plan(self, identifier: Identifier) -> LaunchPlan | None:
         """GetLaunchPlan, with NOT_FOUND as None."""
@@ -200,7 +236,7 @@ class AdminClient:
         request = launch_plan_pb2.ActiveLaunchPlanRequest(
             id=common_pb2.NamedEntityIdentifier(project=project, domain=domain, name=name))
         try:
-            result: LaunchPlan = self._call(self._admin.GetActiveLaunchPlan, request)
+            result = self._call(self._admin.GetActiveLaunchPlan, request)
         except AdminError as e:
             if e.code == "NOT_FOUND":
                 return None
@@ -211,7 +247,7 @@ class AdminClient:
         """Every active launch plan of a project and domain, page by page."""
         from flyteidl.admin import launch_plan_pb2
 
-        def page(token: str) -> Any:
+        def page(token: str) -> launch_plan_pb2.LaunchPlanList:
             return self._call(self._admin.ListActiveLaunchPlans, launch_plan_pb2.ActiveLaunchPlanListRequest(
                 project=project, domain=domain, limit=self.page_size, token=token))
 
@@ -225,7 +261,7 @@ class AdminClient:
         filters = f"eq(version,{version})" if version is not None else ""
         ident = common_pb2.NamedEntityIdentifier(project=project, domain=domain, name=name)
 
-        def page(token: str) -> Any:
+        def page(token: str) -> launch_plan_pb2.LaunchPlanList:
             return self._call(self._admin.ListLaunchPlans, common_pb2.ResourceListRequest(
                 id=ident, limit=self.page_size, token=token, filters=filters))
 
@@ -266,7 +302,7 @@ def filterable(version: str) -> bool:
     return bool(_FILTERABLE.fullmatch(version))
 
 
-def _pages(page: Any) -> Iterator[LaunchPlan]:
+def _pages(page: Callable[[str], launch_plan_pb2.LaunchPlanList]) -> Iterator[LaunchPlan]:
     """Follow the ``token`` of a list call until it comes back empty (or repeats: a broken server)."""
     token, seen = "", set()
     while True:

@@ -31,7 +31,7 @@ class RegisteredWorkflow:
     name: str
     version: str
 
-    def identifier(self, kind: int) -> identifier_pb2.Identifier:
+    def identifier(self, kind: identifier_pb2.ResourceType) -> identifier_pb2.Identifier:
         return identifier_pb2.Identifier(resource_type=kind, project=self.project, domain=self.domain,
                                          name=self.name, version=self.version)
 

@@ -124,7 +124,7 @@ _PLAIN = {int: (int,), float: (int, float), str: (str,), bool: (bool,)}
 
 def check_value(value: Any, tp: Any, path: Path) -> None:
     """Raise ConversionError at ``path`` where ``value`` does not fit the Python type ``tp``."""
-    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp) and _plain_dataclass(tp):
         _check_dataclass(value, tp, path)
     elif tp in _PLAIN:
         if (isinstance(value, bool) and tp is not bool) or not isinstance(value, _PLAIN[tp]):
@@ -136,6 +136,14 @@ def check_value(value: Any, tp: Any, path: Path) -> None:
                                   code="LP406")
     else:
         _check_generic(value, tp, path)
+
+
+def _plain_dataclass(tp: type) -> bool:
+    """A dataclass flytekit converts field by field; FlyteFile and FlyteDirectory are dataclasses too,
+    but their own transformers take a URI string, as ``LaunchPlan.get_or_create`` does."""
+    from flytekit.core.type_engine import DataclassTransformer, TypeEngine
+
+    return isinstance(TypeEngine.get_transformer(tp), DataclassTransformer)
 
 
 def _check_generic(value: Any, tp: Any, path: Path) -> None:

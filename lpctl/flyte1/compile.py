@@ -74,7 +74,8 @@ def compile_spec(doc: Document, lp_spec: LaunchPlanSpec, resolved: Resolved, ide
     return CompiledPlan(doc, lp, lp_spec.auto_activate), ctx.diagnostics
 
 
-def _identifier(kind: int, project: str, domain: str, name: str, version: str) -> identifier_pb2.Identifier:
+def _identifier(kind: identifier_pb2.ResourceType, project: str, domain: str, name: str,
+                version: str) -> identifier_pb2.Identifier:
     return identifier_pb2.Identifier(resource_type=kind, project=project, domain=domain, name=name,
                                      version=version)
 

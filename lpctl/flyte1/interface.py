@@ -102,6 +102,8 @@ def _literal_type_and_tag(py: Any) -> tuple[LiteralType, str]:
 
 
 def _py_name(py: Any) -> str:
+    if typing.get_origin(py) is not None:  # dict[int, str] has the __name__ "dict"
+        return str(py).replace("typing.", "")
     return getattr(py, "__name__", None) or str(py).replace("typing.", "")
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flyteidl.admin import common_pb2, launch_plan_pb2
-from flyteidl.core import execution_pb2, security_pb2
+from flyteidl.core import security_pb2
 
 from lpctl.flyte1.context import Context
 from lpctl.spec import model
@@ -14,10 +14,8 @@ MAX_LABELS = 16
 def compile_notifications(ctx: Context, metadata: launch_plan_pb2.LaunchPlanMetadata) -> None:
     from lpctl.flyte1.k8s import email_problem
 
-    Phase = execution_pb2.WorkflowExecution.Phase
     for i, entry in enumerate(ctx.spec.notifications):
-        note = metadata.notifications.add()
-        note.phases.extend(Phase.Value(p) for p in entry.phases)
+        note = metadata.notifications.add(phases=entry.phases)
         getattr(note, entry.channel).recipients_email.extend(entry.recipients)
         for j, address in enumerate(entry.recipients):
             problem = email_problem(address)
@@ -90,10 +88,6 @@ def _oauth2_client(client: model.OAuth2Client) -> security_pb2.OAuth2Client:
 
 
 def _secret(secret: model.Secret) -> security_pb2.Secret:
-    out = security_pb2.Secret()
-    for key in ("group", "key", "group_version", "env_var"):
-        if getattr(secret, key):
-            setattr(out, key, getattr(secret, key))
-    if secret.mount_requirement:
-        out.mount_requirement = security_pb2.Secret.MountType.Value(secret.mount_requirement)
-    return out
+    # proto3 strings: an empty one is an unset one; the mount requirement is given by its enum name
+    return security_pb2.Secret(group=secret.group, key=secret.key, group_version=secret.group_version,
+                               env_var=secret.env_var, mount_requirement=secret.mount_requirement or None)

@@ -19,11 +19,12 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from lpctl import progress
 from lpctl.cache import Cache
 from lpctl.flyte1 import bridge
 from lpctl.flyte1.interface import UnsupportedType, WorkflowInterface, from_function, from_spec, parse_type
 
-_REF = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*(:[A-Za-z_]\w*(\.[A-Za-z_]\w*)*)?")
+REFERENCE = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*(:[A-Za-z_]\w*(\.[A-Za-z_]\w*)*)?")
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,7 @@ class Resolver:
         return self.interfaces.get(ref, self.roots) if self.interfaces is not None else None
 
     def _import_and_resolve(self, ref: str) -> Resolved:
-        with _import_roots(self.roots):
+        with import_roots(self.roots):
             resolved = self._resolve_ref(ref)
         if self.interfaces is not None and isinstance(resolved, WorkflowInterface):
             self.interfaces.put(ref, resolved, self.roots)
@@ -77,7 +78,7 @@ class Resolver:
             self.interfaces.save()
 
     def _resolve_ref(self, ref: str) -> Resolved:
-        if not _REF.fullmatch(ref):
+        if not REFERENCE.fullmatch(ref):
             return ResolveError("LP305", f'"{ref}" is not an import path', 'write "package.module:workflow"')
         if ":" in ref:
             module_name, _, attr = ref.partition(":")
@@ -89,7 +90,7 @@ class Resolver:
             candidates = [(".".join(parts[:i]), ".".join(parts[i:])) for i in range(len(parts) - 1, 0, -1)]
         not_found: ResolveError | None = None
         for module_name, attr in candidates:
-            module = _import(module_name, self.roots, self.import_timeout)
+            module = import_module(module_name, self.roots, self.import_timeout)
             if not isinstance(module, ResolveError):
                 return _lookup(module, module_name, attr)
             if module.code != "LP301":
@@ -100,7 +101,7 @@ class Resolver:
 
 
 @contextlib.contextmanager
-def _import_roots(roots: list[str]) -> Iterator[None]:
+def import_roots(roots: list[str]) -> Iterator[None]:
     saved = list(sys.path)
     sys.path[:0] = [r for r in roots]
     try:
@@ -140,7 +141,7 @@ def _router() -> _StdoutRouter:
     return sys.stdout
 
 
-def _import(module_name: str, roots: list[str], timeout: float) -> Any:
+def import_module(module_name: str, roots: list[str], timeout: float) -> Any:
     """Import in a thread, so that a module that never finishes importing cannot hang lpctl."""
     outcome: list[Any] = []
     router = _router()
@@ -153,8 +154,10 @@ def _import(module_name: str, roots: list[str], timeout: float) -> Any:
             router.importers.discard(threading.get_ident())
 
     thread = threading.Thread(target=target, name=f"lpctl-import-{module_name}", daemon=True)
+    progress.emit("importing", module_name)
     thread.start()
     thread.join(timeout)
+    progress.emit("imported", module_name)
     if not router.importers and sys.stdout is router:  # nothing still importing: put stdout back
         sys.stdout = router.stdout
     if not outcome:

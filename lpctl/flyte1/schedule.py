@@ -44,8 +44,8 @@ def _cron(ctx: Context, spec: Schedule, schedule: schedule_pb2.Schedule) -> None
     if problem is not None:
         ctx.error(_CRON_CODES[problem.kind.name], problem.message, ("schedule", "cron"), hint=problem.hint)
     else:
-        _warn_frequent(ctx, min_interval(expr), ("schedule", "cron"))
-        _warn_february_29(ctx, expr)
+        warn_frequent(ctx, min_interval(expr), ("schedule", "cron"))
+        warn_february_29(ctx, expr)
     zone = spec.timezone
     if zone is not None:
         # what FlyteAdmin's scheduler reads (robfig/cron's CRON_TZ); flytekit's CronSchedule refuses it
@@ -59,7 +59,7 @@ def _cron(ctx: Context, spec: Schedule, schedule: schedule_pb2.Schedule) -> None
                       hint="write it like PT1H, PT30M or P1D")
 
 
-def _warn_february_29(ctx: Context, expr: str) -> None:
+def warn_february_29(ctx: Context, expr: str) -> None:
     from lpctl.schedule.cron import only_february_29
 
     if only_february_29(expr):
@@ -78,10 +78,10 @@ def _check_zone(ctx: Context, zone: str, expr: str | None) -> None:
         hint = f"did you mean '{near}'?" if near else "use an IANA time zone name such as Europe/Berlin or UTC"
         ctx.error("LP512", f"unknown time zone '{zone}'", path, hint=hint)
     elif expr is not None:
-        _warn_dst(ctx, zone, expr)
+        warn_dst(ctx, zone, expr)
 
 
-def _warn_dst(ctx: Context, zone: str, expr: str) -> None:
+def warn_dst(ctx: Context, zone: str, expr: str) -> None:
     from lpctl.schedule.cron import parse_cron
     from lpctl.schedule.zones import SurpriseKind, dst_surprises
 
@@ -122,12 +122,11 @@ def _fixed_rate(ctx: Context, text: str, schedule: schedule_pb2.Schedule) -> Non
     except ValueError as e:
         ctx.error("LP506", f'fixed rate "{text}": {e}', path, hint="write whole minutes, hours or days: 30m, 6h, 2d")
         return
-    schedule.rate.value = value
-    schedule.rate.unit = schedule_pb2.FixedRateUnit.Value(unit)
-    _warn_frequent(ctx, delta, path)
+    schedule.rate.CopyFrom(schedule_pb2.FixedRate(value=value, unit=unit))
+    warn_frequent(ctx, delta, path)
 
 
-def _warn_frequent(ctx: Context, interval: dt.timedelta, path: tuple[str, ...]) -> None:
+def warn_frequent(ctx: Context, interval: dt.timedelta, path: tuple[str, ...]) -> None:
     if interval < MIN_INTERVAL:
         from lpctl.schedule.durations import format_duration
 

@@ -7,7 +7,7 @@ from typing import Any
 
 # The import machinery (roots on sys.path, import in a thread with a time limit, module prints kept
 # off stdout) is the launch plans' one; only what the imported object must be differs.
-from lpctl.flyte1.resolve import _REF, DEFAULT_IMPORT_TIMEOUT, ResolveError, _import, _import_roots
+from lpctl.flyte1.resolve import DEFAULT_IMPORT_TIMEOUT, REFERENCE, ResolveError, import_module, import_roots
 from lpctl.flyte2.bridge import BridgeError, TaskInterface, is_flyte2_task, read_task
 
 TaskResolved = TaskInterface | ResolveError
@@ -23,16 +23,16 @@ class TaskResolver:
 
     def resolve(self, ref: str) -> TaskResolved:
         if ref not in self._cache:
-            with _import_roots(self.roots):
+            with import_roots(self.roots):
                 self._cache[ref] = self._resolve(ref)
         return self._cache[ref]
 
     def _resolve(self, ref: str) -> TaskResolved:
-        if not _REF.fullmatch(ref) or ":" not in ref:
+        if not REFERENCE.fullmatch(ref) or ":" not in ref:
             return ResolveError("LP305", f'"{ref}" is not an import path of the form "package.module:task"',
                                 'write the module, a colon, then the task: "package.module:task"')
         module_name, _, attr = ref.partition(":")
-        module = _import(module_name, self.roots, self.import_timeout)
+        module = import_module(module_name, self.roots, self.import_timeout)
         if isinstance(module, ResolveError):
             return module
         obj = module

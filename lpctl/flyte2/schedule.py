@@ -42,9 +42,9 @@ def check_flyte2_cron(expression: str, timezone: str) -> list[CronRefusal]:
 
 
 def _cron_refusal(expression: str) -> CronRefusal | None:
-    from lpctl.schedule.cron import CronProblemKind, _analyse  # the robfig grammar, without flytekit's croniter
+    from lpctl.schedule.cron import CronProblemKind, analyse  # the robfig grammar, without flytekit's croniter
 
-    _, problem = _analyse(expression)
+    _, problem = analyse(expression)
     if problem is None:
         return None
     if problem.kind is CronProblemKind.ADMIN_ONLY and not expression.startswith(("TZ=", "CRON_TZ=")):
@@ -116,9 +116,9 @@ def _warn(ctx: TriggerContext, expression: str, timezone: str) -> None:
 
     shared: Any = ctx
     if not expression.startswith("@every"):
-        flyte1._warn_frequent(shared, min_interval(expression), ("schedule", "cron"))
-        flyte1._warn_february_29(shared, expression)
-        flyte1._warn_dst(shared, timezone, expression)
+        flyte1.warn_frequent(shared, min_interval(expression), ("schedule", "cron"))
+        flyte1.warn_february_29(shared, expression)
+        flyte1.warn_dst(shared, timezone, expression)
 
 
 def _fixed_rate(ctx: TriggerContext, spec: dict[str, Any], schedule: common_pb2.Schedule) -> None:

@@ -310,7 +310,7 @@ def _never_fires_reason(schedule: CronSpec) -> str | None:
 @functools.lru_cache(maxsize=4096)
 def only_february_29(expr: str) -> bool:
     """The schedule fires on February 29 and on no other day: once every four years."""
-    schedule, problem = _analyse(expr)
+    schedule, problem = analyse(expr)
     if schedule is None or problem is not None:
         return False
     if schedule.dom & STAR_BIT or not schedule.dow & STAR_BIT:
@@ -319,7 +319,7 @@ def only_february_29(expr: str) -> bool:
     return (2, 29) in days and all(d > _COMMON_YEAR_DAYS[m - 1] for m, d in days)
 
 
-def _analyse(expr: str) -> tuple[CronSpec | None, CronProblem | None]:
+def analyse(expr: str) -> tuple[CronSpec | None, CronProblem | None]:
     """Parse with the scheduler's grammar. Returns (schedule, None), (None, problem) or, for a
     never-firing expression, (schedule, problem)."""
     stripped = expr.strip()
@@ -412,7 +412,7 @@ def _croniter_problem(expr: str) -> CronProblem | None:
 @functools.lru_cache(maxsize=4096)  # a monorepo repeats its schedules; the result is immutable
 def check_cron(expr: str) -> CronProblem | None:
     """The first reason ``expr`` would fail in flytekit, FlyteAdmin or the Flyte scheduler, or None."""
-    _, problem = _analyse(expr)
+    _, problem = analyse(expr)
     if problem is not None:
         return problem
     return _croniter_problem(expr)
@@ -421,7 +421,7 @@ def check_cron(expr: str) -> CronProblem | None:
 @functools.lru_cache(maxsize=4096)
 def parse_cron(expr: str) -> CronSpec | None:
     """robfig's bit sets of ``expr``, None if it never fires; ValueError if the expression is invalid."""
-    schedule, problem = _analyse(expr)
+    schedule, problem = analyse(expr)
     if problem is not None and problem.kind is not CronProblemKind.NEVER_FIRES:
         raise ValueError(problem.message)
     if problem is not None:

@@ -115,6 +115,11 @@ def _size(path: str) -> int | None:
     return size or None  # devices say 0
 
 
+def read_spec_file(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """The bytes of one spec file, read as :func:`load_paths` reads them (``lpctl fmt`` uses it)."""
+    return _read(path, max_bytes)
+
+
 def _read(path: str, max_bytes: int) -> bytes:
     """At most ``max_bytes + 1`` bytes: enough to refuse an oversized file without reading it all.
 

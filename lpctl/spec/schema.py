@@ -59,6 +59,11 @@ def _schema() -> dict[str, Any]:
     return loaded
 
 
+def schema_id() -> str:
+    """The schema's published ``$id``: the URL editors and SchemaStore fetch it from."""
+    return str(_schema()["$id"])
+
+
 def load_schema() -> dict[str, Any]:
     """The JSON Schema of one spec document (a fresh copy; the parsed file is cached)."""
     return copy.deepcopy(_schema())

@@ -8,8 +8,9 @@
 (c) Render is deterministic: a valid spec renders to the same bytes twice, and with its keys
     (top-level and nested) in any order.
 
-The number of examples per test is ``LPCTL_PROPERTY_EXAMPLES`` (default 100, which keeps this
-file around half a minute). For the thorough run::
+The number of examples per test is a tenth of the Hypothesis profile's (``tests/conftest.py``):
+10 in the default ``dev`` profile, 100 with ``HYPOTHESIS_PROFILE=ci`` (what CI runs), 400 with
+``HYPOTHESIS_PROFILE=fuzz``; ``LPCTL_PROPERTY_EXAMPLES=N`` overrides them all::
 
     LPCTL_PROPERTY_EXAMPLES=5000 python -m pytest tests/property -q
 
@@ -33,8 +34,9 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 from support import CONFORMANCE, ROOT
 
-EXAMPLES = int(os.environ.get("LPCTL_PROPERTY_EXAMPLES", "100"))
-SETTINGS = settings(max_examples=EXAMPLES, deadline=None, derandomize=False,
+#: a tenth of the profile's examples (10 in dev, 100 under ci), unless LPCTL_PROPERTY_EXAMPLES says
+EXAMPLES = int(os.environ.get("LPCTL_PROPERTY_EXAMPLES") or max(10, settings.default.max_examples // 10))
+SETTINGS = settings(max_examples=EXAMPLES, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                            HealthCheck.filter_too_much])
 #: workflow references the generated specs may use: real ones, missing ones, never arbitrary
@@ -638,3 +640,30 @@ def test_envs_order_does_not_matter(workdir: Any) -> None:
     ab = _render(to_document({**spec, "envs": {"A": "1", "B": "2"}}), workdir)
     ba = _render(to_document({**spec, "envs": {"B": "2", "A": "1"}}), workdir)
     assert ab == ba
+
+
+# -- lpctl fmt ---------------------------------------------------------------------------------
+
+
+@SETTINGS
+@given(spec=valid_specs(), rnd=st.randoms(use_true_random=False))
+def test_fmt_is_idempotent_and_never_changes_the_bundle(spec: dict[str, Any], rnd: Any, workdir: Any) -> None:
+    from lpctl.authoring.fmt import format_text
+
+    for text in (to_document(spec), _block_yaml(_shuffled(spec, rnd))):
+        once = format_text(text)
+        assert format_text(once) == once
+        assert _render(once, workdir) == _render(text, workdir)
+
+
+@SETTINGS
+@given(spec=_schema_strategy().flatmap(safe_workflow), rnd=st.randoms(use_true_random=False))
+def test_fmt_keeps_every_value_of_schema_valid_specs(spec: dict[str, Any], rnd: Any) -> None:
+    from lpctl.authoring.fmt import format_text
+    from lpctl.spec.load import load_text
+
+    text = _block_yaml(_shuffled(spec, rnd))
+    once = format_text(text)
+    assert format_text(once) == once
+    (doc,), diags = load_text(once, "spec.yaml")
+    assert diags == [] and doc.data == spec

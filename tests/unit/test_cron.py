@@ -8,8 +8,9 @@ import pytest
 from croniter import CroniterBadDateError, croniter
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support import examples
 
-from lpctl.schedule.cron import CronProblem, CronProblemKind, _analyse, check_cron, fire_times, min_interval
+from lpctl.schedule.cron import CronProblem, CronProblemKind, analyse, check_cron, fire_times, min_interval
 
 UTC = timezone.utc
 K = CronProblemKind
@@ -478,10 +479,10 @@ def _expression(draw: st.DrawFn) -> str:
     return " ".join(fields)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(_expression())
 def test_grammar_is_a_subset_of_croniter(expr: str) -> None:
-    schedule, problem = _analyse(expr)
+    schedule, problem = analyse(expr)
     assert problem is None or problem.kind is K.NEVER_FIRES
     if problem is None:
         assert croniter_accepts(expr), expr
@@ -554,7 +555,7 @@ def _brute_force(expr: str, start: datetime, count: int) -> list[datetime]:
     return found
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(_expression(), st.datetimes(min_value=datetime(2020, 1, 1), max_value=datetime(2035, 1, 1)))
 def test_fire_times_follow_robfig_semantics(expr: str, start: datetime) -> None:
     start = start.replace(second=0, microsecond=0, tzinfo=UTC)
@@ -636,10 +637,10 @@ def test_min_interval(expr: str, expected: timedelta) -> None:
     assert min_interval(expr) == expected
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(_expression())
 def test_min_interval_is_a_lower_bound_of_sampled_gaps(expr: str) -> None:
-    if _analyse(expr)[1] is not None:
+    if analyse(expr)[1] is not None:
         return
     times = fire_times(expr, datetime(2026, 1, 1, tzinfo=UTC), 50)
     gaps = [b - a for a, b in pairwise(times)]

@@ -366,7 +366,7 @@ def test_without_grpcio(monkeypatch: pytest.MonkeyPatch) -> None:
     import lpctl.admin.register as module
 
     monkeypatch.setitem(sys.modules, "grpc", None)
-    with pytest.raises(RegisterError, match=r"grpcio is not installed: pip install 'lpctl\[register\]'"):
+    with pytest.raises(RegisterError, match=r"grpcio is not installed: pip install grpcio \(lpctl's register extra\)"):
         module.AdminClient("127.0.0.1:1", insecure=True)
 
 

@@ -37,7 +37,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from lpctl.schedule.cron import _analyse, fire_times, parse_cron, split_zone
+from lpctl.schedule.cron import analyse, fire_times, parse_cron, split_zone
 from lpctl.schedule.robfig import next_fire
 
 UTC = timezone.utc
@@ -148,7 +148,7 @@ def test_spec_test_go_next(time: str, time_zone: str | None, spec: str, expected
     after = _go_time(time)
     if time_zone is not None:
         after = after.astimezone(ZoneInfo(time_zone))
-    spec_bits = parse_cron(expr) or _analyse(expr)[0]  # "Unsatisfiable" cases never fire
+    spec_bits = parse_cron(expr) or analyse(expr)[0]  # "Unsatisfiable" cases never fire
     assert spec_bits is not None
     actual = next_fire(spec_bits, after, zone)
     assert _instant(actual) == _instant(_go_time(expected) if expected else None)
@@ -215,7 +215,7 @@ def test_spec_test_go_next_with_tz(time: str, spec: str, expected: str) -> None:
 def test_spec_test_go_errors() -> None:
     """spec_test.go TestErrors and TestSlash0NoHang: refused by lpctl as well."""
     for spec in ("xyz", "60 0 * * *", "0 60 * * *", "0 0 * * XYZ", "15/0 * * * *"):
-        assert _analyse(spec)[1] is not None, spec
+        assert analyse(spec)[1] is not None, spec
 
 
 # --------------------------------------------------------------------------------------------------
@@ -224,7 +224,7 @@ def test_spec_test_go_errors() -> None:
 
 def _disagreement(case: dict[str, Any]) -> str | None:
     expr = case["expression"]
-    spec, problem = _analyse(expr)
+    spec, problem = analyse(expr)
     if "error" in case:  # what the scheduler refuses, lpctl refuses too
         return None if problem is not None else f"lpctl accepts what the scheduler refuses: {case['error']}"
     if spec is None:  # lpctl refuses some of what the scheduler takes (what flytekit would refuse)
@@ -242,13 +242,13 @@ def test_matches_the_library() -> None:
     cases: list[dict[str, Any]] = ORACLE["cases"]
     wrong = [f"{c}: {d}" for c in cases if (d := _disagreement(c)) is not None]
     assert wrong[:10] == []
-    compared = [c for c in cases if "next" in c and _analyse(c["expression"])[1] is None]
+    compared = [c for c in cases if "next" in c and analyse(c["expression"])[1] is None]
     assert len(compared) == 1058
 
 
 def test_the_oracle_covers_dst() -> None:
     """The fixture is worth having: it exercises fall-back doubles and spring-forward changes."""
-    cases = [c for c in ORACLE["cases"] if "next" in c and _analyse(c["expression"])[1] is None]
+    cases = [c for c in ORACLE["cases"] if "next" in c and analyse(c["expression"])[1] is None]
     doubled = [c for c in cases if len({t[:19] for t in c["next"]}) < len(c["next"])]
     crossing = [c for c in cases if len({t[19:] for t in c["next"]}) > 1]
     assert len(cases) > 1000

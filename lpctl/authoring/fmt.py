@@ -1,0 +1,276 @@
+"""``lpctl fmt``: one layout for every spec, comments kept, meaning never changed.
+
+The layout: keys in the order of the spec format (the README's example, which is the JSON
+Schema's property order) at every level that has one, free maps (inputs, labels, envs) in the
+order written; two-space indentation, list dashes indented under their key; flow (``[a, b]``)
+or block style as written; quotes as written, and added where a YAML reader would otherwise
+read a string as something else (``"yes"``, ``"1.10"``, ``"2024-01-02"``). A comment above a
+key moves with the key.
+
+Every rewrite is checked: the file is read back by lpctl's own loader, and it must give the
+same documents, value for value, or the file is left as it is.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from lpctl.authoring.values import needs_quotes
+from lpctl.diagnostics import Diagnostic, Severity
+from lpctl.spec.discover import discover, display_path
+from lpctl.spec.load import (
+    DEFAULT_MAX_BYTES,
+    Document,
+    check_header,
+    load_bytes,
+    looks_like_spec,
+    read_spec_file,
+)
+
+_FLOAT_TAG = "tag:yaml.org,2002:float"
+
+
+class FormatBug(Exception):
+    """Formatting would change what a file means: a bug in lpctl (the file is left untouched)."""
+
+
+@dataclass(frozen=True)
+class Formatted:
+    """One file: its text as read and as formatted (``None`` when it has errors)."""
+
+    path: str
+    original: str
+    text: str | None
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+    @property
+    def changed(self) -> bool:
+        return self.text is not None and self.text != self.original
+
+
+def format_paths(paths: Sequence[str], *, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Formatted]:
+    """Every spec file under ``paths``, formatted. Files in directories that are not specs are skipped."""
+    out = []
+    for spec_file in discover(paths).files:
+        raw = read_spec_file(spec_file.path, max_bytes)
+        result = format_bytes(raw, spec_file.path, max_bytes=max_bytes, explicit=spec_file.explicit)
+        if result is not None:
+            out.append(result)
+    return out
+
+
+def format_bytes(raw: bytes, path: str, *, max_bytes: int = DEFAULT_MAX_BYTES,
+                 explicit: bool = True) -> Formatted | None:
+    """One file; ``None`` for a file in a directory that holds no spec."""
+    shown = display_path(path)
+    docs, diags = load_bytes(raw, shown, max_bytes=max_bytes)
+    original = raw.decode("utf-8", errors="replace")
+    if not explicit and not any(looks_like_spec(d.data) for d in docs):
+        return None
+    diags = [*diags, *(d for doc in docs for d in check_header(doc))]
+    if any(d.severity is Severity.ERROR for d in diags):
+        return Formatted(shown, original, None, tuple(diags))
+    text = original.removeprefix("\ufeff")
+    return Formatted(shown, original, format_text(text, shown, docs))
+
+
+def format_text(text: str, path: str = "<string>", docs: Sequence[Document] | None = None) -> str:
+    """``text`` (specs that load without errors) in the canonical layout; raises :class:`FormatBug`."""
+    from lpctl.spec.load import load_text
+
+    expected = [d.data for d in (docs if docs is not None else load_text(text, path)[0])]
+    result = text
+    for _ in range(3):  # ruamel settles comments and indentation in one or two passes
+        again = _format_once(result)
+        if again == result:
+            break
+        result = again
+    else:
+        raise FormatBug(f"{path}: lpctl fmt does not settle on one layout for this file")
+    formatted, diags = load_text(result, path)
+    if diags or not _same(expected, [d.data for d in formatted]):
+        raise FormatBug(f"{path}: lpctl fmt would change what this file means; it is left as it is")
+    return result
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal values of equal types (``1``, ``1.0`` and ``true`` differ); NaN equals NaN."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return set(a) == set(b) and all(_same(a[k], b[k]) for k in a)  # fmt reorders keys
+    if isinstance(a, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, float) and math.isnan(a):
+        return math.isnan(b)
+    return bool(a == b)
+
+
+def _format_once(text: str) -> str:
+    yaml = _yaml()
+    docs = list(yaml.load_all(text))
+    for doc in docs:
+        kind = doc.get("kind") if isinstance(doc, dict) else None
+        _canonical(doc, (), _orders(str(kind)))
+    out = io.StringIO()
+    if docs:
+        yaml.dump_all(docs, out)
+    return out.getvalue()
+
+
+class _RawFloat(str):
+    """A float as written: ruamel's own round trip of floats is lossy (9.30739699016163e+265 comes
+    back as ...162e+265), so fmt writes the source text back unchanged."""
+
+
+def _yaml() -> Any:
+    from ruamel.yaml import YAML
+    from ruamel.yaml.constructor import RoundTripConstructor
+    from ruamel.yaml.representer import RoundTripRepresenter
+
+    # subclasses, so that ruamel's class-level registries stay untouched for every other user
+    class Constructor(RoundTripConstructor):
+        pass
+
+    class Representer(RoundTripRepresenter):
+        pass
+
+    Constructor.add_constructor(_FLOAT_TAG, lambda loader, node: _RawFloat(node.value))
+    Representer.add_representer(_RawFloat, lambda dumper, data: dumper.represent_scalar(_FLOAT_TAG, str(data)))
+    yaml = YAML(typ="rt")
+    yaml.Constructor = Constructor
+    yaml.Representer = Representer
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.width = 1_000_000  # never fold a long value onto a second line
+    yaml.preserve_quotes = True
+    return yaml
+
+
+def _canonical(node: Any, path: tuple[str, ...], orders: dict[tuple[str, ...], list[str]]) -> None:
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    if isinstance(node, CommentedMap):
+        order = orders.get(path)
+        if order is not None:
+            _reorder(node, order)
+        for key in list(node):
+            _quote_if_ambiguous(node, key)
+            _canonical(node[key], (*path, str(key)) if order is not None else ("*free*",), orders)
+    elif isinstance(node, CommentedSeq):
+        for i in range(len(node)):
+            _quote_if_ambiguous(node, i)
+            _canonical(node[i], (*path, "[]"), orders)
+
+
+def _quote_if_ambiguous(node: Any, key: Any) -> None:
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+    value = node[key]
+    if type(value) is str and needs_quotes(value) and _plain_is_read_differently(value):
+        node[key] = DoubleQuotedScalarString(value)
+
+
+def _plain_is_read_differently(value: str) -> bool:
+    """YAML 1.1 readers take these plain scalars as booleans; ruamel (1.2) writes them plain."""
+    return value.lower() in {"y", "n", "yes", "no", "on", "off"}
+
+
+@functools.cache
+def _orders(kind: str) -> dict[tuple[str, ...], list[str]]:
+    """The key order of every mapping the schema defines for ``kind``, by path (``[]`` for list items)."""
+    from lpctl.spec.schema import load_schema
+
+    schema = load_schema()
+    defs = schema.get("$defs", {})
+    orders: dict[tuple[str, ...], list[str]] = {}
+
+    def walk(node: Any, path: tuple[str, ...]) -> None:
+        if not isinstance(node, dict):
+            return
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/$defs/"):
+            walk(defs.get(ref.removeprefix("#/$defs/")), path)
+        props = node.get("properties")
+        if isinstance(props, dict):
+            orders.setdefault(path, list(props))
+            for name, sub in props.items():
+                walk(sub, (*path, name))
+        if "items" in node:
+            walk(node["items"], (*path, "[]"))
+        for keyword in ("oneOf", "anyOf", "allOf"):
+            for sub in node.get(keyword, []):
+                walk(sub, path)
+
+    # one schema for both kinds: "if kind is Trigger then $defs/trigger else $defs/launchPlan"
+    walk(defs.get("trigger" if kind == "Trigger" else "launchPlan", schema), ())
+    return orders
+
+
+# -- moving keys with their comments -----------------------------------------------------
+# ruamel keeps the comment lines between two keys at the end of the first key's value; before
+# reordering, they are detached and put back above the key they precede.
+
+
+def _reorder(node: Any, order: list[str]) -> None:
+    keys = list(node)
+    rank = {k: i for i, k in enumerate(order)}
+    wanted = sorted(keys, key=lambda k: (rank.get(str(k), len(order)), keys.index(k)))
+    if wanted == keys:
+        return
+    leading = {keys[i]: _take_after(node, keys[i - 1]) for i in range(1, len(keys))}
+    trailing = _take_after(node, keys[-1])
+    for key in wanted:
+        node.move_to_end(key)
+    for i, key in enumerate(wanted):
+        if leading.get(key):
+            _append_after(node, wanted[i - 1] if i else key, leading[key])
+    if trailing:
+        _append_after(node, wanted[-1], trailing)
+
+
+def _tail(node: Any, key: Any) -> tuple[Any, Any, int]:
+    """Where the comment after ``node[key]`` is kept: (container, key or index, slot)."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    value = node[key]
+    block = isinstance(value, (CommentedMap, CommentedSeq)) and len(value) and not value.fa.flow_style()
+    if isinstance(value, CommentedMap) and block:
+        return _tail(value, list(value)[-1])
+    if isinstance(value, CommentedSeq) and block:
+        return _tail(value, len(value) - 1)
+    return node, key, 0 if isinstance(node, CommentedSeq) else 2
+
+
+def _take_after(node: Any, key: Any) -> str:
+    """Detach the full comment lines after ``node[key]``'s line; its own end-of-line comment stays."""
+    container, where, slot = _tail(node, key)
+    entry = container.ca.items.get(where)
+    token = entry[slot] if entry and len(entry) > slot else None
+    if token is None:
+        return ""
+    own, newline, rest = token.value.partition("\n")
+    if not rest:
+        return ""
+    if own.strip():
+        token.value = own + newline
+    else:
+        entry[slot] = None
+    return str(rest)
+
+
+def _append_after(node: Any, key: Any, lines: str) -> None:
+    from ruamel.yaml.error import CommentMark
+    from ruamel.yaml.tokens import CommentToken
+
+    container, where, slot = _tail(node, key)
+    entry = container.ca.items.setdefault(where, [None, None, None, None])
+    token = entry[slot]
+    if token is None:
+        entry[slot] = CommentToken("\n" + lines, CommentMark(0), None)
+    else:
+        token.value = token.value + lines

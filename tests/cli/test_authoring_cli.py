@@ -1,0 +1,90 @@
+"""lpctl new and lpctl fmt from the command line: files, streams, exit codes."""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Callable
+from typing import Any
+
+from support import CONFORMANCE, HEADER, CliResult
+
+Run = Callable[..., CliResult]
+PP = ("--python-path", CONFORMANCE)
+UNTIDY = HEADER.replace("apiVersion: lpctl/v1\nkind: LaunchPlan\n", "kind: LaunchPlan\napiVersion: lpctl/v1\n") + (
+    "workflow: example_pkg.workflows:my_workflow\nname: lp   # the name\ndefault_inputs:\n    a: 1\n    b: 'x'\n")
+TIDY = ("apiVersion: lpctl/v1\nkind: LaunchPlan\nname: lp   # the name\nworkflow: example_pkg.workflows:my_workflow\n"
+        "default_inputs:\n  a: 1\n  b: 'x'\n")
+
+
+def test_new_writes_a_file_that_validates_and_never_clobbers(run_cli: Run, in_tmp: Any) -> None:
+    os.mkdir("launchplans")
+    result = run_cli("new", "example_pkg.workflows:scheduled", "-o", "launchplans/nightly.yaml", "--name", "nightly",
+                     *PP)
+    assert result == CliResult(0, "", "wrote launchplans/nightly.yaml: launch plan nightly, 3 inputs, 1 required; "
+                                      "check it with: lpctl validate launchplans/nightly.yaml\n")
+    text = (in_tmp / "launchplans" / "nightly.yaml").read_text()
+    assert "\nname: nightly\nworkflow: example_pkg.workflows:scheduled\n" in text
+    assert run_cli("validate", "launchplans/", *PP) == CliResult(0, "1 file OK: 1 launch plan\n", "")
+    again = run_cli("new", "example_pkg.workflows:plain", "-o", "launchplans/nightly.yaml", *PP)
+    assert again == CliResult(2, "", "lpctl: launchplans/nightly.yaml exists; give --force to replace it\n")
+    assert (in_tmp / "launchplans" / "nightly.yaml").read_text() == text
+    forced = run_cli("new", "example_pkg.workflows:plain", "-o", "launchplans/nightly.yaml", "--force", *PP)
+    assert forced.exit_code == 0 and "workflow: example_pkg.workflows:plain\n" in (
+        in_tmp / "launchplans" / "nightly.yaml").read_text()
+
+
+def test_new_prints_to_stdout_and_reports_a_bad_workflow(run_cli: Run, in_tmp: Any) -> None:
+    result = run_cli("new", "example_pkg.workflows:no_inputs", *PP)
+    assert result.exit_code == 0 and result.stderr == ""
+    assert result.stdout.splitlines()[4:8] == [
+        "apiVersion: lpctl/v1", "kind: LaunchPlan", "name: no_inputs_lp", "workflow: example_pkg.workflows:no_inputs"]
+    missing = run_cli("new", "example_pkg.nowhere:wf", *PP)
+    assert missing.exit_code == 1 and missing.stdout == ""
+    assert missing.stderr.startswith("example_pkg.nowhere:wf: error LP301 module 'example_pkg.nowhere' not found")
+    assert run_cli("new", "team.wf", "--input", "day") == CliResult(
+        2, "", "lpctl: --input 'day': write NAME=TYPE, e.g. --input 'regions=list[str]'\n")
+
+
+def test_new_for_a_registered_workflow(run_cli: Run, in_tmp: Any) -> None:
+    result = run_cli("new", "team.pipelines.export", "--input", "day=datetime", "--input", "regions=list[str]")
+    assert result.exit_code == 0
+    assert "workflow:\n  name: team.pipelines.export\n  inputs:\n    day: datetime\n    regions: \"list[str]\"\n" \
+        in result.stdout
+
+
+def test_fmt_rewrites_in_place_and_check_lists_what_would_change(run_cli: Run, in_tmp: Any) -> None:
+    (in_tmp / "a.yaml").write_text(UNTIDY)
+    (in_tmp / "b.yaml").write_text(TIDY)
+    os.chmod("a.yaml", 0o640)
+    assert run_cli("fmt", "--check", ".") == CliResult(1, "would reformat a.yaml\n",
+                                                        "1 file would be reformatted, 1 file unchanged\n")
+    assert (in_tmp / "a.yaml").read_text() == UNTIDY
+    assert run_cli("fmt", ".") == CliResult(0, "reformatted a.yaml\n", "1 file reformatted, 1 file unchanged\n")
+    assert (in_tmp / "a.yaml").read_text() == TIDY
+    assert stat.S_IMODE(os.stat("a.yaml").st_mode) == 0o640
+    assert sorted(os.listdir(".")) == ["a.yaml", "b.yaml", "pyproject.toml"]  # no temporary file left
+    assert run_cli("fmt", "--check", "a.yaml", "b.yaml") == CliResult(0, "", "0 files would be reformatted, "
+                                                                               "2 files unchanged\n")
+
+
+def test_fmt_leaves_broken_files_alone(run_cli: Run, in_tmp: Any) -> None:
+    (in_tmp / "broken.yaml").write_text(HEADER + "name: [unclosed\n")
+    (in_tmp / "other.yaml").write_text("replicas: 3\n")
+    result = run_cli("fmt", "broken.yaml")
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr.startswith("broken.yaml:4:1: error LP101 YAML syntax error")
+    assert (in_tmp / "broken.yaml").read_text() == HEADER + "name: [unclosed\n"
+    assert run_cli("fmt", "other.yaml").stderr.startswith("other.yaml:1:1: error LP106")
+    assert run_cli("fmt", "missing.yaml") == CliResult(2, "", "lpctl: missing.yaml: no such file or directory\n")
+    os.remove("broken.yaml")
+    assert run_cli("fmt", ".") == CliResult(2, "", "lpctl: no lpctl specs found in .\n")
+
+
+def test_schema_output_writes_the_published_schema(run_cli: Run, in_tmp: Any) -> None:
+    from lpctl.spec.schema import schema_text
+
+    assert run_cli("schema", "--output", "launchplan.schema.json") == CliResult(0, "", "")
+    assert (in_tmp / "launchplan.schema.json").read_text() == schema_text()
+    assert run_cli("schema").stdout == schema_text()
+    assert '"$id": "https://raw.githubusercontent.com/lpctl/lpctl/main/schemas/launchplan.schema.json"' in schema_text()

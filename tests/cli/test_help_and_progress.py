@@ -1,0 +1,161 @@
+"""What a user sees around the work: --help, completion, the progress line (only on a terminal)."""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+import pty
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from support import HEADER, CliResult
+
+Run = Callable[..., CliResult]
+LPCTL = os.path.join(os.path.dirname(sys.executable), "lpctl")
+
+
+def _help(run_cli: Run, *args: str) -> str:
+    result = run_cli(*args, "--help", env={"COLUMNS": "80"})
+    assert result.exit_code == 0
+    return result.stdout
+
+
+def test_top_level_help_lists_every_command_untruncated_with_the_exit_codes(run_cli: Run) -> None:
+    text = _help(run_cli)
+    commands = text.split("Commands:\n")[1].splitlines()
+    assert len(commands) >= 11
+    for line in commands:
+        assert re.fullmatch(r"  [a-z]+ +[A-Z].*\.", line) and not line.endswith("..."), line
+        assert len(line) <= 80, line
+    assert "  new       Write a spec for a workflow, every input listed.\n" in text
+    assert "  fmt       Rewrite specs in one canonical layout.\n" in text
+    assert ("  Exit codes:\n"
+            "    0    success; diff: no differences; plan: nothing to do\n") in text
+    assert "    3    internal error: a bug in lpctl (--debug shows the traceback)\n" in text
+    assert "  -V, --version         Print lpctl's version and exit.\n" in text
+    assert "  --install-completion  Install completion for the current shell.\n" in text
+
+
+@pytest.mark.parametrize("command", ["validate", "render", "diff", "schema", "explain", "package", "register",
+                                     "plan", "apply", "new", "fmt", "schedule", "migrate"])
+def test_each_command_has_one_example_and_conventional_metavars(run_cli: Run, command: str) -> None:
+    text = _help(run_cli, command)
+    assert text.count("Example: lpctl " + command) == 1
+    assert not re.search(r"<[a-z|\[\]]+>|\{[a-z]+\}", text), text  # no Typer <str>, <list[str]>, {paths}
+    usage = text.splitlines()[0]
+    assert re.fullmatch(r"Usage: lpctl [a-z]+ \[OPTIONS\]( \[?[A-Z]+(\.\.\.)?\]?)*", usage), usage
+
+
+def test_render_help_reads_as_documented(run_cli: Run) -> None:
+    text = _help(run_cli, "render")
+    assert text.startswith("Usage: lpctl render [OPTIONS] PATH...\n\n  Render specs to a JSON bundle of LaunchPlans.\n")
+    assert "\n  PATH...  Spec files, or directories to search for *.yaml / *.yml specs.\n" in text
+    for option in ("-o, --output FILE", "--check BUNDLE", "--version V", "--workflow-version V",
+                   "--python-path DIR", "-f, --format FORMAT", "--color WHEN"):
+        assert f"\n  {option} " in text, option
+    assert "-v," not in text  # --version is the launch plan's version; only the top level has -V
+
+
+def test_version_flags(run_cli: Run) -> None:
+    from lpctl import __version__
+
+    assert run_cli("-V") == CliResult(0, f"lpctl {__version__}\n", "")
+    assert run_cli("--version") == CliResult(0, f"lpctl {__version__}\n", "")
+    assert run_cli("render", "-V", "x.yaml").exit_code == 2
+
+
+def _complete(words: str, cwd: str | None = None) -> list[str]:
+    env = {**os.environ, "_LPCTL_COMPLETE": "complete_bash", "COMP_WORDS": words,
+           "COMP_CWORD": str(len(words.split()) - (0 if words.endswith(" ") else 1))}
+    done = subprocess.run([LPCTL], env=env, cwd=cwd, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.split()
+
+
+def test_completion_of_commands_options_codes_and_spec_paths(tmp_path: Any) -> None:
+    assert _complete("lpctl fm") == ["fmt"]
+    assert _complete("lpctl render --ou") == ["--output"]
+    assert _complete("lpctl explain LP80") == ["LP801", "LP802", "LP803", "LP804", "LP805", "LP806", "LP808"]
+    (tmp_path / "launchplans").mkdir()
+    for name in ("a.yaml", "b.yml", "notes.txt", ".hidden.yaml"):
+        (tmp_path / "launchplans" / name).write_text("")
+    assert _complete("lpctl validate la", cwd=str(tmp_path)) == ["launchplans/"]
+    assert _complete("lpctl validate launchplans/", cwd=str(tmp_path)) == ["launchplans/a.yaml", "launchplans/b.yml"]
+    # Typer detects the shell from the parent process; name it instead (Typer's switch for tests)
+    script = subprocess.run([LPCTL, "--show-completion", "bash"], capture_output=True, text=True, timeout=60,
+                            env={**os.environ, "_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION": "1"})
+    assert "_LPCTL_COMPLETE=complete_bash" in script.stdout and "complete -o default -F" in script.stdout
+
+
+# -- the progress line -------------------------------------------------------------------------
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_line_appears_after_the_delay_and_is_erased() -> None:
+    from lpctl import progress
+
+    line = progress.ProgressLine(_Terminal(), delay=0.2, interval=0.02)
+    logger = progress.LOGGER
+    logger.addHandler(line)
+    logger.setLevel(logging.DEBUG)
+    try:
+        progress.emit("specs", count=40)
+        progress.emit("spec", "a.yaml", 12)
+        progress.emit("importing", "myproject.workflows")
+        assert line.stream.getvalue() == ""  # nothing before the delay
+        time.sleep(0.5)
+        shown = line.stream.getvalue()
+        assert "\r\x1b[Klpctl: 12 of 40 specs checked, importing myproject.workflows (0 s)" in shown
+        progress.emit("imported", "myproject.workflows")
+        time.sleep(0.1)
+    finally:
+        logger.removeHandler(line)
+        logger.setLevel(logging.NOTSET)
+        line.close()
+    assert line.stream.getvalue().endswith("\r\x1b[Klpctl: 12 of 40 specs checked\r\x1b[K")
+
+
+SLOW = "import time\ntime.sleep(1.9)\n\ndef wf(a: int = 1) -> None: ...\n"
+
+
+def _run_slow(tmp_path: Any, *args: str, terminal: bool) -> tuple[int, str, str]:
+    (tmp_path / "pyproject.toml").write_text("[tool.lpctl]\n")
+    (tmp_path / "slowmod.py").write_text(SLOW)
+    (tmp_path / "spec.yaml").write_text(HEADER + "name: x\nworkflow: slowmod:wf\n")
+    master, slave = pty.openpty() if terminal else (None, None)
+    done = subprocess.Popen([LPCTL, *args, "spec.yaml", "--no-cache"], cwd=tmp_path, stdout=subprocess.PIPE,
+                            stderr=slave if terminal else subprocess.PIPE, env={**os.environ, "TERM": "xterm"})
+    err = b""
+    if master is not None:
+        os.close(slave)
+        while True:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            err += chunk
+        os.close(master)
+    out, piped_err = done.communicate(timeout=120)
+    return done.returncode, out.decode(), (err or piped_err or b"").decode()
+
+
+def test_a_slow_import_shows_progress_on_a_terminal_only(tmp_path: Any) -> None:
+    code, out, err = _run_slow(tmp_path, "validate", terminal=True)
+    assert (code, out) == (0, "1 file OK: 1 launch plan\n")
+    assert "\r\x1b[Klpctl: 0 of 1 specs checked, importing slowmod (" in err and err.endswith("\r\x1b[K")
+    code, out, err = _run_slow(tmp_path, "validate", terminal=False)
+    assert (code, out, err) == (0, "1 file OK: 1 launch plan\n", "")
+    code, out, err = _run_slow(tmp_path, "validate", "--format", "json", terminal=True)
+    assert code == 0 and '"status": "ok"' in out and "lpctl:" not in err
