@@ -646,7 +646,7 @@ def lock(
     import_timeout: Annotated[float, typer.Option("--import-timeout", metavar="SECONDS", min=0.1,
                                                   help="Seconds a workflow module may take to import.")] = 60.0,
 ) -> None:
-    """Record the interfaces of the workflows the specs reference in lpctl.lock, for --locked.
+    """Record workflow interfaces in lpctl.lock, for --locked.
 
     Imports each workflow once (or asks FlyteAdmin, with --from-admin). With the lock committed,
     validate, render, diff and package --locked import nothing: no flytekit, no project code.

@@ -148,12 +148,12 @@ CODES: dict[str, CodeInfo] = _codes(
      locked = true), so it answers workflow references from lpctl.lock and imports nothing, and the
      lock has no entry for this import path: the spec is new, or names another workflow than when
      the lock was written.""",
-     """Run 'lpctl lock' on the specs where the workflows can be imported (it imports each once and
-     records its interface), or 'lpctl lock --from-admin' for a workflow registered elsewhere, and
-     commit lpctl.lock."""),
+     """Write the lock again with 'lpctl lock' on the specs, where the workflows can be imported (it
+     imports each once and records its interface), or with 'lpctl lock --from-admin' for a workflow
+     registered elsewhere, and commit lpctl.lock."""),
     ("LP309", "malformed lock entry", """The lock's entry for this workflow cannot be read: the file
      was edited by hand, merged badly, or written by another lpctl.""",
-     """Run 'lpctl lock' to write it again; never edit lpctl.lock by hand."""),
+     """Write the lock again with 'lpctl lock'; never edit lpctl.lock by hand."""),
     ("LP311", "registered workflow not found", """'lpctl lock --from-admin' asks FlyteAdmin for the
      workflow the spec references (project, domain, the import path as registered name, and
      workflow_version, else the version), and FlyteAdmin has no such workflow, or no version was
@@ -192,8 +192,8 @@ CODES: dict[str, CodeInfo] = _codes(
      dataclasses made of int, float, str, bool, enums, lists, dicts, Optional and other such
      dataclasses, as flytekit does; this value's type holds something only flytekit can encode
      (a FlyteFile, a datetime in a dataclass, a Union of several types ...).""",
-     """Run the check without --locked where flytekit and the workflow's dependencies are installed,
-     or give the value a type lpctl can encode."""),
+     """Check these specs without --locked, where flytekit and the workflow's dependencies are
+     installed, or give the value a type lpctl can encode."""),
     ("LP501", "cron expression the scheduler cannot run", """The Flyte scheduler parses cron with
      the standard five fields only: minute (0-59), hour (0-23), day of month (1-31), month (1-12 or
      jan-dec) and day of week (0-6 or sun-sat), with *, ?, ranges, steps and lists; or one of
