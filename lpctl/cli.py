@@ -1033,15 +1033,15 @@ def _failed(diagnostics: Sequence[Diagnostic], strict: bool) -> bool:
 
 
 def _write_bundle(plans: Sequence[Any], triggers: Sequence[Any], output: str | None) -> None:
-    """The bundle: streamed to stdout as it is made, one launch plan at a time; to a file, through
+    """The bundle, streamed as it is made, one launch plan at a time: to stdout, or to a file through
     write_output (atomic replace, devices and FIFOs written through)."""
-    from lpctl.bundle import render_bundle, write_bundle
+    from lpctl.bundle import write_bundle
 
     if output is None or output == "-":
         write_bundle(plans, stdio.output().write, triggers)
         stdio.output().flush()
         return
-    write_atomic(output, render_bundle(plans, triggers))
+    write_atomic(output, lambda write: write_bundle(plans, lambda text: write(text.encode("utf-8")), triggers))
 
 
 def _write(text: str, output: str | None) -> None:
@@ -1052,7 +1052,7 @@ def _write(text: str, output: str | None) -> None:
     write_atomic(output, text)
 
 
-def write_atomic(path: str, data: str | bytes) -> None:
+def write_atomic(path: str, data: str | bytes | Callable[[Callable[[bytes], Any]], None]) -> None:
     """Replace a regular file atomically; write through a device or FIFO; follow a symlink."""
     from lpctl.output import write_output
 

@@ -19,6 +19,8 @@ import os
 import re
 import stat
 import time
+from collections.abc import Callable
+from typing import Any
 
 from lpctl.errors import OutputError
 
@@ -26,7 +28,11 @@ _SUFFIX = ".lpctl.tmp"
 _STALE_SECONDS = 3600
 
 
-def write_output(path: str, data: str | bytes) -> None:
+#: the content, or a function that writes it piece by piece (a bundle streamed as it is made)
+Payload = bytes | Callable[[Callable[[bytes], Any]], None]
+
+
+def write_output(path: str, data: str | Payload) -> None:
     """Write ``data`` to ``path`` as described above; raises :class:`OutputError`."""
     payload = data.encode("utf-8") if isinstance(data, str) else data
     target = os.path.realpath(path) if os.path.islink(path) else path
@@ -44,16 +50,16 @@ def write_output(path: str, data: str | bytes) -> None:
         replace_file(target, payload, shown=path)
 
 
-def _write_through(shown: str, target: str, payload: bytes) -> None:
+def _write_through(shown: str, target: str, payload: Payload) -> None:
     try:
         fd = os.open(target, os.O_WRONLY | getattr(os, "O_NOCTTY", 0))
         with open(fd, "wb") as f:
-            f.write(payload)
+            _put(f, payload)
     except OSError as e:
         raise OutputError(f"{shown}: cannot write: {e.strerror or e}") from None
 
 
-def replace_file(path: str, payload: bytes, *, shown: str | None = None) -> None:
+def replace_file(path: str, payload: Payload, *, shown: str | None = None) -> None:
     """Write ``path`` through a temporary file and a rename; never follows a link at ``path``."""
     directory, name = os.path.split(os.path.abspath(path))
     remove_leftovers(directory, name)
@@ -62,7 +68,7 @@ def replace_file(path: str, payload: bytes, *, shown: str | None = None) -> None
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o600)
         with open(fd, "wb") as f:
-            f.write(payload)
+            _put(f, payload)
             f.flush()
             os.fsync(f.fileno())
         os.chmod(tmp, _file_mode(path))
@@ -74,6 +80,13 @@ def replace_file(path: str, payload: bytes, *, shown: str | None = None) -> None
         if not done:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
+
+
+def _put(f: Any, payload: Payload) -> None:
+    if callable(payload):
+        payload(f.write)
+    else:
+        f.write(payload)
 
 
 def remove_leftovers(directory: str, name: str) -> list[str]:
