@@ -811,8 +811,8 @@ def fmt(
 
     Example: lpctl fmt launchplans/ --check
     """
-    from lpctl.authoring.files import replace_file
     from lpctl.authoring.fmt import format_paths
+    from lpctl.output import write_output
 
     results = format_paths(paths)
     if not results:
@@ -822,7 +822,7 @@ def fmt(
     changed = [r for r in results if r.changed]
     for r in changed:
         if not check:
-            replace_file(r.path, r.text or "")
+            write_output(r.path, r.text or "")
         stdio.output().write(f"{'would reformat' if check else 'reformatted'} {r.path}\n")
     verb = "would be reformatted" if check else "reformatted"
     sys.stderr.write(f"{_files(len(changed))} {verb}, {_files(len(results) - len(changed))} unchanged\n")
