@@ -753,10 +753,12 @@ def _pair(text: str) -> tuple[str, str]:
 @command()
 def new(
     workflow: Annotated[str, typer.Argument(
-        metavar="WORKFLOW", show_default=False, help="Import path of the workflow, package.module:workflow; "
-        "with --input or --registered, the name of a workflow registered elsewhere.")],
-    name: Annotated[str | None, typer.Option("--name", "-n", metavar="TEXT", help="Launch plan name "
-                                             "(default: the workflow's name + '_lp').")] = None,
+        metavar="WORKFLOW", show_default=False, help="Import path of the workflow, package.module:workflow, "
+        "or of a Flyte 2 task (writes a Trigger spec); with --input or --registered, the name of a workflow "
+        "registered elsewhere.")],
+    name: Annotated[str | None, typer.Option("--name", "-n", metavar="TEXT", help="Launch plan or "
+                                             "trigger name (default: the workflow's name + '_lp', the task's + "
+                                             "'_trigger').")] = None,
     output: Annotated[str | None, typer.Option("--output", "-o", metavar="FILE", help="Write the spec to FILE "
                                                "instead of stdout; never replaces a file without --force.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")] = False,
@@ -776,7 +778,8 @@ def new(
     """Write a spec for a workflow, every input listed.
 
     Every input with its type and default, and commented examples of a schedule, notifications
-    and labels. The spec validates as written; uncomment what you need.
+    and labels. The spec validates as written; uncomment what you need. For a Flyte 2 task it
+    writes a kind: Trigger spec.
 
     Example: lpctl new myproject.workflows:daily_report -o launchplans/daily_report.yaml
     """
@@ -794,7 +797,7 @@ def new(
         return
     create_file(output, made.text, force=force)
     required = f", {len(made.required)} required" if made.required else ""
-    sys.stderr.write(f"wrote {output}: launch plan {made.name}, {len(made.inputs)} inputs{required}; "
+    sys.stderr.write(f"wrote {output}: {made.kind} {made.name}, {len(made.inputs)} inputs{required}; "
                      f"check it with: lpctl validate {output}\n")
 
 

@@ -21,7 +21,7 @@ from typing import Any
 from lpctl.authoring.values import UNSHOWN, flow_yaml, key_text, literal_value, scalar_text
 from lpctl.diagnostics import Diagnostic, Location, error
 from lpctl.flyte1.interface import Input, WorkflowInterface
-from lpctl.flyte1.literals import SimpleType, type_name
+from lpctl.flyte1.literals import LiteralType, SimpleType, type_name
 from lpctl.flyte1.resolve import ResolveError, Resolver
 
 #: comments start at this column at the least, so that a block of inputs reads as a table
@@ -31,6 +31,8 @@ _SOURCES = {
     "typed function": "a plain function with type hints",
     "interface in the spec": "registered elsewhere; its interface is written below",
 }
+#: the last line of every scaffold's header
+CHECK_LINE = "# Check it with `lpctl validate FILE`; `lpctl explain CODE` says how to fix an error."
 _HOW_TO_WRITE = {
     SimpleType.DATETIME: "ISO 8601, e.g. 2024-01-02T03:04:05Z",
     SimpleType.DURATION: "e.g. 90m, 1h30m, 2d or PT1H30M",
@@ -48,6 +50,8 @@ class Scaffold:
     inputs: tuple[str, ...]
     #: inputs without a default: a scheduled launch plan must bind them
     required: tuple[str, ...]
+    #: what the spec declares, as the summary line names it
+    kind: str = "launch plan"
 
 
 def scaffold(workflow: str, *, resolver: Resolver, name: str | None = None,
@@ -80,7 +84,7 @@ def _header(iface: WorkflowInterface, name: str) -> list[str]:
         f"# yaml-language-server: $schema={schema_id()}",
         f"# Launch plan for workflow {iface.name}",
         f"# ({_SOURCES.get(iface.source, iface.source)}), written by `lpctl new`.",
-        "# Check it with `lpctl validate FILE`; `lpctl explain CODE` says how to fix an error.",
+        CHECK_LINE,
         "apiVersion: lpctl/v1",
         "kind: LaunchPlan",
         f"name: {scalar_text(name)}",
@@ -107,7 +111,7 @@ def _input_lines(iface: WorkflowInterface) -> list[str]:
         "# The workflow's inputs, with their defaults: uncomment a line to give the launch plan its",
         "# own default (an execution may override it), or move it under fixed_inputs (it may not).",
         "# default_inputs:",
-        *_table(rows),
+        *table(rows),
     ]
 
 
@@ -116,7 +120,7 @@ def _input_row(inp: Input) -> tuple[str, str]:
     description = param.var.description
     note = f"; {description}" if description and description != inp.name else ""
     if param.required:
-        how = _how_to_write(inp)
+        how = how_to_write(inp.type)
         return f"#   {key_text(inp.name)}:", f"# {describe_type(inp)}; REQUIRED{how}{note}"
     value = literal_value(param.default)
     if value is UNSHOWN:
@@ -124,8 +128,8 @@ def _input_row(inp: Input) -> tuple[str, str]:
     return f"#   {key_text(inp.name)}: {flow_yaml(value)}", f"# {describe_type(inp)}; workflow default{note}"
 
 
-def _how_to_write(inp: Input) -> str:
-    lt = inp.type
+def how_to_write(lt: LiteralType) -> str:
+    """``; how to write a value`` for types whose YAML form is not obvious, else ``""``."""
     if lt.WhichOneof("type") == "blob":
         return "; a URI such as s3://bucket/key"
     if lt.WhichOneof("type") == "simple" and lt.simple in _HOW_TO_WRITE:
@@ -133,7 +137,8 @@ def _how_to_write(inp: Input) -> str:
     return ""
 
 
-def _table(rows: Sequence[tuple[str, str]]) -> list[str]:
+def table(rows: Sequence[tuple[str, str]]) -> list[str]:
+    """``(code, comment)`` rows with the comments aligned in one column."""
     width = max(_COMMENT_COLUMN, *(len(code) + 2 for code, _ in rows))
     return [f"{code.ljust(width)}{comment}" for code, comment in rows]
 
@@ -155,7 +160,7 @@ def _examples(iface: WorkflowInterface, required: Sequence[str]) -> list[str]:
     if unbound:
         text = "A scheduled launch plan needs a value for every REQUIRED input: " + ", ".join(unbound) + "."
         note = textwrap.wrap(text, 98, initial_indent="# ", subsequent_indent="# ", break_on_hyphens=False)
-    return [*note, *(line.rstrip() for line in _table(rows))]
+    return [*note, *(line.rstrip() for line in table(rows))]
 
 
 def describe_type(inp: Input) -> str:
@@ -198,6 +203,8 @@ def new_spec(workflow: str, *, name: str | None = None, input_options: Sequence[
              import_timeout: float = 60.0) -> tuple[Scaffold | None, list[Diagnostic]]:
     """``lpctl new``: resolve ``workflow`` the way ``validate`` would, then scaffold its spec.
 
+    An import path naming a Flyte 2 task gets a ``kind: Trigger`` spec (lpctl.authoring.trigger).
+
     Raises :class:`UsageError` for a malformed ``--input NAME=TYPE``.
     """
     import os
@@ -208,6 +215,12 @@ def new_spec(workflow: str, *, name: str | None = None, input_options: Sequence[
     roots = [os.getcwd(), *config.python_path, *(os.path.abspath(p) for p in python_path)]
     resolver = Resolver(roots, import_timeout=import_timeout)
     registered_inputs = parse_inputs(input_options) if registered or input_options else None
+    if registered_inputs is None:
+        from lpctl.authoring.trigger import scaffold_trigger
+
+        made = scaffold_trigger(workflow, roots=roots, name=name, import_timeout=import_timeout)
+        if made is not None:  # a Flyte 2 task (a Trigger spec), or a failure the Flyte 1 path would repeat
+            return made
     return scaffold(workflow, resolver=resolver, name=name, registered_inputs=registered_inputs)
 
 

@@ -88,3 +88,17 @@ def test_schema_output_writes_the_published_schema(run_cli: Run, in_tmp: Any) ->
     assert (in_tmp / "launchplan.schema.json").read_text() == schema_text()
     assert run_cli("schema").stdout == schema_text()
     assert '"$id": "https://raw.githubusercontent.com/lpctl/lpctl/main/schemas/launchplan.schema.json"' in schema_text()
+
+
+def test_new_for_a_flyte2_task_writes_a_trigger_and_never_clobbers(run_cli: Run, in_tmp: Any) -> None:
+    pp = ("--python-path", os.path.join(os.path.dirname(CONFORMANCE), "conformance_flyte2"))
+    result = run_cli("new", "flyte2_pkg.pipelines:export", "-o", "nightly.yaml", *pp)
+    assert result == CliResult(0, "", "wrote nightly.yaml: trigger export_trigger, 4 inputs, 1 required; "
+                                      "check it with: lpctl validate nightly.yaml\n")
+    text = (in_tmp / "nightly.yaml").read_text()
+    assert "\nkind: Trigger\nname: export_trigger\ntask: flyte2_pkg.pipelines:export\n" in text
+    again = run_cli("new", "flyte2_pkg.pipelines:train", "-o", "nightly.yaml", *pp)
+    assert again == CliResult(2, "", "lpctl: nightly.yaml exists; give --force to replace it\n")
+    assert (in_tmp / "nightly.yaml").read_text() == text
+    assert run_cli("new", "flyte2_pkg.pipelines:train", "-o", "nightly.yaml", "--force", *pp).exit_code == 0
+    assert "\ntask: flyte2_pkg.pipelines:train\n" in (in_tmp / "nightly.yaml").read_text()

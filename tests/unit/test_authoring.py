@@ -268,3 +268,100 @@ def test_fmt_orders_a_trigger_by_the_trigger_format() -> None:
     assert format_text(trigger) == (
         "apiVersion: lpctl/v1\nkind: Trigger\nname: nightly\ntask: pkg.tasks:train   # the task\nschedule:\n"
         "  cron: \"0 2 * * *\"\n  timezone: Europe/Berlin\ninputs: {epochs: 3}\n")
+
+
+# -- lpctl new for a Flyte 2 task: a Trigger spec ------------------------------------------------
+
+FLYTE2 = os.path.join(os.path.dirname(CONFORMANCE), "conformance_flyte2")
+TRIGGER_EXAMPLES = """\
+# schedule:                          # a cron, or a fixed_rate
+#   cron: "0 6 * * *"                # every day at 06:00; or @daily, @hourly ...
+#   timezone: Europe/Berlin          # an IANA zone name; the default is UTC
+#   # fixed_rate: 90m                # instead of cron: whole minutes
+#   kickoff_time_input_arg: run_at   # this datetime input receives the fire time
+# notifications:                     # email, slack, teams or webhook, each with on_phase
+#   - on_phase: [FAILED, TIMED_OUT]  # SUCCEEDED, FAILED, TIMED_OUT, ABORTED
+#     email: {recipients: [team@example.com]}
+#   - on_phase: [SUCCEEDED]
+#     slack: {webhook_url: "https://hooks.slack.com/services/T000/B000/XXXX"}
+# auto_activate: false               # Flyte 2's default is true: active after each deploy
+"""
+
+
+def _new_trigger(task: str, **kwargs: Any) -> str:
+    made, diags = new_spec(f"flyte2_pkg.pipelines:{task}", python_path=(FLYTE2,), **kwargs)
+    assert diags == [] and made is not None and made.kind == "trigger"
+    return made.text
+
+
+def test_new_for_a_flyte2_task_writes_a_trigger_exact_text(in_tmp: Any) -> None:
+    assert _new_trigger("train") == SCHEMA_LINE + "\n" + textwrap.dedent("""\
+        # Trigger for Flyte 2 task pipelines.train, written by `lpctl new`.
+        # Check it with `lpctl validate FILE`; `lpctl explain CODE` says how to fix an error.
+        apiVersion: lpctl/v1
+        kind: Trigger
+        name: train_trigger
+        task: flyte2_pkg.pipelines:train
+        # The task's inputs, with the task's defaults: uncomment a line to give the trigger its own default
+        # (Flyte 2 has no fixed inputs: a run may always override it).
+        # inputs:
+        #   dataset: s3://data/train  # str; task default
+        #   epochs: 1                 # int; task default
+        #   lr: 0.001                 # float; task default
+        #   run_at:                   # datetime; REQUIRED; ISO 8601, e.g. 2024-01-02T03:04:05Z
+        """) + TRIGGER_EXAMPLES
+
+
+def test_new_trigger_shows_flyte2_values_and_refuses_containers(in_tmp: Any) -> None:
+    export = _new_trigger("export", name="nightly")
+    assert "\nname: nightly\ntask: flyte2_pkg.pipelines:export\n" in export
+    assert "\n#   fmt: CSV            # enum ('CSV', 'PARQUET'); task default\n" in export  # the member name
+    assert "kickoff_time_input_arg" not in export  # since is Optional[datetime]: no example
+    inputs = _new_trigger("kinds").split("# inputs:\n")[1].split("# schedule:")[0]
+    assert inputs == textwrap.dedent("""\
+        #   choice: 1                     # Union[int, str]; task default
+        #   flag:                         # bool; REQUIRED
+        #   names:                        # list[str]; the task has a default; not settable in a trigger (LP906)
+        #   note: null                    # Optional[str]; task default
+        #   pause: "30m"                  # timedelta; task default
+        #   ratio:                        # float; REQUIRED
+        #   retries: 3                    # Optional[int]; task default
+        #   sizes:                        # dict[str, int]; REQUIRED; not settable in a trigger (LP906)
+        #   tags:                         # list[str]; REQUIRED; not settable in a trigger (LP906)
+        #   when: "2025-06-01T00:00:00Z"  # datetime; task default
+        #   window:                       # timedelta; REQUIRED; e.g. 90m, 1h30m, 2d or PT1H30M
+        # A scheduled trigger needs a value for every REQUIRED input: flag, ratio, window. No scheduled
+        # trigger can start this task: it requires sizes, tags, which a trigger cannot set.
+        """)
+    assert "\n# The task takes no inputs.\n# schedule:" in _new_trigger("no_inputs")
+
+
+@pytest.mark.parametrize("task", ["train", "export", "kinds", "no_inputs", "my_workflow"])
+def test_the_trigger_scaffold_validates_as_written(in_tmp: Any, run_cli: Any, task: str) -> None:
+    text = _new_trigger(task)
+    with open("spec.yaml", "w", encoding="utf-8") as f:
+        f.write(text)
+    result = run_cli("validate", "spec.yaml", "--python-path", FLYTE2, "--format", "text", "--strict")
+    assert result == CliResult(0, "1 file OK: 0 launch plans, 1 trigger\n", "")
+    assert format_text(text) == text
+
+
+def test_the_trigger_scaffold_uncommented_validates(in_tmp: Any, run_cli: Any) -> None:
+    """Every example line, uncommented (the kickoff input left to the schedule), is a valid trigger."""
+    text = _new_trigger("train").replace("#   run_at:", "#   # run_at:")
+    text = re.sub(r"(?m)^# ((?:inputs|schedule|notifications|auto_activate):.*)$", r"\1", text)
+    text = re.sub(r"(?m)^#(   .*)$", r"\1", text)
+    assert "\n   epochs: 1 " in text and "\n     email: {recipients" in text and "\nauto_activate: false" in text
+    with open("spec.yaml", "w", encoding="utf-8") as f:
+        f.write(text)
+    result = run_cli("render", "spec.yaml", "--python-path", FLYTE2)
+    assert result.exit_code == 0, result.stderr
+    trigger = json.loads(result.stdout)["triggers"][0]["trigger"]
+    assert trigger["automationSpec"]["schedule"] == {
+        "cron": {"expression": "0 6 * * *", "timezone": "Europe/Berlin"}, "kickoffTimeInputArg": "run_at"}
+    spec = trigger["spec"]
+    assert "active" not in spec  # auto_activate: false, proto3's default, is not in the JSON
+    assert [lit["name"] for lit in spec["inputs"]["literals"]] == ["dataset", "epochs", "lr"]
+    rules = spec["runSpec"]["notificationRules"]["rules"]
+    assert [(r["onPhases"], list(r["deliveryTemplate"])) for r in rules] == [
+        (["ACTION_PHASE_FAILED", "ACTION_PHASE_TIMED_OUT"], ["email"]), (["ACTION_PHASE_SUCCEEDED"], ["webhook"])]
