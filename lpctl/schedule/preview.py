@@ -146,15 +146,22 @@ def _trigger_rate(task: str, name: str, rate: Any, after: datetime, count: int) 
     every = _minutes_text(minutes)
     if not rate.HasField("start_time") or minutes <= 0:
         return PlanPreview(task, "", name, every, None, counted_from="the trigger is activated")
-    delay = timedelta(minutes=minutes)
-    moment = rate.start_time.ToDatetime(timezone.utc)
-    if moment <= after:  # each ConstantDelaySchedule.Next drops the sub-seconds
-        moment = moment.replace(microsecond=0) + delay * ((after - moment) // delay + 1)
+    times = _rate_times(rate.start_time.ToDatetime(timezone.utc), timedelta(minutes=minutes), after, count)
+    return PlanPreview(task, "", name, every, None, times, counted_from="the trigger is activated")
+
+
+def _rate_times(start: datetime, delay: timedelta, after: datetime, count: int) -> tuple[FireTime, ...]:
     times: list[FireTime] = []
-    while len(times) < count and moment.year < _LAST_YEAR:
-        times.append(FireTime(moment))
-        moment = moment.replace(microsecond=0) + delay
-    return PlanPreview(task, "", name, every, None, tuple(times), counted_from="the trigger is activated")
+    moment = start
+    try:
+        if moment <= after:  # each ConstantDelaySchedule.Next drops the sub-seconds
+            moment = moment.replace(microsecond=0) + delay * ((after - moment) // delay + 1)
+        while len(times) < count and moment.year < _LAST_YEAR:
+            times.append(FireTime(moment))
+            moment = moment.replace(microsecond=0) + delay
+    except OverflowError:  # a rate of billions of minutes runs past Python's year 9999
+        pass
+    return tuple(times)
 
 
 def _minutes_text(minutes: int) -> str:

@@ -50,3 +50,15 @@ def test_future_start_time_keeps_its_sub_seconds() -> None:
     previews = preview_triggers([("t", trigger("r", common_pb2.Schedule(rate=rate)))], AFTER, 2)
     assert [t.moment.isoformat() for t in previews[0].fire_times] == [
         "2027-02-01T00:00:00.500000+00:00", "2027-02-01T00:30:00+00:00"]
+
+
+def test_a_rate_past_year_9999_shows_what_fits() -> None:
+    def times(start: datetime) -> list[str]:
+        rate = common_pb2.FixedRate(value=2**32 - 1, unit=common_pb2.FixedRateUnit.FIXED_RATE_UNIT_MINUTE)
+        rate.start_time.FromDatetime(start)
+        previews = preview_triggers([("t", trigger("r", common_pb2.Schedule(rate=rate)))], AFTER, 3)
+        assert previews[0].schedule == "4294967295m"
+        return [t.moment.isoformat() for t in previews[0].fire_times]
+
+    assert times(datetime(2027, 6, 1)) == ["2027-06-01T00:00:00+00:00"]  # the next one is in the year 10193
+    assert times(datetime(2026, 1, 1)) == []
