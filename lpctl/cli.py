@@ -468,9 +468,9 @@ def schedule(
     color: Annotated[Color, typer.Option("--color", metavar="WHEN", help="Colour of the diagnostics: auto (a "
                                          "terminal, unless NO_COLOR is set), always or never.")] = Color.auto,
 ) -> None:
-    """Show the next fire times of scheduled launch plans.
+    """Show the next fire times of scheduled launch plans and triggers.
 
-    Each scheduled launch plan's next fire times, as the Flyte scheduler fires them.
+    Each scheduled launch plan's (and Flyte 2 trigger's) next fire times, as the Flyte scheduler fires them.
     Times follow the scheduler's own cron (robfig/cron v3): in the schedule's time zone, a time
     inside a daylight-saving gap is skipped and one inside a repeated hour fires twice. Diagnostics
     go to stderr; exit 1 if a spec has errors.
@@ -480,7 +480,7 @@ def schedule(
     import datetime as dt
 
     from lpctl.pipeline import run
-    from lpctl.schedule.preview import format_json, format_text, parse_after, preview
+    from lpctl.schedule.preview import format_json, format_text, parse_after, preview, preview_triggers
 
     try:
         start = parse_after(after) if after is not None else dt.datetime.now(dt.timezone.utc)
@@ -491,11 +491,13 @@ def schedule(
     if result.diagnostics:
         _report(result, Report(Format.text, color), sys.stderr)
     previews = preview([p.launch_plan for p in result.plans], start, count)
+    triggers = preview_triggers([(t.task_name, t.trigger) for t in result.triggers], start, count)
     if format is ScheduleFormat.json:
-        stdio.output().write(format_json(previews))
+        stdio.output().write(format_json(previews, triggers))
     else:
         # "no scheduled launch plans" would mislead when the specs with errors were left out
-        stdio.output().writelines(f"{line}\n" for line in format_text(previews) if previews or result.ok)
+        stdio.output().writelines(f"{line}\n" for line in format_text(previews, triggers)
+                                  if previews or triggers or result.ok)
     raise typer.Exit(EXIT_OK if result.ok else EXIT_FINDINGS)
 
 

@@ -19,11 +19,15 @@ from lpctl.schedule.cron import fire_times, parse_cron, split_zone
 from lpctl.schedule.robfig import CronSpec
 from lpctl.schedule.zones import SurpriseKind, load_zone, transitions, wall_surprise
 
-__all__ = ["FireTime", "PlanPreview", "format_json", "format_text", "parse_after", "preview"]
+__all__ = ["FireTime", "PlanPreview", "format_json", "format_text", "parse_after", "preview", "preview_triggers"]
 
 UTC_NAME = "UTC"
+#: a Flyte 2 cron without a timezone fires in the backend's local zone (reference 6.2)
+_SERVER_LOCAL = "the server's local time"
 _FIRST_YEAR, _LAST_YEAR = 1900, 9000
 _RATE_UNITS = {schedule_pb2.MINUTE: "m", schedule_pb2.HOUR: "h", schedule_pb2.DAY: "d"}
+#: flyteidl2.task.FixedRateUnit MINUTE, HOUR, DAY (flyte-sdk always sends MINUTE)
+_TRIGGER_RATE_MINUTES = {1: 1, 2: 60, 3: 24 * 60}
 
 
 @dataclass(frozen=True)
@@ -51,9 +55,13 @@ class PlanPreview:
     def fixed_rate(self) -> bool:
         return self.timezone is None
 
+    #: what a fixed rate counts from when it has no fire times to show
+    counted_from: str = "the launch plan is activated"
+
     @property
     def identity(self) -> str:
-        return f"{self.project}/{self.domain}/{self.name}"
+        # a Flyte 2 trigger has no project or domain in its spec: it is <taskName>/<trigger name>
+        return f"{self.project}/{self.domain}/{self.name}" if self.domain else f"{self.project}/{self.name}"
 
 
 def parse_after(text: str) -> datetime:
@@ -104,6 +112,65 @@ def _cron_preview(project: str, domain: str, name: str, text: str, after: dateti
     return PlanPreview(project, domain, name, expr, zone_name, times, _skipped(spec, zone_name, zone, after, end))
 
 
+def preview_triggers(triggers: Sequence[Any], after: datetime, count: int) -> list[PlanPreview]:
+    """The next ``count`` fire times strictly after ``after`` of each scheduled Flyte 2 trigger.
+
+    ``triggers`` are ``(task name, flyteidl2.task.TaskTrigger)`` pairs; on-demand ones are left out. A cron
+    fires as the Flyte 2 backend parses it (reference 6.2): ``CRON_TZ=<timezone> <expression>`` through the
+    same robfig parser. ``project`` holds the task name and ``domain`` is empty (see ``identity``).
+    """
+    found = []
+    for task, trigger in triggers:
+        schedule = trigger.automation_spec.schedule
+        kind = schedule.WhichOneof("expression") if trigger.automation_spec.HasField("schedule") else None
+        if kind == "cron":
+            found.append(_trigger_cron(task, trigger.name, schedule.cron, after, count))
+        elif kind == "rate":
+            found.append(_trigger_rate(task, trigger.name, schedule.rate, after, count))
+    return found
+
+
+def _trigger_cron(task: str, name: str, cron: Any, after: datetime, count: int) -> PlanPreview:
+    expression = str(cron.expression)
+    if expression.startswith("@every"):  # a constant delay: counted from activation, like a fixed rate
+        return PlanPreview(task, "", name, expression.removeprefix("@every").strip(), None,
+                           counted_from="the trigger is activated")
+    if not cron.timezone:  # the backend then uses the server's local zone, which lpctl cannot know
+        return PlanPreview(task, "", name, expression, "")
+    return _cron_preview(task, "", name, f"CRON_TZ={cron.timezone} {expression}", after, count)
+
+
+def _trigger_rate(task: str, name: str, rate: Any, after: datetime, count: int) -> PlanPreview:
+    """``StartTime`` of the Flyte 2 scheduler: ``start_time`` advanced by whole periods past ``after``."""
+    minutes = rate.value * _TRIGGER_RATE_MINUTES.get(rate.unit, 1)
+    every = _minutes_text(minutes)
+    if not rate.HasField("start_time") or minutes <= 0:
+        return PlanPreview(task, "", name, every, None, counted_from="the trigger is activated")
+    times = _rate_times(rate.start_time.ToDatetime(timezone.utc), timedelta(minutes=minutes), after, count)
+    return PlanPreview(task, "", name, every, None, times, counted_from="the trigger is activated")
+
+
+def _rate_times(start: datetime, delay: timedelta, after: datetime, count: int) -> tuple[FireTime, ...]:
+    times: list[FireTime] = []
+    moment = start
+    try:
+        if moment <= after:  # each ConstantDelaySchedule.Next drops the sub-seconds
+            moment = moment.replace(microsecond=0) + delay * ((after - moment) // delay + 1)
+        while len(times) < count and moment.year < _LAST_YEAR:
+            times.append(FireTime(moment))
+            moment = moment.replace(microsecond=0) + delay
+    except OverflowError:  # a rate of billions of minutes runs past Python's year 9999
+        pass
+    return tuple(times)
+
+
+def _minutes_text(minutes: int) -> str:
+    for unit, size in (("d", 24 * 60), ("h", 60)):
+        if minutes and minutes % size == 0:
+            return f"{minutes // size}{unit}"
+    return f"{minutes}m"
+
+
 def _is_repeated(moment: datetime) -> bool:
     return moment.replace(fold=0).utcoffset() != moment.replace(fold=1).utcoffset()
 
@@ -130,29 +197,33 @@ def _hhmm(text: str) -> time:
 # -- output --------------------------------------------------------------------------------------
 
 
-def format_json(previews: Sequence[PlanPreview]) -> str:
-    """The versioned JSON document (DESIGN.md section 8)."""
+def format_json(previews: Sequence[PlanPreview], triggers: Sequence[PlanPreview] = ()) -> str:
+    """The versioned JSON document (DESIGN.md section 8); Flyte 2 triggers in "triggers"."""
     doc = {"version": 1, "launchPlans": [{
         "name": p.name, "project": p.project, "domain": p.domain, "schedule": p.schedule,
         "timezone": p.timezone, "fireTimes": [t.moment.isoformat() for t in p.fire_times],
-    } for p in previews]}
+    } for p in previews], "triggers": [{
+        "name": t.name, "task": t.project, "schedule": t.schedule, "timezone": t.timezone,
+        "fireTimes": [f.moment.isoformat() for f in t.fire_times],
+    } for t in triggers]}
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 
-def format_text(previews: Sequence[PlanPreview]) -> list[str]:
-    """For people: per launch plan a header, then each time in its zone (with UTC offset) and in UTC."""
-    if not previews:
+def format_text(previews: Sequence[PlanPreview], triggers: Sequence[PlanPreview] = ()) -> list[str]:
+    """For people: per launch plan (then trigger) a header, then each time in its zone (with UTC offset) and
+    in UTC."""
+    if not previews and not triggers:
         return ["no scheduled launch plans"]
     lines: list[str] = []
-    for p in previews:
+    for p in (*previews, *triggers):
         lines.extend(_plan_lines(p))
     return lines
 
 
 def _plan_lines(p: PlanPreview) -> list[str]:
-    if p.fixed_rate:
-        return [f"{p.identity}: every {p.schedule} (fixed rate: counted from when the launch plan is "
-                "activated, so there are no fixed times)"]
+    if p.fixed_rate and not p.fire_times:
+        return [f"{p.identity}: every {p.schedule} (fixed rate: counted from when {p.counted_from}, "
+                "so there are no fixed times)"]
     rows: list[tuple[date | datetime, str, str]] = []
     for t in p.fire_times:
         local = f"{t.moment:%Y-%m-%d %H:%M} {_offset(t.moment)} {t.moment.tzname()}"
@@ -163,7 +234,8 @@ def _plan_lines(p: PlanPreview) -> list[str]:
         rows.append((wall, f"{wall:%Y-%m-%d %H:%M}", "skipped: does not exist (DST gap)"))
     rows.sort(key=lambda row: row[0])
     width = max((len(local) for _, local, _ in rows), default=0)
-    header = f"{p.identity}: {p.schedule} ({p.timezone})"
+    header = f"{p.identity}: " + (f"every {p.schedule} from its start_time (UTC)" if p.fixed_rate
+                                  else f"{p.schedule} ({p.timezone or 'the server' + chr(39) + 's local time'})")
     return [header, *(f"  {local:<{width}}  {rest}" for _, local, rest in rows)]
 
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from typing import Any
 
-from support import HEADER, CliResult
+import pytest
+from support import HEADER, ROOT, CliResult
 
 Run = Callable[..., CliResult]
 WF = "workflow:\n  name: team.pipelines.nightly\n  inputs: {}\n"
@@ -58,7 +60,7 @@ def test_json(run_cli: Run, in_tmp: Any) -> None:
          "timezone": "UTC", "fireTimes": ["2027-10-31T00:00:00+00:00", "2027-10-31T01:00:00+00:00"]},
         {"name": "six_hourly", "project": "flytesnacks", "domain": "development", "schedule": "6h",
          "timezone": None, "fireTimes": []},
-    ]}
+    ], "triggers": []}
 
 
 def test_utc_and_fixed_rate_text(run_cli: Run, in_tmp: Any) -> None:
@@ -96,3 +98,87 @@ def test_count_must_be_positive(run_cli: Run, in_tmp: Any) -> None:
     result = run_cli("schedule", "berlin.yaml", "--count", "0")
     assert result.exit_code == 2
     assert "--count" in result.stderr
+
+
+# -- Flyte 2 triggers (kind: Trigger) ----------------------------------------------------------------
+
+TRIGGERS = """\
+apiVersion: lpctl/v1
+kind: Trigger
+name: nightly
+task: flyte2_pkg.pipelines:train
+schedule: {cron: '30 2 * * *', timezone: Europe/Berlin, kickoff_time_input_arg: run_at}
+---
+apiVersion: lpctl/v1
+kind: Trigger
+name: every_6h
+task: flyte2_pkg.pipelines:train
+schedule: {fixed_rate: 6h, start_time: '2026-12-01T00:00:00Z', kickoff_time_input_arg: run_at}
+---
+apiVersion: lpctl/v1
+kind: Trigger
+name: every_90m
+task: flyte2_pkg.pipelines:train
+schedule: {fixed_rate: 90m, kickoff_time_input_arg: run_at}
+---
+apiVersion: lpctl/v1
+kind: Trigger
+name: on_demand
+task: flyte2_pkg.pipelines:train
+inputs: {run_at: '2026-01-01'}
+"""
+FLYTE2 = os.path.join(ROOT, "tests", "conformance_flyte2")
+TRIGGER_WARNINGS = (
+    "triggers.yaml:5:18: warning LP513 in Europe/Berlin, 02:30 does not exist on the day clocks go forward "
+    "(02:00 -> 03:00): the Flyte scheduler skips that run (move the time out of 02:00-03:00, or use "
+    "timezone: UTC)\n"
+    "triggers.yaml:5:18: warning LP514 in Europe/Berlin, 02:30 happens twice on the day clocks go back "
+    "(03:00 -> 02:00): the Flyte scheduler runs at both (move the time out of 02:00-03:00, or use "
+    "timezone: UTC)\n"
+    "2 warnings in 1 of 1 file\n")
+
+
+def test_triggers_text(run_cli: Run, in_tmp: Any) -> None:
+    pytest.importorskip("flyte")
+    (in_tmp / "triggers.yaml").write_text(TRIGGERS)
+    result = run_cli("schedule", "triggers.yaml", "--python-path", FLYTE2, "--after", "2027-03-27T00:00Z", "-n", "3")
+    assert result == CliResult(0, (
+        "pipelines.train/nightly: 30 2 * * * (Europe/Berlin)\n"
+        "  2027-03-27 02:30 +01:00 CET   2027-03-27 01:30 UTC\n"
+        "  2027-03-28 02:30              skipped: does not exist (DST gap)\n"
+        "  2027-03-29 02:30 +02:00 CEST  2027-03-29 00:30 UTC\n"
+        "  2027-03-30 02:30 +02:00 CEST  2027-03-30 00:30 UTC\n"
+        "pipelines.train/every_6h: every 6h from its start_time (UTC)\n"
+        "  2027-03-27 06:00 +00:00 UTC  2027-03-27 06:00 UTC\n"
+        "  2027-03-27 12:00 +00:00 UTC  2027-03-27 12:00 UTC\n"
+        "  2027-03-27 18:00 +00:00 UTC  2027-03-27 18:00 UTC\n"
+        "pipelines.train/every_90m: every 90m (fixed rate: counted from when the trigger is activated, "
+        "so there are no fixed times)\n"), TRIGGER_WARNINGS)
+
+
+def test_triggers_json_beside_launch_plans(run_cli: Run, in_tmp: Any) -> None:
+    pytest.importorskip("flyte")
+    (in_tmp / "triggers.yaml").write_text(TRIGGERS)
+    (in_tmp / "berlin.yaml").write_text(BERLIN)
+    result = run_cli("schedule", "berlin.yaml", "triggers.yaml", "--python-path", FLYTE2,
+                     "--after", "2026-11-30T23:00:00-02:00", "-n", "2", "--format", "json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout) == {"version": 1, "launchPlans": [
+        {"name": "nightly", "project": "flytesnacks", "domain": "development", "schedule": "30 2 * * *",
+         "timezone": "Europe/Berlin", "fireTimes": ["2026-12-01T02:30:00+01:00", "2026-12-02T02:30:00+01:00"]},
+    ], "triggers": [
+        {"name": "nightly", "task": "pipelines.train", "schedule": "30 2 * * *", "timezone": "Europe/Berlin",
+         "fireTimes": ["2026-12-01T02:30:00+01:00", "2026-12-02T02:30:00+01:00"]},
+        {"name": "every_6h", "task": "pipelines.train", "schedule": "6h", "timezone": None,
+         "fireTimes": ["2026-12-01T06:00:00+00:00", "2026-12-01T12:00:00+00:00"]},
+        {"name": "every_90m", "task": "pipelines.train", "schedule": "90m", "timezone": None, "fireTimes": []},
+    ]}
+
+
+def test_fixed_rate_starts_at_a_future_start_time(run_cli: Run, in_tmp: Any) -> None:
+    pytest.importorskip("flyte")
+    (in_tmp / "triggers.yaml").write_text(TRIGGERS)
+    result = run_cli("schedule", "triggers.yaml", "--python-path", FLYTE2, "--after", "2026-11-01", "-n", "2",
+                     "--format", "json")
+    assert json.loads(result.stdout)["triggers"][1]["fireTimes"] == [
+        "2026-12-01T00:00:00+00:00", "2026-12-01T06:00:00+00:00"]
