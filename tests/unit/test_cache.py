@@ -16,16 +16,28 @@ MODULE = "def wf(a: int, b: str = 'x') -> None: ...\n"
 
 
 def _resolve(tmp: Any, ref: str, **kwargs: Any) -> tuple[Any, bool]:
-    """Resolve with a fresh cache object (as a new process would); whether the module was imported."""
+    """Resolve with a fresh cache object (as a new process would); whether the module was imported.
+    The module is then put back as it was: a package attribute left pointing at a module gone from
+    sys.modules makes flytekit fail later in this process ("Unable to determine module")."""
     module = ref.split(":")[0]
-    sys.modules.pop(module, None)
+    before = sys.modules.pop(module, None)
     cache = Cache(str(tmp / CACHE_DIR), **kwargs)
     resolver = Resolver([str(tmp)], interfaces=cache)
     resolved = resolver.resolve(ref)
     resolver.save()
     imported = module in sys.modules
-    sys.modules.pop(module, None)
+    _restore(module, before)
     return resolved, imported
+
+
+def _restore(module: str, before: Any) -> None:
+    """Put ``module`` back as it was: the earlier import, or none (and no attribute on its package)."""
+    now = sys.modules.pop(module, None)
+    parent, _, child = module.rpartition(".")
+    if before is not None:
+        sys.modules[module] = before
+    elif now is not None and getattr(sys.modules.get(parent), child, None) is now:
+        delattr(sys.modules[parent], child)
 
 
 def test_second_run_does_not_import(in_tmp: Any) -> None:
