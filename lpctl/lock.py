@@ -23,7 +23,7 @@ from typing import Any
 from lpctl.errors import LpctlError
 from lpctl.flyte1.interface import Input, WorkflowInterface
 from lpctl.flyte1.literals import ConversionError, Literal, type_name
-from lpctl.flyte1.resolve import Resolved, ResolveError, _from_spec
+from lpctl.flyte1.resolve import ReferenceResolver, Resolved, ResolveError
 
 LOCK_FILE = "lpctl.lock"
 LOCK_FORMAT = 1
@@ -183,23 +183,15 @@ def _locked_convert(value: Any, inp: Input) -> Literal:
 # -- the resolver ----------------------------------------------------------------------------
 
 
-class LockedResolver:
+class LockedResolver(ReferenceResolver):
     """Answers ``workflow:`` references from a lock: imports nothing."""
 
     def __init__(self, lock: Lock, path: str) -> None:
+        super().__init__()
         self.lock = lock
         self.path = path
-        self._cache: dict[str, Resolved] = {}
 
-    def resolve(self, workflow: Any) -> Resolved:
-        if isinstance(workflow, dict):
-            return _from_spec(workflow)
-        ref = str(workflow)
-        if ref not in self._cache:
-            self._cache[ref] = self._lookup(ref)
-        return self._cache[ref]
-
-    def _lookup(self, ref: str) -> Resolved:
+    def _find(self, ref: str) -> Resolved:
         entry = self.lock.workflows.get(ref)
         if entry is None:
             return ResolveError("LP308", f"workflow '{ref}' is not in the lock {self.path}",

@@ -44,24 +44,38 @@ Resolved = WorkflowInterface | ResolveError
 DEFAULT_IMPORT_TIMEOUT = 60.0
 
 
-class Resolver:
-    """Resolves references against fixed import roots, caching by reference."""
+class ReferenceResolver:
+    """Answers a spec's ``workflow:``: an interface written in the spec, or an import path looked up
+    once per run (``_find``, which each way of resolving supplies)."""
 
-    def __init__(self, roots: Sequence[str] = (), *, import_timeout: float = DEFAULT_IMPORT_TIMEOUT,
-                 interfaces: Cache | None = None) -> None:
-        self.roots = list(dict.fromkeys(roots))
-        self.import_timeout = import_timeout
-        #: interfaces kept across runs (None: import every workflow module every run)
-        self.interfaces = interfaces
-        self._cache: dict[str, Resolved] = {}
+    def __init__(self) -> None:
+        self._found: dict[str, Resolved] = {}
 
     def resolve(self, workflow: Any) -> Resolved:
         if isinstance(workflow, dict):
             return _from_spec(workflow)
         ref = str(workflow)
-        if ref not in self._cache:
-            self._cache[ref] = self._cached(ref) or self._import_and_resolve(ref)
-        return self._cache[ref]
+        if ref not in self._found:
+            self._found[ref] = self._find(ref)
+        return self._found[ref]
+
+    def _find(self, ref: str) -> Resolved:
+        raise NotImplementedError
+
+
+class Resolver(ReferenceResolver):
+    """Resolves references by importing them against fixed import roots."""
+
+    def __init__(self, roots: Sequence[str] = (), *, import_timeout: float = DEFAULT_IMPORT_TIMEOUT,
+                 interfaces: Cache | None = None) -> None:
+        super().__init__()
+        self.roots = list(dict.fromkeys(roots))
+        self.import_timeout = import_timeout
+        #: interfaces kept across runs (None: import every workflow module every run)
+        self.interfaces = interfaces
+
+    def _find(self, ref: str) -> Resolved:
+        return self._cached(ref) or self._import_and_resolve(ref)
 
     def _cached(self, ref: str) -> WorkflowInterface | None:
         return self.interfaces.get(ref, self.roots) if self.interfaces is not None else None
