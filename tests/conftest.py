@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 sys.path.append(os.path.dirname(os.path.abspath(__file__)))
-from support import CONFORMANCE, HEADER, ROOT, CliResult, run_options
+from support import CONFORMANCE, HEADER, ROOT, CliResult, invoke, run_options
 
 
 def _register_hypothesis_profiles() -> None:
@@ -30,6 +30,21 @@ def _register_hypothesis_profiles() -> None:
 _register_hypothesis_profiles()
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config: pytest.Config) -> None:
+    """Run the whole suite on two pytest-xdist workers unless ``-n`` says otherwise (``-n 0`` or ``-p no:xdist``:
+    serially); ``pytest tests/unit/test_x.py`` runs in one process, where starting workers would cost more.
+    Set here rather than in addopts, where ``-n`` would make ``-p no:xdist`` and installs without xdist fail.
+    Whole files go to a worker (``--dist loadfile``), so a costly module fixture (the venv of
+    test_locked_install, pip's in-tree build of the repository, the compiled samples) is built once."""
+    if not config.pluginmanager.hasplugin("xdist") or hasattr(config, "workerinput"):
+        return
+    if config.option.numprocesses is None and config.args_source is not pytest.Config.ArgsSource.ARGS:
+        config.option.numprocesses = 2  # the whole suite; a run of named files or tests stays in one process
+    if config.option.numprocesses and config.option.dist == "no":
+        config.option.dist = "loadfile"
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true", help="rewrite golden files from current output")
 
@@ -42,17 +57,13 @@ def update_golden(request: pytest.FixtureRequest) -> bool:
 @pytest.fixture
 def run_cli() -> Callable[..., CliResult]:
     """Invoke lpctl in-process; prints the streams when a test fails on them."""
-    from typer.testing import CliRunner
-
-    from lpctl.cli import app
-
-    def invoke(*args: str, env: dict[str, str] | None = None) -> CliResult:
-        result = CliRunner().invoke(app, list(args), catch_exceptions=False, env=env)
+    def run(*args: str, env: dict[str, str] | None = None) -> CliResult:
+        result = invoke(*args, env=env)
         out = CliResult(result.exit_code, result.stdout, result.stderr)
         print(f"exit={out.exit_code}\n--- stdout\n{out.stdout}\n--- stderr\n{out.stderr}")
         return out
 
-    return invoke
+    return run
 
 
 @pytest.fixture

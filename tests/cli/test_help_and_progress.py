@@ -128,16 +128,24 @@ def test_progress_line_appears_after_the_delay_and_is_erased() -> None:
 SLOW = "import time\ntime.sleep(1.9)\n\ndef wf(a: int = 1) -> None: ...\n"
 
 
-def _run_slow(tmp_path: Any, *args: str, terminal: bool) -> tuple[int, str, str]:
-    (tmp_path / "pyproject.toml").write_text("[tool.lpctl]\n")
-    (tmp_path / "slowmod.py").write_text(SLOW)
-    (tmp_path / "spec.yaml").write_text(HEADER + "name: x\nworkflow: slowmod:wf\n")
+def _start_slow(where: Any, *args: str, terminal: bool) -> tuple[subprocess.Popen[bytes], int | None]:
+    """lpctl on a spec whose workflow module takes 1.9 s to import; stderr on a pseudo-terminal or a pipe."""
+    where.mkdir()
+    (where / "pyproject.toml").write_text("[tool.lpctl]\n")
+    (where / "slowmod.py").write_text(SLOW)
+    (where / "spec.yaml").write_text(HEADER + "name: x\nworkflow: slowmod:wf\n")
     master, slave = pty.openpty() if terminal else (None, None)
-    done = subprocess.Popen([LPCTL, *args, "spec.yaml", "--no-cache"], cwd=tmp_path, stdout=subprocess.PIPE,
+    done = subprocess.Popen([LPCTL, *args, "spec.yaml", "--no-cache"], cwd=where, stdout=subprocess.PIPE,
                             stderr=slave if terminal else subprocess.PIPE, env={**os.environ, "TERM": "xterm"})
+    if slave is not None:
+        os.close(slave)
+    return done, master
+
+
+def _finish(done: subprocess.Popen[bytes], master: int | None) -> tuple[int, str, str]:
+    """The exit code, stdout and stderr (what the terminal showed, or the pipe) of a :func:`_start_slow` run."""
     err = b""
     if master is not None:
-        os.close(slave)
         while True:
             try:
                 chunk = os.read(master, 4096)
@@ -152,10 +160,13 @@ def _run_slow(tmp_path: Any, *args: str, terminal: bool) -> tuple[int, str, str]
 
 
 def test_a_slow_import_shows_progress_on_a_terminal_only(tmp_path: Any) -> None:
-    code, out, err = _run_slow(tmp_path, "validate", terminal=True)
+    # the three runs sleep in the workflow's import at the same time: 2 s, not 6
+    piped = _start_slow(tmp_path / "piped", "validate", terminal=False)
+    json_run = _start_slow(tmp_path / "json", "validate", "--format", "json", terminal=True)
+    code, out, err = _finish(*_start_slow(tmp_path / "terminal", "validate", terminal=True))
     assert (code, out) == (0, "1 file OK: 1 launch plan\n")
     assert "\r\x1b[Klpctl: 0 of 1 specs checked, importing slowmod (" in err and err.endswith("\r\x1b[K")
-    code, out, err = _run_slow(tmp_path, "validate", terminal=False)
+    code, out, err = _finish(*piped)
     assert (code, out, err) == (0, "1 file OK: 1 launch plan\n", "")
-    code, out, err = _run_slow(tmp_path, "validate", "--format", "json", terminal=True)
+    code, out, err = _finish(*json_run)
     assert code == 0 and '"status": "ok"' in out and "lpctl:" not in err

@@ -24,10 +24,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support import ROOT
-from typer.testing import CliRunner
-
-from lpctl.cli import app
+from support import ROOT, invoke
 
 SEEDS = sorted(glob.glob(os.path.join(ROOT, "samples", "*.yaml"))
                + glob.glob(os.path.join(ROOT, "tests", "hostile", "corpus", "*.yaml")))
@@ -46,12 +43,8 @@ def _examples(fraction: int) -> int:
     return max(5, settings.default.max_examples // fraction)
 
 
-def _runner() -> CliRunner:
-    return CliRunner()
-
-
 def _invoke(*args: str) -> Any:
-    result = _runner().invoke(app, list(args), catch_exceptions=False)
+    result = invoke(*args)
     EXIT[(args[0], result.exit_code)] += 1
     return result
 
@@ -108,8 +101,7 @@ def test_mutated_specs_never_crash(text: str, fmt: str, tmp_path: Any, monkeypat
 
 
 def _rendered_bundle() -> dict[str, Any]:
-    result = _runner().invoke(app, ["render", os.path.join(ROOT, "samples"), "--version", "v1", "--no-cache",
-                                    "--python-path", ROOT], catch_exceptions=False)
+    result = invoke("render", os.path.join(ROOT, "samples"), "--version", "v1", "--no-cache", "--python-path", ROOT)
     assert result.exit_code == 0, result.stderr
     document: dict[str, Any] = json.loads(result.stdout)
     return document

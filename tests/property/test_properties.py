@@ -139,8 +139,9 @@ def _patch_hypothesis_jsonschema() -> None:
     A shim of the old interface over the new, for hypothesis-jsonschema's module only.
     """
     from hypothesis.internal.conjecture import utils as cu
-    from hypothesis_jsonschema import _from_schema
+    from hypothesis_jsonschema import _canonicalise, _from_schema
 
+    _memoize_canonicalish(_canonicalise, _from_schema)
     if hasattr(cu.many, "more"):
         return
 
@@ -160,6 +161,29 @@ def _patch_hypothesis_jsonschema() -> None:
             self._many.reject(why)
 
     _from_schema.cu = types.SimpleNamespace(many=LegacyMany)  # type: ignore[attr-defined,assignment]
+
+
+def _memoize_canonicalish(*modules: types.ModuleType) -> None:
+    """hypothesis-jsonschema canonicalises the same sub-schemas again on every draw (most of a trigger
+    example's second); canonicalish is a pure function of the schema's JSON, so its answers are kept."""
+    from hypothesis_jsonschema._canonicalise import canonicalish
+    from hypothesis_jsonschema._encode import encode_canonical_json
+
+    if getattr(canonicalish, "memoized", False):
+        return
+    answers: dict[str, str] = {}
+
+    def memoized(schema: Any) -> Any:
+        if isinstance(schema, bool):
+            return canonicalish(schema)
+        key = encode_canonical_json(schema)
+        if key not in answers:
+            answers[key] = encode_canonical_json(canonicalish(schema))
+        return json.loads(answers[key])  # a fresh copy: callers change what they get
+
+    memoized.memoized = True  # type: ignore[attr-defined]
+    for module in modules:
+        module.canonicalish = memoized  # type: ignore[attr-defined]
 
 
 def _schema_strategy() -> st.SearchStrategy[Any]:
@@ -284,11 +308,9 @@ def _chdir(path: Any) -> Iterator[None]:
 
 
 def _invoke(*args: str) -> tuple[int, str, str]:
-    from typer.testing import CliRunner
+    from support import invoke
 
-    from lpctl.cli import app
-
-    result = CliRunner().invoke(app, list(args), catch_exceptions=False)
+    result = invoke(*args)
     return result.exit_code, result.stdout, result.stderr
 
 

@@ -6,6 +6,7 @@ lpctl never raises, exits 0 or 1, every diagnostic is inside the file, render ag
 
 from __future__ import annotations
 
+import functools
 import os
 from typing import Any
 
@@ -24,6 +25,7 @@ TASKS = ["flyte2_pkg.pipelines:train", "flyte2_pkg.pipelines:export", "flyte2_pk
          "flyte2_pkg.pipelines:nope", "flyte2_pkg.missing:task"]
 
 
+@functools.cache
 def _trigger_strategy() -> st.SearchStrategy[Any]:
     from hypothesis_jsonschema import from_schema
 
