@@ -44,12 +44,16 @@ def display_path(path: str) -> str:
     A name that is not valid UTF-8 shows its bytes escaped (``bad\\xff.yaml``), so that every
     output format can carry it.
     """
-    try:
-        rel = os.path.relpath(path)
-    except ValueError:  # another drive on Windows
-        rel = ".."
-    shown = path if rel.startswith("..") else rel.replace(os.sep, "/")
-    return os.fsencode(shown).decode("utf-8", "backslashreplace")
+    cwd = os.getcwd()
+    full = os.path.normpath(path if os.path.isabs(path) else os.path.join(cwd, path))
+    below = cwd.rstrip(os.sep) + os.sep  # "/" itself ends with the separator
+    if full.startswith(below):  # os.path.relpath's answer for a path below cwd, without its system calls
+        shown = full[len(below):].replace(os.sep, "/")
+    elif full == cwd:
+        shown = "."
+    else:
+        shown = path
+    return shown if shown.isascii() else os.fsencode(shown).decode("utf-8", "backslashreplace")
 
 
 def discover(paths: Sequence[str]) -> Discovery:
@@ -58,6 +62,7 @@ def discover(paths: Sequence[str]) -> Discovery:
     seen: set[str] = set()
     files: list[SpecFile] = []
     diags: list[Diagnostic] = []
+    real_dirs: dict[str, str] = {}
     for given in paths:
         if os.path.isdir(given):
             found, skipped = walk(given)
@@ -68,11 +73,22 @@ def discover(paths: Sequence[str]) -> Discovery:
         else:
             raise PathError(_not_a_file(given))
         for path in found:
-            real = os.path.realpath(path)
+            real = _real_path(path, real_dirs)
             if real not in seen:
                 seen.add(real)
                 files.append(SpecFile(path, explicit))
     return Discovery(tuple(files), tuple(diags))
+
+
+def _real_path(path: str, real_dirs: dict[str, str]) -> str:
+    """``os.path.realpath(path)``, resolving each directory once: a file that is not a link is its real
+    directory joined with its name (one ``lstat``, not one per path component)."""
+    if os.path.islink(path):
+        return os.path.realpath(path)
+    directory, name = os.path.split(path)
+    if directory not in real_dirs:
+        real_dirs[directory] = os.path.realpath(directory or os.curdir)
+    return os.path.join(real_dirs[directory], name)
 
 
 def _not_a_file(path: str) -> str:
@@ -100,6 +116,9 @@ def walk(root: str) -> tuple[list[str], list[Diagnostic]]:
                 if entry.name not in SKIP_DIRS and not entry.name.startswith("."):
                     subdirs.append(entry.path)
             elif entry.name.endswith(YAML_SUFFIXES):
+                if entry.is_file(follow_symlinks=False):  # the directory listing says so: no system call
+                    files.append(entry.path)
+                    continue
                 problem = _not_regular(entry.path)
                 if problem is None:
                     files.append(entry.path)
@@ -119,14 +138,15 @@ def _entries(directory: str) -> list[os.DirEntry[str]]:
 
 def _not_regular(path: str) -> Diagnostic | None:
     """None for a regular file (or a link to one); else the warning that skips it."""
-    where = Location(display_path(path))
     try:
         mode = os.stat(path).st_mode
     except OSError as e:
+        where = Location(display_path(path))
         return warning("LP114", f"file skipped: cannot read it: {e.strerror or e}", where,
                        "a dangling symbolic link or a link loop; fix or remove the link")
     if stat.S_ISREG(mode):
         return None
+    where = Location(display_path(path))
     return warning("LP113", f"file skipped: it is {_kind(mode)}, not a regular file", where,
                    "reading it could block or never end; only regular files are read as specs")
 
