@@ -1,11 +1,11 @@
-"""``json_format.MessageToDict(message)`` (default options), several times faster, with the very same result.
+"""``json_format.MessageToDict(message)`` (default options), in about half the time, with the very same result.
 
 The bundle is json_format's JSON mapping byte for byte, and converting 10,000 launch plans with it takes about
 2 s: for every field of every message it asks the descriptor again whether it is a map, a wrapper, a
 well-known type, an int64 ... This module asks once per message type and keeps the answers in a *plan*: for
 each field its JSON name and the function that converts its value (None where the value is already its JSON
 value). Fields are still read with ``message.ListFields()``, as json_format reads them, so which fields appear
-(presence) cannot differ.
+(presence) cannot differ; those calls are now about half of the time left.
 
 Whatever the plans do not cover with certainty goes to json_format itself: ``google.protobuf.Any`` and any
 special type of json_format's that is not mirrored here, as a submessage; extensions, closed enums holding an
