@@ -31,10 +31,11 @@ Key = tuple[str, str, str]
 
 
 def message_to_dict(message: Any) -> dict[str, Any]:
-    """The protobuf JSON mapping (camelCase, enum names, int64 as strings)."""
-    from google.protobuf import json_format
+    """The protobuf JSON mapping (camelCase, enum names, int64 as strings): ``json_format.MessageToDict``'s
+    very result, from :mod:`lpctl.protojson` (imported here, as protobuf is: not on ``lpctl --help``)."""
+    from lpctl import protojson
 
-    out: dict[str, Any] = json_format.MessageToDict(message)
+    out: dict[str, Any] = protojson.message_to_dict(message)
     return out
 
 

@@ -119,9 +119,9 @@ def file_digest(path: str) -> str | None:
 
 
 def _to_dict(message: Any) -> dict[str, Any]:
-    from google.protobuf import json_format
+    from lpctl import protojson
 
-    out: dict[str, Any] = json_format.MessageToDict(message)
+    out: dict[str, Any] = protojson.message_to_dict(message)
     return out
 
 

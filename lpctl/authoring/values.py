@@ -69,9 +69,9 @@ def _scalar(scalar: Any) -> Any:
         except (ValueError, msgpack.UnpackException):
             return UNSHOWN
     if which == "generic":
-        from google.protobuf.json_format import MessageToDict
+        from lpctl.protojson import message_to_dict
 
-        return MessageToDict(scalar.generic)
+        return message_to_dict(scalar.generic)
     return UNSHOWN
 
 
