@@ -1111,8 +1111,10 @@ def main() -> None:
 
     from lpctl.shutdown import finish
 
-    # a run allocates many small objects and almost no reference cycles
-    gc.set_threshold(100_000, 50, 100)
+    # A run builds its values once, keeps them to the end and exits: almost nothing it drops is a reference
+    # cycle (render of 10,000 specs peaks at the same 228 MiB either way), and the collector's passes over
+    # the growing heap cost 6% of that run.
+    gc.disable()
     code: int | str | None = 0
     try:
         app()
