@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 
 sys.path.append(os.path.dirname(os.path.abspath(__file__)))
+import lone
 from support import CONFORMANCE, HEADER, ROOT, CliResult, invoke, run_options
 
 
@@ -37,12 +41,42 @@ def pytest_cmdline_main(config: pytest.Config) -> None:
     Set here rather than in addopts, where ``-n`` would make ``-p no:xdist`` and installs without xdist fail.
     Whole files go to a worker (``--dist loadfile``), so a costly module fixture (the venv of
     test_locked_install, pip's in-tree build of the repository, the compiled samples) is built once."""
-    if not config.pluginmanager.hasplugin("xdist") or hasattr(config, "workerinput"):
+    if hasattr(config, "workerinput"):
         return
-    if config.option.numprocesses is None and config.args_source is not pytest.Config.ArgsSource.ARGS:
+    whole_suite = config.args_source is not pytest.Config.ArgsSource.ARGS
+    if whole_suite and not config.option.collectonly:
+        _start_lone_lpctl(config)
+    if not config.pluginmanager.hasplugin("xdist"):
+        return
+    if config.option.numprocesses is None and whole_suite:
         config.option.numprocesses = 2  # the whole suite; a run of named files or tests stays in one process
     if config.option.numprocesses and config.option.dist == "no":
         config.option.dist = "loadfile"
+
+
+_LONE = pytest.StashKey[tuple[str, subprocess.Popen[bytes]]]()
+
+
+def _start_lone_lpctl(config: pytest.Config) -> None:
+    """Begin installing lpctl alone in a fresh venv (tests/lone.py) now, so that pip's 10-25 s overlap the
+    other tests; the workers, started after this, find the directory in the environment."""
+    if os.environ.get(lone.ENV):
+        return
+    directory = tempfile.mkdtemp(prefix="lpctl-lone-")
+    os.environ[lone.ENV] = directory
+    config.stash[_LONE] = (directory, lone.start(directory))
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    started = config.stash.get(_LONE, None)
+    if started is None:
+        return
+    directory, process = started
+    if process.poll() is None:  # the test was not run (-k, -x, an interrupt): the build is not needed
+        process.kill()
+    process.wait()
+    os.environ.pop(lone.ENV, None)
+    shutil.rmtree(directory, ignore_errors=True)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -11,6 +11,7 @@ import subprocess
 import sys
 from typing import Any
 
+import lone
 import pytest
 from support import ROOT
 
@@ -18,31 +19,15 @@ _OFFLINE = ("No matching distribution", "Could not find a version", "Failed to e
             "Temporary failure in name resolution", "Network is unreachable", "ProxyError", "ConnectionError")
 
 
-def _pip_with_python_option() -> bool:
-    """Whether this environment's pip can install into another interpreter (``pip --python``, pip 22.3)."""
-    proc = subprocess.run([sys.executable, "-m", "pip", "--python", sys.executable, "--version"],
-                          capture_output=True, text=True, timeout=60)
-    return proc.returncode == 0
-
-
 @pytest.fixture(scope="module")
 def lone_lpctl(tmp_path_factory: Any) -> str:
-    venv = tmp_path_factory.mktemp("lone") / "venv"
-    python = str(venv / "bin" / "python")
-    # pip here installs into the new environment, which then needs no pip of its own (a third of the time)
-    install = ["install", "--quiet", "--disable-pip-version-check", ROOT]
-    if _pip_with_python_option():
-        subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=300)
-        command = [sys.executable, "-m", "pip", "--python", python, *install]
-    else:  # no pip here (an environment made by uv, say), or an old one
-        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
-        command = [python, "-m", "pip", *install]
-    proc = subprocess.run(command, capture_output=True, text=True, timeout=900)
-    if proc.returncode != 0:
-        if any(marker in proc.stdout + proc.stderr for marker in _OFFLINE):
-            pytest.skip("pip cannot reach a package index: " + proc.stderr.strip().splitlines()[-1])
-        raise AssertionError(proc.stdout + proc.stderr)
-    return python
+    started = os.environ.get(lone.ENV)  # the whole suite: conftest started the build before the first test
+    built = lone.wait(started) if started else lone.build(str(tmp_path_factory.mktemp("lone")))
+    if built.returncode != 0:
+        if any(marker in built.output for marker in _OFFLINE):
+            pytest.skip("pip cannot reach a package index: " + built.output.strip().splitlines()[-1])
+        raise AssertionError(built.output)
+    return built.python
 
 
 def _lpctl(python: str, *args: str) -> subprocess.CompletedProcess[str]:
