@@ -126,16 +126,30 @@ def _read(path: str, max_bytes: int) -> bytes:
     Opened without blocking and checked to be a regular file: a file swapped for a FIFO after
     discovery cannot hang the run."""
     try:
-        with open(path, "rb", opener=_nonblocking) as f:
-            if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        try:
+            status = os.fstat(fd)
+            if not stat.S_ISREG(status.st_mode):
                 raise PathError(f"{display_path(path)}: not a regular file")
-            return f.read(max_bytes + 1)
+            # what the size says, plus one byte to tell an oversized file: a buffered read of max_bytes + 1
+            # would allocate a MiB per file (ten times the cost of reading a spec); a size of 0 may be a lie
+            # (/proc), so such a file is read up to the limit
+            return _read_up_to(fd, min(status.st_size, max_bytes) + 1 if status.st_size else max_bytes + 1)
+        finally:
+            os.close(fd)
     except OSError as e:
         raise PathError(f"{display_path(path)}: cannot read: {e.strerror or e}") from None
 
 
-def _nonblocking(path: str, flags: int) -> int:
-    return os.open(path, flags | getattr(os, "O_NONBLOCK", 0))
+def _read_up_to(fd: int, limit: int) -> bytes:
+    chunks = []
+    while limit > 0:
+        chunk = os.read(fd, limit)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        limit -= len(chunk)
+    return b"".join(chunks)
 
 
 #: a top-level line that only a spec (or a spec with a broken header) has

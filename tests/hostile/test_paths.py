@@ -66,19 +66,15 @@ def test_unreadable_file_is_exit_2(run_cli: Cli, in_tmp: Any) -> None:
 
 
 def test_unreadable_file_is_exit_2_simulated(run_cli: Cli, in_tmp: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The same as root, who can read anything: open() refuses as it would for another user."""
-    import builtins
-
-    import lpctl.spec.load
-
-    real_open = builtins.open
+    """The same as root, who can read anything: the system refuses to open it as it would for another user."""
+    real_open = os.open
 
     def refusing_open(file: Any, *args: Any, **kwargs: Any) -> Any:
         if str(file).endswith("secret.yaml"):
             raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(file))
         return real_open(file, *args, **kwargs)
 
-    monkeypatch.setattr(lpctl.spec.load, "open", refusing_open, raising=False)
+    monkeypatch.setattr(os, "open", refusing_open)
     (in_tmp / "secret.yaml").write_text(SPEC)
     (in_tmp / "spec.yaml").write_text(SPEC)
     result = run_cli("validate", "spec.yaml", "secret.yaml")
