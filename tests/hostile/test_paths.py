@@ -169,6 +169,31 @@ def test_same_file_given_twice_is_checked_once(run_cli: Cli, in_tmp: Any) -> Non
     assert (result.exit_code, result.stdout, result.stderr) == (0, "1 file OK: 1 launch plan\n", "")
 
 
+@needs_symlinks
+def test_a_file_reached_through_a_linked_directory_or_dot_dot_is_checked_once(run_cli: Cli, in_tmp: Any) -> None:
+    os.makedirs(in_tmp / "specs" / "sub")
+    (in_tmp / "specs" / "spec.yaml").write_text(SPEC)
+    os.symlink("specs", in_tmp / "linked")  # a directory link, named on the command line
+    os.symlink("../spec.yaml", in_tmp / "specs" / "sub" / "again.yaml")  # a file link inside the walk
+    result = run_cli("validate", "specs", "linked", "linked/sub/../spec.yaml", "specs/sub/again.yaml")
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "1 file OK: 1 launch plan\n", "")
+
+
+def test_paths_are_shown_relative_to_the_current_directory_when_below_it(run_cli: Cli, in_tmp: Any) -> None:
+    os.makedirs(in_tmp / "specs" / "sub")
+    (in_tmp / "specs" / "bad.yaml").write_text(BROKEN)
+    for given in ("specs/bad.yaml", "./specs/sub/../bad.yaml", str(in_tmp / "specs" / "bad.yaml")):
+        result = run_cli("validate", given)
+        assert result.stdout.splitlines()[0].startswith("specs/bad.yaml:1:1: error LP203 "), given
+    outside = in_tmp.parent / f"{in_tmp.name}-outside.yaml"
+    outside.write_text(BROKEN)
+    try:
+        result = run_cli("validate", str(outside))
+        assert result.stdout.splitlines()[0].startswith(f"{outside}:1:1: error LP203 ")  # as given
+    finally:
+        outside.unlink()
+
+
 def test_same_broken_file_twice_reports_once(run_cli: Cli, in_tmp: Any) -> None:
     (in_tmp / "bad.yaml").write_text(BROKEN)
     result = run_cli("validate", "bad.yaml", "bad.yaml")
