@@ -131,24 +131,28 @@ def _read(path: str, max_bytes: int) -> bytes:
             status = os.fstat(fd)
             if not stat.S_ISREG(status.st_mode):
                 raise PathError(f"{display_path(path)}: not a regular file")
-            # what the size says, plus one byte to tell an oversized file: a buffered read of max_bytes + 1
-            # would allocate a MiB per file (ten times the cost of reading a spec); a size of 0 may be a lie
-            # (/proc), so such a file is read up to the limit
-            return _read_up_to(fd, min(status.st_size, max_bytes) + 1 if status.st_size else max_bytes + 1)
+            return _read_up_to(fd, status.st_size, max_bytes + 1)
         finally:
             os.close(fd)
     except OSError as e:
         raise PathError(f"{display_path(path)}: cannot read: {e.strerror or e}") from None
 
 
-def _read_up_to(fd: int, limit: int) -> bytes:
+def _read_up_to(fd: int, size: int, limit: int) -> bytes:
+    """At most ``limit`` bytes, to the end of the file. The first read asks for what ``size`` (fstat's) says
+    and one byte more: a buffered read of ``limit`` would allocate a MiB per file, ten times the cost of
+    reading a spec. The size may be stale (a file still growing, a network file system) or 0 (/proc), so
+    reading goes on until the end of the file or the limit."""
     chunks = []
-    while limit > 0:
-        chunk = os.read(fd, limit)
+    total = 0
+    want = min(size + 1, limit)
+    while total < limit:
+        chunk = os.read(fd, want)
         if not chunk:
             break
         chunks.append(chunk)
-        limit -= len(chunk)
+        total += len(chunk)
+        want = limit - total
     return b"".join(chunks)
 
 

@@ -381,3 +381,30 @@ def test_output_file_mode_follows_umask_and_is_kept_on_replace(run_cli: Cli, in_
         os.umask(umask)
     assert stat.S_IMODE(os.stat(in_tmp / "new.json").st_mode) == 0o644
     assert stat.S_IMODE(os.stat(in_tmp / "kept.json").st_mode) == 0o640
+
+
+def test_a_file_that_grows_while_it_is_read_is_read_to_its_end(in_tmp: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first read asks for the size fstat gave; a stale size (a file still being written, a network file
+    system's cached attributes) must not cut the spec short."""
+    from lpctl.spec.load import read_spec_file
+
+    spec = in_tmp / "spec.yaml"
+    spec.write_text(SPEC)
+    real_fstat = os.fstat
+
+    def fstat_then_grow(fd: int) -> os.stat_result:
+        status = real_fstat(fd)
+        with open(spec, "a") as f:
+            f.write("labels: {team: data}\n")
+        return status
+
+    monkeypatch.setattr(os, "fstat", fstat_then_grow)
+    assert read_spec_file(str(spec)) == (SPEC + "labels: {team: data}\n").encode()
+
+
+@pytest.mark.parametrize("size", [0, 1, 999, 1000, 1001, 5000])
+def test_a_file_is_read_whole_up_to_one_byte_over_the_limit(in_tmp: Any, size: int) -> None:
+    from lpctl.spec.load import read_spec_file
+
+    (in_tmp / "f.yaml").write_bytes(b"x" * size)
+    assert len(read_spec_file(str(in_tmp / "f.yaml"), max_bytes=1000)) == min(size, 1001)
