@@ -118,21 +118,16 @@ def file_digest(path: str) -> str | None:
 # -- interface <-> entry -------------------------------------------------------------------
 
 
-def _to_dict(message: Any) -> dict[str, Any]:
-    from lpctl import protojson
-
-    out: dict[str, Any] = protojson.message_to_dict(message)
-    return out
-
-
 def entry_of(interface: WorkflowInterface, module: str | None, *, origin: str = "import") -> dict[str, Any]:
     """The lock entry of an interface; dataclass inputs carry their shape."""
+    from lpctl.bundle import message_to_dict
     from lpctl.flyte1.inputs import needs_flytekit
     from lpctl.flyte1.shapes import shape_of
 
     inputs = []
     for inp in interface.inputs.values():
-        item: dict[str, Any] = {"name": inp.name, "type": _to_dict(inp.type), "parameter": _to_dict(inp.parameter)}
+        item: dict[str, Any] = {"name": inp.name, "type": message_to_dict(inp.type),
+                                "parameter": message_to_dict(inp.parameter)}
         if needs_flytekit(inp.type):
             shape = inp.python_type if isinstance(inp.python_type, dict) else shape_of(inp.python_type)
             item["shape"] = shape

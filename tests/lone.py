@@ -17,7 +17,8 @@ import sys
 import time
 from dataclasses import dataclass
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from support import ROOT  # run as a script too: tests/ is then the first entry of sys.path
+
 #: the directory being built in the background, for the workers (they inherit the environment)
 ENV = "LPCTL_TEST_LONE_VENV"
 RESULT = "result.json"
