@@ -85,8 +85,7 @@ def run(paths: Sequence[str], options: Options = Options()) -> Result:
     config = configured(paths, options).config or Config()
     identity = options.identity.under(config.identity)
     roots = [os.getcwd(), *config.python_path, *(os.path.abspath(p) for p in options.python_path)]
-    cache = Cache() if options.cache else None
-    resolver = _resolver(paths, options, config, roots, cache)
+    resolver = _resolver(paths, options, config, roots)
     loaded = load_paths(paths, max_bytes=options.max_bytes, only_specs=options.only_specs)
     result = Result(diagnostics=list(loaded.diagnostics), files=loaded.files, skipped=loaded.skipped,
                     documents=len(loaded.documents), config_source=config.source)
@@ -172,10 +171,12 @@ def gather(paths: Sequence[str], options: Options = Options()) -> Gathered:
     return Gathered(plans, result)
 
 
-def _resolver(paths: Sequence[str], options: Options, config: Config, roots: list[str],
-              cache: Cache | None) -> Resolver | LockedResolver:
-    """Import the workflows, or (--locked) answer from lpctl.lock without importing anything."""
+def _resolver(paths: Sequence[str], options: Options, config: Config,
+              roots: list[str]) -> Resolver | LockedResolver:
+    """Import the workflows, or (--locked) answer from lpctl.lock without importing anything (and
+    without the cache, which only saves imports: opening it costs ~30 ms of importlib.metadata)."""
     if not (options.locked or config.locked):
+        cache = Cache() if options.cache else None
         return Resolver(roots, import_timeout=options.import_timeout, interfaces=cache)
     from lpctl.lock import LockedResolver, LockError, find_lock, read_lock
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import inspect
 import os
 import sys
 from dataclasses import dataclass
@@ -36,10 +37,20 @@ def _command() -> Any:
 
 
 def invoke(*args: str, env: dict[str, str] | None = None) -> Any:
-    """Run ``lpctl *args`` in-process as typer's CliRunner does; the click Result (exit_code, stdout, stderr)."""
-    from click.testing import CliRunner
+    """Run ``lpctl *args`` in-process with typer's CliRunner (the click Result: exit_code, stdout, stderr),
+    on the command built once. Typer's runner, not click's: typer 0.28 vendors click, and click's own
+    runner would not set up the vendored copy's terminal (help came out empty)."""
+    from unittest import mock
 
-    return CliRunner().invoke(_command(), list(args), catch_exceptions=False, env=env, prog_name="lpctl")
+    import typer.testing
+
+    from lpctl.cli import app
+
+    # click before 8.2 mixes stderr into stdout unless told not to; 8.2 and typer's vendored copy never do
+    separate = {"mix_stderr": False} if "mix_stderr" in inspect.signature(typer.testing.CliRunner).parameters else {}
+    with mock.patch.object(typer.testing, "_get_command", lambda _app: _command()):
+        return typer.testing.CliRunner(**separate).invoke(app, list(args), catch_exceptions=False, env=env,
+                                                          prog_name="lpctl")
 
 
 def run_options(**options: Any) -> Any:
