@@ -10,7 +10,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from support import examples
 
-from lpctl.schedule.cron import CronProblem, CronProblemKind, analyse, check_cron, fire_times, min_interval
+from lpctl.schedule.cron import (
+    CronProblem,
+    CronProblemKind,
+    _min_day_gap,
+    analyse,
+    check_cron,
+    fire_times,
+    min_interval,
+    parse_cron,
+)
+from lpctl.schedule.robfig import CronSpec
 
 UTC = timezone.utc
 K = CronProblemKind
@@ -624,6 +634,11 @@ def test_fire_times_refuses_invalid(expr: str) -> None:
         ("0 0 1,28 * *", timedelta(days=1)),  # Feb 28 -> Mar 1 in a common year
         ("0 0 1,29 * *", timedelta(days=1)),  # Feb 29 -> Mar 1 in a leap year
         ("0 0 29 2 *", timedelta(days=1461)),
+        ("0 0 31 * *", timedelta(days=31)),  # Jul 31 -> Aug 31
+        ("0 6 1 1,7 *", timedelta(days=181)),  # Jan 1 -> Jul 1 in a common year
+        ("0 0 13 * 5", timedelta(days=1)),  # the 13th or a Friday: Friday the 12th -> Saturday the 13th
+        ("0 0 13 * 5-6", timedelta(days=1)),
+        ("0 0 * 2 1", timedelta(days=7)),  # Mondays in February: Feb 26 -> Mar 4 is not February's
         ("@hourly", timedelta(hours=1)),
         ("@daily", timedelta(days=1)),
         ("@midnight", timedelta(days=1)),
@@ -646,6 +661,27 @@ def test_min_interval_is_a_lower_bound_of_sampled_gaps(expr: str) -> None:
     gaps = [b - a for a, b in pairwise(times)]
     if gaps:
         assert min_interval(expr) <= min(gaps)
+
+
+def _day_by_day_gap(schedule: CronSpec) -> int | None:
+    """The smallest gap between firing days, day by day over the same 32 years (the slow, plain way)."""
+    days = [o for o in range(date(2001, 1, 1).toordinal(), date(2033, 1, 1).toordinal())
+            if schedule.fires_on(date.fromordinal(o))]
+    return min((b - a for a, b in pairwise(days)), default=None)
+
+
+@settings(max_examples=examples(200), deadline=None)
+@given(_expression())
+def test_the_day_gap_month_by_month_equals_the_day_by_day_scan(expr: str) -> None:
+    schedule = parse_cron(expr) if analyse(expr)[1] is None else None
+    if schedule is None:
+        return
+    expected = _day_by_day_gap(schedule)
+    if expected is None:
+        with pytest.raises(ValueError, match="fires at most once"):
+            _min_day_gap(schedule)
+    else:
+        assert _min_day_gap(schedule) == expected
 
 
 @pytest.mark.parametrize("expr", ["0 0 31 2 *", "daily", "0 0 * * * *"])
