@@ -16,12 +16,13 @@ import os
 import re
 import stat
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from lpctl.diagnostics import Diagnostic, Location, error
 from lpctl.errors import PathError
+from lpctl.spec.blockyaml import read_block
 from lpctl.spec.discover import discover, display_path
 from lpctl.spec.positions import Path, Positions, format_path
 
@@ -221,7 +222,15 @@ def _compose(text: str, path: str) -> tuple[list[Document], list[Diagnostic]]:
         line = text.count("\n", 0, directive.start()) + 1
         return [], [error("LP112", f"'%YAML {directive.group(1)}' directive: lpctl reads specs as YAML 1.2 only",
                           Location(path, line, 1), "remove the directive; in YAML 1.2 yes, no, on and off are strings")]
-    nodes = _compose_fast(text)
+    fast = _fast_loader()
+    if fast is None or not _libyaml_agrees(text):
+        return _compose_ruamel(text, path)
+    read = read_block(text, fast.plain_tag, _scalar)  # the plain block style most specs are in
+    if read is not None:
+        docs = [Document(path, index, data, Positions(values, keys, texts))
+                for index, (data, values, keys, texts) in enumerate(read)]
+        return docs, [d for doc in docs for d in check_header(doc)]
+    nodes = _compose_libyaml(text, fast)
     if nodes is not None:
         return _build_all(nodes, path)
     return _compose_ruamel(text, path)
@@ -303,17 +312,26 @@ def _compose_fast(text: str) -> list[Any] | None:
     None means: use ruamel (no libyaml, a %YAML directive, deep nesting, or any YAML error,
     which ruamel then reports in its own words).
     """
-    loader = _fast_loader()
-    if loader is None or "%YAML" in text or _disagree(text) or not _shallow(text):
+    fast = _fast_loader()
+    if fast is None or not _libyaml_agrees(text):
         return None
-    if "---" in text and _EMPTY_DOC.search(text.replace("\r\n", "\n") if "\r" in text else text):
-        return None
+    return _compose_libyaml(text, fast)
+
+
+def _compose_libyaml(text: str, fast: _Fast) -> list[Any] | None:
     import yaml
 
     try:
-        return list(yaml.compose_all(text, Loader=loader))
+        return list(yaml.compose_all(text, Loader=fast.loader))
     except yaml.YAMLError:
         return None
+
+
+def _libyaml_agrees(text: str) -> bool:
+    """No construct that libyaml and ruamel read differently (or that libyaml cannot take)."""
+    if "%YAML" in text or _disagree(text) or not _shallow(text):
+        return False
+    return "---" not in text or not _EMPTY_DOC.search(text.replace("\r\n", "\n") if "\r" in text else text)
 
 
 def _disagree(text: str) -> bool:
@@ -332,8 +350,16 @@ def _shallow(text: str) -> bool:
     return deepest + indent < _FAST_MAX_NESTING
 
 
+@dataclass(frozen=True)
+class _Fast:
+    #: PyYAML's libyaml composer with ruamel's YAML 1.2 scalar rules
+    loader: Any
+    #: the tag of a plain scalar, as that loader resolves it
+    plain_tag: Callable[[str], str]
+
+
 @functools.lru_cache(maxsize=1)
-def _fast_loader() -> Any:
+def _fast_loader() -> _Fast | None:
     try:
         import yaml
         from yaml.cyaml import CParser
@@ -349,7 +375,16 @@ def _fast_loader() -> Any:
             Resolver12.add_implicit_resolver(tag, regexp, first)
 
     scalar_node = yaml.ScalarNode
+    resolver = Resolver12()
     tags: dict[str, str] = {}  # a plain scalar's tag depends on its text alone: keys and values repeat
+
+    def plain_tag(value: str) -> str:
+        tag = tags.get(value)
+        if tag is None:
+            tag = resolver.resolve(scalar_node, value, (True, False))
+            if len(tags) < _RESOLVED_TAGS and len(value) <= 64:
+                tags[value] = tag
+        return tag
 
     class Loader(CParser, Resolver12):  # type: ignore[misc]
         def __init__(self, stream: str) -> None:
@@ -359,12 +394,7 @@ def _fast_loader() -> Any:
         def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
             if kind is not scalar_node or not implicit[0]:
                 return Resolver12.resolve(self, kind, value, implicit)
-            tag = tags.get(value)
-            if tag is None:
-                tag = Resolver12.resolve(self, kind, value, implicit)
-                if len(tags) < _RESOLVED_TAGS and len(value) <= 64:
-                    tags[value] = tag
-            return tag
+            return plain_tag(value)
 
         # no path resolvers are registered: nothing to track while composing
         def descend_resolver(self, current_node: Any, current_index: Any) -> None:
@@ -373,7 +403,7 @@ def _fast_loader() -> Any:
         def ascend_resolver(self) -> None:
             return None
 
-    return Loader
+    return _Fast(Loader, plain_tag)
 
 
 #: plain scalars whose resolved tag is remembered (a few MB at most)
