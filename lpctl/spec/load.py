@@ -25,6 +25,7 @@ from lpctl.errors import PathError
 from lpctl.spec.blockyaml import read_block
 from lpctl.spec.discover import discover, display_path
 from lpctl.spec.positions import Path, Positions, format_path
+from lpctl.spec.yaml12 import RESOLVERS, plain_tag
 
 API_VERSION = "lpctl/v1"
 KIND = "LaunchPlan"
@@ -216,21 +217,22 @@ _DIRECTIVE = re.compile(r"^%YAML[ \t]+(\S+)", re.MULTILINE)
 
 
 def _compose(text: str, path: str) -> tuple[list[Document], list[Diagnostic]]:
-    """Compose with libyaml when it is there and safe, else (and for every error) with ruamel."""
+    """Read the plain block style line by line (lpctl.spec.blockyaml), anything else with libyaml when it
+    is there and safe, else (and for every error) with ruamel."""
     directive = _DIRECTIVE.search(text) if "%YAML" in text else None
     if directive and directive.group(1) != "1.2":
         line = text.count("\n", 0, directive.start()) + 1
         return [], [error("LP112", f"'%YAML {directive.group(1)}' directive: lpctl reads specs as YAML 1.2 only",
                           Location(path, line, 1), "remove the directive; in YAML 1.2 yes, no, on and off are strings")]
-    fast = _fast_loader()
-    if fast is None or not _libyaml_agrees(text):
+    if not _libyaml_agrees(text):
         return _compose_ruamel(text, path)
-    read = read_block(text, fast.plain_tag, _scalar)  # the plain block style most specs are in
+    read = read_block(text, plain_tag, _scalar)  # the plain block style most specs are in: no composer
     if read is not None:
         docs = [Document(path, index, data, Positions(values, keys, texts))
                 for index, (data, values, keys, texts) in enumerate(read)]
         return docs, [d for doc in docs for d in check_header(doc)]
-    nodes = _compose_libyaml(text, fast)
+    fast = _fast_loader()
+    nodes = _compose_libyaml(text, fast) if fast is not None else None
     if nodes is not None:
         return _build_all(nodes, path)
     return _compose_ruamel(text, path)
@@ -352,7 +354,7 @@ def _shallow(text: str) -> bool:
 
 @dataclass(frozen=True)
 class _Fast:
-    #: PyYAML's libyaml composer with ruamel's YAML 1.2 scalar rules
+    #: PyYAML's libyaml composer with ruamel's YAML 1.2 scalar rules (lpctl.spec.yaml12)
     loader: Any
     #: the tag of a plain scalar, as that loader resolves it
     plain_tag: Callable[[str], str]
@@ -365,26 +367,14 @@ def _fast_loader() -> _Fast | None:
         from yaml.cyaml import CParser
     except ImportError:
         return None
-    from ruamel.yaml.resolver import implicit_resolvers
 
     class Resolver12(yaml.resolver.BaseResolver):  # type: ignore[misc]
         yaml_implicit_resolvers: ClassVar[dict[Any, Any]] = {}  # PyYAML's per-class registry
 
-    for versions, tag, regexp, first in implicit_resolvers:
-        if (1, 2) in versions:
-            Resolver12.add_implicit_resolver(tag, regexp, first)
+    for tag, regexp, firsts in RESOLVERS:
+        Resolver12.add_implicit_resolver(tag, regexp, [("" if c == "\0" else c) for c in firsts])
 
     scalar_node = yaml.ScalarNode
-    resolver = Resolver12()
-    tags: dict[str, str] = {}  # a plain scalar's tag depends on its text alone: keys and values repeat
-
-    def plain_tag(value: str) -> str:
-        tag = tags.get(value)
-        if tag is None:
-            tag = resolver.resolve(scalar_node, value, (True, False))
-            if len(tags) < _RESOLVED_TAGS and len(value) <= 64:
-                tags[value] = tag
-        return tag
 
     class Loader(CParser, Resolver12):  # type: ignore[misc]
         def __init__(self, stream: str) -> None:
@@ -404,10 +394,6 @@ def _fast_loader() -> _Fast | None:
             return None
 
     return _Fast(Loader, plain_tag)
-
-
-#: plain scalars whose resolved tag is remembered (a few MB at most)
-_RESOLVED_TAGS = 50_000
 
 
 def _syntax_error(e: Any, path: str) -> Diagnostic:
