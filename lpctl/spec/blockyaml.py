@@ -27,8 +27,9 @@ from lpctl.spec.positions import Path
 _STR = "tag:yaml.org,2002:str"
 #: characters that start something other than a plain scalar (or a reserved one)
 _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
-#: what this reader never takes anywhere: control characters (tabs too), BOMs, YAML 1.1 line breaks
-_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f\x85\u2028\u2029\ufeff]")
+#: what this reader never takes anywhere, comments included: what YAML does not print (C0 and C1 controls,
+#: tabs too, surrogates, U+FFFE and U+FFFF: libyaml refuses them), BOMs, the YAML 1.1 line breaks
+_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
 #: a plain key and the ':' that ends it (a ':' followed by a space or the end of the line), then the value
 #: if any (a comment is none); ':' inside a key must be followed by something else, and no flow indicator
 #: or quote may appear in it

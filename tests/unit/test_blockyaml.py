@@ -131,6 +131,9 @@ def test_the_reader_takes_the_block_style_and_agrees(text: str) -> None:
     "a:\tb\n", "a: 1\r\n", "- a\n", "a:\n  -\n    b: 1\n", "a: [1,\n  2]\n", "a: [1, ]\n", "a: [1,,2]\n",
     "a: b: c\n", "a: 'x\n", "\"a\": 1\n", "a : 1\n", "? a\n: 1\n", "a: - x\n", "a: 1\n b: 2\n", "a:\n  b: 1\n c: 2\n",
     "a: [x]y\n", "a: 'x'y\n", "a: [a: b]\n", "a: [#x]\n", "scalar\n", "# only a comment\n",
+    # characters libyaml refuses (found by a review): C1 controls, U+FFFE/U+FFFF, in values, keys and comments
+    "a: \x80\n", "a: \x9f\n", "a: \ufffe\n", "\x80: 1\n", "a: '\x9b'\n", "a: \"\x84\"\n", "a: [\x80]\n",
+    "a: 1 # \x80\n", "# \uffff\na: 1\n",
 ])
 def test_anything_else_is_left_to_the_composers(text: str) -> None:
     assert _read(text) is None
@@ -204,8 +207,12 @@ def test_generated_block_yaml(lines: list[str]) -> None:
     _agrees("\n".join(lines) + "\n")
 
 
+#: characters that change what YAML means, or that it refuses
+_INSERTED = list(" -:#'\"[]{},&*!|>?%@`\\\nxé\t\x80\x9f\xa0\ufffe\u2028")
+
+
 @settings(max_examples=examples(1500), deadline=None)
-@given(lines=_lines(0, 0), at=st.integers(0, 10_000), insert=st.sampled_from(list(" -:#'\"[]{},&*!|>?%@`\\\nxé\t")))
+@given(lines=_lines(0, 0), at=st.integers(0, 10_000), insert=st.sampled_from(_INSERTED))
 def test_generated_block_yaml_with_a_character_inserted(lines: list[str], at: int, insert: str) -> None:
     text = "\n".join(lines) + "\n"
     at %= len(text) + 1
@@ -222,3 +229,10 @@ def test_the_loader_reads_a_block_spec_through_the_reader(monkeypatch: pytest.Mo
     assert not diags and docs[0].data["notifications"][0]["phases"] == ["FAILED", "SUCCEEDED"]
     assert docs[0].location(("default_inputs", "weights", "w0")).line == 9
     assert (docs[0].location(("labels",), key=True).line, docs[0].location(("labels",), key=True).col) == (14, 1)
+
+
+def test_a_character_yaml_does_not_print_is_still_a_syntax_error() -> None:
+    docs, diags = load.load_text("apiVersion: lpctl/v1\nkind: LaunchPlan\nworkflow: a\x80b\n", "f.yaml")
+    assert not docs
+    assert [str(d) for d in diags] == ["f.yaml:3:12: error LP101 YAML syntax error: unacceptable character #x0080: "
+                                       "special characters are not allowed"]
