@@ -81,14 +81,18 @@ class DiffFormat(str, enum.Enum):
 
 class _Argument(TyperArgument):
     """An argument as Unix help writes it (PATH..., WORKFLOW, [CODE]), not Typer's {PATH}, {paths}... or
-    <list[str]>. The usage line and the Arguments section both ask make_metavar / get_usage_pieces (click's
-    hooks, in every typer lpctl supports); typer 0.29 asks the two _display_name methods instead."""
+    <list[str]>. The usage line and the Arguments section ask click's make_metavar / get_usage_pieces (the
+    _display_name methods are typer 0.29's names for them); an error names the argument plainly
+    ("Missing argument 'PATH'"), which typer 0.26 would build from make_metavar."""
 
     def display_type(self, ctx: Any) -> str:
         return ""
 
     def make_metavar(self, *args: Any, **kwargs: Any) -> str:
         return self._usage_display_name()
+
+    def get_error_hint(self, ctx: Any) -> str:
+        return f"'{self.human_readable_name}'"
 
     def get_usage_pieces(self, ctx: Any) -> list[str]:
         return [self._usage_display_name()]

@@ -51,6 +51,13 @@ def test_missing_path_is_a_usage_error(run_cli: Run, in_tmp: Any) -> None:
     assert run_cli("validate", "nope.yaml") == CliResult(2, "", "lpctl: nope.yaml: no such file or directory\n")
 
 
+def test_a_missing_argument_is_named_as_the_help_names_it(run_cli: Run) -> None:
+    """The same words on every typer pyproject.toml allows (0.26 built them from the usage metavar)."""
+    result = run_cli("validate")
+    assert result.exit_code == 2
+    assert result.stderr.endswith("Error: Missing argument 'PATH'.\n"), result.stderr
+
+
 def test_no_specs_found_is_a_usage_error(run_cli: Run, in_tmp: Any) -> None:
     (in_tmp / "ci.yml").write_text("on: [push]\n")
     assert run_cli("validate", ".") == CliResult(
