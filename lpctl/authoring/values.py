@@ -69,7 +69,7 @@ def _scalar(scalar: Any) -> Any:
         except (ValueError, msgpack.UnpackException):
             return UNSHOWN
     if which == "generic":
-        from lpctl.protojson import message_to_dict
+        from lpctl.bundle import message_to_dict
 
         return message_to_dict(scalar.generic)
     return UNSHOWN

@@ -5,7 +5,7 @@ those nodes: about two thirds of loading a spec. This reader takes the plain sub
 written in, straight from the lines to the same values, positions and texts:
 
 * block mappings with plain keys, block sequences (indented or not), ``- key: value`` items;
-* plain scalars on one line, resolved by the same YAML 1.2 rules (the loader's ``plain_tag``);
+* plain scalars on one line, resolved by the same YAML 1.2 rules (lpctl.spec.yaml12's ``plain_tag``);
 * single-quoted scalars, double-quoted scalars without escapes, one-line flow sequences of scalars;
 * comments and blank lines, and documents separated by ``---`` lines.
 
@@ -134,7 +134,7 @@ class _Reader:
             if indents[at] < indent:
                 return out
             body = self.bodies[at]
-            if indents[at] > indent or body == "-" or body.startswith("- "):
+            if indents[at] > indent or _is_item(body):
                 raise _Refused
             number = self.numbers[at]
             self.at = at + 1
@@ -169,7 +169,7 @@ class _Reader:
         while True:
             at = self.at
             body = bodies[at]
-            if indents[at] != indent or not (body == "-" or body.startswith("- ")):
+            if indents[at] != indent or not _is_item(body):
                 if indents[at] > indent:
                     raise _Refused
                 return items

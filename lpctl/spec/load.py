@@ -16,7 +16,7 @@ import os
 import re
 import stat
 import warnings
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -231,8 +231,7 @@ def _compose(text: str, path: str) -> tuple[list[Document], list[Diagnostic]]:
         docs = [Document(path, index, data, Positions(values, keys, texts))
                 for index, (data, values, keys, texts) in enumerate(read)]
         return docs, [d for doc in docs for d in check_header(doc)]
-    fast = _fast_loader()
-    nodes = _compose_libyaml(text, fast) if fast is not None else None
+    nodes = _compose_libyaml(text)
     if nodes is not None:
         return _build_all(nodes, path)
     return _compose_ruamel(text, path)
@@ -314,17 +313,17 @@ def _compose_fast(text: str) -> list[Any] | None:
     None means: use ruamel (no libyaml, a %YAML directive, deep nesting, or any YAML error,
     which ruamel then reports in its own words).
     """
-    fast = _fast_loader()
-    if fast is None or not _libyaml_agrees(text):
+    return _compose_libyaml(text) if _libyaml_agrees(text) else None
+
+
+def _compose_libyaml(text: str) -> list[Any] | None:
+    loader = _fast_loader()
+    if loader is None:
         return None
-    return _compose_libyaml(text, fast)
-
-
-def _compose_libyaml(text: str, fast: _Fast) -> list[Any] | None:
     import yaml
 
     try:
-        return list(yaml.compose_all(text, Loader=fast.loader))
+        return list(yaml.compose_all(text, Loader=loader))
     except yaml.YAMLError:
         return None
 
@@ -352,16 +351,9 @@ def _shallow(text: str) -> bool:
     return deepest + indent < _FAST_MAX_NESTING
 
 
-@dataclass(frozen=True)
-class _Fast:
-    #: PyYAML's libyaml composer with ruamel's YAML 1.2 scalar rules (lpctl.spec.yaml12)
-    loader: Any
-    #: the tag of a plain scalar, as that loader resolves it
-    plain_tag: Callable[[str], str]
-
-
 @functools.lru_cache(maxsize=1)
-def _fast_loader() -> _Fast | None:
+def _fast_loader() -> Any:
+    """PyYAML's libyaml composer with ruamel's YAML 1.2 scalar rules (lpctl.spec.yaml12); None without libyaml."""
     try:
         import yaml
         from yaml.cyaml import CParser
@@ -372,7 +364,7 @@ def _fast_loader() -> _Fast | None:
         yaml_implicit_resolvers: ClassVar[dict[Any, Any]] = {}  # PyYAML's per-class registry
 
     for tag, regexp, firsts in RESOLVERS:
-        Resolver12.add_implicit_resolver(tag, regexp, [("" if c == "\0" else c) for c in firsts])
+        Resolver12.add_implicit_resolver(tag, regexp, list(firsts))
 
     scalar_node = yaml.ScalarNode
 
@@ -393,7 +385,7 @@ def _fast_loader() -> _Fast | None:
         def ascend_resolver(self) -> None:
             return None
 
-    return _Fast(Loader, plain_tag)
+    return Loader
 
 
 def _syntax_error(e: Any, path: str) -> Diagnostic:

@@ -11,37 +11,38 @@ import re
 
 STR = "tag:yaml.org,2002:str"
 
-#: (tag, pattern, first characters), in ruamel's order; the patterns are verbose (re.X) where ruamel's are
-RESOLVERS: list[tuple[str, re.Pattern[str], str]] = [
-    ("tag:yaml.org,2002:bool", re.compile("""^(?:true|True|TRUE|false|False|FALSE)$""", re.X), "tTfF"),
+#: (tag, pattern, first characters: "" for the empty scalar), in ruamel's order; the patterns are verbose
+#: (re.X) where ruamel's are
+RESOLVERS: list[tuple[str, re.Pattern[str], tuple[str, ...]]] = [
+    ("tag:yaml.org,2002:bool", re.compile("""^(?:true|True|TRUE|false|False|FALSE)$""", re.X), tuple("tTfF")),
     ("tag:yaml.org,2002:float", re.compile("""^(?:
          [-+]?(?:[0-9][0-9_]*)\\.[0-9_]*(?:[eE][-+]?[0-9]+)?
         |[-+]?(?:[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)
         |[-+]?\\.[0-9_]+(?:[eE][-+][0-9]+)?
         |[-+]?\\.(?:inf|Inf|INF)
-        |\\.(?:nan|NaN|NAN))$""", re.X), "-+0123456789."),
+        |\\.(?:nan|NaN|NAN))$""", re.X), tuple("-+0123456789.")),
     ("tag:yaml.org,2002:int", re.compile("""^(?:[-+]?0b[0-1_]+
         |[-+]?0o?[0-7_]+
         |[-+]?[0-9_]+
-        |[-+]?0x[0-9a-fA-F_]+)$""", re.X), "-+0123456789"),
-    ("tag:yaml.org,2002:merge", re.compile("^(?:<<)$"), "<"),
+        |[-+]?0x[0-9a-fA-F_]+)$""", re.X), tuple("-+0123456789")),
+    ("tag:yaml.org,2002:merge", re.compile("^(?:<<)$"), ("<",)),
     ("tag:yaml.org,2002:null", re.compile("""^(?: ~
         |null|Null|NULL
-        | )$""", re.X), "~nN\0"),  # \0 stands for the empty scalar
+        | )$""", re.X), ("~", "n", "N", "")),
     ("tag:yaml.org,2002:timestamp", re.compile("""^(?:[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]
         |[0-9][0-9][0-9][0-9] -[0-9][0-9]? -[0-9][0-9]?
         (?:[Tt]|[ \\t]+)[0-9][0-9]?
         :[0-9][0-9] :[0-9][0-9] (?:\\.[0-9]*)?
-        (?:[ \\t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)$""", re.X), "0123456789"),
-    ("tag:yaml.org,2002:value", re.compile("^(?:=)$"), "="),
-    ("tag:yaml.org,2002:yaml", re.compile("^(?:!|&|\\*)$"), "!&*"),
+        (?:[ \\t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)$""", re.X), tuple("0123456789")),
+    ("tag:yaml.org,2002:value", re.compile("^(?:=)$"), ("=",)),
+    ("tag:yaml.org,2002:yaml", re.compile("^(?:!|&|\\*)$"), tuple("!&*")),
 ]
 
 #: first character ("" for the empty scalar) -> the resolvers to try, in order
 _BY_FIRST: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
 for _tag, _pattern, _firsts in RESOLVERS:
     for _first in _firsts:
-        _BY_FIRST.setdefault("" if _first == "\0" else _first, []).append((_tag, _pattern))
+        _BY_FIRST.setdefault(_first, []).append((_tag, _pattern))
 
 #: plain scalars whose tag is remembered (a few MB at most): keys and values repeat across specs
 _REMEMBERED = 50_000

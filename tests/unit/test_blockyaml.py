@@ -19,12 +19,11 @@ from support import ROOT, examples
 
 from lpctl.spec import load
 from lpctl.spec.blockyaml import read_block
+from lpctl.spec.yaml12 import plain_tag
 
 
 def _read(text: str) -> Any:
-    fast = load._fast_loader()
-    assert fast is not None
-    return read_block(text, fast.plain_tag, load._scalar)
+    return read_block(text, plain_tag, load._scalar)
 
 
 def _canonical(value: Any) -> str:
@@ -44,9 +43,8 @@ def _agrees(text: str) -> bool:
     """Assert the reader's result for ``text`` is None or libyaml's; True if it read it. As the loader
     does, the reader is asked only where libyaml and ruamel agree (load._libyaml_agrees)."""
     read = _read(text) if load._libyaml_agrees(text) else None
-    fast = load._fast_loader()
-    assert fast is not None
-    nodes = load._compose_libyaml(text, fast)
+    assert load._fast_loader() is not None
+    nodes = load._compose_libyaml(text)
     if read is None:
         return False
     assert nodes is not None and len(nodes) == len(read), f"the reader took a text libyaml does not:\n{text}"

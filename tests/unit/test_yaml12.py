@@ -11,8 +11,7 @@ from lpctl.spec.yaml12 import RESOLVERS, STR, plain_tag
 def test_the_table_is_ruamels_yaml_1_2_table() -> None:
     ruamel = [(tag, regexp.pattern, regexp.flags, list(firsts)) for versions, tag, regexp, firsts in implicit_resolvers
               if (1, 2) in versions]
-    ours = [(tag, pattern.pattern, pattern.flags, ["" if c == "\0" else c for c in firsts])
-            for tag, pattern, firsts in RESOLVERS]
+    ours = [(tag, pattern.pattern, pattern.flags, list(firsts)) for tag, pattern, firsts in RESOLVERS]
     assert ours == ruamel
 
 
