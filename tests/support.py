@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import inspect
 import os
 import sys
 from dataclasses import dataclass
@@ -46,11 +45,9 @@ def invoke(*args: str, env: dict[str, str] | None = None) -> Any:
 
     from lpctl.cli import app
 
-    # click before 8.2 mixes stderr into stdout unless told not to; 8.2 and typer's vendored copy never do
-    separate = {"mix_stderr": False} if "mix_stderr" in inspect.signature(typer.testing.CliRunner).parameters else {}
     with mock.patch.object(typer.testing, "_get_command", lambda _app: _command()):
-        return typer.testing.CliRunner(**separate).invoke(app, list(args), catch_exceptions=False, env=env,
-                                                          prog_name="lpctl")
+        return typer.testing.CliRunner().invoke(app, list(args), catch_exceptions=False, env=env,
+                                                prog_name="lpctl")
 
 
 def run_options(**options: Any) -> Any:
