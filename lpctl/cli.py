@@ -668,31 +668,34 @@ def lock(
     Example: lpctl lock launchplans/ && lpctl validate launchplans/ --locked
     """
     from lpctl import locker
-    from lpctl.lock import LockError, differences, lock_path_for, lock_text, read_lock
+    from lpctl.lock import Lock, LockError, differences, lock_path_for, lock_text
     from lpctl.pipeline import Result
     from lpctl.spec.config import Identity
 
     if from_admin and not endpoint:
         raise UsageError("--from-admin needs --endpoint")
     path = output or lock_path_for(paths)
-    previous = read_lock(path) if os.path.exists(path) else None
+    previous, unreadable = locker.previous_lock(path, explicit=output is not None)
     if from_admin:
         identity = Identity(project=project, domain=domain, workflow_version=workflow_version)
         result = _admin_lock(paths, previous, Server(endpoint or "", insecure, token_env), identity)
     else:
+        keep = locker.scope_refs(path, paths, max_bytes=1024 * 1024) if previous is not None else None
         result = locker.build_lock(paths, locker.import_roots(paths, python_path or ()), max_bytes=1024 * 1024,
-                                   import_timeout=import_timeout, previous=previous)
+                                   import_timeout=import_timeout, previous=previous, keep=keep)
     if result.diagnostics:
         _report(Result(diagnostics=result.diagnostics, files=result.files), report, sys.stderr)
     if _failed(result.diagnostics, report.strict):
         raise typer.Exit(EXIT_FINDINGS)
     if check:
-        if previous is None:
+        if previous is None and unreadable is None:
             raise LockError(f"{path}: no lock to check; run 'lpctl lock' to write it")
-        lines = differences(previous, result.lock)
+        lines = [unreadable] if unreadable else differences(previous or Lock(), result.lock)
         stdio.output().write(f"{path} is stale:\n" if lines else f"{path} is up to date\n")
         stdio.output().writelines(f"  {line}\n" for line in lines)
         raise typer.Exit(EXIT_FINDINGS if lines else EXIT_OK)
+    if unreadable:
+        sys.stderr.write(f"lpctl: {unreadable}: writing it anew\n")
     write_atomic(path, lock_text(result.lock))
     sys.stderr.write(f"wrote {path} ({len(result.lock.workflows)} workflows)\n")
 

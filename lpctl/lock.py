@@ -20,10 +20,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from lpctl.diagnostics import Diagnostic, Location, error
 from lpctl.errors import LpctlError
 from lpctl.flyte1.interface import Input, WorkflowInterface
 from lpctl.flyte1.literals import ConversionError, Literal, type_name
 from lpctl.flyte1.resolve import ReferenceResolver, Resolved, ResolveError
+from lpctl.lockfile import LockInvalid
 
 LOCK_FILE = "lpctl.lock"
 LOCK_FORMAT = 1
@@ -42,6 +44,8 @@ class Lock:
     modules: Mapping[str, str] = field(default_factory=dict)
     #: what the lock was made with: {"lpctl": ..., "flytekit": ...}
     versions: Mapping[str, str] = field(default_factory=dict)
+    #: the text it was read from (to say at which line an entry is), "" when built
+    text: str = field(default="", compare=False, repr=False)
 
 
 # -- where the lock is ---------------------------------------------------------------------
@@ -58,7 +62,7 @@ def find_lock(paths: Sequence[str]) -> str | None:
     here = common_dir(paths)
     while True:
         candidate = os.path.join(here, LOCK_FILE)
-        if os.path.isfile(candidate):
+        if os.path.lexists(candidate) and not os.path.isdir(candidate):  # a FIFO too: refused, not skipped
             return os.path.relpath(candidate)
         parent = os.path.dirname(here)
         if parent == here:
@@ -75,17 +79,13 @@ def lock_path_for(paths: Sequence[str]) -> str:
 
 
 def read_lock(path: str) -> Lock:
-    try:
-        with open(path, encoding="utf-8") as f:
-            doc = json.load(f)
-    except OSError as e:
-        raise LockError(f"{path}: cannot read the lock: {e.strerror or e}") from None
-    except ValueError as e:
-        raise LockError(f"{path}: not a lock file (invalid JSON: {e}); run 'lpctl lock' to write it again") from None
-    if not isinstance(doc, dict) or doc.get("lockVersion") != LOCK_FORMAT or not isinstance(doc.get("workflows"),
-                                                                                            dict):
-        raise LockError(f"{path}: not a lock file of format {LOCK_FORMAT}; run 'lpctl lock' to write it again")
-    return Lock(doc["workflows"], doc.get("modules") or {}, doc.get("versions") or {})
+    """The lock at ``path``: LockError when it cannot be read (exit 2), LockInvalid (lpctl.lockfile)
+    when it is not a lock (LP310 under --locked; ``lpctl lock`` writes it anew)."""
+    from lpctl import lockfile
+
+    text = lockfile.read_text(path)
+    doc = lockfile.parse(text)
+    return Lock(doc.get("workflows", {}), doc.get("modules", {}), doc.get("versions", {}), text)
 
 
 def lock_text(lock: Lock) -> str:
@@ -142,23 +142,49 @@ def entry_of(interface: WorkflowInterface, module: str | None, *, origin: str = 
 
 
 def interface_of(entry: Any) -> WorkflowInterface:
-    """The interface a lock entry records; raises ValueError (or KeyError, TypeError) if malformed."""
+    """The interface a lock entry records; raises :class:`MalformedEntry` unless the entry is exactly
+    what :func:`entry_of` writes for that interface."""
     from flyteidl.core.interface_pb2 import Parameter
     from google.protobuf import json_format
 
     from lpctl.flyte1.literals import LiteralType
+    from lpctl.lockfile import entry_problem, shape_fits
 
+    problem = entry_problem(entry)
+    if problem:
+        raise MalformedEntry(problem)
     inputs: dict[str, Input] = {}
-    for item in entry["inputs"]:
-        lt = json_format.ParseDict(item["type"], LiteralType())
-        param = json_format.ParseDict(item["parameter"], Parameter())
+    for i, item in enumerate(entry["inputs"]):
+        try:
+            lt = json_format.ParseDict(item["type"], LiteralType())
+            param = json_format.ParseDict(item["parameter"], Parameter())
+        except (json_format.ParseError, ValueError, TypeError, RecursionError) as e:
+            raise MalformedEntry(f"\"inputs\"[{i}]: not a Flyte type or parameter ({_first_line(e)})") from None
+        if param.var.type != lt:
+            raise MalformedEntry(f"\"inputs\"[{i}]: the parameter's type is not the input's type")
+        if "shape" in item and not shape_fits(lt, item["shape"]):
+            raise MalformedEntry(f"\"inputs\"[{i}].\"shape\" does not fit the input's type")
         inputs[item["name"]] = Input(item["name"], lt, param, item.get("shape"))
-    reference = tuple(entry["reference"]) if entry.get("reference") else None
+    reference = tuple(entry["reference"]) if entry["reference"] else None
     convert = _locked_convert if any("shape" in item for item in entry["inputs"]) else None
     options = entry.get("defaultOptions") or {}
-    return WorkflowInterface(entry["name"], inputs, entry["source"], convert=convert, reference=reference,
-                             default_labels=dict(options.get("labels", {})),
-                             default_annotations=dict(options.get("annotations", {})))
+    interface = WorkflowInterface(entry["name"], inputs, entry["source"], convert=convert,
+                                  reference=reference,
+                                  default_labels=dict(options.get("labels", {})),
+                                  default_annotations=dict(options.get("annotations", {})))
+    written = {key: value for key, value in entry.items() if key != "registered"}  # --from-admin's note
+    if entry_of(interface, entry["module"], origin=entry["origin"]) != written:
+        raise MalformedEntry("it is not what 'lpctl lock' writes for the interface it describes (a value is "
+                             "not in canonical form, or a key is missing or extra)")
+    return interface
+
+
+class MalformedEntry(ValueError):
+    """A lock entry that is not one ``lpctl lock`` writes: the message says which field."""
+
+
+def _first_line(e: BaseException) -> str:
+    return str(e).splitlines()[0][:160] if str(e) else type(e).__name__
 
 
 def _locked_convert(value: Any, inp: Input) -> Literal:
@@ -179,26 +205,45 @@ def _locked_convert(value: Any, inp: Input) -> Literal:
 
 
 class LockedResolver(ReferenceResolver):
-    """Answers ``workflow:`` references from a lock: imports nothing."""
+    """Answers ``workflow:`` references from a lock: imports nothing.
 
-    def __init__(self, lock: Lock, path: str) -> None:
+    A malformed entry is reported once, at its line in the lock (LP309, in :attr:`diagnostics`), and
+    the specs naming it are not compiled; ``invalid`` (a lock that cannot be read as one, LP310) does
+    the same for every reference.
+    """
+
+    def __init__(self, lock: Lock, path: str, invalid: Diagnostic | None = None) -> None:
         super().__init__()
         self.lock = lock
         self.path = path
+        self.invalid = invalid is not None
+        self.diagnostics = [invalid] if invalid is not None else []
 
     def _find(self, ref: str) -> Resolved:
+        if self.invalid:
+            return ResolveError("LP310", "the lock cannot be read", reported=True)
         entry = self.lock.workflows.get(ref)
         if entry is None:
             return ResolveError("LP308", f"workflow '{ref}' is not in the lock {self.path}",
                                 "run 'lpctl lock' on these specs to record it (it imports the workflow once)")
         try:
             return interface_of(entry)
-        except (KeyError, TypeError, ValueError, AttributeError) as e:
-            return ResolveError("LP309", f"the entry of '{ref}' in {self.path} is malformed ({type(e).__name__}: "
-                                f"{e})", "run 'lpctl lock' to write it again")
+        except MalformedEntry as e:
+            from lpctl.lockfile import where
+
+            line, col = where(self.lock.text, ref)
+            self.diagnostics.append(error("LP309", f"the entry of '{ref}' is malformed: {e}",
+                                          Location(self.path, line, col), "run 'lpctl lock' to write it again"))
+            return ResolveError("LP309", str(e), reported=True)
 
     def save(self) -> None:
         """Nothing to keep: the lock is written only by ``lpctl lock``."""
+
+
+def invalid_lock(path: str, e: LockInvalid) -> Diagnostic:
+    """LP310 at the lock file, for a lock that cannot be read as one."""
+    return error("LP310", f"not a readable lock: {e}", Location(path, e.line, e.col),
+                 "run 'lpctl lock' to write it again")
 
 
 # -- staleness ---------------------------------------------------------------------------------

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import os
+import stat
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from lpctl.diagnostics import Diagnostic, error
-from lpctl.lock import Lock, entry_of, file_digest, versions
+from lpctl.errors import LpctlError
+from lpctl.lock import Lock, common_dir, entry_of, file_digest, versions
 from lpctl.spec.load import Document, check_header, load_paths
 
 
@@ -35,12 +37,61 @@ def references(paths: Sequence[str], *, max_bytes: int) -> tuple[dict[str, Docum
     return dict(sorted(refs.items())), list(loaded.diagnostics), loaded.files
 
 
+def previous_lock(path: str, *, explicit: bool) -> tuple[Lock | None, str | None]:
+    """The lock ``lpctl lock`` is about to replace, and why it is not used when it cannot be read.
+
+    A device or FIFO given with ``-o`` is written through like every output (``-o /dev/stdout``),
+    never read; at the default place it is refused (LockError): nothing lpctl writes is there. A
+    file that is not a readable lock (a merge conflict, a hand edit) is written anew.
+    """
+    from lpctl.lock import LockError, read_lock
+    from lpctl.lockfile import LockInvalid
+
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return None, None
+    except OSError as e:
+        raise LockError(f"{path}: cannot read the lock: {e.strerror or e}") from None
+    if not stat.S_ISREG(mode):
+        if explicit and not stat.S_ISDIR(mode):
+            return None, None
+        from lpctl.lockfile import file_kind
+
+        raise LockError(f"{path}: not a regular file ({file_kind(mode)}); remove it, or write the lock "
+                        "elsewhere with -o")
+    try:
+        return read_lock(path), None
+    except LockInvalid as e:
+        where = f":{e.line}:{e.col}" if e.line else ""
+        return None, f"{path}{where}: not a readable lock ({e})"
+
+
+def scope_refs(lock_path: str, paths: Sequence[str], *, max_bytes: int) -> set[str] | None:
+    """The import paths the specs under the lock's directory reference, when that directory holds
+    more specs than ``paths`` name (None: ``paths`` are all the lock serves). ``lpctl lock`` keeps
+    these entries, so that locking one team's folder never drops another's."""
+    lock_dir = os.path.dirname(os.path.abspath(lock_path))
+    specs_dir = common_dir(paths)
+    if os.path.commonpath([lock_dir, specs_dir]) != lock_dir:
+        return None  # a lock written elsewhere (-o): it is for these specs only
+    named = {os.path.abspath(p) for p in paths}
+    if any(os.path.commonpath([lock_dir, p]) == p for p in named if os.path.isdir(p)):
+        return None  # the whole directory is named
+    try:
+        refs, _, _ = references([lock_dir], max_bytes=max_bytes)
+    except LpctlError:
+        return None
+    return set(refs)
+
+
 def build_lock(paths: Sequence[str], roots: Sequence[str], *, max_bytes: int, import_timeout: float,
-               previous: Lock | None = None) -> LockResult:
+               previous: Lock | None = None, keep: set[str] | None = None) -> LockResult:
     """Import every referenced workflow (once) and record its interface; failures are diagnostics.
 
     Entries that ``lpctl lock --from-admin`` wrote into ``previous`` are kept as they are: their
-    code is not here to import.
+    code is not here to import. So are the entries of ``previous`` named in ``keep`` that the specs
+    under ``paths`` do not reference (other folders' specs use them), with their modules' digests.
     """
     from lpctl.flyte1.resolve import ResolveError, Resolver
 
@@ -62,7 +113,14 @@ def build_lock(paths: Sequence[str], roots: Sequence[str], *, max_bytes: int, im
         digest = _module_digest(module)
         if module is not None and digest is not None:
             modules[module] = digest
-    lock = Lock(workflows, modules, versions())
+    if previous is not None and keep:
+        for ref in sorted(keep - refs.keys()):
+            if ref in previous.workflows:
+                workflows[ref] = previous.workflows[ref]
+                module = previous.workflows[ref].get("module") if isinstance(previous.workflows[ref], dict) else None
+                if isinstance(module, str) and module in previous.modules and module not in modules:
+                    modules[module] = previous.modules[module]
+    lock = Lock(dict(sorted(workflows.items())), dict(sorted(modules.items())), versions())
     return LockResult(lock, diagnostics, files, refs)
 
 

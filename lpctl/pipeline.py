@@ -109,6 +109,7 @@ def run(paths: Sequence[str], options: Options = Options()) -> Result:
         if plan is not None and not broken:
             result.plans.append(plan)
     resolver.save()
+    result.diagnostics.extend(resolver.diagnostics)
     result.diagnostics.extend(_duplicates(result.plans))
     if result.triggers:
         from lpctl.flyte2.compile import duplicate_triggers
@@ -178,13 +179,17 @@ def _resolver(paths: Sequence[str], options: Options, config: Config,
     if not (options.locked or config.locked):
         cache = Cache() if options.cache else None
         return Resolver(roots, import_timeout=options.import_timeout, interfaces=cache)
-    from lpctl.lock import LockedResolver, LockError, find_lock, read_lock
+    from lpctl.lock import Lock, LockedResolver, LockError, find_lock, invalid_lock, read_lock
+    from lpctl.lockfile import LockInvalid
 
     path = options.lock_path or find_lock(paths)
     if path is None:
         raise LockError(f"--locked: no lpctl.lock at or above {', '.join(paths)}; "
                         "run 'lpctl lock' on these specs first")
-    return LockedResolver(read_lock(path), path)
+    try:
+        return LockedResolver(read_lock(path), path)
+    except LockInvalid as e:  # LP310 at the lock, exit 1; the specs naming a workflow are not compiled
+        return LockedResolver(Lock(), path, invalid_lock(path, e))
 
 
 def _check_schema(doc: Document) -> tuple[list[Diagnostic], set[str]]:

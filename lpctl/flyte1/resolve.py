@@ -21,6 +21,7 @@ from typing import Any
 
 from lpctl import progress
 from lpctl.cache import Cache
+from lpctl.diagnostics import Diagnostic
 from lpctl.flyte1 import bridge
 from lpctl.flyte1.interface import UnsupportedType, WorkflowInterface, from_function, from_spec, parse_type
 
@@ -36,6 +37,9 @@ class ResolveError:
     hint: str | None = None
     #: where under ``workflow:`` the problem is, when it is inside the spec's own interface
     path: tuple[str, ...] = ()
+    #: already reported where the problem is (a malformed lock entry, at its line in the lock): the
+    #: spec is not compiled, and nothing more is said about it
+    reported: bool = False
 
 
 Resolved = WorkflowInterface | ResolveError
@@ -50,6 +54,8 @@ class ReferenceResolver:
 
     def __init__(self) -> None:
         self._found: dict[str, Resolved] = {}
+        #: problems found in what answers the references (the lock), reported once for the run
+        self.diagnostics: list[Diagnostic] = []
 
     def resolve(self, workflow: Any) -> Resolved:
         if isinstance(workflow, dict):
