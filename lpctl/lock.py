@@ -44,6 +44,8 @@ class Lock:
     modules: Mapping[str, str] = field(default_factory=dict)
     #: what the lock was made with: {"lpctl": ..., "flytekit": ...}
     versions: Mapping[str, str] = field(default_factory=dict)
+    #: Flyte 2 tasks: ``module:task`` -> its entry (lpctl.flyte2.locked)
+    tasks: Mapping[str, Any] = field(default_factory=dict)
     #: the text it was read from (to say at which line an entry is), "" when built
     text: str = field(default="", compare=False, repr=False)
 
@@ -85,7 +87,8 @@ def read_lock(path: str) -> Lock:
 
     text = lockfile.read_text(path)
     doc = lockfile.parse(text)
-    return Lock(doc.get("workflows", {}), doc.get("modules", {}), doc.get("versions", {}), text)
+    return Lock(doc.get("workflows", {}), doc.get("modules", {}), doc.get("versions", {}), doc.get("tasks", {}),
+                text)
 
 
 def lock_text(lock: Lock) -> str:
@@ -208,20 +211,15 @@ class LockedResolver(ReferenceResolver):
     """Answers ``workflow:`` references from a lock: imports nothing.
 
     A malformed entry is reported once, at its line in the lock (LP309, in :attr:`diagnostics`), and
-    the specs naming it are not compiled; ``invalid`` (a lock that cannot be read as one, LP310) does
-    the same for every reference.
+    the specs naming it are not compiled.
     """
 
-    def __init__(self, lock: Lock, path: str, invalid: Diagnostic | None = None) -> None:
+    def __init__(self, lock: Lock, path: str) -> None:
         super().__init__()
         self.lock = lock
         self.path = path
-        self.invalid = invalid is not None
-        self.diagnostics = [invalid] if invalid is not None else []
 
     def _find(self, ref: str) -> Resolved:
-        if self.invalid:
-            return ResolveError("LP310", "the lock cannot be read", reported=True)
         entry = self.lock.workflows.get(ref)
         if entry is None:
             return ResolveError("LP308", f"workflow '{ref}' is not in the lock {self.path}",

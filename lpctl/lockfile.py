@@ -87,9 +87,10 @@ def parse(text: str) -> dict[str, Any]:
         if line.isdigit() and col.isdigit():
             raise LockInvalid(rest, int(line), int(col)) from None
         raise LockInvalid(message.partition(" (at $")[0]) from None
-    if not isinstance(doc, dict) or doc.get("lockVersion") != LOCK_FORMAT:
-        raise LockInvalid(f"not a lock of format {LOCK_FORMAT} (no \"lockVersion\": {LOCK_FORMAT})")
-    for key in ("workflows", "modules", "versions"):
+    if not isinstance(doc, dict) or doc.get("lockVersion") != LOCK_FORMAT or "workflows" not in doc:
+        raise LockInvalid(f"not a lock of format {LOCK_FORMAT} (an object with \"lockVersion\": {LOCK_FORMAT} "
+                          "and \"workflows\")")
+    for key in ("workflows", "modules", "versions", "tasks"):
         if not isinstance(doc.get(key, {}), dict):
             raise LockInvalid(f"\"{key}\" is {_kind_of(doc[key])}, expected an object", *where(text, key))
     for key in ("modules", "versions"):

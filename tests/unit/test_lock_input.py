@@ -89,7 +89,8 @@ def test_a_malformed_entry_is_an_error_at_the_lock_and_no_bundle(run_cli: Run, p
      "a string at $.workflows.x holds a lone surrogate escape '\\ud800', which is not a Unicode character"),
     ('{"lockVersion": 1,\n<<<<<<< HEAD\n', ":2:1", "not valid JSON: Expecting property name enclosed in double "
      "quotes"),
-    ('{"lockVersion": 2, "workflows": {}}', "", 'not a lock of format 1 (no "lockVersion": 1)'),
+    ('{"lockVersion": 2, "workflows": {}}', "",
+     'not a lock of format 1 (an object with "lockVersion": 1 and "workflows")'),
     ('{"lockVersion": 1, "workflows": []}', ":1:20", '"workflows" is a list, expected an object'),
     ('{"lockVersion": 1, "workflows": {}, "x": NaN}', "", "NaN is not a JSON number"),
 ])
