@@ -16,12 +16,12 @@ from typing import TYPE_CHECKING, Any
 
 from lpctl.diagnostics import Diagnostic, error
 from lpctl.errors import LpctlError
+from lpctl.flyte1.locked import entry_of
 from lpctl.lock import (
     Lock,
     LockError,
     common_dir,
     differences,
-    entry_of,
     file_digest,
     lock_path_for,
     lock_text,
@@ -67,7 +67,8 @@ def build_lock(paths: Sequence[str], roots: Sequence[str], *, max_bytes: int, im
     code is not here to import. So are the entries of ``previous`` named in ``keep`` that the specs
     under ``paths`` do not reference (other folders' specs use them), with their modules' digests.
     """
-    from lpctl.flyte1.resolve import ResolveError, Resolver
+    from lpctl.flyte1.resolve import Resolver
+    from lpctl.shared.imports import ResolveError
 
     refs, diagnostics, files = references(paths, max_bytes=max_bytes)
     resolver = Resolver(roots, import_timeout=import_timeout)

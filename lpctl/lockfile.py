@@ -264,7 +264,7 @@ def _shown(value: Any) -> str:
 
 def shape_fits(lt: Any, shape: Any) -> bool:
     """Whether a dataclass-bearing type and its recorded shape agree (as ``shapes.to_literal`` walks them)."""
-    from lpctl.flyte1.literals import SimpleType
+    from lpctl.shared.literals import SimpleType
 
     which = lt.WhichOneof("type")
     kind = shape["kind"]
