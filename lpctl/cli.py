@@ -28,6 +28,7 @@ from lpctl.errors import LpctlError, OutputError, UsageError
 
 if TYPE_CHECKING:  # the core is imported lazily, so that --help stays fast
     from lpctl.admin.client import AdminClient
+    from lpctl.admin.flyte2_client import Flyte2Client
     from lpctl.admin.reconcile import Plan
     from lpctl.pipeline import Options, Result
 
@@ -157,6 +158,14 @@ class Server:
     token_url: str | None = None
 
 
+@dataclass(frozen=True)
+class Flyte2:
+    """Where the Flyte 2 server for the specs' triggers is (default: --endpoint), and its organization."""
+
+    endpoint: str | None = None
+    org: str | None = None
+
+
 def _run_options(project: str | None, domain: str | None, version: str | None, workflow_version: str | None,
                  python_path: list[str] | None, max_bytes: int, import_timeout: float, no_cache: bool,
                  locked: bool = False) -> Options:
@@ -238,6 +247,15 @@ _GROUPS: dict[str, tuple[list[tuple[str, Any, Any]], Callable[..., Any]]] = {
             "--token-url", metavar="URL", help="OAuth2 token URL, https (default: asked from the endpoint).")],
          None),
     ], _server),
+    "flyte2": ([
+        ("flyte2_endpoint", Annotated[str | None, typer.Option(
+            "--flyte2-endpoint", metavar="HOST:PORT", help="Flyte 2 endpoint for the specs' triggers (Connect; "
+            "https, or http with --insecure), when the specs also hold launch plans for --endpoint (default: "
+            "--endpoint). The credentials options apply to both servers.")], None),
+        ("org", Annotated[str | None, typer.Option(
+            "--org", metavar="ORG", help="Flyte 2 organization of the triggers (default: as flyte-sdk, the "
+            "endpoint host's first label when it has more than two, else none).")], None),
+    ], lambda flyte2_endpoint, org: Flyte2(flyte2_endpoint, org)),
 }
 _DEBUG = ("debug", Annotated[bool, typer.Option("--debug", help="Show the Python traceback of an internal "
                                                 "error.")], False)
@@ -516,7 +534,8 @@ def schedule(
 # -- talking to FlyteAdmin: register, plan, apply -------------------------------------------------
 
 Prune = Annotated[bool, typer.Option("--prune", help="Deactivate orphans: active launch plans that no spec in "
-                                     "their project and domain declares.")]
+                                     "their project and domain declares, active triggers of a task the specs "
+                                     "name that no spec declares.")]
 
 
 @command("options", "report", "server")
@@ -551,43 +570,48 @@ def register(
     raise typer.Exit(EXIT_OK if all(o.ok for o in outcomes) else EXIT_FINDINGS)
 
 
-@command("options", "report", "server")
-def plan(paths: SpecsOrBundles, options: Options, report: Report, server: Server, prune: Prune = False) -> None:
-    """Show what apply would change in FlyteAdmin.
+@command("options", "report", "server", "flyte2")
+def plan(paths: SpecsOrBundles, options: Options, report: Report, server: Server, flyte2: Flyte2,
+         prune: Prune = False) -> None:
+    """Show what apply would change in FlyteAdmin and in Flyte 2.
 
-    Compares the specs with FlyteAdmin and changes nothing.
-    Actions: create, activate, deactivate (auto_activate: false), orphan (active, declared by no
-    spec; deactivated by apply --prune), conflict (same version, different structure). Exit codes:
-    0 nothing to do, 1 changes pending or conflicts, 2 usage error or server unreachable.
+    Compares the specs with the servers and changes nothing: launch plans with FlyteAdmin
+    (--endpoint), Flyte 2 triggers with the TriggerService (--flyte2-endpoint, else --endpoint).
+    Actions: create, update (a trigger's schedule, inputs, settings, description or task version),
+    activate, deactivate (auto_activate: false), orphan (active, declared by no spec; deactivated
+    by apply --prune), conflict (a launch plan version registered with a different structure; a
+    trigger's task version not on the server). Exit codes: 0 nothing to do, 1 changes pending or
+    conflicts, 2 usage error or server unreachable.
 
     Example: lpctl plan launchplans/ --version 2026.11.23 --endpoint flyte.example.com:443 --token-env FLYTE_TOKEN
     """
-    from lpctl.admin import reconcile
-
-    plans = _versioned(paths, options, report)
-    with _admin(server) as client:
-        found = reconcile.read_plan(client, plans, prune=prune)
+    with _servers(paths, options, report, server, flyte2) as targets:
+        found = _combined([read(prune) for read, _ in targets], prune)
     _show_plan(found, report)
     raise typer.Exit(EXIT_FINDINGS if found.changes_pending else EXIT_OK)
 
 
-@command("options", "report", "server")
-def apply(paths: SpecsOrBundles, options: Options, report: Report, server: Server, prune: Prune = False) -> None:
-    """Make FlyteAdmin match the specs.
+@command("options", "report", "server", "flyte2")
+def apply(paths: SpecsOrBundles, options: Options, report: Report, server: Server, flyte2: Flyte2,
+          prune: Prune = False) -> None:
+    """Make FlyteAdmin and Flyte 2 match the specs.
 
     Performs exactly what plan lists.
-    Creates first, then activations and deactivations, then (with --prune) orphans. Conflicts are
-    never overwritten: register a new version. A failure half-way says what was done, what failed
-    and what was not attempted (exit 1); running apply again completes the rest.
+    Creates (and updates triggers) first, then activations and deactivations, then (with --prune)
+    orphans. Conflicts are never overwritten: register a new version, or deploy the task version a
+    trigger pins. Triggers are written with DeployTrigger and UpdateTriggers only (never DeployTask),
+    their inputs offloaded where the server asks for it, as flyte-sdk does. A failure half-way says
+    what was done, what failed and what was not attempted (exit 1); running apply again completes
+    the rest.
 
     Example: lpctl apply launchplans/ --version 2026.11.23 --endpoint flyte.example.com:443 --token-env FLYTE_TOKEN
     """
     from lpctl.admin import outcome, reconcile
 
-    plans = _versioned(paths, options, report)
-    with _admin(server) as client:
-        found = reconcile.read_plan(client, plans, prune=prune)
-        outcomes = reconcile.apply(client, found)
+    with _servers(paths, options, report, server, flyte2) as targets:
+        plans = [read(prune) for read, _ in targets]
+        outcomes = [o for (_, perform), part in zip(targets, plans, strict=True) for o in perform(part)]
+        found = _combined(plans, prune)
     if _format(report) is Format.json:
         stdio.output().write(outcome.format_json(outcomes, "apply", plan=reconcile.plan_document(found)))
     else:
@@ -598,15 +622,69 @@ def apply(paths: SpecsOrBundles, options: Options, report: Report, server: Serve
 
 def _versioned(paths: Sequence[str], options: Options, report: Report) -> list[tuple[Any, bool]]:
     """The declared launch plans, placeholders filled with --version (none anywhere: a usage error)."""
+    return _declared(paths, options, report, None)[0]
+
+
+def _declared(paths: Sequence[str], options: Options, report: Report,
+              flyte2: Flyte2 | None) -> tuple[list[tuple[Any, bool]], list[Any]]:
+    """The declared launch plans (versions filled in) and, with ``flyte2``, the declared triggers with
+    their project, domain and task version (none anywhere: a usage error)."""
     from lpctl.bundle import fill_versions
-    from lpctl.pipeline import gather
+    from lpctl.pipeline import configured, gather
+    from lpctl.spec.config import Config
 
     with _progress(report):
         gathered = gather(paths, options)
     _report(gathered.result, report, sys.stderr)
     if _failed(gathered.result.diagnostics, report.strict):
         raise typer.Exit(EXIT_FINDINGS)
-    return fill_versions(gathered.launch_plans, options.identity.version, options.identity.workflow_version)
+    plans = fill_versions(gathered.launch_plans, options.identity.version, options.identity.workflow_version)
+    if flyte2 is None or not gathered.result.triggers:
+        return plans, []
+    from lpctl.admin.triggers import declare
+
+    config = configured([p for p in paths if not p.endswith(".json")] or ["."], options).config or Config()
+    where = options.identity.under(config.identity).resolved()
+    return plans, declare(gathered.result.triggers, where.project, where.domain, where.version or None,
+                          flyte2.org or "")
+
+
+Target = tuple[Callable[[bool], "Plan"], Callable[["Plan"], list[Any]]]
+
+
+@contextlib.contextmanager
+def _servers(paths: Sequence[str], options: Options, report: Report, server: Server,
+             flyte2: Flyte2) -> Iterator[list[Target]]:
+    """A (read the plan, perform it) pair per server the specs need: FlyteAdmin for launch plans, Flyte 2
+    for triggers; both clients open for the block."""
+    from lpctl.admin import reconcile, triggers
+    from lpctl.admin.flyte2_client import org_from_endpoint
+
+    plans, declared = _declared(paths, options, report, flyte2)
+    if plans and declared and not flyte2.endpoint:
+        raise UsageError("the specs hold launch plans and Flyte 2 triggers: give the Flyte 2 endpoint for the "
+                         "triggers with --flyte2-endpoint (--endpoint is FlyteAdmin's)")
+    if declared and flyte2.org is None:
+        org = org_from_endpoint(flyte2.endpoint or server.endpoint)
+        declared = [triggers.Desired(d.compiled, d.project, d.domain, d.version, org) for d in declared]
+    with contextlib.ExitStack() as stack:
+        targets: list[Target] = []
+        if plans or not declared:
+            admin = stack.enter_context(_admin(server))
+            targets.append((lambda prune: reconcile.read_plan(admin, plans, prune=prune),
+                            lambda found: reconcile.apply(admin, found)))
+        if declared:
+            fl2 = stack.enter_context(_flyte2(server, flyte2.endpoint or server.endpoint))
+            targets.append((lambda prune: triggers.read_plan(fl2, declared, prune=prune),
+                            lambda found: triggers.apply(fl2, found)))
+        yield targets
+
+
+def _combined(plans: Sequence[Plan], prune: bool) -> Plan:
+    from lpctl.admin.reconcile import Plan, _display_order
+
+    actions = sorted((a for p in plans for a in p.actions), key=_display_order)
+    return Plan(tuple(actions), prune)
 
 
 @contextlib.contextmanager
@@ -620,7 +698,18 @@ def _admin(server: Server) -> Iterator[AdminClient]:
         yield client
 
 
-_PLAN_STYLES = {"heading": "bold", "create": "green", "activate": "yellow", "deactivate": "red",
+@contextlib.contextmanager
+def _flyte2(server: Server, endpoint: str) -> Iterator[Flyte2Client]:
+    from lpctl.admin.auth import Credentials, authenticate
+    from lpctl.admin.flyte2_client import Flyte2Client
+
+    with Flyte2Client(endpoint, insecure=server.insecure) as client:
+        authenticate(client, Credentials(server.token_env, server.token_command, server.client_id,
+                                         server.client_secret_env, server.token_url))
+        yield client
+
+
+_PLAN_STYLES = {"heading": "bold", "create": "green", "update": "yellow", "activate": "yellow", "deactivate": "red",
                 "orphan": "red", "conflict": "bold red", "detail": "", "summary": "bold"}
 
 
