@@ -211,8 +211,6 @@ class Flyte2Client:
         """Ask the endpoint where its OAuth2 token URL is (flyteidl2 AuthMetadataService; no token needed)."""
         from flyteidl2.auth import auth_service_pb2
 
-        from lpctl.admin.auth import AuthError
-
         auth = self._client("auth")
         try:
             metadata = self._call(auth.get_o_auth2_metadata, auth_service_pb2.GetOAuth2MetadataRequest(), auth=False)

@@ -132,10 +132,10 @@ def compute_plan(client: Server, plans: Sequence[Desired], *, prune: bool = Fals
         registered = _registered(client, project, domain, declared)
         actions.extend(_scope_actions(declared, active, registered))
         actions.extend(_orphans(project, domain, declared, active, prune))
-    return Plan(tuple(sorted(actions, key=_display_order)), prune)
+    return Plan(tuple(sorted(actions, key=display_order)), prune)
 
 
-def _display_order(action: Action) -> tuple[str, str, str, int, str, str]:
+def display_order(action: Action) -> tuple[str, str, str, int, str, str]:
     ident = action.identity
     return (ident.project, ident.domain, action.task, _RANK[action.kind], ident.name, ident.version)
 
