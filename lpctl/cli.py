@@ -28,6 +28,7 @@ from lpctl.errors import LpctlError, OutputError, UsageError
 
 if TYPE_CHECKING:  # the core is imported lazily, so that --help stays fast
     from lpctl.admin.client import AdminClient
+    from lpctl.admin.guard import Interruption
     from lpctl.admin.reconcile import Plan
     from lpctl.pipeline import Options, Result
 
@@ -530,25 +531,27 @@ def register(
 ) -> None:
     """Create and activate launch plans in FlyteAdmin.
 
-    Creates them through FlyteAdmin's gRPC API and activates those with auto_activate.
+    Creates them through FlyteAdmin's gRPC API and activates those with auto_activate: true.
     A launch plan already registered is read back and compared: the same one counts as success, a
     different one under the same version is a conflict that shows what differs, in spec terms. A
-    failure half-way says what was done, what failed and what was not attempted. Needs a version
-    (spec, --version or [tool.lpctl]) and grpcio (pip install 'lpctl[register]').
+    failure half-way, or Ctrl-C (exit 130), says what was done and what was not attempted. Needs a
+    version (spec, --version or [tool.lpctl]) and grpcio (pip install 'lpctl[register]').
 
     Example: lpctl register launchplans/ --version 2026.11.23 --endpoint flyte.example.com:443 --token-env FLYTE_TOKEN
     """
     from lpctl.admin import outcome
     from lpctl.admin.register import register as register_plans
 
-    plans = _versioned(paths, options, report)
-    with _admin(server) as client:
-        outcomes = register_plans(client, plans, dry_run=dry_run)
-    if _format(report) is Format.json:
-        stdio.output().write(outcome.format_json(outcomes, "register"))
-    else:
-        stdio.output().writelines(f"{line}\n" for line in outcome.format_text(outcomes, "register"))
-    raise typer.Exit(EXIT_OK if all(o.ok for o in outcomes) else EXIT_FINDINGS)
+    with _server_run("register", report) as interruption:
+        plans = _versioned(paths, options, report, "register")
+        with _admin(server) as client, interruption.writing() if not dry_run else contextlib.nullcontext():
+            outcomes = register_plans(client, plans, dry_run=dry_run, stop=interruption)
+            stopped = interruption()
+            if _format(report) is Format.json:
+                _out(outcome.format_json(outcomes, "register", interrupted=stopped))
+            else:
+                _out("".join(f"{line}\n" for line in outcome.format_text(outcomes, "register", interrupted=stopped)))
+    raise typer.Exit(EXIT_INTERRUPTED if stopped else EXIT_OK if all(o.ok for o in outcomes) else EXIT_FINDINGS)
 
 
 @command("options", "report", "server")
@@ -556,18 +559,21 @@ def plan(paths: SpecsOrBundles, options: Options, report: Report, server: Server
     """Show what apply would change in FlyteAdmin.
 
     Compares the specs with FlyteAdmin and changes nothing.
-    Actions: create, activate, deactivate (auto_activate: false), orphan (active, declared by no
-    spec; deactivated by apply --prune), conflict (same version, different structure). Exit codes:
-    0 nothing to do, 1 changes pending or conflicts, 2 usage error or server unreachable.
+    Actions: create, activate (auto_activate: true), deactivate (auto_activate: false), orphan
+    (active, declared by no spec; deactivated by apply --prune), conflict (same version, different
+    structure); a spec without auto_activate leaves activation as the server has it. Only the specs'
+    projects and domains are read. Exit codes: 0 nothing to do, 1 changes pending or conflicts, 2
+    usage error, server unreachable, or --prune with a spec path skipped or in error.
 
     Example: lpctl plan launchplans/ --version 2026.11.23 --endpoint flyte.example.com:443 --token-env FLYTE_TOKEN
     """
     from lpctl.admin import reconcile
 
-    plans = _versioned(paths, options, report)
-    with _admin(server) as client:
-        found = reconcile.read_plan(client, plans, prune=prune)
-    _show_plan(found, report)
+    with _server_run("plan", report):
+        plans = _versioned(paths, options, report, "plan", prune=prune)
+        with _admin(server) as client:
+            found = reconcile.read_plan(client, plans, prune=prune)
+        _show_plan(found, report)
     raise typer.Exit(EXIT_FINDINGS if found.changes_pending else EXIT_OK)
 
 
@@ -578,35 +584,78 @@ def apply(paths: SpecsOrBundles, options: Options, report: Report, server: Serve
     Performs exactly what plan lists.
     Creates first, then activations and deactivations, then (with --prune) orphans. Conflicts are
     never overwritten: register a new version. A failure half-way says what was done, what failed
-    and what was not attempted (exit 1); running apply again completes the rest.
+    and what was not attempted (exit 1); Ctrl-C or SIGTERM stops before the next write and says the
+    same (exit 130); running apply again completes the rest.
 
     Example: lpctl apply launchplans/ --version 2026.11.23 --endpoint flyte.example.com:443 --token-env FLYTE_TOKEN
     """
     from lpctl.admin import outcome, reconcile
 
-    plans = _versioned(paths, options, report)
-    with _admin(server) as client:
-        found = reconcile.read_plan(client, plans, prune=prune)
-        outcomes = reconcile.apply(client, found)
-    if _format(report) is Format.json:
-        stdio.output().write(outcome.format_json(outcomes, "apply", plan=reconcile.plan_document(found)))
-    else:
-        _show_plan(found, report)
-        stdio.output().writelines(f"{line}\n" for line in outcome.format_text(outcomes, "apply"))
-    raise typer.Exit(EXIT_OK if all(o.ok for o in outcomes) else EXIT_FINDINGS)
+    with _server_run("apply", report) as interruption:
+        plans = _versioned(paths, options, report, "apply", prune=prune)
+        with _admin(server) as client:
+            found = reconcile.read_plan(client, plans, prune=prune)
+            with interruption.writing():  # a signal from here on stops before the next write
+                outcomes = reconcile.apply(client, found, stop=interruption)
+                stopped = interruption()
+                if _format(report) is Format.json:
+                    _out(outcome.format_json(outcomes, "apply", plan=reconcile.plan_document(found),
+                                             interrupted=stopped))
+                else:
+                    _show_plan(found, report)
+                    _out("".join(f"{line}\n" for line in outcome.format_text(outcomes, "apply",
+                                                                             interrupted=stopped)))
+    raise typer.Exit(EXIT_INTERRUPTED if stopped else EXIT_OK if all(o.ok for o in outcomes) else EXIT_FINDINGS)
 
 
-def _versioned(paths: Sequence[str], options: Options, report: Report) -> list[tuple[Any, bool]]:
-    """The declared launch plans, placeholders filled with --version (none anywhere: a usage error)."""
+def _versioned(paths: Sequence[str], options: Options, report: Report, command: str,
+               prune: bool = False) -> list[tuple[Any, bool | None]]:
+    """The declared launch plans, placeholders filled with --version (none anywhere: a usage error).
+
+    With ``prune``, every path must have been read and every spec be free of errors (else exit 2)."""
     from lpctl.bundle import fill_versions
-    from lpctl.pipeline import gather
+    from lpctl.pipeline import gather, incomplete
 
     with _progress(report):
         gathered = gather(paths, options)
     _report(gathered.result, report, sys.stderr)
+    partial = incomplete(gathered.result) if prune else None
+    if partial:
+        raise UsageError(f"--prune refused: {partial}; a partial view of the specs must never deactivate "
+                         "anything: fix them, or run without --prune")
     if _failed(gathered.result.diagnostics, report.strict):
+        if _format(report) is Format.json:
+            from lpctl.admin.outcome import failure_json
+
+            _out(failure_json(command, "the specs have errors (see the diagnostics)", EXIT_FINDINGS))
         raise typer.Exit(EXIT_FINDINGS)
     return fill_versions(gathered.launch_plans, options.identity.version, options.identity.workflow_version)
+
+
+@contextlib.contextmanager
+def _server_run(command: str, report: Report) -> Iterator[Interruption]:
+    """register, plan and apply: SIGINT and SIGTERM caught (see :class:`lpctl.admin.guard.Interruption`),
+    and with --format json a JSON document on standard output on every way out (exit 2, 130 too)."""
+    from lpctl.admin.guard import Interruption
+
+    with Interruption() as interruption:
+        try:
+            yield interruption
+        except (LpctlError, KeyboardInterrupt) as e:
+            if _format(report) is Format.json:
+                from lpctl.admin.outcome import failure_json
+
+                stopped = isinstance(e, KeyboardInterrupt)
+                _out(failure_json(command, "interrupted" if stopped else str(e),
+                                  EXIT_INTERRUPTED if stopped else EXIT_USAGE, getattr(e, "outcomes", ())))
+            raise
+
+
+def _out(text: str) -> None:
+    """Standard output, secrets masked (the one redaction, :func:`lpctl.redact.redact`)."""
+    from lpctl.redact import redact
+
+    stdio.output().write(redact(text))
 
 
 @contextlib.contextmanager
@@ -626,11 +675,14 @@ _PLAN_STYLES = {"heading": "bold", "create": "green", "activate": "yellow", "dea
 
 def _show_plan(found: Plan, report: Report) -> None:
     from lpctl.admin.reconcile import format_json, format_text
+    from lpctl.redact import redact
 
+    for warning in found.warnings:
+        sys.stderr.write(redact(f"lpctl: warning: {warning}\n"))
     if _format(report) is Format.json:
-        stdio.output().write(format_json(found))
+        _out(format_json(found))
         return
-    _print_styled(format_text(found), _PLAN_STYLES, report.color)
+    _print_styled([(kind, redact(line)) for kind, line in format_text(found)], _PLAN_STYLES, report.color)
 
 
 @command("report")
@@ -1077,7 +1129,9 @@ def write_atomic(path: str, data: str | bytes | Callable[[Callable[[bytes], Any]
 
 
 def _fail_usage(message: str) -> NoReturn:
-    sys.stderr.write(f"lpctl: {message}\n")
+    from lpctl.redact import redact
+
+    sys.stderr.write(redact(f"lpctl: {message}\n"))
     raise typer.Exit(EXIT_USAGE)
 
 
@@ -1101,12 +1155,14 @@ def _guard(debug: bool) -> Iterator[None]:
         sys.stderr.write("lpctl: interrupted\n")
         raise typer.Exit(EXIT_INTERRUPTED) from None
     except Exception as e:
+        from lpctl.redact import redact
+
         if debug:
             import traceback
 
-            traceback.print_exc()
-        sys.stderr.write(f"lpctl: internal error: {type(e).__name__}: {e}\n"
-                         f"This is a bug in lpctl {__version__}. Please report it at {ISSUES_URL} "
+            sys.stderr.write(redact(traceback.format_exc()))
+        sys.stderr.write(redact(f"lpctl: internal error: {type(e).__name__}: {e}\n")
+                         + f"This is a bug in lpctl {__version__}. Please report it at {ISSUES_URL} "
                          "with the output of the same command run with --debug.\n")
         raise typer.Exit(EXIT_BUG) from None
 

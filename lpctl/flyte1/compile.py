@@ -33,7 +33,8 @@ class CompiledPlan:
 
     document: Document
     launch_plan: launch_plan_pb2.LaunchPlan
-    auto_activate: bool
+    #: None: not declared (the bundle leaves ``autoActivate`` out; apply leaves activation alone)
+    auto_activate: bool | None
 
     def identity(self) -> tuple[str, str, str, str]:
         lp_id = self.launch_plan.id
