@@ -42,6 +42,8 @@ class Lock:
     modules: Mapping[str, str] = field(default_factory=dict)
     #: what the lock was made with: {"lpctl": ..., "flytekit": ...}
     versions: Mapping[str, str] = field(default_factory=dict)
+    #: Flyte 2 tasks: ``module:task`` -> its entry (lpctl.flyte2.locked)
+    tasks: Mapping[str, Any] = field(default_factory=dict)
 
 
 # -- where the lock is ---------------------------------------------------------------------
@@ -85,7 +87,7 @@ def read_lock(path: str) -> Lock:
     if not isinstance(doc, dict) or doc.get("lockVersion") != LOCK_FORMAT or not isinstance(doc.get("workflows"),
                                                                                             dict):
         raise LockError(f"{path}: not a lock file of format {LOCK_FORMAT}; run 'lpctl lock' to write it again")
-    return Lock(doc["workflows"], doc.get("modules") or {}, doc.get("versions") or {})
+    return Lock(doc["workflows"], doc.get("modules") or {}, doc.get("versions") or {}, doc.get("tasks") or {})
 
 
 def lock_text(lock: Lock) -> str:

@@ -27,6 +27,9 @@ class TaskResolver:
                 self._cache[ref] = self._resolve(ref)
         return self._cache[ref]
 
+    def save(self) -> None:
+        """Nothing kept across runs: Flyte 2 interfaces are not cached."""
+
     def _resolve(self, ref: str) -> TaskResolved:
         if not REFERENCE.fullmatch(ref) or ":" not in ref:
             return ResolveError("LP305", f'"{ref}" is not an import path of the form "package.module:task"',
