@@ -17,9 +17,9 @@ from lpctl.admin.client import Identity, launch_plan_id
 
 JSON_FORMAT_VERSION = 1
 
-Kind = Literal["create", "activate", "deactivate", "orphan", "conflict"]
-RANK: dict[str, int] = {"create": 0, "activate": 1, "deactivate": 1, "orphan": 2, "conflict": 3}
-_SYMBOLS = {"create": "+", "activate": "~", "deactivate": "-", "orphan": "-", "conflict": "!"}
+Kind = Literal["create", "update", "activate", "deactivate", "orphan", "conflict"]
+RANK: dict[str, int] = {"create": 0, "update": 0, "activate": 1, "deactivate": 1, "orphan": 2, "conflict": 3}
+_SYMBOLS = {"create": "+", "update": "~", "activate": "~", "deactivate": "-", "orphan": "-", "conflict": "!"}
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,17 @@ class Action:
     launch_plan: LaunchPlan | None = field(default=None, compare=False, repr=False)
     #: the id as the server wrote it (``identity`` is escaped for showing)
     server_id: Identity | None = field(default=None, compare=False, repr=False)
+    #: a Flyte 2 trigger's task name (``identity`` holds the trigger's name and its task version); "" for a
+    #: launch plan
+    task: str = ""
+    #: what apply sends for a trigger (lpctl.admin.triggers)
+    payload: Any = field(default=None, compare=False, repr=False)
+
+    @property
+    def label(self) -> str:
+        """How the plan names it: ``name@version``, or ``trigger task/name@version``."""
+        name = f"trigger {self.task}/{self.identity.name}" if self.task else self.identity.name
+        return f"{name}@{self.identity.version}"
 
     @property
     def target(self) -> Identifier:
@@ -46,7 +57,7 @@ class Action:
 class Plan:
     actions: tuple[Action, ...]
     prune: bool = False
-    #: what the server answered outside the scope asked for (ignored)
+    #: what the server answered outside the scope asked for (ignored), as warnings about it
     warnings: tuple[str, ...] = ()
 
     @property
@@ -66,7 +77,7 @@ class Plan:
 def summary(plan: Plan) -> str:
     """``2 to create, 1 to activate, 1 orphan``; ``No changes...`` when apply has nothing to do."""
     counts = Counter(a.kind for a in plan.actions)
-    parts = [f"{counts[k]} to {k}" for k in ("create", "activate", "deactivate") if counts[k]]
+    parts = [f"{counts[k]} to {k}" for k in ("create", "update", "activate", "deactivate") if counts[k]]
     if counts["orphan"]:
         kept = "" if plan.prune else " kept (--prune deactivates)"
         parts.append(f"{counts['orphan']} orphan{'s' if counts['orphan'] > 1 else ''}{kept}")
@@ -88,7 +99,7 @@ def format_text(plan: Plan) -> list[tuple[str, str]]:
             scope = (a.identity.project, a.identity.domain)
             lines.append(("heading", f"{scope[0]}/{scope[1]}"))
         symbol = _SYMBOLS[a.kind] if a.pending or a.kind == "conflict" else " "
-        lines.append((a.kind, f"  {symbol} {a.kind:<10} {a.identity.name}@{a.identity.version}: {a.reason}"))
+        lines.append((a.kind, f"  {symbol} {a.kind:<10} {a.label}: {a.reason}"))
         lines.extend(("detail", f"        {change}") for change in a.changes)
     lines.append(("summary", summary(plan)))
     return lines
@@ -103,6 +114,7 @@ def plan_document(plan: Plan) -> dict[str, Any]:
     entry per action; the warnings are about the server (answers outside the scope asked for)."""
     actions = [{"action": a.kind, "project": a.identity.project, "domain": a.identity.domain,
                 "name": a.identity.name, "version": a.identity.version, "pending": a.pending,
-                "reason": a.reason, "changes": list(a.changes), "replaces": a.replaces} for a in plan.actions]
+                "reason": a.reason, "changes": list(a.changes), "replaces": a.replaces,
+                **({"kind": "trigger", "task": a.task} if a.task else {"kind": "launch_plan"})} for a in plan.actions]
     return {"version": JSON_FORMAT_VERSION, "prune": plan.prune, "changes": plan.changes_pending,
             "summary": summary(plan), "actions": actions, "warnings": list(plan.warnings)}

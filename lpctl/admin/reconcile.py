@@ -47,8 +47,8 @@ from lpctl.admin.register import Admin, conflict, create
 from lpctl.admin.text import server_text
 
 # what plan and apply show, defined beside the plan (re-exported: the names callers have always used)
-__all__ = ["Action", "Desired", "Plan", "Server", "apply", "compute_plan", "format_json", "format_text",
-           "plan_document", "read_plan", "summary"]
+__all__ = ["Action", "Desired", "Plan", "Server", "apply", "compute_plan", "display_order", "format_json",
+           "format_text", "perform_all", "plan_document", "read_plan", "summary"]
 
 #: a declared launch plan and its ``auto_activate``: True, False, or None when the spec does not say
 Desired = tuple[LaunchPlan, bool | None]
@@ -93,7 +93,7 @@ def compute_plan(client: Server, plans: Sequence[Desired], *, prune: bool = Fals
         registered = _registered(client, project, domain, declared, strays)
         actions.extend(_scope_actions(declared, active, registered))
         actions.extend(_orphans(project, domain, declared, active, prune))
-    return Plan(tuple(sorted(actions, key=_display_order)), prune, strays.warnings())
+    return Plan(tuple(sorted(actions, key=display_order)), prune, strays.warnings())
 
 
 def _key(lp: LaunchPlan) -> tuple[str, str, str]:
@@ -104,9 +104,9 @@ def _shown(lp: LaunchPlan) -> str:
     return server_text(str(identity(lp)), 200)
 
 
-def _display_order(action: Action) -> tuple[str, str, int, str, str]:
+def display_order(action: Action) -> tuple[str, str, str, int, str, str]:
     ident = action.identity
-    return (ident.project, ident.domain, RANK[action.kind], ident.name, ident.version)
+    return (ident.project, ident.domain, action.task, RANK[action.kind], ident.name, ident.version)
 
 
 def _registered(client: Server, project: str, domain: str, declared: Sequence[Desired],
@@ -223,25 +223,34 @@ def _orphans(project: str, domain: str, declared: Sequence[Desired], active: dic
 def apply(client: Server, plan: Plan, stop: Callable[[], bool] = lambda: False) -> list[Outcome]:
     """Perform the plan's pending actions in order; conflicts become outcomes, never writes. ``stop()`` is
     asked before each write: True (an interruption) ends the run there."""
-    outcomes = [Outcome(a.identity, "conflict", a.reason, a.changes, action="conflict") for a in plan.conflicts]
+    return perform_all(plan, lambda action: _perform(client, action), stop=stop)
+
+
+def perform_all(plan: Plan, perform: Callable[[Action], Outcome], fatal: Callable[[AdminError], str] = fatal_message,
+                stop: Callable[[], bool] = lambda: False) -> list[Outcome]:
+    """Perform the plan's pending actions in order with ``perform``; conflicts become outcomes, never
+    writes. A fatal error stops the run, and so does ``stop()`` (asked before each write: an
+    interruption): the rest is reported as not attempted."""
+    outcomes = [Outcome(a.identity, "conflict", a.reason, a.changes, action="conflict", task=a.task)
+                for a in plan.conflicts]
     todo = plan.pending
-    failed: set[Identity] = set()
+    failed: set[tuple[str, Identity]] = set()
     for index, action in enumerate(todo):
         if stop():
-            outcomes.extend(interrupted(a.identity, a.kind) for a in todo[index:])
+            outcomes.extend(interrupted(a.identity, a.kind, a.task) for a in todo[index:])
             return outcomes
-        if action.identity in failed:
+        if (action.task, action.identity) in failed:
             outcomes.append(Outcome(action.identity, "not-attempted", "not attempted: creating it failed",
-                                    action=action.kind))
+                                    action=action.kind, task=action.task))
             continue
         try:
-            outcome = _perform(client, action)
+            outcome = perform(action)
         except AdminError as e:
-            outcomes.append(Outcome(action.identity, "failed", fatal_message(e), action=action.kind))
-            outcomes.extend(not_attempted(a.identity, a.kind) for a in todo[index + 1:])
+            outcomes.append(Outcome(action.identity, "failed", fatal(e), action=action.kind, task=action.task))
+            outcomes.extend(not_attempted(a.identity, a.kind, a.task) for a in todo[index + 1:])
             return outcomes
         if not outcome.ok:
-            failed.add(action.identity)
+            failed.add((action.task, action.identity))
         outcomes.append(outcome)
     return outcomes
 
