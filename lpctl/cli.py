@@ -159,7 +159,7 @@ class Server:
 
 def _run_options(project: str | None, domain: str | None, version: str | None, workflow_version: str | None,
                  python_path: list[str] | None, max_bytes: int, import_timeout: float, no_cache: bool,
-                 locked: bool = False) -> Options:
+                 locked: bool = False, jobs: int = 0) -> Options:
     from lpctl.pipeline import Options
     from lpctl.spec.config import Identity, check_identity_flags
 
@@ -167,7 +167,7 @@ def _run_options(project: str | None, domain: str | None, version: str | None, w
     check_identity_flags(identity)
     cache = not no_cache and os.environ.get("LPCTL_NO_CACHE", "") in ("", "0")
     return Options(identity=identity, python_path=tuple(python_path or ()), max_bytes=max_bytes,
-                   import_timeout=import_timeout, cache=cache, locked=locked)
+                   import_timeout=import_timeout, cache=cache, locked=locked, jobs=jobs)
 
 
 def _server(endpoint: str, insecure: bool, token_env: str | None, token_command: str | None,
@@ -208,6 +208,9 @@ _GROUPS: dict[str, tuple[list[tuple[str, Any, Any]], Callable[..., Any]]] = {
         ("locked", Annotated[bool, typer.Option(
             "--locked", help="Answer workflow references from lpctl.lock (written by 'lpctl lock'): import "
             "nothing, neither the workflows nor flytekit (also: [tool.lpctl] locked = true).")], False),
+        ("jobs", Annotated[int, typer.Option(
+            "--jobs", "-j", metavar="N", min=0, help="Worker processes for a --locked run of many specs "
+            "(0: one per core; 1: none, this process only). A run that imports workflows uses one.")], 0),
     ], _run_options),
     "report": ([
         ("format", Annotated[Format, typer.Option(

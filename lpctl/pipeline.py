@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from contextlib import closing
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from lpctl import progress
 from lpctl.bundle import is_bundle_path, launch_plans, ordered, read_bundle
 from lpctl.cache import Cache
-from lpctl.diagnostics import Diagnostic, Location, Severity, error, sort_diagnostics
+from lpctl.diagnostics import Diagnostic, Severity, error, sort_diagnostics
 from lpctl.errors import UsageError
 from lpctl.flyte1.compile import CompiledPlan, compile_spec
 from lpctl.flyte1.resolve import DEFAULT_IMPORT_TIMEOUT, Resolver
 from lpctl.spec.config import Config, Identity, common_parent, load_config
-from lpctl.spec.load import DEFAULT_MAX_BYTES, TRIGGER_KIND, Document, check_header, load_paths
+from lpctl.spec.discover import SpecFile, discover
+from lpctl.spec.load import DEFAULT_MAX_BYTES, TRIGGER_KIND, Document, check_header, load_file
 from lpctl.spec.model import launch_plan_spec
+from lpctl.workers import cores, ordered_map
 
 if TYPE_CHECKING:
     from flyteidl.admin.launch_plan_pb2 import LaunchPlan
@@ -47,6 +50,8 @@ class Options:
     locked: bool = False
     #: the lock to read; None: the nearest lpctl.lock at or above the specs
     lock_path: str | None = None
+    #: worker processes for a run that imports nothing (--locked); 0: one per core, 1: this process only
+    jobs: int = 0
 
 
 @dataclass
@@ -60,6 +65,16 @@ class Result:
     documents: int = 0
     #: the pyproject.toml whose [tool.lpctl] was used, if any
     config_source: str | None = None
+
+    def add(self, checked: _Checked) -> None:
+        if checked.path is None:
+            self.skipped += 1
+            return
+        self.files.append(checked.path)
+        self.documents += checked.documents
+        self.diagnostics.extend(checked.diagnostics)
+        self.plans.extend(checked.plans)
+        self.triggers.extend(checked.triggers)
 
     def count(self, severity: Severity) -> int:
         return sum(1 for d in self.diagnostics if d.severity is severity)
@@ -77,37 +92,30 @@ def configured(paths: Sequence[str], options: Options) -> Options:
 
 
 def run(paths: Sequence[str], options: Options = Options()) -> Result:
-    """Check and compile every spec under ``paths``.
+    """Check and compile every spec under ``paths``, one file at a time: what is kept of a document
+    once it is checked is its compiled message and where it came from, never its values.
+
+    With ``options.jobs`` above 1 and ``--locked`` (nothing to import), the files are checked in
+    that many worker processes; the result is the same as with one.
 
     Raises :class:`UsageError` for unreadable paths and for paths that hold no spec at all
     (unless ``only_specs``, where that is normal).
     """
     config = configured(paths, options).config or Config()
-    identity = options.identity.under(config.identity)
     roots = [os.getcwd(), *config.python_path, *(os.path.abspath(p) for p in options.python_path)]
     resolver = _resolver(paths, options, config, roots)
-    loaded = load_paths(paths, max_bytes=options.max_bytes, only_specs=options.only_specs)
-    result = Result(diagnostics=list(loaded.diagnostics), files=loaded.files, skipped=loaded.skipped,
-                    documents=len(loaded.documents), config_source=config.source)
-    tasks: list[TaskResolver] = []  # created by the first Trigger spec
-    progress.emit("specs", count=len(loaded.documents))
-    for done, doc in enumerate(loaded.documents):
-        progress.emit("spec", doc.path, done)
-        if check_header(doc):  # not a spec: the loader said so (LP105, LP106)
-            continue
-        schema_diags, broken = _check_schema(doc)
-        result.diagnostics.extend(schema_diags)
-        checked = _without(doc, broken)
-        if checked is None:
-            continue
-        if checked.data.get("kind") == TRIGGER_KIND:
-            result.diagnostics.extend(_trigger(checked, broken, roots, options, tasks, result))
-            continue
-        lp_spec = launch_plan_spec(checked.data)
-        plan, diags = compile_spec(checked, lp_spec, resolver.resolve(lp_spec.workflow), identity)
-        result.diagnostics.extend(_not_cascading(diags, broken))
-        if plan is not None and not broken:
-            result.plans.append(plan)
+    found = discover(paths)
+    # a file skipped with a warning is counted among the files, so the summary names it
+    result = Result(diagnostics=list(found.diagnostics), files=[d.location.path for d in found.diagnostics],
+                    config_source=config.source)
+    checker = _Checker(options, options.identity.under(config.identity), roots, resolver)
+    # worker processes only where nothing is imported: an import would run (with its side effects) in each
+    jobs = (options.jobs or cores()) if not isinstance(resolver, Resolver) else 1
+    progress.emit("specs", count=len(found.files))
+    with closing(ordered_map(checker, found.files, jobs)) as checked:
+        for done, (spec_file, outcome) in enumerate(zip(found.files, checked, strict=True)):
+            progress.emit("spec", spec_file.path, done)
+            result.add(outcome)
     resolver.save()
     result.diagnostics.extend(_duplicates(result.plans))
     if result.triggers:
@@ -120,8 +128,55 @@ def run(paths: Sequence[str], options: Options = Options()) -> Result:
     return result
 
 
+@dataclass
+class _Checked:
+    """What one spec file gave: everything :class:`Result` keeps of it."""
+
+    #: the display path; None when the file was skipped (not a spec)
+    path: str | None
+    documents: int = 0
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    plans: list[CompiledPlan] = field(default_factory=list)
+    triggers: list[CompiledTrigger] = field(default_factory=list)
+
+
+class _Checker:
+    """Loads, checks and compiles one spec file (in a worker process with ``-j``)."""
+
+    def __init__(self, options: Options, identity: Identity, roots: list[str],
+                 resolver: Resolver | LockedResolver) -> None:
+        self.options, self.identity, self.roots, self.resolver = options, identity, roots, resolver
+        self.tasks: list[TaskResolver] = []  # created by the first Trigger spec
+
+    def __call__(self, spec_file: SpecFile) -> _Checked:
+        loaded = load_file(spec_file, max_bytes=self.options.max_bytes, only_specs=self.options.only_specs)
+        if loaded is None:
+            return _Checked(None)
+        out = _Checked(loaded.path, len(loaded.documents), list(loaded.diagnostics))
+        for doc in loaded.documents:
+            self._document(doc, out)
+        return out
+
+    def _document(self, doc: Document, out: _Checked) -> None:
+        if check_header(doc):  # not a spec: the loader said so (LP105, LP106)
+            return
+        schema_diags, broken = _check_schema(doc)
+        out.diagnostics.extend(schema_diags)
+        checked = _without(doc, broken)
+        if checked is None:
+            return
+        if checked.data.get("kind") == TRIGGER_KIND:
+            out.diagnostics.extend(_trigger(checked, broken, self.roots, self.options, self.tasks, out.triggers))
+            return
+        lp_spec = launch_plan_spec(checked.data)
+        plan, diags = compile_spec(checked, lp_spec, self.resolver.resolve(lp_spec.workflow), self.identity)
+        out.diagnostics.extend(_not_cascading(diags, broken))
+        if plan is not None and not broken:
+            out.plans.append(plan)
+
+
 def _trigger(doc: Document, broken: set[str], roots: list[str], options: Options, tasks: list[TaskResolver],
-             result: Result) -> list[Diagnostic]:
+             triggers: list[CompiledTrigger]) -> list[Diagnostic]:
     """A ``kind: Trigger`` document: resolve its Flyte 2 task and compile it (lpctl.flyte2). With fields
     the schema refused (``broken``), the others are still checked, and nothing is rendered."""
     if "task" in broken or "task" not in doc.data:
@@ -136,7 +191,7 @@ def _trigger(doc: Document, broken: set[str], roots: list[str], options: Options
         tasks.append(TaskResolver(roots, import_timeout=options.import_timeout))
     trigger, diags = compile_trigger(doc, tasks[0].resolve(str(doc.data["task"])))
     if trigger is not None and not broken:
-        result.triggers.append(trigger)
+        triggers.append(trigger)
     if "inputs" in broken:  # its inputs were refused: "left unbound" would only repeat that
         return [d for d in diags if d.code != "LP910"]
     return diags
@@ -232,13 +287,7 @@ def _duplicates(plans: list[CompiledPlan]) -> list[Diagnostic]:
         if key not in first:
             first[key] = plan
             continue
-        where = _name_location(first[key].document)
+        where = first[key].source.name_at
         diags.append(error("LP806", f"launch plan {project}/{domain}/{name} is also defined at {where}",
-                           _name_location(plan.document),
-                           "launch plan names must be unique within a project and domain"))
+                           plan.source.name_at, "launch plan names must be unique within a project and domain"))
     return diags
-
-
-def _name_location(doc: Document) -> Location:
-    """Where a launch plan's name is written: its ``name``, else (a default launch plan) its workflow."""
-    return doc.location(("name",) if doc.positions.has(("name",)) else ("workflow",))
