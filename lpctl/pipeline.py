@@ -6,28 +6,27 @@ import os
 from collections.abc import Sequence
 from contextlib import closing
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from lpctl import progress
 from lpctl.bundle import is_bundle_path, launch_plans, ordered, read_bundle
-from lpctl.cache import Cache
 from lpctl.diagnostics import Diagnostic, Severity, error, sort_diagnostics
 from lpctl.errors import UsageError
-from lpctl.flyte1.compile import CompiledPlan, compile_spec
-from lpctl.flyte1.resolve import DEFAULT_IMPORT_TIMEOUT, Resolver
+from lpctl.shared.imports import DEFAULT_IMPORT_TIMEOUT
 from lpctl.spec.config import Config, Identity, common_parent, load_config
 from lpctl.spec.discover import SpecFile, discover
 from lpctl.spec.load import DEFAULT_MAX_BYTES, TRIGGER_KIND, Document, check_header, load_file
-from lpctl.spec.model import launch_plan_spec
+from lpctl.target import Importing, MissingTarget, Resolving, Target, target_for
 from lpctl.workers import cores, ordered_map
 
 if TYPE_CHECKING:
     from flyteidl.admin.launch_plan_pb2 import LaunchPlan
 
+    from lpctl.flyte1.compile import CompiledPlan
+
     # lpctl.flyte2 needs flyteidl2 (the flyte2 extra): imported only for Trigger specs
     from lpctl.flyte2.compile import CompiledTrigger
-    from lpctl.flyte2.resolve import TaskResolver
-    from lpctl.lock import LockedResolver
+    from lpctl.lock import Lock
 
 
 @dataclass(frozen=True)
@@ -51,7 +50,7 @@ class Options:
     #: the lock to read; None: the nearest lpctl.lock at or above the specs
     lock_path: str | None = None
     #: worker processes for a run that imports nothing (--locked); 0: one per core, 1: this process only
-    jobs: int = 0
+    jobs: int = 1
 
 
 @dataclass
@@ -73,8 +72,6 @@ class Result:
         self.files.append(checked.path)
         self.documents += checked.documents
         self.diagnostics.extend(checked.diagnostics)
-        self.plans.extend(checked.plans)
-        self.triggers.extend(checked.triggers)
 
     def count(self, severity: Severity) -> int:
         return sum(1 for d in self.diagnostics if d.severity is severity)
@@ -93,35 +90,31 @@ def configured(paths: Sequence[str], options: Options) -> Options:
 
 def run(paths: Sequence[str], options: Options = Options()) -> Result:
     """Check and compile every spec under ``paths``, one file at a time: what is kept of a document
-    once it is checked is its compiled message and where it came from, never its values.
+    once it is checked is what its target compiled, never its values.
 
-    With ``options.jobs`` above 1 and ``--locked`` (nothing to import), the files are checked in
-    that many worker processes; the result is the same as with one.
+    Under ``--locked`` (nothing to import), with ``options.jobs`` other than 1, the files are checked in
+    worker processes; the result is the same as in one.
 
     Raises :class:`UsageError` for unreadable paths and for paths that hold no spec at all
     (unless ``only_specs``, where that is normal).
     """
     config = configured(paths, options).config or Config()
-    roots = [os.getcwd(), *config.python_path, *(os.path.abspath(p) for p in options.python_path)]
-    resolver = _resolver(paths, options, config, roots)
+    resolving = _resolving(paths, options, config)
+    targets = _Targets(options.identity.under(config.identity), resolving)
     found = discover(paths)
     # a file skipped with a warning is counted among the files, so the summary names it
     result = Result(diagnostics=list(found.diagnostics), files=[d.location.path for d in found.diagnostics],
                     config_source=config.source)
-    checker = _Checker(options, options.identity.under(config.identity), roots, resolver)
     # worker processes only where nothing is imported: an import would run (with its side effects) in each
-    jobs = (options.jobs or cores()) if not isinstance(resolver, Resolver) else 1
+    jobs = (options.jobs or cores()) if resolving.lock is not None else 1
     progress.emit("specs", count=len(found.files))
-    with closing(ordered_map(checker, found.files, jobs)) as checked:
+    with closing(ordered_map(_Checker(options, targets), found.files, jobs)) as checked:
         for done, (spec_file, outcome) in enumerate(zip(found.files, checked, strict=True)):
             progress.emit("spec", spec_file.path, done)
             result.add(outcome)
-    resolver.save()
-    result.diagnostics.extend(_duplicates(result.plans))
-    if result.triggers:
-        from lpctl.flyte2.compile import duplicate_triggers
-
-        result.diagnostics.extend(duplicate_triggers(result.triggers))
+            targets.extend(outcome.compiled)
+    result.diagnostics.extend(targets.finish())
+    result.plans, result.triggers = targets.compiled("LaunchPlan"), targets.compiled(TRIGGER_KIND)
     result.diagnostics = sort_diagnostics(result.diagnostics)
     if not result.files and not result.diagnostics and not options.only_specs:
         raise UsageError("no lpctl specs found in " + ", ".join(paths) + _skipped_note(result.skipped))
@@ -130,23 +123,21 @@ def run(paths: Sequence[str], options: Options = Options()) -> Result:
 
 @dataclass
 class _Checked:
-    """What one spec file gave: everything :class:`Result` keeps of it."""
+    """What one spec file gave: everything a run keeps of it."""
 
     #: the display path; None when the file was skipped (not a spec)
     path: str | None
     documents: int = 0
     diagnostics: list[Diagnostic] = field(default_factory=list)
-    plans: list[CompiledPlan] = field(default_factory=list)
-    triggers: list[CompiledTrigger] = field(default_factory=list)
+    #: kind -> what its target compiled from the file
+    compiled: dict[str, list[Any]] = field(default_factory=dict)
 
 
 class _Checker:
     """Loads, checks and compiles one spec file (in a worker process with ``-j``)."""
 
-    def __init__(self, options: Options, identity: Identity, roots: list[str],
-                 resolver: Resolver | LockedResolver) -> None:
-        self.options, self.identity, self.roots, self.resolver = options, identity, roots, resolver
-        self.tasks: list[TaskResolver] = []  # created by the first Trigger spec
+    def __init__(self, options: Options, targets: _Targets) -> None:
+        self.options, self.targets = options, targets
 
     def __call__(self, spec_file: SpecFile) -> _Checked:
         loaded = load_file(spec_file, max_bytes=self.options.max_bytes, only_specs=self.options.only_specs)
@@ -154,47 +145,81 @@ class _Checker:
             return _Checked(None)
         out = _Checked(loaded.path, len(loaded.documents), list(loaded.diagnostics))
         for doc in loaded.documents:
-            self._document(doc, out)
+            if check_header(doc):  # not a spec: the loader said so (LP105, LP106)
+                continue
+            schema_diags, broken = _check_schema(doc)
+            out.diagnostics.extend(schema_diags)
+            out.diagnostics.extend(self.targets.compile(doc, broken))
+        out.compiled = self.targets.take()
         return out
 
-    def _document(self, doc: Document, out: _Checked) -> None:
-        if check_header(doc):  # not a spec: the loader said so (LP105, LP106)
-            return
-        schema_diags, broken = _check_schema(doc)
-        out.diagnostics.extend(schema_diags)
-        checked = _without(doc, broken)
-        if checked is None:
-            return
-        if checked.data.get("kind") == TRIGGER_KIND:
-            out.diagnostics.extend(_trigger(checked, broken, self.roots, self.options, self.tasks, out.triggers))
-            return
-        lp_spec = launch_plan_spec(checked.data)
-        plan, diags = compile_spec(checked, lp_spec, self.resolver.resolve(lp_spec.workflow), self.identity)
-        out.diagnostics.extend(_not_cascading(diags, broken))
-        if plan is not None and not broken:
-            out.plans.append(plan)
+
+@dataclass(frozen=True)
+class _Resolving:
+    """How every target resolves references in this run, decided once: importing, or from the lock."""
+
+    importing: Importing
+    #: (--locked) the lock and its path: every target answers from it, or refuses
+    lock: tuple[Lock, str] | None = None
 
 
-def _trigger(doc: Document, broken: set[str], roots: list[str], options: Options, tasks: list[TaskResolver],
-             triggers: list[CompiledTrigger]) -> list[Diagnostic]:
-    """A ``kind: Trigger`` document: resolve its Flyte 2 task and compile it (lpctl.flyte2). With fields
-    the schema refused (``broken``), the others are still checked, and nothing is rendered."""
-    if "task" in broken or "task" not in doc.data:
-        return []
-    try:
-        from lpctl.flyte2.compile import compile_trigger
-        from lpctl.flyte2.resolve import TaskResolver
-    except ModuleNotFoundError as e:
-        return [error("LP901", f"Flyte 2 triggers need flyte-sdk, which is not installed ({e})",
-                      doc.location(("kind",)), "pip install 'lpctl[flyte2]'")]
-    if not tasks:
-        tasks.append(TaskResolver(roots, import_timeout=options.import_timeout))
-    trigger, diags = compile_trigger(doc, tasks[0].resolve(str(doc.data["task"])))
-    if trigger is not None and not broken:
-        triggers.append(trigger)
-    if "inputs" in broken:  # its inputs were refused: "left unbound" would only repeat that
-        return [d for d in diags if d.code != "LP910"]
-    return diags
+class _Targets:
+    """The targets met so far in a run, each with its resolver and what it compiled."""
+
+    def __init__(self, identity: Identity, resolving: _Resolving) -> None:
+        self.identity = identity
+        self.resolving = resolving
+        self._started: dict[str, tuple[Target, Resolving | None, list[Any]]] = {}
+
+    def compile(self, doc: Document, broken: set[str]) -> list[Diagnostic]:
+        kind = str(doc.data.get("kind"))
+        try:
+            target, resolver, compiled = self._start(kind)
+        except MissingTarget as e:
+            return [error(e.code, e.message, doc.location(("kind",)), e.hint)]
+        if "" in broken or target.reference_key in broken:  # nothing more can be checked
+            return []
+        if resolver is None:
+            return [_cannot_lock(doc, kind, target.reference_key)]
+        item, diags = target.compile(_without(doc, broken), broken, resolver, self.identity)
+        if item is not None:
+            compiled.append(item)
+        return diags
+
+    def _start(self, kind: str) -> tuple[Target, Resolving | None, list[Any]]:
+        if kind not in self._started:
+            target = target_for(kind)
+            lock = self.resolving.lock
+            resolver = target.importing(self.resolving.importing) if lock is None else target.locked(*lock)
+            self._started[kind] = (target, resolver, [])
+        return self._started[kind]
+
+    def take(self) -> dict[str, list[Any]]:
+        """What was compiled since the last call, by kind, no longer kept here."""
+        taken = {kind: compiled[:] for kind, (_, _, compiled) in self._started.items() if compiled}
+        for _, _, compiled in self._started.values():
+            compiled.clear()
+        return taken
+
+    def extend(self, compiled: dict[str, list[Any]]) -> None:
+        for kind, items in compiled.items():
+            self._start(kind)[2].extend(items)
+
+    def finish(self) -> list[Diagnostic]:
+        diags = []
+        for target, resolver, compiled in self._started.values():
+            if resolver is not None:
+                resolver.save()
+            diags.extend(target.duplicates(compiled))
+        return diags
+
+    def compiled(self, kind: str) -> list[Any]:
+        return self._started[kind][2] if kind in self._started else []
+
+
+def _cannot_lock(doc: Document, kind: str, key: str) -> Diagnostic:
+    return error("LP308", f"--locked: lpctl.lock cannot answer {kind} specs, and --locked imports nothing",
+                 doc.location((key,)), "run without --locked where the code can be imported")
 
 
 def _skipped_note(skipped: int) -> str:
@@ -226,20 +251,19 @@ def gather(paths: Sequence[str], options: Options = Options()) -> Gathered:
     return Gathered(plans, result)
 
 
-def _resolver(paths: Sequence[str], options: Options, config: Config,
-              roots: list[str]) -> Resolver | LockedResolver:
-    """Import the workflows, or (--locked) answer from lpctl.lock without importing anything (and
-    without the cache, which only saves imports: opening it costs ~30 ms of importlib.metadata)."""
+def _resolving(paths: Sequence[str], options: Options, config: Config) -> _Resolving:
+    """Import the user's code, or (--locked, for every kind) answer from lpctl.lock without importing
+    anything (and without the cache, which only saves imports: opening it costs ~30 ms of importlib.metadata)."""
+    roots = [os.getcwd(), *config.python_path, *(os.path.abspath(p) for p in options.python_path)]
     if not (options.locked or config.locked):
-        cache = Cache() if options.cache else None
-        return Resolver(roots, import_timeout=options.import_timeout, interfaces=cache)
-    from lpctl.lock import LockedResolver, LockError, find_lock, read_lock
+        return _Resolving(Importing(roots, options.import_timeout, options.cache))
+    from lpctl.lock import LockError, find_lock, read_lock
 
     path = options.lock_path or find_lock(paths)
     if path is None:
         raise LockError(f"--locked: no lpctl.lock at or above {', '.join(paths)}; "
                         "run 'lpctl lock' on these specs first")
-    return LockedResolver(read_lock(path), path)
+    return _Resolving(Importing(roots, options.import_timeout), (read_lock(path), path))
 
 
 def _check_schema(doc: Document) -> tuple[list[Diagnostic], set[str]]:
@@ -254,40 +278,13 @@ def _check_schema(doc: Document) -> tuple[list[Diagnostic], set[str]]:
 
 #: a stand-in for a broken ``name``, so that the document is not taken for a default launch plan
 _NAME_STAND_IN = "_"
-#: checks that read the input maps: a broken map would make them report what is not there
-_READ_INPUTS = {"LP510"}
 
 
-def _without(doc: Document, broken: set[str]) -> Document | None:
-    """The document without the top-level fields the schema refused, for the checks of the others;
-    None when nothing more can be checked (the document itself or its workflow is broken)."""
+def _without(doc: Document, broken: set[str]) -> Document:
+    """The document without the top-level fields the schema refused, for the checks of the others."""
     if not broken:
         return doc
-    if "" in broken or "workflow" in broken:
-        return None
     data = {key: value for key, value in doc.data.items() if key not in broken}
     if "name" in broken:
         data["name"] = _NAME_STAND_IN
     return replace(doc, data=data)
-
-
-def _not_cascading(diags: list[Diagnostic], broken: set[str]) -> list[Diagnostic]:
-    """Drop what only follows from a field the schema already reported: one root cause, one error."""
-    if broken & {"default_inputs", "fixed_inputs"}:
-        return [d for d in diags if d.code not in _READ_INPUTS]
-    return diags
-
-
-def _duplicates(plans: list[CompiledPlan]) -> list[Diagnostic]:
-    first: dict[tuple[str, str, str], CompiledPlan] = {}
-    diags = []
-    for plan in plans:
-        project, domain, name, _ = plan.identity()
-        key = (project, domain, name)
-        if key not in first:
-            first[key] = plan
-            continue
-        where = first[key].source.name_at
-        diags.append(error("LP806", f"launch plan {project}/{domain}/{name} is also defined at {where}",
-                           plan.source.name_at, "launch plan names must be unique within a project and domain"))
-    return diags
