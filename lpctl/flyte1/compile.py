@@ -16,8 +16,9 @@ from lpctl.diagnostics import Diagnostic, error
 from lpctl.flyte1.context import Context
 from lpctl.flyte1.inputs import compile_inputs
 from lpctl.flyte1.metadata import compile_labels, compile_notifications, compile_security
-from lpctl.flyte1.resolve import Resolved, ResolveError
+from lpctl.flyte1.resolve import Resolved
 from lpctl.flyte1.schedule import compile_schedule
+from lpctl.shared.imports import ResolveError
 from lpctl.spec.config import Identity, identity_problem
 from lpctl.spec.load import Document
 from lpctl.spec.model import Concurrency, LaunchPlanSpec
@@ -50,6 +51,8 @@ def compile_spec(doc: Document, lp_spec: LaunchPlanSpec, resolved: Resolved, ide
     ``identity`` is what the command line and ``[tool.lpctl]`` give; the spec's own values win.
     """
     if isinstance(resolved, ResolveError):
+        if resolved.reported:
+            return None, []
         where = doc.location(("workflow", *resolved.path))
         return None, [error(resolved.code, resolved.message, where, resolved.hint)]
     ctx = Context(doc, lp_spec, resolved)
