@@ -41,12 +41,12 @@ def message_to_dict(message: Any) -> dict[str, Any]:
 
 def ordered(plans: Iterable[CompiledPlan]) -> list[CompiledPlan]:
     """Bundle order: project, domain, name, version (then source, for duplicates being reported)."""
-    return sorted(plans, key=lambda p: (*p.identity(), p.document.path, p.document.index))
+    return sorted(plans, key=lambda p: (*p.identity(), p.source.path, p.source.document))
 
 
 def _entry(plan: CompiledPlan) -> Tree:
     # one conversion per plan: a compiled LaunchPlan holds only id and spec
-    entry: Tree = {"source": {"path": plan.document.path, "document": plan.document.index}}
+    entry: Tree = {"source": {"path": plan.source.path, "document": plan.source.document}}
     if plan.auto_activate is not None:  # absent: not declared, activation not managed
         entry["autoActivate"] = plan.auto_activate
     entry["launchPlan"] = message_to_dict(plan.launch_plan)
