@@ -12,7 +12,7 @@ from lpctl.bundle import is_bundle_path, launch_plans, ordered, read_bundle
 from lpctl.diagnostics import Diagnostic, Severity, error, sort_diagnostics
 from lpctl.errors import UsageError
 from lpctl.flyte1.resolve import DEFAULT_IMPORT_TIMEOUT
-from lpctl.spec.config import Config, Identity, common_parent, load_config
+from lpctl.spec.config import Config, Identity, common_parent, load_config, run_identity
 from lpctl.spec.load import DEFAULT_MAX_BYTES, TRIGGER_KIND, Document, check_header, load_paths
 from lpctl.target import Importing, MissingTarget, Resolving, Target, target_for
 
@@ -59,6 +59,8 @@ class Result:
     documents: int = 0
     #: the pyproject.toml whose [tool.lpctl] was used, if any
     config_source: str | None = None
+    #: launch plans read from bundle files (``gather``), counted beside the specs' plans
+    bundled: int = 0
 
     def count(self, severity: Severity) -> int:
         return sum(1 for d in self.diagnostics if d.severity is severity)
@@ -82,7 +84,7 @@ def run(paths: Sequence[str], options: Options = Options()) -> Result:
     (unless ``only_specs``, where that is normal).
     """
     config = configured(paths, options).config or Config()
-    targets = _Targets(options.identity.under(config.identity), _resolving(paths, options, config))
+    targets = _Targets(run_identity(options.identity, config), _resolving(paths, options, config))
     loaded = load_paths(paths, max_bytes=options.max_bytes, only_specs=options.only_specs)
     result = Result(diagnostics=list(loaded.diagnostics), files=loaded.files, skipped=loaded.skipped,
                     documents=len(loaded.documents), config_source=config.source)
@@ -173,19 +175,24 @@ class Gathered:
     launch_plans: list[tuple[LaunchPlan, bool]]
     #: the specs' result (empty when only bundles were given), for reporting
     result: Result
+    #: the run's identity (flags, then [tool.lpctl]): it fills the versions bundles leave empty at registration
+    identity: Identity = field(default_factory=Identity)
 
 
 def gather(paths: Sequence[str], options: Options = Options()) -> Gathered:
     """Read bundle files (see :func:`lpctl.bundle.is_bundle_path`) and check and compile the rest."""
+    options = configured(paths, options)
     plans: list[tuple[LaunchPlan, bool]] = []
-    for path in (p for p in paths if is_bundle_path(p)):
+    bundles = [p for p in paths if is_bundle_path(p)]
+    for path in bundles:
         plans.extend(launch_plans(read_bundle(path), path))
     specs = [p for p in paths if not is_bundle_path(p)]
-    result = run(specs, options) if specs else Result()
+    result = run(specs, options) if specs else Result(config_source=options.config.source if options.config else None)
+    result.files, result.bundled = [*bundles, *result.files], len(plans)
     if result.ok:
         # bundle order, so that packaging specs and packaging their bundle give the same bytes
         plans.extend((p.launch_plan, p.auto_activate) for p in ordered(result.plans))
-    return Gathered(plans, result)
+    return Gathered(plans, result, run_identity(options.identity, options.config))
 
 
 def _resolving(paths: Sequence[str], options: Options, config: Config) -> _Resolving:

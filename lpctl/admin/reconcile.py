@@ -32,7 +32,15 @@ from typing import Any, Literal, Protocol
 from flyteidl.admin.launch_plan_pb2 import LaunchPlan
 from flyteidl.core.identifier_pb2 import Identifier
 
-from lpctl.admin.client import AdminError, Identity, ServerError, fatal_message, filterable, identity, launch_plan_id
+from lpctl.admin.client import (
+    AdminError,
+    RegisteredId,
+    ServerError,
+    fatal_message,
+    filterable,
+    launch_plan_id,
+    registered_id,
+)
 from lpctl.admin.compare import change_lines
 from lpctl.admin.outcome import Outcome, not_attempted
 from lpctl.admin.register import Admin, conflict, create
@@ -63,14 +71,14 @@ class Action:
     are shown, not performed). ``replaces``: the version active now that an activation replaces."""
 
     kind: Kind
-    identity: Identity
+    identity: RegisteredId
     reason: str
     pending: bool = True
     changes: tuple[str, ...] = ()
     replaces: str | None = None
     launch_plan: LaunchPlan | None = field(default=None, compare=False, repr=False)
     #: the id as the server wrote it (``identity`` is escaped for showing)
-    server_id: Identity | None = field(default=None, compare=False, repr=False)
+    server_id: RegisteredId | None = field(default=None, compare=False, repr=False)
 
     @property
     def target(self) -> Identifier:
@@ -129,14 +137,15 @@ def _display_order(action: Action) -> tuple[str, str, int, str, str]:
     return (ident.project, ident.domain, _RANK[action.kind], ident.name, ident.version)
 
 
-def _registered(client: Server, project: str, domain: str, declared: Sequence[Desired]) -> dict[Identity, LaunchPlan]:
+def _registered(client: Server, project: str, domain: str,
+                declared: Sequence[Desired]) -> dict[RegisteredId, LaunchPlan]:
     """The declared versions that are on the server: one paged listing per version."""
-    wanted = {identity(lp) for lp, _ in declared}
-    found: dict[Identity, LaunchPlan] = {}
+    wanted = {registered_id(lp) for lp, _ in declared}
+    found: dict[RegisteredId, LaunchPlan] = {}
     for version in sorted({i.version for i in wanted}):
         if filterable(version):
             listed = client.list_launch_plans(project, domain, version=version)
-            found.update((identity(lp), lp) for lp in listed if identity(lp) in wanted)
+            found.update((registered_id(lp), lp) for lp in listed if registered_id(lp) in wanted)
             continue
         for ident in sorted(i for i in wanted if i.version == version):
             lp = client.find_launch_plan(launch_plan_id(ident))
@@ -146,7 +155,7 @@ def _registered(client: Server, project: str, domain: str, declared: Sequence[De
 
 
 def _scope_actions(declared: Sequence[Desired], active: dict[str, LaunchPlan],
-                   registered: dict[Identity, LaunchPlan]) -> list[Action]:
+                   registered: dict[RegisteredId, LaunchPlan]) -> list[Action]:
     by_name: dict[str, list[Desired]] = defaultdict(list)
     for desired in declared:
         by_name[desired[0].id.name].append(desired)
@@ -158,10 +167,10 @@ def _scope_actions(declared: Sequence[Desired], active: dict[str, LaunchPlan],
     return actions
 
 
-def _version_actions(versions: Sequence[Desired], registered: dict[Identity, LaunchPlan]) -> list[Action]:
+def _version_actions(versions: Sequence[Desired], registered: dict[RegisteredId, LaunchPlan]) -> list[Action]:
     out = []
     for lp, _ in versions:
-        ident = identity(lp)
+        ident = registered_id(lp)
         on_server = registered.get(ident)
         if on_server is None:
             out.append(Action("create", ident, "not on the server", launch_plan=lp))
@@ -178,20 +187,20 @@ def _activation(versions: Sequence[Desired], current: LaunchPlan | None, blocked
     now = server_text(current.id.version) if current is not None else None
     if len(wanted) > 1:
         names = ", ".join(lp.id.version for lp in wanted)
-        ident = identity(wanted[-1])
+        ident = registered_id(wanted[-1])
         return [Action("conflict", ident, f"versions {names} all declare auto_activate: true; only one version "
                        "of a name can be active: keep it on one", pending=False)]
     if wanted:
-        target = identity(wanted[0])
+        target = registered_id(wanted[0])
         if target.version in blocked or now == target.version:
             return []
         reason = f"replaces active version {now}" if now else "no version of it is active"
         return [Action("activate", target, reason, replaces=now)]
     if current is None:
         return []
-    ident = identity(versions[0][0])._replace(version=now or "")
+    ident = registered_id(versions[0][0])._replace(version=now or "")
     return [Action("deactivate", ident, "active, but the specs declare auto_activate: false",
-                   server_id=identity(current))]
+                   server_id=registered_id(current))]
 
 
 def _orphans(project: str, domain: str, declared: Sequence[Desired], active: dict[str, LaunchPlan],
@@ -201,10 +210,10 @@ def _orphans(project: str, domain: str, declared: Sequence[Desired], active: dic
     for name, lp in sorted(active.items()):
         if name in names:
             continue
-        ident = Identity(project, domain, server_text(name), server_text(lp.id.version))
+        ident = RegisteredId(project, domain, server_text(name), server_text(lp.id.version))
         reason = ("active, declared by no spec here: deactivated (--prune)" if prune else
                   "active, declared by no spec here: kept (--prune deactivates it)")
-        out.append(Action("orphan", ident, reason, pending=prune, server_id=identity(lp)))
+        out.append(Action("orphan", ident, reason, pending=prune, server_id=registered_id(lp)))
     return out
 
 
@@ -215,7 +224,7 @@ def apply(client: Server, plan: Plan) -> list[Outcome]:
     """Perform the plan's pending actions in order; conflicts become outcomes, never writes."""
     outcomes = [Outcome(a.identity, "conflict", a.reason, a.changes, action="conflict") for a in plan.conflicts]
     todo = plan.pending
-    failed: set[Identity] = set()
+    failed: set[RegisteredId] = set()
     for index, action in enumerate(todo):
         if action.identity in failed:
             outcomes.append(Outcome(action.identity, "not-attempted", "not attempted: creating it failed",

@@ -181,7 +181,7 @@ def _versioned(paths: Sequence[str], options: Options, report: Report) -> list[t
     show_report(gathered.result, report, sys.stderr)
     if failed(gathered.result.diagnostics, report.strict):
         raise typer.Exit(EXIT_FINDINGS)
-    return fill_versions(gathered.launch_plans, options.identity.version, options.identity.workflow_version)
+    return fill_versions(gathered.launch_plans, gathered.identity)
 
 
 @contextlib.contextmanager
