@@ -394,7 +394,7 @@ def _input_value_diff(name: str, old: _Input, new: _Input) -> list[FieldChange]:
 def _type_text(lt: Any) -> str:
     from google.protobuf import json_format  # type: ignore[import-untyped, unused-ignore]
 
-    from lpctl.flyte1.literals import LiteralType, type_name
+    from lpctl.shared.literals import LiteralType, type_name
 
     try:
         return type_name(json_format.ParseDict(lt or {}, LiteralType()))

@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from lpctl.diagnostics import Diagnostic, error
+from lpctl.flyte1.locked import entry_of
 from lpctl.lock import (
     Lock,
     LockError,
     differences,
-    entry_of,
     file_digest,
     lock_path_for,
     lock_text,
@@ -63,7 +63,8 @@ def build_lock(paths: Sequence[str], roots: Sequence[str], *, max_bytes: int, im
     Entries that ``lpctl lock --from-admin`` wrote into ``previous`` are kept as they are: their
     code is not here to import.
     """
-    from lpctl.flyte1.resolve import ResolveError, Resolver
+    from lpctl.flyte1.resolve import Resolver
+    from lpctl.shared.imports import ResolveError
 
     refs, diagnostics, files = references(paths, max_bytes=max_bytes)
     resolver = Resolver(roots, import_timeout=import_timeout)

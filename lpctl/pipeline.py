@@ -11,7 +11,7 @@ from lpctl import progress
 from lpctl.bundle import is_bundle_path, launch_plans, ordered, read_bundle
 from lpctl.diagnostics import Diagnostic, Severity, error, sort_diagnostics
 from lpctl.errors import UsageError
-from lpctl.flyte1.resolve import DEFAULT_IMPORT_TIMEOUT
+from lpctl.shared.imports import DEFAULT_IMPORT_TIMEOUT
 from lpctl.spec.config import Config, Identity, common_parent, load_config, run_identity
 from lpctl.spec.load import DEFAULT_MAX_BYTES, TRIGGER_KIND, Document, check_header, load_paths
 from lpctl.target import Importing, MissingTarget, Resolving, Target, target_for

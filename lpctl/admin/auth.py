@@ -22,15 +22,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import IO, Any, NoReturn
 
-from lpctl.admin.client import DEFAULT_TIMEOUT, AdminClient, ServerError, TokenEndpoint
+from lpctl.admin.client import DEFAULT_TIMEOUT, AdminClient, AuthError, TokenEndpoint
 from lpctl.admin.text import server_text
 
 _MAX_TOKEN_RESPONSE = 1024 * 1024
 _SHELL_CHARS = frozenset("|&;<>()$`*?[]{}~\n")
-
-
-class AuthError(ServerError):
-    """A token could not be obtained. The message never contains a secret."""
 
 
 @dataclass(frozen=True)

@@ -173,7 +173,7 @@ def new(
     Example: lpctl new myproject.workflows:daily_report -o launchplans/daily_report.yaml
     """
     from lpctl.authoring.files import create_file
-    from lpctl.authoring.scaffold import new_spec
+    from lpctl.authoring.new import new_spec
 
     with progress():
         made, diags = new_spec(workflow, name=name, input_options=inputs or (), registered=registered,

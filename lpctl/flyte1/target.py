@@ -6,8 +6,9 @@ from typing import Any
 
 from lpctl.diagnostics import Diagnostic, Location, error
 from lpctl.flyte1.compile import CompiledPlan, compile_spec
+from lpctl.flyte1.locked import LockedResolver
 from lpctl.flyte1.resolve import Resolver
-from lpctl.lock import Lock, LockedResolver
+from lpctl.lock import Lock
 from lpctl.spec.config import Identity
 from lpctl.spec.load import Document
 from lpctl.spec.model import launch_plan_spec
