@@ -138,6 +138,18 @@ ClientSecretEnv = Annotated[str | None, typer.Option(
     "--client-secret-env", metavar="VAR", help="Environment variable holding the OAuth2 client secret.")]
 TokenUrl = Annotated[str | None, typer.Option(
     "--token-url", metavar="URL", help="OAuth2 token URL, https (default: asked from the endpoint).")]
+ReconcileEndpoint = Annotated[str, typer.Option(
+    "--endpoint", metavar="HOST:PORT", help="FlyteAdmin gRPC endpoint for the launch plans; the Flyte 2 endpoint "
+    "(Connect, as flyte-sdk) when the specs hold only triggers.")]
+ReconcileInsecure = Annotated[bool, typer.Option(
+    "--insecure", help="No TLS: plaintext gRPC to FlyteAdmin, plain HTTP to Flyte 2 (and an http token URL "
+    "allowed): for a local sandbox only.")]
+Flyte2Endpoint = Annotated[str | None, typer.Option(
+    "--flyte2-endpoint", metavar="HOST:PORT", help="Flyte 2 endpoint for the specs' triggers when the specs also "
+    "hold launch plans for --endpoint (default: --endpoint). The credentials options apply to both servers.")]
+Org = Annotated[str | None, typer.Option(
+    "--org", metavar="ORG", help="Flyte 2 organization of the triggers (default: as flyte-sdk, the endpoint host's "
+    "first label when it has more than two, else none).")]
 
 
 @dataclass(frozen=True)
