@@ -33,6 +33,11 @@ async def train(run_at: datetime, epochs: int = 3, dataset: str = "s3://d") -> s
 @env.task
 async def report(region: str = "eu") -> str:
     return region
+
+
+@env.task(triggers=(flyte.Trigger("in_code", flyte.Cron("0 0 * * *")),))
+async def scheduled(day: str = "mon") -> str:
+    return day
 '''
 SPECS = """\
 apiVersion: lpctl/v1
@@ -389,3 +394,36 @@ def test_list_pages_are_followed(lpctl: Run, server: Served) -> None:
     assert lpctl("plan").stdout == NO_CHANGES
     # demo.train: 9 triggers at 3 a page, and the empty page after a full one; demo.report: one page
     assert server.backend.calls.count("ListTriggers") == 4 + 1
+
+
+def test_a_task_declaring_triggers_in_code_gets_a_warning_at_the_spec(run_cli: Run, server: Served, repo: Any) -> None:
+    from flyteidl2.task import task_definition_pb2, task_service_pb2
+
+    (repo / "extra.yaml").write_text("apiVersion: lpctl/v1\nkind: Trigger\nname: weekly\ntask: demo_tasks:scheduled\n"
+                                     "schedule: {cron: \"0 0 * * 1\"}\n")
+    server.backend.add_task("demo.scheduled", "v1")
+    args = ("extra.yaml", "--version", "v1", "--endpoint", server.endpoint, "--insecure", "--token-env", "TK")
+    applied = run_cli("apply", *args, env={"TK": TOKEN})
+    assert applied.exit_code == 0
+    assert applied.stderr == (
+        "extra.yaml:4:7: warning LP925 task 'demo.scheduled' also declares triggers in code (in_code): the next "
+        "'flyte deploy' of it deletes every trigger of the task that its code does not declare, this one included "
+        "(keep a task's triggers in one place: remove triggers= from the task, or this spec)\n"
+        "1 warning in 1 of 1 file\n")
+    assert server.backend.state() == {key("weekly", "demo.scheduled"): (True, "v1", 1)}
+    # what the warning says: flyte deploy of the task with its trigger in code (DeployTask lists it)
+    request = task_service_pb2.DeployTaskRequest(
+        task_id=task_definition_pb2.TaskIdentifier(project=P, domain=D, name="demo.scheduled", version="v2"),
+        triggers=[task_definition_pb2.TaskTrigger(name="in_code")])
+    from fake_flyte2 import TaskService
+
+    class _Ctx:
+        def request_headers(self) -> dict[str, str]:
+            return {"authorization": f"Bearer {TOKEN}"}
+
+    TaskService(server.backend).deploy_task(request, _Ctx())
+    assert server.backend.state() == {key("in_code", "demo.scheduled"): (False, "v2", 1)}
+    planned = run_cli("plan", *args, env={"TK": TOKEN})
+    assert planned.stdout == ("flytesnacks/development\n"
+                              "  + create     trigger demo.scheduled/weekly@v1: not on the server\n"
+                              "1 to create.\n")
