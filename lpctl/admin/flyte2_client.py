@@ -132,15 +132,15 @@ class Flyte2Client:
 
         task = task_definition_pb2.TaskName(org=org, project=project, domain=domain, name=task_name)
 
-        def page(token: str) -> tuple[list[Any], str]:
+        def page(token: str) -> tuple[Sequence[Any], str]:
             request = trigger_service_pb2.ListTriggersRequest(
                 task_name=task, request=list_pb2.ListRequest(
                     limit=self.page_size, token=token,
                     sort_by_fields=[list_pb2.Sort(key="name", direction=list_pb2.Sort.ASCENDING)]))
             found = self._call(self._client("trigger").list_triggers, request)
-            return list(found.triggers), found.token
+            return found.triggers, found.token
 
-        return follow_pages(page, f"ListTriggers for {server_text(f'{project}/{domain}/{task_name}')}")
+        return follow_pages(page, f"ListTriggers for {project}/{domain}/{task_name}")
 
     def find_trigger(self, name: Any) -> Any | None:
         """GetTriggerDetails (the latest revision, with its spec), NOT_FOUND as None."""

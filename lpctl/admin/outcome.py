@@ -47,7 +47,7 @@ class Outcome:
         if not self.task:
             return str(self.identity)
         i = self.identity
-        return f"trigger {i.project}/{i.domain}/{self.task}/{i.name}@{i.version}"
+        return f"trigger {i.project}/{i.domain}/{self.task}/{i.name}" + (f"@{i.version}" if i.version else "")
 
     @property
     def ok(self) -> bool:

@@ -44,9 +44,12 @@ class Action:
 
     @property
     def label(self) -> str:
-        """How the plan names it: ``name@version``, or ``trigger task/name@version``."""
-        name = f"trigger {self.task}/{self.identity.name}" if self.task else self.identity.name
-        return f"{name}@{self.identity.version}"
+        """How the plan names it: ``name@version``, or ``trigger task/name@version`` (an orphan trigger's
+        task version is not read: ``trigger task/name``)."""
+        if not self.task:
+            return f"{self.identity.name}@{self.identity.version}"
+        name = f"trigger {self.task}/{self.identity.name}"
+        return f"{name}@{self.identity.version}" if self.identity.version else name
 
     @property
     def target(self) -> Identifier:
