@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar
 
@@ -21,7 +21,7 @@ from lpctl.admin.text import server_text
 from lpctl.errors import LpctlError
 
 if TYPE_CHECKING:
-    from flyteidl.admin import common_pb2, launch_plan_pb2, workflow_pb2
+    from flyteidl.admin import common_pb2, execution_pb2, launch_plan_pb2, workflow_pb2
     from flyteidl.service import auth_pb2
 
 DEFAULT_TIMEOUT = 30.0
@@ -122,6 +122,9 @@ class _AdminStub(Protocol):
     ListActiveLaunchPlans: _Unary[launch_plan_pb2.ActiveLaunchPlanListRequest, launch_plan_pb2.LaunchPlanList]
     ListLaunchPlans: _Unary[common_pb2.ResourceListRequest, launch_plan_pb2.LaunchPlanList]
     GetWorkflow: _Unary[common_pb2.ObjectGetRequest, workflow_pb2.Workflow]
+    CreateExecution: _Unary[execution_pb2.ExecutionCreateRequest, execution_pb2.ExecutionCreateResponse]
+    GetExecution: _Unary[execution_pb2.WorkflowExecutionGetRequest, execution_pb2.Execution]
+    ListExecutions: _Unary[common_pb2.ResourceListRequest, execution_pb2.ExecutionList]
 
 
 class _AuthStub(Protocol):
@@ -278,6 +281,50 @@ class AdminClient:
             raise
         return True
 
+    def first_launch_plan(self, project: str, domain: str, name: str) -> LaunchPlan | None:
+        """The earliest registered version of a launch plan (one call: sorted by ``created_at``, limit 1)."""
+        from flyteidl.admin import common_pb2
+
+        request = common_pb2.ResourceListRequest(
+            id=common_pb2.NamedEntityIdentifier(project=project, domain=domain, name=name), limit=1,
+            sort_by=common_pb2.Sort(key="created_at", direction=common_pb2.Sort.ASCENDING))
+        found = self._call(self._admin.ListLaunchPlans, request).launch_plans
+        return found[0] if found else None
+
+    # -- executions ---------------------------------------------------------------------------------
+
+    def create_execution(self, request: execution_pb2.ExecutionCreateRequest) -> None:
+        self._call(self._admin.CreateExecution, request)
+
+    def find_execution(self, project: str, domain: str, name: str) -> execution_pb2.Execution | None:
+        """GetExecution, with NOT_FOUND as None."""
+        from flyteidl.admin import execution_pb2
+        from flyteidl.core import identifier_pb2
+
+        ident = identifier_pb2.WorkflowExecutionIdentifier(project=project, domain=domain, name=name)
+        try:
+            return self._call(self._admin.GetExecution, execution_pb2.WorkflowExecutionGetRequest(id=ident))
+        except AdminError as e:
+            if e.code == "NOT_FOUND":
+                return None
+            raise
+
+    def list_executions(self, project: str, domain: str, filters: str) -> Iterator[execution_pb2.Execution]:
+        """The (unarchived) executions of a project and domain that ``filters`` select, oldest first, page by
+        page. Sorted by creation time, so an execution created while the pages are read comes last instead of
+        shifting the offsets of those not read yet."""
+        from flyteidl.admin import common_pb2
+
+        ident = common_pb2.NamedEntityIdentifier(project=project, domain=domain)
+        order = common_pb2.Sort(key="execution_created_at", direction=common_pb2.Sort.ASCENDING)
+
+        def page(token: str) -> tuple[Sequence[execution_pb2.Execution], str]:
+            found = self._call(self._admin.ListExecutions, common_pb2.ResourceListRequest(
+                id=ident, limit=self.page_size, token=token, filters=filters, sort_by=order))
+            return found.executions, found.token
+
+        return _pages_of(page)
+
     def token_endpoint(self) -> TokenEndpoint:
         """Ask the endpoint where its OAuth2 token URL is (AuthMetadataService; no token needed)."""
         from flyteidl.service import auth_pb2
@@ -304,11 +351,21 @@ def filterable(version: str) -> bool:
 
 def _pages(page: Callable[[str], launch_plan_pb2.LaunchPlanList]) -> Iterator[LaunchPlan]:
     """Follow the ``token`` of a list call until it comes back empty (or repeats: a broken server)."""
+    def entries(token: str) -> tuple[Sequence[LaunchPlan], str]:
+        result = page(token)
+        return result.launch_plans, result.token
+
+    return _pages_of(entries)
+
+
+_T = TypeVar("_T")
+
+
+def _pages_of(page: Callable[[str], tuple[Sequence[_T], str]]) -> Iterator[_T]:
     token, seen = "", set()
     while True:
-        result = page(token)
-        yield from result.launch_plans
-        token = result.token
+        entries, token = page(token)
+        yield from entries
         if not token or token in seen:
             return
         seen.add(token)
