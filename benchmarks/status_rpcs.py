@@ -16,13 +16,13 @@ from datetime import datetime, timedelta, timezone
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tests"))
 
-from fake_admin import TOKEN, D, P, serve  # noqa: E402
-from flyteidl.admin import execution_pb2, launch_plan_pb2  # noqa: E402
-from flyteidl.core import identifier_pb2  # noqa: E402
+from fake_admin import TOKEN, D, P, serve
+from flyteidl.admin import execution_pb2, launch_plan_pb2
+from flyteidl.core import identifier_pb2
 
-from lpctl.admin.client import AdminClient, Identity  # noqa: E402
-from lpctl.admin.fires import scheduled_name  # noqa: E402
-from lpctl.admin.status import Window, read_status  # noqa: E402
+from lpctl.admin.client import AdminClient, Identity
+from lpctl.admin.fires import scheduled_name
+from lpctl.admin.status import Window, read_status
 
 LAUNCH_PLANS, DAYS = 100, 7
 

@@ -44,7 +44,7 @@ from typing import Any
 from flyteidl.core.interface_pb2 import Parameter
 
 from lpctl.flyte1.interface import Input, WorkflowInterface
-from lpctl.flyte1.literals import LiteralType
+from lpctl.shared.literals import LiteralType
 
 CACHE_DIR = ".lpctl_cache"
 _FILE = "interfaces.json"

@@ -144,10 +144,10 @@ CODES: dict[str, CodeInfo] = _codes(
      within the time limit (60 s by default, --import-timeout to change it): module-level code waits
      on a network, a lock or a loop. The other specs are still checked.""",
      """Keep the module's top-level code cheap, or raise the limit with --import-timeout."""),
-    ("LP308", "workflow missing from the lock", """The command runs with --locked (or [tool.lpctl]
-     locked = true), so it answers workflow references from lpctl.lock and imports nothing, and the
-     lock has no entry for this import path: the spec is new, or names another workflow than when
-     the lock was written.""",
+    ("LP308", "workflow or task missing from the lock", """The command runs with --locked (or [tool.lpctl]
+     locked = true), so it answers workflow and task references from lpctl.lock and imports nothing
+     (for every kind of spec), and the lock has no entry for this import path: the spec is new, or
+     names another workflow or task than when the lock was written.""",
      """Write the lock again with 'lpctl lock' on the specs, where the workflows can be imported (it
      imports each once and records its interface), or with 'lpctl lock --from-admin' for a workflow
      registered elsewhere, and commit lpctl.lock."""),

@@ -394,7 +394,7 @@ def _input_value_diff(name: str, old: _Input, new: _Input) -> list[FieldChange]:
 def _type_text(lt: Any) -> str:
     from google.protobuf import json_format  # type: ignore[import-untyped, unused-ignore]
 
-    from lpctl.flyte1.literals import LiteralType, type_name
+    from lpctl.shared.literals import LiteralType, type_name
 
     try:
         return type_name(json_format.ParseDict(lt or {}, LiteralType()))
@@ -697,18 +697,13 @@ class Staleness:
                 "launchPlans": json.loads(format_json(self.changes))["launchPlans"]}
 
 
-def stale_bundle(path: str, text: str) -> Staleness:
-    """Compare the file at ``path`` with ``text`` (what render writes now); raises PathError if unreadable."""
+def staleness(path: str, current: str, text: str) -> Staleness:
+    """Compare ``current`` (the committed file at ``path``) with ``text`` (what render writes now)."""
     import difflib
 
     from lpctl.bundle import parse_bundle
     from lpctl.errors import PathError
 
-    try:
-        with open(path, encoding="utf-8", errors="replace", newline="") as f:
-            current = f.read()
-    except OSError as e:
-        raise PathError(f"{path}: cannot read: {e.strerror or e}") from None
     if current == text:
         return Staleness(path, True)
     try:

@@ -7,8 +7,8 @@ workflow declares, Python defaults already converted to literals, in the protobu
 the shape of each dataclass input (:mod:`lpctl.flyte1.shapes`), and what it was made with: the
 lpctl and flytekit versions and a SHA-256 digest per workflow module.
 
-:class:`LockedResolver` answers from the lock and imports nothing (neither the workflow modules
-nor flytekit); :func:`differences` says how a lock differs from a fresh one, in interface terms.
+Each target reads its own entries (``lpctl.flyte1.locked``, ``lpctl.flyte2.locked``) and imports
+nothing; :func:`differences` says how a lock differs from a fresh one, in interface terms.
 """
 
 from __future__ import annotations
@@ -21,9 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lpctl.errors import LpctlError
-from lpctl.flyte1.interface import Input, WorkflowInterface
-from lpctl.flyte1.literals import ConversionError, Literal, type_name
-from lpctl.flyte1.resolve import ReferenceResolver, Resolved, ResolveError
+from lpctl.shared.literals import type_name
 
 LOCK_FILE = "lpctl.lock"
 LOCK_FORMAT = 1
@@ -42,6 +40,8 @@ class Lock:
     modules: Mapping[str, str] = field(default_factory=dict)
     #: what the lock was made with: {"lpctl": ..., "flytekit": ...}
     versions: Mapping[str, str] = field(default_factory=dict)
+    #: Flyte 2 tasks: ``module:task`` -> its entry (lpctl.flyte2.locked)
+    tasks: Mapping[str, Any] = field(default_factory=dict)
 
 
 # -- where the lock is ---------------------------------------------------------------------
@@ -85,7 +85,7 @@ def read_lock(path: str) -> Lock:
     if not isinstance(doc, dict) or doc.get("lockVersion") != LOCK_FORMAT or not isinstance(doc.get("workflows"),
                                                                                             dict):
         raise LockError(f"{path}: not a lock file of format {LOCK_FORMAT}; run 'lpctl lock' to write it again")
-    return Lock(doc["workflows"], doc.get("modules") or {}, doc.get("versions") or {})
+    return Lock(doc["workflows"], doc.get("modules") or {}, doc.get("versions") or {}, doc.get("tasks") or {})
 
 
 def lock_text(lock: Lock) -> str:
@@ -113,92 +113,6 @@ def file_digest(path: str) -> str | None:
             return "sha256:" + hashlib.sha256(f.read()).hexdigest()
     except OSError:
         return None
-
-
-# -- interface <-> entry -------------------------------------------------------------------
-
-
-def entry_of(interface: WorkflowInterface, module: str | None, *, origin: str = "import") -> dict[str, Any]:
-    """The lock entry of an interface; dataclass inputs carry their shape."""
-    from lpctl.bundle import message_to_dict
-    from lpctl.flyte1.inputs import needs_flytekit
-    from lpctl.flyte1.shapes import shape_of
-
-    inputs = []
-    for inp in interface.inputs.values():
-        item: dict[str, Any] = {"name": inp.name, "type": message_to_dict(inp.type),
-                                "parameter": message_to_dict(inp.parameter)}
-        if needs_flytekit(inp.type):
-            shape = inp.python_type if isinstance(inp.python_type, dict) else shape_of(inp.python_type)
-            item["shape"] = shape
-        inputs.append(item)
-    entry: dict[str, Any] = {"name": interface.name, "source": interface.source, "module": module,
-                             "origin": origin, "inputs": inputs,
-                             "reference": list(interface.reference) if interface.reference else None}
-    if interface.default_labels or interface.default_annotations:  # @workflow(default_options=...)
-        entry["defaultOptions"] = {"labels": dict(sorted(interface.default_labels.items())),
-                                   "annotations": dict(sorted(interface.default_annotations.items()))}
-    return entry
-
-
-def interface_of(entry: Any) -> WorkflowInterface:
-    """The interface a lock entry records; raises ValueError (or KeyError, TypeError) if malformed."""
-    from flyteidl.core.interface_pb2 import Parameter
-    from google.protobuf import json_format
-
-    from lpctl.flyte1.literals import LiteralType
-
-    inputs: dict[str, Input] = {}
-    for item in entry["inputs"]:
-        lt = json_format.ParseDict(item["type"], LiteralType())
-        param = json_format.ParseDict(item["parameter"], Parameter())
-        inputs[item["name"]] = Input(item["name"], lt, param, item.get("shape"))
-    reference = tuple(entry["reference"]) if entry.get("reference") else None
-    convert = _locked_convert if any("shape" in item for item in entry["inputs"]) else None
-    options = entry.get("defaultOptions") or {}
-    return WorkflowInterface(entry["name"], inputs, entry["source"], convert=convert, reference=reference,
-                             default_labels=dict(options.get("labels", {})),
-                             default_annotations=dict(options.get("annotations", {})))
-
-
-def _locked_convert(value: Any, inp: Input) -> Literal:
-    """Dataclass values, encoded as flytekit encodes them, from the shape the lock records."""
-    from lpctl.flyte1 import shapes
-
-    shape = inp.python_type
-    if not isinstance(shape, dict) or not shapes.supported(shape):
-        what = shape.get("name", type_name(inp.type)) if isinstance(shape, dict) else type_name(inp.type)
-        raise ConversionError(f"a value of type {what} needs flytekit to be converted, and --locked imports "
-                              "nothing", hint="run without --locked, where flytekit and the workflow are "
-                              "installed", code="LP410")
-    lit: Literal = shapes.to_literal(value, inp.type, shape)
-    return lit
-
-
-# -- the resolver ----------------------------------------------------------------------------
-
-
-class LockedResolver(ReferenceResolver):
-    """Answers ``workflow:`` references from a lock: imports nothing."""
-
-    def __init__(self, lock: Lock, path: str) -> None:
-        super().__init__()
-        self.lock = lock
-        self.path = path
-
-    def _find(self, ref: str) -> Resolved:
-        entry = self.lock.workflows.get(ref)
-        if entry is None:
-            return ResolveError("LP308", f"workflow '{ref}' is not in the lock {self.path}",
-                                "run 'lpctl lock' on these specs to record it (it imports the workflow once)")
-        try:
-            return interface_of(entry)
-        except (KeyError, TypeError, ValueError, AttributeError) as e:
-            return ResolveError("LP309", f"the entry of '{ref}' in {self.path} is malformed ({type(e).__name__}: "
-                                f"{e})", "run 'lpctl lock' to write it again")
-
-    def save(self) -> None:
-        """Nothing to keep: the lock is written only by ``lpctl lock``."""
 
 
 # -- staleness ---------------------------------------------------------------------------------
@@ -256,7 +170,7 @@ def _input_changes(name: str, old: Any, new: Any) -> list[str]:
 def _type(item: Any) -> str:
     from google.protobuf import json_format
 
-    from lpctl.flyte1.literals import LiteralType
+    from lpctl.shared.literals import LiteralType
 
     try:
         return type_name(json_format.ParseDict(item["type"], LiteralType()))

@@ -1,16 +1,37 @@
-"""``lpctl lock``: import each workflow the specs reference, once, and record its interface."""
+"""``lpctl lock``: import each workflow the specs reference, once, and record its interface.
+
+Its three modes: write the lock (:func:`collect` then :func:`write`), check it (:func:`collect` then
+:func:`stale`), and fill it from FlyteAdmin instead of importing (:func:`collect` given a client).
+"""
 
 from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lpctl.diagnostics import Diagnostic, error
-from lpctl.lock import Lock, entry_of, file_digest, versions
+from lpctl.flyte1.locked import entry_of
+from lpctl.lock import (
+    Lock,
+    LockError,
+    differences,
+    file_digest,
+    lock_path_for,
+    lock_text,
+    read_lock,
+    versions,
+)
 from lpctl.spec.load import Document, check_header, load_paths
+
+if TYPE_CHECKING:
+    from lpctl.spec.config import Identity
+
+#: spec files larger than this are refused, as the other commands' --max-bytes default
+MAX_BYTES = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -42,7 +63,8 @@ def build_lock(paths: Sequence[str], roots: Sequence[str], *, max_bytes: int, im
     Entries that ``lpctl lock --from-admin`` wrote into ``previous`` are kept as they are: their
     code is not here to import.
     """
-    from lpctl.flyte1.resolve import ResolveError, Resolver
+    from lpctl.flyte1.resolve import Resolver
+    from lpctl.shared.imports import ResolveError
 
     refs, diagnostics, files = references(paths, max_bytes=max_bytes)
     resolver = Resolver(roots, import_timeout=import_timeout)
@@ -89,3 +111,61 @@ def import_roots(paths: Sequence[str], python_path: Sequence[str]) -> list[str]:
 
     config = load_config(common_parent(paths))
     return [os.getcwd(), *config.python_path, *(os.path.abspath(p) for p in python_path)]
+
+
+@dataclass(frozen=True)
+class LockRequest:
+    """What ``lpctl lock`` was asked: where the lock goes, and how interfaces are found."""
+
+    output: str | None = None
+    python_path: Sequence[str] = ()
+    import_timeout: float = 60.0
+    #: --from-admin: the identity flags (the spec's values and [tool.lpctl] come first / after)
+    identity: Identity | None = None
+
+
+@dataclass(frozen=True)
+class Collected:
+    """The lock as it would be written now, beside the one on disk."""
+
+    path: str
+    previous: Lock | None
+    result: LockResult
+
+
+def collect(paths: Sequence[str], request: LockRequest,
+            admin: Callable[[], AbstractContextManager[Any]] | None = None) -> Collected:
+    """Build the lock for ``paths``: by importing, or with ``admin`` (a client factory) from FlyteAdmin."""
+    path = request.output or lock_path_for(paths)
+    previous = read_lock(path) if os.path.exists(path) else None
+    if admin is not None:
+        result = _from_admin(paths, previous, admin, request.identity)
+    else:
+        result = build_lock(paths, import_roots(paths, request.python_path), max_bytes=MAX_BYTES,
+                            import_timeout=request.import_timeout, previous=previous)
+    return Collected(path, previous, result)
+
+
+def stale(collected: Collected) -> list[str]:
+    """``lock --check``: how the lock on disk differs from the one built now (empty: up to date)."""
+    if collected.previous is None:
+        raise LockError(f"{collected.path}: no lock to check; run 'lpctl lock' to write it")
+    return differences(collected.previous, collected.result.lock)
+
+
+def write(collected: Collected) -> None:
+    from lpctl.output import write_output
+
+    write_output(collected.path, lock_text(collected.result.lock))
+
+
+def _from_admin(paths: Sequence[str], previous: Lock | None, admin: Callable[[], AbstractContextManager[Any]],
+                flags: Identity | None) -> LockResult:
+    from lpctl.admin import lockfill
+    from lpctl.spec.config import Identity, common_parent, load_config
+
+    identity = (flags or Identity()).under(load_config(common_parent(paths)).identity)
+    refs, diagnostics, files = references(paths, max_bytes=MAX_BYTES)
+    with admin() as client:
+        lock, more = lockfill.fill_lock(previous or Lock(), refs, client, identity)
+    return LockResult(lock, diagnostics + more, files, refs)

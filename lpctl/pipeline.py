@@ -5,26 +5,25 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from lpctl import progress
 from lpctl.bundle import is_bundle_path, launch_plans, ordered, read_bundle
-from lpctl.cache import Cache
-from lpctl.diagnostics import Diagnostic, Location, Severity, error, sort_diagnostics
+from lpctl.diagnostics import Diagnostic, Severity, error, sort_diagnostics
 from lpctl.errors import UsageError
-from lpctl.flyte1.compile import CompiledPlan, compile_spec
-from lpctl.flyte1.resolve import DEFAULT_IMPORT_TIMEOUT, Resolver
+from lpctl.shared.imports import DEFAULT_IMPORT_TIMEOUT
 from lpctl.spec.config import Config, Identity, common_parent, load_config
 from lpctl.spec.load import DEFAULT_MAX_BYTES, TRIGGER_KIND, Document, check_header, load_paths
-from lpctl.spec.model import launch_plan_spec
+from lpctl.target import Importing, MissingTarget, Resolving, Target, target_for
 
 if TYPE_CHECKING:
     from flyteidl.admin.launch_plan_pb2 import LaunchPlan
 
+    from lpctl.flyte1.compile import CompiledPlan
+
     # lpctl.flyte2 needs flyteidl2 (the flyte2 extra): imported only for Trigger specs
     from lpctl.flyte2.compile import CompiledTrigger
-    from lpctl.flyte2.resolve import TaskResolver
-    from lpctl.lock import LockedResolver
+    from lpctl.lock import Lock
 
 
 @dataclass(frozen=True)
@@ -83,13 +82,10 @@ def run(paths: Sequence[str], options: Options = Options()) -> Result:
     (unless ``only_specs``, where that is normal).
     """
     config = configured(paths, options).config or Config()
-    identity = options.identity.under(config.identity)
-    roots = [os.getcwd(), *config.python_path, *(os.path.abspath(p) for p in options.python_path)]
-    resolver = _resolver(paths, options, config, roots)
+    targets = _Targets(options.identity.under(config.identity), _resolving(paths, options, config))
     loaded = load_paths(paths, max_bytes=options.max_bytes, only_specs=options.only_specs)
     result = Result(diagnostics=list(loaded.diagnostics), files=loaded.files, skipped=loaded.skipped,
                     documents=len(loaded.documents), config_source=config.source)
-    tasks: list[TaskResolver] = []  # created by the first Trigger spec
     progress.emit("specs", count=len(loaded.documents))
     for done, doc in enumerate(loaded.documents):
         progress.emit("spec", doc.path, done)
@@ -97,49 +93,70 @@ def run(paths: Sequence[str], options: Options = Options()) -> Result:
             continue
         schema_diags, broken = _check_schema(doc)
         result.diagnostics.extend(schema_diags)
-        checked = _without(doc, broken)
-        if checked is None:
-            continue
-        if checked.data.get("kind") == TRIGGER_KIND:
-            result.diagnostics.extend(_trigger(checked, broken, roots, options, tasks, result))
-            continue
-        lp_spec = launch_plan_spec(checked.data)
-        plan, diags = compile_spec(checked, lp_spec, resolver.resolve(lp_spec.workflow), identity)
-        result.diagnostics.extend(_not_cascading(diags, broken))
-        if plan is not None and not broken:
-            result.plans.append(plan)
-    resolver.save()
-    result.diagnostics.extend(_duplicates(result.plans))
-    if result.triggers:
-        from lpctl.flyte2.compile import duplicate_triggers
-
-        result.diagnostics.extend(duplicate_triggers(result.triggers))
+        result.diagnostics.extend(targets.compile(doc, broken))
+    result.diagnostics.extend(targets.finish())
+    result.plans, result.triggers = targets.compiled("LaunchPlan"), targets.compiled(TRIGGER_KIND)
     result.diagnostics = sort_diagnostics(result.diagnostics)
     if not result.files and not result.diagnostics and not options.only_specs:
         raise UsageError("no lpctl specs found in " + ", ".join(paths) + _skipped_note(result.skipped))
     return result
 
 
-def _trigger(doc: Document, broken: set[str], roots: list[str], options: Options, tasks: list[TaskResolver],
-             result: Result) -> list[Diagnostic]:
-    """A ``kind: Trigger`` document: resolve its Flyte 2 task and compile it (lpctl.flyte2). With fields
-    the schema refused (``broken``), the others are still checked, and nothing is rendered."""
-    if "task" in broken or "task" not in doc.data:
-        return []
-    try:
-        from lpctl.flyte2.compile import compile_trigger
-        from lpctl.flyte2.resolve import TaskResolver
-    except ModuleNotFoundError as e:
-        return [error("LP901", f"Flyte 2 triggers need flyte-sdk, which is not installed ({e})",
-                      doc.location(("kind",)), "pip install 'lpctl[flyte2]'")]
-    if not tasks:
-        tasks.append(TaskResolver(roots, import_timeout=options.import_timeout))
-    trigger, diags = compile_trigger(doc, tasks[0].resolve(str(doc.data["task"])))
-    if trigger is not None and not broken:
-        result.triggers.append(trigger)
-    if "inputs" in broken:  # its inputs were refused: "left unbound" would only repeat that
-        return [d for d in diags if d.code != "LP910"]
-    return diags
+@dataclass(frozen=True)
+class _Resolving:
+    """How every target resolves references in this run, decided once: importing, or from the lock."""
+
+    importing: Importing
+    #: (--locked) the lock and its path: every target answers from it, or refuses
+    lock: tuple[Lock, str] | None = None
+
+
+class _Targets:
+    """The targets met so far in a run, each with its resolver and what it compiled."""
+
+    def __init__(self, identity: Identity, resolving: _Resolving) -> None:
+        self.identity = identity
+        self.resolving = resolving
+        self._started: dict[str, tuple[Target, Resolving | None, list[Any]]] = {}
+
+    def compile(self, doc: Document, broken: set[str]) -> list[Diagnostic]:
+        kind = str(doc.data.get("kind"))
+        try:
+            target, resolver, compiled = self._start(kind)
+        except MissingTarget as e:
+            return [error(e.code, e.message, doc.location(("kind",)), e.hint)]
+        if "" in broken or target.reference_key in broken:  # nothing more can be checked
+            return []
+        if resolver is None:
+            return [_cannot_lock(doc, kind, target.reference_key)]
+        item, diags = target.compile(_without(doc, broken), broken, resolver, self.identity)
+        if item is not None:
+            compiled.append(item)
+        return diags
+
+    def _start(self, kind: str) -> tuple[Target, Resolving | None, list[Any]]:
+        if kind not in self._started:
+            target = target_for(kind)
+            lock = self.resolving.lock
+            resolver = target.importing(self.resolving.importing) if lock is None else target.locked(*lock)
+            self._started[kind] = (target, resolver, [])
+        return self._started[kind]
+
+    def finish(self) -> list[Diagnostic]:
+        diags = []
+        for target, resolver, compiled in self._started.values():
+            if resolver is not None:
+                resolver.save()
+            diags.extend(target.duplicates(compiled))
+        return diags
+
+    def compiled(self, kind: str) -> list[Any]:
+        return self._started[kind][2] if kind in self._started else []
+
+
+def _cannot_lock(doc: Document, kind: str, key: str) -> Diagnostic:
+    return error("LP308", f"--locked: lpctl.lock cannot answer {kind} specs, and --locked imports nothing",
+                 doc.location((key,)), "run without --locked where the code can be imported")
 
 
 def _skipped_note(skipped: int) -> str:
@@ -171,20 +188,19 @@ def gather(paths: Sequence[str], options: Options = Options()) -> Gathered:
     return Gathered(plans, result)
 
 
-def _resolver(paths: Sequence[str], options: Options, config: Config,
-              roots: list[str]) -> Resolver | LockedResolver:
-    """Import the workflows, or (--locked) answer from lpctl.lock without importing anything (and
-    without the cache, which only saves imports: opening it costs ~30 ms of importlib.metadata)."""
+def _resolving(paths: Sequence[str], options: Options, config: Config) -> _Resolving:
+    """Import the user's code, or (--locked, for every kind) answer from lpctl.lock without importing
+    anything (and without the cache, which only saves imports: opening it costs ~30 ms of importlib.metadata)."""
+    roots = [os.getcwd(), *config.python_path, *(os.path.abspath(p) for p in options.python_path)]
     if not (options.locked or config.locked):
-        cache = Cache() if options.cache else None
-        return Resolver(roots, import_timeout=options.import_timeout, interfaces=cache)
-    from lpctl.lock import LockedResolver, LockError, find_lock, read_lock
+        return _Resolving(Importing(roots, options.import_timeout, options.cache))
+    from lpctl.lock import LockError, find_lock, read_lock
 
     path = options.lock_path or find_lock(paths)
     if path is None:
         raise LockError(f"--locked: no lpctl.lock at or above {', '.join(paths)}; "
                         "run 'lpctl lock' on these specs first")
-    return LockedResolver(read_lock(path), path)
+    return _Resolving(Importing(roots, options.import_timeout), (read_lock(path), path))
 
 
 def _check_schema(doc: Document) -> tuple[list[Diagnostic], set[str]]:
@@ -199,46 +215,13 @@ def _check_schema(doc: Document) -> tuple[list[Diagnostic], set[str]]:
 
 #: a stand-in for a broken ``name``, so that the document is not taken for a default launch plan
 _NAME_STAND_IN = "_"
-#: checks that read the input maps: a broken map would make them report what is not there
-_READ_INPUTS = {"LP510"}
 
 
-def _without(doc: Document, broken: set[str]) -> Document | None:
-    """The document without the top-level fields the schema refused, for the checks of the others;
-    None when nothing more can be checked (the document itself or its workflow is broken)."""
+def _without(doc: Document, broken: set[str]) -> Document:
+    """The document without the top-level fields the schema refused, for the checks of the others."""
     if not broken:
         return doc
-    if "" in broken or "workflow" in broken:
-        return None
     data = {key: value for key, value in doc.data.items() if key not in broken}
     if "name" in broken:
         data["name"] = _NAME_STAND_IN
     return replace(doc, data=data)
-
-
-def _not_cascading(diags: list[Diagnostic], broken: set[str]) -> list[Diagnostic]:
-    """Drop what only follows from a field the schema already reported: one root cause, one error."""
-    if broken & {"default_inputs", "fixed_inputs"}:
-        return [d for d in diags if d.code not in _READ_INPUTS]
-    return diags
-
-
-def _duplicates(plans: list[CompiledPlan]) -> list[Diagnostic]:
-    first: dict[tuple[str, str, str], CompiledPlan] = {}
-    diags = []
-    for plan in plans:
-        project, domain, name, _ = plan.identity()
-        key = (project, domain, name)
-        if key not in first:
-            first[key] = plan
-            continue
-        where = _name_location(first[key].document)
-        diags.append(error("LP806", f"launch plan {project}/{domain}/{name} is also defined at {where}",
-                           _name_location(plan.document),
-                           "launch plan names must be unique within a project and domain"))
-    return diags
-
-
-def _name_location(doc: Document) -> Location:
-    """Where a launch plan's name is written: its ``name``, else (a default launch plan) its workflow."""
-    return doc.location(("name",) if doc.positions.has(("name",)) else ("workflow",))

@@ -11,6 +11,7 @@ from typing import Any
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CONFORMANCE = os.path.join(ROOT, "tests", "conformance")
 HEADER = "apiVersion: lpctl/v1\nkind: LaunchPlan\n"
+TRIGGER_HEADER = "apiVersion: lpctl/v1\nkind: Trigger\n"
 
 for _path in (CONFORMANCE, ROOT):
     if _path not in sys.path:

@@ -45,6 +45,10 @@ class ServerError(LpctlError):
         self.outcomes = list(outcomes)
 
 
+class AuthError(ServerError):
+    """A token could not be obtained. The message never contains a secret."""
+
+
 class AdminError(Exception):
     """One failed admin call: the gRPC status code name (``NOT_FOUND``, ...) and admin's message,
     escaped."""
@@ -328,8 +332,6 @@ class AdminClient:
     def token_endpoint(self) -> TokenEndpoint:
         """Ask the endpoint where its OAuth2 token URL is (AuthMetadataService; no token needed)."""
         from flyteidl.service import auth_pb2
-
-        from lpctl.admin.auth import AuthError
 
         try:
             metadata = self._call(self._auth.GetOAuth2Metadata, auth_pb2.OAuth2MetadataRequest(), auth=False)

@@ -77,7 +77,8 @@ def _default_parameters(client: AdminClient, workflow: RegisteredWorkflow) -> Ma
 def fill_lock(lock: Lock, refs: Mapping[str, Document], client: AdminClient,
               identity: Identity) -> tuple[Lock, list[Diagnostic]]:
     """``lock`` with an entry from FlyteAdmin for each reference; the other entries are kept."""
-    from lpctl.lock import entry_of, versions
+    from lpctl.flyte1.locked import entry_of
+    from lpctl.lock import versions
 
     workflows = dict(lock.workflows)
     diagnostics: list[Diagnostic] = []

@@ -24,8 +24,8 @@ from flyteidl.admin.launch_plan_pb2 import LaunchPlan
 from flyteidl.core.identifier_pb2 import Identifier
 
 # re-exported: the names register's callers have always used
-from lpctl.admin.auth import AuthError, client_credentials_token, token_from_command, token_from_env
-from lpctl.admin.client import AdminClient, AdminError, Identity, ServerError, fatal_message, identity
+from lpctl.admin.auth import client_credentials_token, token_from_command, token_from_env
+from lpctl.admin.client import AdminClient, AdminError, AuthError, Identity, ServerError, fatal_message, identity
 from lpctl.admin.compare import change_lines
 from lpctl.admin.outcome import Outcome, not_attempted
 

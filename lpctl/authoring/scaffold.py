@@ -21,8 +21,9 @@ from typing import Any
 from lpctl.authoring.values import UNSHOWN, flow_yaml, key_text, literal_value, scalar_text
 from lpctl.diagnostics import Diagnostic, Location, error
 from lpctl.flyte1.interface import Input, WorkflowInterface
-from lpctl.flyte1.literals import LiteralType, SimpleType, type_name
-from lpctl.flyte1.resolve import ResolveError, Resolver
+from lpctl.flyte1.resolve import Resolver
+from lpctl.shared.imports import ResolveError
+from lpctl.shared.literals import LiteralType, SimpleType, type_name
 
 #: comments start at this column at the least, so that a block of inputs reads as a table
 _COMMENT_COLUMN = 24
@@ -196,44 +197,3 @@ def _field_type(cls: type, f: dataclasses.Field[Any]) -> Any:
         return typing.get_type_hints(cls).get(f.name, f.type)
     except (NameError, TypeError):
         return f.type
-
-
-def new_spec(workflow: str, *, name: str | None = None, input_options: Sequence[str] = (),
-             registered: bool = False, python_path: Sequence[str] = (),
-             import_timeout: float = 60.0) -> tuple[Scaffold | None, list[Diagnostic]]:
-    """``lpctl new``: resolve ``workflow`` the way ``validate`` would, then scaffold its spec.
-
-    An import path naming a Flyte 2 task gets a ``kind: Trigger`` spec (lpctl.authoring.trigger).
-
-    Raises :class:`UsageError` for a malformed ``--input NAME=TYPE``.
-    """
-    import os
-
-    from lpctl.spec.config import load_config
-
-    config = load_config()
-    roots = [os.getcwd(), *config.python_path, *(os.path.abspath(p) for p in python_path)]
-    resolver = Resolver(roots, import_timeout=import_timeout)
-    registered_inputs = parse_inputs(input_options) if registered or input_options else None
-    if registered_inputs is None:
-        from lpctl.authoring.trigger import scaffold_trigger
-
-        made = scaffold_trigger(workflow, roots=roots, name=name, import_timeout=import_timeout)
-        if made is not None:  # a Flyte 2 task (a Trigger spec), or a failure the Flyte 1 path would repeat
-            return made
-    return scaffold(workflow, resolver=resolver, name=name, registered_inputs=registered_inputs)
-
-
-def parse_inputs(options: Sequence[str]) -> dict[str, str]:
-    """``["day=datetime", "regions=list[str]"]`` -> ``{"day": "datetime", "regions": "list[str]"}``."""
-    from lpctl.errors import UsageError
-
-    inputs: dict[str, str] = {}
-    for option in options:
-        key, sep, value = option.partition("=")
-        if not sep or not key.strip() or not value.strip():
-            raise UsageError(f"--input {option!r}: write NAME=TYPE, e.g. --input 'regions=list[str]'")
-        if key.strip() in inputs:
-            raise UsageError(f"--input {key.strip()!r} is given twice")
-        inputs[key.strip()] = value.strip()
-    return inputs

@@ -14,10 +14,10 @@ from typing import Any
 from lpctl.authoring.scaffold import CHECK_LINE, Scaffold, how_to_write, table
 from lpctl.authoring.values import UNSHOWN, flow_yaml, key_text, literal_value, scalar_text
 from lpctl.diagnostics import Diagnostic, Location, error
-from lpctl.flyte1.literals import Literal, LiteralType, SimpleType, type_name
-from lpctl.flyte1.resolve import ResolveError
 from lpctl.flyte2.bridge import TaskInterface
 from lpctl.flyte2.resolve import TaskResolver
+from lpctl.shared.imports import ResolveError
+from lpctl.shared.literals import Literal, LiteralType, SimpleType, type_name
 
 #: resolution failures that end ``lpctl new``; after any other the reference may be a Flyte 1 workflow
 #: (LP307: an import that timed out would time out again)

@@ -1,6 +1,6 @@
 """Workflow defaults as a spec author writes them: a ``Literal`` back to YAML text.
 
-The inverse of :func:`lpctl.flyte1.literals.to_literal` for what a default can hold, so that
+The inverse of :func:`lpctl.shared.literals.to_literal` for what a default can hold, so that
 ``lpctl new`` can show ``span: 1h30m`` for ``timedelta(minutes=90)`` and the line, uncommented,
 means the same value.
 """
@@ -13,8 +13,8 @@ import math
 import re
 from typing import Any
 
-from lpctl.flyte1.literals import Literal
 from lpctl.schedule.durations import format_duration
+from lpctl.shared.literals import Literal
 
 #: scalars that stay plain: no YAML indicator, no flow character, nothing another reader retypes
 _PLAIN = re.compile(r"[A-Za-z_/.~$][A-Za-z0-9_./@:~$+-]*(?: [A-Za-z0-9_./@~$+-]+)*")

@@ -9,7 +9,6 @@ plain typed functions and interfaces written in a spec).
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import difflib
 import enum
 import sys
@@ -18,14 +17,8 @@ import typing
 from typing import Any
 
 from lpctl.flyte1.interface import Input, WorkflowInterface
-from lpctl.flyte1.literals import ConversionError
+from lpctl.shared.literals import ConversionError
 from lpctl.spec.positions import Path
-
-#: flytekit's transformer names, which tag each variant of a union type (``TypeEngine``)
-UNION_TAGS = {int: "int", float: "float", str: "str", bool: "bool", dt.datetime: "datetime",
-              dt.date: "date", dt.timedelta: "timedelta", type(None): "none"}
-#: the annotation flytekit's DataclassTransformer puts on a dataclass's STRUCT literal type
-STRUCT_ANNOTATION = {"cache-key-metadata": {"serialization-format": "msgpack"}}
 
 
 class BridgeError(Exception):
@@ -194,6 +187,6 @@ def _check_dataclass(value: Any, tp: type, path: Path) -> None:
 
 
 def _describe(value: Any) -> str:
-    from lpctl.flyte1.literals import describe
+    from lpctl.shared.literals import describe
 
     return describe(value)

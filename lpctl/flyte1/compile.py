@@ -16,8 +16,9 @@ from lpctl.diagnostics import Diagnostic, error
 from lpctl.flyte1.context import Context
 from lpctl.flyte1.inputs import compile_inputs
 from lpctl.flyte1.metadata import compile_labels, compile_notifications, compile_security
-from lpctl.flyte1.resolve import Resolved, ResolveError
+from lpctl.flyte1.resolve import Resolved
 from lpctl.flyte1.schedule import compile_schedule
+from lpctl.shared.imports import ResolveError
 from lpctl.spec.config import Identity, identity_problem
 from lpctl.spec.load import Document
 from lpctl.spec.model import Concurrency, LaunchPlanSpec

@@ -10,7 +10,7 @@ from flyteidl.core import interface_pb2, literals_pb2
 
 from lpctl.flyte1.context import Context
 from lpctl.flyte1.interface import Input, parameter_for
-from lpctl.flyte1.literals import ConversionError, Literal, LiteralType, SimpleType
+from lpctl.shared.literals import ConversionError, Literal, LiteralType, SimpleType
 from lpctl.spec.positions import Path, format_path
 
 
@@ -77,7 +77,7 @@ def _default_parameter(ctx: Context, inp: Input, value: Any) -> interface_pb2.Pa
 
 
 def _convert(ctx: Context, kind: str, inp: Input, value: Any, path: Path) -> Literal | None:
-    from lpctl.flyte1.literals import to_literal
+    from lpctl.shared.literals import to_literal
 
     try:
         if ctx.interface.convert is not None and needs_flytekit(inp.type):

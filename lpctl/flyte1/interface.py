@@ -22,7 +22,7 @@ from typing import Any
 from flyteidl.core import types_pb2
 from flyteidl.core.interface_pb2 import Parameter, Variable
 
-from lpctl.flyte1.literals import ConversionError, LiteralType, SimpleType, is_optional, none_literal, to_literal
+from lpctl.shared.literals import ConversionError, LiteralType, SimpleType, is_optional, none_literal, to_literal
 
 
 @dataclass(frozen=True)
@@ -60,6 +60,11 @@ class UnsupportedType(Exception):
     """A Python type that has no Flyte literal type lpctl can build."""
 
 
+#: flytekit's transformer names, which tag each variant of a union type (``TypeEngine``)
+UNION_TAGS = {int: "int", float: "float", str: "str", bool: "bool", dt.datetime: "datetime",
+              dt.date: "date", dt.timedelta: "timedelta", type(None): "none"}
+#: the annotation flytekit's DataclassTransformer puts on a dataclass's STRUCT literal type
+STRUCT_ANNOTATION = {"cache-key-metadata": {"serialization-format": "msgpack"}}
 _SIMPLE = {int: SimpleType.INTEGER, float: SimpleType.FLOAT, str: SimpleType.STRING,
            bool: SimpleType.BOOLEAN, dt.datetime: SimpleType.DATETIME, dt.date: SimpleType.DATETIME,
            dt.timedelta: SimpleType.DURATION, type(None): SimpleType.NONE}
@@ -71,8 +76,6 @@ def literal_type(py: Any) -> LiteralType:
 
 
 def _literal_type_and_tag(py: Any) -> tuple[LiteralType, str]:
-    from lpctl.flyte1.bridge import STRUCT_ANNOTATION, UNION_TAGS
-
     if py in _SIMPLE:
         return LiteralType(simple=_SIMPLE[py]), UNION_TAGS[py]
     if py is dict or py is typing.Dict:  # noqa: UP006

@@ -12,7 +12,7 @@ MAX_LABELS = 16
 
 
 def compile_notifications(ctx: Context, metadata: launch_plan_pb2.LaunchPlanMetadata) -> None:
-    from lpctl.flyte1.k8s import email_problem
+    from lpctl.shared.k8s import email_problem
 
     for i, entry in enumerate(ctx.spec.notifications):
         note = metadata.notifications.add(phases=entry.phases)
@@ -24,7 +24,7 @@ def compile_notifications(ctx: Context, metadata: launch_plan_pb2.LaunchPlanMeta
 
 
 def compile_labels(ctx: Context, labels: common_pb2.Labels, annotations: common_pb2.Annotations) -> None:
-    from lpctl.flyte1.k8s import label_key_problems, label_value_problems
+    from lpctl.shared.k8s import label_key_problems, label_value_problems
 
     given = ctx.spec.labels
     if len(given) > MAX_LABELS:

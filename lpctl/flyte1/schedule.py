@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from flyteidl.admin import schedule_pb2
 from flyteidl.core import interface_pb2
 
 from lpctl.flyte1.context import Context
-from lpctl.flyte1.literals import SimpleType
+from lpctl.shared.literals import SimpleType
+from lpctl.shared.schedule_checks import warn_dst, warn_february_29, warn_frequent
 from lpctl.spec.model import Schedule
 
-#: a schedule that fires more often than this gets a warning
-MIN_INTERVAL = dt.timedelta(minutes=5)
 _CRON_CODES = {"SYNTAX": "LP501", "ALIAS_WITHOUT_AT": "LP502", "NEVER_FIRES": "LP503", "ADMIN_ONLY": "LP504"}
 
 
@@ -59,15 +56,6 @@ def _cron(ctx: Context, spec: Schedule, schedule: schedule_pb2.Schedule) -> None
                       hint="write it like PT1H, PT30M or P1D")
 
 
-def warn_february_29(ctx: Context, expr: str) -> None:
-    from lpctl.schedule.cron import only_february_29
-
-    if only_february_29(expr):
-        ctx.warn("LP515", f'cron "{expr}" fires only on February 29: once every four years',
-                 ("schedule", "cron"), hint="for the end of February, the Flyte scheduler has no 'L': "
-                 "use day 28, or day 1 of March")
-
-
 def _check_zone(ctx: Context, zone: str, expr: str | None) -> None:
     """An unknown zone is an error; DST changes that skip or double a fire time are warnings."""
     from lpctl.schedule.zones import load_zone, suggest_zone
@@ -79,37 +67,6 @@ def _check_zone(ctx: Context, zone: str, expr: str | None) -> None:
         ctx.error("LP512", f"unknown time zone '{zone}'", path, hint=hint)
     elif expr is not None:
         warn_dst(ctx, zone, expr)
-
-
-def warn_dst(ctx: Context, zone: str, expr: str) -> None:
-    from lpctl.schedule.cron import parse_cron
-    from lpctl.schedule.zones import SurpriseKind, dst_surprises
-
-    spec = parse_cron(expr)
-    if spec is None:
-        return
-    today = dt.datetime.now(dt.timezone.utc).date()
-    for surprise in dst_surprises(spec, zone, today):
-        times, many = _join_times(surprise.times), len(surprise.times) > 1
-        change = f"{surprise.clock_before} -> {surprise.clock_after}"
-        first, last = surprise.clock_before, surprise.clock_after  # the gap; the repeated hour is after-before
-        if surprise.kind is SurpriseKind.REPEAT:
-            first, last = last, first
-        hint = f"move the time out of {first}-{last}, or use timezone: UTC"
-        if surprise.kind is SurpriseKind.GAP:
-            verb, runs = ("do not exist", "those runs") if many else ("does not exist", "that run")
-            ctx.warn("LP513", f"in {zone}, {times} {verb} on the day clocks go forward ({change}): "
-                     f"the Flyte scheduler skips {runs}", ("schedule", "cron"), hint=hint)
-        else:
-            verb = "happen" if many else "happens"
-            ctx.warn("LP514", f"in {zone}, {times} {verb} twice on the day clocks go back ({change}): "
-                     "the Flyte scheduler runs at both", ("schedule", "cron"), hint=hint)
-
-
-def _join_times(times: tuple[str, ...]) -> str:
-    if len(times) > 3:
-        return f"{', '.join(times[:3])} and {len(times) - 3} more"
-    return times[0] if len(times) == 1 else f"{', '.join(times[:-1])} and {times[-1]}"
 
 
 def _fixed_rate(ctx: Context, text: str, schedule: schedule_pb2.Schedule) -> None:
@@ -124,14 +81,6 @@ def _fixed_rate(ctx: Context, text: str, schedule: schedule_pb2.Schedule) -> Non
         return
     schedule.rate.CopyFrom(schedule_pb2.FixedRate(value=value, unit=unit))
     warn_frequent(ctx, delta, path)
-
-
-def warn_frequent(ctx: Context, interval: dt.timedelta, path: tuple[str, ...]) -> None:
-    if interval < MIN_INTERVAL:
-        from lpctl.schedule.durations import format_duration
-
-        ctx.warn("LP511", f"schedule fires every {format_duration(interval)}, more often than every 5 minutes",
-                 path, hint="each firing is a whole workflow execution; make sure that is intended")
 
 
 def _check_kickoff(ctx: Context, kickoff: str) -> str:
@@ -152,7 +101,7 @@ def _check_kickoff(ctx: Context, kickoff: str) -> str:
         ctx.error("LP508", f"kickoff argument '{kickoff}' is a fixed input; the scheduler must be free to set it",
                   path, hint="remove it from fixed_inputs")
     elif not (inp.type.WhichOneof("type") == "simple" and inp.type.simple == SimpleType.DATETIME):
-        from lpctl.flyte1.literals import type_name
+        from lpctl.shared.literals import type_name
 
         ctx.error("LP509", f"kickoff argument '{kickoff}' is {type_name(inp.type)}, not datetime", path,
                   hint="FlyteAdmin requires a plain datetime input; Optional[datetime] is refused too")

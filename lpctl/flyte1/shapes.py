@@ -26,7 +26,7 @@ import types
 import typing
 from typing import Any
 
-from lpctl.flyte1.literals import ConversionError, describe
+from lpctl.shared.literals import ConversionError, describe
 
 Shape = dict[str, Any]
 _PRIMITIVES: dict[Any, str] = {int: "int", float: "float", str: "str", bool: "bool", dict: "dict"}
@@ -185,7 +185,7 @@ def to_literal(value: Any, lt: Any, shape: Shape) -> Any:
     import msgpack
     from flyteidl.core import literals_pb2
 
-    from lpctl.flyte1 import literals
+    from lpctl.shared import literals
 
     which = lt.WhichOneof("type")
     if which == "collection_type" and shape["kind"] == "list":

@@ -13,12 +13,12 @@ from flyteidl2.core import literals_pb2
 from flyteidl2.task import common_pb2, run_pb2, task_definition_pb2
 
 from lpctl.diagnostics import Diagnostic
-from lpctl.flyte1.resolve import ResolveError
 from lpctl.flyte2.context import TriggerContext
 from lpctl.flyte2.inputs import compile_inputs
 from lpctl.flyte2.notify import compile_notifications
 from lpctl.flyte2.resolve import TaskResolved
 from lpctl.flyte2.schedule import compile_automation
+from lpctl.shared.imports import ResolveError
 from lpctl.spec.load import Document
 
 MAX_NAME = 255
@@ -107,7 +107,7 @@ def _max_action_concurrency(ctx: TriggerContext, run: run_pb2.RunSpec) -> None:
 
 
 def _labels(ctx: TriggerContext, run: run_pb2.RunSpec) -> None:
-    from lpctl.flyte1.k8s import label_key_problems, label_value_problems
+    from lpctl.shared.k8s import label_key_problems, label_value_problems
 
     labels: dict[str, str] = ctx.data.get("labels") or {}
     for key, value in labels.items():

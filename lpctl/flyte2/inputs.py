@@ -12,10 +12,10 @@ from typing import Any
 from flyteidl2.core import types_pb2
 from flyteidl2.task import common_pb2
 
-from lpctl.flyte1.literals import ConversionError
 from lpctl.flyte2.bridge import TaskInterface
 from lpctl.flyte2.context import TriggerContext
 from lpctl.flyte2.literals import trigger_literal
+from lpctl.shared.literals import ConversionError
 
 
 def compile_inputs(ctx: TriggerContext, inputs: common_pb2.Inputs) -> None:

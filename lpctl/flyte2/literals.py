@@ -15,7 +15,7 @@ from typing import Any
 from flyteidl.core import types_pb2
 from flyteidl2.core import literals_pb2 as literals2
 
-from lpctl.flyte1.literals import ConversionError, describe, is_optional, to_literal
+from lpctl.shared.literals import ConversionError, describe, is_optional, to_literal
 
 LIST_REASON = ("flyte-sdk 2.12.1 pickles a list trigger input into bytes that its own runtime cannot decode "
                "as the declared type")

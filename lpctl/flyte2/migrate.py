@@ -275,6 +275,25 @@ def target_path(path: str, directory: str) -> str:
     return os.path.join(directory, relative)
 
 
+def write_migrated(files: Sequence[FileMigration], directory: str) -> list[str]:
+    """Write each file's clean triggers under ``directory`` (atomically, folders made); the paths written."""
+    from lpctl.errors import OutputError
+    from lpctl.output import write_output
+
+    written = []
+    for item in files:
+        if item.text is None:
+            continue
+        target = target_path(item.path, directory)
+        try:
+            os.makedirs(os.path.dirname(target) or ".", exist_ok=True)
+        except OSError as e:
+            raise OutputError(f"{target}: cannot create its directory: {e.strerror or e}") from None
+        write_output(target, item.text)
+        written.append(target)
+    return written
+
+
 def summary(files: Sequence[FileMigration]) -> str:
     """The table people read: one line per launch plan, its reasons, then the totals by reason."""
     items = [item for f in files for item in f.items]

@@ -51,7 +51,7 @@ def _phases(ctx: TriggerContext, given: Any, i: int) -> list[int]:
 
 def _email(ctx: TriggerContext, spec: dict[str, Any], out: definition_pb2.DeliveryConfigTemplate,
            path: tuple[Any, ...]) -> None:
-    from lpctl.flyte1.k8s import email_problem
+    from lpctl.shared.k8s import email_problem
 
     email = out.email
     for field in ("recipients", "cc", "bcc"):

@@ -5,29 +5,25 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-# The import machinery (roots on sys.path, import in a thread with a time limit, module prints kept
-# off stdout) is the launch plans' one; only what the imported object must be differs.
-from lpctl.flyte1.resolve import DEFAULT_IMPORT_TIMEOUT, REFERENCE, ResolveError, import_module, import_roots
 from lpctl.flyte2.bridge import BridgeError, TaskInterface, is_flyte2_task, read_task
+from lpctl.shared.imports import DEFAULT_IMPORT_TIMEOUT, REFERENCE, Memo, ResolveError, import_module, import_roots
 
 TaskResolved = TaskInterface | ResolveError
 
 
-class TaskResolver:
-    """Resolves ``package.module:task`` references, each once per run."""
+class TaskResolver(Memo[TaskInterface]):
+    """Resolves ``package.module:task`` references by importing them against fixed import roots."""
 
     def __init__(self, roots: Sequence[str] = (), *, import_timeout: float = DEFAULT_IMPORT_TIMEOUT) -> None:
+        super().__init__()
         self.roots = list(dict.fromkeys(roots))
         self.import_timeout = import_timeout
-        self._cache: dict[str, TaskResolved] = {}
 
-    def resolve(self, ref: str) -> TaskResolved:
-        if ref not in self._cache:
-            with import_roots(self.roots):
-                self._cache[ref] = self._resolve(ref)
-        return self._cache[ref]
+    def _find(self, ref: str) -> TaskResolved:
+        with import_roots(self.roots):
+            return self._import(ref)
 
-    def _resolve(self, ref: str) -> TaskResolved:
+    def _import(self, ref: str) -> TaskResolved:
         if not REFERENCE.fullmatch(ref) or ":" not in ref:
             return ResolveError("LP305", f'"{ref}" is not an import path of the form "package.module:task"',
                                 'write the module, a colon, then the task: "package.module:task"')

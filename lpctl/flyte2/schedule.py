@@ -9,6 +9,7 @@ from typing import Any
 from flyteidl2.task import common_pb2
 
 from lpctl.flyte2.context import TriggerContext
+from lpctl.shared.schedule_checks import warn_dst, warn_february_29, warn_frequent
 
 #: FixedRate.value is a uint32 count of minutes
 MAX_RATE_MINUTES = 2**32 - 1
@@ -109,21 +110,18 @@ def _cron(ctx: TriggerContext, spec: dict[str, Any], schedule: common_pb2.Schedu
 
 
 def _warn(ctx: TriggerContext, expression: str, timezone: str) -> None:
-    """The launch plans' schedule warnings (LP511 very frequent, LP513/LP514 DST, LP515 Feb 29): the Flyte 2
-    scheduler runs the same unionai/cron ``Next``. They take a Flyte 1 Context; only its ``warn`` is used."""
-    from lpctl.flyte1 import schedule as flyte1
+    """The launch plans' schedule warnings: the Flyte 2 scheduler runs the same unionai/cron ``Next``."""
     from lpctl.schedule.cron import min_interval
 
-    shared: Any = ctx
     if not expression.startswith("@every"):
-        flyte1.warn_frequent(shared, min_interval(expression), ("schedule", "cron"))
-        flyte1.warn_february_29(shared, expression)
-        flyte1.warn_dst(shared, timezone, expression)
+        warn_frequent(ctx, min_interval(expression), ("schedule", "cron"))
+        warn_february_29(ctx, expression)
+        warn_dst(ctx, timezone, expression)
 
 
 def _fixed_rate(ctx: TriggerContext, spec: dict[str, Any], schedule: common_pb2.Schedule) -> None:
-    from lpctl.flyte1.literals import parse_datetime
     from lpctl.schedule.durations import parse_duration
+    from lpctl.shared.literals import parse_datetime
 
     text = spec["fixed_rate"]
     schedule.rate.unit = common_pb2.FixedRateUnit.FIXED_RATE_UNIT_MINUTE
@@ -134,6 +132,7 @@ def _fixed_rate(ctx: TriggerContext, spec: dict[str, Any], schedule: common_pb2.
                   hint="write whole minutes, hours or days: 30m, 6h, 2d")
     else:
         schedule.rate.value = minutes
+        warn_frequent(ctx, dt.timedelta(minutes=minutes), ("schedule", "fixed_rate"))
     if "start_time" in spec:
         try:
             schedule.rate.start_time.FromDatetime(parse_datetime(spec["start_time"]))

@@ -319,3 +319,14 @@ def test_public_api_is_lazy_and_complete() -> None:
             "print(all(getattr(lpctl, n) is not None for n in lpctl.__all__))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "True"
+
+
+def test_only_the_cli_package_imports_typer_or_rich() -> None:
+    import pathlib
+    import re
+
+    package = pathlib.Path(__file__).resolve().parents[2] / "lpctl"
+    pattern = re.compile(r"^\s*(from|import)\s+(typer|rich|click)\b", re.MULTILINE)
+    offenders = [str(path.relative_to(package)) for path in sorted(package.rglob("*.py"))
+                 if path.parent.name != "cli" and pattern.search(path.read_text(encoding="utf-8"))]
+    assert offenders == []

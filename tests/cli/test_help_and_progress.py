@@ -170,3 +170,11 @@ def test_a_slow_import_shows_progress_on_a_terminal_only(tmp_path: Any) -> None:
     assert (code, out, err) == (0, "1 file OK: 1 launch plan\n", "")
     code, out, err = _finish(*json_run)
     assert code == 0 and '"status": "ok"' in out and "lpctl:" not in err
+
+
+@pytest.mark.parametrize("command", ["register", "plan", "apply", "lock"])
+def test_every_server_command_takes_every_auth_option(run_cli: Run, command: str) -> None:
+    text = _help(run_cli, command)
+    for option in ("--endpoint HOST:PORT", "--insecure", "--token-env VAR", "--token-command COMMAND",
+                   "--client-id ID", "--client-secret-env VAR", "--token-url URL"):
+        assert f"  {option} " in text, (command, option)

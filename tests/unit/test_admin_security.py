@@ -23,8 +23,12 @@ from flyteidl.admin import launch_plan_pb2  # noqa: E402
 from flyteidl.core import identifier_pb2, types_pb2  # noqa: E402
 from support import CliResult  # noqa: E402
 
-from lpctl.admin.auth import AuthError, client_credentials_token, secret_forms  # noqa: E402
-from lpctl.admin.client import AdminClient, Identity  # noqa: E402
+from lpctl.admin.auth import client_credentials_token, secret_forms  # noqa: E402
+from lpctl.admin.client import (  # noqa: E402
+    AdminClient,
+    AuthError,
+    Identity,
+)
 from lpctl.admin.register import register  # noqa: E402
 from lpctl.admin.text import server_text  # noqa: E402
 

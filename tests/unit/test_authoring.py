@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from support import CONFORMANCE, HEADER, CliResult, examples
 
 from lpctl.authoring.fmt import FormatBug, format_text
-from lpctl.authoring.scaffold import new_spec
+from lpctl.authoring.new import new_spec
 from lpctl.authoring.values import flow_yaml, key_text, scalar_text
 from lpctl.spec.load import load_text
 

@@ -10,7 +10,8 @@ from flyteidl.core import execution_pb2, identifier_pb2, interface_pb2, literals
 
 from lpctl.flyte1.compile import CompiledPlan, compile_spec
 from lpctl.flyte1.interface import Input, WorkflowInterface, from_spec, literal_type, parameter_for
-from lpctl.flyte1.resolve import Resolved, ResolveError
+from lpctl.flyte1.resolve import Resolved
+from lpctl.shared.imports import ResolveError
 from lpctl.spec.config import Identity
 from lpctl.spec.load import Document, load_text
 from lpctl.spec.model import launch_plan_spec

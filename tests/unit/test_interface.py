@@ -22,7 +22,7 @@ from lpctl.flyte1.interface import (
     parameter_for,
     parse_type,
 )
-from lpctl.flyte1.literals import LiteralType, SimpleType, none_literal
+from lpctl.shared.literals import LiteralType, SimpleType, none_literal
 
 INT = LiteralType(simple=SimpleType.INTEGER)
 STR = LiteralType(simple=SimpleType.STRING)
@@ -68,7 +68,7 @@ def test_literal_types(py: Any, expected: LiteralType) -> None:
 
 
 def test_an_untyped_dict_is_a_struct_annotated_as_flytekit_does() -> None:
-    from lpctl.flyte1.bridge import STRUCT_ANNOTATION
+    from lpctl.flyte1.interface import STRUCT_ANNOTATION
 
     expected = LiteralType(simple=SimpleType.STRUCT)
     expected.annotation.annotations.update(STRUCT_ANNOTATION)

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 import pytest
 
-from lpctl.flyte1.k8s import email_problem, label_key_problems, label_value_problems
+from lpctl.shared.k8s import email_problem, label_key_problems, label_value_problems
 
 # Expected texts written out in full (apimachinery v0.28.2, pkg/util/validation/validation.go), so a
-# change in lpctl.flyte1.k8s cannot silently change both sides.
+# change in lpctl.shared.k8s cannot silently change both sides.
 NAME_REGEX_ERROR = (
     "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric "
     "character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is "

@@ -1,4 +1,4 @@
-"""lpctl.flyte1.literals on its own: values -> flyteidl Literals, compared as messages, and the exact errors."""
+"""lpctl.shared.literals on its own: values -> flyteidl Literals, compared as messages, and the exact errors."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 from flyteidl.core import literals_pb2, types_pb2
 from google.protobuf import duration_pb2, timestamp_pb2
 
-from lpctl.flyte1.literals import (
+from lpctl.shared.literals import (
     ConversionError,
     Literal,
     LiteralType,

@@ -176,3 +176,22 @@ def test_a_bad_token_stops_the_run(run_cli: Run, in_tmp: Any, admin: tuple[FakeA
     assert result.exit_code == 2
     assert result.stderr == (f"lpctl: FlyteAdmin at {endpoint}: UNAUTHENTICATED: Request unauthenticated with "
                              "IdentityContext\n")
+
+
+def test_from_admin_takes_every_auth_option(run_cli: Run, in_tmp: Any, admin: tuple[FakeAdmin, str]) -> None:
+    import sys
+
+    from example_pkg import workflows as wf
+
+    fake, endpoint = admin
+    fake.register(wf.with_defaults)
+    (in_tmp / "specs").mkdir()
+    (in_tmp / "specs" / "d.yaml").write_text(HEADER + SPECS["defaults.yaml"])
+    command = f"{sys.executable} -c \"print('{TOKEN}')\""
+    assert run_cli("lock", "specs", "--from-admin", "--endpoint", endpoint, "--insecure", "--token-command", command,
+                   "--workflow-version", V) == CliResult(0, "", "wrote specs/lpctl.lock (1 workflows)\n")
+    assert run_cli("lock", "specs", "--from-admin", "--endpoint", endpoint, "--client-id", "ci") == CliResult(
+        2, "", "lpctl: --client-id needs --client-secret-env\n")
+    assert run_cli("lock", "specs", "--from-admin", "--endpoint", endpoint, "--token-env", "LOCK_TOKEN",
+                   "--token-command", command) == CliResult(
+        2, "", "lpctl: give only one of --token-env, --token-command, --client-id\n")

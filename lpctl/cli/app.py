@@ -1,0 +1,171 @@
+"""The typer application: how help reads, the one place exceptions become exit codes, ``main``.
+
+Exit codes: 0 success (for diff: no differences), 1 errors in the input (or warnings under --strict;
+for diff: differences), 2 usage error or a path that cannot be read or written, 3 internal error (a
+bug in lpctl), 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from collections.abc import Iterator
+from typing import Annotated, Any, NoReturn
+
+import typer
+from typer.core import TyperArgument, TyperCommand
+
+from lpctl import __version__, stdio
+from lpctl.errors import LpctlError
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_BUG, EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 0, 1, 2, 3, 130, 141
+ISSUES_URL = "https://github.com/lpctl/lpctl/issues"
+
+#: the exit codes, as --help shows them ("\b": click keeps the lines as they are)
+EXIT_CODES_HELP = """\b
+Exit codes:
+  0    success; diff: no differences; plan: nothing to do
+  1    errors in the specs (warnings too, with --strict);
+       diff: differences; plan: changes pending; fmt --check: files to reformat
+  2    usage error, a path that cannot be read or written, a server not reached
+  3    internal error: a bug in lpctl (--debug shows the traceback)
+  130  interrupted"""
+
+app = typer.Typer(
+    name="lpctl",
+    help="Declarative Flyte launch plans: validate YAML specs, render flyteidl LaunchPlan bundles.\n\n"
+    "Example: lpctl validate launchplans/ --strict\n\n"
+    "Shell completion: lpctl --install-completion (bash, zsh, fish, PowerShell).\n\n" + EXIT_CODES_HELP,
+    no_args_is_help=True,
+    add_completion=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+#: every command's last option; read by :class:`Command`, which runs the command under :func:`guard`
+Debug = Annotated[bool, typer.Option("--debug", help="Show the Python traceback of an internal error.")]
+
+
+class Argument(TyperArgument):
+    """An argument as Unix help writes it (PATH..., WORKFLOW, [CODE]), not Typer's {PATH}, {paths}... or
+    <list[str]>. The usage line and the Arguments section ask click's make_metavar / get_usage_pieces (the
+    _display_name methods are typer 0.29's names for them); an error names the argument plainly
+    ("Missing argument 'PATH'"), which typer 0.26 would build from make_metavar."""
+
+    def display_type(self, ctx: Any) -> str:
+        return ""
+
+    def make_metavar(self, *args: Any, **kwargs: Any) -> str:
+        return self._usage_display_name()
+
+    def get_error_hint(self, ctx: Any) -> str:
+        return f"'{self.human_readable_name}'"
+
+    def get_usage_pieces(self, ctx: Any) -> list[str]:
+        return [self._usage_display_name()]
+
+    def _rich_display_name(self) -> str:
+        return self._usage_display_name()
+
+    def _usage_display_name(self) -> str:
+        name = (self.metavar or self.name or "").upper() + ("..." if self.nargs != 1 else "")
+        return name if self.required else f"[{name}]"
+
+
+class Command(TyperCommand):
+    """Every lpctl command: arguments shown as :class:`Argument`, the body run under :func:`guard`."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for param in self.params:
+            if type(param) is TyperArgument:
+                param.__class__ = Argument
+
+    def invoke(self, ctx: Any) -> Any:
+        with guard(bool(ctx.params.get("debug"))):
+            return super().invoke(ctx)
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        stdio.output().write(f"lpctl {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", "-V", help="Print lpctl's version and exit.",
+                                          callback=_version_callback, is_eager=True)] = False,
+) -> None:
+    """Declarative Flyte launch plans."""
+
+
+def fail_usage(message: str) -> NoReturn:
+    sys.stderr.write(f"lpctl: {message}\n")
+    raise typer.Exit(EXIT_USAGE)
+
+
+@contextlib.contextmanager
+def guard(debug: bool) -> Iterator[None]:
+    """The one place that turns exceptions into exit codes."""
+    try:
+        with stdio.protected_stdout():  # workflow modules' prints, threads, children: to stderr
+            yield
+    except typer.Exit:
+        raise
+    except LpctlError as e:
+        fail_usage(str(e))
+    except BrokenPipeError:
+        # the reader went away (| head): stop quietly, and keep Python from complaining at exit
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(devnull, sys.stdout.fileno())
+        raise typer.Exit(EXIT_BROKEN_PIPE) from None
+    except KeyboardInterrupt:
+        sys.stderr.write("lpctl: interrupted\n")
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    except Exception as e:
+        if debug:
+            import traceback
+
+            traceback.print_exc()
+        sys.stderr.write(f"lpctl: internal error: {type(e).__name__}: {e}\n"
+                         f"This is a bug in lpctl {__version__}. Please report it at {ISSUES_URL} "
+                         "with the output of the same command run with --debug.\n")
+        raise typer.Exit(EXIT_BUG) from None
+
+
+def main() -> None:
+    """The console script: run, do what teardown does that a user sees, and skip the rest.
+
+    Tearing down flytekit and the user's modules takes a third of a second and changes nothing on
+    disk; :func:`lpctl.shutdown.finish` runs the atexit handlers (users', coverage's, logging's) and
+    flushes files left open, the streams are flushed here, and a workflow import still stuck in its
+    thread is ended with the process.
+    """
+    import gc
+
+    from lpctl.shutdown import finish
+
+    # A run builds its values once and keeps them to the end: rare, large collections are enough for the
+    # cycles it drops (ruamel's composer leaves some per file it reads), and what the imports made is never
+    # garbage, so it is left out of every collection.
+    gc.freeze()
+    gc.set_threshold(100_000, 50, 100)
+    code: int | str | None = 0
+    try:
+        app()
+    except SystemExit as e:
+        code = e.code
+    finish()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BrokenPipeError:
+        code = EXIT_BROKEN_PIPE
+    if isinstance(code, str):
+        sys.stderr.write(code + "\n")
+        code = EXIT_FINDINGS
+    os._exit(code or 0)

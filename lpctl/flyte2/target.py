@@ -1,0 +1,41 @@
+"""The Flyte 2 target: ``kind: Trigger`` specs -> ``flyteidl2.task.TaskTrigger`` (see lpctl.target)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lpctl.diagnostics import Diagnostic
+from lpctl.flyte2.compile import CompiledTrigger, compile_trigger, duplicate_triggers
+from lpctl.flyte2.locked import LockedTaskResolver
+from lpctl.flyte2.resolve import TaskResolver
+from lpctl.lock import Lock
+from lpctl.spec.config import Identity
+from lpctl.spec.load import Document
+from lpctl.target import Importing, Resolving
+
+
+class TriggerTarget:
+    kinds = ("Trigger",)
+    reference_key = "task"
+
+    def importing(self, how: Importing) -> Resolving:
+        return TaskResolver(how.roots, import_timeout=how.import_timeout)
+
+    def locked(self, lock: Lock, path: str) -> Resolving:
+        return LockedTaskResolver(lock, path)
+
+    def compile(self, doc: Document, broken: set[str], resolver: Resolving,
+                identity: Identity) -> tuple[CompiledTrigger | None, list[Diagnostic]]:
+        """With fields the schema refused (``broken``), the others are still checked, and nothing is rendered."""
+        if "task" not in doc.data:
+            return None, []
+        trigger, diags = compile_trigger(doc, resolver.resolve(str(doc.data["task"])))
+        if "inputs" in broken:  # its inputs were refused: "left unbound" would only repeat that
+            diags = [d for d in diags if d.code != "LP910"]
+        return (None if broken else trigger), diags
+
+    def duplicates(self, compiled: list[Any]) -> list[Diagnostic]:
+        return duplicate_triggers(compiled)
+
+
+TARGET = TriggerTarget()
