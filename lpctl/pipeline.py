@@ -109,6 +109,8 @@ class _Resolving:
     importing: Importing
     #: (--locked) the lock and its path: every target answers from it, or refuses
     lock: tuple[Lock, str] | None = None
+    #: (--locked) why the lock cannot be read (LP310, at the lock): no spec naming code is compiled
+    invalid: Diagnostic | None = None
 
 
 class _Targets:
@@ -127,6 +129,8 @@ class _Targets:
             return [error(e.code, e.message, doc.location(("kind",)), e.hint)]
         if "" in broken or target.reference_key in broken:  # nothing more can be checked
             return []
+        if self.resolving.invalid is not None:  # reported once, at the lock
+            return []
         if resolver is None:
             return [_cannot_lock(doc, kind, target.reference_key)]
         item, diags = target.compile(_without(doc, broken), broken, resolver, self.identity)
@@ -143,10 +147,11 @@ class _Targets:
         return self._started[kind]
 
     def finish(self) -> list[Diagnostic]:
-        diags = []
+        diags = [self.resolving.invalid] if self.resolving.invalid is not None else []
         for target, resolver, compiled in self._started.values():
             if resolver is not None:
                 resolver.save()
+                diags.extend(getattr(resolver, "diagnostics", ()))  # what the lock's entries hold (LP309)
             diags.extend(target.duplicates(compiled))
         return diags
 
@@ -194,13 +199,17 @@ def _resolving(paths: Sequence[str], options: Options, config: Config) -> _Resol
     roots = [os.getcwd(), *config.python_path, *(os.path.abspath(p) for p in options.python_path)]
     if not (options.locked or config.locked):
         return _Resolving(Importing(roots, options.import_timeout, options.cache))
-    from lpctl.lock import LockError, find_lock, read_lock
+    from lpctl.lock import Lock, LockError, find_lock, invalid_lock, read_lock
+    from lpctl.lockfile import LockInvalid
 
     path = options.lock_path or find_lock(paths)
     if path is None:
         raise LockError(f"--locked: no lpctl.lock at or above {', '.join(paths)}; "
                         "run 'lpctl lock' on these specs first")
-    return _Resolving(Importing(roots, options.import_timeout), (read_lock(path), path))
+    try:
+        return _Resolving(Importing(roots, options.import_timeout), (read_lock(path), path))
+    except LockInvalid as e:  # LP310 at the lock, exit 1; the specs naming code are not compiled
+        return _Resolving(Importing(roots, options.import_timeout), (Lock(), path), invalid_lock(path, e))
 
 
 def _check_schema(doc: Document) -> tuple[list[Diagnostic], set[str]]:

@@ -18,6 +18,7 @@ from lpctl.admin.client import (
     DEFAULT_METADATA_KEY,
     DEFAULT_TIMEOUT,
     AdminError,
+    AuthError,
     ServerError,
     TokenEndpoint,
     system_root_certificates,

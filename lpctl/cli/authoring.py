@@ -89,6 +89,8 @@ def lock(
         stdio.output().write(f"{collected.path} is stale:\n" if lines else f"{collected.path} is up to date\n")
         stdio.output().writelines(f"  {line}\n" for line in lines)
         raise typer.Exit(EXIT_FINDINGS if lines else EXIT_OK)
+    if collected.unreadable:
+        sys.stderr.write(f"lpctl: {collected.unreadable}: writing it anew\n")
     locker.write(collected)
     sys.stderr.write(f"wrote {collected.path} ({len(result.lock.workflows)} workflows)\n")
 

@@ -12,7 +12,6 @@ import typer
 
 from lpctl import stdio
 from lpctl.bundle import is_bundle_path
-from lpctl.errors import UsageError
 from lpctl.cli.app import EXIT_FINDINGS, EXIT_OK, Command, Debug, app
 from lpctl.cli.options import (
     IMPORT_TIMEOUT,
@@ -49,6 +48,7 @@ from lpctl.cli.options import (
     server,
 )
 from lpctl.cli.present import PLAN_STYLES, effective_format, failed, print_styled, progress, show_report
+from lpctl.errors import UsageError
 
 if TYPE_CHECKING:
     from lpctl.admin.client import AdminClient

@@ -51,6 +51,8 @@ def compile_spec(doc: Document, lp_spec: LaunchPlanSpec, resolved: Resolved, ide
     ``identity`` is what the command line and ``[tool.lpctl]`` give; the spec's own values win.
     """
     if isinstance(resolved, ResolveError):
+        if resolved.reported:
+            return None, []
         where = doc.location(("workflow", *resolved.path))
         return None, [error(resolved.code, resolved.message, where, resolved.hint)]
     ctx = Context(doc, lp_spec, resolved)

@@ -112,23 +112,22 @@ def test_locked_without_a_lock_is_a_usage_error(run_cli: Run, project: Any) -> N
                                "these specs first\n")
 
 
-def test_a_corrupt_lock_is_a_usage_error(run_cli: Run, project: Any) -> None:
+def test_a_corrupt_lock_is_lp310_at_the_lock(run_cli: Run, project: Any) -> None:
     (project / "specs" / "lpctl.lock").write_text("{not json")
-    result = run_cli("validate", "specs", "--locked")
-    assert result.exit_code == 2
-    assert result.stderr.startswith("lpctl: specs/lpctl.lock: not a lock file (invalid JSON: ")
+    assert run_cli("validate", "specs", "--locked") == CliResult(
+        1, "specs/lpctl.lock:1:2: error LP310 not a readable lock: not valid JSON: Expecting property name enclosed "
+        "in double quotes (run 'lpctl lock' to write it again)\n1 error in 1 of 1 file\n", "")
 
 
-def test_a_malformed_entry_is_LP309(run_cli: Run, project: Any) -> None:
+def test_a_malformed_entry_is_LP309_at_the_lock(run_cli: Run, project: Any) -> None:
     assert run_cli("lock", "specs").exit_code == 0
     path = project / "specs" / "lpctl.lock"
     doc = json.loads(path.read_text())
     del doc["workflows"]["stalemod:daily"]["inputs"][0]["type"]
     path.write_text(json.dumps(doc))
-    result = run_cli("validate", "specs", "--locked")
-    assert result.exit_code == 1
-    assert result.stdout.startswith("specs/daily.yaml:4:11: error LP309 the entry of 'stalemod:daily' in "
-                                    "specs/lpctl.lock is malformed (KeyError: 'type')")
+    assert run_cli("validate", "specs", "--locked") == CliResult(
+        1, "specs/lpctl.lock:1:189: error LP309 the entry of 'stalemod:daily' is malformed: \"inputs\"[0].\"type\" "
+        "is missing (run 'lpctl lock' to write it again)\n1 error in 1 of 1 file\n", "")
 
 
 def test_check_passes_on_a_current_lock(run_cli: Run, project: Any) -> None:
