@@ -23,13 +23,13 @@ from lpctl.admin.client import Identity  # noqa: E402
 from lpctl.admin.fires import scheduled_name  # noqa: E402
 
 UTC = timezone.utc
-WF = "wfs.my_workflow"
+WF = "missedwfs.my_workflow"
 SCHEDULED = execution_pb2.ExecutionMetadata.SCHEDULED
 SPECS = """\
 apiVersion: lpctl/v1
 kind: LaunchPlan
 name: nightly
-workflow: wfs:my_workflow
+workflow: missedwfs:my_workflow
 default_inputs: {b: x}
 schedule: {cron: "0 3 * * *", kickoff_time_input_arg: day}
 auto_activate: true
@@ -37,7 +37,7 @@ auto_activate: true
 apiVersion: lpctl/v1
 kind: LaunchPlan
 name: berlin
-workflow: wfs:my_workflow
+workflow: missedwfs:my_workflow
 default_inputs: {b: y}
 schedule: {cron: "30 2 * * *", timezone: Europe/Berlin, kickoff_time_input_arg: day}
 auto_activate: true
@@ -45,7 +45,7 @@ auto_activate: true
 apiVersion: lpctl/v1
 kind: LaunchPlan
 name: rated
-workflow: wfs:my_workflow
+workflow: missedwfs:my_workflow
 default_inputs: {b: z, day: 2026-01-01}
 schedule: {fixed_rate: 6h}
 auto_activate: true
@@ -53,7 +53,7 @@ auto_activate: true
 apiVersion: lpctl/v1
 kind: LaunchPlan
 name: dormant
-workflow: wfs:my_workflow
+workflow: missedwfs:my_workflow
 default_inputs: {b: w}
 schedule: {cron: "0 5 * * *", kickoff_time_input_arg: day}
 auto_activate: false
@@ -85,7 +85,7 @@ def server() -> Iterator[Server]:
 @pytest.fixture
 def lpctl(run_cli: Run, server: Server, in_tmp: Any) -> Run:
     """``lpctl(command, *args)`` against the fake server, with its token; the specs applied at v1."""
-    (in_tmp / "wfs.py").write_text("import datetime\n\ndef my_workflow(day: datetime.datetime, b: str) -> None: ...\n")
+    (in_tmp / "missedwfs.py").write_text("import datetime\n\ndef my_workflow(day: datetime.datetime, b: str) -> None: ...\n")
     (in_tmp / "lps.yaml").write_text(SPECS)
 
     def invoke(command: str, *args: str) -> CliResult:
