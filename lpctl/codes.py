@@ -84,6 +84,13 @@ CODES: dict[str, CodeInfo] = _codes(
      whose target does not exist (a dangling link) or a link loop. lpctl skips it and checks the
      other files.""",
      """Fix the link's target, or remove the link."""),
+    ("LP115", "lpctl fmt left the file as it is", """lpctl fmt rewrites a file only when the result
+     means exactly what the file meant and holds every comment next to what it annotates. When it
+     cannot promise both (a comment inside a [...] or {...} written over several lines, a comment
+     after a '...' marker), it writes nothing, leaves the file byte for byte as it was, and says
+     which comment it would have lost.""",
+     """Move the comment above the key or list item it is about (or to the end of its line), or
+     write the list or mapping in block style, one item a line; then run lpctl fmt again."""),
     ("LP201", "unknown key", """The mapping has a key the spec format does not define. A misspelt
      key would otherwise be silently ignored, so it is an error; the hint suggests the key you
      probably meant, or where the key belongs. Free maps (labels, annotations, envs, default_inputs,
@@ -410,6 +417,12 @@ CODES: dict[str, CodeInfo] = _codes(
     ("LP924", "recipient is not an e-mail address", """Flyte 2 e-mail notifications need real addresses in
      recipients, cc and bcc; flyte-sdk does not check them and delivery fails later.""",
      """Write a real e-mail address."""),
+    ("LP925", "task also declares triggers in code", """The task's code passes triggers= to @env.task. A
+     'flyte deploy' of a task that declares triggers replaces the task's triggers on the server with those:
+     it soft-deletes every other trigger of the task name, including the ones 'lpctl apply' deployed, and
+     re-points the declared ones to the deployed version. The next 'lpctl plan' then shows them to create
+     again. (Under --locked the task is not imported and this is not checked.)""",
+     """Keep a task's triggers in one place: remove triggers= from the task, or remove this spec."""),
 )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from contextlib import closing
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -13,8 +14,10 @@ from lpctl.diagnostics import Diagnostic, Severity, error, sort_diagnostics
 from lpctl.errors import UsageError
 from lpctl.shared.imports import DEFAULT_IMPORT_TIMEOUT
 from lpctl.spec.config import Config, Identity, common_parent, load_config
-from lpctl.spec.load import DEFAULT_MAX_BYTES, TRIGGER_KIND, Document, check_header, load_paths
+from lpctl.spec.discover import SpecFile, discover
+from lpctl.spec.load import DEFAULT_MAX_BYTES, TRIGGER_KIND, Document, check_header, load_file
 from lpctl.target import Importing, MissingTarget, Resolving, Target, target_for
+from lpctl.workers import cores, ordered_map
 
 if TYPE_CHECKING:
     from flyteidl.admin.launch_plan_pb2 import LaunchPlan
@@ -46,6 +49,8 @@ class Options:
     locked: bool = False
     #: the lock to read; None: the nearest lpctl.lock at or above the specs
     lock_path: str | None = None
+    #: worker processes for a run that imports nothing (--locked); 0: one per core, 1: this process only
+    jobs: int = 1
 
 
 @dataclass
@@ -59,6 +64,14 @@ class Result:
     documents: int = 0
     #: the pyproject.toml whose [tool.lpctl] was used, if any
     config_source: str | None = None
+
+    def add(self, checked: _Checked) -> None:
+        if checked.path is None:
+            self.skipped += 1
+            return
+        self.files.append(checked.path)
+        self.documents += checked.documents
+        self.diagnostics.extend(checked.diagnostics)
 
     def count(self, severity: Severity) -> int:
         return sum(1 for d in self.diagnostics if d.severity is severity)
@@ -76,30 +89,69 @@ def configured(paths: Sequence[str], options: Options) -> Options:
 
 
 def run(paths: Sequence[str], options: Options = Options()) -> Result:
-    """Check and compile every spec under ``paths``.
+    """Check and compile every spec under ``paths``, one file at a time: what is kept of a document
+    once it is checked is what its target compiled, never its values.
+
+    Under ``--locked`` (nothing to import), with ``options.jobs`` other than 1, the files are checked in
+    worker processes; the result is the same as in one.
 
     Raises :class:`UsageError` for unreadable paths and for paths that hold no spec at all
     (unless ``only_specs``, where that is normal).
     """
     config = configured(paths, options).config or Config()
-    targets = _Targets(options.identity.under(config.identity), _resolving(paths, options, config))
-    loaded = load_paths(paths, max_bytes=options.max_bytes, only_specs=options.only_specs)
-    result = Result(diagnostics=list(loaded.diagnostics), files=loaded.files, skipped=loaded.skipped,
-                    documents=len(loaded.documents), config_source=config.source)
-    progress.emit("specs", count=len(loaded.documents))
-    for done, doc in enumerate(loaded.documents):
-        progress.emit("spec", doc.path, done)
-        if check_header(doc):  # not a spec: the loader said so (LP105, LP106)
-            continue
-        schema_diags, broken = _check_schema(doc)
-        result.diagnostics.extend(schema_diags)
-        result.diagnostics.extend(targets.compile(doc, broken))
+    resolving = _resolving(paths, options, config)
+    targets = _Targets(options.identity.under(config.identity), resolving)
+    found = discover(paths)
+    # a file skipped with a warning is counted among the files, so the summary names it
+    result = Result(diagnostics=list(found.diagnostics), files=[d.location.path for d in found.diagnostics],
+                    config_source=config.source)
+    # worker processes only where nothing is imported: an import would run (with its side effects) in each
+    jobs = (options.jobs or cores()) if resolving.lock is not None else 1
+    progress.emit("specs", count=len(found.files))
+    with closing(ordered_map(_Checker(options, targets), found.files, jobs)) as checked:
+        for done, (spec_file, outcome) in enumerate(zip(found.files, checked, strict=True)):
+            progress.emit("spec", spec_file.path, done)
+            result.add(outcome)
+            targets.extend(outcome.compiled)
     result.diagnostics.extend(targets.finish())
     result.plans, result.triggers = targets.compiled("LaunchPlan"), targets.compiled(TRIGGER_KIND)
     result.diagnostics = sort_diagnostics(result.diagnostics)
     if not result.files and not result.diagnostics and not options.only_specs:
         raise UsageError("no lpctl specs found in " + ", ".join(paths) + _skipped_note(result.skipped))
     return result
+
+
+@dataclass
+class _Checked:
+    """What one spec file gave: everything a run keeps of it."""
+
+    #: the display path; None when the file was skipped (not a spec)
+    path: str | None
+    documents: int = 0
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    #: kind -> what its target compiled from the file
+    compiled: dict[str, list[Any]] = field(default_factory=dict)
+
+
+class _Checker:
+    """Loads, checks and compiles one spec file (in a worker process with ``-j``)."""
+
+    def __init__(self, options: Options, targets: _Targets) -> None:
+        self.options, self.targets = options, targets
+
+    def __call__(self, spec_file: SpecFile) -> _Checked:
+        loaded = load_file(spec_file, max_bytes=self.options.max_bytes, only_specs=self.options.only_specs)
+        if loaded is None:
+            return _Checked(None)
+        out = _Checked(loaded.path, len(loaded.documents), list(loaded.diagnostics))
+        for doc in loaded.documents:
+            if check_header(doc):  # not a spec: the loader said so (LP105, LP106)
+                continue
+            schema_diags, broken = _check_schema(doc)
+            out.diagnostics.extend(schema_diags)
+            out.diagnostics.extend(self.targets.compile(doc, broken))
+        out.compiled = self.targets.take()
+        return out
 
 
 @dataclass(frozen=True)
@@ -146,6 +198,17 @@ class _Targets:
             self._started[kind] = (target, resolver, [])
         return self._started[kind]
 
+    def take(self) -> dict[str, list[Any]]:
+        """What was compiled since the last call, by kind, no longer kept here."""
+        taken = {kind: compiled[:] for kind, (_, _, compiled) in self._started.items() if compiled}
+        for _, _, compiled in self._started.values():
+            compiled.clear()
+        return taken
+
+    def extend(self, compiled: dict[str, list[Any]]) -> None:
+        for kind, items in compiled.items():
+            self._start(kind)[2].extend(items)
+
     def finish(self) -> list[Diagnostic]:
         diags = [self.resolving.invalid] if self.resolving.invalid is not None else []
         for target, resolver, compiled in self._started.values():
@@ -174,15 +237,16 @@ def _skipped_note(skipped: int) -> str:
 class Gathered:
     """Launch plans from bundles and specs together, for the commands that take either."""
 
-    #: (message, auto_activate): bundles first, as they are, then the specs' plans in bundle order
-    launch_plans: list[tuple[LaunchPlan, bool]]
+    #: (message, auto_activate or None when not declared): bundles first, as they are, then the specs'
+    #: plans in bundle order
+    launch_plans: list[tuple[LaunchPlan, bool | None]]
     #: the specs' result (empty when only bundles were given), for reporting
     result: Result
 
 
 def gather(paths: Sequence[str], options: Options = Options()) -> Gathered:
     """Read bundle files (see :func:`lpctl.bundle.is_bundle_path`) and check and compile the rest."""
-    plans: list[tuple[LaunchPlan, bool]] = []
+    plans: list[tuple[LaunchPlan, bool | None]] = []
     for path in (p for p in paths if is_bundle_path(p)):
         plans.extend(launch_plans(read_bundle(path), path))
     specs = [p for p in paths if not is_bundle_path(p)]
@@ -191,6 +255,34 @@ def gather(paths: Sequence[str], options: Options = Options()) -> Gathered:
         # bundle order, so that packaging specs and packaging their bundle give the same bytes
         plans.extend((p.launch_plan, p.auto_activate) for p in ordered(result.plans))
     return Gathered(plans, result)
+
+
+#: the loader's warnings for a path it did not read (LP113 not a regular file, LP114 unreadable or a
+#: dangling link): a spec may be there
+SKIPPED_PATH_CODES = frozenset({"LP113", "LP114"})
+
+
+def incomplete(result: Result) -> str | None:
+    """Why ``result`` is not the whole declaration (a path skipped, a spec with errors), or None.
+
+    ``--prune`` deactivates what no spec declares: on a partial view it would deactivate what the
+    skipped or broken specs declare, so it needs None here."""
+    skipped = sorted({d.location.path for d in result.diagnostics if d.code in SKIPPED_PATH_CODES})
+    broken = sorted({d.location.path for d in result.diagnostics if d.severity is Severity.ERROR})
+    parts = []
+    if skipped:
+        parts.append(f"{_count(skipped, 'path')} skipped ({', '.join(skipped[:3])}{_more(skipped)})")
+    if broken:
+        parts.append(f"{_count(broken, 'spec file')} with errors ({', '.join(broken[:3])}{_more(broken)})")
+    return " and ".join(parts) or None
+
+
+def _count(items: Sequence[str], noun: str) -> str:
+    return f"1 {noun}" if len(items) == 1 else f"{len(items)} {noun}s"
+
+
+def _more(items: Sequence[str]) -> str:
+    return f", and {len(items) - 3} more" if len(items) > 3 else ""
 
 
 def _resolving(paths: Sequence[str], options: Options, config: Config) -> _Resolving:

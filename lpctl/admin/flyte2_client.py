@@ -24,6 +24,7 @@ from lpctl.admin.client import (
     system_root_certificates,
 )
 from lpctl.admin.text import server_text
+from lpctl.redact import redact, remember
 
 #: flyte-sdk lists triggers 100 at a time; the open-source backend refuses more than 200
 DEFAULT_PAGE_SIZE = 100
@@ -77,6 +78,7 @@ class Flyte2Client:
         self.insecure = insecure
         self.timeout = timeout
         self.page_size = max(1, min(page_size, 200))
+        remember(token, f"Bearer {token}")
         self._token = token
         self._metadata_key = metadata_key.lower()
         roots = root_certificates if root_certificates is not None else system_root_certificates()
@@ -87,6 +89,7 @@ class Flyte2Client:
         self._clients: dict[tuple[str, str], Any] = {}
 
     def set_token(self, token: str | None, metadata_key: str | None = None) -> None:
+        remember(token, f"Bearer {token}")
         self._token = token
         if metadata_key:
             self._metadata_key = metadata_key.lower()
@@ -115,8 +118,7 @@ class Flyte2Client:
         try:
             return call(request, headers=headers)
         except connect_error as e:
-            details = e.message.replace(self._token, "***") if self._token else e.message
-            raise AdminError(e.code.name, server_text(details)) from None
+            raise AdminError(e.code.name, server_text(redact(e.message or "", self._token))) from None
 
     # -- reads --------------------------------------------------------------------------------------
 

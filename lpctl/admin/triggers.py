@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import base64
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -263,9 +263,10 @@ def _short_pairs(pairs: Iterable[Any]) -> str:
 # -- apply ------------------------------------------------------------------------------------------
 
 
-def apply(client: Flyte2Client, plan: Plan) -> list[Outcome]:
-    """Perform the plan's pending actions in order; conflicts become outcomes, never writes."""
-    return perform_all(plan, lambda action: _perform(client, action), read_failure)
+def apply(client: Flyte2Client, plan: Plan, stop: Callable[[], bool] = lambda: False) -> list[Outcome]:
+    """Perform the plan's pending actions in order; conflicts become outcomes, never writes; ``stop()`` is
+    asked before each write (an interruption ends the run there)."""
+    return perform_all(plan, lambda action: _perform(client, action), read_failure, stop)
 
 
 def _perform(client: Flyte2Client, action: Action) -> Outcome:

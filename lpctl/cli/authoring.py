@@ -201,13 +201,14 @@ def fmt(
 ) -> None:
     """Rewrite specs in one canonical layout.
 
-    Key order, two-space indent, quotes where needed, comments kept. Files are replaced
-    atomically, and only if reading them back gives the same specs.
+    Key order, two-space indent, quotes where needed, every comment kept next to what it
+    annotates. Files are replaced atomically, and only if reading them back gives the same
+    specs with the same comments; a file fmt cannot promise that for is left as it is (LP115).
 
     Example: lpctl fmt launchplans/ --check
     """
     from lpctl.authoring.fmt import format_paths
-    from lpctl.output import write_output
+    from lpctl.output import replace_file
 
     results = format_paths(paths)
     if not results:
@@ -217,7 +218,7 @@ def fmt(
     changed = [r for r in results if r.changed]
     for r in changed:
         if not check:
-            write_output(r.path, r.text or "")
+            replace_file(r.source, (r.text or "").encode("utf-8"), shown=r.path)
         stdio.output().write(f"{'would reformat' if check else 'reformatted'} {r.path}\n")
     verb = "would be reformatted" if check else "reformatted"
     sys.stderr.write(f"{plural(len(changed), 'file')} {verb}, {plural(len(results) - len(changed), 'file')} "

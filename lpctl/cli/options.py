@@ -85,13 +85,17 @@ Locked = Annotated[bool, typer.Option(
     "--locked", help="Answer workflow references from lpctl.lock (written by 'lpctl lock'): import "
     "nothing, neither the workflows nor flytekit (also: [tool.lpctl] locked = true).")]
 
+Jobs = Annotated[int, typer.Option(
+    "--jobs", "-j", metavar="N", min=0, help="Worker processes for a --locked run of many specs (default 0: one "
+    "per core; 1: this process only). A run that imports workflows uses one process.")]
+
 MAX_BYTES = 1024 * 1024
 IMPORT_TIMEOUT = 60.0
 
 
 def run_options(project: str | None, domain: str | None, version: str | None, workflow_version: str | None,
                 python_path: list[str] | None, max_bytes: int, import_timeout: float, no_cache: bool,
-                locked: bool = False) -> Options:
+                locked: bool = False, jobs: int = 1) -> Options:
     from lpctl.pipeline import Options
     from lpctl.spec.config import Identity, check_identity_flags
 
@@ -99,7 +103,7 @@ def run_options(project: str | None, domain: str | None, version: str | None, wo
     check_identity_flags(identity)
     cache = not no_cache and os.environ.get("LPCTL_NO_CACHE", "") in ("", "0")
     return Options(identity=identity, python_path=tuple(python_path or ()), max_bytes=max_bytes,
-                   import_timeout=import_timeout, cache=cache, locked=locked)
+                   import_timeout=import_timeout, cache=cache, locked=locked, jobs=jobs)
 
 
 # -- the report options -----------------------------------------------------------------------------

@@ -85,7 +85,8 @@ def server() -> Iterator[Server]:
 @pytest.fixture
 def lpctl(run_cli: Run, server: Server, in_tmp: Any) -> Run:
     """``lpctl(command, *args)`` against the fake server, with its token; the specs applied at v1."""
-    (in_tmp / "missedwfs.py").write_text("import datetime\n\ndef my_workflow(day: datetime.datetime, b: str) -> None: ...\n")
+    (in_tmp / "missedwfs.py").write_text(
+        "import datetime\n\ndef my_workflow(day: datetime.datetime, b: str) -> None: ...\n")
     (in_tmp / "lps.yaml").write_text(SPECS)
 
     def invoke(command: str, *args: str) -> CliResult:
