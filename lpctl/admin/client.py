@@ -109,8 +109,7 @@ def transport_hint(details: str, *, insecure: bool) -> str:
     an untrusted certificate; empty when the text says nothing about it."""
     lowered = details.lower()
     if not insecure and "certificate_verify_failed" in lowered:
-        return ("its TLS certificate is not trusted by the system's CA bundle: give the CA with SSL_CERT_FILE "
-                "(or --insecure, for a local plaintext sandbox only)")
+        return "its TLS certificate is not trusted by the system's CA bundle: give its CA with SSL_CERT_FILE"
     if not insecure and ("handshake" in lowered or "ssl_error" in lowered or "wrong_version_number" in lowered):
         return "the TLS handshake failed: if it serves plaintext gRPC (a local sandbox), try --insecure"
     if insecure and "failed to connect" in lowered and ("socket closed" in lowered or "connection reset" in lowered):
