@@ -167,10 +167,12 @@ def _trigger_actions(client: Flyte2Client, d: Desired, task: Any | None, row: An
     if details is None:  # deleted between the listing and now (or another trigger answered)
         return [Action("create", ident, "not on the server", task=d.task, payload=_Write(d, 0))]
     changes = change_lines(details, d, set(task.spec.task_template.metadata.cache_ignore_input_vars))
+    wanted = d.compiled.trigger.spec.active
     if changes:
+        if details.spec.active != wanted:  # the deploy sets the state too
+            changes += (f"active: {str(details.spec.active).lower()} -> {str(wanted).lower()}",)
         return [Action("update", ident, f"differs from revision {details.id.revision}", changes=changes, task=d.task,
                        payload=_Write(d, details.id.revision))]
-    wanted = d.compiled.trigger.spec.active
     if details.spec.active == wanted:
         return []
     payload = _Write(d, details.id.revision)
