@@ -23,6 +23,7 @@ from lpctl.admin.client import (
     TokenEndpoint,
     system_root_certificates,
 )
+from lpctl.admin.guard import follow_pages
 from lpctl.admin.text import server_text
 from lpctl.redact import redact, remember
 
@@ -130,18 +131,16 @@ class Flyte2Client:
         from flyteidl2.trigger import trigger_service_pb2
 
         task = task_definition_pb2.TaskName(org=org, project=project, domain=domain, name=task_name)
-        token, seen = "", set()
-        while True:
+
+        def page(token: str) -> tuple[Sequence[Any], str]:
             request = trigger_service_pb2.ListTriggersRequest(
                 task_name=task, request=list_pb2.ListRequest(
                     limit=self.page_size, token=token,
                     sort_by_fields=[list_pb2.Sort(key="name", direction=list_pb2.Sort.ASCENDING)]))
-            page = self._call(self._client("trigger").list_triggers, request)
-            yield from page.triggers
-            token = page.token
-            if not token or token in seen:
-                return
-            seen.add(token)
+            found = self._call(self._client("trigger").list_triggers, request)
+            return found.triggers, found.token
+
+        return follow_pages(page, f"ListTriggers for {project}/{domain}/{task_name}")
 
     def find_trigger(self, name: Any) -> Any | None:
         """GetTriggerDetails (the latest revision, with its spec), NOT_FOUND as None."""

@@ -30,7 +30,8 @@ from typing import TYPE_CHECKING, Any
 
 from google.protobuf import text_format
 
-from lpctl.admin.client import AdminError, Identity, ServerError
+from lpctl.admin.client import AdminError, RegisteredId, ServerError
+from lpctl.admin.guard import Scope, Strays, in_scope
 from lpctl.admin.outcome import Outcome
 from lpctl.admin.reconcile import Action, Plan, perform_all
 from lpctl.admin.text import server_text
@@ -61,8 +62,8 @@ class Desired:
     def name(self) -> str:
         return str(self.compiled.trigger.name)
 
-    def identity(self) -> Identity:
-        return Identity(self.project, self.domain, self.name, self.version)
+    def identity(self) -> RegisteredId:
+        return RegisteredId(self.project, self.domain, self.name, self.version)
 
     def trigger_name(self) -> Any:
         from flyteidl2.common import identifier_pb2
@@ -114,16 +115,29 @@ def compute_plan(client: Flyte2Client, desired: Sequence[Desired], *, prune: boo
     for d in desired:
         tasks[(d.project, d.domain, d.task)].append(d)
     actions: list[Action] = []
+    strays = Strays()
     for (project, domain, task), declared in sorted(tasks.items()):
         found = _task_versions(client, declared)
-        on_server = {row.id.name.name: row for row in client.list_triggers(project, domain, task, declared[0].org)
-                     if (row.id.name.project, row.id.name.domain, row.id.name.task_name) == (project, domain, task)}
+        listed = in_scope(client.list_triggers(project, domain, task, declared[0].org), Scope(project, domain, task),
+                          _key, "ListTriggers", strays, _shown)
+        on_server = {row.id.name.name: row for row in listed}
         for d in sorted(declared, key=lambda d: d.name):
-            actions.extend(_trigger_actions(client, d, found.get(d.version), on_server.get(d.name)))
+            actions.extend(_trigger_actions(client, d, found.get(d.version), on_server.get(d.name), strays))
         names = {d.name for d in declared}
         actions.extend(_orphan(project, domain, task, row, prune) for name, row in sorted(on_server.items())
                        if name not in names and row.active)
-    return Plan(tuple(actions), prune)
+    return Plan(tuple(actions), prune, strays.warnings())
+
+
+def _key(entry: Any) -> tuple[str, str, str]:
+    """(project, domain, task name) of a Trigger or TriggerDetails, for the scope check."""
+    name = entry.id.name
+    return (name.project, name.domain, name.task_name)
+
+
+def _shown(entry: Any) -> str:
+    name = entry.id.name
+    return server_text(f"{name.project}/{name.domain}/{name.task_name}/{name.name}", 200)
 
 
 def _task_versions(client: Flyte2Client, declared: Sequence[Desired]) -> dict[str, Any]:
@@ -136,7 +150,8 @@ def _task_versions(client: Flyte2Client, declared: Sequence[Desired]) -> dict[st
     return found
 
 
-def _trigger_actions(client: Flyte2Client, d: Desired, task: Any | None, row: Any | None) -> list[Action]:
+def _trigger_actions(client: Flyte2Client, d: Desired, task: Any | None, row: Any | None,
+                     strays: Strays) -> list[Action]:
     ident = d.identity()
     if task is None:
         return [Action("conflict", ident, f"task {d.task} version {d.version} is not on the server: nothing is "
@@ -145,13 +160,19 @@ def _trigger_actions(client: Flyte2Client, d: Desired, task: Any | None, row: An
     if row is None:
         return [Action("create", ident, "not on the server", task=d.task, payload=_Write(d, 0))]
     details = client.find_trigger(d.trigger_name())
-    if details is None:  # deleted between the listing and now
+    scope = Scope(d.project, d.domain, d.task)
+    if details is not None and not in_scope([details], scope, _key, "GetTriggerDetails", strays, _shown,
+                                            lambda e: e.id.name.name == d.name):
+        details = None
+    if details is None:  # deleted between the listing and now (or another trigger answered)
         return [Action("create", ident, "not on the server", task=d.task, payload=_Write(d, 0))]
     changes = change_lines(details, d, set(task.spec.task_template.metadata.cache_ignore_input_vars))
+    wanted = d.compiled.trigger.spec.active
     if changes:
+        if details.spec.active != wanted:  # the deploy sets the state too
+            changes += (f"active: {str(details.spec.active).lower()} -> {str(wanted).lower()}",)
         return [Action("update", ident, f"differs from revision {details.id.revision}", changes=changes, task=d.task,
                        payload=_Write(d, details.id.revision))]
-    wanted = d.compiled.trigger.spec.active
     if details.spec.active == wanted:
         return []
     payload = _Write(d, details.id.revision)
@@ -162,7 +183,7 @@ def _trigger_actions(client: Flyte2Client, d: Desired, task: Any | None, row: An
 
 
 def _orphan(project: str, domain: str, task: str, row: Any, prune: bool) -> Action:
-    ident = Identity(project, domain, server_text(row.id.name.name), "")
+    ident = RegisteredId(project, domain, server_text(row.id.name.name), "")
     reason = ("active, declared by no spec of its task: deactivated (--prune)" if prune else
               "active, declared by no spec of its task: kept (--prune deactivates it)")
     return Action("orphan", ident, reason, pending=prune, task=server_text(task), payload=row.id.name)

@@ -507,3 +507,51 @@ def test_client_credentials_through_flyte2_oauth_discovery(run_cli: Run, server:
         assert refused.exit_code == 2
         assert "refused client 'lpctl-ci': HTTP 401 (invalid_client: bad ***)" in refused.stderr
         assert secret not in refused.stdout + refused.stderr
+
+
+def test_answers_outside_the_scope_asked_for_are_ignored_and_reported(lpctl: Run, server: Served) -> None:
+    from flyteidl2.trigger import trigger_definition_pb2
+
+    assert lpctl("apply").exit_code == 0
+
+    def stray(method: str, response: Any) -> Any:
+        if method == "ListTriggers":
+            extra = trigger_definition_pb2.Trigger(active=True)
+            extra.id.name.project, extra.id.name.domain = "other-project", D
+            extra.id.name.task_name, extra.id.name.name = TRAIN, "theirs"
+            response.triggers.append(extra)
+        return response
+
+    server.backend.tamper = stray
+    planned = lpctl("plan", "--prune")
+    assert (planned.exit_code, planned.stdout) == (0, NO_CHANGES)
+    assert planned.stderr == "".join(
+        f"lpctl: warning: the server's ListTriggers for flytesnacks/development/{task} answered 1 entry outside it "
+        "(other-project/development/demo.train/theirs): ignored; the server does not filter its lists as asked\n"
+        for task in (REPORT, TRAIN)).join(["1 file OK: 0 launch plans, 3 triggers\n", ""])
+
+
+def test_a_listing_that_never_ends_stops_the_run(lpctl: Run, server: Served) -> None:
+    def forever(method: str, response: Any) -> Any:
+        if method == "ListTriggers":
+            response.token = "3"
+        return response
+
+    server.backend.tamper = forever
+    planned = lpctl("plan")
+    assert (planned.exit_code, planned.stdout) == (2, "")
+    assert planned.stderr.endswith(
+        "lpctl: the server answered ListTriggers for flytesnacks/development/demo.report with page token '3' a second "
+        "time: it would be read forever; lpctl stopped (nothing was changed by this read)\n")
+    assert server.backend.writes() == []
+
+
+def test_an_update_that_also_changes_the_state_says_so(lpctl: Run, server: Served, repo: Any) -> None:
+    assert lpctl("apply").exit_code == 0
+    (repo / "triggers.yaml").write_text(SPECS.replace("name: hourly\n", "name: hourly\nauto_activate: false\n"))
+    planned = lpctl("plan", version="v2")
+    assert "  ~ update     trigger demo.train/hourly@v2: differs from revision 1\n" \
+           "        task_version: v1 -> v2\n        active: true -> false\n" in planned.stdout
+    assert lpctl("apply", version="v2").exit_code == 0
+    assert server.backend.state()[key("hourly")] == (False, "v2", 2)  # one DeployTrigger did both
+    assert server.backend.writes().count("UpdateTriggers") == 0
