@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar
 
 from flyteidl.admin.launch_plan_pb2 import LaunchPlan
-from flyteidl.core.identifier_pb2 import Identifier
+from flyteidl.core.identifier_pb2 import Identifier, ResourceType
 from google.protobuf.message import Message
 
 from lpctl.admin.guard import follow_pages
@@ -71,26 +71,34 @@ class AdminError(Exception):
         return self.code in FATAL_CODES
 
 
-class Identity(NamedTuple):
+class RegisteredId(NamedTuple):
+    """What FlyteAdmin keys a registered entity (a launch plan, a workflow) by: project/domain/name@version."""
+
     project: str
     domain: str
     name: str
     version: str
 
+    def identifier(self, kind: ResourceType) -> Identifier:
+        """The protobuf ``Identifier`` of this entity, for resource type ``kind`` (``identifier_pb2.WORKFLOW``...)."""
+        from flyteidl.core import identifier_pb2
+
+        return identifier_pb2.Identifier(resource_type=kind, project=self.project, domain=self.domain,
+                                         name=self.name, version=self.version)
+
     def __str__(self) -> str:
         return f"{self.project}/{self.domain}/{self.name}@{self.version}"
 
 
-def identity(launch_plan: LaunchPlan) -> Identity:
+def registered_id(launch_plan: LaunchPlan) -> RegisteredId:
     lp_id = launch_plan.id
-    return Identity(lp_id.project, lp_id.domain, lp_id.name, lp_id.version)
+    return RegisteredId(lp_id.project, lp_id.domain, lp_id.name, lp_id.version)
 
 
-def launch_plan_id(ident: Identity) -> Identifier:
+def launch_plan_id(ident: RegisteredId) -> Identifier:
     from flyteidl.core import identifier_pb2
 
-    return identifier_pb2.Identifier(resource_type=identifier_pb2.LAUNCH_PLAN, project=ident.project,
-                                     domain=ident.domain, name=ident.name, version=ident.version)
+    return ident.identifier(identifier_pb2.LAUNCH_PLAN)
 
 
 def fatal_message(e: AdminError) -> str:

@@ -544,3 +544,14 @@ def test_a_listing_that_never_ends_stops_the_run(lpctl: Run, server: Served) -> 
         "lpctl: the server answered ListTriggers for flytesnacks/development/demo.report with page token '3' a second "
         "time: it would be read forever; lpctl stopped (nothing was changed by this read)\n")
     assert server.backend.writes() == []
+
+
+def test_an_update_that_also_changes_the_state_says_so(lpctl: Run, server: Served, repo: Any) -> None:
+    assert lpctl("apply").exit_code == 0
+    (repo / "triggers.yaml").write_text(SPECS.replace("name: hourly\n", "name: hourly\nauto_activate: false\n"))
+    planned = lpctl("plan", version="v2")
+    assert "  ~ update     trigger demo.train/hourly@v2: differs from revision 1\n" \
+           "        task_version: v1 -> v2\n        active: true -> false\n" in planned.stdout
+    assert lpctl("apply", version="v2").exit_code == 0
+    assert server.backend.state()[key("hourly")] == (False, "v2", 2)  # one DeployTrigger did both
+    assert server.backend.writes().count("UpdateTriggers") == 0
