@@ -21,7 +21,7 @@ from typing import Literal, Protocol
 
 from flyteidl.admin.execution_pb2 import Execution, ExecutionCreateRequest
 
-from lpctl.admin.client import AdminError, Identity, fatal_message
+from lpctl.admin.client import AdminError, RegisteredId, fatal_message
 from lpctl.admin.fires import scheduled_name, scheduled_request
 from lpctl.admin.status import Server as StatusServer
 from lpctl.admin.status import Status, Window
@@ -50,7 +50,7 @@ class Server(StatusServer, Protocol):
 class Candidate:
     """One execution to create: the fire of this launch plan version at ``fire``."""
 
-    identity: Identity
+    identity: RegisteredId
     fire: FireTime
     kickoff_arg: str
 

@@ -22,7 +22,7 @@ from datetime import datetime, timedelta, timezone
 from flyteidl.admin import execution_pb2
 from flyteidl.core import identifier_pb2, literals_pb2
 
-from lpctl.admin.client import Identity
+from lpctl.admin.client import RegisteredId
 
 __all__ = ["fnv1_64", "scheduled_name", "scheduled_request", "unix_seconds"]
 
@@ -45,13 +45,13 @@ def unix_seconds(moment: datetime) -> int:
     return (moment - _EPOCH) // timedelta(seconds=1)
 
 
-def scheduled_name(ident: Identity, moment: datetime) -> str:
+def scheduled_name(ident: RegisteredId, moment: datetime) -> str:
     """The name the scheduler gives the execution of the fire at ``moment`` of this launch plan version."""
     text = f"{ident.project}:{ident.domain}:{ident.name}:{ident.version}:{unix_seconds(moment)}"
     return "f" + fnv1_64(text.encode()).to_bytes(8, "little").hex() + "000"
 
 
-def scheduled_request(ident: Identity, moment: datetime, kickoff_arg: str) -> execution_pb2.ExecutionCreateRequest:
+def scheduled_request(ident: RegisteredId, moment: datetime, kickoff_arg: str) -> execution_pb2.ExecutionCreateRequest:
     """The ``ExecutionCreateRequest`` the scheduler sends for the fire at ``moment`` (a cron fire: the kickoff
     argument, when the schedule names one, is the only input)."""
     request = execution_pb2.ExecutionCreateRequest(project=ident.project, domain=ident.domain,

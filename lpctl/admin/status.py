@@ -28,7 +28,7 @@ from typing import Any, Protocol
 from flyteidl.admin.execution_pb2 import Execution
 from flyteidl.admin.launch_plan_pb2 import LaunchPlan
 
-from lpctl.admin.client import AdminError, Identity, ServerError, fatal_message, filterable
+from lpctl.admin.client import AdminError, RegisteredId, ServerError, fatal_message, filterable
 from lpctl.admin.fires import scheduled_name, unix_seconds
 from lpctl.admin.guard import Scope, Strays, in_scope
 from lpctl.admin.text import server_text
@@ -90,8 +90,8 @@ class PlanStatus:
     kickoff_arg: str = ""
 
     @property
-    def identity(self) -> Identity:
-        return Identity(self.project, self.domain, self.name, self.active_version or "")
+    def identity(self) -> RegisteredId:
+        return RegisteredId(self.project, self.domain, self.name, self.active_version or "")
 
 
 @dataclass(frozen=True)
@@ -244,7 +244,7 @@ def _matched(plan: PlanStatus, runs: _Runs) -> PlanStatus:
         seconds = unix_seconds(fire.moment)
         by_time = runs.scheduled_at.get(seconds)
         by_name = by_time or next((n for v in versions if (n := scheduled_name(
-            Identity(plan.project, plan.domain, plan.name, v), fire.moment)) in runs.names), None)
+            RegisteredId(plan.project, plan.domain, plan.name, v), fire.moment)) in runs.names), None)
         if by_name is None:
             missed.append(fire)
         else:

@@ -14,13 +14,13 @@ from fake_admin import TOKEN, D, P, Server, serve  # noqa: E402
 from flyteidl.admin import execution_pb2, launch_plan_pb2  # noqa: E402
 from flyteidl.core import identifier_pb2, types_pb2  # noqa: E402
 
-from lpctl.admin.client import AdminClient, AdminError, Identity  # noqa: E402
+from lpctl.admin.client import AdminClient, AdminError, RegisteredId  # noqa: E402
 from lpctl.admin.fires import scheduled_request  # noqa: E402
 from lpctl.admin.status import Window, read_status  # noqa: E402
 
 UTC = timezone.utc
 WF = "wfs.my_workflow"
-LP = Identity(P, D, "nightly", "v1")
+LP = RegisteredId(P, D, "nightly", "v1")
 
 
 def launch_plan(name: str, cron: str = "0 3 * * *") -> launch_plan_pb2.LaunchPlan:
@@ -115,7 +115,7 @@ def test_status_calls_grow_with_the_executions_pages_not_the_launch_plans(server
             for hour in range(24):
                 moment = day + timedelta(hours=hour)
                 server.admin.now = moment + timedelta(seconds=2)
-                admin.create_execution(scheduled_request(Identity(P, D, name, "v1"), moment, "day"))
+                admin.create_execution(scheduled_request(RegisteredId(P, D, name, "v1"), moment, "day"))
         server.admin.calls.clear()
         found = read_status(admin, [(P, D, n) for n in names], Window(day, day + timedelta(days=1)))
     assert found.missed == 0 and sum(len(p.ran) for p in found.plans) == 240

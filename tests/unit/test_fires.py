@@ -15,12 +15,12 @@ from flyteidl.admin import execution_pb2
 from flyteidl.core import identifier_pb2
 from google.protobuf import json_format
 
-from lpctl.admin.client import Identity
+from lpctl.admin.client import RegisteredId
 from lpctl.admin.fires import fnv1_64, scheduled_name, scheduled_request, unix_seconds
 
 UTC = timezone.utc
 BERLIN = ZoneInfo("Europe/Berlin")
-NIGHTLY = Identity("flytesnacks", "development", "nightly", "v1")
+NIGHTLY = RegisteredId("flytesnacks", "development", "nightly", "v1")
 
 # (identity, fire time, the hashed text's unix seconds, Go's fnv.New64 sum, the execution name)
 GO_VALUES = [
@@ -28,18 +28,19 @@ GO_VALUES = [
     (NIGHTLY._replace(version="v2"), datetime(2026, 12, 1, 3, tzinfo=UTC), 1796094000, 14738270868313775424,
      "f409d549d44db88cc000"),
     (NIGHTLY, datetime(2026, 12, 2, 3, tzinfo=UTC), 1796180400, 5764475583285248903, "f874321620088ff4f000"),
-    (Identity("flytesnacks", "production", "hourly_report", "abc123"), datetime(2026, 11, 30, 23, tzinfo=UTC),
+    (RegisteredId("flytesnacks", "production", "hourly_report", "abc123"), datetime(2026, 11, 30, 23, tzinfo=UTC),
      1796079600, 15106764622277651354, "f9a2b4c886202a6d1000"),
     # the repeated hour in Berlin: 02:30 CEST and, an hour later, 02:30 CET are two fires with two names
     (NIGHTLY, datetime(2027, 10, 31, 2, 30, tzinfo=BERLIN), 1824942600, 335195176511212863, "f3f0d60b23cdaa604000"),
     (NIGHTLY, datetime(2027, 10, 31, 2, 30, fold=1, tzinfo=BERLIN), 1824946200, 2827994745193907335,
      "f8744f4c53c0e3f27000"),
-    (Identity("p", "d", "n", "v"), datetime(1970, 1, 1, tzinfo=UTC), 0, 8441791412262087923, "ff32cd31b90442775000"),
+    (RegisteredId("p", "d", "n", "v"), datetime(1970, 1, 1, tzinfo=UTC), 0, 8441791412262087923,
+     "ff32cd31b90442775000"),
 ]
 
 
 @pytest.mark.parametrize(("ident", "moment", "seconds", "fnv", "name"), GO_VALUES)
-def test_names_are_the_schedulers(ident: Identity, moment: datetime, seconds: int, fnv: int, name: str) -> None:
+def test_names_are_the_schedulers(ident: RegisteredId, moment: datetime, seconds: int, fnv: int, name: str) -> None:
     assert unix_seconds(moment) == seconds
     assert fnv1_64(f"{ident.project}:{ident.domain}:{ident.name}:{ident.version}:{seconds}".encode()) == fnv
     assert scheduled_name(ident, moment) == name

@@ -21,7 +21,7 @@ from flyteidl.admin import execution_pb2  # noqa: E402
 from flyteidl.core import types_pb2  # noqa: E402
 from support import CliResult  # noqa: E402
 
-from lpctl.admin.client import Identity  # noqa: E402
+from lpctl.admin.client import RegisteredId  # noqa: E402
 from lpctl.admin.fires import scheduled_name  # noqa: E402
 
 UTC = timezone.utc
@@ -102,7 +102,7 @@ def lpctl(run_cli: Run, server: Server, in_tmp: Any) -> Run:
 
 def fired(server: Server, name: str, moment: datetime, version: str = "v1", *, by_name: bool = True) -> str:
     """The scheduler's execution of a fire (or, ``by_name=False``, one named otherwise with scheduled_at)."""
-    execution = scheduled_name(Identity(P, D, name, version), moment) if by_name else f"x{int(moment.timestamp())}"
+    execution = scheduled_name(RegisteredId(P, D, name, version), moment) if by_name else f"x{int(moment.timestamp())}"
     server.admin.add_execution(execution, (P, D, name, version), created=moment + timedelta(seconds=2),
                                scheduled_at=moment, mode=SCHEDULED)
     return execution
@@ -187,7 +187,7 @@ def test_dst_a_skipped_time_is_no_missed_fire_and_a_repeated_hour_is_two(lpctl: 
     assert done.exit_code == 0
     created = sorted(names(server))
     first, second = (datetime(2026, 10, 25, h, 30, tzinfo=UTC) for h in (0, 1))
-    assert created == sorted(scheduled_name(Identity(P, D, "berlin", "v1"), m) for m in (first, second))
+    assert created == sorted(scheduled_name(RegisteredId(P, D, "berlin", "v1"), m) for m in (first, second))
     assert [server.admin.executions[(P, D, n)].spec.metadata.scheduled_at.ToDatetime(UTC) for n in created] != []
 
 
@@ -196,7 +196,7 @@ def test_backfill_dry_run_then_execute_then_rerun(lpctl: Run, server: Server) ->
     window = ("--from", "2026-11-10", "--to", "2026-11-13", "--name", "nightly")
     dry = lpctl("backfill", *window)
     assert dry.exit_code == 1
-    missed = [scheduled_name(Identity(P, D, "nightly", "v1"), at(day)) for day in (10, 12)]
+    missed = [scheduled_name(RegisteredId(P, D, "nightly", "v1"), at(day)) for day in (10, 12)]
     assert dry.stdout.splitlines() == [
         "would create flytesnacks/development/nightly@v1 2026-11-10 03:00 +00:00 UTC (2026-11-10 03:00 UTC) "
         f"{missed[0]}",
@@ -261,7 +261,7 @@ def test_a_failure_half_way_reports_done_failed_not_attempted_and_a_rerun_comple
     assert len(server.admin.executions) == 1
     rerun = lpctl("backfill", *window)
     assert (rerun.exit_code, rerun.stdout.splitlines()[-1]) == (0, "backfill: 3 created")
-    assert names(server) == {scheduled_name(Identity(P, D, "nightly", "v1"), at(day)) for day in range(1, 5)}
+    assert names(server) == {scheduled_name(RegisteredId(P, D, "nightly", "v1"), at(day)) for day in range(1, 5)}
 
 
 def test_an_archived_execution_is_found_by_its_name_not_run_again(lpctl: Run, server: Server) -> None:
