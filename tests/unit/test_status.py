@@ -321,7 +321,7 @@ def test_a_signal_during_backfill_stops_before_the_next_creation(lpctl: Run, ser
 def test_a_server_ignoring_the_scope_cannot_make_a_fire_count_as_run(lpctl: Run, server: Server) -> None:
     server.admin.ignore_scope = True
     # the scheduler's name of nightly's fire, but in another project: not this launch plan's run
-    name = scheduled_name(Identity(P, D, "nightly", "v1"), at(10))
+    name = scheduled_name(RegisteredId(P, D, "nightly", "v1"), at(10))
     server.admin.add_execution(name, ("other", D, "nightly", "v1"), created=at(10), scheduled_at=at(10))
     result = lpctl("status", "--since", "2026-11-10", "--until", "2026-11-11", "--format", "json")
     assert result.exit_code == 1
