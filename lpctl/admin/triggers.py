@@ -105,7 +105,8 @@ def read_failure(e: AdminError) -> str:
     if e.code == "PERMISSION_DENIED":
         return f"the Flyte 2 server denied access ({e.code}: {e.details})"
     if e.fatal:
-        return f"cannot talk to the Flyte 2 server ({e.code}: {e.details})"
+        where = f" at {e.endpoint}" if e.endpoint else ""
+        return f"cannot talk to the Flyte 2 server{where} ({e.code}: {e.details})" + (f"; {e.hint}" if e.hint else "")
     return f"the Flyte 2 server refused to list the triggers ({e.code}: {e.details})"
 
 
