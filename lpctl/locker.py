@@ -1,4 +1,4 @@
-"""``lpctl lock``: import each workflow the specs reference, once, and record its interface.
+"""``lpctl lock``: import each workflow and Flyte 2 task the specs reference, once, and record its interface.
 
 Its three modes: write the lock (:func:`collect` then :func:`write`), check it (:func:`collect` then
 :func:`stale`), and fill it from FlyteAdmin instead of importing (:func:`collect` given a client).
@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from lpctl.diagnostics import Diagnostic, error
-from lpctl.flyte1.locked import entry_of
 from lpctl.lock import (
     Lock,
     LockError,
@@ -26,6 +25,7 @@ from lpctl.lock import (
     versions,
 )
 from lpctl.spec.load import Document, check_header, load_paths
+from lpctl.target import Importing
 
 if TYPE_CHECKING:
     from lpctl.spec.config import Identity
@@ -44,48 +44,72 @@ class LockResult:
 
 
 def references(paths: Sequence[str], *, max_bytes: int) -> tuple[dict[str, Document], list[Diagnostic], list[str]]:
-    """Every import path the specs under ``paths`` reference, with the first document naming it."""
+    """Every workflow import path the specs under ``paths`` reference, with the first document naming it."""
+    by_kind, diagnostics, files = _references(paths, max_bytes=max_bytes)
+    return by_kind.get("LaunchPlan", {}), diagnostics, files
+
+
+def _references(paths: Sequence[str], *,
+                max_bytes: int) -> tuple[dict[str, dict[str, Document]], list[Diagnostic], list[str]]:
+    """kind -> every import path its specs reference (``workflow:``, ``task:``), with the first document naming it."""
+    from lpctl.target import TARGETS
+
     loaded = load_paths(paths, max_bytes=max_bytes)
-    refs: dict[str, Document] = {}
+    refs: dict[str, dict[str, Document]] = {}
     for doc in loaded.documents:
         if check_header(doc):
             continue
-        workflow = doc.data.get("workflow") if isinstance(doc.data, dict) else None
-        if isinstance(workflow, str):
-            refs.setdefault(workflow, doc)
-    return dict(sorted(refs.items())), list(loaded.diagnostics), loaded.files
+        kind = doc.data["kind"]
+        ref = doc.data.get(TARGETS[kind].reference_key)
+        if isinstance(ref, str):
+            refs.setdefault(kind, {}).setdefault(ref, doc)
+    return {kind: dict(sorted(found.items())) for kind, found in refs.items()}, list(loaded.diagnostics), loaded.files
 
 
 def build_lock(paths: Sequence[str], roots: Sequence[str], *, max_bytes: int, import_timeout: float,
                previous: Lock | None = None) -> LockResult:
-    """Import every referenced workflow (once) and record its interface; failures are diagnostics.
+    """Import every referenced workflow and task (once) and record its interface; failures are diagnostics.
 
     Entries that ``lpctl lock --from-admin`` wrote into ``previous`` are kept as they are: their
     code is not here to import.
     """
-    from lpctl.flyte1.resolve import Resolver
-    from lpctl.shared.imports import ResolveError
-
-    refs, diagnostics, files = references(paths, max_bytes=max_bytes)
-    resolver = Resolver(roots, import_timeout=import_timeout)
-    workflows: dict[str, Any] = {}
+    by_kind, diagnostics, files = _references(paths, max_bytes=max_bytes)
+    sections: dict[str, dict[str, Any]] = {"workflows": {}, "tasks": {}}
     modules: dict[str, str] = {}
+    for kind, refs in by_kind.items():
+        diagnostics.extend(_record(kind, refs, Importing(roots, import_timeout), previous or Lock(), sections,
+                                   modules))
+    lock = Lock(sections["workflows"], modules, versions(flyte=bool(sections["tasks"])), sections["tasks"])
+    return LockResult(lock, diagnostics, files, by_kind.get("LaunchPlan", {}))
+
+
+def _record(kind: str, refs: dict[str, Document], how: Importing, previous: Lock, sections: dict[str, dict[str, Any]],
+            modules: dict[str, str]) -> list[Diagnostic]:
+    """Resolve the references of one kind by importing, into ``sections`` and ``modules``."""
+    from lpctl.shared.imports import ResolveError
+    from lpctl.target import TARGETS, MissingTarget, target_for
+
+    try:
+        target = target_for(kind)
+    except MissingTarget as e:
+        return [error(e.code, e.message, doc.location(("kind",)), e.hint) for doc in refs.values()]
+    resolver, section, diagnostics = target.importing(how), sections[target.lock_section], []
     for ref, doc in refs.items():
-        kept = previous.workflows.get(ref) if previous is not None else None
+        kept = getattr(previous, target.lock_section).get(ref)
         if isinstance(kept, dict) and kept.get("origin") == "admin":
-            workflows[ref] = kept
+            section[ref] = kept
             continue
         resolved = resolver.resolve(ref)
         if isinstance(resolved, ResolveError):
-            diagnostics.append(error(resolved.code, resolved.message, doc.location(("workflow",)), resolved.hint))
+            diagnostics.append(error(resolved.code, resolved.message, doc.location((TARGETS[kind].reference_key,)),
+                                     resolved.hint))
             continue
         module = module_of(ref)
-        workflows[ref] = entry_of(resolved, module)
+        section[ref] = target.lock_entry(resolved, module)
         digest = _module_digest(module)
         if module is not None and digest is not None:
             modules[module] = digest
-    lock = Lock(workflows, modules, versions())
-    return LockResult(lock, diagnostics, files, refs)
+    return diagnostics
 
 
 def module_of(ref: str) -> str | None:

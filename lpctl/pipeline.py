@@ -14,7 +14,7 @@ from lpctl.errors import UsageError
 from lpctl.shared.imports import DEFAULT_IMPORT_TIMEOUT
 from lpctl.spec.config import Config, Identity, common_parent, load_config
 from lpctl.spec.load import DEFAULT_MAX_BYTES, TRIGGER_KIND, Document, check_header, load_paths
-from lpctl.target import Importing, MissingTarget, Resolving, Target, target_for
+from lpctl.target import TARGETS, Importing, MissingTarget, Resolving, Target, target_for
 
 if TYPE_CHECKING:
     from flyteidl.admin.launch_plan_pb2 import LaunchPlan
@@ -125,10 +125,11 @@ class _Targets:
             target, resolver, compiled = self._start(kind)
         except MissingTarget as e:
             return [error(e.code, e.message, doc.location(("kind",)), e.hint)]
-        if "" in broken or target.reference_key in broken:  # nothing more can be checked
+        key = TARGETS[kind].reference_key
+        if "" in broken or key in broken:  # nothing more can be checked
             return []
         if resolver is None:
-            return [_cannot_lock(doc, kind, target.reference_key)]
+            return [_cannot_lock(doc, kind, key)]
         item, diags = target.compile(_without(doc, broken), broken, resolver, self.identity)
         if item is not None:
             compiled.append(item)
