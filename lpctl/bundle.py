@@ -41,13 +41,13 @@ def message_to_dict(message: Any) -> dict[str, Any]:
 
 def ordered(plans: Iterable[CompiledPlan]) -> list[CompiledPlan]:
     """Bundle order: project, domain, name, version (then source, for duplicates being reported)."""
-    return sorted(plans, key=lambda p: (*p.identity(), p.document.path, p.document.index))
+    return sorted(plans, key=lambda p: (*p.identity(), p.source.path, p.source.document))
 
 
 def _entry(plan: CompiledPlan) -> Tree:
     # one conversion per plan: a compiled LaunchPlan holds only id and spec
     return {
-        "source": {"path": plan.document.path, "document": plan.document.index},
+        "source": {"path": plan.source.path, "document": plan.source.document},
         "autoActivate": plan.auto_activate,
         "launchPlan": message_to_dict(plan.launch_plan),
     }

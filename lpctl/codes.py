@@ -84,6 +84,13 @@ CODES: dict[str, CodeInfo] = _codes(
      whose target does not exist (a dangling link) or a link loop. lpctl skips it and checks the
      other files.""",
      """Fix the link's target, or remove the link."""),
+    ("LP115", "lpctl fmt left the file as it is", """lpctl fmt rewrites a file only when the result
+     means exactly what the file meant and holds every comment next to what it annotates. When it
+     cannot promise both (a comment inside a [...] or {...} written over several lines, a comment
+     after a '...' marker), it writes nothing, leaves the file byte for byte as it was, and says
+     which comment it would have lost.""",
+     """Move the comment above the key or list item it is about (or to the end of its line), or
+     write the list or mapping in block style, one item a line; then run lpctl fmt again."""),
     ("LP201", "unknown key", """The mapping has a key the spec format does not define. A misspelt
      key would otherwise be silently ignored, so it is an error; the hint suggests the key you
      probably meant, or where the key belongs. Free maps (labels, annotations, envs, default_inputs,
@@ -151,9 +158,21 @@ CODES: dict[str, CodeInfo] = _codes(
      """Write the lock again with 'lpctl lock' on the specs, where the workflows can be imported (it
      imports each once and records its interface), or with 'lpctl lock --from-admin' for a workflow
      registered elsewhere, and commit lpctl.lock."""),
-    ("LP309", "malformed lock entry", """The lock's entry for this workflow cannot be read: the file
-     was edited by hand, merged badly, or written by another lpctl.""",
-     """Write the lock again with 'lpctl lock'; never edit lpctl.lock by hand."""),
+    ("LP309", "malformed lock entry", """An entry of lpctl.lock that a spec uses is not what 'lpctl
+     lock' writes: a key is missing, unknown or of the wrong type ("name": null, a "reference" that is
+     not four strings, an "origin" other than import or admin), a type or parameter is not a valid
+     Flyte message (an unknown enum value), a dataclass shape is malformed or does not fit its type,
+     or a value is not in canonical form. The file was edited by hand, merged badly, or written by
+     another lpctl. The error is at the entry's line in the lock; the specs naming that workflow are
+     not compiled, so no bundle is built from it.""",
+     """Write the lock again with 'lpctl lock' (it replaces the entry); never edit lpctl.lock by
+     hand."""),
+    ("LP310", "lock file not readable as a lock", """Under --locked, lpctl.lock is read like any input
+     and it is not a lock: not valid JSON (a merge conflict, a truncated file), nested deeper than a
+     lock ever is, a string with a lone surrogate escape ("\\ud800"), NaN, not UTF-8, larger than 64
+     MiB, or not an object with "lockVersion": 1 and "workflows". The position is where reading
+     stopped; no spec that names a workflow is compiled.""",
+     """Write the lock again with 'lpctl lock' (it replaces a lock it cannot read), and commit it."""),
     ("LP311", "registered workflow not found", """'lpctl lock --from-admin' asks FlyteAdmin for the
      workflow the spec references (project, domain, the import path as registered name, and
      workflow_version, else the version), and FlyteAdmin has no such workflow, or no version was

@@ -20,7 +20,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from lpctl.diagnostics import Diagnostic, Location, error
 from lpctl.errors import LpctlError
+from lpctl.lockfile import LockInvalid
 from lpctl.shared.literals import type_name
 
 LOCK_FILE = "lpctl.lock"
@@ -42,6 +44,8 @@ class Lock:
     versions: Mapping[str, str] = field(default_factory=dict)
     #: Flyte 2 tasks: ``module:task`` -> its entry (lpctl.flyte2.locked)
     tasks: Mapping[str, Any] = field(default_factory=dict)
+    #: the text it was read from (to say at which line an entry is), "" when built
+    text: str = field(default="", compare=False, repr=False)
 
 
 # -- where the lock is ---------------------------------------------------------------------
@@ -58,7 +62,7 @@ def find_lock(paths: Sequence[str]) -> str | None:
     here = common_dir(paths)
     while True:
         candidate = os.path.join(here, LOCK_FILE)
-        if os.path.isfile(candidate):
+        if os.path.lexists(candidate) and not os.path.isdir(candidate):  # a FIFO too: refused, not skipped
             return os.path.relpath(candidate)
         parent = os.path.dirname(here)
         if parent == here:
@@ -75,17 +79,14 @@ def lock_path_for(paths: Sequence[str]) -> str:
 
 
 def read_lock(path: str) -> Lock:
-    try:
-        with open(path, encoding="utf-8") as f:
-            doc = json.load(f)
-    except OSError as e:
-        raise LockError(f"{path}: cannot read the lock: {e.strerror or e}") from None
-    except ValueError as e:
-        raise LockError(f"{path}: not a lock file (invalid JSON: {e}); run 'lpctl lock' to write it again") from None
-    if (not isinstance(doc, dict) or doc.get("lockVersion") != LOCK_FORMAT or not isinstance(doc.get("workflows"), dict)
-            or not isinstance(doc.get("tasks", {}), dict)):
-        raise LockError(f"{path}: not a lock file of format {LOCK_FORMAT}; run 'lpctl lock' to write it again")
-    return Lock(doc["workflows"], doc.get("modules") or {}, doc.get("versions") or {}, doc.get("tasks", {}))
+    """The lock at ``path``: LockError when it cannot be read (exit 2), LockInvalid (lpctl.lockfile)
+    when it is not a lock (LP310 under --locked; ``lpctl lock`` writes it anew)."""
+    from lpctl import lockfile
+
+    text = lockfile.read_text(path)
+    doc = lockfile.parse(text)
+    return Lock(doc.get("workflows", {}), doc.get("modules", {}), doc.get("versions", {}), doc.get("tasks", {}),
+                text)
 
 
 def lock_text(lock: Lock) -> str:
@@ -118,6 +119,12 @@ def file_digest(path: str) -> str | None:
             return "sha256:" + hashlib.sha256(f.read()).hexdigest()
     except OSError:
         return None
+
+
+def invalid_lock(path: str, e: LockInvalid) -> Diagnostic:
+    """LP310 at the lock file, for a lock that cannot be read as one."""
+    return error("LP310", f"not a readable lock: {e}", Location(path, e.line, e.col),
+                 "run 'lpctl lock' to write it again")
 
 
 # -- staleness ---------------------------------------------------------------------------------

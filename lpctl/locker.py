@@ -7,16 +7,19 @@ Its three modes: write the lock (:func:`collect` then :func:`write`), check it (
 from __future__ import annotations
 
 import os
+import stat
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from lpctl.diagnostics import Diagnostic, error
+from lpctl.errors import LpctlError
 from lpctl.lock import (
     Lock,
     LockError,
+    common_dir,
     differences,
     file_digest,
     lock_path_for,
@@ -67,11 +70,13 @@ def _references(paths: Sequence[str], *,
 
 
 def build_lock(paths: Sequence[str], roots: Sequence[str], *, max_bytes: int, import_timeout: float,
-               previous: Lock | None = None) -> LockResult:
-    """Import every referenced workflow and task (once) and record its interface; failures are diagnostics.
+               previous: Lock | None = None, keep: set[str] | None = None) -> LockResult:
+    """Import every referenced workflow and Flyte 2 task (once) and record its interface; failures are
+    diagnostics.
 
     Entries that ``lpctl lock --from-admin`` wrote into ``previous`` are kept as they are: their
-    code is not here to import.
+    code is not here to import. So are the entries of ``previous`` named in ``keep`` that the specs
+    under ``paths`` do not reference (other folders' specs use them), with their modules' digests.
     """
     by_kind, diagnostics, files = _references(paths, max_bytes=max_bytes)
     sections: dict[str, dict[str, Any]] = {"workflows": {}, "tasks": {}}
@@ -79,7 +84,10 @@ def build_lock(paths: Sequence[str], roots: Sequence[str], *, max_bytes: int, im
     for kind, refs in by_kind.items():
         diagnostics.extend(_record(kind, refs, Importing(roots, import_timeout), previous or Lock(), sections,
                                    modules))
-    lock = Lock(sections["workflows"], modules, versions(flyte=bool(sections["tasks"])), sections["tasks"])
+    if previous is not None and keep:
+        _keep(previous, keep - {ref for refs in by_kind.values() for ref in refs}, sections, modules)
+    workflows, tasks = (dict(sorted(sections[key].items())) for key in ("workflows", "tasks"))
+    lock = Lock(workflows, dict(sorted(modules.items())), versions(flyte=bool(tasks)), tasks)
     return LockResult(lock, diagnostics, files, by_kind.get("LaunchPlan", {}))
 
 
@@ -110,6 +118,60 @@ def _record(kind: str, refs: dict[str, Document], how: Importing, previous: Lock
         if module is not None and digest is not None:
             modules[module] = digest
     return diagnostics
+
+
+def _keep(previous: Lock, refs: set[str], sections: dict[str, dict[str, Any]], modules: dict[str, str]) -> None:
+    for name, section in sections.items():
+        kept: Mapping[str, Any] = getattr(previous, name)
+        for ref in sorted(refs & kept.keys()):
+            section[ref] = entry = kept[ref]
+            module = entry.get("module") if isinstance(entry, dict) else None
+            if isinstance(module, str) and module in previous.modules:
+                modules.setdefault(module, previous.modules[module])
+
+
+def previous_lock(path: str, *, explicit: bool) -> tuple[Lock | None, str | None]:
+    """The lock ``lpctl lock`` is about to replace, and why it is not used when it cannot be read.
+
+    A device or FIFO given with ``-o`` is written through like every output (``-o /dev/stdout``),
+    never read; at the default place it is refused (LockError): nothing lpctl writes is there. A
+    file that is not a readable lock (a merge conflict, a hand edit) is written anew.
+    """
+    from lpctl.lockfile import LockInvalid, file_kind
+
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return None, None
+    except OSError as e:
+        raise LockError(f"{path}: cannot read the lock: {e.strerror or e}") from None
+    if not stat.S_ISREG(mode):
+        if explicit and not stat.S_ISDIR(mode):
+            return None, None
+        raise LockError(f"{path}: not a regular file ({file_kind(mode)}); remove it, or write the lock "
+                        "elsewhere with -o")
+    try:
+        return read_lock(path), None
+    except LockInvalid as e:
+        where = f":{e.line}:{e.col}" if e.line else ""
+        return None, f"{path}{where}: not a readable lock ({e})"
+
+
+def scope_refs(lock_path: str, paths: Sequence[str], *, max_bytes: int) -> set[str] | None:
+    """The import paths the specs under the lock's directory reference, when that directory holds
+    more specs than ``paths`` name (None: ``paths`` are all the lock serves). ``lpctl lock`` keeps
+    these entries, so that locking one team's folder never drops another's."""
+    lock_dir = os.path.dirname(os.path.abspath(lock_path))
+    if os.path.commonpath([lock_dir, common_dir(paths)]) != lock_dir:
+        return None  # a lock written elsewhere (-o): it is for these specs only
+    named = [os.path.abspath(p) for p in paths if os.path.isdir(p)]
+    if any(os.path.commonpath([lock_dir, p]) == p for p in named):
+        return None  # the whole directory is named
+    try:
+        by_kind, _, _ = _references([lock_dir], max_bytes=max_bytes)
+    except LpctlError:
+        return None
+    return {ref for refs in by_kind.values() for ref in refs}
 
 
 def module_of(ref: str) -> str | None:
@@ -155,23 +217,28 @@ class Collected:
     path: str
     previous: Lock | None
     result: LockResult
+    #: why the file at ``path`` is not used as the previous lock (it is not a readable lock)
+    unreadable: str | None = None
 
 
 def collect(paths: Sequence[str], request: LockRequest,
             admin: Callable[[], AbstractContextManager[Any]] | None = None) -> Collected:
     """Build the lock for ``paths``: by importing, or with ``admin`` (a client factory) from FlyteAdmin."""
     path = request.output or lock_path_for(paths)
-    previous = read_lock(path) if os.path.exists(path) else None
+    previous, unreadable = previous_lock(path, explicit=request.output is not None)
     if admin is not None:
         result = _from_admin(paths, previous, admin, request.identity)
     else:
+        keep = scope_refs(path, paths, max_bytes=MAX_BYTES) if previous is not None else None
         result = build_lock(paths, import_roots(paths, request.python_path), max_bytes=MAX_BYTES,
-                            import_timeout=request.import_timeout, previous=previous)
-    return Collected(path, previous, result)
+                            import_timeout=request.import_timeout, previous=previous, keep=keep)
+    return Collected(path, previous, result, unreadable)
 
 
 def stale(collected: Collected) -> list[str]:
     """``lock --check``: how the lock on disk differs from the one built now (empty: up to date)."""
+    if collected.unreadable:
+        return [collected.unreadable]
     if collected.previous is None:
         raise LockError(f"{collected.path}: no lock to check; run 'lpctl lock' to write it")
     return differences(collected.previous, collected.result.lock)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from contextlib import closing
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -13,8 +14,10 @@ from lpctl.diagnostics import Diagnostic, Severity, error, sort_diagnostics
 from lpctl.errors import UsageError
 from lpctl.shared.imports import DEFAULT_IMPORT_TIMEOUT
 from lpctl.spec.config import Config, Identity, common_parent, load_config
-from lpctl.spec.load import DEFAULT_MAX_BYTES, TRIGGER_KIND, Document, check_header, load_paths
+from lpctl.spec.discover import SpecFile, discover
+from lpctl.spec.load import DEFAULT_MAX_BYTES, TRIGGER_KIND, Document, check_header, load_file
 from lpctl.target import TARGETS, Importing, MissingTarget, Resolving, Target, target_for
+from lpctl.workers import cores, ordered_map
 
 if TYPE_CHECKING:
     from flyteidl.admin.launch_plan_pb2 import LaunchPlan
@@ -46,6 +49,8 @@ class Options:
     locked: bool = False
     #: the lock to read; None: the nearest lpctl.lock at or above the specs
     lock_path: str | None = None
+    #: worker processes for a run that imports nothing (--locked); 0: one per core, 1: this process only
+    jobs: int = 1
 
 
 @dataclass
@@ -59,6 +64,14 @@ class Result:
     documents: int = 0
     #: the pyproject.toml whose [tool.lpctl] was used, if any
     config_source: str | None = None
+
+    def add(self, checked: _Checked) -> None:
+        if checked.path is None:
+            self.skipped += 1
+            return
+        self.files.append(checked.path)
+        self.documents += checked.documents
+        self.diagnostics.extend(checked.diagnostics)
 
     def count(self, severity: Severity) -> int:
         return sum(1 for d in self.diagnostics if d.severity is severity)
@@ -76,30 +89,69 @@ def configured(paths: Sequence[str], options: Options) -> Options:
 
 
 def run(paths: Sequence[str], options: Options = Options()) -> Result:
-    """Check and compile every spec under ``paths``.
+    """Check and compile every spec under ``paths``, one file at a time: what is kept of a document
+    once it is checked is what its target compiled, never its values.
+
+    Under ``--locked`` (nothing to import), with ``options.jobs`` other than 1, the files are checked in
+    worker processes; the result is the same as in one.
 
     Raises :class:`UsageError` for unreadable paths and for paths that hold no spec at all
     (unless ``only_specs``, where that is normal).
     """
     config = configured(paths, options).config or Config()
-    targets = _Targets(options.identity.under(config.identity), _resolving(paths, options, config))
-    loaded = load_paths(paths, max_bytes=options.max_bytes, only_specs=options.only_specs)
-    result = Result(diagnostics=list(loaded.diagnostics), files=loaded.files, skipped=loaded.skipped,
-                    documents=len(loaded.documents), config_source=config.source)
-    progress.emit("specs", count=len(loaded.documents))
-    for done, doc in enumerate(loaded.documents):
-        progress.emit("spec", doc.path, done)
-        if check_header(doc):  # not a spec: the loader said so (LP105, LP106)
-            continue
-        schema_diags, broken = _check_schema(doc)
-        result.diagnostics.extend(schema_diags)
-        result.diagnostics.extend(targets.compile(doc, broken))
+    resolving = _resolving(paths, options, config)
+    targets = _Targets(options.identity.under(config.identity), resolving)
+    found = discover(paths)
+    # a file skipped with a warning is counted among the files, so the summary names it
+    result = Result(diagnostics=list(found.diagnostics), files=[d.location.path for d in found.diagnostics],
+                    config_source=config.source)
+    # worker processes only where nothing is imported: an import would run (with its side effects) in each
+    jobs = (options.jobs or cores()) if resolving.lock is not None else 1
+    progress.emit("specs", count=len(found.files))
+    with closing(ordered_map(_Checker(options, targets), found.files, jobs)) as checked:
+        for done, (spec_file, outcome) in enumerate(zip(found.files, checked, strict=True)):
+            progress.emit("spec", spec_file.path, done)
+            result.add(outcome)
+            targets.extend(outcome.compiled)
     result.diagnostics.extend(targets.finish())
     result.plans, result.triggers = targets.compiled("LaunchPlan"), targets.compiled(TRIGGER_KIND)
     result.diagnostics = sort_diagnostics(result.diagnostics)
     if not result.files and not result.diagnostics and not options.only_specs:
         raise UsageError("no lpctl specs found in " + ", ".join(paths) + _skipped_note(result.skipped))
     return result
+
+
+@dataclass
+class _Checked:
+    """What one spec file gave: everything a run keeps of it."""
+
+    #: the display path; None when the file was skipped (not a spec)
+    path: str | None
+    documents: int = 0
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    #: kind -> what its target compiled from the file
+    compiled: dict[str, list[Any]] = field(default_factory=dict)
+
+
+class _Checker:
+    """Loads, checks and compiles one spec file (in a worker process with ``-j``)."""
+
+    def __init__(self, options: Options, targets: _Targets) -> None:
+        self.options, self.targets = options, targets
+
+    def __call__(self, spec_file: SpecFile) -> _Checked:
+        loaded = load_file(spec_file, max_bytes=self.options.max_bytes, only_specs=self.options.only_specs)
+        if loaded is None:
+            return _Checked(None)
+        out = _Checked(loaded.path, len(loaded.documents), list(loaded.diagnostics))
+        for doc in loaded.documents:
+            if check_header(doc):  # not a spec: the loader said so (LP105, LP106)
+                continue
+            schema_diags, broken = _check_schema(doc)
+            out.diagnostics.extend(schema_diags)
+            out.diagnostics.extend(self.targets.compile(doc, broken))
+        out.compiled = self.targets.take()
+        return out
 
 
 @dataclass(frozen=True)
@@ -109,6 +161,8 @@ class _Resolving:
     importing: Importing
     #: (--locked) the lock and its path: every target answers from it, or refuses
     lock: tuple[Lock, str] | None = None
+    #: (--locked) why the lock cannot be read (LP310, at the lock): no spec naming code is compiled
+    invalid: Diagnostic | None = None
 
 
 class _Targets:
@@ -128,6 +182,8 @@ class _Targets:
         key = TARGETS[kind].reference_key
         if "" in broken or key in broken:  # nothing more can be checked
             return []
+        if self.resolving.invalid is not None:  # reported once, at the lock
+            return []
         if resolver is None:
             return [_cannot_lock(doc, kind, key)]
         item, diags = target.compile(_without(doc, broken), broken, resolver, self.identity)
@@ -143,11 +199,23 @@ class _Targets:
             self._started[kind] = (target, resolver, [])
         return self._started[kind]
 
+    def take(self) -> dict[str, list[Any]]:
+        """What was compiled since the last call, by kind, no longer kept here."""
+        taken = {kind: compiled[:] for kind, (_, _, compiled) in self._started.items() if compiled}
+        for _, _, compiled in self._started.values():
+            compiled.clear()
+        return taken
+
+    def extend(self, compiled: dict[str, list[Any]]) -> None:
+        for kind, items in compiled.items():
+            self._start(kind)[2].extend(items)
+
     def finish(self) -> list[Diagnostic]:
-        diags = []
+        diags = [self.resolving.invalid] if self.resolving.invalid is not None else []
         for target, resolver, compiled in self._started.values():
             if resolver is not None:
                 resolver.save()
+                diags.extend(resolver.diagnostics)  # what the lock's entries hold (LP309)
             diags.extend(target.duplicates(compiled))
         return diags
 
@@ -195,13 +263,17 @@ def _resolving(paths: Sequence[str], options: Options, config: Config) -> _Resol
     roots = [os.getcwd(), *config.python_path, *(os.path.abspath(p) for p in options.python_path)]
     if not (options.locked or config.locked):
         return _Resolving(Importing(roots, options.import_timeout, options.cache))
-    from lpctl.lock import LockError, find_lock, read_lock
+    from lpctl.lock import Lock, LockError, find_lock, invalid_lock, read_lock
+    from lpctl.lockfile import LockInvalid
 
     path = options.lock_path or find_lock(paths)
     if path is None:
         raise LockError(f"--locked: no lpctl.lock at or above {', '.join(paths)}; "
                         "run 'lpctl lock' on these specs first")
-    return _Resolving(Importing(roots, options.import_timeout), (read_lock(path), path))
+    try:
+        return _Resolving(Importing(roots, options.import_timeout), (read_lock(path), path))
+    except LockInvalid as e:  # LP310 at the lock, exit 1; the specs naming code are not compiled
+        return _Resolving(Importing(roots, options.import_timeout), (Lock(), path), invalid_lock(path, e))
 
 
 def _check_schema(doc: Document) -> tuple[list[Diagnostic], set[str]]:

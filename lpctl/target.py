@@ -22,6 +22,9 @@ if TYPE_CHECKING:
 class Resolving(Protocol):
     """Answers a spec's reference (``workflow:``, ``task:``) with an interface or a ResolveError."""
 
+    #: problems found in what answers the references (the lock), reported once for the run
+    diagnostics: list[Diagnostic]
+
     def resolve(self, ref: Any) -> Any: ...
 
     def save(self) -> None: ...

@@ -20,9 +20,9 @@ import urllib.parse
 import urllib.request
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import IO, Any, NoReturn
+from typing import IO, Any, NoReturn, Protocol
 
-from lpctl.admin.client import DEFAULT_TIMEOUT, AdminClient, AuthError, TokenEndpoint
+from lpctl.admin.client import DEFAULT_TIMEOUT, AuthError, TokenEndpoint
 from lpctl.admin.text import server_text
 
 _MAX_TOKEN_RESPONSE = 1024 * 1024
@@ -41,7 +41,18 @@ class Credentials:
     token_url: str | None = None
 
 
-def authenticate(client: AdminClient, credentials: Credentials) -> None:
+class Authenticated(Protocol):
+    """A client that carries a token: FlyteAdmin's (gRPC) or Flyte 2's (Connect)."""
+
+    @property
+    def insecure(self) -> bool: ...
+
+    def set_token(self, token: str | None, metadata_key: str | None = None) -> None: ...
+
+    def token_endpoint(self) -> TokenEndpoint: ...
+
+
+def authenticate(client: Authenticated, credentials: Credentials) -> None:
     """Give ``client`` the token ``credentials`` lead to (none: calls go unauthenticated)."""
     if credentials.token_env:
         client.set_token(token_from_env(credentials.token_env))

@@ -39,14 +39,23 @@ class Outcome:
     changes: tuple[str, ...] = ()
     activated: bool = False
     action: str = ""
+    #: a Flyte 2 trigger's task name ("" for a launch plan); ``identity`` holds the trigger's name and task version
+    task: str = ""
+
+    @property
+    def label(self) -> str:
+        if not self.task:
+            return str(self.identity)
+        i = self.identity
+        return f"trigger {i.project}/{i.domain}/{self.task}/{i.name}@{i.version}"
 
     @property
     def ok(self) -> bool:
         return self.status not in _NOT_OK
 
 
-def not_attempted(identity: Identity, action: str = "") -> Outcome:
-    return Outcome(identity, "not-attempted", "not attempted: the run stopped before it", action=action)
+def not_attempted(identity: Identity, action: str = "", task: str = "") -> Outcome:
+    return Outcome(identity, "not-attempted", "not attempted: the run stopped before it", action=action, task=task)
 
 
 def summary(outcomes: Sequence[Outcome]) -> str:
@@ -65,7 +74,7 @@ def format_text(outcomes: Sequence[Outcome], command: str) -> list[str]:
     lines: list[str] = []
     for o in outcomes:
         prefix = f"{o.action} " if o.action else ""
-        lines.append(f"{prefix}{o.identity}: {o.status}: {o.message}")
+        lines.append(f"{prefix}{o.label}: {o.status}: {o.message}")
         lines.extend(f"    {change}" for change in o.changes)
     if any(not o.ok for o in outcomes) or (command == "apply" and outcomes):
         rerun = f"; run lpctl {command} again to complete the rest" if stopped(outcomes) else ""
@@ -78,7 +87,8 @@ def format_json(outcomes: Sequence[Outcome], command: str, *, plan: dict[str, An
     ``plan`` it performed, for apply)."""
     entries = [{"action": o.action or command, "project": o.identity.project, "domain": o.identity.domain,
                 "name": o.identity.name, "version": o.identity.version, "status": o.status,
-                "message": o.message, "changes": list(o.changes), "activated": o.activated}
+                "message": o.message, "changes": list(o.changes), "activated": o.activated,
+                **({"kind": "trigger", "task": o.task} if o.task else {"kind": "launch_plan"})}
                for o in outcomes]
     document = {"version": JSON_FORMAT_VERSION, "command": command, "ok": all(o.ok for o in outcomes),
                 "summary": summary(outcomes), "outcomes": entries}

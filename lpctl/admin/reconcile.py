@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
@@ -40,9 +40,9 @@ from lpctl.admin.text import server_text
 
 JSON_FORMAT_VERSION = 1
 
-Kind = Literal["create", "activate", "deactivate", "orphan", "conflict"]
-_RANK: dict[str, int] = {"create": 0, "activate": 1, "deactivate": 1, "orphan": 2, "conflict": 3}
-_SYMBOLS = {"create": "+", "activate": "~", "deactivate": "-", "orphan": "-", "conflict": "!"}
+Kind = Literal["create", "update", "activate", "deactivate", "orphan", "conflict"]
+_RANK: dict[str, int] = {"create": 0, "update": 0, "activate": 1, "deactivate": 1, "orphan": 2, "conflict": 3}
+_SYMBOLS = {"create": "+", "update": "~", "activate": "~", "deactivate": "-", "orphan": "-", "conflict": "!"}
 Desired = tuple[LaunchPlan, bool]
 
 
@@ -71,6 +71,17 @@ class Action:
     launch_plan: LaunchPlan | None = field(default=None, compare=False, repr=False)
     #: the id as the server wrote it (``identity`` is escaped for showing)
     server_id: Identity | None = field(default=None, compare=False, repr=False)
+    #: a Flyte 2 trigger's task name (``identity`` holds the trigger's name and its task version); "" for a
+    #: launch plan
+    task: str = ""
+    #: what apply sends for a trigger (lpctl.admin.triggers)
+    payload: Any = field(default=None, compare=False, repr=False)
+
+    @property
+    def label(self) -> str:
+        """How the plan names it: ``name@version``, or ``trigger task/name@version``."""
+        name = f"trigger {self.task}/{self.identity.name}" if self.task else self.identity.name
+        return f"{name}@{self.identity.version}"
 
     @property
     def target(self) -> Identifier:
@@ -121,12 +132,12 @@ def compute_plan(client: Server, plans: Sequence[Desired], *, prune: bool = Fals
         registered = _registered(client, project, domain, declared)
         actions.extend(_scope_actions(declared, active, registered))
         actions.extend(_orphans(project, domain, declared, active, prune))
-    return Plan(tuple(sorted(actions, key=_display_order)), prune)
+    return Plan(tuple(sorted(actions, key=display_order)), prune)
 
 
-def _display_order(action: Action) -> tuple[str, str, int, str, str]:
+def display_order(action: Action) -> tuple[str, str, str, int, str, str]:
     ident = action.identity
-    return (ident.project, ident.domain, _RANK[action.kind], ident.name, ident.version)
+    return (ident.project, ident.domain, action.task, _RANK[action.kind], ident.name, ident.version)
 
 
 def _registered(client: Server, project: str, domain: str, declared: Sequence[Desired]) -> dict[Identity, LaunchPlan]:
@@ -213,22 +224,30 @@ def _orphans(project: str, domain: str, declared: Sequence[Desired], active: dic
 
 def apply(client: Server, plan: Plan) -> list[Outcome]:
     """Perform the plan's pending actions in order; conflicts become outcomes, never writes."""
-    outcomes = [Outcome(a.identity, "conflict", a.reason, a.changes, action="conflict") for a in plan.conflicts]
+    return perform_all(plan, lambda action: _perform(client, action))
+
+
+def perform_all(plan: Plan, perform: Callable[[Action], Outcome],
+                fatal: Callable[[AdminError], str] = fatal_message) -> list[Outcome]:
+    """Perform the plan's pending actions in order with ``perform``; conflicts become outcomes, never
+    writes. A fatal error stops the run: the rest is reported as not attempted."""
+    outcomes = [Outcome(a.identity, "conflict", a.reason, a.changes, action="conflict", task=a.task)
+                for a in plan.conflicts]
     todo = plan.pending
-    failed: set[Identity] = set()
+    failed: set[tuple[str, Identity]] = set()
     for index, action in enumerate(todo):
-        if action.identity in failed:
+        if (action.task, action.identity) in failed:
             outcomes.append(Outcome(action.identity, "not-attempted", "not attempted: creating it failed",
-                                    action=action.kind))
+                                    action=action.kind, task=action.task))
             continue
         try:
-            outcome = _perform(client, action)
+            outcome = perform(action)
         except AdminError as e:
-            outcomes.append(Outcome(action.identity, "failed", fatal_message(e), action=action.kind))
-            outcomes.extend(not_attempted(a.identity, a.kind) for a in todo[index + 1:])
+            outcomes.append(Outcome(action.identity, "failed", fatal(e), action=action.kind, task=action.task))
+            outcomes.extend(not_attempted(a.identity, a.kind, a.task) for a in todo[index + 1:])
             return outcomes
         if not outcome.ok:
-            failed.add(action.identity)
+            failed.add((action.task, action.identity))
         outcomes.append(outcome)
     return outcomes
 
@@ -268,7 +287,7 @@ def _created(result: Outcome, action: Action) -> Outcome:
 def summary(plan: Plan) -> str:
     """``2 to create, 1 to activate, 1 orphan``; ``No changes...`` when apply has nothing to do."""
     counts = Counter(a.kind for a in plan.actions)
-    parts = [f"{counts[k]} to {k}" for k in ("create", "activate", "deactivate") if counts[k]]
+    parts = [f"{counts[k]} to {k}" for k in ("create", "update", "activate", "deactivate") if counts[k]]
     if counts["orphan"]:
         kept = "" if plan.prune else " kept (--prune deactivates)"
         parts.append(f"{counts['orphan']} orphan{'s' if counts['orphan'] > 1 else ''}{kept}")
@@ -290,7 +309,7 @@ def format_text(plan: Plan) -> list[tuple[str, str]]:
             scope = (a.identity.project, a.identity.domain)
             lines.append(("heading", f"{scope[0]}/{scope[1]}"))
         symbol = _SYMBOLS[a.kind] if a.pending or a.kind == "conflict" else " "
-        lines.append((a.kind, f"  {symbol} {a.kind:<10} {a.identity.name}@{a.identity.version}: {a.reason}"))
+        lines.append((a.kind, f"  {symbol} {a.kind:<10} {a.label}: {a.reason}"))
         lines.extend(("detail", f"        {change}") for change in a.changes)
     lines.append(("summary", summary(plan)))
     return lines
@@ -304,6 +323,7 @@ def plan_document(plan: Plan) -> dict[str, Any]:
     """``{"version": 1, "prune", "changes": bool, "summary", "actions": [...]}``, one entry per action."""
     actions = [{"action": a.kind, "project": a.identity.project, "domain": a.identity.domain,
                 "name": a.identity.name, "version": a.identity.version, "pending": a.pending,
-                "reason": a.reason, "changes": list(a.changes), "replaces": a.replaces} for a in plan.actions]
+                "reason": a.reason, "changes": list(a.changes), "replaces": a.replaces,
+                **({"kind": "trigger", "task": a.task} if a.task else {"kind": "launch_plan"})} for a in plan.actions]
     return {"version": JSON_FORMAT_VERSION, "prune": plan.prune, "changes": plan.changes_pending,
             "summary": summary(plan), "actions": actions}

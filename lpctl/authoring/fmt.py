@@ -16,12 +16,14 @@ from __future__ import annotations
 import functools
 import io
 import math
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from lpctl.authoring import comments
 from lpctl.authoring.values import needs_quotes
-from lpctl.diagnostics import Diagnostic, Severity
+from lpctl.diagnostics import Diagnostic, Location, Severity, error
 from lpctl.spec.discover import discover, display_path
 from lpctl.spec.load import (
     DEFAULT_MAX_BYTES,
@@ -32,21 +34,33 @@ from lpctl.spec.load import (
     read_spec_file,
 )
 
-_FLOAT_TAG = "tag:yaml.org,2002:float"
+_NULL_TAG = "tag:yaml.org,2002:null"
 
 
 class FormatBug(Exception):
-    """Formatting would change what a file means: a bug in lpctl (the file is left untouched)."""
+    """fmt cannot format a file without changing what it means or losing a comment: the file is
+    left untouched, and the reason is an error at ``line`` (0 when it is the whole file)."""
+
+    def __init__(self, reason: str, line: int = 0, hint: str | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.line = line
+        self.hint = hint
 
 
 @dataclass(frozen=True)
 class Formatted:
-    """One file: its text as read and as formatted (``None`` when it has errors)."""
+    """One file: its text as read and as formatted (``None`` when it has errors or fmt refused it).
+
+    ``path`` is the path shown; ``source`` the file read, resolved once (links and ``..`` as the
+    system resolves them, a name that is not UTF-8 as it is): the file written is that one.
+    """
 
     path: str
     original: str
     text: str | None
     diagnostics: tuple[Diagnostic, ...] = ()
+    source: str = ""
 
     @property
     def changed(self) -> bool:
@@ -57,8 +71,9 @@ def format_paths(paths: Sequence[str], *, max_bytes: int = DEFAULT_MAX_BYTES) ->
     """Every spec file under ``paths``, formatted. Files in directories that are not specs are skipped."""
     out = []
     for spec_file in discover(paths).files:
-        raw = read_spec_file(spec_file.path, max_bytes)
-        result = format_bytes(raw, spec_file.path, max_bytes=max_bytes, explicit=spec_file.explicit)
+        source = os.path.realpath(spec_file.path)  # shown and written as read: link/../x.yaml is not ./x.yaml
+        raw = read_spec_file(source, max_bytes)
+        result = format_bytes(raw, source, max_bytes=max_bytes, explicit=spec_file.explicit)
         if result is not None:
             out.append(result)
     return out
@@ -74,13 +89,20 @@ def format_bytes(raw: bytes, path: str, *, max_bytes: int = DEFAULT_MAX_BYTES,
         return None
     diags = [*diags, *(d for doc in docs for d in check_header(doc))]
     if any(d.severity is Severity.ERROR for d in diags):
-        return Formatted(shown, original, None, tuple(diags))
+        return Formatted(shown, original, None, tuple(diags), path)
     text = original.removeprefix("\ufeff")
-    return Formatted(shown, original, format_text(text, shown, docs))
+    try:
+        return Formatted(shown, original, format_text(text, shown, docs), (), path)
+    except FormatBug as e:
+        where = Location(shown, e.line, 1 if e.line else 0)
+        refused = error("LP115", f"left as it is: {e.reason}", where, e.hint)
+        return Formatted(shown, original, None, (refused,), path)
 
 
 def format_text(text: str, path: str = "<string>", docs: Sequence[Document] | None = None) -> str:
-    """``text`` (specs that load without errors) in the canonical layout; raises :class:`FormatBug`."""
+    """``text`` (specs that load without errors) in the canonical layout; raises :class:`FormatBug`
+    when the result would mean something else or lose a comment (or move it away from what it
+    annotates)."""
     from lpctl.spec.load import load_text
 
     expected = [d.data for d in (docs if docs is not None else load_text(text, path)[0])]
@@ -91,11 +113,29 @@ def format_text(text: str, path: str = "<string>", docs: Sequence[Document] | No
             break
         result = again
     else:
-        raise FormatBug(f"{path}: lpctl fmt does not settle on one layout for this file")
+        raise FormatBug("lpctl fmt does not settle on one layout for this file (a bug in lpctl)")
     formatted, diags = load_text(result, path)
     if diags or not _same(expected, [d.data for d in formatted]):
-        raise FormatBug(f"{path}: lpctl fmt would change what this file means; it is left as it is")
+        raise FormatBug("lpctl fmt would change what this file means (a bug in lpctl)")
+    if result != text:
+        _check_comments(text, result)
     return result
+
+
+def _check_comments(before: str, after: str) -> None:
+    """Raise :class:`FormatBug` unless ``after`` holds every comment of ``before`` next to what it annotates."""
+    try:
+        was = comments.anchored(before)
+        now = comments.anchored(after)
+    except comments.Unreadable as e:
+        raise FormatBug(f"lpctl fmt cannot tell where its comments belong ({e})") from None
+    lost = sorted(c for anchor, kept in was.items() if [t for _, t in now.get(anchor, [])] != [t for _, t in kept]
+                  for c in kept)
+    if lost:
+        line, text = lost[0]
+        raise FormatBug(f"lpctl fmt would lose the comment '#{text}' or move it away from what it annotates",
+                        line, "fmt keeps comments above keys and items and at the end of their lines; a comment "
+                        "inside a [...] or {...} written over several lines, or after '...', it cannot")
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -113,7 +153,10 @@ def _same(a: Any, b: Any) -> bool:
 
 def _format_once(text: str) -> str:
     yaml = _yaml()
-    docs = list(yaml.load_all(text))
+    try:
+        docs = list(yaml.load_all(text))
+    except Exception as e:  # ruamel's reader on a text lpctl's loader reads: its own limits, never a crash
+        raise FormatBug(f"lpctl fmt's YAML writer cannot read this file: {type(e).__name__}: {e}") from None
     for doc in docs:
         kind = doc.get("kind") if isinstance(doc, dict) else None
         _canonical(doc, (), _orders(str(kind)))
@@ -123,9 +166,17 @@ def _format_once(text: str) -> str:
     return out.getvalue()
 
 
-class _RawFloat(str):
-    """A float as written: ruamel's own round trip of floats is lossy (9.30739699016163e+265 comes
-    back as ...162e+265), so fmt writes the source text back unchanged."""
+class _Raw(str):
+    """A scalar that is not a string, as written. ruamel's own round trip rewrites some (a float's
+    digits: 9.30739699016163e+265 came back as ...162e+265; timestamps, which lpctl reads as text;
+    ``null`` and ``~`` as nothing; ``+5`` as ``5``), so fmt writes the source text back unchanged."""
+
+    tag = ""
+
+
+_RAW = {tag: type(f"_Raw{tag.rsplit(':', 1)[-1].title()}", (_Raw,), {"tag": tag})
+        for tag in ("tag:yaml.org,2002:float", "tag:yaml.org,2002:int", "tag:yaml.org,2002:bool",
+                    "tag:yaml.org,2002:null", "tag:yaml.org,2002:timestamp")}
 
 
 def _yaml() -> Any:
@@ -140,8 +191,14 @@ def _yaml() -> Any:
     class Representer(RoundTripRepresenter):
         pass
 
-    Constructor.add_constructor(_FLOAT_TAG, lambda loader, node: _RawFloat(node.value))
-    Representer.add_representer(_RawFloat, lambda dumper, data: dumper.represent_scalar(_FLOAT_TAG, str(data)))
+    def construct(loader: Any, node: Any) -> Any:
+        if node.tag == _NULL_TAG and not node.value:
+            return None  # an empty value stays empty
+        return _RAW[node.tag](node.value)
+
+    for tag, cls in _RAW.items():
+        Constructor.add_constructor(tag, construct)
+        Representer.add_representer(cls, lambda dumper, data: dumper.represent_scalar(data.tag, str(data)))
     yaml = YAML(typ="rt")
     yaml.Constructor = Constructor
     yaml.Representer = Representer
@@ -224,6 +281,17 @@ def _reorder(node: Any, order: list[str]) -> None:
         return
     leading = {keys[i]: _take_after(node, keys[i - 1]) for i in range(1, len(keys))}
     trailing = _take_after(node, keys[-1])
+    if wanted[0] != keys[0]:
+        # the comment lines above the first key live with the mapping (and its parent's key, the same
+        # list): they go with that key, and the new first key's lines take their place
+        if not node.ca.comment or len(node.ca.comment) < 2 or node.ca.comment[1] is None:
+            node.ca.comment = [None, []]
+        above_first = node.ca.comment[1]
+        leading[keys[0]] = "".join(" " * t.column + str(t.value) for t in above_first)
+        above_first[:] = []
+        first = leading.pop(wanted[0], "")
+        if first:
+            above_first.append(_token(first))
     for key in wanted:
         node.move_to_end(key)
     for i, key in enumerate(wanted):
@@ -231,6 +299,15 @@ def _reorder(node: Any, order: list[str]) -> None:
             _append_after(node, wanted[i - 1] if i else key, leading[key])
     if trailing:
         _append_after(node, wanted[-1], trailing)
+
+
+def _token(lines: str) -> Any:
+    """A comment token of full lines, its first line's indentation as the token's column."""
+    from ruamel.yaml.error import CommentMark
+    from ruamel.yaml.tokens import CommentToken
+
+    text = lines.lstrip(" ")
+    return CommentToken(text, CommentMark(len(lines) - len(text)), None)
 
 
 def _tail(node: Any, key: Any) -> tuple[Any, Any, int]:

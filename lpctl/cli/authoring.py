@@ -90,6 +90,8 @@ def lock(
         stdio.output().write(f"{collected.path} is stale:\n" if lines else f"{collected.path} is up to date\n")
         stdio.output().writelines(f"  {line}\n" for line in lines)
         raise typer.Exit(EXIT_FINDINGS if lines else EXIT_OK)
+    if collected.unreadable:
+        sys.stderr.write(f"lpctl: {collected.unreadable}: writing it anew\n")
     locker.write(collected)
     tasks = f", {plural(len(result.lock.tasks), 'Flyte 2 task')}" if result.lock.tasks else ""
     sys.stderr.write(f"wrote {collected.path} ({len(result.lock.workflows)} workflows{tasks})\n")
@@ -201,13 +203,14 @@ def fmt(
 ) -> None:
     """Rewrite specs in one canonical layout.
 
-    Key order, two-space indent, quotes where needed, comments kept. Files are replaced
-    atomically, and only if reading them back gives the same specs.
+    Key order, two-space indent, quotes where needed, every comment kept next to what it
+    annotates. Files are replaced atomically, and only if reading them back gives the same
+    specs with the same comments; a file fmt cannot promise that for is left as it is (LP115).
 
     Example: lpctl fmt launchplans/ --check
     """
     from lpctl.authoring.fmt import format_paths
-    from lpctl.output import write_output
+    from lpctl.output import replace_file
 
     results = format_paths(paths)
     if not results:
@@ -217,7 +220,7 @@ def fmt(
     changed = [r for r in results if r.changed]
     for r in changed:
         if not check:
-            write_output(r.path, r.text or "")
+            replace_file(r.source, (r.text or "").encode("utf-8"), shown=r.path)
         stdio.output().write(f"{'would reformat' if check else 'reformatted'} {r.path}\n")
     verb = "would be reformatted" if check else "reformatted"
     sys.stderr.write(f"{plural(len(changed), 'file')} {verb}, {plural(len(results) - len(changed), 'file')} "

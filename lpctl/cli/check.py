@@ -21,6 +21,7 @@ from lpctl.cli.options import (
     Format,
     FormatOption,
     ImportTimeout,
+    Jobs,
     Locked,
     MaxBytes,
     NoCache,
@@ -67,7 +68,7 @@ def validate(
     paths: Paths, only_specs: OnlySpecs = False,
     project: Project = None, domain: Domain = None, version: Version = None, workflow_version: WorkflowVersion = None,
     python_path: PythonPath = None, max_bytes: MaxBytes = MAX_BYTES, import_timeout: ImportTimeout = IMPORT_TIMEOUT,
-    no_cache: NoCache = False, locked: Locked = False,
+    no_cache: NoCache = False, locked: Locked = False, jobs: Jobs = 0,
     format: FormatOption = Format.auto, color: ColorOption = Color.auto, strict: Strict = False,
     debug: Debug = False,
 ) -> None:
@@ -83,7 +84,7 @@ def validate(
     from lpctl.pipeline import run
 
     options = run_options(project, domain, version, workflow_version, python_path, max_bytes, import_timeout,
-                          no_cache, locked)
+                          no_cache, locked, jobs)
     report = Report(format, color, strict)
     with progress(report):
         result = run(paths, replace(options, only_specs=only_specs))
@@ -101,7 +102,7 @@ def render(
         "write now, else 1, showing the differences (for CI: fail on a stale committed bundle).")] = None,
     project: Project = None, domain: Domain = None, version: Version = None, workflow_version: WorkflowVersion = None,
     python_path: PythonPath = None, max_bytes: MaxBytes = MAX_BYTES, import_timeout: ImportTimeout = IMPORT_TIMEOUT,
-    no_cache: NoCache = False, locked: Locked = False,
+    no_cache: NoCache = False, locked: Locked = False, jobs: Jobs = 0,
     format: FormatOption = Format.auto, color: ColorOption = Color.auto, strict: Strict = False,
     debug: Debug = False,
 ) -> None:
@@ -118,7 +119,7 @@ def render(
     if check is not None and output is not None:
         raise UsageError("--check and --output cannot be used together")
     options = run_options(project, domain, version, workflow_version, python_path, max_bytes, import_timeout,
-                          no_cache, locked)
+                          no_cache, locked, jobs)
     report = Report(format, color, strict)
     with progress(report):
         result = run(paths, options)

@@ -85,13 +85,17 @@ Locked = Annotated[bool, typer.Option(
     "--locked", help="Answer workflow and task references from lpctl.lock (written by 'lpctl lock'): import "
     "nothing, neither the workflows and tasks nor flytekit and flyte (also: [tool.lpctl] locked = true).")]
 
+Jobs = Annotated[int, typer.Option(
+    "--jobs", "-j", metavar="N", min=0, help="Worker processes for a --locked run of many specs (default 0: one "
+    "per core; 1: this process only). A run that imports workflows uses one process.")]
+
 MAX_BYTES = 1024 * 1024
 IMPORT_TIMEOUT = 60.0
 
 
 def run_options(project: str | None, domain: str | None, version: str | None, workflow_version: str | None,
                 python_path: list[str] | None, max_bytes: int, import_timeout: float, no_cache: bool,
-                locked: bool = False) -> Options:
+                locked: bool = False, jobs: int = 1) -> Options:
     from lpctl.pipeline import Options
     from lpctl.spec.config import Identity, check_identity_flags
 
@@ -99,7 +103,7 @@ def run_options(project: str | None, domain: str | None, version: str | None, wo
     check_identity_flags(identity)
     cache = not no_cache and os.environ.get("LPCTL_NO_CACHE", "") in ("", "0")
     return Options(identity=identity, python_path=tuple(python_path or ()), max_bytes=max_bytes,
-                   import_timeout=import_timeout, cache=cache, locked=locked)
+                   import_timeout=import_timeout, cache=cache, locked=locked, jobs=jobs)
 
 
 # -- the report options -----------------------------------------------------------------------------
@@ -138,6 +142,18 @@ ClientSecretEnv = Annotated[str | None, typer.Option(
     "--client-secret-env", metavar="VAR", help="Environment variable holding the OAuth2 client secret.")]
 TokenUrl = Annotated[str | None, typer.Option(
     "--token-url", metavar="URL", help="OAuth2 token URL, https (default: asked from the endpoint).")]
+ReconcileEndpoint = Annotated[str, typer.Option(
+    "--endpoint", metavar="HOST:PORT", help="FlyteAdmin gRPC endpoint for the launch plans; the Flyte 2 endpoint "
+    "(Connect, as flyte-sdk) when the specs hold only triggers.")]
+ReconcileInsecure = Annotated[bool, typer.Option(
+    "--insecure", help="No TLS: plaintext gRPC to FlyteAdmin, plain HTTP to Flyte 2 (and an http token URL "
+    "allowed): for a local sandbox only.")]
+Flyte2Endpoint = Annotated[str | None, typer.Option(
+    "--flyte2-endpoint", metavar="HOST:PORT", help="Flyte 2 endpoint for the specs' triggers when the specs also "
+    "hold launch plans for --endpoint (default: --endpoint). The credentials options apply to both servers.")]
+Org = Annotated[str | None, typer.Option(
+    "--org", metavar="ORG", help="Flyte 2 organization of the triggers (default: as flyte-sdk, the endpoint host's "
+    "first label when it has more than two, else none).")]
 
 
 @dataclass(frozen=True)

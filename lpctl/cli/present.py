@@ -166,7 +166,7 @@ def _rich_lines(diagnostics: Sequence[Diagnostic], summary_text: str, stream: Te
 
 
 DIFF_STYLES = {"added": "green", "removed": "red", "changed": "yellow", "detail": ""}
-PLAN_STYLES = {"heading": "bold", "create": "green", "activate": "yellow", "deactivate": "red",
+PLAN_STYLES = {"heading": "bold", "create": "green", "update": "yellow", "activate": "yellow", "deactivate": "red",
                "orphan": "red", "conflict": "bold red", "detail": "", "summary": "bold"}
 
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from lpctl import stdio
+from lpctl.bundle import is_bundle_path
 from lpctl.cli.app import EXIT_FINDINGS, EXIT_OK, Command, Debug, app
 from lpctl.cli.options import (
     IMPORT_TIMEOUT,
@@ -20,6 +22,7 @@ from lpctl.cli.options import (
     ColorOption,
     Domain,
     Endpoint,
+    Flyte2Endpoint,
     Format,
     FormatOption,
     ImportTimeout,
@@ -27,8 +30,11 @@ from lpctl.cli.options import (
     Locked,
     MaxBytes,
     NoCache,
+    Org,
     Project,
     PythonPath,
+    ReconcileEndpoint,
+    ReconcileInsecure,
     Report,
     Server,
     SpecsOrBundles,
@@ -42,14 +48,17 @@ from lpctl.cli.options import (
     server,
 )
 from lpctl.cli.present import PLAN_STYLES, effective_format, failed, print_styled, progress, show_report
+from lpctl.errors import UsageError
 
 if TYPE_CHECKING:
     from lpctl.admin.client import AdminClient
+    from lpctl.admin.flyte2_client import Flyte2Client
     from lpctl.admin.reconcile import Plan
     from lpctl.pipeline import Options
 
 Prune = Annotated[bool, typer.Option("--prune", help="Deactivate orphans: active launch plans that no spec in "
-                                     "their project and domain declares.")]
+                                     "their project and domain declares, active triggers of a task the specs "
+                                     "name that no spec declares.")]
 
 
 @app.command(cls=Command)
@@ -103,29 +112,29 @@ def plan(
     python_path: PythonPath = None, max_bytes: MaxBytes = MAX_BYTES, import_timeout: ImportTimeout = IMPORT_TIMEOUT,
     no_cache: NoCache = False, locked: Locked = False,
     format: FormatOption = Format.auto, color: ColorOption = Color.auto, strict: Strict = False,
-    endpoint: Endpoint, insecure: Insecure = False, token_env: TokenEnv = None,
+    endpoint: ReconcileEndpoint, insecure: ReconcileInsecure = False, token_env: TokenEnv = None,
     token_command: TokenCommand = None, client_id: ClientId = None, client_secret_env: ClientSecretEnv = None,
-    token_url: TokenUrl = None,
+    token_url: TokenUrl = None, flyte2_endpoint: Flyte2Endpoint = None, org: Org = None,
     debug: Debug = False,
 ) -> None:
-    """Show what apply would change in FlyteAdmin.
+    """Show what apply would change in FlyteAdmin and in Flyte 2.
 
-    Compares the specs with FlyteAdmin and changes nothing.
-    Actions: create, activate, deactivate (auto_activate: false), orphan (active, declared by no
-    spec; deactivated by apply --prune), conflict (same version, different structure). Exit codes:
-    0 nothing to do, 1 changes pending or conflicts, 2 usage error or server unreachable.
+    Compares the specs with the servers and changes nothing: launch plans with FlyteAdmin
+    (--endpoint), Flyte 2 triggers with the TriggerService (--flyte2-endpoint, else --endpoint).
+    Actions: create, update (a trigger's schedule, inputs, settings, description or task version),
+    activate, deactivate (auto_activate: false), orphan (active, declared by no spec; deactivated by
+    apply --prune), conflict (a launch plan version registered with a different structure; a
+    trigger's task version not on the server). Exit codes: 0 nothing to do, 1 changes pending or
+    conflicts, 2 usage error or server unreachable.
 
     Example: lpctl plan launchplans/ --version 2026.11.23 --endpoint flyte.example.com:443 --token-env FLYTE_TOKEN
     """
-    from lpctl.admin import reconcile
-
     options = run_options(project, domain, version, workflow_version, python_path, max_bytes, import_timeout,
                           no_cache, locked)
     report = Report(format, color, strict)
     target = server(endpoint, insecure, token_env, token_command, client_id, client_secret_env, token_url)
-    plans = _versioned(paths, options, report)
-    with admin_client(target) as client:
-        found = reconcile.read_plan(client, plans, prune=prune)
+    with _servers(paths, options, report, target, Flyte2(flyte2_endpoint, org)) as targets:
+        found = _combined([read(prune) for read, _ in targets], prune)
     _show_plan(found, report)
     raise typer.Exit(EXIT_FINDINGS if found.changes_pending else EXIT_OK)
 
@@ -139,17 +148,20 @@ def apply(
     python_path: PythonPath = None, max_bytes: MaxBytes = MAX_BYTES, import_timeout: ImportTimeout = IMPORT_TIMEOUT,
     no_cache: NoCache = False, locked: Locked = False,
     format: FormatOption = Format.auto, color: ColorOption = Color.auto, strict: Strict = False,
-    endpoint: Endpoint, insecure: Insecure = False, token_env: TokenEnv = None,
+    endpoint: ReconcileEndpoint, insecure: ReconcileInsecure = False, token_env: TokenEnv = None,
     token_command: TokenCommand = None, client_id: ClientId = None, client_secret_env: ClientSecretEnv = None,
-    token_url: TokenUrl = None,
+    token_url: TokenUrl = None, flyte2_endpoint: Flyte2Endpoint = None, org: Org = None,
     debug: Debug = False,
 ) -> None:
-    """Make FlyteAdmin match the specs.
+    """Make FlyteAdmin and Flyte 2 match the specs.
 
     Performs exactly what plan lists.
-    Creates first, then activations and deactivations, then (with --prune) orphans. Conflicts are
-    never overwritten: register a new version. A failure half-way says what was done, what failed
-    and what was not attempted (exit 1); running apply again completes the rest.
+    Creates (and updates triggers) first, then activations and deactivations, then (with --prune)
+    orphans. Conflicts are never overwritten: register a new version, or deploy the task version a
+    trigger pins. Triggers are written with DeployTrigger and UpdateTriggers only (never DeployTask),
+    their inputs offloaded where the server asks for it, as flyte-sdk does. A failure half-way says
+    what was done, what failed and what was not attempted (exit 1); running apply again completes
+    the rest.
 
     Example: lpctl apply launchplans/ --version 2026.11.23 --endpoint flyte.example.com:443 --token-env FLYTE_TOKEN
     """
@@ -159,10 +171,10 @@ def apply(
                           no_cache, locked)
     report = Report(format, color, strict)
     target = server(endpoint, insecure, token_env, token_command, client_id, client_secret_env, token_url)
-    plans = _versioned(paths, options, report)
-    with admin_client(target) as client:
-        found = reconcile.read_plan(client, plans, prune=prune)
-        outcomes = reconcile.apply(client, found)
+    with _servers(paths, options, report, target, Flyte2(flyte2_endpoint, org)) as targets:
+        plans = [read(prune) for read, _ in targets]
+        outcomes = [o for (_, perform), part in zip(targets, plans, strict=True) for o in perform(part)]
+        found = _combined(plans, prune)
     if effective_format(report) is Format.json:
         stdio.output().write(outcome.format_json(outcomes, "apply", plan=reconcile.plan_document(found)))
     else:
@@ -173,15 +185,77 @@ def apply(
 
 def _versioned(paths: Sequence[str], options: Options, report: Report) -> list[tuple[Any, bool]]:
     """The declared launch plans, placeholders filled with --version (none anywhere: a usage error)."""
+    return _declared(paths, options, report, None)[0]
+
+
+@dataclass(frozen=True)
+class Flyte2:
+    """Where the Flyte 2 server for the specs' triggers is (None: --endpoint), and its organization."""
+
+    endpoint: str | None = None
+    org: str | None = None
+
+
+def _declared(paths: Sequence[str], options: Options, report: Report,
+              flyte2: Flyte2 | None) -> tuple[list[tuple[Any, bool]], list[Any]]:
+    """The declared launch plans (versions filled in) and, with ``flyte2``, the declared triggers with
+    their project, domain and task version (none anywhere: a usage error)."""
     from lpctl.bundle import fill_versions
-    from lpctl.pipeline import gather
+    from lpctl.pipeline import configured, gather
+    from lpctl.spec.config import Config
 
     with progress(report):
         gathered = gather(paths, options)
     show_report(gathered.result, report, sys.stderr)
     if failed(gathered.result.diagnostics, report.strict):
         raise typer.Exit(EXIT_FINDINGS)
-    return fill_versions(gathered.launch_plans, options.identity.version, options.identity.workflow_version)
+    plans = fill_versions(gathered.launch_plans, options.identity.version, options.identity.workflow_version)
+    if flyte2 is None or not gathered.result.triggers:
+        return plans, []
+    from lpctl.admin.triggers import declare
+
+    config = configured([p for p in paths if not is_bundle_path(p)] or ["."], options).config or Config()
+    where = options.identity.under(config.identity).resolved()
+    return plans, declare(gathered.result.triggers, where.project, where.domain, where.version or None,
+                          flyte2.org or "")
+
+
+#: (read the plan with --prune or not, perform a plan) against one server
+Target = tuple[Callable[[bool], "Plan"], Callable[["Plan"], list[Any]]]
+
+
+@contextlib.contextmanager
+def _servers(paths: Sequence[str], options: Options, report: Report, target: Server,
+             flyte2: Flyte2) -> Iterator[list[Target]]:
+    """A Target per server the specs need, FlyteAdmin for launch plans and Flyte 2 for triggers, with
+    their clients open for the block."""
+    from lpctl.admin import reconcile, triggers
+    from lpctl.admin.flyte2_client import org_from_endpoint
+
+    plans, declared = _declared(paths, options, report, flyte2)
+    if plans and declared and not flyte2.endpoint:
+        raise UsageError("the specs hold launch plans and Flyte 2 triggers: give the Flyte 2 endpoint for the "
+                         "triggers with --flyte2-endpoint (--endpoint is FlyteAdmin's)")
+    if declared and flyte2.org is None:
+        org = org_from_endpoint(flyte2.endpoint or target.endpoint)
+        declared = [triggers.Desired(d.compiled, d.project, d.domain, d.version, org) for d in declared]
+    with contextlib.ExitStack() as stack:
+        targets: list[Target] = []
+        if plans or not declared:
+            admin = stack.enter_context(admin_client(target))
+            targets.append((lambda prune: reconcile.read_plan(admin, plans, prune=prune),
+                            lambda found: reconcile.apply(admin, found)))
+        if declared:
+            fl2 = stack.enter_context(flyte2_client(target, flyte2.endpoint or target.endpoint))
+            targets.append((lambda prune: triggers.read_plan(fl2, declared, prune=prune),
+                            lambda found: triggers.apply(fl2, found)))
+        yield targets
+
+
+def _combined(plans: Sequence[Plan], prune: bool) -> Plan:
+    from lpctl.admin.reconcile import Plan, display_order
+
+    return Plan(tuple(sorted((a for p in plans for a in p.actions), key=display_order)), prune)
 
 
 @contextlib.contextmanager
@@ -191,6 +265,18 @@ def admin_client(target: Server) -> Iterator[AdminClient]:
     from lpctl.admin.client import AdminClient
 
     with AdminClient(target.endpoint, insecure=target.insecure) as client:
+        authenticate(client, Credentials(target.token_env, target.token_command, target.client_id,
+                                         target.client_secret_env, target.token_url))
+        yield client
+
+
+@contextlib.contextmanager
+def flyte2_client(target: Server, endpoint: str) -> Iterator[Flyte2Client]:
+    """A connected, authenticated Flyte 2 client (the credentials of ``target``)."""
+    from lpctl.admin.auth import Credentials, authenticate
+    from lpctl.admin.flyte2_client import Flyte2Client
+
+    with Flyte2Client(endpoint, insecure=target.insecure) as client:
         authenticate(client, Credentials(target.token_env, target.token_command, target.client_id,
                                          target.client_secret_env, target.token_url))
         yield client

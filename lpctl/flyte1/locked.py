@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from lpctl.diagnostics import Location, error
 from lpctl.flyte1.interface import Input, WorkflowInterface
 from lpctl.flyte1.resolve import ReferenceResolver, Resolved
 from lpctl.lock import Lock
@@ -35,23 +36,49 @@ def entry_of(interface: WorkflowInterface, module: str | None, *, origin: str = 
 
 
 def interface_of(entry: Any) -> WorkflowInterface:
-    """The interface a lock entry records; raises ValueError (or KeyError, TypeError) if malformed."""
+    """The interface a lock entry records; raises :class:`MalformedEntry` unless the entry is exactly
+    what :func:`entry_of` writes for that interface."""
     from flyteidl.core.interface_pb2 import Parameter
     from google.protobuf import json_format
 
+    from lpctl.lockfile import entry_problem, shape_fits
     from lpctl.shared.literals import LiteralType
 
+    problem = entry_problem(entry)
+    if problem:
+        raise MalformedEntry(problem)
     inputs: dict[str, Input] = {}
-    for item in entry["inputs"]:
-        lt = json_format.ParseDict(item["type"], LiteralType())
-        param = json_format.ParseDict(item["parameter"], Parameter())
+    for i, item in enumerate(entry["inputs"]):
+        try:
+            lt = json_format.ParseDict(item["type"], LiteralType())
+            param = json_format.ParseDict(item["parameter"], Parameter())
+        except (json_format.ParseError, ValueError, TypeError, RecursionError) as e:
+            raise MalformedEntry(f"\"inputs\"[{i}]: not a Flyte type or parameter ({_first_line(e)})") from None
+        if param.var.type != lt:
+            raise MalformedEntry(f"\"inputs\"[{i}]: the parameter's type is not the input's type")
+        if "shape" in item and not shape_fits(lt, item["shape"]):
+            raise MalformedEntry(f"\"inputs\"[{i}].\"shape\" does not fit the input's type")
         inputs[item["name"]] = Input(item["name"], lt, param, item.get("shape"))
-    reference = tuple(entry["reference"]) if entry.get("reference") else None
+    reference = tuple(entry["reference"]) if entry["reference"] else None
     convert = _locked_convert if any("shape" in item for item in entry["inputs"]) else None
     options = entry.get("defaultOptions") or {}
-    return WorkflowInterface(entry["name"], inputs, entry["source"], convert=convert, reference=reference,
-                             default_labels=dict(options.get("labels", {})),
-                             default_annotations=dict(options.get("annotations", {})))
+    interface = WorkflowInterface(entry["name"], inputs, entry["source"], convert=convert,
+                                  reference=reference,
+                                  default_labels=dict(options.get("labels", {})),
+                                  default_annotations=dict(options.get("annotations", {})))
+    written = {key: value for key, value in entry.items() if key != "registered"}  # --from-admin's note
+    if entry_of(interface, entry["module"], origin=entry["origin"]) != written:
+        raise MalformedEntry("it is not what 'lpctl lock' writes for the interface it describes (a value is "
+                             "not in canonical form, or a key is missing or extra)")
+    return interface
+
+
+class MalformedEntry(ValueError):
+    """A lock entry that is not one ``lpctl lock`` writes: the message says which field."""
+
+
+def _first_line(e: BaseException) -> str:
+    return str(e).splitlines()[0][:160] if str(e) else type(e).__name__
 
 
 def _locked_convert(value: Any, inp: Input) -> Literal:
@@ -69,7 +96,11 @@ def _locked_convert(value: Any, inp: Input) -> Literal:
 
 
 class LockedResolver(ReferenceResolver):
-    """Answers ``workflow:`` references from a lock: imports nothing."""
+    """Answers ``workflow:`` references from a lock: imports nothing.
+
+    A malformed entry is reported once, at its line in the lock (LP309, in :attr:`diagnostics`), and
+    the specs naming it are not compiled.
+    """
 
     def __init__(self, lock: Lock, path: str) -> None:
         super().__init__()
@@ -83,6 +114,13 @@ class LockedResolver(ReferenceResolver):
                                 "run 'lpctl lock' on these specs to record it (it imports the workflow once)")
         try:
             return interface_of(entry)
-        except (KeyError, TypeError, ValueError, AttributeError) as e:
-            return ResolveError("LP309", f"the entry of '{ref}' in {self.path} is malformed ({type(e).__name__}: "
-                                f"{e})", "run 'lpctl lock' to write it again")
+        except MalformedEntry as e:
+            from lpctl.lockfile import where
+
+            line, col = where(self.lock.text, ref)
+            self.diagnostics.append(error("LP309", f"the entry of '{ref}' is malformed: {e}",
+                                          Location(self.path, line, col), "run 'lpctl lock' to write it again"))
+            return ResolveError("LP309", str(e), reported=True)
+
+    def save(self) -> None:
+        """Nothing to keep: the lock is written only by ``lpctl lock``."""

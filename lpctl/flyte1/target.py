@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lpctl.diagnostics import Diagnostic, Location, error
+from lpctl.diagnostics import Diagnostic, error
 from lpctl.flyte1.compile import CompiledPlan, compile_spec
 from lpctl.flyte1.locked import LockedResolver, entry_of
 from lpctl.flyte1.resolve import Resolver
@@ -51,16 +51,10 @@ class LaunchPlanTarget:
             if key not in first:
                 first[key] = plan
                 continue
-            where = _name_location(first[key].document)
+            where = first[key].source.name_at
             diags.append(error("LP806", f"launch plan {project}/{domain}/{name} is also defined at {where}",
-                               _name_location(plan.document),
-                               "launch plan names must be unique within a project and domain"))
+                               plan.source.name_at, "launch plan names must be unique within a project and domain"))
         return diags
-
-
-def _name_location(doc: Document) -> Location:
-    """Where a launch plan's name is written: its ``name``, else (a default launch plan) its workflow."""
-    return doc.location(("name",) if doc.positions.has(("name",)) else ("workflow",))
 
 
 TARGET = LaunchPlanTarget()

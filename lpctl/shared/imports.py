@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from lpctl import progress
+from lpctl.diagnostics import Diagnostic
 
 REFERENCE = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*(:[A-Za-z_]\w*(\.[A-Za-z_]\w*)*)?")
 
@@ -32,6 +33,9 @@ class ResolveError:
     hint: str | None = None
     #: where under ``workflow:`` the problem is, when it is inside the spec's own interface
     path: tuple[str, ...] = ()
+    #: already reported where the problem is (a malformed lock entry, at its line in the lock): the
+    #: spec is not compiled, and nothing more is said about it
+    reported: bool = False
 
 
 T = TypeVar("T")
@@ -42,6 +46,8 @@ class Memo(Generic[T]):
 
     def __init__(self) -> None:
         self._found: dict[str, T | ResolveError] = {}
+        #: problems found in what answers the references (the lock), reported once for the run
+        self.diagnostics: list[Diagnostic] = []
 
     def resolve(self, ref: str) -> T | ResolveError:
         if ref not in self._found:

@@ -23,7 +23,7 @@ from typing import Any, ClassVar
 from lpctl.diagnostics import Diagnostic, Location, error
 from lpctl.errors import PathError
 from lpctl.spec.blockyaml import read_block
-from lpctl.spec.discover import discover, display_path
+from lpctl.spec.discover import SpecFile, discover, display_path
 from lpctl.spec.positions import Path, Positions, format_path
 from lpctl.spec.yaml12 import RESOLVERS, plain_tag
 
@@ -91,22 +91,41 @@ def load_paths(paths: Sequence[str], *, max_bytes: int = DEFAULT_MAX_BYTES,
     # a file skipped with a warning is counted among the files, so the summary names it
     result = LoadResult(diagnostics=list(found.diagnostics), files=[d.location.path for d in found.diagnostics])
     for spec_file in found.files:
-        path, explicit = spec_file.path, spec_file.explicit and not only_specs
-        shown = display_path(path)
-        raw = _read(path, max_bytes)
-        if not explicit and not _may_be_spec(raw):
+        loaded = load_file(spec_file, max_bytes=max_bytes, only_specs=only_specs)
+        if loaded is None:
             result.skipped += 1
             continue
-        docs, diags = load_bytes(raw, shown, max_bytes=max_bytes, size=_size(path) if len(raw) > max_bytes else None)
-        # in a directory, a file none of whose documents claims to be a spec is someone else's
-        # YAML; one that does not even parse is reported only if it mentions lpctl (above)
-        if not explicit and docs and not any(looks_like_spec(d.data) for d in docs):
-            result.skipped += 1
-            continue
-        result.files.append(shown)
-        result.documents.extend(docs)
-        result.diagnostics.extend(diags)
+        result.files.append(loaded.path)
+        result.documents.extend(loaded.documents)
+        result.diagnostics.extend(loaded.diagnostics)
     return result
+
+
+@dataclass(frozen=True)
+class LoadedFile:
+    """One spec file's documents and findings (:func:`load_file`)."""
+
+    #: the display path
+    path: str
+    documents: list[Document]
+    diagnostics: list[Diagnostic]
+
+
+def load_file(spec_file: SpecFile, *, max_bytes: int = DEFAULT_MAX_BYTES,
+              only_specs: bool = False) -> LoadedFile | None:
+    """One file that :func:`lpctl.spec.discover.discover` found, as :func:`load_paths` reads it; None when
+    it is skipped (in a directory, or with ``only_specs``, YAML that is not an lpctl spec)."""
+    path, explicit = spec_file.path, spec_file.explicit and not only_specs
+    shown = display_path(path)
+    raw = _read(path, max_bytes)
+    if not explicit and not _may_be_spec(raw):
+        return None
+    docs, diags = load_bytes(raw, shown, max_bytes=max_bytes, size=_size(path) if len(raw) > max_bytes else None)
+    # in a directory, a file none of whose documents claims to be a spec is someone else's
+    # YAML; one that does not even parse is reported only if it mentions lpctl (above)
+    if not explicit and docs and not any(looks_like_spec(d.data) for d in docs):
+        return None
+    return LoadedFile(shown, docs, diags)
 
 
 def _size(path: str) -> int | None:

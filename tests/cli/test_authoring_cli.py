@@ -102,3 +102,67 @@ def test_new_for_a_flyte2_task_writes_a_trigger_and_never_clobbers(run_cli: Run,
     assert (in_tmp / "nightly.yaml").read_text() == text
     assert run_cli("new", "flyte2_pkg.pipelines:train", "-o", "nightly.yaml", "--force", *pp).exit_code == 0
     assert "\ntask: flyte2_pkg.pipelines:train\n" in (in_tmp / "nightly.yaml").read_text()
+
+
+# -- fmt keeps every comment, writes the file it read (issue 26) --------------------------------
+
+SPEC = "apiVersion: lpctl/v1\nkind: LaunchPlan\nname: a\nworkflow: pkg.wf:run\n"
+REFUSED = ("fmt keeps comments above keys and items and at the end of their lines; a comment inside a [...] or {...} "
+           "written over several lines, or after '...', it cannot")
+
+
+def test_fmt_refuses_what_would_lose_a_comment_and_leaves_the_bytes(run_cli: Run, in_tmp: Any) -> None:
+    cases = {
+        "tickers.yaml": (SPEC + "default_inputs:\n  tickers: [\n    # tech\n    AAPL, MSFT,\n    # energy\n    XOM,\n"
+                         "  ]\n", 7, "# tech"),
+        "inside.yaml": (SPEC + "default_inputs: {\n  # inside\n  a: 1,  # eol\n  b: 2\n}\n", 6, "# inside"),
+        "end.yaml": (SPEC + "...\n# after the end\n", 6, "# after the end"),
+    }
+    for name, (text, line, comment) in cases.items():
+        (in_tmp / name).write_bytes(text.encode())
+        for args in (("fmt",), ("fmt", "--check")):
+            assert run_cli(*args, name) == CliResult(1, "", (
+                f"{name}:{line}:1: error LP115 left as it is: lpctl fmt would lose the comment '{comment}' or move "
+                f"it away from what it annotates ({REFUSED})\n0 files {'would be ' if '--check' in args else ''}"
+                "reformatted, 1 file unchanged\n"))
+            assert (in_tmp / name).read_bytes() == text.encode()
+
+
+def test_fmt_keeps_comments_above_markers_and_items(run_cli: Run, in_tmp: Any) -> None:
+    text = ("kind: LaunchPlan  # the kind\n# above apiVersion\napiVersion: lpctl/v1\nname: a\nworkflow: pkg.wf:run\n"
+            "default_inputs:\n  names:\n    # above the item\n    - x  # own comment\n    # above y\n    - z\n"
+            "# above the marker\n---\n" + SPEC.replace("name: a", "name: b"))
+    (in_tmp / "a.yaml").write_text(text)
+    assert run_cli("fmt", "a.yaml") == CliResult(0, "reformatted a.yaml\n", "1 file reformatted, 0 files unchanged\n")
+    assert (in_tmp / "a.yaml").read_text() == (
+        "# above apiVersion\napiVersion: lpctl/v1\nkind: LaunchPlan  # the kind\nname: a\nworkflow: pkg.wf:run\n"
+        "default_inputs:\n  names:\n    # above the item\n    - x  # own comment\n    # above y\n    - z\n"
+        "# above the marker\n---\n" + SPEC.replace("name: a", "name: b"))
+    assert run_cli("fmt", "--check", "a.yaml").exit_code == 0
+
+
+def test_fmt_writes_the_file_it_read(run_cli: Run, in_tmp: Any) -> None:
+    untidy = SPEC.replace("apiVersion: lpctl/v1\nkind: LaunchPlan\n", "kind: LaunchPlan\napiVersion: lpctl/v1\n")
+    os.makedirs("elsewhere/deep")
+    os.symlink("elsewhere/deep", "link")
+    (in_tmp / "elsewhere" / "x.yaml").write_text(untidy)  # link/../x.yaml is this one
+    (in_tmp / "x.yaml").write_text(untidy + "# the other one\n")
+    assert run_cli("fmt", "link/../x.yaml") == CliResult(0, "reformatted elsewhere/x.yaml\n",
+                                                         "1 file reformatted, 0 files unchanged\n")
+    assert (in_tmp / "elsewhere" / "x.yaml").read_text() == SPEC
+    assert (in_tmp / "x.yaml").read_text() == untidy + "# the other one\n"
+    name = os.fsdecode(b"bad\xff.yaml")
+    with open(name, "w") as f:
+        f.write(untidy)
+    assert run_cli("fmt", name) == CliResult(0, "reformatted bad\\xff.yaml\n",
+                                             "1 file reformatted, 0 files unchanged\n")
+    with open(name) as f:
+        assert f.read() == SPEC
+    assert sorted(os.listdir(".")) == sorted(["elsewhere", "link", "pyproject.toml", "x.yaml", name])
+
+
+def test_fmt_never_exits_3_on_a_file_validate_reads(run_cli: Run, in_tmp: Any) -> None:
+    text = SPEC + "default_inputs:\n  t: 2024-01-02T03:04:05.123+01:00\n  n: ~\n  f: +5\nlabels: [a, b]\n"
+    (in_tmp / "a.yaml").write_text(text)
+    assert run_cli("fmt", "a.yaml") == CliResult(0, "", "0 files reformatted, 1 file unchanged\n")
+    assert (in_tmp / "a.yaml").read_text() == text

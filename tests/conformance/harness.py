@@ -40,7 +40,7 @@ def lpctl_launch_plans(path: str) -> list[Any]:
     result = run([path], run_options(version=VERSION, python_path=(ROOT, HERE)))
     errors = [str(d) for d in result.diagnostics if d.severity.name == "ERROR"]
     assert errors == []
-    return [p.launch_plan for p in sorted(result.plans, key=lambda p: p.document.index)]
+    return [p.launch_plan for p in sorted(result.plans, key=lambda p: p.source.document)]
 
 
 def assert_same(ours: Any, theirs: Any) -> None:

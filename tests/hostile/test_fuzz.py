@@ -100,6 +100,41 @@ def test_mutated_specs_never_crash(text: str, fmt: str, tmp_path: Any, monkeypat
     _sound(_invoke("render", "spec.yaml", "--format", fmt, "--version", "v1", "-o", "out.json", *common), (0, 1))
 
 
+@settings(max_examples=_examples(8), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture,
+                                 HealthCheck.data_too_large])
+@given(text=mutated_spec(), comments=st.lists(st.tuples(st.integers(0, 10**6), st.sampled_from(
+    ["# c", "  # c", "    # c", " # c", "# c ---", "#"])), max_size=4))
+def test_fmt_of_mutated_specs_never_crashes_or_loses_a_comment(text: str, comments: list[tuple[int, str]],
+                                                              tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """fmt --check, then fmt: exit 0 or 1, never 3; what it writes holds every comment and means the same."""
+    from lpctl.authoring.comments import Unreadable, anchored
+    from lpctl.authoring.fmt import _same
+    from lpctl.spec.load import load_bytes
+
+    lines = text.split("\n")
+    for n, (where, comment) in enumerate(comments):
+        lines.insert(where % len(lines), f"{comment}{n}")
+    raw = "\n".join(lines).encode("utf-8", "surrogateescape")
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "spec.yaml").write_bytes(raw)
+    _sound(_invoke("fmt", "--check", "spec.yaml"), (0, 1))
+    _sound(_invoke("fmt", "spec.yaml"), (0, 1))
+    after = (tmp_path / "spec.yaml").read_bytes()
+    if after == raw:
+        return
+    before_docs, _ = load_bytes(raw, "spec.yaml")
+    after_docs, diags = load_bytes(after, "spec.yaml")
+    assert diags == [] and _same([d.data for d in before_docs], [d.data for d in after_docs])
+    try:
+        was = anchored(raw.decode("utf-8-sig"))
+    except Unreadable:
+        raise AssertionError("fmt wrote a file whose comments it could not read") from None
+    assert sorted(c for cs in anchored(after.decode()).values() for _, c in cs) == sorted(
+        c for cs in was.values() for _, c in cs)
+    _sound(_invoke("fmt", "--check", "spec.yaml"), (0,))
+
+
 def _rendered_bundle() -> dict[str, Any]:
     result = invoke("render", os.path.join(ROOT, "samples"), "--version", "v1", "--no-cache", "--python-path", ROOT)
     assert result.exit_code == 0, result.stderr

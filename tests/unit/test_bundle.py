@@ -23,7 +23,7 @@ from lpctl.bundle import (
     render_bundle,
 )
 from lpctl.errors import PathError, UsageError
-from lpctl.flyte1.compile import CompiledPlan
+from lpctl.flyte1.compile import CompiledPlan, Source
 from lpctl.spec.load import load_text
 
 
@@ -38,7 +38,7 @@ def _lp(name: str, project: str = "p", version: str = "", workflow_version: str 
 
 def _plan(name: str, path: str = "a.yaml", project: str = "p", auto: bool = False) -> CompiledPlan:
     (doc,), _ = load_text("x: 1\n", path)
-    return CompiledPlan(doc, _lp(name, project, "v1", "v1"), auto)
+    return CompiledPlan.of(Source.of(doc), _lp(name, project, "v1", "v1"), auto)
 
 
 def _entry(name: str, project: str, path: str, auto: bool) -> dict[str, Any]:

@@ -112,23 +112,22 @@ def test_locked_without_a_lock_is_a_usage_error(run_cli: Run, project: Any) -> N
                                "these specs first\n")
 
 
-def test_a_corrupt_lock_is_a_usage_error(run_cli: Run, project: Any) -> None:
+def test_a_corrupt_lock_is_lp310_at_the_lock(run_cli: Run, project: Any) -> None:
     (project / "specs" / "lpctl.lock").write_text("{not json")
-    result = run_cli("validate", "specs", "--locked")
-    assert result.exit_code == 2
-    assert result.stderr.startswith("lpctl: specs/lpctl.lock: not a lock file (invalid JSON: ")
+    assert run_cli("validate", "specs", "--locked") == CliResult(
+        1, "specs/lpctl.lock:1:2: error LP310 not a readable lock: not valid JSON: Expecting property name enclosed "
+        "in double quotes (run 'lpctl lock' to write it again)\n1 error in 1 of 1 file\n", "")
 
 
-def test_a_malformed_entry_is_LP309(run_cli: Run, project: Any) -> None:
+def test_a_malformed_entry_is_LP309_at_the_lock(run_cli: Run, project: Any) -> None:
     assert run_cli("lock", "specs").exit_code == 0
     path = project / "specs" / "lpctl.lock"
     doc = json.loads(path.read_text())
     del doc["workflows"]["stalemod:daily"]["inputs"][0]["type"]
     path.write_text(json.dumps(doc))
-    result = run_cli("validate", "specs", "--locked")
-    assert result.exit_code == 1
-    assert result.stdout.startswith("specs/daily.yaml:4:11: error LP309 the entry of 'stalemod:daily' in "
-                                    "specs/lpctl.lock is malformed (KeyError: 'type')")
+    assert run_cli("validate", "specs", "--locked") == CliResult(
+        1, "specs/lpctl.lock:1:189: error LP309 the entry of 'stalemod:daily' is malformed: \"inputs\"[0].\"type\" "
+        "is missing (run 'lpctl lock' to write it again)\n1 error in 1 of 1 file\n", "")
 
 
 def test_check_passes_on_a_current_lock(run_cli: Run, project: Any) -> None:
@@ -307,3 +306,14 @@ def test_a_task_missing_from_the_lock_is_lp308(run_cli: Run, task_project: Any) 
     assert result == CliResult(1, "specs/daily.yaml:4:7: error LP308 task 'stale2mod:daily' is not in the lock "
                                "specs/lpctl.lock (run 'lpctl lock' on these specs to record it (it imports the "
                                "task once))\n1 error in 1 of 1 file\n", "")
+
+
+def test_a_malformed_task_entry_is_lp309_at_its_line(run_cli: Run, task_project: Any) -> None:
+    assert run_cli("lock", "specs").exit_code == 0
+    path = task_project / "specs" / "lpctl.lock"
+    path.write_text(path.read_text().replace('"integer": "10"', '"integer": "010"'))
+    result = run_cli("validate", "specs", "--locked")
+    assert result == CliResult(1, "specs/lpctl.lock:7:5: error LP309 the entry of 'stale2mod:daily' is malformed: "
+                               "it is not what 'lpctl lock' writes for the interface it describes (a value is not "
+                               "in canonical form, or a key is missing or extra) (run 'lpctl lock' to write it "
+                               "again)\n1 error in 1 of 1 file\n", "")

@@ -1,0 +1,261 @@
+"""Flyte 2's control plane over the Connect protocol: the trigger calls, errors as values lpctl can show.
+
+flyte-sdk 2.12.1 speaks Connect (``connectrpc`` over ``pyqwest``), so every Flyte 2 server accepts it;
+the open-source backend serves gRPC on the same port too, a managed one may not. The clients are the
+ones flyteidl2 generates (``*_connect.py``); connectrpc comes with flyte-sdk (``lpctl[flyte2]``) and is
+imported only when a client is built. As for FlyteAdmin (:mod:`lpctl.admin.client`): every call has a
+deadline, what the server wrote is escaped before it reaches an exception, the bearer token is never
+part of one, TLS unless ``insecure``, and no redirect is followed (a token must not reach another host).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+from lpctl.admin.client import (
+    DEFAULT_METADATA_KEY,
+    DEFAULT_TIMEOUT,
+    AdminError,
+    AuthError,
+    ServerError,
+    TokenEndpoint,
+    system_root_certificates,
+)
+from lpctl.admin.text import server_text
+
+#: flyte-sdk lists triggers 100 at a time; the open-source backend refuses more than 200
+DEFAULT_PAGE_SIZE = 100
+#: SelectClusterRequest.Operation.OPERATION_UPLOAD_TRIGGER
+OPERATION_UPLOAD_TRIGGER = 9
+_R = TypeVar("_R")
+
+
+def normalize_endpoint(endpoint: str, *, insecure: bool = False) -> str:
+    """``host:port`` (or ``dns:///host:port``) as the URL flyte-sdk makes of it: https, or http with
+    ``insecure``; an http(s) URL is kept."""
+    if endpoint.startswith("dns:///"):
+        endpoint = endpoint[len("dns:///"):]
+    scheme = urlsplit(endpoint).scheme.lower() if "://" in endpoint else ""
+    if scheme in ("http", "https"):
+        return endpoint.rstrip("/")
+    if scheme:
+        raise ServerError(f"unknown scheme in endpoint {server_text(endpoint, 200)}: use host:port, http:// or https://")
+    return f"{'http' if insecure else 'https'}://{endpoint.rstrip('/')}"
+
+
+def org_from_endpoint(endpoint: str) -> str:
+    """flyte-sdk's default organization: the first label of the host when it has more than two
+    (``acme.cloud.example.com`` -> ``acme``), else empty."""
+    host = urlsplit(normalize_endpoint(endpoint, insecure=True)).netloc
+    labels = host.split(".")
+    return labels[0] if len(labels) > 2 else ""
+
+
+def _connect() -> tuple[Any, Any]:
+    try:
+        import pyqwest
+        from connectrpc.errors import ConnectError
+    except ImportError:
+        raise ServerError("Flyte 2 triggers need flyte-sdk's Connect client, which is not installed: "
+                          "pip install 'lpctl[flyte2]'") from None
+    return pyqwest, ConnectError
+
+
+class Flyte2Client:
+    """TriggerService, TaskService, ClusterService, DataProxyService and AuthMetadataService at one URL."""
+
+    def __init__(self, endpoint: str, *, insecure: bool = False, token: str | None = None,
+                 timeout: float = DEFAULT_TIMEOUT, metadata_key: str = DEFAULT_METADATA_KEY,
+                 root_certificates: bytes | None = None, page_size: int = DEFAULT_PAGE_SIZE) -> None:
+        pyqwest, _ = _connect()
+        self.endpoint = endpoint
+        self.url = normalize_endpoint(endpoint, insecure=insecure)
+        if self.url.startswith("http://") and not insecure:
+            raise ServerError(f"refusing plain http to {server_text(self.url, 200)} without --insecure")
+        self.insecure = insecure
+        self.timeout = timeout
+        self.page_size = max(1, min(page_size, 200))
+        self._token = token
+        self._metadata_key = metadata_key.lower()
+        roots = root_certificates if root_certificates is not None else system_root_certificates()
+        self._transport = pyqwest.SyncHTTPTransport(
+            tls_ca_cert=roots, tls_include_system_certs=roots is None, follow_redirects=False, timeout=timeout,
+            enable_otel=False)
+        self._http = pyqwest.SyncClient(self._transport)
+        self._clients: dict[tuple[str, str], Any] = {}
+
+    def set_token(self, token: str | None, metadata_key: str | None = None) -> None:
+        self._token = token
+        if metadata_key:
+            self._metadata_key = metadata_key.lower()
+
+    def close(self) -> None:
+        self._transport.close()
+
+    def __enter__(self) -> Flyte2Client:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _client(self, service: str, url: str | None = None) -> Any:
+        """The generated sync client of ``service`` (``trigger``, ``task``, ...) at ``url``, made once."""
+        url = url or self.url
+        found = self._clients.get((service, url))
+        if found is None:
+            found = _CLIENTS[service]()(url, http_client=self._http, timeout_ms=int(self.timeout * 1000))
+            self._clients[(service, url)] = found
+        return found
+
+    def _call(self, call: Callable[..., _R], request: Any, *, auth: bool = True) -> _R:
+        _, connect_error = _connect()
+        headers = {self._metadata_key: f"Bearer {self._token}"} if auth and self._token else {}
+        try:
+            return call(request, headers=headers)
+        except connect_error as e:
+            details = e.message.replace(self._token, "***") if self._token else e.message
+            raise AdminError(e.code.name, server_text(details)) from None
+
+    # -- reads --------------------------------------------------------------------------------------
+
+    def list_triggers(self, project: str, domain: str, task_name: str, org: str = "") -> Iterator[Any]:
+        """Every trigger of a task name in a project and domain (light rows, no spec), page by page,
+        in name order (a stable scan while triggers change)."""
+        from flyteidl2.common import list_pb2
+        from flyteidl2.task import task_definition_pb2
+        from flyteidl2.trigger import trigger_service_pb2
+
+        task = task_definition_pb2.TaskName(org=org, project=project, domain=domain, name=task_name)
+        token, seen = "", set()
+        while True:
+            request = trigger_service_pb2.ListTriggersRequest(
+                task_name=task, request=list_pb2.ListRequest(
+                    limit=self.page_size, token=token,
+                    sort_by_fields=[list_pb2.Sort(key="name", direction=list_pb2.Sort.ASCENDING)]))
+            page = self._call(self._client("trigger").list_triggers, request)
+            yield from page.triggers
+            token = page.token
+            if not token or token in seen:
+                return
+            seen.add(token)
+
+    def find_trigger(self, name: Any) -> Any | None:
+        """GetTriggerDetails (the latest revision, with its spec), NOT_FOUND as None."""
+        from flyteidl2.trigger import trigger_service_pb2
+
+        try:
+            found = self._call(self._client("trigger").get_trigger_details,
+                               trigger_service_pb2.GetTriggerDetailsRequest(name=name))
+        except AdminError as e:
+            if e.code == "NOT_FOUND":
+                return None
+            raise
+        return found.trigger
+
+    def find_task(self, task_id: Any) -> Any | None:
+        """GetTaskDetails of one task version, NOT_FOUND as None."""
+        from flyteidl2.task import task_service_pb2
+
+        try:
+            found = self._call(self._client("task").get_task_details,
+                               task_service_pb2.GetTaskDetailsRequest(task_id=task_id))
+        except AdminError as e:
+            if e.code == "NOT_FOUND":
+                return None
+            raise
+        return found.details
+
+    # -- writes -------------------------------------------------------------------------------------
+
+    def deploy_trigger(self, request: Any) -> Any:
+        return self._call(self._client("trigger").deploy_trigger, request).trigger
+
+    def update_triggers(self, names: Sequence[Any], active: bool) -> None:
+        from flyteidl2.trigger import trigger_service_pb2
+
+        self._call(self._client("trigger").update_triggers,
+                   trigger_service_pb2.UpdateTriggersRequest(names=list(names), active=active))
+
+    def offload_inputs(self, inputs: Any, task_id: Any) -> Any | None:
+        """flyte-sdk's ``offload_trigger_inputs``: ask SelectCluster where trigger inputs go
+        (UNIMPLEMENTED: nowhere, keep them inline: None) and UploadInputs them there."""
+        from flyteidl2.cluster import payload_pb2
+        from flyteidl2.common import identifier_pb2
+        from flyteidl2.dataproxy import dataproxy_service_pb2
+
+        project = identifier_pb2.ProjectIdentifier(organization=task_id.org, name=task_id.project,
+                                                   domain=task_id.domain)
+        select = payload_pb2.SelectClusterRequest(operation=OPERATION_UPLOAD_TRIGGER, project_id=project)
+        try:
+            where = self._call(self._client("cluster").select_cluster, select).cluster_endpoint
+        except AdminError as e:
+            if e.code == "UNIMPLEMENTED":
+                return None
+            raise
+        url = self._cluster_url(where)
+        upload = dataproxy_service_pb2.UploadInputsRequest(project_id=project, task_id=task_id, inputs=inputs)
+        return self._call(self._client("dataproxy", url).upload_inputs, upload).offloaded_input_data
+
+    def _cluster_url(self, where: str) -> str:
+        """The data plane SelectCluster named; the token goes there only over https (or with --insecure)."""
+        if not where or where.rstrip("/") == self.url:
+            return self.url
+        url = normalize_endpoint(where, insecure=self.insecure)
+        if url.startswith("http://") and not self.insecure:
+            raise AdminError("FAILED_PRECONDITION", f"the server sent trigger inputs to plain http "
+                             f"{server_text(url, 200)}; lpctl sends credentials there only with --insecure")
+        return url
+
+    def token_endpoint(self) -> TokenEndpoint:
+        """Ask the endpoint where its OAuth2 token URL is (flyteidl2 AuthMetadataService; no token needed)."""
+        from flyteidl2.auth import auth_service_pb2
+
+        auth = self._client("auth")
+        try:
+            metadata = self._call(auth.get_o_auth2_metadata, auth_service_pb2.GetOAuth2MetadataRequest(), auth=False)
+            client = self._call(auth.get_public_client_config, auth_service_pb2.GetPublicClientConfigRequest(),
+                                auth=False)
+        except AdminError as e:
+            raise AuthError(f"cannot discover the token URL of {self.endpoint}: {e}; "
+                            "give it with --token-url") from None
+        if not metadata.token_endpoint:
+            raise AuthError(f"{self.endpoint} advertises no OAuth2 token endpoint; give it with --token-url")
+        return TokenEndpoint(metadata.token_endpoint, tuple(client.scopes), client.audience or None,
+                             client.authorization_metadata_key or DEFAULT_METADATA_KEY)
+
+
+def _trigger_client() -> Any:
+    from flyteidl2.trigger.trigger_service_connect import TriggerServiceClientSync
+
+    return TriggerServiceClientSync
+
+
+def _task_client() -> Any:
+    from flyteidl2.task.task_service_connect import TaskServiceClientSync
+
+    return TaskServiceClientSync
+
+
+def _cluster_client() -> Any:
+    from flyteidl2.cluster.service_connect import ClusterServiceClientSync
+
+    return ClusterServiceClientSync
+
+
+def _dataproxy_client() -> Any:
+    from flyteidl2.dataproxy.dataproxy_service_connect import DataProxyServiceClientSync
+
+    return DataProxyServiceClientSync
+
+
+def _auth_client() -> Any:
+    from flyteidl2.auth.auth_service_connect import AuthMetadataServiceClientSync
+
+    return AuthMetadataServiceClientSync
+
+
+_CLIENTS: dict[str, Callable[[], Any]] = {"trigger": _trigger_client, "task": _task_client,
+                                          "cluster": _cluster_client, "dataproxy": _dataproxy_client,
+                                          "auth": _auth_client}

@@ -1,0 +1,324 @@
+"""``lpctl plan`` and ``lpctl apply`` for Flyte 2 triggers: the reconcile engine's actions, against the
+TriggerService (flyte2-deploy-reference.md sections 1 and 9; returns values).
+
+The specs declare which triggers each task has, the task version each pins and whether each is active;
+the server holds what does. :func:`compute_plan` compares them for every task the specs name, in the
+specs' projects and domains, and lists :class:`lpctl.admin.reconcile.Action` s:
+
+- create: the trigger is not on the server (or was deleted: DeployTrigger brings it back);
+- update: its schedule, inputs, run settings, description or task version differ from the latest revision;
+- activate / deactivate: only its state differs from the declared ``auto_activate`` (default true, as
+  flyte-sdk);
+- orphan: an active trigger of a task the specs name that no spec declares; deactivated only with
+  ``prune`` (UpdateTriggers, which a later DeployTrigger undoes; never deleted);
+- conflict: the pinned task version is not on the server: nothing is deployed for it (the task is the
+  code's to deploy, with ``flyte deploy``).
+
+Reads: GetTaskDetails per declared task version, ListTriggers per task name (paged), GetTriggerDetails per
+declared trigger that exists. Writes (apply only): DeployTrigger for create and update, with the revision
+read as an optimistic lock; SelectCluster and UploadInputs first when the trigger has inputs, exactly as
+flyte-sdk's ``Trigger.create``; UpdateTriggers for activation. Never DeployTask, never DeleteTriggers.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from google.protobuf import text_format
+
+from lpctl.admin.client import AdminError, Identity, ServerError
+from lpctl.admin.outcome import Outcome
+from lpctl.admin.reconcile import Action, Plan, perform_all
+from lpctl.admin.text import server_text
+
+if TYPE_CHECKING:
+    from lpctl.admin.flyte2_client import Flyte2Client
+    from lpctl.flyte2.compile import CompiledTrigger
+
+TYPE_NONE, TYPE_SCHEDULE = 1, 2
+_SHOWN = 120
+
+
+@dataclass(frozen=True)
+class Desired:
+    """One declared trigger, where it goes and the task version it pins."""
+
+    compiled: CompiledTrigger
+    project: str
+    domain: str
+    version: str
+    org: str = ""
+
+    @property
+    def task(self) -> str:
+        return self.compiled.task_name
+
+    @property
+    def name(self) -> str:
+        return str(self.compiled.trigger.name)
+
+    def identity(self) -> Identity:
+        return Identity(self.project, self.domain, self.name, self.version)
+
+    def trigger_name(self) -> Any:
+        from flyteidl2.common import identifier_pb2
+
+        return identifier_pb2.TriggerName(org=self.org, project=self.project, domain=self.domain,
+                                          task_name=self.task, name=self.name)
+
+    def task_id(self) -> Any:
+        from flyteidl2.task import task_definition_pb2
+
+        return task_definition_pb2.TaskIdentifier(org=self.org, project=self.project, domain=self.domain,
+                                                  name=self.task, version=self.version)
+
+    def spec(self) -> Any:
+        """The TriggerSpec flyte-sdk's ``Trigger.create`` sends (inline inputs), with the description
+        it drops."""
+        from flyteidl2.trigger import trigger_definition_pb2
+
+        tt = self.compiled.trigger.spec
+        return trigger_definition_pb2.TriggerSpec(active=tt.active, run_spec=tt.run_spec, task_version=self.version,
+                                                  inputs=tt.inputs, description=tt.description)
+
+
+# -- plan -------------------------------------------------------------------------------------------
+
+
+def read_plan(client: Flyte2Client, desired: Sequence[Desired], *, prune: bool = False) -> Plan:
+    """:func:`compute_plan`, with a failed read as a ServerError: nothing can be planned."""
+    try:
+        return compute_plan(client, desired, prune=prune)
+    except AdminError as e:
+        raise ServerError(read_failure(e)) from None
+
+
+def read_failure(e: AdminError) -> str:
+    if e.code == "UNAUTHENTICATED":
+        return (f"the Flyte 2 server refused the credentials ({e.code}: {e.details}); give a token with "
+                "--token-env or --token-command, or use --client-id with --client-secret-env")
+    if e.code == "PERMISSION_DENIED":
+        return f"the Flyte 2 server denied access ({e.code}: {e.details})"
+    if e.fatal:
+        return f"cannot talk to the Flyte 2 server ({e.code}: {e.details})"
+    return f"the Flyte 2 server refused to list the triggers ({e.code}: {e.details})"
+
+
+def compute_plan(client: Flyte2Client, desired: Sequence[Desired], *, prune: bool = False) -> Plan:
+    """Compare the declared triggers with the server; changes nothing."""
+    tasks: dict[tuple[str, str, str], list[Desired]] = defaultdict(list)
+    for d in desired:
+        tasks[(d.project, d.domain, d.task)].append(d)
+    actions: list[Action] = []
+    for (project, domain, task), declared in sorted(tasks.items()):
+        found = _task_versions(client, declared)
+        on_server = {row.id.name.name: row for row in client.list_triggers(project, domain, task, declared[0].org)
+                     if (row.id.name.project, row.id.name.domain, row.id.name.task_name) == (project, domain, task)}
+        for d in sorted(declared, key=lambda d: d.name):
+            actions.extend(_trigger_actions(client, d, found.get(d.version), on_server.get(d.name)))
+        names = {d.name for d in declared}
+        actions.extend(_orphan(project, domain, task, row, prune) for name, row in sorted(on_server.items())
+                       if name not in names and row.active)
+    return Plan(tuple(actions), prune)
+
+
+def _task_versions(client: Flyte2Client, declared: Sequence[Desired]) -> dict[str, Any]:
+    """The declared versions of one task that are on the server: version -> TaskDetails."""
+    found = {}
+    for d in {d.version: d for d in declared}.values():
+        details = client.find_task(d.task_id())
+        if details is not None:
+            found[d.version] = details
+    return found
+
+
+def _trigger_actions(client: Flyte2Client, d: Desired, task: Any | None, row: Any | None) -> list[Action]:
+    ident = d.identity()
+    if task is None:
+        return [Action("conflict", ident, f"task {d.task} version {d.version} is not on the server: nothing is "
+                       "deployed for it; deploy the task first (flyte deploy), or pin a version that exists",
+                       pending=False, task=d.task)]
+    if row is None:
+        return [Action("create", ident, "not on the server", task=d.task, payload=_Write(d, 0))]
+    details = client.find_trigger(d.trigger_name())
+    if details is None:  # deleted between the listing and now
+        return [Action("create", ident, "not on the server", task=d.task, payload=_Write(d, 0))]
+    changes = change_lines(details, d, set(task.spec.task_template.metadata.cache_ignore_input_vars))
+    if changes:
+        return [Action("update", ident, f"differs from revision {details.id.revision}", changes=changes, task=d.task,
+                       payload=_Write(d, details.id.revision))]
+    wanted = d.compiled.trigger.spec.active
+    if details.spec.active == wanted:
+        return []
+    payload = _Write(d, details.id.revision)
+    if wanted:
+        return [Action("activate", ident, "inactive; the spec declares it active", task=d.task, payload=payload)]
+    return [Action("deactivate", ident, "active; the spec declares auto_activate: false", task=d.task,
+                   payload=payload)]
+
+
+def _orphan(project: str, domain: str, task: str, row: Any, prune: bool) -> Action:
+    ident = Identity(project, domain, server_text(row.id.name.name), "")
+    reason = ("active, declared by no spec of its task: deactivated (--prune)" if prune else
+              "active, declared by no spec of its task: kept (--prune deactivates it)")
+    return Action("orphan", ident, reason, pending=prune, task=server_text(task), payload=row.id.name)
+
+
+@dataclass(frozen=True)
+class _Write:
+    desired: Desired
+    #: the latest revision read (0: none), sent as DeployTrigger's optimistic lock
+    revision: int
+
+
+# -- comparing --------------------------------------------------------------------------------------
+
+
+def change_lines(details: Any, d: Desired, ignored: set[str]) -> tuple[str, ...]:
+    """How the server's latest revision differs from the spec, one line per field ("" active excluded)."""
+    want = d.spec()
+    have = details.spec
+    lines = []
+    if _automation(details.automation_spec) != _automation(d.compiled.trigger.automation_spec):
+        lines.append(f"schedule: {_short(_automation(details.automation_spec))} -> "
+                     f"{_short(_automation(d.compiled.trigger.automation_spec))}")
+    if have.task_version != want.task_version:
+        lines.append(f"task_version: {server_text(have.task_version)} -> {want.task_version}")
+    if have.description != want.description:
+        lines.append(f"description: {server_text(have.description)!r} -> {want.description!r}")
+    lines.extend(_input_changes(have, want.inputs, ignored))
+    if have.run_spec != want.run_spec:
+        lines.extend(f"run settings: {f}: {_short(_field(have.run_spec, f))} -> {_short(_field(want.run_spec, f))}"
+                     for f in _differing(have.run_spec, want.run_spec))
+    return tuple(lines)
+
+
+def _automation(spec: Any) -> Any:
+    """The automation spec as the server keeps it (its type is derived from the schedule)."""
+    from flyteidl2.task import common_pb2
+
+    out = common_pb2.TriggerAutomationSpec()
+    out.CopyFrom(spec)
+    out.type = TYPE_SCHEDULE if spec.HasField("schedule") else TYPE_NONE
+    return out
+
+
+def _input_changes(have: Any, want: Any, ignored: set[str]) -> list[str]:
+    if have.HasField("offloaded_input_data"):
+        digest = inputs_hash(want, ignored)
+        if have.offloaded_input_data.inputs_hash == digest:
+            return []
+        return [f"inputs: offloaded inputs {server_text(have.offloaded_input_data.inputs_hash)} -> {digest}"]
+    if have.inputs == want:
+        return []
+    old = {lit.name: lit.value for lit in have.inputs.literals}
+    new = {lit.name: lit.value for lit in want.literals}
+    lines = [f"inputs: {server_text(name)}: {_short(old.get(name))} -> {_short(new.get(name))}"
+             for name in sorted(old.keys() | new.keys()) if old.get(name) != new.get(name)]
+    if list(have.inputs.context) != list(want.context):
+        lines.append(f"inputs: context: {_short_pairs(have.inputs.context)} -> {_short_pairs(want.context)}")
+    return lines
+
+
+def inputs_hash(inputs: Any, ignored: set[str] = frozenset()) -> str:  # type: ignore[assignment]
+    """The open-source DataProxy's hash of offloaded inputs (``dataproxy_service.go``): base64url without
+    padding of FNV-1a-64 over the deterministic encoding of the inputs, less the task's
+    cache_ignore_input_vars. A managed backend may hash differently: its triggers then plan as updates."""
+    kept = type(inputs)()
+    kept.CopyFrom(inputs)
+    if ignored:
+        del kept.literals[:]
+        kept.literals.extend(lit for lit in inputs.literals if lit.name not in ignored)
+    value = 0xCBF29CE484222325
+    for byte in kept.SerializeToString(deterministic=True):
+        value = ((value ^ byte) * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
+    return base64.urlsafe_b64encode(value.to_bytes(8, "big")).decode().rstrip("=")
+
+
+def _differing(a: Any, b: Any) -> list[str]:
+    names = {f.name for f, _ in a.ListFields()} | {f.name for f, _ in b.ListFields()}
+    return sorted(n for n in names if _field(a, n) != _field(b, n))
+
+
+def _field(message: Any, name: str) -> Any:
+    return getattr(message, name)
+
+
+def _short(value: Any) -> str:
+    if value is None:
+        return "(none)"
+    text = text_format.MessageToString(value, as_one_line=True) if hasattr(value, "ListFields") else repr(value)
+    text = server_text(text or "(none)")
+    return text if len(text) <= _SHOWN else text[:_SHOWN - 3] + "..."
+
+
+def _short_pairs(pairs: Iterable[Any]) -> str:
+    return server_text(", ".join(f"{p.key}={p.value}" for p in pairs) or "(none)")
+
+
+# -- apply ------------------------------------------------------------------------------------------
+
+
+def apply(client: Flyte2Client, plan: Plan) -> list[Outcome]:
+    """Perform the plan's pending actions in order; conflicts become outcomes, never writes."""
+    return perform_all(plan, lambda action: _perform(client, action), read_failure)
+
+
+def _perform(client: Flyte2Client, action: Action) -> Outcome:
+    """One action; an error that only concerns this trigger is a ``failed`` outcome, a fatal one raises."""
+    try:
+        if action.kind in ("create", "update"):
+            write: _Write = action.payload
+            _deploy(client, write)
+            return _done(action, "created" if action.kind == "create" else "updated")
+        active = action.kind == "activate"
+        name = action.payload if action.kind == "orphan" else action.payload.desired.trigger_name()
+        client.update_triggers([name], active)
+        return _done(action, "activated" if active else "deactivated")
+    except AdminError as e:
+        if e.fatal:
+            raise
+        return Outcome(action.identity, "failed", f"{e.code}: {e.details}", action=action.kind, task=action.task)
+
+
+def _done(action: Action, message: str) -> Outcome:
+    return Outcome(action.identity, "done", message, action=action.kind, task=action.task)
+
+
+def _deploy(client: Flyte2Client, write: _Write) -> None:
+    """DeployTrigger as flyte-sdk's ``Trigger.create`` sends it (inputs offloaded where the server asks
+    for it), with the description and the revision read as an optimistic lock."""
+    from flyteidl2.trigger import trigger_service_pb2
+
+    d = write.desired
+    spec = d.spec()
+    if spec.inputs.literals:
+        offloaded = client.offload_inputs(spec.inputs, d.task_id())
+        if offloaded is not None:
+            spec.offloaded_input_data.CopyFrom(offloaded)
+    client.deploy_trigger(trigger_service_pb2.DeployTriggerRequest(
+        name=d.trigger_name(), revision=write.revision, spec=spec, automation_spec=d.compiled.trigger.automation_spec))
+
+
+# -- what the specs declare -------------------------------------------------------------------------
+
+
+def declare(compiled: Sequence[CompiledTrigger], project: str, domain: str, version: str | None,
+            org: str) -> list[Desired]:
+    """The compiled triggers with their place and task version: the spec's ``task_version``, else
+    ``version`` (--version, else [tool.lpctl]); none is a usage error that says what to pass."""
+    from lpctl.errors import UsageError
+
+    out = []
+    for c in compiled:
+        pinned = c.document.data.get("task_version") or version
+        if not pinned:
+            raise UsageError(f"trigger '{c.trigger.name}' of task {c.task_name} ({c.document.path}) pins no task "
+                             "version: set task_version in the spec, or pass --version V (or set version in "
+                             "[tool.lpctl])")
+        out.append(Desired(c, project, domain, str(pinned), org))
+    return out

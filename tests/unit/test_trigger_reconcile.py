@@ -1,0 +1,391 @@
+"""lpctl plan and lpctl apply for Flyte 2 triggers, end to end against the loopback Connect fake
+(tests/fake_flyte2.py). Every scenario checks the server's state after each command, not only lpctl's
+output."""
+
+from __future__ import annotations
+
+import json
+import socket
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+pytest.importorskip("connectrpc")
+pytest.importorskip("flyte")
+
+from fake_flyte2 import TOKEN, D, P, Served, serve
+from support import CliResult
+
+TASKS = '''\
+from datetime import datetime
+
+import flyte
+
+env = flyte.TaskEnvironment(name="demo")
+
+
+@env.task
+async def train(run_at: datetime, epochs: int = 3, dataset: str = "s3://d") -> str:
+    return f"{run_at} {epochs} {dataset}"
+
+
+@env.task
+async def report(region: str = "eu") -> str:
+    return region
+'''
+SPECS = """\
+apiVersion: lpctl/v1
+kind: Trigger
+name: nightly
+task: demo_tasks:train
+description: Retrain every night
+schedule: {cron: "0 3 * * *", kickoff_time_input_arg: run_at}
+inputs: {epochs: 5}
+env_vars: {LOG_LEVEL: debug}
+---
+apiVersion: lpctl/v1
+kind: Trigger
+name: hourly
+task: demo_tasks:train
+schedule: {cron: "0 * * * *", kickoff_time_input_arg: run_at}
+---
+apiVersion: lpctl/v1
+kind: Trigger
+name: daily
+task: demo_tasks:report
+schedule: {cron: "0 6 * * *"}
+"""
+TRAIN, REPORT = "demo.train", "demo.report"
+Run = Callable[..., CliResult]
+
+
+def key(name: str, task: str = TRAIN, project: str = P, domain: str = D) -> tuple[str, str, str, str]:
+    return (project, domain, task, name)
+
+
+@pytest.fixture(autouse=True)
+def _no_proxies(monkeypatch: pytest.MonkeyPatch) -> None:
+    for var in ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
+
+
+@pytest.fixture
+def server() -> Iterator[Served]:
+    with serve() as running:
+        for version in ("v1", "v2"):
+            running.backend.add_task(TRAIN, version)
+            running.backend.add_task(REPORT, version)
+        yield running
+
+
+@pytest.fixture
+def repo(in_tmp: Any) -> Any:
+    (in_tmp / "demo_tasks.py").write_text(TASKS)
+    (in_tmp / "triggers.yaml").write_text(SPECS)
+    return in_tmp
+
+
+@pytest.fixture
+def lpctl(run_cli: Run, server: Served, repo: Any) -> Run:
+    """``lpctl(command, *args)`` against the fake, with its token."""
+
+    def invoke(command: str, *args: str, version: str = "v1") -> CliResult:
+        return run_cli(command, "triggers.yaml", "--version", version, "--endpoint", server.endpoint, "--insecure",
+                       "--token-env", "TK", "--color", "never", *args, env={"TK": TOKEN})
+
+    return invoke
+
+
+FIRST_PLAN = """\
+flytesnacks/development
+  + create     trigger demo.report/daily@v1: not on the server
+  + create     trigger demo.train/hourly@v1: not on the server
+  + create     trigger demo.train/nightly@v1: not on the server
+3 to create.
+"""
+NO_CHANGES = "No changes: the server matches the specs.\n"
+
+
+def test_empty_server_plan_apply_plan(lpctl: Run, server: Served) -> None:
+    planned = lpctl("plan")
+    assert (planned.exit_code, planned.stdout) == (1, FIRST_PLAN)
+    assert server.backend.state() == {} and server.backend.writes() == []
+
+    applied = lpctl("apply")
+    assert (applied.exit_code, applied.stdout) == (0, FIRST_PLAN + (
+        "create trigger flytesnacks/development/demo.report/daily@v1: done: created\n"
+        "create trigger flytesnacks/development/demo.train/hourly@v1: done: created\n"
+        "create trigger flytesnacks/development/demo.train/nightly@v1: done: created\n"
+        "apply: 3 done\n"))
+    assert server.backend.state() == {key("daily", REPORT): (True, "v1", 1), key("hourly"): (True, "v1", 1),
+                                      key("nightly"): (True, "v1", 1)}
+    assert server.backend.writes() == ["DeployTrigger"] * 3
+    nightly = server.backend.details(key("nightly")).spec
+    assert nightly.description == "Retrain every night"
+    # the bound input, and every task default, as flyte-sdk sends them
+    assert [lit.name for lit in nightly.inputs.literals] == ["epochs", "dataset"]
+    assert nightly.inputs.literals[0].value.scalar.primitive.integer == 5
+
+    again = lpctl("plan")
+    assert (again.exit_code, again.stdout) == (0, NO_CHANGES)
+
+
+def test_plan_reads_only(lpctl: Run, server: Served) -> None:
+    assert lpctl("plan").exit_code == 1
+    assert set(server.backend.calls) == {"GetTaskDetails", "ListTriggers"}
+    assert lpctl("apply").exit_code == 0
+    server.backend.calls.clear()
+    assert lpctl("plan", version="v2").exit_code == 1
+    assert set(server.backend.calls) == {"GetTaskDetails", "ListTriggers", "GetTriggerDetails"}
+
+
+def test_second_apply_changes_nothing(lpctl: Run, server: Served) -> None:
+    assert lpctl("apply").exit_code == 0
+    before = server.backend.state()
+    server.backend.calls.clear()
+    second = lpctl("apply")
+    assert (second.exit_code, second.stdout) == (0, NO_CHANGES)
+    assert server.backend.writes() == [] and server.backend.state() == before
+
+
+def test_changed_input_is_one_update(lpctl: Run, server: Served, repo: Any) -> None:
+    assert lpctl("apply").exit_code == 0
+    (repo / "triggers.yaml").write_text(SPECS.replace("inputs: {epochs: 5}", "inputs: {epochs: 7}"))
+    server.backend.calls.clear()
+    expected = ("flytesnacks/development\n"
+                "  ~ update     trigger demo.train/nightly@v1: differs from revision 1\n"
+                "        inputs: epochs: scalar { primitive { integer: 5 } } -> scalar { primitive { integer: 7 } }\n"
+                "1 to update.\n")
+    planned = lpctl("plan")
+    assert (planned.exit_code, planned.stdout) == (1, expected)
+    applied = lpctl("apply")
+    assert (applied.exit_code, applied.stdout) == (0, expected + (
+        "update trigger flytesnacks/development/demo.train/nightly@v1: done: updated\n"
+        "apply: 1 done\n"))
+    assert server.backend.writes() == ["DeployTrigger"]
+    assert server.backend.state()[key("nightly")] == (True, "v1", 2)
+    stored = server.backend.details(key("nightly")).spec.inputs.literals
+    assert (stored[0].name, stored[0].value.scalar.primitive.integer) == ("epochs", 7)
+    assert lpctl("plan").stdout == NO_CHANGES
+
+
+def test_new_task_version_repoints_every_trigger(lpctl: Run, server: Served) -> None:
+    assert lpctl("apply").exit_code == 0
+    planned = lpctl("plan", version="v2")
+    assert planned.stdout == (
+        "flytesnacks/development\n"
+        "  ~ update     trigger demo.report/daily@v2: differs from revision 1\n"
+        "        task_version: v1 -> v2\n"
+        "  ~ update     trigger demo.train/hourly@v2: differs from revision 1\n"
+        "        task_version: v1 -> v2\n"
+        "  ~ update     trigger demo.train/nightly@v2: differs from revision 1\n"
+        "        task_version: v1 -> v2\n"
+        "3 to update.\n")
+    assert lpctl("apply", version="v2").exit_code == 0
+    assert {k: v[1] for k, v in server.backend.state().items()} == {
+        key("daily", REPORT): "v2", key("hourly"): "v2", key("nightly"): "v2"}
+
+
+def test_declared_deactivation_and_reactivation(lpctl: Run, server: Served, repo: Any) -> None:
+    assert lpctl("apply").exit_code == 0
+    (repo / "triggers.yaml").write_text(SPECS.replace("name: hourly\n", "name: hourly\nauto_activate: false\n"))
+    server.backend.calls.clear()
+    expected = ("flytesnacks/development\n"
+                "  - deactivate trigger demo.train/hourly@v1: active; the spec declares auto_activate: false\n"
+                "1 to deactivate.\n")
+    assert lpctl("plan").stdout == expected
+    applied = lpctl("apply")
+    assert (applied.exit_code, applied.stdout) == (0, expected + (
+        "deactivate trigger flytesnacks/development/demo.train/hourly@v1: done: deactivated\napply: 1 done\n"))
+    assert server.backend.writes() == ["UpdateTriggers"]
+    assert server.backend.state()[key("hourly")] == (False, "v1", 2)
+    assert lpctl("plan").stdout == NO_CHANGES
+
+    (repo / "triggers.yaml").write_text(SPECS)  # auto_activate left out: Flyte 2's default, true
+    assert lpctl("plan").stdout == ("flytesnacks/development\n"
+                                    "  ~ activate   trigger demo.train/hourly@v1: inactive; the spec declares it "
+                                    "active\n1 to activate.\n")
+    assert lpctl("apply").exit_code == 0
+    assert server.backend.state()[key("hourly")] == (True, "v1", 3)
+
+
+def test_orphans_are_kept_without_prune_and_deactivated_with_it(lpctl: Run, server: Served) -> None:
+    assert lpctl("apply").exit_code == 0
+    server.backend.put("legacy", TRAIN, "v0")
+    server.backend.put("paused", TRAIN, "v0", active=False)
+
+    kept = lpctl("plan")
+    assert (kept.exit_code, kept.stdout) == (0, (
+        "flytesnacks/development\n"
+        "    orphan     trigger demo.train/legacy@: active, declared by no spec of its task: kept (--prune "
+        "deactivates it)\n"
+        "No changes: the server matches the specs; 1 orphan kept (--prune deactivates).\n"))
+    server.backend.calls.clear()
+    assert lpctl("apply").exit_code == 0
+    assert server.backend.writes() == [] and server.backend.state()[key("legacy")] == (True, "v0", 1)
+
+    pruned = lpctl("plan", "--prune")
+    assert (pruned.exit_code, pruned.stdout) == (1, (
+        "flytesnacks/development\n"
+        "  - orphan     trigger demo.train/legacy@: active, declared by no spec of its task: deactivated (--prune)\n"
+        "1 orphan.\n"))
+    assert lpctl("apply", "--prune").exit_code == 0
+    assert server.backend.writes() == ["UpdateTriggers"]
+    assert server.backend.state()[key("legacy")] == (False, "v0", 2)  # deactivated, not deleted
+    assert server.backend.state()[key("paused")] == (False, "v0", 1)
+    assert lpctl("plan", "--prune").stdout == NO_CHANGES
+
+
+def test_missing_task_version_is_a_conflict_and_nothing_is_deployed(lpctl: Run, server: Served) -> None:
+    expected = (
+        "flytesnacks/development\n"
+        "  ! conflict   trigger demo.report/daily@v9: task demo.report version v9 is not on the server: nothing is "
+        "deployed for it; deploy the task first (flyte deploy), or pin a version that exists\n"
+        "  ! conflict   trigger demo.train/hourly@v9: task demo.train version v9 is not on the server: nothing is "
+        "deployed for it; deploy the task first (flyte deploy), or pin a version that exists\n"
+        "  ! conflict   trigger demo.train/nightly@v9: task demo.train version v9 is not on the server: nothing is "
+        "deployed for it; deploy the task first (flyte deploy), or pin a version that exists\n"
+        "3 conflicts.\n")
+    planned = lpctl("plan", version="v9")
+    assert (planned.exit_code, planned.stdout) == (1, expected)
+    applied = lpctl("apply", version="v9")
+    assert applied.exit_code == 1
+    assert applied.stdout.startswith(expected)
+    assert applied.stdout.endswith("apply: 3 conflict\n")
+    assert server.backend.writes() == [] and server.backend.state() == {}
+
+
+def test_spec_task_version_wins_over_the_flag(lpctl: Run, server: Served, repo: Any) -> None:
+    (repo / "triggers.yaml").write_text(SPECS.replace("name: daily\n", "name: daily\ntask_version: v2\n"))
+    assert lpctl("apply").exit_code == 0
+    assert server.backend.state()[key("daily", REPORT)] == (True, "v2", 1)
+    assert server.backend.state()[key("nightly")] == (True, "v1", 1)
+
+
+def test_no_task_version_anywhere_is_a_usage_error(run_cli: Run, server: Served, repo: Any) -> None:
+    result = run_cli("plan", "triggers.yaml", "--endpoint", server.endpoint, "--insecure")
+    assert result.exit_code == 2
+    assert result.stderr.endswith(
+        "lpctl: trigger 'nightly' of task demo.train (triggers.yaml) pins no task version: set task_version in the "
+        "spec, or pass --version V (or set version in [tool.lpctl])\n")
+    assert server.backend.calls == []
+
+
+def test_failure_half_way_then_rerun(lpctl: Run, server: Served) -> None:
+    server.backend.fail_on("DeployTrigger", 2, message="connection reset")
+    applied = lpctl("apply")
+    assert applied.exit_code == 1
+    assert applied.stdout == FIRST_PLAN + (
+        "create trigger flytesnacks/development/demo.report/daily@v1: done: created\n"
+        "create trigger flytesnacks/development/demo.train/hourly@v1: failed: cannot talk to the Flyte 2 server "
+        "(UNAVAILABLE: connection reset)\n"
+        "create trigger flytesnacks/development/demo.train/nightly@v1: not-attempted: not attempted: the run stopped "
+        "before it\n"
+        "apply: 1 done, 1 failed, 1 not attempted; run lpctl apply again to complete the rest\n")
+    assert server.backend.state() == {key("daily", REPORT): (True, "v1", 1)}
+
+    rerun = lpctl("apply")
+    assert rerun.exit_code == 0
+    assert rerun.stdout.endswith("apply: 2 done\n")
+    assert set(server.backend.state()) == {key("daily", REPORT), key("hourly"), key("nightly")}
+    assert lpctl("plan").stdout == NO_CHANGES
+
+
+def test_a_refused_write_fails_that_trigger_only(lpctl: Run, server: Served) -> None:
+    from connectrpc.code import Code
+
+    server.backend.fail_on("DeployTrigger", 1, Code.INTERNAL, "optimistic lock failure")
+    applied = lpctl("apply")
+    assert applied.exit_code == 1
+    assert applied.stdout.endswith(
+        "create trigger flytesnacks/development/demo.report/daily@v1: failed: INTERNAL: optimistic lock failure\n"
+        "create trigger flytesnacks/development/demo.train/hourly@v1: done: created\n"
+        "create trigger flytesnacks/development/demo.train/nightly@v1: done: created\n"
+        "apply: 2 done, 1 failed\n")
+    assert set(server.backend.state()) == {key("hourly"), key("nightly")}
+
+
+def test_unreachable_server(run_cli: Run, repo: Any) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    for command in ("plan", "apply"):
+        result = run_cli(command, "triggers.yaml", "--version", "v1", "--endpoint", f"127.0.0.1:{port}", "--insecure")
+        assert result.exit_code == 2
+        assert result.stdout == ""
+        assert "lpctl: cannot talk to the Flyte 2 server (UNAVAILABLE: " in result.stderr
+        assert "Connection refused" in result.stderr
+
+
+def test_refused_credentials_never_show_the_token(lpctl: Run, run_cli: Run, server: Served) -> None:
+    result = run_cli("plan", "triggers.yaml", "--version", "v1", "--endpoint", server.endpoint, "--insecure",
+                     "--token-env", "TK", env={"TK": "wrong-token"})
+    assert result.exit_code == 2
+    assert "the Flyte 2 server refused the credentials (UNAUTHENTICATED: Request unauthenticated" in result.stderr
+    assert "wrong-token" not in result.stdout + result.stderr
+    assert server.backend.headers_seen[-1]["authorization"] == "Bearer wrong-token"
+
+
+def test_other_tasks_projects_and_domains_are_untouched(lpctl: Run, server: Served) -> None:
+    others = [("elsewhere", "demo.other", P, D), ("nightly", TRAIN, "other-project", D),
+              ("nightly", TRAIN, P, "production"), ("hourly", REPORT, "other-project", D)]
+    for name, task, project, domain in others:
+        server.backend.put(name, task, "v0", project=project, domain=domain)
+    before = {k: v for k, v in server.backend.state().items()}
+    assert lpctl("apply", "--prune").exit_code == 0
+    after = server.backend.state()
+    assert {k: after[k] for k in before} == before
+    assert set(after) - set(before) == {key("daily", REPORT), key("hourly"), key("nightly")}
+    for method, request in server.backend.requests:
+        if method == "ListTriggers":
+            assert (request.task_name.project, request.task_name.domain) == (P, D)
+
+
+def test_json_plan(lpctl: Run, server: Served) -> None:
+    server.backend.put("legacy", TRAIN, "v0")
+    document = json.loads(lpctl("plan", "--format", "json").stdout)
+    assert document["changes"] is True
+    assert [{k: a[k] for k in ("action", "kind", "project", "domain", "task", "name", "version", "pending")}
+            for a in document["actions"]] == [
+        {"action": "create", "kind": "trigger", "project": P, "domain": D, "task": REPORT, "name": "daily",
+         "version": "v1", "pending": True},
+        {"action": "create", "kind": "trigger", "project": P, "domain": D, "task": TRAIN, "name": "hourly",
+         "version": "v1", "pending": True},
+        {"action": "create", "kind": "trigger", "project": P, "domain": D, "task": TRAIN, "name": "nightly",
+         "version": "v1", "pending": True},
+        {"action": "orphan", "kind": "trigger", "project": P, "domain": D, "task": TRAIN, "name": "legacy",
+         "version": "", "pending": False}]
+
+
+def test_offloaded_inputs_as_the_open_source_backend_keeps_them(lpctl: Run, server: Served, repo: Any) -> None:
+    server.backend.cluster = "self"
+    planned = lpctl("plan")
+    assert planned.stdout == FIRST_PLAN
+    assert "SelectCluster" not in server.backend.calls and "UploadInputs" not in server.backend.calls
+    assert lpctl("apply").exit_code == 0
+    assert server.backend.writes() == ["UploadInputs", "DeployTrigger"] * 3  # every trigger has a default input
+    nightly = server.backend.details(key("nightly")).spec
+    assert nightly.WhichOneof("input_wrapper") == "offloaded_input_data"
+    assert [lit.name for lit in server.backend.offloaded[nightly.offloaded_input_data.uri].literals] == [
+        "epochs", "dataset"]
+    assert lpctl("plan").stdout == NO_CHANGES
+
+    (repo / "triggers.yaml").write_text(SPECS.replace("inputs: {epochs: 5}", "inputs: {epochs: 6}"))
+    changed = lpctl("plan")
+    assert changed.stdout.startswith("flytesnacks/development\n"
+                                     "  ~ update     trigger demo.train/nightly@v1: differs from revision 1\n"
+                                     "        inputs: offloaded inputs ")
+    assert lpctl("apply").exit_code == 0
+    assert lpctl("plan").stdout == NO_CHANGES
+
+
+def test_list_pages_are_followed(lpctl: Run, server: Served) -> None:
+    for index in range(7):
+        server.backend.put(f"extra{index}", TRAIN, "v0", active=False)
+    assert lpctl("apply").exit_code == 0
+    server.backend.calls.clear()
+    assert lpctl("plan").stdout == NO_CHANGES
+    # demo.train: 9 triggers at 3 a page, and the empty page after a full one; demo.report: one page
+    assert server.backend.calls.count("ListTriggers") == 4 + 1
