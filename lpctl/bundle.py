@@ -46,11 +46,11 @@ def ordered(plans: Iterable[CompiledPlan]) -> list[CompiledPlan]:
 
 def _entry(plan: CompiledPlan) -> Tree:
     # one conversion per plan: a compiled LaunchPlan holds only id and spec
-    return {
-        "source": {"path": plan.source.path, "document": plan.source.document},
-        "autoActivate": plan.auto_activate,
-        "launchPlan": message_to_dict(plan.launch_plan),
-    }
+    entry: Tree = {"source": {"path": plan.source.path, "document": plan.source.document}}
+    if plan.auto_activate is not None:  # absent: not declared, activation not managed
+        entry["autoActivate"] = plan.auto_activate
+    entry["launchPlan"] = message_to_dict(plan.launch_plan)
+    return entry
 
 
 def bundle(plans: Iterable[CompiledPlan], triggers: Iterable[Any] = ()) -> Tree:
@@ -273,12 +273,13 @@ def entry_key(entry: Any) -> Key | None:
     return (parts[0], parts[1], parts[2])
 
 
-def launch_plans(document: Tree, path: str = "<bundle>") -> list[tuple[LaunchPlan, bool]]:
-    """(LaunchPlan, auto_activate) for every entry of a checked bundle, in bundle order."""
+def launch_plans(document: Tree, path: str = "<bundle>") -> list[tuple[LaunchPlan, bool | None]]:
+    """(LaunchPlan, auto_activate) for every entry of a checked bundle, in bundle order; auto_activate is
+    None for an entry without ``autoActivate`` (not declared: activation not managed)."""
     from flyteidl.admin.launch_plan_pb2 import LaunchPlan
     from google.protobuf import json_format
 
-    out: list[tuple[LaunchPlan, bool]] = []
+    out: list[tuple[LaunchPlan, bool | None]] = []
     for i, entry in enumerate(document["launchPlans"]):
         message = LaunchPlan()
         try:
@@ -288,7 +289,7 @@ def launch_plans(document: Tree, path: str = "<bundle>") -> list[tuple[LaunchPla
         problem = identity_problem(message)
         if problem:
             raise PathError(f"{path}: launchPlans[{i}]: {problem}")
-        out.append((message, bool(entry.get("autoActivate", False))))
+        out.append((message, entry.get("autoActivate")))
     return out
 
 
@@ -314,8 +315,8 @@ def _json_kind(value: Any) -> str:
     return names.get(type(value), "a number")
 
 
-def fill_versions(plans: list[tuple[LaunchPlan, bool]], version: str | None,
-                  workflow_version: str | None = None) -> list[tuple[LaunchPlan, bool]]:
+def fill_versions(plans: list[tuple[LaunchPlan, bool | None]], version: str | None,
+                  workflow_version: str | None = None) -> list[tuple[LaunchPlan, bool | None]]:
     """Registration: fill empty (placeholder) versions with ``version``, as ``flytectl register files
     --version`` does; a launch plan still without a version is a usage error that says what to pass."""
     out = []

@@ -417,6 +417,12 @@ CODES: dict[str, CodeInfo] = _codes(
     ("LP924", "recipient is not an e-mail address", """Flyte 2 e-mail notifications need real addresses in
      recipients, cc and bcc; flyte-sdk does not check them and delivery fails later.""",
      """Write a real e-mail address."""),
+    ("LP925", "task also declares triggers in code", """The task's code passes triggers= to @env.task. A
+     'flyte deploy' of a task that declares triggers replaces the task's triggers on the server with those:
+     it soft-deletes every other trigger of the task name, including the ones 'lpctl apply' deployed, and
+     re-points the declared ones to the deployed version. The next 'lpctl plan' then shows them to create
+     again. (Under --locked the task is not imported and this is not checked.)""",
+     """Keep a task's triggers in one place: remove triggers= from the task, or remove this spec."""),
 )
 
 

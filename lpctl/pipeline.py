@@ -238,15 +238,16 @@ def _skipped_note(skipped: int) -> str:
 class Gathered:
     """Launch plans from bundles and specs together, for the commands that take either."""
 
-    #: (message, auto_activate): bundles first, as they are, then the specs' plans in bundle order
-    launch_plans: list[tuple[LaunchPlan, bool]]
+    #: (message, auto_activate or None when not declared): bundles first, as they are, then the specs'
+    #: plans in bundle order
+    launch_plans: list[tuple[LaunchPlan, bool | None]]
     #: the specs' result (empty when only bundles were given), for reporting
     result: Result
 
 
 def gather(paths: Sequence[str], options: Options = Options()) -> Gathered:
     """Read bundle files (see :func:`lpctl.bundle.is_bundle_path`) and check and compile the rest."""
-    plans: list[tuple[LaunchPlan, bool]] = []
+    plans: list[tuple[LaunchPlan, bool | None]] = []
     for path in (p for p in paths if is_bundle_path(p)):
         plans.extend(launch_plans(read_bundle(path), path))
     specs = [p for p in paths if not is_bundle_path(p)]
@@ -255,6 +256,34 @@ def gather(paths: Sequence[str], options: Options = Options()) -> Gathered:
         # bundle order, so that packaging specs and packaging their bundle give the same bytes
         plans.extend((p.launch_plan, p.auto_activate) for p in ordered(result.plans))
     return Gathered(plans, result)
+
+
+#: the loader's warnings for a path it did not read (LP113 not a regular file, LP114 unreadable or a
+#: dangling link): a spec may be there
+SKIPPED_PATH_CODES = frozenset({"LP113", "LP114"})
+
+
+def incomplete(result: Result) -> str | None:
+    """Why ``result`` is not the whole declaration (a path skipped, a spec with errors), or None.
+
+    ``--prune`` deactivates what no spec declares: on a partial view it would deactivate what the
+    skipped or broken specs declare, so it needs None here."""
+    skipped = sorted({d.location.path for d in result.diagnostics if d.code in SKIPPED_PATH_CODES})
+    broken = sorted({d.location.path for d in result.diagnostics if d.severity is Severity.ERROR})
+    parts = []
+    if skipped:
+        parts.append(f"{_count(skipped, 'path')} skipped ({', '.join(skipped[:3])}{_more(skipped)})")
+    if broken:
+        parts.append(f"{_count(broken, 'spec file')} with errors ({', '.join(broken[:3])}{_more(broken)})")
+    return " and ".join(parts) or None
+
+
+def _count(items: Sequence[str], noun: str) -> str:
+    return f"1 {noun}" if len(items) == 1 else f"{len(items)} {noun}s"
+
+
+def _more(items: Sequence[str]) -> str:
+    return f", and {len(items) - 3} more" if len(items) > 3 else ""
 
 
 def _resolving(paths: Sequence[str], options: Options, config: Config) -> _Resolving:

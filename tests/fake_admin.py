@@ -13,7 +13,13 @@
   filters; name optional), ListActiveLaunchPlans: list calls page with ``page_size`` and a token, and refuse
   a limit of 0;
 - every call needs the bearer token when ``token`` is set; ``fail_on`` makes the n-th call of a method fail
-  once (UNAVAILABLE half-way through a run, say).
+  once (UNAVAILABLE half-way through a run, say); ``on_call`` runs a function at the n-th call of a method
+  (a signal sent to lpctl in the middle of a write).
+
+Faulty variants, for what lpctl must survive: ``ignore_scope`` makes the list calls answer every launch plan
+of every project and domain, whatever the request's project, domain, name and filter say;
+``tokens="repeat"`` answers every page with the same next token, ``tokens="endless"`` with a new one each
+time, forever.
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ from __future__ import annotations
 import json
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -69,6 +75,10 @@ class FakeAdmin(admin_pb2_grpc.AdminServiceServicer):
     metadata_seen: list[dict[str, str]] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
     lock: threading.RLock = field(default_factory=threading.RLock)
+    ignore_scope: bool = False
+    #: "": pages as FlyteAdmin does; "repeat" or "endless": a broken server
+    tokens: str = ""
+    hooks: list[tuple[str, int, Callable[[], None]]] = field(default_factory=list)
 
     # -- setting up ---------------------------------------------------------------------------------
 
@@ -84,6 +94,10 @@ class FakeAdmin(admin_pb2_grpc.AdminServiceServicer):
         """The ``nth`` call of ``method`` from now on fails once with ``code``."""
         done = self.calls.count(method)
         self.failures.append(Failure(method, done + nth, code, details))
+
+    def on_call(self, method: str, nth: int, action: Callable[[], None]) -> None:
+        """Run ``action`` when the ``nth`` call of ``method`` from now on comes in (before answering it)."""
+        self.hooks.append((method, self.calls.count(method) + nth, action))
 
     # -- reading the state --------------------------------------------------------------------------
 
@@ -112,6 +126,9 @@ class FakeAdmin(admin_pb2_grpc.AdminServiceServicer):
             self.metadata_seen.append(metadata)
             count = self.calls.count(method)
             failure = next((f for f in self.failures if f.method == method and f.nth == count), None)
+            hooks = [action for m, nth, action in self.hooks if m == method and nth == count]
+        for action in hooks:
+            action()
         if failure is not None:
             context.abort(failure.code, failure.details)
         if self.token is not None and metadata.get("authorization") != f"Bearer {self.token}":
@@ -195,7 +212,8 @@ class FakeAdmin(admin_pb2_grpc.AdminServiceServicer):
         self._enter("ListActiveLaunchPlans", context)
         with self.lock:
             found = [lp for k, lp in sorted(self.launch_plans.items())
-                     if k[:2] == (request.project, request.domain) and lp.closure.state == ACTIVE]
+                     if (self.ignore_scope or k[:2] == (request.project, request.domain))
+                     and lp.closure.state == ACTIVE]
         return self._page(context, found, request.limit, request.token)
 
     def ListLaunchPlans(self, request: Any, context: Any) -> Any:
@@ -210,14 +228,18 @@ class FakeAdmin(admin_pb2_grpc.AdminServiceServicer):
                 context.abort(grpc.StatusCode.INVALID_ARGUMENT, f"unsupported filter {request.filters}")
             version = match.group(1)
         with self.lock:
-            found = [lp for k, lp in sorted(self.launch_plans.items())
-                     if k[:2] == (ident.project, ident.domain) and (not ident.name or k[2] == ident.name)
-                     and (version is None or k[3] == version)]
+            found = [lp for k, lp in sorted(self.launch_plans.items()) if self.ignore_scope or (
+                     k[:2] == (ident.project, ident.domain) and (not ident.name or k[2] == ident.name)
+                     and (version is None or k[3] == version))]
         return self._page(context, found, request.limit, request.token)
 
     def _page(self, context: Any, found: list[LaunchPlan], limit: int, token: str) -> Any:
         if limit == 0:
             context.abort(grpc.StatusCode.INVALID_ARGUMENT, "invalid value for limit: 0")
+        if self.tokens == "repeat":
+            return launch_plan_pb2.LaunchPlanList(launch_plans=found[:1], token="page-2")
+        if self.tokens == "endless":
+            return launch_plan_pb2.LaunchPlanList(token=str(int(token or 0) + 1))
         start = int(token or 0)
         size = min(limit, self.page_size)
         page = found[start:start + size]

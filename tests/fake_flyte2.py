@@ -114,6 +114,8 @@ class FakeFlyte2:
     failures: list[Failure] = field(default_factory=list)
     lock: threading.RLock = field(default_factory=threading.RLock)
     clock: int = 0
+    #: a misbehaving server: ``tamper(method, response)`` replaces every answer of the trigger service
+    tamper: Callable[[str, Any], Any] | None = None
 
     # -- setting up ---------------------------------------------------------------------------------
 
@@ -255,7 +257,8 @@ class TriggerService(_Unmodelled):
             row = b.triggers.get(key)
             if row is None or row.deleted:
                 raise ConnectError(Code.NOT_FOUND, f"trigger {request.name.name!r} not found")
-            return trigger_service_pb2.GetTriggerDetailsResponse(trigger=b._details(key, row))
+            found = trigger_service_pb2.GetTriggerDetailsResponse(trigger=b._details(key, row))
+        return b.tamper("GetTriggerDetails", found) if b.tamper else found
 
     def list_triggers(self, request: Any, ctx: Any) -> Any:
         b = self.backend
@@ -273,8 +276,9 @@ class TriggerService(_Unmodelled):
             rows = [(k, r) for k, r in sorted(b.triggers.items()) if not r.deleted and _in_scope(request, scope, k, r)]
             start, size = int(token or 0), min(limit, b.page_size)
             page = [b._row(k, r) for k, r in rows[start:start + size]]
-        return trigger_service_pb2.ListTriggersResponse(triggers=page, token=str(start + size) if len(page) == size
-                                                        else "")
+        found = trigger_service_pb2.ListTriggersResponse(triggers=page, token=str(start + size) if len(page) == size
+                                                         else "")
+        return b.tamper("ListTriggers", found) if b.tamper else found
 
     def update_triggers(self, request: Any, ctx: Any) -> Any:
         b = self.backend

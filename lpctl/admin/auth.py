@@ -1,9 +1,10 @@
 """Credentials for FlyteAdmin: a bearer token from the environment or a command, or OAuth2 client
 credentials (returns tokens; prints nothing).
 
-Secrets never leave through a message: every error text is passed through :func:`redact` with each
-encoding of the secret that went on the wire (raw, ``quote_plus``, ``quote``, the Basic header's
-base64). The client secret is sent only over https (plain http only with ``allow_http``, which
+Secrets never leave through a message: each is remembered by :mod:`lpctl.redact` as soon as it is
+read, and every error text passes through :func:`lpctl.redact.redact`, which masks every encoding of it
+(raw, ``quote_plus``, ``quote``, base64 of the Basic header and of any text holding it). The client
+secret is sent only over https (plain http only with ``allow_http``, which
 ``--insecure`` gives) and never after a redirect: a token endpoint that redirects is refused, so the
 ``Authorization`` header cannot reach another host and no token from there is used.
 """
@@ -24,6 +25,10 @@ from typing import IO, Any, NoReturn, Protocol
 
 from lpctl.admin.client import DEFAULT_TIMEOUT, AuthError, TokenEndpoint
 from lpctl.admin.text import server_text
+from lpctl.redact import redact, remember, secret_forms
+
+__all__ = ["AuthError", "Credentials", "authenticate", "client_credentials_token", "redact", "secret_forms",
+           "token_from_command", "token_from_env"]
 
 _MAX_TOKEN_RESPONSE = 1024 * 1024
 _SHELL_CHARS = frozenset("|&;<>()$`*?[]{}~\n")
@@ -66,29 +71,11 @@ def authenticate(client: Authenticated, credentials: Credentials) -> None:
                          found.metadata_key)
 
 
-def secret_forms(secret: str, *prefixes: str) -> list[str]:
-    """Every way ``secret`` can appear in a message: raw, URL-quoted, and the base64 of each
-    ``<prefix>:<form>`` (the HTTP Basic credentials), longest first."""
-    plain = {secret, urllib.parse.quote_plus(secret), urllib.parse.quote(secret, safe=""),
-             urllib.parse.quote(secret)}
-    forms = set(plain)
-    for text in plain | {f"{p}:{s}" for p in prefixes for s in plain}:
-        encoded = base64.b64encode(text.encode()).decode()
-        forms |= {encoded, encoded.rstrip("="), base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")}
-    return sorted((f for f in forms if len(f) >= 4), key=len, reverse=True)
-
-
-def redact(text: str, *secrets: str | None) -> str:
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, "***")
-    return text
-
-
 def token_from_env(var: str) -> str:
     token = os.environ.get(var, "").strip()
     if not token:
         raise AuthError(f"environment variable {var} is not set or is empty")
+    remember(token, f"Bearer {token}")
     return token
 
 
@@ -115,6 +102,7 @@ def token_from_command(command: str | Sequence[str], *, timeout: float = DEFAULT
     except subprocess.TimeoutExpired:
         raise AuthError(f"token command {shown} did not finish within {timeout:g}s") from None
     token = done.stdout.strip()
+    remember(token, f"Bearer {token}")
     if done.returncode != 0:
         lines = redact(done.stderr, token, *token.split()).strip().splitlines()
         detail = f": {server_text(lines[-1], 200)}" if lines else ""
@@ -156,8 +144,8 @@ def client_credentials_token(token_url: str, client_id: str, client_secret: str,
         token_url, data=urllib.parse.urlencode(form).encode(), method="POST",
         headers={"Authorization": f"Basic {basic}", "Accept": "application/json", "Cache-Control": "no-cache",
                  "Content-Type": "application/x-www-form-urlencoded"})
-    forms = secret_forms(client_secret, client_id)
-    body = _post(request, shown, client_id, timeout, forms)
+    remember(client_secret, client_id)
+    body = _post(request, shown, client_id, timeout)
     try:
         token = json.loads(body)["access_token"]
     except (ValueError, KeyError, TypeError):
@@ -167,8 +155,7 @@ def client_credentials_token(token_url: str, client_id: str, client_secret: str,
     return token
 
 
-def _post(request: urllib.request.Request, shown: str, client_id: str, timeout: float,
-          forms: Sequence[str]) -> bytes:
+def _post(request: urllib.request.Request, shown: str, client_id: str, timeout: float) -> bytes:
     opener = urllib.request.build_opener(_NoRedirect)
     try:
         with opener.open(request, timeout=timeout) as response:
@@ -178,19 +165,19 @@ def _post(request: urllib.request.Request, shown: str, client_id: str, timeout: 
         with e:
             if 300 <= e.code < 400:
                 message = (f"the token endpoint {shown} redirected ({e.code}) to "
-                           f"{server_text(redact(e.headers.get('Location', '?'), *forms), 300)}; lpctl does not follow "
+                           f"{server_text(redact(e.headers.get('Location', '?')), 300)}; lpctl does not follow "
                            "redirects with credentials: give the final URL with --token-url")
             else:
-                reason = _oauth_error(e.read(_MAX_TOKEN_RESPONSE) if e.fp else b"", forms)
+                reason = _oauth_error(e.read(_MAX_TOKEN_RESPONSE) if e.fp else b"")
                 message = (f"the token endpoint {shown} refused client {client_id!r}: HTTP {e.code}"
                            + (f" ({reason})" if reason else ""))
-        raise AuthError(redact(message, *forms)) from None
+        raise AuthError(redact(message)) from None
     except (urllib.error.URLError, OSError) as e:
-        reason = redact(str(e.reason if isinstance(e, urllib.error.URLError) else e.strerror or e), *forms)
+        reason = redact(str(e.reason if isinstance(e, urllib.error.URLError) else e.strerror or e))
         raise AuthError(f"cannot reach the token endpoint {shown}: {server_text(reason, 300)}") from None
 
 
-def _oauth_error(body: bytes, forms: Sequence[str]) -> str:
+def _oauth_error(body: bytes) -> str:
     """``error: error_description`` of an OAuth error body, secrets redacted before it is cut short."""
     try:
         data = json.loads(body)
@@ -198,6 +185,6 @@ def _oauth_error(body: bytes, forms: Sequence[str]) -> str:
         return ""
     if not isinstance(data, dict):
         return ""
-    parts = [server_text(redact(str(data[k]), *forms), 200) for k in ("error", "error_description")
+    parts = [server_text(redact(str(data[k])), 200) for k in ("error", "error_description")
              if data.get(k)]
     return ": ".join(parts)

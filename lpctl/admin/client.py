@@ -2,14 +2,17 @@
 
 grpcio is optional (``lpctl[register]``); it is imported only when a client is built. Every call
 has a deadline; every message the server wrote is escaped (:func:`lpctl.admin.text.server_text`)
-before it reaches an exception, and the bearer token is never part of one.
+before it reaches an exception, and no credential is part of one (:func:`lpctl.redact.redact`). List
+calls follow page tokens within :func:`lpctl.admin.guard.follow_pages`' bounds. gRPC's own log lines
+(a failed TLS handshake) are off unless ``GRPC_VERBOSITY`` says otherwise: lpctl says what failed, at
+which endpoint, and which flag to try (:func:`transport_hint`).
 """
 
 from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar
 
@@ -17,8 +20,10 @@ from flyteidl.admin.launch_plan_pb2 import LaunchPlan
 from flyteidl.core.identifier_pb2 import Identifier
 from google.protobuf.message import Message
 
+from lpctl.admin.guard import follow_pages
 from lpctl.admin.text import server_text
 from lpctl.errors import LpctlError
+from lpctl.redact import redact, remember
 
 if TYPE_CHECKING:
     from flyteidl.admin import common_pb2, launch_plan_pb2, workflow_pb2
@@ -53,10 +58,13 @@ class AdminError(Exception):
     """One failed admin call: the gRPC status code name (``NOT_FOUND``, ...) and admin's message,
     escaped."""
 
-    def __init__(self, code: str, details: str) -> None:
+    def __init__(self, code: str, details: str, endpoint: str = "", hint: str = "") -> None:
         super().__init__(f"{code}: {details}")
         self.code = code
         self.details = details
+        #: where the call went, and what to try (a transport failure only)
+        self.endpoint = endpoint
+        self.hint = hint
 
     @property
     def fatal(self) -> bool:
@@ -92,10 +100,28 @@ def fatal_message(e: AdminError) -> str:
                 "or --token-command, or use --client-id with --client-secret-env")
     if e.code == "PERMISSION_DENIED":
         return f"FlyteAdmin denied access ({e.code}: {e.details})"
-    return f"cannot talk to FlyteAdmin ({e.code}: {e.details})"
+    where = f" at {e.endpoint}" if e.endpoint else ""
+    return f"cannot talk to FlyteAdmin{where} ({e.code}: {e.details})" + (f"; {e.hint}" if e.hint else "")
+
+
+def transport_hint(details: str, *, insecure: bool) -> str:
+    """What to try after UNAVAILABLE, from gRPC's text: TLS against a plaintext server (or the reverse),
+    an untrusted certificate; empty when the text says nothing about it."""
+    lowered = details.lower()
+    if not insecure and "certificate_verify_failed" in lowered:
+        return ("its TLS certificate is not trusted by the system's CA bundle: give the CA with SSL_CERT_FILE "
+                "(or --insecure, for a local plaintext sandbox only)")
+    if not insecure and ("handshake" in lowered or "ssl_error" in lowered or "wrong_version_number" in lowered):
+        return "the TLS handshake failed: if it serves plaintext gRPC (a local sandbox), try --insecure"
+    if insecure and "failed to connect" in lowered and ("socket closed" in lowered or "connection reset" in lowered):
+        return ("it closed the plaintext connection (--insecure): if it serves TLS, try again without "
+                "--insecure")
+    return ""
 
 
 def _grpc() -> Any:
+    # before grpc's first import: its C core would print a log line of its own for a failed TLS handshake
+    os.environ.setdefault("GRPC_VERBOSITY", "NONE")
     try:
         import grpc  # type: ignore[import-untyped, unused-ignore]
     except ImportError:
@@ -161,6 +187,7 @@ class AdminClient:
         self.insecure = insecure
         self.timeout = timeout
         self.page_size = max(1, page_size)
+        remember(token, f"Bearer {token}")
         self._token = token
         self._metadata_key = metadata_key.lower()
         if insecure:
@@ -172,6 +199,7 @@ class AdminClient:
         self._auth: _AuthStub = auth_pb2_grpc.AuthMetadataServiceStub(self._channel)
 
     def set_token(self, token: str | None, metadata_key: str | None = None) -> None:
+        remember(token, f"Bearer {token}")
         self._token = token
         if metadata_key:
             self._metadata_key = metadata_key.lower()
@@ -193,8 +221,9 @@ class AdminClient:
         except grpc.RpcError as e:
             code = e.code()
             name = code.name if code is not None else "UNKNOWN"
-            details = (e.details() or "").replace(self._token, "***") if self._token else e.details() or ""
-            raise AdminError(name, server_text(details)) from None
+            details = server_text(redact(e.details() or "", self._token))
+            hint = transport_hint(details, insecure=self.insecure) if name == "UNAVAILABLE" else ""
+            raise AdminError(name, details, self.endpoint, hint) from None
 
     # -- writes -------------------------------------------------------------------------------------
 
@@ -251,11 +280,12 @@ class AdminClient:
         """Every active launch plan of a project and domain, page by page."""
         from flyteidl.admin import launch_plan_pb2
 
-        def page(token: str) -> launch_plan_pb2.LaunchPlanList:
-            return self._call(self._admin.ListActiveLaunchPlans, launch_plan_pb2.ActiveLaunchPlanListRequest(
+        def page(token: str) -> tuple[list[LaunchPlan], str]:
+            found = self._call(self._admin.ListActiveLaunchPlans, launch_plan_pb2.ActiveLaunchPlanListRequest(
                 project=project, domain=domain, limit=self.page_size, token=token))
+            return list(found.launch_plans), found.token
 
-        return _pages(page)
+        return follow_pages(page, f"ListActiveLaunchPlans for {project}/{domain}")
 
     def list_launch_plans(self, project: str, domain: str, *, name: str = "",
                           version: str | None = None) -> Iterator[LaunchPlan]:
@@ -265,11 +295,13 @@ class AdminClient:
         filters = f"eq(version,{version})" if version is not None else ""
         ident = common_pb2.NamedEntityIdentifier(project=project, domain=domain, name=name)
 
-        def page(token: str) -> launch_plan_pb2.LaunchPlanList:
-            return self._call(self._admin.ListLaunchPlans, common_pb2.ResourceListRequest(
+        def page(token: str) -> tuple[list[LaunchPlan], str]:
+            found = self._call(self._admin.ListLaunchPlans, common_pb2.ResourceListRequest(
                 id=ident, limit=self.page_size, token=token, filters=filters))
+            return list(found.launch_plans), found.token
 
-        return _pages(page)
+        asked = "/".join(p for p in (project, domain, name) if p) + (f" at version {version}" if version else "")
+        return follow_pages(page, f"ListLaunchPlans for {server_text(asked)}")
 
     def workflow_exists(self, identifier: Identifier) -> bool:
         from flyteidl.admin import common_pb2
@@ -302,18 +334,6 @@ class AdminClient:
 def filterable(version: str) -> bool:
     """Whether ``version`` can be used in a list filter unquoted (FlyteAdmin splits filters on ``,()``)."""
     return bool(_FILTERABLE.fullmatch(version))
-
-
-def _pages(page: Callable[[str], launch_plan_pb2.LaunchPlanList]) -> Iterator[LaunchPlan]:
-    """Follow the ``token`` of a list call until it comes back empty (or repeats: a broken server)."""
-    token, seen = "", set()
-    while True:
-        result = page(token)
-        yield from result.launch_plans
-        token = result.token
-        if not token or token in seen:
-            return
-        seen.add(token)
 
 
 def system_root_certificates() -> bytes | None:

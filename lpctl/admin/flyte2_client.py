@@ -23,7 +23,9 @@ from lpctl.admin.client import (
     TokenEndpoint,
     system_root_certificates,
 )
+from lpctl.admin.guard import follow_pages
 from lpctl.admin.text import server_text
+from lpctl.redact import redact, remember
 
 #: flyte-sdk lists triggers 100 at a time; the open-source backend refuses more than 200
 DEFAULT_PAGE_SIZE = 100
@@ -77,6 +79,7 @@ class Flyte2Client:
         self.insecure = insecure
         self.timeout = timeout
         self.page_size = max(1, min(page_size, 200))
+        remember(token, f"Bearer {token}")
         self._token = token
         self._metadata_key = metadata_key.lower()
         roots = root_certificates if root_certificates is not None else system_root_certificates()
@@ -87,6 +90,7 @@ class Flyte2Client:
         self._clients: dict[tuple[str, str], Any] = {}
 
     def set_token(self, token: str | None, metadata_key: str | None = None) -> None:
+        remember(token, f"Bearer {token}")
         self._token = token
         if metadata_key:
             self._metadata_key = metadata_key.lower()
@@ -115,8 +119,7 @@ class Flyte2Client:
         try:
             return call(request, headers=headers)
         except connect_error as e:
-            details = e.message.replace(self._token, "***") if self._token else e.message
-            raise AdminError(e.code.name, server_text(details)) from None
+            raise AdminError(e.code.name, server_text(redact(e.message or "", self._token))) from None
 
     # -- reads --------------------------------------------------------------------------------------
 
@@ -128,18 +131,16 @@ class Flyte2Client:
         from flyteidl2.trigger import trigger_service_pb2
 
         task = task_definition_pb2.TaskName(org=org, project=project, domain=domain, name=task_name)
-        token, seen = "", set()
-        while True:
+
+        def page(token: str) -> tuple[Sequence[Any], str]:
             request = trigger_service_pb2.ListTriggersRequest(
                 task_name=task, request=list_pb2.ListRequest(
                     limit=self.page_size, token=token,
                     sort_by_fields=[list_pb2.Sort(key="name", direction=list_pb2.Sort.ASCENDING)]))
-            page = self._call(self._client("trigger").list_triggers, request)
-            yield from page.triggers
-            token = page.token
-            if not token or token in seen:
-                return
-            seen.add(token)
+            found = self._call(self._client("trigger").list_triggers, request)
+            return found.triggers, found.token
+
+        return follow_pages(page, f"ListTriggers for {project}/{domain}/{task_name}")
 
     def find_trigger(self, name: Any) -> Any | None:
         """GetTriggerDetails (the latest revision, with its spec), NOT_FOUND as None."""

@@ -47,7 +47,7 @@ class Outcome:
         if not self.task:
             return str(self.identity)
         i = self.identity
-        return f"trigger {i.project}/{i.domain}/{self.task}/{i.name}@{i.version}"
+        return f"trigger {i.project}/{i.domain}/{self.task}/{i.name}" + (f"@{i.version}" if i.version else "")
 
     @property
     def ok(self) -> bool:
@@ -56,6 +56,14 @@ class Outcome:
 
 def not_attempted(identity: Identity, action: str = "", task: str = "") -> Outcome:
     return Outcome(identity, "not-attempted", "not attempted: the run stopped before it", action=action, task=task)
+
+
+#: the message of what an interruption (SIGINT, SIGTERM) left undone
+INTERRUPTED = "not attempted: interrupted before it"
+
+
+def interrupted(identity: Identity, action: str = "", task: str = "") -> Outcome:
+    return Outcome(identity, "not-attempted", INTERRUPTED, action=action, task=task)
 
 
 def summary(outcomes: Sequence[Outcome]) -> str:
@@ -69,20 +77,23 @@ def stopped(outcomes: Sequence[Outcome]) -> bool:
     return any(o.status == "not-attempted" for o in outcomes)
 
 
-def format_text(outcomes: Sequence[Outcome], command: str) -> list[str]:
-    """One line per outcome (its changes indented below it), then a summary when something was not ok."""
+def format_text(outcomes: Sequence[Outcome], command: str, *, interrupted: bool = False) -> list[str]:
+    """One line per outcome (its changes indented below it), then a summary when something was not ok
+    (or the run was interrupted)."""
     lines: list[str] = []
     for o in outcomes:
         prefix = f"{o.action} " if o.action else ""
         lines.append(f"{prefix}{o.label}: {o.status}: {o.message}")
         lines.extend(f"    {change}" for change in o.changes)
-    if any(not o.ok for o in outcomes) or (command == "apply" and outcomes):
-        rerun = f"; run lpctl {command} again to complete the rest" if stopped(outcomes) else ""
-        lines.append(f"{command}: {summary(outcomes)}{rerun}")
+    if any(not o.ok for o in outcomes) or (command == "apply" and outcomes) or interrupted:
+        why = "; interrupted" if interrupted else ""
+        rerun = f"; run lpctl {command} again to complete the rest" if stopped(outcomes) or interrupted else ""
+        lines.append(f"{command}: {summary(outcomes)}{why}{rerun}")
     return lines
 
 
-def format_json(outcomes: Sequence[Outcome], command: str, *, plan: dict[str, Any] | None = None) -> str:
+def format_json(outcomes: Sequence[Outcome], command: str, *, plan: dict[str, Any] | None = None,
+                interrupted: bool = False) -> str:
     """The versioned document: ``{"version": 1, "command", "ok", "summary", "outcomes": [...]}`` (and the
     ``plan`` it performed, for apply)."""
     entries = [{"action": o.action or command, "project": o.identity.project, "domain": o.identity.domain,
@@ -90,8 +101,18 @@ def format_json(outcomes: Sequence[Outcome], command: str, *, plan: dict[str, An
                 "message": o.message, "changes": list(o.changes), "activated": o.activated,
                 **({"kind": "trigger", "task": o.task} if o.task else {"kind": "launch_plan"})}
                for o in outcomes]
-    document = {"version": JSON_FORMAT_VERSION, "command": command, "ok": all(o.ok for o in outcomes),
-                "summary": summary(outcomes), "outcomes": entries}
+    ok = all(o.ok for o in outcomes) and not interrupted
+    document = {"version": JSON_FORMAT_VERSION, "command": command, "ok": ok,
+                "summary": summary(outcomes), "interrupted": interrupted, "outcomes": entries}
     if plan is not None:
         document["plan"] = plan
+    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def failure_json(command: str, message: str, exit_code: int, outcomes: Sequence[Outcome] = ()) -> str:
+    """The document of a run that could not go on (exit 2: unreachable, refused; 130: interrupted while
+    reading): ``{"version": 1, "command", "ok": false, "error", "exitCode", "outcomes": [...]}`` with
+    what was done before it (register)."""
+    document = json.loads(format_json(outcomes, command))
+    document.update(ok=False, error=message, exitCode=exit_code, interrupted=exit_code == 130)
     return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"

@@ -7,43 +7,51 @@ actions (section 9 of DESIGN.md):
 - create: a declared version is not on the server;
 - activate: declared ``auto_activate: true`` and not the active version (FlyteAdmin deactivates the
   version it replaces, so that needs no action of its own);
-- deactivate: declared ``auto_activate: false`` while a version of that name is active;
+- deactivate: declared ``auto_activate: false`` while that version is active (or, when every declared
+  version of the name says false, while any version of it is);
+- a spec that does not mention ``auto_activate`` (None) leaves activation as the server has it; a
+  create says so ("created inactive"), since that is where it matters;
 - orphan: an active launch plan that no spec in its project and domain declares; deactivated only
   with ``prune``, else shown and kept;
 - conflict: the declared version is registered with a different structure, shown in spec terms;
   never overwritten (FlyteAdmin cannot): the fix is a new version.
 
+Only what is in the project and domain asked for (and of the name asked for) counts: anything else a
+server answers is left out of every decision and reported as a warning (:mod:`lpctl.admin.guard`),
+so ``prune`` never reaches outside the specs' projects and domains.
+
 Reads per project and domain: ``ListActiveLaunchPlans`` (paged) and ``ListLaunchPlans`` filtered on
 each declared version (paged; ``GetLaunchPlan`` per launch plan for a version a filter cannot hold),
 so the number of calls grows with the declared launch plans' pages, not with the versions the server
 keeps. :func:`apply` performs the plan: creates first, then activations and deactivations, then
-pruned orphans; it stops at a failure that dooms the calls after it and says what was done, what
-failed and what was not attempted; running it again completes the rest.
+pruned orphans; it stops at a failure that dooms the calls after it, or when ``stop()`` says so (an
+interruption), before the next write, and says what was done, what failed and what was not attempted;
+running it again completes the rest.
 """
 
 from __future__ import annotations
 
-import json
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol
+from typing import Protocol
 
 from flyteidl.admin.launch_plan_pb2 import LaunchPlan
 from flyteidl.core.identifier_pb2 import Identifier
 
 from lpctl.admin.client import AdminError, Identity, ServerError, fatal_message, filterable, identity, launch_plan_id
 from lpctl.admin.compare import change_lines
-from lpctl.admin.outcome import Outcome, not_attempted
+from lpctl.admin.guard import Scope, Strays, in_scope
+from lpctl.admin.outcome import Outcome, interrupted, not_attempted
+from lpctl.admin.plan import RANK, Action, Plan, format_json, format_text, plan_document, summary
 from lpctl.admin.register import Admin, conflict, create
 from lpctl.admin.text import server_text
 
-JSON_FORMAT_VERSION = 1
+# what plan and apply show, defined beside the plan (re-exported: the names callers have always used)
+__all__ = ["Action", "Desired", "Plan", "Server", "apply", "compute_plan", "display_order", "format_json",
+           "format_text", "perform_all", "plan_document", "read_plan", "summary"]
 
-Kind = Literal["create", "update", "activate", "deactivate", "orphan", "conflict"]
-_RANK: dict[str, int] = {"create": 0, "update": 0, "activate": 1, "deactivate": 1, "orphan": 2, "conflict": 3}
-_SYMBOLS = {"create": "+", "update": "~", "activate": "~", "deactivate": "-", "orphan": "-", "conflict": "!"}
-Desired = tuple[LaunchPlan, bool]
+#: a declared launch plan and its ``auto_activate``: True, False, or None when the spec does not say
+Desired = tuple[LaunchPlan, bool | None]
 
 
 class Server(Admin, Protocol):
@@ -55,56 +63,6 @@ class Server(Admin, Protocol):
 
     def list_launch_plans(self, project: str, domain: str, *, name: str = "",
                           version: str | None = None) -> Iterable[LaunchPlan]: ...
-
-
-@dataclass(frozen=True)
-class Action:
-    """One line of a plan. ``pending``: apply performs it (an orphan without ``prune`` and a conflict
-    are shown, not performed). ``replaces``: the version active now that an activation replaces."""
-
-    kind: Kind
-    identity: Identity
-    reason: str
-    pending: bool = True
-    changes: tuple[str, ...] = ()
-    replaces: str | None = None
-    launch_plan: LaunchPlan | None = field(default=None, compare=False, repr=False)
-    #: the id as the server wrote it (``identity`` is escaped for showing)
-    server_id: Identity | None = field(default=None, compare=False, repr=False)
-    #: a Flyte 2 trigger's task name (``identity`` holds the trigger's name and its task version); "" for a
-    #: launch plan
-    task: str = ""
-    #: what apply sends for a trigger (lpctl.admin.triggers)
-    payload: Any = field(default=None, compare=False, repr=False)
-
-    @property
-    def label(self) -> str:
-        """How the plan names it: ``name@version``, or ``trigger task/name@version``."""
-        name = f"trigger {self.task}/{self.identity.name}" if self.task else self.identity.name
-        return f"{name}@{self.identity.version}"
-
-    @property
-    def target(self) -> Identifier:
-        return launch_plan_id(self.server_id or self.identity)
-
-
-@dataclass(frozen=True)
-class Plan:
-    actions: tuple[Action, ...]
-    prune: bool = False
-
-    @property
-    def pending(self) -> list[Action]:
-        """What apply performs, in its order: creates, then (de)activations, then pruned orphans."""
-        return sorted((a for a in self.actions if a.pending), key=lambda a: (_RANK[a.kind], *a.identity))
-
-    @property
-    def conflicts(self) -> list[Action]:
-        return [a for a in self.actions if a.kind == "conflict"]
-
-    @property
-    def changes_pending(self) -> bool:
-        return bool(self.pending or self.conflicts)
 
 
 # -- plan -------------------------------------------------------------------------------------------
@@ -127,33 +85,55 @@ def compute_plan(client: Server, plans: Sequence[Desired], *, prune: bool = Fals
     for desired in plans:
         scopes[(desired[0].id.project, desired[0].id.domain)].append(desired)
     actions: list[Action] = []
+    strays = Strays()
     for (project, domain), declared in sorted(scopes.items()):
-        active = {lp.id.name: lp for lp in client.list_active_launch_plans(project, domain)}
-        registered = _registered(client, project, domain, declared)
+        listed = in_scope(client.list_active_launch_plans(project, domain), Scope(project, domain), _key,
+                          "ListActiveLaunchPlans", strays, _shown)
+        active = {lp.id.name: lp for lp in listed}
+        registered = _registered(client, project, domain, declared, strays)
         actions.extend(_scope_actions(declared, active, registered))
         actions.extend(_orphans(project, domain, declared, active, prune))
-    return Plan(tuple(sorted(actions, key=display_order)), prune)
+    return Plan(tuple(sorted(actions, key=display_order)), prune, strays.warnings())
+
+
+def _key(lp: LaunchPlan) -> tuple[str, str, str]:
+    return (lp.id.project, lp.id.domain, lp.id.name)
+
+
+def _shown(lp: LaunchPlan) -> str:
+    return server_text(str(identity(lp)), 200)
 
 
 def display_order(action: Action) -> tuple[str, str, str, int, str, str]:
     ident = action.identity
-    return (ident.project, ident.domain, action.task, _RANK[action.kind], ident.name, ident.version)
+    return (ident.project, ident.domain, action.task, RANK[action.kind], ident.name, ident.version)
 
 
-def _registered(client: Server, project: str, domain: str, declared: Sequence[Desired]) -> dict[Identity, LaunchPlan]:
+def _registered(client: Server, project: str, domain: str, declared: Sequence[Desired],
+                strays: Strays) -> dict[Identity, LaunchPlan]:
     """The declared versions that are on the server: one paged listing per version."""
     wanted = {identity(lp) for lp, _ in declared}
     found: dict[Identity, LaunchPlan] = {}
     for version in sorted({i.version for i in wanted}):
         if filterable(version):
-            listed = client.list_launch_plans(project, domain, version=version)
+            listed = in_scope(client.list_launch_plans(project, domain, version=version), Scope(project, domain),
+                              _key, f"ListLaunchPlans at version {version}", strays, _shown, _at_version(version))
             found.update((identity(lp), lp) for lp in listed if identity(lp) in wanted)
             continue
         for ident in sorted(i for i in wanted if i.version == version):
             lp = client.find_launch_plan(launch_plan_id(ident))
-            if lp is not None:
+            if lp is not None and in_scope([lp], Scope(project, domain, ident.name), _key, "GetLaunchPlan",
+                                           strays, _shown, _is(ident)):
                 found[ident] = lp
     return found
+
+
+def _at_version(version: str) -> Callable[[LaunchPlan], bool]:
+    return lambda lp: lp.id.version == version
+
+
+def _is(ident: Identity) -> Callable[[LaunchPlan], bool]:
+    return lambda lp: identity(lp) == ident
 
 
 def _scope_actions(declared: Sequence[Desired], active: dict[str, LaunchPlan],
@@ -163,19 +143,20 @@ def _scope_actions(declared: Sequence[Desired], active: dict[str, LaunchPlan],
         by_name[desired[0].id.name].append(desired)
     actions: list[Action] = []
     for name, versions in sorted(by_name.items()):
-        actions.extend(_version_actions(versions, registered))
+        actions.extend(_version_actions(versions, registered, active.get(name)))
         blocked = {a.identity.version for a in actions if a.kind == "conflict" and a.identity.name == name}
         actions.extend(_activation(versions, active.get(name), blocked))
     return actions
 
 
-def _version_actions(versions: Sequence[Desired], registered: dict[Identity, LaunchPlan]) -> list[Action]:
+def _version_actions(versions: Sequence[Desired], registered: dict[Identity, LaunchPlan],
+                     current: LaunchPlan | None) -> list[Action]:
     out = []
-    for lp, _ in versions:
+    for lp, auto in versions:
         ident = identity(lp)
         on_server = registered.get(ident)
         if on_server is None:
-            out.append(Action("create", ident, "not on the server", launch_plan=lp))
+            out.append(Action("create", ident, "not on the server" + _unmanaged(auto, current), launch_plan=lp))
             continue
         changes = change_lines(on_server, lp)
         if changes:
@@ -184,8 +165,16 @@ def _version_actions(versions: Sequence[Desired], registered: dict[Identity, Lau
     return out
 
 
+def _unmanaged(auto: bool | None, current: LaunchPlan | None) -> str:
+    """What a create of a version whose spec does not mention auto_activate leaves active."""
+    if auto is not None:
+        return ""
+    stays = f", version {server_text(current.id.version)} stays active" if current is not None else ""
+    return f"; created inactive{stays} (no auto_activate: activation not managed)"
+
+
 def _activation(versions: Sequence[Desired], current: LaunchPlan | None, blocked: set[str]) -> list[Action]:
-    wanted = [lp for lp, auto in versions if auto]
+    wanted = [lp for lp, auto in versions if auto is True]
     now = server_text(current.id.version) if current is not None else None
     if len(wanted) > 1:
         names = ", ".join(lp.id.version for lp in wanted)
@@ -198,11 +187,20 @@ def _activation(versions: Sequence[Desired], current: LaunchPlan | None, blocked
             return []
         reason = f"replaces active version {now}" if now else "no version of it is active"
         return [Action("activate", target, reason, replaces=now)]
-    if current is None:
+    if current is None or not _declared_off(versions, current.id.version):
         return []
     ident = identity(versions[0][0])._replace(version=now or "")
     return [Action("deactivate", ident, "active, but the specs declare auto_activate: false",
                    server_id=identity(current))]
+
+
+def _declared_off(versions: Sequence[Desired], active_version: str) -> bool:
+    """Whether the specs say the active version must not be: it declares auto_activate: false, or it is
+    not declared and every declared version says false (None anywhere: not managed)."""
+    said = {lp.id.version: auto for lp, auto in versions}
+    if active_version in said:
+        return said[active_version] is False
+    return all(auto is False for auto in said.values())
 
 
 def _orphans(project: str, domain: str, declared: Sequence[Desired], active: dict[str, LaunchPlan],
@@ -222,20 +220,25 @@ def _orphans(project: str, domain: str, declared: Sequence[Desired], active: dic
 # -- apply ------------------------------------------------------------------------------------------
 
 
-def apply(client: Server, plan: Plan) -> list[Outcome]:
-    """Perform the plan's pending actions in order; conflicts become outcomes, never writes."""
-    return perform_all(plan, lambda action: _perform(client, action))
+def apply(client: Server, plan: Plan, stop: Callable[[], bool] = lambda: False) -> list[Outcome]:
+    """Perform the plan's pending actions in order; conflicts become outcomes, never writes. ``stop()`` is
+    asked before each write: True (an interruption) ends the run there."""
+    return perform_all(plan, lambda action: _perform(client, action), stop=stop)
 
 
-def perform_all(plan: Plan, perform: Callable[[Action], Outcome],
-                fatal: Callable[[AdminError], str] = fatal_message) -> list[Outcome]:
+def perform_all(plan: Plan, perform: Callable[[Action], Outcome], fatal: Callable[[AdminError], str] = fatal_message,
+                stop: Callable[[], bool] = lambda: False) -> list[Outcome]:
     """Perform the plan's pending actions in order with ``perform``; conflicts become outcomes, never
-    writes. A fatal error stops the run: the rest is reported as not attempted."""
+    writes. A fatal error stops the run, and so does ``stop()`` (asked before each write: an
+    interruption): the rest is reported as not attempted."""
     outcomes = [Outcome(a.identity, "conflict", a.reason, a.changes, action="conflict", task=a.task)
                 for a in plan.conflicts]
     todo = plan.pending
     failed: set[tuple[str, Identity]] = set()
     for index, action in enumerate(todo):
+        if stop():
+            outcomes.extend(interrupted(a.identity, a.kind, a.task) for a in todo[index:])
+            return outcomes
         if (action.task, action.identity) in failed:
             outcomes.append(Outcome(action.identity, "not-attempted", "not attempted: creating it failed",
                                     action=action.kind, task=action.task))
@@ -279,51 +282,3 @@ def _created(result: Outcome, action: Action) -> Outcome:
     if result.status == "conflict":
         return Outcome(action.identity, "conflict", result.message, result.changes, action="create")
     return Outcome(action.identity, "failed", result.message, action="create")
-
-
-# -- showing a plan ---------------------------------------------------------------------------------
-
-
-def summary(plan: Plan) -> str:
-    """``2 to create, 1 to activate, 1 orphan``; ``No changes...`` when apply has nothing to do."""
-    counts = Counter(a.kind for a in plan.actions)
-    parts = [f"{counts[k]} to {k}" for k in ("create", "update", "activate", "deactivate") if counts[k]]
-    if counts["orphan"]:
-        kept = "" if plan.prune else " kept (--prune deactivates)"
-        parts.append(f"{counts['orphan']} orphan{'s' if counts['orphan'] > 1 else ''}{kept}")
-    if counts["conflict"]:
-        parts.append(f"{counts['conflict']} conflict{'s' if counts['conflict'] > 1 else ''}")
-    if not plan.changes_pending:
-        rest = f"; {', '.join(parts)}" if parts else ""
-        return f"No changes: the server matches the specs{rest}."
-    return ", ".join(parts) + "."
-
-
-def format_text(plan: Plan) -> list[tuple[str, str]]:
-    """``(kind, line)`` pairs: a heading per project/domain, a line per action, the count last.
-    kind is the action's kind, ``"detail"``, ``"heading"`` or ``"summary"`` (for colouring)."""
-    lines: list[tuple[str, str]] = []
-    scope = None
-    for a in plan.actions:
-        if (a.identity.project, a.identity.domain) != scope:
-            scope = (a.identity.project, a.identity.domain)
-            lines.append(("heading", f"{scope[0]}/{scope[1]}"))
-        symbol = _SYMBOLS[a.kind] if a.pending or a.kind == "conflict" else " "
-        lines.append((a.kind, f"  {symbol} {a.kind:<10} {a.label}: {a.reason}"))
-        lines.extend(("detail", f"        {change}") for change in a.changes)
-    lines.append(("summary", summary(plan)))
-    return lines
-
-
-def format_json(plan: Plan) -> str:
-    return json.dumps(plan_document(plan), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-
-
-def plan_document(plan: Plan) -> dict[str, Any]:
-    """``{"version": 1, "prune", "changes": bool, "summary", "actions": [...]}``, one entry per action."""
-    actions = [{"action": a.kind, "project": a.identity.project, "domain": a.identity.domain,
-                "name": a.identity.name, "version": a.identity.version, "pending": a.pending,
-                "reason": a.reason, "changes": list(a.changes), "replaces": a.replaces,
-                **({"kind": "trigger", "task": a.task} if a.task else {"kind": "launch_plan"})} for a in plan.actions]
-    return {"version": JSON_FORMAT_VERSION, "prune": plan.prune, "changes": plan.changes_pending,
-            "summary": summary(plan), "actions": actions}

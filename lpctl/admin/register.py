@@ -17,7 +17,7 @@ What FlyteAdmin does, and so what this module relies on (reference 2.7, 4.5, 4.6
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from flyteidl.admin.launch_plan_pb2 import LaunchPlan
@@ -27,7 +27,7 @@ from flyteidl.core.identifier_pb2 import Identifier
 from lpctl.admin.auth import client_credentials_token, token_from_command, token_from_env
 from lpctl.admin.client import AdminClient, AdminError, AuthError, Identity, ServerError, fatal_message, identity
 from lpctl.admin.compare import change_lines
-from lpctl.admin.outcome import Outcome, not_attempted
+from lpctl.admin.outcome import Outcome, interrupted, not_attempted
 
 RegisterError = ServerError
 RegisterOutcome = Outcome
@@ -50,9 +50,10 @@ class Admin(Protocol):
     def workflow_exists(self, identifier: Identifier) -> bool: ...
 
 
-def register(client: Admin, plans: Sequence[tuple[LaunchPlan, bool]], *,
-             dry_run: bool = False) -> list[Outcome]:
-    """Create (and, for ``auto_activate``, activate) each launch plan, in order.
+def register(client: Admin, plans: Sequence[tuple[LaunchPlan, bool | None]], *, dry_run: bool = False,
+             stop: Callable[[], bool] = lambda: False) -> list[Outcome]:
+    """Create (and, for ``auto_activate: true``, activate) each launch plan, in order; ``stop()`` is asked
+    before each write, and True (an interruption) ends the run there.
 
     A refused launch plan becomes an ``error``/``conflict`` outcome and the run goes on. A failure that
     dooms every later call (FATAL_CODES) raises ServerError when it is the first call; later, it ends the
@@ -61,10 +62,18 @@ def register(client: Admin, plans: Sequence[tuple[LaunchPlan, bool]], *,
     outcomes: list[Outcome] = []
     for index, (launch_plan, auto_activate) in enumerate(plans):
         created: Outcome | None = None
+        if stop():
+            outcomes.extend(interrupted(identity(lp)) for lp, _ in plans[index:])
+            return outcomes
         try:
             created = _plan_dry(client, launch_plan) if dry_run else create(client, launch_plan)
             step = created
-            if step.ok and auto_activate:
+            if step.ok and auto_activate is True and stop():
+                outcomes.append(Outcome(step.identity, step.status, f"{step.message}; activating it was not "
+                                        "attempted: interrupted", step.changes))
+                outcomes.extend(interrupted(identity(lp)) for lp, _ in plans[index + 1:])
+                return outcomes
+            if step.ok and auto_activate is True:
                 step = _activate(client, launch_plan, step, dry_run=dry_run)
         except AdminError as e:
             if not outcomes and (created is None or created.status != "created"):

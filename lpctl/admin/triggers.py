@@ -24,13 +24,14 @@ from __future__ import annotations
 
 import base64
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from google.protobuf import text_format
 
 from lpctl.admin.client import AdminError, Identity, ServerError
+from lpctl.admin.guard import Scope, Strays, in_scope
 from lpctl.admin.outcome import Outcome
 from lpctl.admin.reconcile import Action, Plan, perform_all
 from lpctl.admin.text import server_text
@@ -114,16 +115,29 @@ def compute_plan(client: Flyte2Client, desired: Sequence[Desired], *, prune: boo
     for d in desired:
         tasks[(d.project, d.domain, d.task)].append(d)
     actions: list[Action] = []
+    strays = Strays()
     for (project, domain, task), declared in sorted(tasks.items()):
         found = _task_versions(client, declared)
-        on_server = {row.id.name.name: row for row in client.list_triggers(project, domain, task, declared[0].org)
-                     if (row.id.name.project, row.id.name.domain, row.id.name.task_name) == (project, domain, task)}
+        listed = in_scope(client.list_triggers(project, domain, task, declared[0].org), Scope(project, domain, task),
+                          _key, "ListTriggers", strays, _shown)
+        on_server = {row.id.name.name: row for row in listed}
         for d in sorted(declared, key=lambda d: d.name):
-            actions.extend(_trigger_actions(client, d, found.get(d.version), on_server.get(d.name)))
+            actions.extend(_trigger_actions(client, d, found.get(d.version), on_server.get(d.name), strays))
         names = {d.name for d in declared}
         actions.extend(_orphan(project, domain, task, row, prune) for name, row in sorted(on_server.items())
                        if name not in names and row.active)
-    return Plan(tuple(actions), prune)
+    return Plan(tuple(actions), prune, strays.warnings())
+
+
+def _key(entry: Any) -> tuple[str, str, str]:
+    """(project, domain, task name) of a Trigger or TriggerDetails, for the scope check."""
+    name = entry.id.name
+    return (name.project, name.domain, name.task_name)
+
+
+def _shown(entry: Any) -> str:
+    name = entry.id.name
+    return server_text(f"{name.project}/{name.domain}/{name.task_name}/{name.name}", 200)
 
 
 def _task_versions(client: Flyte2Client, declared: Sequence[Desired]) -> dict[str, Any]:
@@ -136,7 +150,8 @@ def _task_versions(client: Flyte2Client, declared: Sequence[Desired]) -> dict[st
     return found
 
 
-def _trigger_actions(client: Flyte2Client, d: Desired, task: Any | None, row: Any | None) -> list[Action]:
+def _trigger_actions(client: Flyte2Client, d: Desired, task: Any | None, row: Any | None,
+                     strays: Strays) -> list[Action]:
     ident = d.identity()
     if task is None:
         return [Action("conflict", ident, f"task {d.task} version {d.version} is not on the server: nothing is "
@@ -145,7 +160,11 @@ def _trigger_actions(client: Flyte2Client, d: Desired, task: Any | None, row: An
     if row is None:
         return [Action("create", ident, "not on the server", task=d.task, payload=_Write(d, 0))]
     details = client.find_trigger(d.trigger_name())
-    if details is None:  # deleted between the listing and now
+    scope = Scope(d.project, d.domain, d.task)
+    if details is not None and not in_scope([details], scope, _key, "GetTriggerDetails", strays, _shown,
+                                            lambda e: e.id.name.name == d.name):
+        details = None
+    if details is None:  # deleted between the listing and now (or another trigger answered)
         return [Action("create", ident, "not on the server", task=d.task, payload=_Write(d, 0))]
     changes = change_lines(details, d, set(task.spec.task_template.metadata.cache_ignore_input_vars))
     if changes:
@@ -263,9 +282,10 @@ def _short_pairs(pairs: Iterable[Any]) -> str:
 # -- apply ------------------------------------------------------------------------------------------
 
 
-def apply(client: Flyte2Client, plan: Plan) -> list[Outcome]:
-    """Perform the plan's pending actions in order; conflicts become outcomes, never writes."""
-    return perform_all(plan, lambda action: _perform(client, action), read_failure)
+def apply(client: Flyte2Client, plan: Plan, stop: Callable[[], bool] = lambda: False) -> list[Outcome]:
+    """Perform the plan's pending actions in order; conflicts become outcomes, never writes; ``stop()`` is
+    asked before each write (an interruption ends the run there)."""
+    return perform_all(plan, lambda action: _perform(client, action), read_failure, stop)
 
 
 def _perform(client: Flyte2Client, action: Action) -> Outcome:

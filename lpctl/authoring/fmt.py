@@ -17,11 +17,12 @@ import functools
 import io
 import math
 import os
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from lpctl.authoring import comments
+from lpctl.authoring import comments, layout
 from lpctl.authoring.values import needs_quotes
 from lpctl.diagnostics import Diagnostic, Location, Severity, error
 from lpctl.spec.discover import discover, display_path
@@ -91,6 +92,8 @@ def format_bytes(raw: bytes, path: str, *, max_bytes: int = DEFAULT_MAX_BYTES,
     if any(d.severity is Severity.ERROR for d in diags):
         return Formatted(shown, original, None, tuple(diags), path)
     text = original.removeprefix("\ufeff")
+    if text == original and layout.in_layout(text, [d.data for d in docs], _orders):
+        return Formatted(shown, original, original, (), path)  # already formatted: no round trip
     try:
         return Formatted(shown, original, format_text(text, shown, docs), (), path)
     except FormatBug as e:
@@ -154,7 +157,9 @@ def _same(a: Any, b: Any) -> bool:
 def _format_once(text: str) -> str:
     yaml = _yaml()
     try:
-        docs = list(yaml.load_all(text))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # ruamel warns of a reused anchor, which lpctl's loader allows
+            docs = list(yaml.load_all(text))
     except Exception as e:  # ruamel's reader on a text lpctl's loader reads: its own limits, never a crash
         raise FormatBug(f"lpctl fmt's YAML writer cannot read this file: {type(e).__name__}: {e}") from None
     for doc in docs:

@@ -2,7 +2,8 @@
 
 The spec names the workflow, lists every input under ``default_inputs`` (commented out, each
 with its type, the workflow's own default and, for inputs without one, how to write a value)
-and shows commented examples of a schedule, notifications and labels. It validates as written:
+and shows commented examples of a schedule, notifications, labels and ``auto_activate`` (what each
+value does: left out, apply leaves activation as the server has it). It validates as written:
 uncommenting a line sets the launch plan's own default, which is exactly the workflow's.
 """
 
@@ -155,7 +156,10 @@ def _examples(iface: WorkflowInterface, required: Sequence[str]) -> list[str]:
     rows += [("# notifications:", ""),
              ("#   - phases: [FAILED, TIMED_OUT]", "# SUCCEEDED, FAILED, TIMED_OUT, ABORTED"),
              ("#     email: [team@example.com]", "# or slack: [...] or pager_duty: [...]"),
-             ("# labels: {team: my-team}", "# at most 16; Kubernetes label syntax")]
+             ("# labels: {team: my-team}", "# at most 16; Kubernetes label syntax"),
+             ("# auto_activate: true", "# true: register and apply activate this version"),
+             ("#", "# false: apply deactivates the active version of this name"),
+             ("#", "# not written: apply leaves activation as the server has it")]
     unbound = [n for n in required if n != kickoff]
     note = []
     if unbound:

@@ -103,7 +103,9 @@ def _root(
 
 
 def fail_usage(message: str) -> NoReturn:
-    sys.stderr.write(f"lpctl: {message}\n")
+    from lpctl.redact import redact
+
+    sys.stderr.write(redact(f"lpctl: {message}\n"))
     raise typer.Exit(EXIT_USAGE)
 
 
@@ -127,12 +129,14 @@ def guard(debug: bool) -> Iterator[None]:
         sys.stderr.write("lpctl: interrupted\n")
         raise typer.Exit(EXIT_INTERRUPTED) from None
     except Exception as e:
+        from lpctl.redact import redact  # secrets out of the traceback and the message, as everywhere
+
         if debug:
             import traceback
 
-            traceback.print_exc()
-        sys.stderr.write(f"lpctl: internal error: {type(e).__name__}: {e}\n"
-                         f"This is a bug in lpctl {__version__}. Please report it at {ISSUES_URL} "
+            sys.stderr.write(redact(traceback.format_exc()))
+        sys.stderr.write(redact(f"lpctl: internal error: {type(e).__name__}: {e}\n")
+                         + f"This is a bug in lpctl {__version__}. Please report it at {ISSUES_URL} "
                          "with the output of the same command run with --debug.\n")
         raise typer.Exit(EXIT_BUG) from None
 

@@ -12,7 +12,7 @@ import typer
 
 from lpctl import stdio
 from lpctl.bundle import is_bundle_path
-from lpctl.cli.app import EXIT_FINDINGS, EXIT_OK, Command, Debug, app
+from lpctl.cli.app import EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, Command, Debug, app
 from lpctl.cli.options import (
     IMPORT_TIMEOUT,
     MAX_BYTES,
@@ -48,11 +48,12 @@ from lpctl.cli.options import (
     server,
 )
 from lpctl.cli.present import PLAN_STYLES, effective_format, failed, print_styled, progress, show_report
-from lpctl.errors import UsageError
+from lpctl.errors import LpctlError, UsageError
 
 if TYPE_CHECKING:
     from lpctl.admin.client import AdminClient
     from lpctl.admin.flyte2_client import Flyte2Client
+    from lpctl.admin.guard import Interruption
     from lpctl.admin.reconcile import Plan
     from lpctl.pipeline import Options
 
@@ -78,11 +79,11 @@ def register(
 ) -> None:
     """Create and activate launch plans in FlyteAdmin.
 
-    Creates them through FlyteAdmin's gRPC API and activates those with auto_activate.
+    Creates them through FlyteAdmin's gRPC API and activates those with auto_activate: true.
     A launch plan already registered is read back and compared: the same one counts as success, a
     different one under the same version is a conflict that shows what differs, in spec terms. A
-    failure half-way says what was done, what failed and what was not attempted. Needs a version
-    (spec, --version or [tool.lpctl]) and grpcio (pip install 'lpctl[register]').
+    failure half-way, or Ctrl-C (exit 130), says what was done and what was not attempted. Needs a
+    version (spec, --version or [tool.lpctl]) and grpcio (pip install 'lpctl[register]').
 
     Example: lpctl register launchplans/ --version 2026.11.23 --endpoint flyte.example.com:443 --token-env FLYTE_TOKEN
     """
@@ -93,14 +94,16 @@ def register(
                           no_cache, locked)
     report = Report(format, color, strict)
     target = server(endpoint, insecure, token_env, token_command, client_id, client_secret_env, token_url)
-    plans = _versioned(paths, options, report)
-    with admin_client(target) as client:
-        outcomes = register_plans(client, plans, dry_run=dry_run)
-    if effective_format(report) is Format.json:
-        stdio.output().write(outcome.format_json(outcomes, "register"))
-    else:
-        stdio.output().writelines(f"{line}\n" for line in outcome.format_text(outcomes, "register"))
-    raise typer.Exit(EXIT_OK if all(o.ok for o in outcomes) else EXIT_FINDINGS)
+    with _server_run("register", report) as interruption:
+        plans = _versioned(paths, options, report, "register")
+        with admin_client(target) as client, interruption.writing() if not dry_run else contextlib.nullcontext():
+            outcomes = register_plans(client, plans, dry_run=dry_run, stop=interruption)
+            stopped = interruption()
+            if effective_format(report) is Format.json:
+                _out(outcome.format_json(outcomes, "register", interrupted=stopped))
+            else:
+                _out("".join(f"{line}\n" for line in outcome.format_text(outcomes, "register", interrupted=stopped)))
+    raise typer.Exit(EXIT_INTERRUPTED if stopped else EXIT_OK if all(o.ok for o in outcomes) else EXIT_FINDINGS)
 
 
 @app.command(cls=Command)
@@ -124,8 +127,10 @@ def plan(
     Actions: create, update (a trigger's schedule, inputs, settings, description or task version),
     activate, deactivate (auto_activate: false), orphan (active, declared by no spec; deactivated by
     apply --prune), conflict (a launch plan version registered with a different structure; a
-    trigger's task version not on the server). Exit codes: 0 nothing to do, 1 changes pending or
-    conflicts, 2 usage error or server unreachable.
+    trigger's task version not on the server). A launch plan spec without auto_activate leaves
+    activation as the server has it; only the specs' projects and domains are read. Exit codes: 0
+    nothing to do, 1 changes pending or conflicts, 2 usage error, server unreachable, or --prune with
+    a spec path skipped or in error.
 
     Example: lpctl plan launchplans/ --version 2026.11.23 --endpoint flyte.example.com:443 --token-env FLYTE_TOKEN
     """
@@ -133,9 +138,10 @@ def plan(
                           no_cache, locked)
     report = Report(format, color, strict)
     target = server(endpoint, insecure, token_env, token_command, client_id, client_secret_env, token_url)
-    with _servers(paths, options, report, target, Flyte2(flyte2_endpoint, org)) as targets:
-        found = _combined([read(prune) for read, _ in targets], prune)
-    _show_plan(found, report)
+    with _server_run("plan", report):
+        with _servers(paths, options, report, target, Flyte2(flyte2_endpoint, org), "plan", prune) as targets:
+            found = _combined([read(prune) for read, _ in targets], prune)
+        _show_plan(found, report)
     raise typer.Exit(EXIT_FINDINGS if found.changes_pending else EXIT_OK)
 
 
@@ -160,8 +166,8 @@ def apply(
     orphans. Conflicts are never overwritten: register a new version, or deploy the task version a
     trigger pins. Triggers are written with DeployTrigger and UpdateTriggers only (never DeployTask),
     their inputs offloaded where the server asks for it, as flyte-sdk does. A failure half-way says
-    what was done, what failed and what was not attempted (exit 1); running apply again completes
-    the rest.
+    what was done, what failed and what was not attempted (exit 1); Ctrl-C or SIGTERM stops before
+    the next write and says the same (exit 130); running apply again completes the rest.
 
     Example: lpctl apply launchplans/ --version 2026.11.23 --endpoint flyte.example.com:443 --token-env FLYTE_TOKEN
     """
@@ -171,21 +177,25 @@ def apply(
                           no_cache, locked)
     report = Report(format, color, strict)
     target = server(endpoint, insecure, token_env, token_command, client_id, client_secret_env, token_url)
-    with _servers(paths, options, report, target, Flyte2(flyte2_endpoint, org)) as targets:
+    with _server_run("apply", report) as interruption, \
+            _servers(paths, options, report, target, Flyte2(flyte2_endpoint, org), "apply", prune) as targets:
         plans = [read(prune) for read, _ in targets]
-        outcomes = [o for (_, perform), part in zip(targets, plans, strict=True) for o in perform(part)]
         found = _combined(plans, prune)
-    if effective_format(report) is Format.json:
-        stdio.output().write(outcome.format_json(outcomes, "apply", plan=reconcile.plan_document(found)))
-    else:
-        _show_plan(found, report)
-        stdio.output().writelines(f"{line}\n" for line in outcome.format_text(outcomes, "apply"))
-    raise typer.Exit(EXIT_OK if all(o.ok for o in outcomes) else EXIT_FINDINGS)
+        with interruption.writing():  # a signal from here on stops before the next write
+            outcomes = [o for (_, perform), part in zip(targets, plans, strict=True)
+                        for o in perform(part, interruption)]
+            stopped = interruption()
+            if effective_format(report) is Format.json:
+                _out(outcome.format_json(outcomes, "apply", plan=reconcile.plan_document(found), interrupted=stopped))
+            else:
+                _show_plan(found, report)
+                _out("".join(f"{line}\n" for line in outcome.format_text(outcomes, "apply", interrupted=stopped)))
+    raise typer.Exit(EXIT_INTERRUPTED if stopped else EXIT_OK if all(o.ok for o in outcomes) else EXIT_FINDINGS)
 
 
-def _versioned(paths: Sequence[str], options: Options, report: Report) -> list[tuple[Any, bool]]:
+def _versioned(paths: Sequence[str], options: Options, report: Report, command: str) -> list[tuple[Any, bool | None]]:
     """The declared launch plans, placeholders filled with --version (none anywhere: a usage error)."""
-    return _declared(paths, options, report, None)[0]
+    return _declared(paths, options, report, None, command)[0]
 
 
 @dataclass(frozen=True)
@@ -196,18 +206,27 @@ class Flyte2:
     org: str | None = None
 
 
-def _declared(paths: Sequence[str], options: Options, report: Report,
-              flyte2: Flyte2 | None) -> tuple[list[tuple[Any, bool]], list[Any]]:
+def _declared(paths: Sequence[str], options: Options, report: Report, flyte2: Flyte2 | None, command: str,
+              prune: bool = False) -> tuple[list[tuple[Any, bool | None]], list[Any]]:
     """The declared launch plans (versions filled in) and, with ``flyte2``, the declared triggers with
-    their project, domain and task version (none anywhere: a usage error)."""
+    their project, domain and task version (none anywhere: a usage error). With ``prune``, every path
+    must have been read and every spec be free of errors (else exit 2)."""
     from lpctl.bundle import fill_versions
-    from lpctl.pipeline import configured, gather
+    from lpctl.pipeline import configured, gather, incomplete
     from lpctl.spec.config import Config
 
     with progress(report):
         gathered = gather(paths, options)
     show_report(gathered.result, report, sys.stderr)
+    partial = incomplete(gathered.result) if prune else None
+    if partial:
+        raise UsageError(f"--prune refused: {partial}; a partial view of the specs must never deactivate "
+                         "anything: fix them, or run without --prune")
     if failed(gathered.result.diagnostics, report.strict):
+        if effective_format(report) is Format.json:
+            from lpctl.admin.outcome import failure_json
+
+            _out(failure_json(command, "the specs have errors (see the diagnostics)", EXIT_FINDINGS))
         raise typer.Exit(EXIT_FINDINGS)
     plans = fill_versions(gathered.launch_plans, options.identity.version, options.identity.workflow_version)
     if flyte2 is None or not gathered.result.triggers:
@@ -220,19 +239,19 @@ def _declared(paths: Sequence[str], options: Options, report: Report,
                           flyte2.org or "")
 
 
-#: (read the plan with --prune or not, perform a plan) against one server
-Target = tuple[Callable[[bool], "Plan"], Callable[["Plan"], list[Any]]]
+#: (read the plan with --prune or not, perform a plan, asking stop() before each write) against one server
+Target = tuple[Callable[[bool], "Plan"], Callable[["Plan", Callable[[], bool]], list[Any]]]
 
 
 @contextlib.contextmanager
-def _servers(paths: Sequence[str], options: Options, report: Report, target: Server,
-             flyte2: Flyte2) -> Iterator[list[Target]]:
+def _servers(paths: Sequence[str], options: Options, report: Report, target: Server, flyte2: Flyte2,
+             command: str, prune: bool) -> Iterator[list[Target]]:
     """A Target per server the specs need, FlyteAdmin for launch plans and Flyte 2 for triggers, with
     their clients open for the block."""
     from lpctl.admin import reconcile, triggers
     from lpctl.admin.flyte2_client import org_from_endpoint
 
-    plans, declared = _declared(paths, options, report, flyte2)
+    plans, declared = _declared(paths, options, report, flyte2, command, prune)
     if plans and declared and not flyte2.endpoint:
         raise UsageError("the specs hold launch plans and Flyte 2 triggers: give the Flyte 2 endpoint for the "
                          "triggers with --flyte2-endpoint (--endpoint is FlyteAdmin's)")
@@ -244,18 +263,19 @@ def _servers(paths: Sequence[str], options: Options, report: Report, target: Ser
         if plans or not declared:
             admin = stack.enter_context(admin_client(target))
             targets.append((lambda prune: reconcile.read_plan(admin, plans, prune=prune),
-                            lambda found: reconcile.apply(admin, found)))
+                            lambda found, stop: reconcile.apply(admin, found, stop)))
         if declared:
             fl2 = stack.enter_context(flyte2_client(target, flyte2.endpoint or target.endpoint))
             targets.append((lambda prune: triggers.read_plan(fl2, declared, prune=prune),
-                            lambda found: triggers.apply(fl2, found)))
+                            lambda found, stop: triggers.apply(fl2, found, stop)))
         yield targets
 
 
 def _combined(plans: Sequence[Plan], prune: bool) -> Plan:
     from lpctl.admin.reconcile import Plan, display_order
 
-    return Plan(tuple(sorted((a for p in plans for a in p.actions), key=display_order)), prune)
+    return Plan(tuple(sorted((a for p in plans for a in p.actions), key=display_order)), prune,
+                tuple(w for p in plans for w in p.warnings))
 
 
 @contextlib.contextmanager
@@ -282,10 +302,39 @@ def flyte2_client(target: Server, endpoint: str) -> Iterator[Flyte2Client]:
         yield client
 
 
+@contextlib.contextmanager
+def _server_run(command: str, report: Report) -> Iterator[Interruption]:
+    """register, plan and apply: SIGINT and SIGTERM caught (see :class:`lpctl.admin.guard.Interruption`),
+    and with --format json a JSON document on standard output on every way out (exit 2, 130 too)."""
+    from lpctl.admin.guard import Interruption
+
+    with Interruption() as interruption:
+        try:
+            yield interruption
+        except (LpctlError, KeyboardInterrupt) as e:
+            if effective_format(report) is Format.json:
+                from lpctl.admin.outcome import failure_json
+
+                stopped = isinstance(e, KeyboardInterrupt)
+                _out(failure_json(command, "interrupted" if stopped else str(e),
+                                  EXIT_INTERRUPTED if stopped else EXIT_USAGE, getattr(e, "outcomes", ())))
+            raise
+
+
+def _out(text: str) -> None:
+    """Standard output, secrets masked (the one redaction, :func:`lpctl.redact.redact`)."""
+    from lpctl.redact import redact
+
+    stdio.output().write(redact(text))
+
+
 def _show_plan(found: Plan, report: Report) -> None:
     from lpctl.admin.reconcile import format_json, format_text
+    from lpctl.redact import redact
 
+    for warning in found.warnings:
+        sys.stderr.write(redact(f"lpctl: warning: {warning}\n"))
     if effective_format(report) is Format.json:
-        stdio.output().write(format_json(found))
+        _out(format_json(found))
         return
-    print_styled(format_text(found), PLAN_STYLES, report.color)
+    print_styled([(kind, redact(line)) for kind, line in format_text(found)], PLAN_STYLES, report.color)

@@ -55,12 +55,14 @@ class CompiledPlan:
     source: Source
     #: the LaunchPlan, serialized
     wire: bytes
-    auto_activate: bool
+    #: None: not declared (the bundle leaves ``autoActivate`` out; apply leaves activation alone)
+    auto_activate: bool | None
     #: (project, domain, name, version)
     key: tuple[str, str, str, str]
 
     @classmethod
-    def of(cls, source: Source, launch_plan: launch_plan_pb2.LaunchPlan, auto_activate: bool) -> CompiledPlan:
+    def of(cls, source: Source, launch_plan: launch_plan_pb2.LaunchPlan,
+           auto_activate: bool | None) -> CompiledPlan:
         lp_id = launch_plan.id
         return cls(source, launch_plan.SerializeToString(), auto_activate,
                    (lp_id.project, lp_id.domain, lp_id.name, lp_id.version))

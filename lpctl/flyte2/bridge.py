@@ -26,6 +26,9 @@ class TaskInterface:
     inputs: Mapping[str, Any]
     #: (input name, ``flyteidl2.core.Literal``) of the inputs with a Python default, in signature order
     defaults: tuple[tuple[str, Any], ...]
+    #: the names of the triggers the task declares in code (``@env.task(triggers=...)``); empty when
+    #: answered from the lock, which does not keep them
+    code_triggers: tuple[str, ...] = ()
 
 
 class BridgeError(Exception):
@@ -53,4 +56,5 @@ def read_task(task: Any) -> TaskInterface:
         raise BridgeError(f"{type(e).__name__}: {e}") from None
     variables = typed.inputs.variables if typed is not None else []
     inputs = {entry.key: entry.value.type for entry in variables}
-    return TaskInterface(str(task.name), inputs, tuple((p.name, p.parameter.default) for p in defaults))
+    declared = tuple(str(t.name) for t in getattr(task, "triggers", None) or ())
+    return TaskInterface(str(task.name), inputs, tuple((p.name, p.parameter.default) for p in defaults), declared)

@@ -50,11 +50,24 @@ def compile_trigger(doc: Document, resolved: TaskResolved) -> tuple[CompiledTrig
         ctx.error(resolved.code, resolved.message, ("task",), hint=resolved.hint)
     trigger = task_definition_pb2.TaskTrigger(name=ctx.data.get("name", ""))
     _check_text(ctx)
+    _check_code_triggers(ctx)
     trigger.spec.CopyFrom(_spec(ctx))
     trigger.automation_spec.CopyFrom(compile_automation(ctx))
     if task is None or ctx.has_errors():
         return None, ctx.diagnostics
     return CompiledTrigger(doc, task.name, trigger), ctx.diagnostics
+
+
+def _check_code_triggers(ctx: TriggerContext) -> None:
+    """A ``flyte deploy`` of a task that declares triggers in code replaces the task's triggers on the
+    server with those: it soft-deletes every other one, this one included (reference 3.1)."""
+    if ctx.task is None or not ctx.task.code_triggers:
+        return
+    names = ", ".join(ctx.task.code_triggers)
+    ctx.warn("LP925", f"task '{ctx.task.name}' also declares triggers in code ({names}): the next "
+             "'flyte deploy' of it deletes every trigger of the task that its code does not declare, this one "
+             "included", ("task",), hint="keep a task's triggers in one place: remove triggers= from the task, "
+             "or this spec")
 
 
 def _spec(ctx: TriggerContext) -> task_definition_pb2.TaskTriggerSpec:

@@ -121,7 +121,7 @@ def _warn(ctx: TriggerContext, expression: str, timezone: str) -> None:
 
 def _fixed_rate(ctx: TriggerContext, spec: dict[str, Any], schedule: common_pb2.Schedule) -> None:
     from lpctl.schedule.durations import parse_duration
-    from lpctl.shared.literals import parse_datetime
+    from lpctl.shared.literals import OutOfRange, parse_datetime
 
     text = spec["fixed_rate"]
     schedule.rate.unit = common_pb2.FixedRateUnit.FIXED_RATE_UNIT_MINUTE
@@ -136,6 +136,9 @@ def _fixed_rate(ctx: TriggerContext, spec: dict[str, Any], schedule: common_pb2.
     if "start_time" in spec:
         try:
             schedule.rate.start_time.FromDatetime(parse_datetime(spec["start_time"]))
+        except OutOfRange as e:
+            ctx.error("LP205", f"start_time {e}", ("schedule", "start_time"),
+                      hint="write a time between year 1 and year 9999 in UTC")
         except (ValueError, TypeError):
             ctx.error("LP205", f"start_time {spec['start_time']!r} is not an ISO 8601 datetime",
                       ("schedule", "start_time"), hint="write it like 2026-12-01T00:00:00Z (naive means UTC)")

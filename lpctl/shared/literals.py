@@ -192,6 +192,10 @@ def _boolean(value: Any, lt: LiteralType) -> Literal:
     return _primitive(boolean=value)
 
 
+class OutOfRange(ValueError):
+    """A datetime that exists in its own offset but not in UTC, where a protobuf Timestamp holds it."""
+
+
 def parse_datetime(value: Any) -> dt.datetime:
     """ISO 8601 text or a ``datetime``/``date`` -> an aware UTC datetime (naive means UTC)."""
     if isinstance(value, dt.datetime):
@@ -210,7 +214,11 @@ def parse_datetime(value: Any) -> dt.datetime:
         raise TypeError(value)
     if parsed.tzinfo is None:
         return parsed.replace(tzinfo=dt.timezone.utc)
-    return parsed.astimezone(dt.timezone.utc)
+    try:
+        return parsed.astimezone(dt.timezone.utc)
+    except OverflowError:  # 0001-01-01T00:00:00+00:01 is in year 0 in UTC
+        raise OutOfRange(f'"{value}" is outside what a protobuf Timestamp holds (0001-01-01T00:00:00Z to '
+                         "9999-12-31T23:59:59Z, in UTC)") from None
 
 
 def _datetime(value: Any, lt: LiteralType) -> Literal:
@@ -225,6 +233,15 @@ def _datetime(value: Any, lt: LiteralType) -> Literal:
     return lit
 
 
+#: google.protobuf.Duration's range: +-315,576,000,000 seconds (10,000 years)
+_MAX_SECONDS = 315_576_000_000
+MAX_DURATION = dt.timedelta(seconds=_MAX_SECONDS)
+
+
+def _shown_duration(value: Any) -> str:
+    return f'"{value}"' if isinstance(value, str) else str(value)
+
+
 def _duration(value: Any, lt: LiteralType) -> Literal:
     from lpctl.schedule.durations import parse_duration
 
@@ -237,6 +254,9 @@ def _duration(value: Any, lt: LiteralType) -> Literal:
             raise ConversionError(f"expected timedelta: {e}") from None
     else:
         raise _mismatch(value, lt, "write a duration such as '90m', '1h30m', '2d' or 'PT1H30M'")
+    if abs(delta) > MAX_DURATION:
+        raise ConversionError(f"expected timedelta: {_shown_duration(value)} is longer than a protobuf Duration "
+                              f"holds (10,000 years: {MAX_DURATION.days:,} days, {_MAX_SECONDS:,} seconds)")
     lit = _primitive()
     lit.scalar.primitive.duration.FromTimedelta(delta)
     return lit

@@ -12,7 +12,7 @@ import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields, replace
-from typing import Any
+from typing import Any, NoReturn
 
 from lpctl.errors import UsageError
 
@@ -125,16 +125,42 @@ def find_pyproject(start: str = ".") -> str | None:
         here = parent
 
 
+#: a pyproject.toml is a few kilobytes; a larger one is not read
+MAX_PYPROJECT_BYTES = 4 * 1024 * 1024
+
+
+def _read_toml(path: str) -> dict[str, Any]:
+    """The TOML document at ``path`` (a regular file, bounded, nested as deep as Python's stack allows);
+    raises UsageError naming the file (exit 2)."""
+    import stat
+
+    def refuse(why: object) -> NoReturn:
+        raise UsageError(f"{_shown(path)}: cannot read [tool.lpctl]: {why}")
+
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+        with open(fd, "rb") as f:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                refuse("not a regular file")
+            data = f.read(MAX_PYPROJECT_BYTES + 1)
+    except OSError as e:
+        refuse(e.strerror or e)
+    if len(data) > MAX_PYPROJECT_BYTES:
+        refuse(f"larger than {MAX_PYPROJECT_BYTES // (1024 * 1024)} MiB")
+    try:
+        return tomllib.loads(data.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+        refuse(e)
+    except RecursionError:
+        refuse("nested too deep")
+
+
 def load_config(start: str = ".") -> Config:
     """Read ``[tool.lpctl]`` from the pyproject.toml nearest to ``start``; none gives the empty config."""
     path = find_pyproject(start)
     if path is None:
         return Config()
-    try:
-        with open(path, "rb") as f:
-            document = tomllib.load(f)
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
-        raise UsageError(f"{_shown(path)}: cannot read [tool.lpctl]: {getattr(e, 'strerror', None) or e}") from None
+    document = _read_toml(path)
     tool = document.get("tool", {})
     table = tool.get("lpctl") if isinstance(tool, dict) else None
     if not table:  # no table, or an empty one: nothing is taken from this file

@@ -96,7 +96,8 @@ class LaunchPlanSpec(NamedTuple):
     annotations: Mapping[str, str] = _EMPTY
     max_parallelism: int | None = None
     overwrite_cache: bool | None = None
-    auto_activate: bool = False
+    #: None: the spec does not say, and activation is left as the server has it
+    auto_activate: bool | None = None
     security_context: SecurityContext | None = None
     auth_role: AuthRole | None = None
     output_location_prefix: str | None = None
@@ -122,7 +123,7 @@ def launch_plan_spec(data: Mapping[str, Any]) -> LaunchPlanSpec:
         notifications=tuple(_notification(n) for n in data.get("notifications") or []),
         labels=data.get("labels") or {}, annotations=data.get("annotations") or {},
         max_parallelism=data.get("max_parallelism"), overwrite_cache=data.get("overwrite_cache"),
-        auto_activate=bool(data.get("auto_activate", False)),
+        auto_activate=data.get("auto_activate"),
         security_context=_security(data.get("security_context")), auth_role=_auth_role(data.get("auth_role")),
         output_location_prefix=raw.get("output_location_prefix") or None,
         concurrency=_concurrency(data.get("concurrency")), interruptible=data.get("interruptible"),

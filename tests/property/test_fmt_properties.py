@@ -27,7 +27,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lpctl.authoring import comments
-from lpctl.authoring.fmt import _same, format_bytes, format_text
+from lpctl.authoring.fmt import FormatBug, _same, format_bytes, format_text
 from lpctl.spec.load import load_text
 
 EXAMPLES = int(os.environ.get("LPCTL_PROPERTY_EXAMPLES") or max(10, settings.default.max_examples // 10))
@@ -184,3 +184,45 @@ def test_fmt_keeps_every_comment_of_mutated_specs(docs: list[Any], layout: dict[
     text = "\n".join(lines)
     if not load_text(text, "spec.yaml")[1]:
         check(text, must_format=False)
+
+
+# -- the fast path: a text lpctl.authoring.layout accepts is one fmt leaves as it is ----------------
+
+TWEAKS = [("  ", "   "), (": ", ":  "), ("- ", "-  "), ("\n", " \n"), ("\n", "\n\n"), ("\n  ", "\n"), ("\n", "\n  "),
+          (", ", ","), ("[", "[ "), ("]", " ]"), ("{", "{ "), ("# ", "#"), ("  #", " #"), (" #", "#"), ("'", '"'),
+          ('"', "'"), ("a", "yes"), ("plain", "on"), ("1", "01"), ("true", "True"), ("~", "null"), ("-", "- -"),
+          ("\n", "\n---\n"), ("\n", "\n...\n"), ("\n", "\n# c\n"), ("\n", "\n\t"), ("b", "\\u00e9"), (":", ": &a"),
+          ("x", "*a"), ("\n", "\r\n"), ("1.5", "1.50"), ("x", "x: y"), ("-7", "-x"), ("a b", "a  b"), ("y", "y #"),
+          ("\n", "\n  # c\n"), ("\n", "\n    # c\n"), ("plain", "="), ("plain", "'x'"), ("1", '"1"')]
+
+
+def _fast_agrees(text: str) -> None:
+    from lpctl.authoring.fmt import _orders
+    from lpctl.authoring.layout import in_layout
+
+    docs, diags = load_text(text, "spec.yaml")
+    if diags or not in_layout(text, [d.data for d in docs], _orders):
+        return
+    try:
+        assert format_text(text) == text, text
+    except FormatBug:
+        raise AssertionError(f"the fast path accepts a text fmt refuses: {text!r}") from None
+
+
+@SETTINGS
+@given(docs=st.lists(documents(), min_size=1, max_size=2), layout=layouts(),
+       tweaks=st.lists(st.tuples(st.sampled_from(TWEAKS), st.integers(0, 10**6)), max_size=3))
+def test_the_fast_path_says_formatted_only_when_fmt_would_not_change_the_text(
+        docs: list[Any], layout: dict[str, Any], tweaks: list[tuple[tuple[str, str], int]]) -> None:
+    text = write(docs, layout)
+    _fast_agrees(text)
+    try:
+        formatted = format_text(text)
+    except FormatBug:
+        return
+    for (old, new), where in tweaks:  # near misses of the layout
+        found = [m.start() for m in re.finditer(re.escape(old), formatted)]
+        if found:
+            at = found[where % len(found)]
+            formatted = formatted[:at] + new + formatted[at + len(old):]
+    _fast_agrees(formatted)

@@ -201,7 +201,7 @@ def test_a_failure_half_way_says_what_was_done(server: Server, client: AdminClie
     assert [(o.identity.name, o.status, o.activated) for o in outcomes] == [
         ("lp0", "created", True), ("lp1", "created", True), ("lp2", "failed", False),
         ("lp3", "not-attempted", False), ("lp4", "not-attempted", False)]
-    assert outcomes[2].message == "cannot talk to FlyteAdmin (UNAVAILABLE: connection reset)"
+    assert outcomes[2].message == f"cannot talk to FlyteAdmin at {server.endpoint} (UNAVAILABLE: connection reset)"
     assert server.admin.active() == {(P, D, "lp0"): "v1", (P, D, "lp1"): "v1"}
     rerun = register(client, [(make_lp(f"lp{i}"), True) for i in range(5)])
     assert [o.status for o in rerun] == ["exists", "exists", "created", "created", "created"]
@@ -246,8 +246,8 @@ def test_register_format_json_and_half_way(run_cli: Callable[..., CliResult], se
     assert document["summary"] == "1 created, 1 failed, 1 not attempted"
     assert [(o["name"], o["status"], o["message"]) for o in document["outcomes"]] == [
         ("nightly", "created", "created; activated"),
-        ("weekly", "failed", "created, but activating it failed: cannot talk to FlyteAdmin (DEADLINE_EXCEEDED: "
-                             "slow)"),
+        ("weekly", "failed", "created, but activating it failed: cannot talk to FlyteAdmin at "
+                             f"{server.endpoint} (DEADLINE_EXCEEDED: slow)"),
         ("zz", "not-attempted", "not attempted: the run stopped before it")]
 
     text = run_cli(*args, env={"TK": TOKEN})
@@ -261,7 +261,7 @@ def test_register_format_json_and_half_way(run_cli: Callable[..., CliResult], se
 def test_register_unreachable_is_exit_2(run_cli: Callable[..., CliResult], repo: Any) -> None:
     result = run_cli("register", "lp.yaml", "--version", "v1", "--endpoint", "127.0.0.1:1", "--insecure")
     assert result.exit_code == 2
-    assert "lpctl: cannot talk to FlyteAdmin (UNAVAILABLE: " in result.stderr
+    assert "lpctl: cannot talk to FlyteAdmin at 127.0.0.1:1 (UNAVAILABLE: " in result.stderr
 
 
 def test_identity_text() -> None:

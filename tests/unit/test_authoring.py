@@ -29,6 +29,9 @@ EXAMPLES = """\
 #   - phases: [FAILED, TIMED_OUT]  # SUCCEEDED, FAILED, TIMED_OUT, ABORTED
 #     email: [team@example.com]    # or slack: [...] or pager_duty: [...]
 # labels: {team: my-team}          # at most 16; Kubernetes label syntax
+# auto_activate: true              # true: register and apply activate this version
+#                                  # false: apply deactivates the active version of this name
+#                                  # not written: apply leaves activation as the server has it
 """
 
 

@@ -70,7 +70,7 @@ def test_a_plain_launch_plan_lists_every_workflow_input() -> None:
     assert plan is not None
     assert plan.launch_plan == launch_plan_pb2.LaunchPlan(id=_ident(identifier_pb2.LAUNCH_PLAN, "nightly"),
                                                           spec=spec)
-    assert (plan.auto_activate, plan.identity()) == (False, ("flytesnacks", "development", "nightly", ""))
+    assert (plan.auto_activate, plan.identity()) == (None, ("flytesnacks", "development", "nightly", ""))
 
 
 def test_every_field() -> None:

@@ -322,7 +322,8 @@ def test_security_context(diff: Diff) -> None:
      'concurrency: (none) -> {"behavior": "SKIP", "max_concurrency": 2}'),
     ("", "interruptible: false", "interruptible: (none) -> false"),
     ("interruptible: false", "interruptible: true", "interruptible: false -> true"),
-    ("", "auto_activate: true", "auto_activate: false -> true"),
+    ("", "auto_activate: true", "auto_activate: (none) -> true"),  # not declared: activation not managed
+    ("auto_activate: false", "", "auto_activate: false -> (none)"),
 ])
 def test_plain_fields(diff: Diff, old: str, new: str, expected: str) -> None:
     assert diff(MY + old + "\n", MY + new + "\n") == [P, "    " + expected]

@@ -111,7 +111,7 @@ def test_gather_takes_bundles_as_they_are_then_specs_in_bundle_order(repo: Path)
     _spec(repo, "a.yaml", "name: b\nworkflow: flows:daily\n---\n" + HEADER + "name: a\nworkflow: flows:daily\n")
     gathered = gather([path, "specs"], Options(config=Config()))
     assert [(lp.id.name, lp.id.version, auto) for lp, auto in gathered.launch_plans] == [
-        ("z", "v1", True), ("a", "", False), ("b", "", False)]
+        ("z", "v1", True), ("a", "", None), ("b", "", None)]
     assert gathered.result.files == ["specs/a.yaml"]
 
 

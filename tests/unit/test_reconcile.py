@@ -86,7 +86,7 @@ def add_active(server: Server, name: str, version: str) -> None:
 FIRST_PLAN = """\
 flytesnacks/development
   + create     nightly@v1: not on the server
-  + create     weekly@v1: not on the server
+  + create     weekly@v1: not on the server; created inactive (no auto_activate: activation not managed)
   ~ activate   nightly@v1: no version of it is active
 2 to create, 1 to activate.
 """
@@ -175,7 +175,8 @@ def test_a_new_version_moves_the_activation(lpctl: Run, server: Server) -> None:
     assert (planned.exit_code, planned.stdout) == (1, (
         "flytesnacks/development\n"
         "  + create     nightly@v2: not on the server\n"
-        "  + create     weekly@v2: not on the server\n"
+        "  + create     weekly@v2: not on the server; created inactive (no auto_activate: activation not "
+        "managed)\n"
         "  ~ activate   nightly@v2: replaces active version v1\n"
         "2 to create, 1 to activate.\n"))
     applied = lpctl("apply", version="v2")
@@ -205,7 +206,8 @@ def test_a_failure_half_way_reports_and_a_rerun_completes(lpctl: Run, server: Se
     assert applied.exit_code == 1
     assert applied.stdout == FIRST_PLAN + (
         "create flytesnacks/development/nightly@v1: done: created\n"
-        "create flytesnacks/development/weekly@v1: failed: cannot talk to FlyteAdmin (UNAVAILABLE: connection "
+        f"create flytesnacks/development/weekly@v1: failed: cannot talk to FlyteAdmin at {server.endpoint} "
+        "(UNAVAILABLE: connection "
         "reset\\x1b[2J)\n"
         "activate flytesnacks/development/nightly@v1: not-attempted: not attempted: the run stopped before it\n"
         "apply: 1 done, 1 failed, 1 not attempted; run lpctl apply again to complete the rest\n")
@@ -213,7 +215,8 @@ def test_a_failure_half_way_reports_and_a_rerun_completes(lpctl: Run, server: Se
 
     rerun = lpctl("apply")
     assert rerun.exit_code == 0
-    assert rerun.stdout.startswith("flytesnacks/development\n  + create     weekly@v1: not on the server\n"
+    assert rerun.stdout.startswith("flytesnacks/development\n  + create     weekly@v1: not on the server; created "
+                                   "inactive (no auto_activate: activation not managed)\n"
                                    "  ~ activate   nightly@v1: no version of it is active\n")
     assert server.admin.active() == {(P, D, "nightly"): "v1"}
     assert lpctl("plan").exit_code == 0
@@ -223,7 +226,8 @@ def test_an_unreachable_server(run_cli: Run, repo: Any) -> None:
     for command in ("plan", "apply"):
         result = run_cli(command, "lps.yaml", "--version", "v1", "--endpoint", "127.0.0.1:1", "--insecure")
         assert result.exit_code == 2
-        assert result.stderr.startswith("1 file OK: 2 launch plans\nlpctl: cannot talk to FlyteAdmin (UNAVAILABLE: ")
+        assert result.stderr.startswith("1 file OK: 2 launch plans\nlpctl: cannot talk to FlyteAdmin at 127.0.0.1:1 "
+                                        "(UNAVAILABLE: ")
         assert result.stdout == ""
 
 
@@ -346,7 +350,8 @@ def test_every_project_and_domain_the_specs_name_and_only_those(lpctl: Run, serv
     assert (planned.exit_code, planned.stdout) == (1, (
         "flytesnacks/development\n"
         "  + create     nightly@v1: not on the server\n"
-        "  + create     weekly@v1: not on the server\n"
+        "  + create     weekly@v1: not on the server; created inactive (no auto_activate: activation not "
+        "managed)\n"
         "  ~ activate   nightly@v1: no version of it is active\n"
         "  - orphan     legacy@v0: active, declared by no spec here: deactivated (--prune)\n"
         "flytesnacks/production\n"

@@ -229,7 +229,7 @@ def test_the_token_never_appears_in_any_message(server: Server, client: AdminCli
 
 def test_unreachable_endpoint(server: Server) -> None:
     with AdminClient("127.0.0.1:1", insecure=True, token=TOKEN, timeout=2) as c, \
-            pytest.raises(RegisterError, match="cannot talk to FlyteAdmin \\(UNAVAILABLE") as info:
+            pytest.raises(RegisterError, match=r"cannot talk to FlyteAdmin at 127\.0\.0\.1:1 \(UNAVAILABLE") as info:
         register(c, [(make_lp(), False)])
     assert TOKEN not in str(info.value)
 

@@ -33,6 +33,11 @@ async def train(run_at: datetime, epochs: int = 3, dataset: str = "s3://d") -> s
 @env.task
 async def report(region: str = "eu") -> str:
     return region
+
+
+@env.task(triggers=(flyte.Trigger("in_code", flyte.Cron("0 0 * * *")),))
+async def scheduled(day: str = "mon") -> str:
+    return day
 '''
 SPECS = """\
 apiVersion: lpctl/v1
@@ -219,7 +224,7 @@ def test_orphans_are_kept_without_prune_and_deactivated_with_it(lpctl: Run, serv
     kept = lpctl("plan")
     assert (kept.exit_code, kept.stdout) == (0, (
         "flytesnacks/development\n"
-        "    orphan     trigger demo.train/legacy@: active, declared by no spec of its task: kept (--prune "
+        "    orphan     trigger demo.train/legacy: active, declared by no spec of its task: kept (--prune "
         "deactivates it)\n"
         "No changes: the server matches the specs; 1 orphan kept (--prune deactivates).\n"))
     server.backend.calls.clear()
@@ -229,7 +234,7 @@ def test_orphans_are_kept_without_prune_and_deactivated_with_it(lpctl: Run, serv
     pruned = lpctl("plan", "--prune")
     assert (pruned.exit_code, pruned.stdout) == (1, (
         "flytesnacks/development\n"
-        "  - orphan     trigger demo.train/legacy@: active, declared by no spec of its task: deactivated (--prune)\n"
+        "  - orphan     trigger demo.train/legacy: active, declared by no spec of its task: deactivated (--prune)\n"
         "1 orphan.\n"))
     assert lpctl("apply", "--prune").exit_code == 0
     assert server.backend.writes() == ["UpdateTriggers"]
@@ -389,3 +394,153 @@ def test_list_pages_are_followed(lpctl: Run, server: Served) -> None:
     assert lpctl("plan").stdout == NO_CHANGES
     # demo.train: 9 triggers at 3 a page, and the empty page after a full one; demo.report: one page
     assert server.backend.calls.count("ListTriggers") == 4 + 1
+
+
+def test_a_task_declaring_triggers_in_code_gets_a_warning_at_the_spec(run_cli: Run, server: Served, repo: Any) -> None:
+    from flyteidl2.task import task_definition_pb2, task_service_pb2
+
+    (repo / "extra.yaml").write_text("apiVersion: lpctl/v1\nkind: Trigger\nname: weekly\ntask: demo_tasks:scheduled\n"
+                                     "schedule: {cron: \"0 0 * * 1\"}\n")
+    server.backend.add_task("demo.scheduled", "v1")
+    args = ("extra.yaml", "--version", "v1", "--endpoint", server.endpoint, "--insecure", "--token-env", "TK")
+    applied = run_cli("apply", *args, env={"TK": TOKEN})
+    assert applied.exit_code == 0
+    assert applied.stderr == (
+        "extra.yaml:4:7: warning LP925 task 'demo.scheduled' also declares triggers in code (in_code): the next "
+        "'flyte deploy' of it deletes every trigger of the task that its code does not declare, this one included "
+        "(keep a task's triggers in one place: remove triggers= from the task, or this spec)\n"
+        "1 warning in 1 of 1 file\n")
+    assert server.backend.state() == {key("weekly", "demo.scheduled"): (True, "v1", 1)}
+    # what the warning says: flyte deploy of the task with its trigger in code (DeployTask lists it)
+    request = task_service_pb2.DeployTaskRequest(
+        task_id=task_definition_pb2.TaskIdentifier(project=P, domain=D, name="demo.scheduled", version="v2"),
+        triggers=[task_definition_pb2.TaskTrigger(name="in_code")])
+    from fake_flyte2 import TaskService
+
+    class _Ctx:
+        def request_headers(self) -> dict[str, str]:
+            return {"authorization": f"Bearer {TOKEN}"}
+
+    TaskService(server.backend).deploy_task(request, _Ctx())
+    assert server.backend.state() == {key("in_code", "demo.scheduled"): (False, "v2", 1)}
+    planned = run_cli("plan", *args, env={"TK": TOKEN})
+    assert planned.stdout == ("flytesnacks/development\n"
+                              "  + create     trigger demo.scheduled/weekly@v1: not on the server\n"
+                              "1 to create.\n")
+
+
+LAUNCH_PLAN = """\
+apiVersion: lpctl/v1
+kind: LaunchPlan
+name: nightly_lp
+workflow: wfs:my_workflow
+default_inputs: {a: 1, b: x}
+auto_activate: true
+"""
+
+
+def test_a_repository_with_both_kinds_plans_each_against_its_own_server(run_cli: Run, server: Served,
+                                                                          repo: Any) -> None:
+    from fake_admin import TOKEN as ADMIN_TOKEN
+    from fake_admin import serve as serve_admin
+    from flyteidl.core import types_pb2
+
+    (repo / "wfs.py").write_text("def my_workflow(a: int, b: str) -> None: ...\n")
+    (repo / "lps.yaml").write_text(LAUNCH_PLAN)
+    server.backend.token = ADMIN_TOKEN  # one credential for both servers
+    with serve_admin() as admin:
+        admin.admin.add_workflow("v1", {"a": types_pb2.INTEGER, "b": types_pb2.STRING}, name="wfs.my_workflow")
+        args = ("lps.yaml", "triggers.yaml", "--version", "v1", "--endpoint", admin.endpoint, "--insecure",
+                "--token-env", "TK", "--color", "never")
+        refused = run_cli("plan", *args, env={"TK": ADMIN_TOKEN})
+        assert (refused.exit_code, refused.stdout) == (2, "")
+        assert refused.stderr.endswith("lpctl: the specs hold launch plans and Flyte 2 triggers: give the Flyte 2 "
+                                       "endpoint for the triggers with --flyte2-endpoint (--endpoint is "
+                                       "FlyteAdmin's)\n")
+        both = (*args, "--flyte2-endpoint", server.endpoint)
+        planned = run_cli("plan", *both, env={"TK": ADMIN_TOKEN})
+        assert (planned.exit_code, planned.stdout) == (1, (
+            "flytesnacks/development\n"
+            "  + create     nightly_lp@v1: not on the server\n"
+            "  ~ activate   nightly_lp@v1: no version of it is active\n"
+            "  + create     trigger demo.report/daily@v1: not on the server\n"
+            "  + create     trigger demo.train/hourly@v1: not on the server\n"
+            "  + create     trigger demo.train/nightly@v1: not on the server\n"
+            "4 to create, 1 to activate.\n"))
+        assert admin.admin.mutations() == [] and server.backend.writes() == []
+        applied = run_cli("apply", *both, env={"TK": ADMIN_TOKEN})
+        assert applied.exit_code == 0
+        assert applied.stdout.endswith(
+            "create flytesnacks/development/nightly_lp@v1: done: created\n"
+            "activate flytesnacks/development/nightly_lp@v1: done: activated\n"
+            "create trigger flytesnacks/development/demo.report/daily@v1: done: created\n"
+            "create trigger flytesnacks/development/demo.train/hourly@v1: done: created\n"
+            "create trigger flytesnacks/development/demo.train/nightly@v1: done: created\n"
+            "apply: 5 done\n")
+        assert admin.admin.active() == {(P, D, "nightly_lp"): "v1"}
+        assert set(server.backend.state()) == {key("daily", REPORT), key("hourly"), key("nightly")}
+        assert "ListTriggers" not in admin.admin.calls and "ListActiveLaunchPlans" not in server.backend.calls
+        assert run_cli("plan", *both, env={"TK": ADMIN_TOKEN}).stdout == NO_CHANGES
+
+
+def test_client_credentials_through_flyte2_oauth_discovery(run_cli: Run, server: Served, repo: Any) -> None:
+    from test_admin_security import http_server, token_reply
+
+    secret = "cl1ent-s3cret/+="
+    with http_server() as token_endpoint:
+        token_endpoint.reply = token_reply(TOKEN)
+        server.auth.token_url = token_endpoint.url
+        planned = run_cli("plan", "triggers.yaml", "--version", "v1", "--endpoint", server.endpoint, "--insecure",
+                          "--client-id", "lpctl-ci", "--client-secret-env", "SECRET", "--color", "never",
+                          env={"SECRET": secret})
+        assert (planned.exit_code, planned.stdout) == (1, FIRST_PLAN)
+        assert server.backend.calls[:2] == ["GetOAuth2Metadata", "GetPublicClientConfig"]
+        assert {h.get("authorization") for h in server.backend.headers_seen[2:]} == {f"Bearer {TOKEN}"}
+        assert [r["body"] for r in token_endpoint.seen] == [
+            "grant_type=client_credentials&scope=all&audience=lpctl-test"]
+        assert secret not in planned.stdout + planned.stderr
+
+        body = b'{"error": "invalid_client", "error_description": "bad cl1ent-s3cret/+="}'
+        token_endpoint.reply = lambda request: (401, {"Content-Type": "application/json"}, body)
+        refused = run_cli("plan", "triggers.yaml", "--version", "v1", "--endpoint", server.endpoint, "--insecure",
+                          "--client-id", "lpctl-ci", "--client-secret-env", "SECRET", env={"SECRET": secret})
+        assert refused.exit_code == 2
+        assert "refused client 'lpctl-ci': HTTP 401 (invalid_client: bad ***)" in refused.stderr
+        assert secret not in refused.stdout + refused.stderr
+
+
+def test_answers_outside_the_scope_asked_for_are_ignored_and_reported(lpctl: Run, server: Served) -> None:
+    from flyteidl2.trigger import trigger_definition_pb2
+
+    assert lpctl("apply").exit_code == 0
+
+    def stray(method: str, response: Any) -> Any:
+        if method == "ListTriggers":
+            extra = trigger_definition_pb2.Trigger(active=True)
+            extra.id.name.project, extra.id.name.domain = "other-project", D
+            extra.id.name.task_name, extra.id.name.name = TRAIN, "theirs"
+            response.triggers.append(extra)
+        return response
+
+    server.backend.tamper = stray
+    planned = lpctl("plan", "--prune")
+    assert (planned.exit_code, planned.stdout) == (0, NO_CHANGES)
+    assert planned.stderr == "".join(
+        f"lpctl: warning: the server's ListTriggers for flytesnacks/development/{task} answered 1 entry outside it "
+        "(other-project/development/demo.train/theirs): ignored; the server does not filter its lists as asked\n"
+        for task in (REPORT, TRAIN)).join(["1 file OK: 0 launch plans, 3 triggers\n", ""])
+
+
+def test_a_listing_that_never_ends_stops_the_run(lpctl: Run, server: Served) -> None:
+    def forever(method: str, response: Any) -> Any:
+        if method == "ListTriggers":
+            response.token = "3"
+        return response
+
+    server.backend.tamper = forever
+    planned = lpctl("plan")
+    assert (planned.exit_code, planned.stdout) == (2, "")
+    assert planned.stderr.endswith(
+        "lpctl: the server answered ListTriggers for flytesnacks/development/demo.report with page token '3' a second "
+        "time: it would be read forever; lpctl stopped (nothing was changed by this read)\n")
+    assert server.backend.writes() == []

@@ -1,0 +1,168 @@
+"""What a reconcile guards against, whatever it reconciles (FlyteAdmin launch plans, Flyte 2 triggers).
+
+- :func:`follow_pages`: a list call's pages, stopped with :class:`PagingError` (exit 2) when the
+  server repeats a page token or answers more than :data:`MAX_PAGES` pages: a broken server is never
+  read forever;
+- :class:`Scope` and :func:`in_scope`: only entries in the project and domain asked for (and, for a
+  named lookup, of the name asked for) count; anything else a list answer holds is left out of every
+  decision and reported as a warning about the server;
+- :class:`Interruption`: SIGINT and SIGTERM during the writes stop the run before the next write
+  (the write under way finishes, bounded by the call's timeout), so that the run can say what it
+  did and what it did not attempt.
+
+Pure but for the signal handlers :class:`Interruption` installs while it is entered; nothing prints.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from types import FrameType
+from typing import Any, NamedTuple, TypeVar
+
+from lpctl.errors import LpctlError
+
+T = TypeVar("T")
+
+#: the most pages one list call may take: 10,000 pages of FlyteAdmin's 100 entries are a million
+#: launch plans in one project and domain, far past any real one; a server that keeps answering
+#: with a next page is broken, and lpctl stops (reading that many takes seconds, not hours)
+MAX_PAGES = 10_000
+
+
+class PagingError(LpctlError):
+    """A list call that would never end: a repeated page token, or more than the bound."""
+
+
+def follow_pages(page: Callable[[str], tuple[Sequence[T], str]], what: str, *,
+                 max_pages: int | None = None) -> Iterator[T]:
+    """The entries of every page ``page(token)`` answers, following each next token until it is empty.
+
+    ``what`` names the call for the message (``ListActiveLaunchPlans for flytesnacks/development``);
+    ``max_pages``: :data:`MAX_PAGES` unless given."""
+    max_pages = MAX_PAGES if max_pages is None else max_pages
+    token, seen = "", set()
+    for _ in range(max_pages):
+        entries, token = page(token)
+        yield from entries
+        if not token:
+            return
+        if token in seen:
+            raise PagingError(f"the server answered {what} with page token {_shown(token)} a second time: "
+                              "it would be read forever; lpctl stopped (nothing was changed by this read)")
+        seen.add(token)
+    raise PagingError(f"the server answered {what} with more than {max_pages} pages, lpctl's bound for one "
+                      "listing; it stopped there (a server that never ends a listing is broken)")
+
+
+def _shown(token: str) -> str:
+    from lpctl.admin.text import server_text
+
+    return repr(server_text(token, 40))
+
+
+class Scope(NamedTuple):
+    """What a read asked for: a project and domain, and for a named lookup a name (``""``: any)."""
+
+    project: str
+    domain: str
+    name: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.project}/{self.domain}" + (f"/{self.name}" if self.name else "")
+
+    def holds(self, project: str, domain: str, name: str) -> bool:
+        return (project, domain) == (self.project, self.domain) and (not self.name or name == self.name)
+
+
+@dataclass
+class Stray:
+    """Entries a server answered outside the scope asked for, counted per call and scope."""
+
+    what: str
+    scope: Scope
+    examples: list[str] = field(default_factory=list)
+    count: int = 0
+
+    def warning(self) -> str:
+        shown = ", ".join(self.examples)
+        more = f" and {self.count - len(self.examples)} more" if self.count > len(self.examples) else ""
+        return (f"the server's {self.what} for {self.scope} answered {self.count} "
+                f"entr{'y' if self.count == 1 else 'ies'} outside it ({shown}{more}): ignored; "
+                "the server does not filter its lists as asked")
+
+
+@dataclass
+class Strays:
+    """Every out-of-scope answer of one run, as warnings about the server."""
+
+    found: dict[tuple[str, Scope], Stray] = field(default_factory=dict)
+
+    def add(self, what: str, scope: Scope, shown: str) -> None:
+        stray = self.found.setdefault((what, scope), Stray(what, scope))
+        stray.count += 1
+        if len(stray.examples) < 3:
+            stray.examples.append(shown)
+
+    def warnings(self) -> tuple[str, ...]:
+        return tuple(s.warning() for _, s in sorted(self.found.items(), key=lambda kv: (str(kv[0][1]), kv[0][0])))
+
+
+def in_scope(entries: Iterable[T], scope: Scope, key: Callable[[T], tuple[str, str, str]], what: str,
+             strays: Strays, shown: Callable[[T], str], extra: Callable[[T], bool] = lambda _: True) -> list[T]:
+    """The entries ``scope`` holds (and ``extra`` accepts); the others are recorded in ``strays``."""
+    kept = []
+    for entry in entries:
+        if scope.holds(*key(entry)) and extra(entry):
+            kept.append(entry)
+        else:
+            strays.add(what, scope, shown(entry))
+    return kept
+
+
+class Interruption:
+    """While entered (in the main thread): SIGINT and SIGTERM are caught.
+
+    Outside :meth:`writing`, a signal raises KeyboardInterrupt at once (only reads are under way).
+    Inside it, the signal is noted, and :attr:`requested` tells the writer to stop before its next
+    write. The previous handlers come back on exit."""
+
+    SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+    def __init__(self) -> None:
+        self.requested: int | None = None
+        self._writing = False
+        self._previous: dict[int, Any] = {}
+
+    def __enter__(self) -> Interruption:
+        if threading.current_thread() is threading.main_thread():
+            for signum in self.SIGNALS:
+                self._previous[signum] = signal.signal(signum, self._handle)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for signum, handler in self._previous.items():
+            signal.signal(signum, handler)
+        self._previous.clear()
+
+    def _handle(self, signum: int, frame: FrameType | None) -> None:
+        self.requested = signum
+        if not self._writing:
+            raise KeyboardInterrupt
+
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[None]:
+        """The writes: a signal now is noted, not raised."""
+        self._writing = True
+        try:
+            yield
+        finally:
+            self._writing = False
+
+    def __call__(self) -> bool:
+        """Whether a stop was asked for: the writer's check before each write."""
+        return self.requested is not None
+
