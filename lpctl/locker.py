@@ -253,9 +253,9 @@ def write(collected: Collected) -> None:
 def _from_admin(paths: Sequence[str], previous: Lock | None, admin: Callable[[], AbstractContextManager[Any]],
                 flags: Identity | None) -> LockResult:
     from lpctl.admin import lockfill
-    from lpctl.spec.config import Identity, common_parent, load_config
+    from lpctl.spec.config import Identity, common_parent, load_config, run_identity
 
-    identity = (flags or Identity()).under(load_config(common_parent(paths)).identity)
+    identity = run_identity(flags or Identity(), load_config(common_parent(paths)))
     refs, diagnostics, files = references(paths, max_bytes=MAX_BYTES)
     with admin() as client:
         lock, more = lockfill.fill_lock(previous or Lock(), refs, client, identity)

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from lpctl import stdio
-from lpctl.bundle import is_bundle_path
 from lpctl.cli.app import EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, Command, Debug, app
 from lpctl.cli.options import (
     IMPORT_TIMEOUT,
@@ -212,8 +211,7 @@ def _declared(paths: Sequence[str], options: Options, report: Report, flyte2: Fl
     their project, domain and task version (none anywhere: a usage error). With ``prune``, every path
     must have been read and every spec be free of errors (else exit 2)."""
     from lpctl.bundle import fill_versions
-    from lpctl.pipeline import configured, gather, incomplete
-    from lpctl.spec.config import Config
+    from lpctl.pipeline import gather, incomplete
 
     with progress(report):
         gathered = gather(paths, options)
@@ -228,13 +226,12 @@ def _declared(paths: Sequence[str], options: Options, report: Report, flyte2: Fl
 
             _out(failure_json(command, "the specs have errors (see the diagnostics)", EXIT_FINDINGS))
         raise typer.Exit(EXIT_FINDINGS)
-    plans = fill_versions(gathered.launch_plans, options.identity.version, options.identity.workflow_version)
+    plans = fill_versions(gathered.launch_plans, gathered.identity)
     if flyte2 is None or not gathered.result.triggers:
         return plans, []
     from lpctl.admin.triggers import declare
 
-    config = configured([p for p in paths if not is_bundle_path(p)] or ["."], options).config or Config()
-    where = options.identity.under(config.identity).resolved()
+    where = gathered.identity.resolved()
     return plans, declare(gathered.result.triggers, where.project, where.domain, where.version or None,
                           flyte2.org or "")
 
