@@ -20,7 +20,7 @@ from fake_admin import TOKEN, D, P, serve
 from flyteidl.admin import execution_pb2, launch_plan_pb2
 from flyteidl.core import identifier_pb2
 
-from lpctl.admin.client import AdminClient, Identity
+from lpctl.admin.client import AdminClient, RegisteredId
 from lpctl.admin.fires import scheduled_name
 from lpctl.admin.status import Window, read_status
 
@@ -43,7 +43,7 @@ def main() -> None:
             admin.launch_plans[(P, D, name, "v1")] = lp
             for hour in range(DAYS * 24):
                 moment = start + timedelta(hours=hour)
-                admin.add_execution(scheduled_name(Identity(P, D, name, "v1"), moment), (P, D, name, "v1"),
+                admin.add_execution(scheduled_name(RegisteredId(P, D, name, "v1"), moment), (P, D, name, "v1"),
                                     created=moment + timedelta(seconds=2), scheduled_at=moment,
                                     mode=execution_pb2.ExecutionMetadata.SCHEDULED)
         with AdminClient(server.endpoint, insecure=True, token=TOKEN) as client:

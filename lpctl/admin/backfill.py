@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
@@ -32,6 +32,7 @@ __all__ = ["Backfill", "Candidate", "Done", "execute", "format_json", "format_te
 
 JSON_FORMAT_VERSION = 1
 DEFAULT_LIMIT = 100
+INTERRUPTED = "interrupted before it"
 
 State = Literal["would-create", "created", "exists", "failed", "not-attempted"]
 _ORDER: tuple[State, ...] = ("would-create", "created", "exists", "failed", "not-attempted")
@@ -107,12 +108,16 @@ def dry_run(found: Backfill) -> list[Done]:
     return [Done(c, state) for c in found.candidates]
 
 
-def execute(client: Server, found: Backfill) -> list[Done]:
-    """Create each candidate in order (nothing when over the limit)."""
+def execute(client: Server, found: Backfill, stop: Callable[[], bool] = lambda: False) -> list[Done]:
+    """Create each candidate in order (nothing when over the limit); ``stop()`` is asked before each write
+    (a SIGINT or SIGTERM): the rest is then not attempted."""
     if found.over_limit:
         return dry_run(found)
     done: list[Done] = []
     for index, candidate in enumerate(found.candidates):
+        if stop():
+            done.extend(Done(c, "not-attempted", INTERRUPTED) for c in found.candidates[index:])
+            return done
         try:
             done.append(_create(client, candidate))
         except AdminError as e:
@@ -157,6 +162,8 @@ def summary(found: Backfill, done: Sequence[Done], executed: bool) -> str:
     text = ", ".join(parts) if parts else "nothing to create"
     if not executed and counts["would-create"]:
         text += " (a dry run: --execute creates them)"
+    if any(d.message == INTERRUPTED for d in done):
+        text += "; interrupted"
     if counts["not-attempted"] or counts["failed"]:
         text += "; run lpctl backfill again to complete the rest"
     return text

@@ -30,6 +30,7 @@ from flyteidl.admin.launch_plan_pb2 import LaunchPlan
 
 from lpctl.admin.client import AdminError, RegisteredId, ServerError, fatal_message, filterable
 from lpctl.admin.fires import scheduled_name, unix_seconds
+from lpctl.admin.guard import Scope, Strays, in_scope
 from lpctl.admin.text import server_text
 from lpctl.schedule.preview import FireTime, PlanPreview, moment_text, window
 
@@ -97,8 +98,8 @@ class PlanStatus:
 class Status:
     window: Window
     plans: tuple[PlanStatus, ...]
-    #: executions a listing returned that are not of a launch plan asked for (a server ignoring a filter)
-    ignored: int = 0
+    #: what the server answered outside the scope asked for (ignored), as warnings about the server
+    warnings: tuple[str, ...] = ()
 
     @property
     def missed(self) -> int:
@@ -136,16 +137,20 @@ def _compute(client: Server, names: Sequence[tuple[str, str, str]], span: Window
     for project, domain, name in names:
         scopes[(project, domain)].append(name)
     plans: list[PlanStatus] = []
-    ignored = 0
+    strays = Strays()
     for (project, domain), scope_names in sorted(scopes.items()):
-        wanted = set(scope_names)
-        active = {lp.id.name: lp for lp in client.list_active_launch_plans(project, domain) if lp.id.name in wanted}
+        listed = in_scope(client.list_active_launch_plans(project, domain), Scope(project, domain), _lp_key,
+                          "ListActiveLaunchPlans", strays, lambda lp: server_text(lp.id.name))
+        active = {lp.id.name: lp for lp in listed if lp.id.name in scope_names}
         expected = [_expected(client, project, domain, name, active.get(name), span) for name in scope_names]
         checked = [p for p in expected if p.expected is not None]
-        runs, stray = _runs(client, project, domain, checked, span)
-        ignored += stray
+        runs = _runs(client, project, domain, checked, span, strays)
         plans.extend(_matched(p, runs[p.name]) if p.expected is not None else p for p in expected)
-    return Status(span, tuple(plans), ignored)
+    return Status(span, tuple(plans), strays.warnings())
+
+
+def _lp_key(lp: LaunchPlan) -> tuple[str, str, str]:
+    return lp.id.project, lp.id.domain, lp.id.name
 
 
 def _expected(client: Server, project: str, domain: str, name: str, active: LaunchPlan | None,
@@ -193,19 +198,19 @@ class _Runs:
     versions: set[str] = field(default_factory=set)
 
 
-def _runs(client: Server, project: str, domain: str, plans: Sequence[PlanStatus],
-          span: Window) -> tuple[dict[str, _Runs], int]:
+def _runs(client: Server, project: str, domain: str, plans: Sequence[PlanStatus], span: Window,
+          strays: Strays) -> dict[str, _Runs]:
     runs: dict[str, _Runs] = defaultdict(_Runs)
     if not plans:
-        return runs, 0
+        return runs
     wanted = {p.name for p in plans}
     earliest = min((p.registered or span.start) for p in plans) - CLOCK_SKEW
-    ignored = 0
-    for execution in client.list_executions(project, domain, _filters(sorted(wanted), earliest)):
+    listed = client.list_executions(project, domain, _filters(sorted(wanted), earliest))
+    # an execution of another launch plan of the scope is no stray: a name the filter cannot hold lists them all
+    for execution in in_scope(listed, Scope(project, domain), _execution_key, "ListExecutions", strays,
+                              lambda e: server_text(e.id.name)):
         lp, ident = execution.spec.launch_plan, execution.id
-        if (ident.project, ident.domain, lp.project, lp.domain) != (project, domain, project, domain) \
-                or lp.name not in wanted:
-            ignored += lp.name not in wanted or ident.project != project or ident.domain != domain
+        if (lp.project, lp.domain) != (project, domain) or lp.name not in wanted:
             continue
         found = runs[lp.name]
         found.names.add(ident.name)
@@ -213,7 +218,11 @@ def _runs(client: Server, project: str, domain: str, plans: Sequence[PlanStatus]
         metadata = execution.spec.metadata
         if metadata.HasField("scheduled_at"):
             found.scheduled_at.setdefault(metadata.scheduled_at.seconds, ident.name)
-    return runs, ignored
+    return runs
+
+
+def _execution_key(execution: Execution) -> tuple[str, str, str]:
+    return execution.id.project, execution.id.domain, ""
 
 
 def _filters(names: Sequence[str], since: datetime) -> str:
@@ -272,7 +281,7 @@ def format_json(found: Status) -> str:
         "skipped": [w.isoformat() for w in p.expected.skipped] if p.expected else [],
     } for p in found.plans]
     document = {"version": JSON_FORMAT_VERSION, "since": _iso(found.window.start), "until": _iso(found.window.end),
-                "launchPlans": plans, "triggers": [], "missed": found.missed, "ignoredExecutions": found.ignored}
+                "launchPlans": plans, "triggers": [], "missed": found.missed, "warnings": list(found.warnings)}
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -281,8 +290,6 @@ def format_text(found: Status) -> list[str]:
     lines: list[str] = []
     for p in found.plans:
         lines.extend(_plan_lines(p))
-    if found.ignored:
-        lines.append(f"{found.ignored} listed executions were not of the launch plans asked for: ignored")
     span = f"{_utc(found.window.start)} to {_utc(found.window.end)}"
     with_missed = sum(1 for p in found.plans if p.missed)
     verdict = (f"{found.missed} missed {'fire' if found.missed == 1 else 'fires'} in {with_missed} of "

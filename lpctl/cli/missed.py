@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from lpctl import stdio
-from lpctl.cli.app import EXIT_FINDINGS, EXIT_OK, Command, Debug, app
+from lpctl.cli.app import EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, Command, Debug, app
 from lpctl.cli.options import (
     IMPORT_TIMEOUT,
     MAX_BYTES,
@@ -90,6 +90,7 @@ def status(
     names = core.scheduled(_declared(paths, options, color))
     with admin_client(target) as client:
         found = core.read_status(client, names, span)
+    _warn(found.warnings)
     _write(core.format_json(found) if format is MissedFormat.json else core.format_text(found))
     raise typer.Exit(EXIT_FINDINGS if found.missed else EXIT_OK)
 
@@ -122,12 +123,14 @@ def backfill(
     For each fire time in [--from, --to) of the active version of each scheduled launch plan that has no
     execution yet (see lpctl status): one CreateExecution named as the scheduler names that fire, with the
     kickoff input set to the fire time and the scheduler's metadata (mode SCHEDULED, scheduled_at). A
-    dry run unless --execute; a rerun creates nothing. Exit codes: 0 nothing to do (or all created), 1
-    executions to create (dry run), refused or failed, 2 usage error or server unreachable.
+    dry run unless --execute; a rerun creates nothing. Ctrl-C or SIGTERM stops before the next creation
+    (exit 130). Exit codes: 0 nothing to do (or all created), 1 executions to create (dry run), refused
+    or failed, 2 usage error or server unreachable.
 
     Example: lpctl backfill launchplans/ --from 2026-11-28 --to 2026-11-30 --name nightly --execute --endpoint HOST:443
     """
     from lpctl.admin import backfill as core
+    from lpctl.admin.guard import Interruption
     from lpctl.admin.status import read_status, scheduled
 
     options = run_options(project, domain, None, None, python_path, max_bytes, import_timeout, no_cache, locked)
@@ -137,17 +140,30 @@ def backfill(
     unknown = sorted(set(names or ()) - {name for _, _, name in declared})
     if unknown:
         raise UsageError(f"--name {unknown[0]}: no scheduled launch plan of that name in the specs")
-    with admin_client(target) as client:
-        found = core.plan_backfill(read_status(client, [d for d in declared if not names or d[2] in names], span),
-                                   limit)
-        done = core.execute(client, found) if execute else core.dry_run(found)
-    _write(core.format_json(found, done, execute) if format is MissedFormat.json
-           else core.format_text(found, done, execute))
-    raise typer.Exit(EXIT_OK if core.ok(found, done, execute) else EXIT_FINDINGS)
+    with Interruption() as interruption, admin_client(target) as client:
+        status = read_status(client, [d for d in declared if not names or d[2] in names], span)
+        found = core.plan_backfill(status, limit)
+        with interruption.writing():  # a signal from here on stops before the next write
+            done = core.execute(client, found, interruption) if execute else core.dry_run(found)
+            _warn(status.warnings)
+            _write(core.format_json(found, done, execute) if format is MissedFormat.json
+                   else core.format_text(found, done, execute))
+    raise typer.Exit(EXIT_INTERRUPTED if interruption() else EXIT_OK if core.ok(found, done, execute)
+                     else EXIT_FINDINGS)
 
 
 def _write(text: str | list[str]) -> None:
-    stdio.output().write(text if isinstance(text, str) else "".join(f"{line}\n" for line in text))
+    """Standard output, secrets masked (:func:`lpctl.redact.redact`)."""
+    from lpctl.redact import redact
+
+    stdio.output().write(redact(text if isinstance(text, str) else "".join(f"{line}\n" for line in text)))
+
+
+def _warn(warnings: Sequence[str]) -> None:
+    from lpctl.redact import redact
+
+    for warning in warnings:
+        sys.stderr.write(redact(f"lpctl: warning: {warning}\n"))
 
 
 def _window(start: str | None, end: str | None, names: tuple[str, str]) -> Window:

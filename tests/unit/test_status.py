@@ -6,6 +6,8 @@ Every scenario checks the executions on the server after each command, not only 
 from __future__ import annotations
 
 import json
+import os
+import signal
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -298,3 +300,37 @@ def test_usage_and_server_errors(lpctl: Run, server: Server, run_cli: Run) -> No
     result = run_cli("status", "lps.yaml", "--endpoint", server.endpoint, "--insecure", "--since", "2026-11-01")
     assert result.exit_code == 2 and "FlyteAdmin refused the credentials (UNAUTHENTICATED" in result.stderr
     assert server.admin.executions == {}
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_a_signal_during_backfill_stops_before_the_next_creation(lpctl: Run, server: Server, signum: int) -> None:
+    window = ("--from", "2026-11-01", "--to", "2026-11-05", "--name", "nightly", "--execute")
+    server.admin.on_call("CreateExecution", 2, lambda: os.kill(os.getpid(), signum))
+    result = lpctl("backfill", *window)
+    assert result.exit_code == 130
+    assert [line.split(" flytesnacks")[0] for line in result.stdout.splitlines()[:-1]] == [
+        "created", "created", "not attempted", "not attempted"]
+    assert result.stdout.splitlines()[-1] == ("backfill: 2 created, 2 not attempted; interrupted; run lpctl "
+                                              "backfill again to complete the rest")
+    assert len(server.admin.executions) == 2
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # handlers given back
+    assert lpctl("backfill", *window).stdout.splitlines()[-1] == "backfill: 2 created"  # the rest
+    assert len(server.admin.executions) == 4
+
+
+def test_a_server_ignoring_the_scope_cannot_make_a_fire_count_as_run(lpctl: Run, server: Server) -> None:
+    server.admin.ignore_scope = True
+    # the scheduler's name of nightly's fire, but in another project: not this launch plan's run
+    name = scheduled_name(RegisteredId(P, D, "nightly", "v1"), at(10))
+    server.admin.add_execution(name, ("other", D, "nightly", "v1"), created=at(10), scheduled_at=at(10))
+    result = lpctl("status", "--since", "2026-11-10", "--until", "2026-11-11", "--format", "json")
+    assert result.exit_code == 1
+    doc = json.loads(result.stdout)
+    nightly = next(p for p in doc["launchPlans"] if p["name"] == "nightly")
+    assert nightly["missed"] == ["2026-11-10T03:00:00+00:00"]
+    assert doc["warnings"] == [f"the server's ListExecutions for flytesnacks/development answered 1 entry outside "
+                               f"it ({name}): ignored; the server does not filter its lists as asked"]
+    assert f"lpctl: warning: {doc['warnings'][0]}\n" in result.stderr
+    done = lpctl("backfill", "--from", "2026-11-10", "--to", "2026-11-11", "--name", "nightly", "--execute")
+    assert done.exit_code == 0
+    assert set(server.admin.executions) == {("other", D, name), (P, D, name)}
