@@ -209,6 +209,8 @@ def _declared(paths: Sequence[str], options: Options, report: Report, flyte2: Fl
     from lpctl.bundle import fill_versions
     from lpctl.pipeline import gather, incomplete
 
+    if flyte2 is not None:
+        _no_bundled_triggers(paths)
     with progress(report):
         gathered = gather(paths, options)
     show_report(gathered.result, report, sys.stderr)
@@ -230,6 +232,18 @@ def _declared(paths: Sequence[str], options: Options, report: Report, flyte2: Fl
     where = gathered.identity.resolved()
     return plans, declare(gathered.result.triggers, where.project, where.domain, where.version or None,
                           flyte2.org or "")
+
+
+def _no_bundled_triggers(paths: Sequence[str]) -> None:
+    """A bundle's triggers carry no task version to pin: plan and apply read triggers from their specs only,
+    and say so rather than leave them out unchecked."""
+    from lpctl.bundle import is_bundle_path, read_bundle
+
+    for path in (p for p in paths if is_bundle_path(p)):
+        count = len(read_bundle(path).get("triggers") or [])
+        if count:
+            raise UsageError(f"{path} holds {count} Flyte 2 trigger{'s' if count > 1 else ''}: plan and apply read "
+                             "triggers from their specs (a bundle pins no task version); give the spec files")
 
 
 #: (read the plan with --prune or not, perform a plan, asking stop() before each write) against one server
