@@ -59,7 +59,8 @@ if TYPE_CHECKING:
 
 Prune = Annotated[bool, typer.Option("--prune", help="Deactivate orphans: active launch plans that no spec in "
                                      "their project and domain declares, active triggers of a task the specs "
-                                     "name that no spec declares.")]
+                                     "name that no spec declares. Refused (exit 2) when a spec path was skipped "
+                                     "or a spec has errors.")]
 
 
 @app.command(cls=Command)
