@@ -46,6 +46,7 @@ SCHEMA = os.path.join(REPO, "schemas", "launchplan.schema.json")
 BIN = os.path.dirname(sys.executable)
 LPCTL = os.path.join(BIN, "lpctl")
 CHECK_JSONSCHEMA = os.path.join(BIN, "check-jsonschema")
+YAMLLINT = os.path.join(BIN, "yamllint")
 
 # -- goals of the issue --------------------------------------------------------------------
 
@@ -60,6 +61,8 @@ GOAL_FLAT = 1.25
 GOAL_HELP_S = 0.25
 GOAL_PLAIN_S = 0.4
 GOAL_RSS_MB = 300.0
+# issue 29: fmt --check at most yamllint -d relaxed's CPU time on the same specs
+GOAL_FMT_VS_YAMLLINT = 1.0
 
 # -- the generated workflow package --------------------------------------------------------
 
@@ -728,6 +731,15 @@ def main(argv: list[str] | None = None) -> int:  # noqa: C901 - a script's main,
     if have_cjs:
         cases["cjs"] = Case("cjs", f"check-jsonschema {n}",
                             [CHECK_JSONSCHEMA, "--schemafile", SCHEMA, *ws.spec_files[n]])
+    # fmt --check exits 1: a tenth of the generated specs have their keys out of the format's order
+    cases["fmt_check"] = Case("fmt_check", f"lpctl fmt --check {n}", [*lp, "fmt", "--check", ws.spec_dirs[n]],
+                              ok=(0, 1))
+    have_yamllint = os.path.exists(YAMLLINT)
+    if have_yamllint:
+        cases["yamllint"] = Case("yamllint", f"yamllint -d relaxed {n}", [YAMLLINT, "-d", "relaxed", ws.spec_dirs[n]],
+                                 ok=(0, 1))
+    else:
+        log(f"yamllint not found in {BIN} (pip install yamllint): the fmt-vs-yamllint ratio is skipped")
     log(f"timing {len(cases)} cases, 1 warm-up + {args.runs} runs each")
     try:
         measure(list(cases.values()), args.runs, root, env, log)
@@ -811,20 +823,24 @@ def main(argv: list[str] | None = None) -> int:  # noqa: C901 - a script's main,
         goal(f"validate {args.scale} / validate {n} (CPU time)",
              scale_cases["validate_scale"].cpu_median / c["validate"].cpu_median, GOAL_SCALE * k / 10, "x")
     locked_goals(goal, c, scale_cases, args, cjs is not None)
+    yl = c.get("yamllint")
+    goal(f"fmt --check {n} / yamllint -d relaxed {n} (CPU time, median)",
+         c["fmt_check"].cpu_median / yl.cpu_median if yl else None, GOAL_FMT_VS_YAMLLINT, "x")
+    goal("  same, wall time (median)", c["fmt_check"].median / yl.median if yl else None, GOAL_FMT_VS_YAMLLINT, "x")
     goal("lpctl --help (median)", c["help"].median, GOAL_HELP_S, "s")
     goal("validate 1 plain-function spec (median)", c["plain"].median, GOAL_PLAIN_S, "s")
     goal(f"peak RSS, validate {n}", c["validate"].peak_rss_mb, GOAL_RSS_MB, "MB")
     goal("peak RSS, validate the big spec", big.peak_rss_mb, GOAL_RSS_MB, "MB")
 
     all_cases = [*cases.values(), *scale_cases.values(), big]
-    rows = [(cs.label, f"{cs.median:.3f}", f"{cs.best:.3f}", f"{cs.cpu_median:.3f}", str(len(cs.samples)),
-             f"{cs.peak_rss_mb:.0f}") for cs in all_cases]
+    rows = [(cs.label, f"{cs.median:.3f}", f"{cs.best:.3f}", f"{cs.cpu_median:.3f}", _spread(cs),
+             str(len(cs.samples)), f"{cs.peak_rss_mb:.0f}") for cs in all_cases]
     print()
     load_after = os.getloadavg() if hasattr(os, "getloadavg") else None
     print(f"lpctl benchmark — {platform.python_implementation()} {platform.python_version()}, "
           f"{os.cpu_count()} CPUs, {args.runs} runs after a warm-up; load average before "
           f"{_load(load_before)}, after {_load(load_after)} (other work on the machine skews the numbers)")
-    _table(["what", "median s", "min s", "CPU s (median)", "runs", "peak RSS MB"], rows)
+    _table(["what", "median s", "min s", "CPU s (median)", "CPU s (min-max)", "runs", "peak RSS MB"], rows)
     if args.scale:
         print()
         for line in cost_lines(c, scale_cases, args):
@@ -936,6 +952,11 @@ def import_times(cmd: list[str], cwd: str, env: dict[str, str], runs: int) -> di
         totals.append(total)
     top = sorted(((name, statistics.median(v)) for name, v in tops.items()), key=lambda x: -x[1])[:6]
     return {"total_ms": statistics.median(totals), "flytekit": flytekit, "top": top}
+
+
+def _spread(case: Case) -> str:
+    cpu = [s.cpu_s for s in case.samples]
+    return f"{min(cpu):.3f}-{max(cpu):.3f}"
 
 
 def _same_file(a: str, b: str) -> bool:

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from flyteidl.admin.launch_plan_pb2 import LaunchPlan
 
     from lpctl.flyte1.compile import CompiledPlan
+    from lpctl.spec.config import Identity
 
 API_VERSION = "lpctl/v1"
 KIND = "LaunchPlanBundle"
@@ -315,10 +316,12 @@ def _json_kind(value: Any) -> str:
     return names.get(type(value), "a number")
 
 
-def fill_versions(plans: list[tuple[LaunchPlan, bool | None]], version: str | None,
-                  workflow_version: str | None = None) -> list[tuple[LaunchPlan, bool | None]]:
-    """Registration: fill empty (placeholder) versions with ``version``, as ``flytectl register files
-    --version`` does; a launch plan still without a version is a usage error that says what to pass."""
+def fill_versions(plans: list[tuple[LaunchPlan, bool | None]], identity: Identity
+                  ) -> list[tuple[LaunchPlan, bool | None]]:
+    """Registration: fill empty (placeholder) versions with the run's ``identity`` (--version, else [tool.lpctl]
+    version), as ``flytectl register files --version`` does; a launch plan still without a version is a usage
+    error that says what to pass."""
+    version, workflow_version = identity.version, identity.workflow_version
     out = []
     for lp, auto in plans:
         if not lp.id.version or not lp.spec.workflow_id.version:

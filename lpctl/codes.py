@@ -206,6 +206,14 @@ CODES: dict[str, CodeInfo] = _codes(
      of its values (Flyte compares the enum's string values, case-sensitively).""",
      """Use one of the enum's values the message lists, spelled exactly (the hint suggests the
      closest)."""),
+    ("LP411", "local path for a file or directory input", """A FlyteFile or FlyteDirectory input (or
+     field) is given a local path ('./data.csv', '/tmp/x', 'file:///...'). flytekit uploads a local
+     path when it launches, or, run locally as lpctl runs it, copies it into a fresh temporary folder:
+     the launch plan would name a different /tmp path on every run and 'render --check' could never
+     pass. lpctl uploads nothing. A remote URI (any protocol but file: s3://, gs://, abfs://,
+     https://, ...) is written into the launch plan as it is, as flytekit does, with or without
+     --locked.""",
+     """Write the remote URI of the file or directory, after uploading it (aws s3 cp, gsutil cp, ...)."""),
     ("LP410", "value needs flytekit to convert", """Under --locked lpctl imports neither the workflow
      nor flytekit, and converts input values itself from what lpctl.lock records. It can encode
      dataclasses made of int, float, str, bool, enums, lists, dicts, Optional and other such

@@ -74,8 +74,9 @@ def file_names(launch_plans: Sequence[LaunchPlan]) -> list[str]:
 def placeholders_wanted(options: Options) -> bool:
     """Package with registration placeholders when no project, domain or version is given anywhere
     (flags or ``[tool.lpctl]``), as ``pyflyte package`` leaves them for ``flytectl register files``."""
-    config = options.config.identity if options.config is not None else None
-    given = options.identity if config is None else options.identity.under(config)
+    from lpctl.spec.config import run_identity
+
+    given = run_identity(options.identity, options.config)
     return not any((given.project, given.domain, given.version))
 
 

@@ -13,10 +13,10 @@ from lpctl.bundle import is_bundle_path, launch_plans, ordered, read_bundle
 from lpctl.diagnostics import Diagnostic, Severity, error, sort_diagnostics
 from lpctl.errors import UsageError
 from lpctl.shared.imports import DEFAULT_IMPORT_TIMEOUT
-from lpctl.spec.config import Config, Identity, common_parent, load_config
+from lpctl.spec.config import Config, Identity, common_parent, load_config, run_identity
 from lpctl.spec.discover import SpecFile, discover
 from lpctl.spec.load import DEFAULT_MAX_BYTES, TRIGGER_KIND, Document, check_header, load_file
-from lpctl.target import Importing, MissingTarget, Resolving, Target, target_for
+from lpctl.target import TARGETS, Importing, MissingTarget, Resolving, Target, target_for
 from lpctl.workers import cores, ordered_map
 
 if TYPE_CHECKING:
@@ -64,6 +64,8 @@ class Result:
     documents: int = 0
     #: the pyproject.toml whose [tool.lpctl] was used, if any
     config_source: str | None = None
+    #: launch plans read from bundle files (``gather``), counted beside the specs' plans
+    bundled: int = 0
 
     def add(self, checked: _Checked) -> None:
         if checked.path is None:
@@ -100,7 +102,7 @@ def run(paths: Sequence[str], options: Options = Options()) -> Result:
     """
     config = configured(paths, options).config or Config()
     resolving = _resolving(paths, options, config)
-    targets = _Targets(options.identity.under(config.identity), resolving)
+    targets = _Targets(run_identity(options.identity, config), resolving)
     found = discover(paths)
     # a file skipped with a warning is counted among the files, so the summary names it
     result = Result(diagnostics=list(found.diagnostics), files=[d.location.path for d in found.diagnostics],
@@ -179,12 +181,13 @@ class _Targets:
             target, resolver, compiled = self._start(kind)
         except MissingTarget as e:
             return [error(e.code, e.message, doc.location(("kind",)), e.hint)]
-        if "" in broken or target.reference_key in broken:  # nothing more can be checked
+        key = TARGETS[kind].reference_key
+        if "" in broken or key in broken:  # nothing more can be checked
             return []
         if self.resolving.invalid is not None:  # reported once, at the lock
             return []
         if resolver is None:
-            return [_cannot_lock(doc, kind, target.reference_key)]
+            return [_cannot_lock(doc, kind, key)]
         item, diags = target.compile(_without(doc, broken), broken, resolver, self.identity)
         if item is not None:
             compiled.append(item)
@@ -214,7 +217,7 @@ class _Targets:
         for target, resolver, compiled in self._started.values():
             if resolver is not None:
                 resolver.save()
-                diags.extend(getattr(resolver, "diagnostics", ()))  # what the lock's entries hold (LP309)
+                diags.extend(resolver.diagnostics)  # what the lock's entries hold (LP309)
             diags.extend(target.duplicates(compiled))
         return diags
 
@@ -242,19 +245,24 @@ class Gathered:
     launch_plans: list[tuple[LaunchPlan, bool | None]]
     #: the specs' result (empty when only bundles were given), for reporting
     result: Result
+    #: the run's identity (flags, then [tool.lpctl]): it fills the versions bundles leave empty at registration
+    identity: Identity = field(default_factory=Identity)
 
 
 def gather(paths: Sequence[str], options: Options = Options()) -> Gathered:
     """Read bundle files (see :func:`lpctl.bundle.is_bundle_path`) and check and compile the rest."""
+    options = configured(paths, options)
     plans: list[tuple[LaunchPlan, bool | None]] = []
-    for path in (p for p in paths if is_bundle_path(p)):
+    bundles = [p for p in paths if is_bundle_path(p)]
+    for path in bundles:
         plans.extend(launch_plans(read_bundle(path), path))
     specs = [p for p in paths if not is_bundle_path(p)]
-    result = run(specs, options) if specs else Result()
+    result = run(specs, options) if specs else Result(config_source=options.config.source if options.config else None)
+    result.files, result.bundled = [*bundles, *result.files], len(plans)
     if result.ok:
         # bundle order, so that packaging specs and packaging their bundle give the same bytes
         plans.extend((p.launch_plan, p.auto_activate) for p in ordered(result.plans))
-    return Gathered(plans, result)
+    return Gathered(plans, result, run_identity(options.identity, options.config))
 
 
 #: the loader's warnings for a path it did not read (LP113 not a regular file, LP114 unreadable or a

@@ -12,6 +12,8 @@
 - GetLaunchPlan, GetActiveLaunchPlan (NOT_FOUND when none is active), ListLaunchPlans (``eq(version,V)``
   filters; name optional), ListActiveLaunchPlans: list calls page with ``page_size`` and a token, and refuse
   a limit of 0;
+- CreateExecution, GetExecution, ListExecutions: see ``fake_executions``; launch plans get
+  ``closure.created_at`` from ``now`` (else the real time);
 - every call needs the bearer token when ``token`` is set; ``fail_on`` makes the n-th call of a method fail
   once (UNAVAILABLE half-way through a run, say); ``on_call`` runs a function at the n-th call of a method
   (a signal sent to lpctl in the middle of a write).
@@ -31,9 +33,11 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from typing import Any
 
 import grpc
+from fake_executions import ExecKey, ExecutionCalls
 from flyteidl.admin import launch_plan_pb2, workflow_pb2
 from flyteidl.core import identifier_pb2, interface_pb2
 from flyteidl.service import admin_pb2_grpc, auth_pb2, auth_pb2_grpc
@@ -66,7 +70,7 @@ class Failure:
 
 
 @dataclass
-class FakeAdmin(admin_pb2_grpc.AdminServiceServicer):
+class FakeAdmin(ExecutionCalls, admin_pb2_grpc.AdminServiceServicer):
     token: str | None = TOKEN
     page_size: int = 3
     workflows: dict[Key, interface_pb2.TypedInterface] = field(default_factory=dict)
@@ -75,6 +79,11 @@ class FakeAdmin(admin_pb2_grpc.AdminServiceServicer):
     metadata_seen: list[dict[str, str]] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
     lock: threading.RLock = field(default_factory=threading.RLock)
+    executions: dict[ExecKey, Any] = field(default_factory=dict)
+    inputs_sent: dict[ExecKey, Any] = field(default_factory=dict)
+    archived: set[ExecKey] = field(default_factory=set)
+    #: the server's clock (creation times); None: the real time
+    now: datetime | None = None
     ignore_scope: bool = False
     #: "": pages as FlyteAdmin does; "repeat" or "endless": a broken server
     tokens: str = ""
@@ -162,6 +171,7 @@ class FakeAdmin(admin_pb2_grpc.AdminServiceServicer):
             stored.id.resource_type = identifier_pb2.LAUNCH_PLAN
             stored.closure.expected_inputs.CopyFrom(spec.default_inputs)
             stored.closure.state = INACTIVE
+            stored.closure.created_at.FromDatetime(self.clock())
             self.launch_plans[key(request.id)] = stored
         return launch_plan_pb2.LaunchPlanCreateResponse()
 
@@ -231,6 +241,11 @@ class FakeAdmin(admin_pb2_grpc.AdminServiceServicer):
             found = [lp for k, lp in sorted(self.launch_plans.items()) if self.ignore_scope or (
                      k[:2] == (ident.project, ident.domain) and (not ident.name or k[2] == ident.name)
                      and (version is None or k[3] == version))]
+        if request.HasField("sort_by"):
+            if request.sort_by.key != "created_at":
+                context.abort(grpc.StatusCode.INVALID_ARGUMENT, f"sort key '{request.sort_by.key}' is not supported")
+            found.sort(key=lambda lp: lp.closure.created_at.ToDatetime(timezone.utc),
+                       reverse=request.sort_by.direction == 0)
         return self._page(context, found, request.limit, request.token)
 
     def _page(self, context: Any, found: list[LaunchPlan], limit: int, token: str) -> Any:

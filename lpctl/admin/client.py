@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar
 
 from flyteidl.admin.launch_plan_pb2 import LaunchPlan
-from flyteidl.core.identifier_pb2 import Identifier
+from flyteidl.core.identifier_pb2 import Identifier, ResourceType
 from google.protobuf.message import Message
 
 from lpctl.admin.guard import follow_pages
@@ -26,7 +26,7 @@ from lpctl.errors import LpctlError
 from lpctl.redact import redact, remember
 
 if TYPE_CHECKING:
-    from flyteidl.admin import common_pb2, launch_plan_pb2, workflow_pb2
+    from flyteidl.admin import common_pb2, execution_pb2, launch_plan_pb2, workflow_pb2
     from flyteidl.service import auth_pb2
 
 DEFAULT_TIMEOUT = 30.0
@@ -71,26 +71,34 @@ class AdminError(Exception):
         return self.code in FATAL_CODES
 
 
-class Identity(NamedTuple):
+class RegisteredId(NamedTuple):
+    """What FlyteAdmin keys a registered entity (a launch plan, a workflow) by: project/domain/name@version."""
+
     project: str
     domain: str
     name: str
     version: str
 
+    def identifier(self, kind: ResourceType) -> Identifier:
+        """The protobuf ``Identifier`` of this entity, for resource type ``kind`` (``identifier_pb2.WORKFLOW``...)."""
+        from flyteidl.core import identifier_pb2
+
+        return identifier_pb2.Identifier(resource_type=kind, project=self.project, domain=self.domain,
+                                         name=self.name, version=self.version)
+
     def __str__(self) -> str:
         return f"{self.project}/{self.domain}/{self.name}@{self.version}"
 
 
-def identity(launch_plan: LaunchPlan) -> Identity:
+def registered_id(launch_plan: LaunchPlan) -> RegisteredId:
     lp_id = launch_plan.id
-    return Identity(lp_id.project, lp_id.domain, lp_id.name, lp_id.version)
+    return RegisteredId(lp_id.project, lp_id.domain, lp_id.name, lp_id.version)
 
 
-def launch_plan_id(ident: Identity) -> Identifier:
+def launch_plan_id(ident: RegisteredId) -> Identifier:
     from flyteidl.core import identifier_pb2
 
-    return identifier_pb2.Identifier(resource_type=identifier_pb2.LAUNCH_PLAN, project=ident.project,
-                                     domain=ident.domain, name=ident.name, version=ident.version)
+    return ident.identifier(identifier_pb2.LAUNCH_PLAN)
 
 
 def fatal_message(e: AdminError) -> str:
@@ -151,6 +159,9 @@ class _AdminStub(Protocol):
     ListActiveLaunchPlans: _Unary[launch_plan_pb2.ActiveLaunchPlanListRequest, launch_plan_pb2.LaunchPlanList]
     ListLaunchPlans: _Unary[common_pb2.ResourceListRequest, launch_plan_pb2.LaunchPlanList]
     GetWorkflow: _Unary[common_pb2.ObjectGetRequest, workflow_pb2.Workflow]
+    CreateExecution: _Unary[execution_pb2.ExecutionCreateRequest, execution_pb2.ExecutionCreateResponse]
+    GetExecution: _Unary[execution_pb2.WorkflowExecutionGetRequest, execution_pb2.Execution]
+    ListExecutions: _Unary[common_pb2.ResourceListRequest, execution_pb2.ExecutionList]
 
 
 class _AuthStub(Protocol):
@@ -301,6 +312,48 @@ class AdminClient:
 
         asked = "/".join(p for p in (project, domain, name) if p) + (f" at version {version}" if version else "")
         return follow_pages(page, f"ListLaunchPlans for {server_text(asked)}")
+
+    def first_launch_plan(self, project: str, domain: str, name: str) -> LaunchPlan | None:
+        """The earliest registered version of a launch plan (one call: sorted by ``created_at``, limit 1)."""
+        from flyteidl.admin import common_pb2
+
+        request = common_pb2.ResourceListRequest(
+            id=common_pb2.NamedEntityIdentifier(project=project, domain=domain, name=name), limit=1,
+            sort_by=common_pb2.Sort(key="created_at", direction=common_pb2.Sort.ASCENDING))
+        found = self._call(self._admin.ListLaunchPlans, request).launch_plans
+        return found[0] if found else None
+
+    def create_execution(self, request: execution_pb2.ExecutionCreateRequest) -> None:
+        self._call(self._admin.CreateExecution, request)
+
+    def find_execution(self, project: str, domain: str, name: str) -> execution_pb2.Execution | None:
+        """GetExecution, with NOT_FOUND as None."""
+        from flyteidl.admin import execution_pb2
+        from flyteidl.core import identifier_pb2
+
+        ident = identifier_pb2.WorkflowExecutionIdentifier(project=project, domain=domain, name=name)
+        try:
+            return self._call(self._admin.GetExecution, execution_pb2.WorkflowExecutionGetRequest(id=ident))
+        except AdminError as e:
+            if e.code == "NOT_FOUND":
+                return None
+            raise
+
+    def list_executions(self, project: str, domain: str, filters: str) -> Iterator[execution_pb2.Execution]:
+        """The (unarchived) executions of a project and domain that ``filters`` select, oldest first, page by
+        page. Sorted by creation time, so an execution created while the pages are read comes last instead of
+        shifting the offsets of those not read yet."""
+        from flyteidl.admin import common_pb2
+
+        ident = common_pb2.NamedEntityIdentifier(project=project, domain=domain)
+        order = common_pb2.Sort(key="execution_created_at", direction=common_pb2.Sort.ASCENDING)
+
+        def page(token: str) -> tuple[list[execution_pb2.Execution], str]:
+            found = self._call(self._admin.ListExecutions, common_pb2.ResourceListRequest(
+                id=ident, limit=self.page_size, token=token, filters=filters, sort_by=order))
+            return list(found.executions), found.token
+
+        return follow_pages(page, f"ListExecutions for {server_text(project)}/{server_text(domain)}")
 
     def workflow_exists(self, identifier: Identifier) -> bool:
         from flyteidl.admin import common_pb2

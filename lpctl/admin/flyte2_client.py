@@ -55,6 +55,21 @@ def org_from_endpoint(endpoint: str) -> str:
     return labels[0] if len(labels) > 2 else ""
 
 
+def transport_hint(details: str, *, insecure: bool) -> str:
+    """What to try after UNAVAILABLE, from the HTTP client's text: TLS against a plain HTTP server (or the
+    reverse), an untrusted certificate; empty when the text says nothing about it."""
+    lowered = details.lower()
+    if not insecure and "certificate" in lowered:
+        return "its TLS certificate is not trusted by the system's CA bundle: give its CA with SSL_CERT_FILE"
+    if not insecure and any(s in lowered for s in ("invalidcontenttype", "corrupt message", "handshake",
+                                                    "wrong version number")):
+        return "the TLS handshake failed: if it serves plain HTTP (a local sandbox), try --insecure"
+    if insecure and any(s in lowered for s in ("connection closed", "connection reset", "unexpected eof",
+                                               "incomplete message")):
+        return "it closed the plain HTTP connection (--insecure): if it serves TLS, try again without --insecure"
+    return ""
+
+
 def _connect() -> tuple[Any, Any]:
     try:
         import pyqwest
@@ -119,7 +134,9 @@ class Flyte2Client:
         try:
             return call(request, headers=headers)
         except connect_error as e:
-            raise AdminError(e.code.name, server_text(redact(e.message or "", self._token))) from None
+            details = server_text(redact(e.message or "", self._token))
+            hint = transport_hint(details, insecure=self.insecure) if e.code.name == "UNAVAILABLE" else ""
+            raise AdminError(e.code.name, details, self.url, hint) from None
 
     # -- reads --------------------------------------------------------------------------------------
 

@@ -10,33 +10,17 @@ Optional one defaults to none), as for an interface written in the spec.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from flyteidl.core import identifier_pb2
 from flyteidl.core.interface_pb2 import Parameter
 
-from lpctl.admin.client import AdminClient, AdminError, ServerError
+from lpctl.admin.client import AdminClient, AdminError, RegisteredId, ServerError
 from lpctl.diagnostics import Diagnostic, error
 from lpctl.flyte1.interface import Input, WorkflowInterface, parameter_for
 from lpctl.lock import Lock
-from lpctl.spec.config import Identity
+from lpctl.spec.config import Identity, spec_identity
 from lpctl.spec.load import Document
-
-
-@dataclass(frozen=True)
-class RegisteredWorkflow:
-    project: str
-    domain: str
-    name: str
-    version: str
-
-    def identifier(self, kind: identifier_pb2.ResourceType) -> identifier_pb2.Identifier:
-        return identifier_pb2.Identifier(resource_type=kind, project=self.project, domain=self.domain,
-                                         name=self.name, version=self.version)
-
-    def __str__(self) -> str:
-        return f"{self.project}/{self.domain}/{self.name}@{self.version}"
 
 
 def registered_name(ref: str) -> str:
@@ -44,7 +28,7 @@ def registered_name(ref: str) -> str:
     return ref.replace(":", ".")
 
 
-def fetch_interface(client: AdminClient, workflow: RegisteredWorkflow) -> WorkflowInterface:
+def fetch_interface(client: AdminClient, workflow: RegisteredId) -> WorkflowInterface:
     """The interface FlyteAdmin holds for a workflow; raises AdminError (``NOT_FOUND`` ...)."""
     from flyteidl.admin import common_pb2
 
@@ -63,7 +47,7 @@ def fetch_interface(client: AdminClient, workflow: RegisteredWorkflow) -> Workfl
     return WorkflowInterface(workflow.name, inputs, "flytekit workflow")
 
 
-def _default_parameters(client: AdminClient, workflow: RegisteredWorkflow) -> Mapping[str, Parameter]:
+def _default_parameters(client: AdminClient, workflow: RegisteredId) -> Mapping[str, Parameter]:
     try:
         plan: Any = client.get_launch_plan(workflow.identifier(identifier_pb2.LAUNCH_PLAN))
     except AdminError as e:
@@ -104,12 +88,12 @@ def fill_lock(lock: Lock, refs: Mapping[str, Document], client: AdminClient,
     return Lock(workflows, lock.modules, {**versions(), **dict(lock.versions)}), diagnostics
 
 
-def _registered(ref: str, doc: Document, identity: Identity) -> RegisteredWorkflow | None:
+def _registered(ref: str, doc: Document, identity: Identity) -> RegisteredId | None:
     """The registered identity a reference names: the spec's own values, then the flags and [tool.lpctl]."""
     data = doc.data
     spec = Identity(project=data.get("project"), domain=data.get("domain"), version=data.get("version"),
                     workflow_version=data.get("workflow_version"))
-    resolved = spec.under(identity).resolved()
+    resolved = spec_identity(spec, identity)
     if not resolved.workflow_version:
         return None
-    return RegisteredWorkflow(resolved.project, resolved.domain, registered_name(ref), resolved.workflow_version)
+    return RegisteredId(resolved.project, resolved.domain, registered_name(ref), resolved.workflow_version)

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from lpctl.admin.client import Identity
+from lpctl.admin.client import RegisteredId
 
 JSON_FORMAT_VERSION = 1
 
@@ -33,7 +33,7 @@ class Outcome:
     ``activated``: UpdateLaunchPlan(ACTIVE) succeeded (in a dry run: would be called).
     """
 
-    identity: Identity
+    identity: RegisteredId
     status: Status
     message: str
     changes: tuple[str, ...] = ()
@@ -54,7 +54,7 @@ class Outcome:
         return self.status not in _NOT_OK
 
 
-def not_attempted(identity: Identity, action: str = "", task: str = "") -> Outcome:
+def not_attempted(identity: RegisteredId, action: str = "", task: str = "") -> Outcome:
     return Outcome(identity, "not-attempted", "not attempted: the run stopped before it", action=action, task=task)
 
 
@@ -62,7 +62,7 @@ def not_attempted(identity: Identity, action: str = "", task: str = "") -> Outco
 INTERRUPTED = "not attempted: interrupted before it"
 
 
-def interrupted(identity: Identity, action: str = "", task: str = "") -> Outcome:
+def interrupted(identity: RegisteredId, action: str = "", task: str = "") -> Outcome:
     return Outcome(identity, "not-attempted", INTERRUPTED, action=action, task=task)
 
 

@@ -13,7 +13,7 @@ from typing import Any, Literal
 from flyteidl.admin.launch_plan_pb2 import LaunchPlan
 from flyteidl.core.identifier_pb2 import Identifier
 
-from lpctl.admin.client import Identity, launch_plan_id
+from lpctl.admin.client import RegisteredId, launch_plan_id
 
 JSON_FORMAT_VERSION = 1
 
@@ -28,14 +28,14 @@ class Action:
     are shown, not performed). ``replaces``: the version active now that an activation replaces."""
 
     kind: Kind
-    identity: Identity
+    identity: RegisteredId
     reason: str
     pending: bool = True
     changes: tuple[str, ...] = ()
     replaces: str | None = None
     launch_plan: LaunchPlan | None = field(default=None, compare=False, repr=False)
     #: the id as the server wrote it (``identity`` is escaped for showing)
-    server_id: Identity | None = field(default=None, compare=False, repr=False)
+    server_id: RegisteredId | None = field(default=None, compare=False, repr=False)
     #: a Flyte 2 trigger's task name (``identity`` holds the trigger's name and its task version); "" for a
     #: launch plan
     task: str = ""

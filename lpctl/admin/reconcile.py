@@ -38,7 +38,15 @@ from typing import Protocol
 from flyteidl.admin.launch_plan_pb2 import LaunchPlan
 from flyteidl.core.identifier_pb2 import Identifier
 
-from lpctl.admin.client import AdminError, Identity, ServerError, fatal_message, filterable, identity, launch_plan_id
+from lpctl.admin.client import (
+    AdminError,
+    RegisteredId,
+    ServerError,
+    fatal_message,
+    filterable,
+    launch_plan_id,
+    registered_id,
+)
 from lpctl.admin.compare import change_lines
 from lpctl.admin.guard import Scope, Strays, in_scope
 from lpctl.admin.outcome import Outcome, interrupted, not_attempted
@@ -101,7 +109,7 @@ def _key(lp: LaunchPlan) -> tuple[str, str, str]:
 
 
 def _shown(lp: LaunchPlan) -> str:
-    return server_text(str(identity(lp)), 200)
+    return server_text(str(registered_id(lp)), 200)
 
 
 def display_order(action: Action) -> tuple[str, str, str, int, str, str]:
@@ -110,15 +118,15 @@ def display_order(action: Action) -> tuple[str, str, str, int, str, str]:
 
 
 def _registered(client: Server, project: str, domain: str, declared: Sequence[Desired],
-                strays: Strays) -> dict[Identity, LaunchPlan]:
+                strays: Strays) -> dict[RegisteredId, LaunchPlan]:
     """The declared versions that are on the server: one paged listing per version."""
-    wanted = {identity(lp) for lp, _ in declared}
-    found: dict[Identity, LaunchPlan] = {}
+    wanted = {registered_id(lp) for lp, _ in declared}
+    found: dict[RegisteredId, LaunchPlan] = {}
     for version in sorted({i.version for i in wanted}):
         if filterable(version):
             listed = in_scope(client.list_launch_plans(project, domain, version=version), Scope(project, domain),
                               _key, f"ListLaunchPlans at version {version}", strays, _shown, _at_version(version))
-            found.update((identity(lp), lp) for lp in listed if identity(lp) in wanted)
+            found.update((registered_id(lp), lp) for lp in listed if registered_id(lp) in wanted)
             continue
         for ident in sorted(i for i in wanted if i.version == version):
             lp = client.find_launch_plan(launch_plan_id(ident))
@@ -132,12 +140,12 @@ def _at_version(version: str) -> Callable[[LaunchPlan], bool]:
     return lambda lp: lp.id.version == version
 
 
-def _is(ident: Identity) -> Callable[[LaunchPlan], bool]:
-    return lambda lp: identity(lp) == ident
+def _is(ident: RegisteredId) -> Callable[[LaunchPlan], bool]:
+    return lambda lp: registered_id(lp) == ident
 
 
 def _scope_actions(declared: Sequence[Desired], active: dict[str, LaunchPlan],
-                   registered: dict[Identity, LaunchPlan]) -> list[Action]:
+                   registered: dict[RegisteredId, LaunchPlan]) -> list[Action]:
     by_name: dict[str, list[Desired]] = defaultdict(list)
     for desired in declared:
         by_name[desired[0].id.name].append(desired)
@@ -149,11 +157,11 @@ def _scope_actions(declared: Sequence[Desired], active: dict[str, LaunchPlan],
     return actions
 
 
-def _version_actions(versions: Sequence[Desired], registered: dict[Identity, LaunchPlan],
+def _version_actions(versions: Sequence[Desired], registered: dict[RegisteredId, LaunchPlan],
                      current: LaunchPlan | None) -> list[Action]:
     out = []
     for lp, auto in versions:
-        ident = identity(lp)
+        ident = registered_id(lp)
         on_server = registered.get(ident)
         if on_server is None:
             out.append(Action("create", ident, "not on the server" + _unmanaged(auto, current), launch_plan=lp))
@@ -178,20 +186,20 @@ def _activation(versions: Sequence[Desired], current: LaunchPlan | None, blocked
     now = server_text(current.id.version) if current is not None else None
     if len(wanted) > 1:
         names = ", ".join(lp.id.version for lp in wanted)
-        ident = identity(wanted[-1])
+        ident = registered_id(wanted[-1])
         return [Action("conflict", ident, f"versions {names} all declare auto_activate: true; only one version "
                        "of a name can be active: keep it on one", pending=False)]
     if wanted:
-        target = identity(wanted[0])
+        target = registered_id(wanted[0])
         if target.version in blocked or now == target.version:
             return []
         reason = f"replaces active version {now}" if now else "no version of it is active"
         return [Action("activate", target, reason, replaces=now)]
     if current is None or not _declared_off(versions, current.id.version):
         return []
-    ident = identity(versions[0][0])._replace(version=now or "")
+    ident = registered_id(versions[0][0])._replace(version=now or "")
     return [Action("deactivate", ident, "active, but the specs declare auto_activate: false",
-                   server_id=identity(current))]
+                   server_id=registered_id(current))]
 
 
 def _declared_off(versions: Sequence[Desired], active_version: str) -> bool:
@@ -210,10 +218,10 @@ def _orphans(project: str, domain: str, declared: Sequence[Desired], active: dic
     for name, lp in sorted(active.items()):
         if name in names:
             continue
-        ident = Identity(project, domain, server_text(name), server_text(lp.id.version))
+        ident = RegisteredId(project, domain, server_text(name), server_text(lp.id.version))
         reason = ("active, declared by no spec here: deactivated (--prune)" if prune else
                   "active, declared by no spec here: kept (--prune deactivates it)")
-        out.append(Action("orphan", ident, reason, pending=prune, server_id=identity(lp)))
+        out.append(Action("orphan", ident, reason, pending=prune, server_id=registered_id(lp)))
     return out
 
 
@@ -234,7 +242,7 @@ def perform_all(plan: Plan, perform: Callable[[Action], Outcome], fatal: Callabl
     outcomes = [Outcome(a.identity, "conflict", a.reason, a.changes, action="conflict", task=a.task)
                 for a in plan.conflicts]
     todo = plan.pending
-    failed: set[tuple[str, Identity]] = set()
+    failed: set[tuple[str, RegisteredId]] = set()
     for index, action in enumerate(todo):
         if stop():
             outcomes.extend(interrupted(a.identity, a.kind, a.task) for a in todo[index:])

@@ -25,15 +25,32 @@ from flyteidl.core.identifier_pb2 import Identifier
 
 # re-exported: the names register's callers have always used
 from lpctl.admin.auth import client_credentials_token, token_from_command, token_from_env
-from lpctl.admin.client import AdminClient, AdminError, AuthError, Identity, ServerError, fatal_message, identity
+from lpctl.admin.client import (
+    AdminClient,
+    AdminError,
+    AuthError,
+    RegisteredId,
+    ServerError,
+    fatal_message,
+    registered_id,
+)
 from lpctl.admin.compare import change_lines
 from lpctl.admin.outcome import Outcome, interrupted, not_attempted
 
 RegisterError = ServerError
 RegisterOutcome = Outcome
 
-__all__ = ["AdminClient", "AuthError", "Identity", "RegisterError", "RegisterOutcome", "client_credentials_token",
-           "register", "token_from_command", "token_from_env"]
+__all__ = [
+    "AdminClient",
+    "AuthError",
+    "RegisterError",
+    "RegisterOutcome",
+    "RegisteredId",
+    "client_credentials_token",
+    "register",
+    "token_from_command",
+    "token_from_env",
+]
 
 
 class Admin(Protocol):
@@ -63,20 +80,20 @@ def register(client: Admin, plans: Sequence[tuple[LaunchPlan, bool | None]], *, 
     for index, (launch_plan, auto_activate) in enumerate(plans):
         created: Outcome | None = None
         if stop():
-            return outcomes + [interrupted(identity(lp)) for lp, _ in plans[index:]]
+            return outcomes + [interrupted(registered_id(lp)) for lp, _ in plans[index:]]
         try:
             created = _plan_dry(client, launch_plan) if dry_run else create(client, launch_plan)
             step = created
             if step.ok and auto_activate is True:
                 if stop():
-                    rest = [interrupted(identity(lp)) for lp, _ in plans[index + 1:]]
+                    rest = [interrupted(registered_id(lp)) for lp, _ in plans[index + 1:]]
                     return [*outcomes, _not_activated(step), *rest]
                 step = _activate(client, launch_plan, step, dry_run=dry_run)
         except AdminError as e:
             if not outcomes and (created is None or created.status != "created"):
                 raise ServerError(fatal_message(e)) from None
             outcomes.append(_failed(launch_plan, created, e))
-            outcomes.extend(not_attempted(identity(lp)) for lp, _ in plans[index + 1:])
+            outcomes.extend(not_attempted(registered_id(lp)) for lp, _ in plans[index + 1:])
             return outcomes
         outcomes.append(step)
     return outcomes
@@ -91,7 +108,7 @@ def _not_activated(step: Outcome) -> Outcome:
 def _failed(launch_plan: LaunchPlan, created: Outcome | None, e: AdminError) -> Outcome:
     if created is not None and created.status == "created":
         return Outcome(created.identity, "failed", f"created, but activating it failed: {fatal_message(e)}")
-    return Outcome(identity(launch_plan), "failed", fatal_message(e))
+    return Outcome(registered_id(launch_plan), "failed", fatal_message(e))
 
 
 def _missing_identity(launch_plan: LaunchPlan) -> str | None:
@@ -105,7 +122,7 @@ def _missing_identity(launch_plan: LaunchPlan) -> str | None:
 
 def create(client: Admin, launch_plan: LaunchPlan) -> Outcome:
     """CreateLaunchPlan, with admin's answer about an existing one checked by reading it back."""
-    ident = identity(launch_plan)
+    ident = registered_id(launch_plan)
     missing = _missing_identity(launch_plan)
     if missing:
         return Outcome(ident, "error", missing)
@@ -120,7 +137,7 @@ def create(client: Admin, launch_plan: LaunchPlan) -> Outcome:
     return Outcome(ident, "created", "created")
 
 
-def conflict(ident: Identity, changes: Sequence[str]) -> Outcome:
+def conflict(ident: RegisteredId, changes: Sequence[str]) -> Outcome:
     """A launch plan registered at the same version with a different structure (FlyteAdmin cannot change
     it)."""
     return Outcome(ident, "conflict", f"registered with a different structure at version {ident.version}; "
@@ -129,7 +146,7 @@ def conflict(ident: Identity, changes: Sequence[str]) -> Outcome:
 
 def _compare(client: Admin, launch_plan: LaunchPlan) -> Outcome:
     """Admin says the id exists: read it back and compare it with ours, whatever admin said about it."""
-    ident = identity(launch_plan)
+    ident = registered_id(launch_plan)
     try:
         registered = client.get_launch_plan(launch_plan.id)
     except AdminError as e:
@@ -144,7 +161,7 @@ def _compare(client: Admin, launch_plan: LaunchPlan) -> Outcome:
 
 def _plan_dry(client: Admin, launch_plan: LaunchPlan) -> Outcome:
     """Read-only: GetLaunchPlan, then GetWorkflow for a launch plan that does not exist yet."""
-    ident = identity(launch_plan)
+    ident = registered_id(launch_plan)
     missing = _missing_identity(launch_plan)
     if missing:
         return Outcome(ident, "error", missing)
@@ -162,7 +179,7 @@ def _plan_dry(client: Admin, launch_plan: LaunchPlan) -> Outcome:
 
 
 def _check_workflow(client: Admin, launch_plan: LaunchPlan) -> Outcome:
-    ident = identity(launch_plan)
+    ident = registered_id(launch_plan)
     workflow_id = launch_plan.spec.workflow_id
     try:
         found = client.workflow_exists(workflow_id)
@@ -171,7 +188,7 @@ def _check_workflow(client: Admin, launch_plan: LaunchPlan) -> Outcome:
             raise
         return Outcome(ident, "error", f"cannot check the workflow: {e.code}: {e.details}")
     if not found:
-        wf = Identity(workflow_id.project, workflow_id.domain, workflow_id.name, workflow_id.version)
+        wf = RegisteredId(workflow_id.project, workflow_id.domain, workflow_id.name, workflow_id.version)
         return Outcome(ident, "error", f"workflow {wf} is not registered")
     return Outcome(ident, "would-create", "would create")
 

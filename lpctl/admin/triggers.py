@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from google.protobuf import text_format
 
-from lpctl.admin.client import AdminError, Identity, ServerError
+from lpctl.admin.client import AdminError, RegisteredId, ServerError
 from lpctl.admin.guard import Scope, Strays, in_scope
 from lpctl.admin.outcome import Outcome
 from lpctl.admin.reconcile import Action, Plan, perform_all
@@ -62,8 +62,8 @@ class Desired:
     def name(self) -> str:
         return str(self.compiled.trigger.name)
 
-    def identity(self) -> Identity:
-        return Identity(self.project, self.domain, self.name, self.version)
+    def identity(self) -> RegisteredId:
+        return RegisteredId(self.project, self.domain, self.name, self.version)
 
     def trigger_name(self) -> Any:
         from flyteidl2.common import identifier_pb2
@@ -105,7 +105,8 @@ def read_failure(e: AdminError) -> str:
     if e.code == "PERMISSION_DENIED":
         return f"the Flyte 2 server denied access ({e.code}: {e.details})"
     if e.fatal:
-        return f"cannot talk to the Flyte 2 server ({e.code}: {e.details})"
+        where = f" at {e.endpoint}" if e.endpoint else ""
+        return f"cannot talk to the Flyte 2 server{where} ({e.code}: {e.details})" + (f"; {e.hint}" if e.hint else "")
     return f"the Flyte 2 server refused to list the triggers ({e.code}: {e.details})"
 
 
@@ -167,10 +168,12 @@ def _trigger_actions(client: Flyte2Client, d: Desired, task: Any | None, row: An
     if details is None:  # deleted between the listing and now (or another trigger answered)
         return [Action("create", ident, "not on the server", task=d.task, payload=_Write(d, 0))]
     changes = change_lines(details, d, set(task.spec.task_template.metadata.cache_ignore_input_vars))
+    wanted = d.compiled.trigger.spec.active
     if changes:
+        if details.spec.active != wanted:  # the deploy sets the state too
+            changes += (f"active: {str(details.spec.active).lower()} -> {str(wanted).lower()}",)
         return [Action("update", ident, f"differs from revision {details.id.revision}", changes=changes, task=d.task,
                        payload=_Write(d, details.id.revision))]
-    wanted = d.compiled.trigger.spec.active
     if details.spec.active == wanted:
         return []
     payload = _Write(d, details.id.revision)
@@ -181,7 +184,7 @@ def _trigger_actions(client: Flyte2Client, d: Desired, task: Any | None, row: An
 
 
 def _orphan(project: str, domain: str, task: str, row: Any, prune: bool) -> Action:
-    ident = Identity(project, domain, server_text(row.id.name.name), "")
+    ident = RegisteredId(project, domain, server_text(row.id.name.name), "")
     reason = ("active, declared by no spec of its task: deactivated (--prune)" if prune else
               "active, declared by no spec of its task: kept (--prune deactivates it)")
     return Action("orphan", ident, reason, pending=prune, task=server_text(task), payload=row.id.name)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from lpctl.cli import check  # noqa: F401
 from lpctl.cli import schedule  # noqa: F401
 from lpctl.cli import server  # noqa: F401
+from lpctl.cli import missed  # noqa: F401
 from lpctl.cli import authoring  # noqa: F401
 # isort: on
 from lpctl.cli.app import app, main

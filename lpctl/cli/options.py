@@ -82,8 +82,8 @@ NoCache = Annotated[bool, typer.Option(
     "--no-cache", help="Import every workflow module, ignoring the interfaces kept in .lpctl_cache/ "
     "(also: LPCTL_NO_CACHE=1).")]
 Locked = Annotated[bool, typer.Option(
-    "--locked", help="Answer workflow references from lpctl.lock (written by 'lpctl lock'): import "
-    "nothing, neither the workflows nor flytekit (also: [tool.lpctl] locked = true).")]
+    "--locked", help="Answer workflow and task references from lpctl.lock (written by 'lpctl lock'): import "
+    "nothing, neither the workflows and tasks nor flytekit and flyte (also: [tool.lpctl] locked = true).")]
 
 Jobs = Annotated[int, typer.Option(
     "--jobs", "-j", metavar="N", min=0, help="Worker processes for a --locked run of many specs (default 0: one "
@@ -151,6 +151,10 @@ ReconcileInsecure = Annotated[bool, typer.Option(
 Flyte2Endpoint = Annotated[str | None, typer.Option(
     "--flyte2-endpoint", metavar="HOST:PORT", help="Flyte 2 endpoint for the specs' triggers when the specs also "
     "hold launch plans for --endpoint (default: --endpoint). The credentials options apply to both servers.")]
+ApiKeyEnv = Annotated[str | None, typer.Option(
+    "--api-key-env", metavar="VAR", help="Environment variable holding a Flyte 2 API key (flyte-sdk's "
+    "FLYTE_API_KEY: client credentials and organization) for the Flyte 2 server only; the other credentials "
+    "options then go to FlyteAdmin alone.")]
 Org = Annotated[str | None, typer.Option(
     "--org", metavar="ORG", help="Flyte 2 organization of the triggers (default: as flyte-sdk, the endpoint host's "
     "first label when it has more than two, else none).")]

@@ -72,7 +72,7 @@ def failed(diagnostics: Sequence[Diagnostic], strict: bool) -> bool:
 def summary(result: Result) -> Any:
     from lpctl.reporters import summarize
 
-    return summarize(result.diagnostics, len(result.files), result.skipped, len(result.plans),
+    return summarize(result.diagnostics, len(result.files), result.skipped, len(result.plans) + result.bundled,
                      config=result.config_source, triggers=len(result.triggers))
 
 

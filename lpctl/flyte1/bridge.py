@@ -102,7 +102,7 @@ def convert(value: Any, inp: Input) -> Any:
         if dataclasses.is_dataclass(py) and isinstance(value, dict):
             from mashumaro.codecs.basic import BasicDecoder
 
-            value = BasicDecoder(py).decode(value)
+            value = BasicDecoder(py).decode(_as_blob_fields(value, py))
         ctx = FlyteContextManager.current_context()
         expected = LiteralTypeModel.from_flyte_idl(inp.type)
         return TypeEngine.to_literal(ctx, value, py, expected).to_flyte_idl()
@@ -127,8 +127,46 @@ def check_value(value: Any, tp: Any, path: Path) -> None:
         if value not in allowed:
             raise ConversionError(f"{_describe(value)} is not one of {', '.join(map(repr, allowed))}", path,
                                   code="LP406")
+    elif _blob_class(tp) is not None:
+        from lpctl.shared.blobs import check_uri
+
+        try:
+            check_uri(value, _blob_class(tp) == "directory")
+        except ConversionError as e:
+            raise ConversionError(e.message, path, e.hint, e.code) from None
     else:
         _check_generic(value, tp, path)
+
+
+def _as_blob_fields(value: Any, tp: Any) -> Any:
+    """``value`` (already checked) with each URI of a FlyteFile or FlyteDirectory field as the mapping
+    ``{"path": uri}`` mashumaro decodes into one (it refuses the bare string that flytekit takes)."""
+    if isinstance(value, str) and _blob_class(tp) is not None:
+        return {"path": value}
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp) and isinstance(value, dict):
+        hints = typing.get_type_hints(tp)
+        return {key: _as_blob_fields(item, hints.get(key, Any)) for key, item in value.items()}
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
+    if origin in (list, typing.List) and args and isinstance(value, list):  # noqa: UP006
+        return [_as_blob_fields(item, args[0]) for item in value]
+    if origin in (dict, typing.Dict) and len(args) == 2 and isinstance(value, dict):  # noqa: UP006
+        return {key: _as_blob_fields(item, args[1]) for key, item in value.items()}
+    if origin in (typing.Union, types.UnionType) and value is not None:
+        variants = [a for a in args if a is not type(None)]
+        return _as_blob_fields(value, variants[0]) if len(variants) == 1 else value
+    return value
+
+
+def _blob_class(tp: Any) -> str | None:
+    """"file" for FlyteFile (and its format-typed subclasses), "directory" for FlyteDirectory, else None."""
+    from flytekit.types.directory import FlyteDirectory
+    from flytekit.types.file import FlyteFile
+
+    if isinstance(tp, type) and issubclass(tp, FlyteFile):
+        return "file"
+    if isinstance(tp, type) and issubclass(tp, FlyteDirectory):
+        return "directory"
+    return None
 
 
 def _plain_dataclass(tp: type) -> bool:

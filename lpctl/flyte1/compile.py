@@ -20,7 +20,7 @@ from lpctl.flyte1.metadata import compile_labels, compile_notifications, compile
 from lpctl.flyte1.resolve import Resolved
 from lpctl.flyte1.schedule import compile_schedule
 from lpctl.shared.imports import ResolveError
-from lpctl.spec.config import Identity, identity_problem
+from lpctl.spec.config import Identity, identity_problem, spec_identity
 from lpctl.spec.load import Document
 from lpctl.spec.model import Concurrency, LaunchPlanSpec
 
@@ -96,7 +96,7 @@ def compile_spec(doc: Document, lp_spec: LaunchPlanSpec, resolved: Resolved, ide
     spec = _build_spec(ctx)
     own = Identity(project=lp_spec.project, domain=lp_spec.domain, version=lp_spec.version,
                    workflow_version=lp_spec.workflow_version)
-    ident = own.under(identity).resolved()
+    ident = spec_identity(own, identity)
     if resolved.reference is not None:  # a reference workflow names its own registered identity
         wf_project, wf_domain, _, wf_version = resolved.reference
     else:

@@ -103,4 +103,4 @@ def needs_flytekit(lt: LiteralType) -> bool:
         return needs_flytekit(lt.map_value_type)
     if which == "union_type":
         return any(needs_flytekit(v) for v in lt.union_type.variants)
-    return which not in ("enum_type",)
+    return which not in ("enum_type", "blob")  # a blob is a remote URI, as it is (lpctl.shared.blobs)

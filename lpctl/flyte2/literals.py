@@ -15,7 +15,7 @@ from typing import Any
 from flyteidl.core import types_pb2
 from flyteidl2.core import literals_pb2 as literals2
 
-from lpctl.shared.literals import ConversionError, describe, is_optional, to_literal
+from lpctl.shared.literals import ConversionError, describe, is_optional, to_literal, type_name
 
 LIST_REASON = ("flyte-sdk 2.12.1 pickles a list trigger input into bytes that its own runtime cannot decode "
                "as the declared type")
@@ -32,6 +32,8 @@ def trigger_literal(value: Any, literal_type: Any) -> Any:
         raise ConversionError(f"a mapping cannot be a trigger input: {DICT_REASON}", hint=CONTAINER_HINT,
                               code="LP906")
     lt = types_pb2.LiteralType.FromString(literal_type.SerializeToString())
+    if _holds_blob(lt):  # Flyte 1's FlyteFile URIs (lpctl.shared.blobs) are not flyte-sdk's File encoding
+        raise ConversionError(f"inputs of type {type_name(lt)} cannot be written in a spec", code="LP904")
     try:
         lit = to_literal(value, lt)
     except ConversionError as e:
@@ -39,6 +41,17 @@ def trigger_literal(value: Any, literal_type: Any) -> Any:
     if lit.scalar.HasField("union"):  # flyte encodes by the value's own type: no union wrapper
         lit = lit.scalar.union.value
     return literals2.Literal.FromString(lit.SerializeToString())
+
+
+def _holds_blob(lt: Any) -> bool:
+    which = lt.WhichOneof("type")
+    if which == "collection_type":
+        return _holds_blob(lt.collection_type)
+    if which == "map_value_type":
+        return _holds_blob(lt.map_value_type)
+    if which == "union_type":
+        return any(_holds_blob(v) for v in lt.union_type.variants)
+    return bool(which == "blob")
 
 
 def _flyte2_error(e: ConversionError, value: Any, lt: Any) -> ConversionError:

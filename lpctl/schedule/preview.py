@@ -8,6 +8,7 @@ scheduler's own algorithm (:mod:`lpctl.schedule.robfig`), each computed from the
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
@@ -16,10 +17,11 @@ from typing import Any
 from flyteidl.admin import schedule_pb2
 
 from lpctl.schedule.cron import fire_times, parse_cron, split_zone
-from lpctl.schedule.robfig import CronSpec
+from lpctl.schedule.robfig import CronSpec, next_fire
 from lpctl.schedule.zones import SurpriseKind, load_zone, transitions, wall_surprise
 
-__all__ = ["FireTime", "PlanPreview", "format_json", "format_text", "parse_after", "preview", "preview_triggers"]
+__all__ = ["FireTime", "PlanPreview", "format_json", "format_text", "moment_text", "parse_after", "preview",
+           "preview_triggers", "window"]
 
 UTC_NAME = "UTC"
 #: a Flyte 2 cron without a timezone fires in the backend's local zone (reference 6.2)
@@ -64,7 +66,7 @@ class PlanPreview:
         return f"{self.project}/{self.domain}/{self.name}" if self.domain else f"{self.project}/{self.name}"
 
 
-def parse_after(text: str) -> datetime:
+def parse_after(text: str, option: str = "--after") -> datetime:
     """``--after``: ISO 8601 (``2026-03-28``, ``2026-03-28T01:30``, ``...Z``, ``...+02:00``); naive is UTC.
 
     Raises ValueError with a message for the user.
@@ -75,10 +77,10 @@ def parse_after(text: str) -> datetime:
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
-        raise ValueError(f"--after {text!r} is not an ISO 8601 date or time, such as 2026-03-28 or "
+        raise ValueError(f"{option} {text!r} is not an ISO 8601 date or time, such as 2026-03-28 or "
                          "2026-03-28T01:30:00+01:00") from None
     if not _FIRST_YEAR <= moment.year <= _LAST_YEAR:
-        raise ValueError(f"--after {text!r} is outside the years {_FIRST_YEAR}-{_LAST_YEAR}")
+        raise ValueError(f"{option} {text!r} is outside the years {_FIRST_YEAR}-{_LAST_YEAR}")
     return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
 
 
@@ -110,6 +112,29 @@ def _cron_preview(project: str, domain: str, name: str, text: str, after: dateti
     times = tuple(FireTime(t, _is_repeated(t)) for t in fire_times(expr, after, count, zone))
     end = times[-1].moment if times else after
     return PlanPreview(project, domain, name, expr, zone_name, times, _skipped(spec, zone_name, zone, after, end))
+
+
+def window(project: str, domain: str, name: str, text: str, start: datetime, end: datetime,
+           limit: int) -> PlanPreview:
+    """The fire times in ``[start, end)`` of a cron schedule (``cronSchedule.schedule``, with its ``CRON_TZ=``
+    prefix), each computed from the previous one as the scheduler does, and the DST-skipped wall times there.
+
+    Raises ValueError when the window holds more than ``limit`` fire times, or the schedule cannot be read.
+    """
+    zone_name, expr = split_zone(text)
+    zone_name = zone_name or UTC_NAME
+    zone, spec = load_zone(zone_name), parse_cron(expr)
+    if zone is None or spec is None:
+        raise ValueError(f"the Flyte scheduler cannot run the schedule {text!r}")
+    times: list[FireTime] = []
+    moment = next_fire(spec, datetime.fromtimestamp(math.ceil(start.timestamp()) - 1, timezone.utc), zone)
+    while moment is not None and moment < end:
+        if len(times) == limit:
+            raise ValueError(f"more than {limit} fire times")
+        times.append(FireTime(moment, _is_repeated(moment)))
+        moment = next_fire(spec, moment, zone)
+    skipped = _skipped(spec, zone_name, zone, start, end)
+    return PlanPreview(project, domain, name, expr, zone_name, tuple(times), skipped)
 
 
 def preview_triggers(triggers: Sequence[Any], after: datetime, count: int) -> list[PlanPreview]:
@@ -226,8 +251,7 @@ def _plan_lines(p: PlanPreview) -> list[str]:
                 "so there are no fixed times)"]
     rows: list[tuple[date | datetime, str, str]] = []
     for t in p.fire_times:
-        local = f"{t.moment:%Y-%m-%d %H:%M} {_offset(t.moment)} {t.moment.tzname()}"
-        utc = f"{t.moment.astimezone(timezone.utc):%Y-%m-%d %H:%M} UTC"
+        local, utc = moment_text(t.moment)
         rows.append((t.moment.replace(tzinfo=None, fold=0), local,
                      utc + ("  repeated hour (DST): runs twice" if t.repeated else "")))
     for wall in p.skipped:
@@ -237,6 +261,12 @@ def _plan_lines(p: PlanPreview) -> list[str]:
     header = f"{p.identity}: " + (f"every {p.schedule} from its start_time (UTC)" if p.fixed_rate
                                   else f"{p.schedule} ({p.timezone or 'the server' + chr(39) + 's local time'})")
     return [header, *(f"  {local:<{width}}  {rest}" for _, local, rest in rows)]
+
+
+def moment_text(moment: datetime) -> tuple[str, str]:
+    """``("2027-03-26 02:30 +01:00 CET", "2027-03-26 01:30 UTC")``: a fire time in its zone and in UTC."""
+    return (f"{moment:%Y-%m-%d %H:%M} {_offset(moment)} {moment.tzname()}",
+            f"{moment.astimezone(timezone.utc):%Y-%m-%d %H:%M} UTC")
 
 
 def _offset(moment: datetime) -> str:

@@ -125,6 +125,10 @@ def to_literal(value: Any, lt: LiteralType) -> Literal:
         return _enum(value, lt)
     if which == "union_type":
         return _union(value, lt)
+    if which == "blob":
+        from lpctl.shared.blobs import blob_literal
+
+        return blob_literal(value, lt)
     return _unsupported(lt)
 
 

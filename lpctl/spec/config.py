@@ -56,8 +56,24 @@ class Identity:
         )
 
 
+def run_identity(flags: Identity, config: Config | None) -> Identity:
+    """A run's identity: the command line's values, then ``[tool.lpctl]``'s (one of the two merges below)."""
+    return flags if config is None else flags.under(config.identity)
+
+
+def spec_identity(own: Identity, run: Identity) -> ResolvedIdentity:
+    """Where one spec registers: its own values, then the run's (:func:`run_identity`), then the defaults.
+
+    These two functions are the only places identity layers are merged: rendering, locking from FlyteAdmin,
+    packaging and registering specs or bundles all go through them.
+    """
+    return own.under(run).resolved()
+
+
 @dataclass(frozen=True)
 class ResolvedIdentity:
+    """A spec's identity with every layer applied: what its launch plan is registered under."""
+
     project: str
     domain: str
     #: "" = a placeholder filled in at registration

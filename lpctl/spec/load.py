@@ -325,17 +325,11 @@ _DISAGREE_START = re.compile(r"[\t\x85\u2028\u2029\r|>!&]")
 _INDENT = re.compile(r"^( *)", re.MULTILINE)
 
 
-def _compose_fast(text: str) -> list[Any] | None:
-    """libyaml's composer (20-50 times faster than ruamel's pure Python) for the common case.
-
-    Scalars are resolved by ruamel's own YAML 1.2 rules, so values are the same either way.
-    None means: use ruamel (no libyaml, a %YAML directive, deep nesting, or any YAML error,
-    which ruamel then reports in its own words).
-    """
-    return _compose_libyaml(text) if _libyaml_agrees(text) else None
-
-
 def _compose_libyaml(text: str) -> list[Any] | None:
+    """libyaml's composer (20-50 times faster than ruamel's pure Python), asked only where
+    :func:`_libyaml_agrees`. Scalars are resolved by ruamel's own YAML 1.2 rules, so values are the
+    same either way. None means: use ruamel (no libyaml, or any YAML error, which ruamel then reports
+    in its own words)."""
     loader = _fast_loader()
     if loader is None:
         return None

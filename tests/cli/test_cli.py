@@ -330,3 +330,9 @@ def test_only_the_cli_package_imports_typer_or_rich() -> None:
     offenders = [str(path.relative_to(package)) for path in sorted(package.rglob("*.py"))
                  if path.parent.name != "cli" and pattern.search(path.read_text(encoding="utf-8"))]
     assert offenders == []
+
+
+def test_package_of_a_bundle_counts_its_launch_plans(run_cli: Run, in_tmp: Any) -> None:
+    (in_tmp / "good.yaml").write_text(GOOD)
+    assert run_cli("render", "good.yaml", "-o", "bundle.json", *PP).exit_code == 0
+    assert run_cli("package", "bundle.json", "-o", "x.tgz") == CliResult(0, "", "1 file OK: 1 launch plan\n")

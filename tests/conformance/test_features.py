@@ -126,6 +126,15 @@ case("list_of_dataclasses", WS + "default_inputs: {cfg: {name: n}, many: [{x: 1}
      _lp(wf.with_settings, default_inputs={"cfg": wf.Settings(name="n"),
                                            "many": [wf.Point(x=1), wf.Point(x=2, y=0.5)]}))
 
+WF = "name: lp\nworkflow: example_pkg.workflows:with_files\n"
+case("remote_files_as_written", WF + "default_inputs: {data: s3://b/in/x.csv, out: gs://b/out/, many: [abfs://c/a, "
+     "https://h/b?x=1], maybe: simplecache::s3://b/c, csv: s3://b/t.csv}\n",
+     _lp(wf.with_files, default_inputs={"data": "s3://b/in/x.csv", "out": "gs://b/out/",
+                                        "many": ["abfs://c/a", "https://h/b?x=1"], "maybe": "simplecache::s3://b/c",
+                                        "csv": "s3://b/t.csv"}))
+case("remote_files_fixed", WF + "fixed_inputs: {data: s3://b/x, out: s3://b/o, many: []}\n",
+     _lp(wf.with_files, fixed_inputs={"data": "s3://b/x", "out": "s3://b/o", "many": []}))
+
 
 def _cron(**kw: Any) -> Any:
     return _kit().CronSchedule(**kw)

@@ -27,7 +27,7 @@ from lpctl.admin.auth import client_credentials_token, secret_forms  # noqa: E40
 from lpctl.admin.client import (  # noqa: E402
     AdminClient,
     AuthError,
-    Identity,
+    RegisteredId,
 )
 from lpctl.admin.register import register  # noqa: E402
 from lpctl.admin.text import server_text  # noqa: E402
@@ -265,7 +265,7 @@ def test_register_unreachable_is_exit_2(run_cli: Callable[..., CliResult], repo:
 
 
 def test_identity_text() -> None:
-    assert str(Identity(P, D, "n", "v")) == "flytesnacks/development/n@v"
+    assert str(RegisteredId(P, D, "n", "v")) == "flytesnacks/development/n@v"
 
 
 def test_values_from_the_server_in_a_conflict_are_escaped(server: Server, client: AdminClient) -> None:

@@ -24,6 +24,7 @@ from lpctl.bundle import (
 )
 from lpctl.errors import PathError, UsageError
 from lpctl.flyte1.compile import CompiledPlan, Source
+from lpctl.spec.config import Identity
 from lpctl.spec.load import load_text
 
 
@@ -135,14 +136,15 @@ def test_an_entry_that_is_not_a_launch_plan() -> None:
 
 def test_fill_versions_fills_only_placeholders() -> None:
     given, empty = _lp("a", version="v1", workflow_version="w1"), _lp("b")
-    filled = fill_versions([(given, True), (empty, False)], "v9")
+    filled = fill_versions([(given, True), (empty, False)], Identity(version="v9"))
     assert filled == [(given, True), (_lp("b", version="v9", workflow_version="v9"), False)]
     assert filled[0][0] is given and empty == _lp("b")  # the input messages are left as they were
-    assert fill_versions([(empty, False)], "v9", "w9") == [(_lp("b", version="v9", workflow_version="w9"), False)]
+    pinned = Identity(version="v9", workflow_version="w9")
+    assert fill_versions([(empty, False)], pinned) == [(_lp("b", version="v9", workflow_version="w9"), False)]
 
 
 def test_fill_versions_without_a_version_says_what_to_pass() -> None:
     with pytest.raises(UsageError) as caught:
-        fill_versions([(_lp("a"), False)], None)
+        fill_versions([(_lp("a"), False)], Identity())
     assert str(caught.value) == ("launch plan p/d/a has no version: pass --version V (or set version in the spec "
                                  "or in [tool.lpctl])")

@@ -135,7 +135,8 @@ def test_union_prefers_str_for_strings_and_the_exact_kind_for_numbers() -> None:
     ("x", LiteralType(collection_type=INT), 'expected list[int], found the string "x"', "write a YAML list"),
     ([1], LiteralType(map_value_type=INT), "expected dict[str, int], found a list", "write a YAML mapping"),
     ({"x": float("nan")}, STRUCT, "nan cannot be stored in a dict input", None),
-    ("x", LiteralType(blob=types_pb2.BlobType()), "inputs of type blob cannot be written in a spec", None),
+    (3, LiteralType(blob=types_pb2.BlobType()), "expected the remote URI of a FlyteFile, found the integer 3",
+     "write a URI such as s3://bucket/path"),
 ])
 def test_mismatches(value: Any, lt: LiteralType, message: str, hint: str | None) -> None:
     error = _error(value, lt)

@@ -112,7 +112,7 @@ def test_gather_takes_bundles_as_they_are_then_specs_in_bundle_order(repo: Path)
     gathered = gather([path, "specs"], Options(config=Config()))
     assert [(lp.id.name, lp.id.version, auto) for lp, auto in gathered.launch_plans] == [
         ("z", "v1", True), ("a", "", None), ("b", "", None)]
-    assert gathered.result.files == ["specs/a.yaml"]
+    assert (gathered.result.files, gathered.result.bundled) == (["b.json", "specs/a.yaml"], 1)
 
 
 def test_gather_with_a_failing_spec_keeps_only_the_bundles(repo: Path) -> None:
@@ -127,4 +127,4 @@ def test_gather_with_a_failing_spec_keeps_only_the_bundles(repo: Path) -> None:
 def test_gather_of_bundles_only_runs_no_specs(repo: Path) -> None:
     path = _bundle(repo, "name: z\nworkflow: flows:daily\n")
     gathered = gather([path], Options(config=Config()))
-    assert (len(gathered.launch_plans), gathered.result) == (1, Result())
+    assert (len(gathered.launch_plans), gathered.result) == (1, Result(files=["b.json"], bundled=1))

@@ -26,11 +26,12 @@ grpc = pytest.importorskip("grpc")
 from fake_admin import TOKEN, WF, D, P, Server, serve  # noqa: E402
 from flyteidl.admin import launch_plan_pb2  # noqa: E402
 from flyteidl.core import identifier_pb2, types_pb2  # noqa: E402
+from support import CliResult  # noqa: E402
 
 from lpctl.admin.register import (  # noqa: E402
     AdminClient,
     AuthError,
-    Identity,
+    RegisteredId,
     RegisterError,
     client_credentials_token,
     register,
@@ -89,7 +90,7 @@ def make_lp(name: str = "nightly", version: str = "v1", *, a: int = 1, wf_versio
 def test_create_new(server: Server, client: AdminClient) -> None:
     (outcome,) = register(client, [(make_lp(), False)])
     assert (outcome.identity, outcome.status, outcome.activated, outcome.ok) == (
-        Identity(P, D, "nightly", "v1"), "created", False, True)
+        RegisteredId(P, D, "nightly", "v1"), "created", False, True)
     assert str(outcome.identity) == "flytesnacks/development/nightly@v1"
     assert server.admin.state("nightly", "v1") == "INACTIVE"
     # admin stored the augmented default_inputs (b is a free workflow input)
@@ -408,3 +409,30 @@ def test_lpctl_register_command(server: Server, tmp_path: Any, monkeypatch: pyte
     conflict = runner.invoke(app, args, env={"TK": TOKEN}, catch_exceptions=False)
     assert conflict.exit_code == 1 and ": conflict" in conflict.stdout
     assert TOKEN not in conflict.stdout + conflict.stderr
+
+
+def test_a_bundle_takes_its_version_from_tool_lpctl_as_specs_do(server: Server, run_cli: Any, in_tmp: Any) -> None:
+    """register, plan and apply fill a bundle's placeholder versions from the same merge as a spec's: the flag,
+    else [tool.lpctl] version (the error for a bundle with neither names both)."""
+    (in_tmp / "wfs.py").write_text("def my_workflow(a: int, b: str) -> None: ...\n")
+    (in_tmp / "lp.yaml").write_text("apiVersion: lpctl/v1\nkind: LaunchPlan\nname: nightly\n"
+                                    "workflow: wfs:my_workflow\ndefault_inputs: {a: 1, b: x}\nauto_activate: true\n")
+    assert run_cli("render", "lp.yaml", "-o", "bundle.json").exit_code == 0  # no version anywhere: placeholders
+    server.admin.add_workflow("v7", {"a": types_pb2.INTEGER, "b": types_pb2.STRING}, name="wfs.my_workflow")
+    admin = ["--endpoint", server.endpoint, "--insecure", "--token-env", "TK"]
+    env = {"TK": TOKEN}
+    assert run_cli("register", "bundle.json", *admin, env=env).stderr == (
+        "1 file OK: 1 launch plan\nlpctl: launch plan flytesnacks/development/nightly has no version: pass "
+        "--version V (or set version in the spec or in [tool.lpctl])\n")
+    (in_tmp / "pyproject.toml").write_text('[tool.lpctl]\nversion = "v7"\n')
+    assert run_cli("plan", "bundle.json", *admin, env=env) == CliResult(1, (
+        "flytesnacks/development\n  + create     nightly@v7: not on the server\n"
+        "  ~ activate   nightly@v7: no version of it is active\n1 to create, 1 to activate.\n"),
+        "1 file OK: 1 launch plan [settings: pyproject.toml]\n")
+    registered = run_cli("register", "bundle.json", *admin, env=env)
+    assert registered == CliResult(0, "flytesnacks/development/nightly@v7: created: created; activated\n",
+                                   "1 file OK: 1 launch plan [settings: pyproject.toml]\n")
+    assert server.admin.active() == {(P, D, "nightly"): "v7"}
+    assert run_cli("apply", "bundle.json", *admin, env=env).exit_code == 0
+    assert run_cli("register", "bundle.json", "--version", "v8", *admin, env=env).stdout.startswith(
+        "flytesnacks/development/nightly@v8: error: NOT_FOUND: missing entity of type WORKFLOW")  # the flag wins

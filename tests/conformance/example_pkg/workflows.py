@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime
 import enum
+import typing
 from dataclasses import dataclass, field
 from typing import List, Optional  # noqa: UP035 - the typing spellings, as older code writes them
 
 from flytekit import task, workflow
+from flytekit.types.directory import FlyteDirectory
+from flytekit.types.file import FlyteFile
 
 
 class Color(enum.Enum):
@@ -180,4 +183,10 @@ def _options() -> object:
 
 @workflow(default_options=_options())
 def with_options(a: int = 1) -> None:
+    noop()
+
+
+@workflow
+def with_files(data: FlyteFile, out: FlyteDirectory, many: list[FlyteFile], maybe: Optional[FlyteFile] = None,  # noqa: UP045
+               csv: Optional[FlyteFile[typing.TypeVar("csv")]] = None) -> None:  # noqa: UP045
     noop()
