@@ -243,10 +243,10 @@ def test_a_signal_during_apply_stops_before_the_next_write(lpctl: Run, server: S
     assert result.stdout.endswith(
         "create flytesnacks/development/a@v1: done: created\n"
         "create flytesnacks/development/b@v1: done: created\n"
-        "create flytesnacks/development/c@v1: not-attempted: not attempted: interrupted before it\n"
-        "activate flytesnacks/development/a@v1: not-attempted: not attempted: interrupted before it\n"
-        "activate flytesnacks/development/b@v1: not-attempted: not attempted: interrupted before it\n"
-        "activate flytesnacks/development/c@v1: not-attempted: not attempted: interrupted before it\n"
+        "create flytesnacks/development/c@v1: not attempted: interrupted before it\n"
+        "activate flytesnacks/development/a@v1: not attempted: interrupted before it\n"
+        "activate flytesnacks/development/b@v1: not attempted: interrupted before it\n"
+        "activate flytesnacks/development/c@v1: not attempted: interrupted before it\n"
         "apply: 2 done, 4 not attempted; interrupted; run lpctl apply again to complete the rest\n")
     assert server.admin.versions() == {(P, D, "a", "v1"), (P, D, "b", "v1")} and server.admin.active() == {}
     assert server.admin.mutations() == ["CreateLaunchPlan"] * 2
@@ -308,9 +308,9 @@ def test_a_signal_during_register_stops_before_the_activation(lpctl: Run, server
     server.admin.on_call("CreateLaunchPlan", 2, lambda: os.kill(os.getpid(), signal.SIGINT))
     result = lpctl("register")
     assert (result.exit_code, result.stdout) == (130, (
-        "flytesnacks/development/a@v1: created: created; activated\n"
-        "flytesnacks/development/b@v1: created: created; activating it was not attempted: interrupted\n"
-        "flytesnacks/development/c@v1: not-attempted: not attempted: interrupted before it\n"
+        "flytesnacks/development/a@v1: created; activated\n"
+        "flytesnacks/development/b@v1: created; activating it was not attempted: interrupted\n"
+        "flytesnacks/development/c@v1: not attempted: interrupted before it\n"
         "register: 2 created, 1 not attempted; interrupted; run lpctl register again to complete the rest\n"))
     assert server.admin.active() == {(P, D, "a"): "v1"}
     assert server.admin.versions() == {(P, D, "a", "v1"), (P, D, "b", "v1")}
