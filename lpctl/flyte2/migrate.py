@@ -94,11 +94,9 @@ def migrate_paths(paths: Sequence[str], options: MigrateOptions = MigrateOptions
 def migrate_text(text: str, path: str, options: MigrateOptions = MigrateOptions()
                  ) -> tuple[FileMigration, Diagnostic | None]:
     """Migrate the launch plan documents of one file's text (other documents are left out)."""
-    from ruamel.yaml.error import YAMLError
-
     import warnings
 
-    from ruamel.yaml.error import ReusedAnchorWarning
+    from ruamel.yaml.error import ReusedAnchorWarning, YAMLError
 
     yaml = _yaml()
     try:
