@@ -93,19 +93,24 @@ def lock_text(lock: Lock) -> str:
     """Canonical JSON: the same lock always gives the same bytes."""
     doc = {"lockVersion": LOCK_FORMAT, "versions": dict(lock.versions), "modules": dict(lock.modules),
            "workflows": dict(lock.workflows)}
+    if lock.tasks:  # a lock without Flyte 2 tasks keeps the bytes it always had
+        doc["tasks"] = dict(lock.tasks)
     return json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False) + "\n"
 
 
-def versions() -> dict[str, str]:
+def versions(*, flyte: bool = False) -> dict[str, str]:
+    """lpctl's version and flytekit's, and (``flyte``: the lock records Flyte 2 tasks) flyte-sdk's."""
     from importlib import metadata
 
     from lpctl import __version__
 
-    try:
-        flytekit = metadata.version("flytekit")
-    except metadata.PackageNotFoundError:
-        flytekit = ""
-    return {"lpctl": __version__, "flytekit": flytekit}
+    found = {"lpctl": __version__}
+    for key, package in (("flytekit", "flytekit"), ("flyte", "flyte")) if flyte else (("flytekit", "flytekit"),):
+        try:
+            found[key] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            found[key] = ""
+    return found
 
 
 def file_digest(path: str) -> str | None:
@@ -126,20 +131,33 @@ def invalid_lock(path: str, e: LockInvalid) -> Diagnostic:
 
 
 def differences(old: Lock, new: Lock) -> list[str]:
-    """How ``old`` differs from ``new`` (what ``lpctl lock`` would write now), one line per change."""
+    """How ``old`` differs from ``new`` (what ``lpctl lock`` would write now), one line per change, for
+    workflows and Flyte 2 tasks alike."""
     lines: list[str] = []
-    for ref in sorted(old.workflows.keys() | new.workflows.keys()):
-        before, after = old.workflows.get(ref), new.workflows.get(ref)
+    for before_section, after_section in ((old.workflows, new.workflows), (old.tasks, new.tasks)):
+        lines.extend(_section_changes(before_section, after_section))
+    for module in sorted(old.modules.keys() & new.modules.keys()):
+        if old.modules[module] != new.modules[module] and not any(line.startswith(module) for line in lines):
+            held = "tasks'" if any(_module(e) == module for e in new.tasks.values()) else "workflows'"
+            lines.append(f"module '{module}' changed (its {held} interfaces did not): the digest is stale")
+    return lines
+
+
+def _section_changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
+    lines: list[str] = []
+    for ref in sorted(old.keys() | new.keys()):
+        before, after = old.get(ref), new.get(ref)
         if before is None:
             lines.append(f"{ref}: not in the lock")
         elif after is None:
             lines.append(f"{ref}: in the lock, but no spec references it")
         elif before != after:
             lines.extend(f"{ref}: {line}" for line in _entry_changes(before, after))
-    for module in sorted(old.modules.keys() & new.modules.keys()):
-        if old.modules[module] != new.modules[module] and not any(line.startswith(module) for line in lines):
-            lines.append(f"module '{module}' changed (its workflows' interfaces did not): the digest is stale")
     return lines
+
+
+def _module(entry: Any) -> Any:
+    return entry.get("module") if isinstance(entry, dict) else None
 
 
 def _entry_changes(before: Any, after: Any) -> list[str]:
@@ -167,8 +185,8 @@ def _input_changes(name: str, old: Any, new: Any) -> list[str]:
         lines.append(f"input '{name}' type changed: {_type(old)} -> {_type(new)}")
     if _default(old) != _default(new):
         lines.append(f"input '{name}' default changed: {_default(old)} -> {_default(new)}")
-    old_desc = old["parameter"].get("var", {}).get("description")
-    new_desc = new["parameter"].get("var", {}).get("description")
+    old_desc = old.get("parameter", {}).get("var", {}).get("description")
+    new_desc = new.get("parameter", {}).get("var", {}).get("description")
     if old_desc != new_desc and old["type"] == new["type"]:
         lines.append(f"input '{name}' description changed: {old_desc!r} -> {new_desc!r}")
     return lines
@@ -180,13 +198,16 @@ def _type(item: Any) -> str:
     from lpctl.shared.literals import LiteralType
 
     try:
-        return type_name(json_format.ParseDict(item["type"], LiteralType()))
+        # a Flyte 2 task's type is a flyteidl2 LiteralType: the same JSON for every type a name is given to
+        return type_name(json_format.ParseDict(item["type"], LiteralType(), ignore_unknown_fields=True))
     except (json_format.ParseError, TypeError, KeyError):
         return "unknown type"
 
 
 def _default(item: Any) -> str:
-    param = item.get("parameter", {})
+    if "parameter" not in item:  # a Flyte 2 task's input: a default, else required
+        return "default " + _literal_text(item["default"]) if "default" in item else "required"
+    param = item["parameter"]
     if "default" in param:
         return "default " + _literal_text(param["default"])
     return "required" if param.get("required") else "no default"

@@ -1,4 +1,4 @@
-"""``lpctl lock``: import each workflow the specs reference, once, and record its interface.
+"""``lpctl lock``: import each workflow and Flyte 2 task the specs reference, once, and record its interface.
 
 Its three modes: write the lock (:func:`collect` then :func:`write`), check it (:func:`collect` then
 :func:`stale`), and fill it from FlyteAdmin instead of importing (:func:`collect` given a client).
@@ -9,14 +9,13 @@ from __future__ import annotations
 import os
 import stat
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from lpctl.diagnostics import Diagnostic, error
 from lpctl.errors import LpctlError
-from lpctl.flyte1.locked import entry_of
 from lpctl.lock import (
     Lock,
     LockError,
@@ -29,6 +28,7 @@ from lpctl.lock import (
     versions,
 )
 from lpctl.spec.load import Document, check_header, load_paths
+from lpctl.target import Importing
 
 if TYPE_CHECKING:
     from lpctl.spec.config import Identity
@@ -47,59 +47,87 @@ class LockResult:
 
 
 def references(paths: Sequence[str], *, max_bytes: int) -> tuple[dict[str, Document], list[Diagnostic], list[str]]:
-    """Every import path the specs under ``paths`` reference, with the first document naming it."""
+    """Every workflow import path the specs under ``paths`` reference, with the first document naming it."""
+    by_kind, diagnostics, files = _references(paths, max_bytes=max_bytes)
+    return by_kind.get("LaunchPlan", {}), diagnostics, files
+
+
+def _references(paths: Sequence[str], *,
+                max_bytes: int) -> tuple[dict[str, dict[str, Document]], list[Diagnostic], list[str]]:
+    """kind -> every import path its specs reference (``workflow:``, ``task:``), with the first document naming it."""
+    from lpctl.target import TARGETS
+
     loaded = load_paths(paths, max_bytes=max_bytes)
-    refs: dict[str, Document] = {}
+    refs: dict[str, dict[str, Document]] = {}
     for doc in loaded.documents:
         if check_header(doc):
             continue
-        workflow = doc.data.get("workflow") if isinstance(doc.data, dict) else None
-        if isinstance(workflow, str):
-            refs.setdefault(workflow, doc)
-    return dict(sorted(refs.items())), list(loaded.diagnostics), loaded.files
+        kind = doc.data["kind"]
+        ref = doc.data.get(TARGETS[kind].reference_key)
+        if isinstance(ref, str):
+            refs.setdefault(kind, {}).setdefault(ref, doc)
+    return {kind: dict(sorted(found.items())) for kind, found in refs.items()}, list(loaded.diagnostics), loaded.files
 
 
 def build_lock(paths: Sequence[str], roots: Sequence[str], *, max_bytes: int, import_timeout: float,
                previous: Lock | None = None, keep: set[str] | None = None) -> LockResult:
-    """Import every referenced workflow (once) and record its interface; failures are diagnostics.
+    """Import every referenced workflow and Flyte 2 task (once) and record its interface; failures are
+    diagnostics.
 
     Entries that ``lpctl lock --from-admin`` wrote into ``previous`` are kept as they are: their
     code is not here to import. So are the entries of ``previous`` named in ``keep`` that the specs
     under ``paths`` do not reference (other folders' specs use them), with their modules' digests.
     """
-    from lpctl.flyte1.resolve import Resolver
-    from lpctl.shared.imports import ResolveError
-
-    refs, diagnostics, files = references(paths, max_bytes=max_bytes)
-    resolver = Resolver(roots, import_timeout=import_timeout)
-    workflows: dict[str, Any] = {}
+    by_kind, diagnostics, files = _references(paths, max_bytes=max_bytes)
+    sections: dict[str, dict[str, Any]] = {"workflows": {}, "tasks": {}}
     modules: dict[str, str] = {}
+    for kind, refs in by_kind.items():
+        diagnostics.extend(_record(kind, refs, Importing(roots, import_timeout), previous or Lock(), sections,
+                                   modules))
+    if previous is not None and keep:
+        _keep(previous, keep - {ref for refs in by_kind.values() for ref in refs}, sections, modules)
+    workflows, tasks = (dict(sorted(sections[key].items())) for key in ("workflows", "tasks"))
+    lock = Lock(workflows, dict(sorted(modules.items())), versions(flyte=bool(tasks)), tasks)
+    return LockResult(lock, diagnostics, files, by_kind.get("LaunchPlan", {}))
+
+
+def _record(kind: str, refs: dict[str, Document], how: Importing, previous: Lock, sections: dict[str, dict[str, Any]],
+            modules: dict[str, str]) -> list[Diagnostic]:
+    """Resolve the references of one kind by importing, into ``sections`` and ``modules``."""
+    from lpctl.shared.imports import ResolveError
+    from lpctl.target import TARGETS, MissingTarget, target_for
+
+    try:
+        target = target_for(kind)
+    except MissingTarget as e:
+        return [error(e.code, e.message, doc.location(("kind",)), e.hint) for doc in refs.values()]
+    resolver, section, diagnostics = target.importing(how), sections[target.lock_section], []
     for ref, doc in refs.items():
-        kept = previous.workflows.get(ref) if previous is not None else None
+        kept = getattr(previous, target.lock_section).get(ref)
         if isinstance(kept, dict) and kept.get("origin") == "admin":
-            workflows[ref] = kept
+            section[ref] = kept
             continue
         resolved = resolver.resolve(ref)
         if isinstance(resolved, ResolveError):
-            diagnostics.append(error(resolved.code, resolved.message, doc.location(("workflow",)), resolved.hint))
+            diagnostics.append(error(resolved.code, resolved.message, doc.location((TARGETS[kind].reference_key,)),
+                                     resolved.hint))
             continue
         module = module_of(ref)
-        workflows[ref] = entry_of(resolved, module)
+        section[ref] = target.lock_entry(resolved, module)
         digest = _module_digest(module)
         if module is not None and digest is not None:
             modules[module] = digest
-    if previous is not None and keep:
-        _keep(previous, keep - refs.keys(), workflows, modules)
-    lock = Lock(dict(sorted(workflows.items())), dict(sorted(modules.items())), versions())
-    return LockResult(lock, diagnostics, files, refs)
+    return diagnostics
 
 
-def _keep(previous: Lock, refs: set[str], workflows: dict[str, Any], modules: dict[str, str]) -> None:
-    for ref in sorted(refs & previous.workflows.keys()):
-        workflows[ref] = entry = previous.workflows[ref]
-        module = entry.get("module") if isinstance(entry, dict) else None
-        if isinstance(module, str) and module in previous.modules:
-            modules.setdefault(module, previous.modules[module])
+def _keep(previous: Lock, refs: set[str], sections: dict[str, dict[str, Any]], modules: dict[str, str]) -> None:
+    for name, section in sections.items():
+        kept: Mapping[str, Any] = getattr(previous, name)
+        for ref in sorted(refs & kept.keys()):
+            section[ref] = entry = kept[ref]
+            module = entry.get("module") if isinstance(entry, dict) else None
+            if isinstance(module, str) and module in previous.modules:
+                modules.setdefault(module, previous.modules[module])
 
 
 def previous_lock(path: str, *, explicit: bool) -> tuple[Lock | None, str | None]:
@@ -140,10 +168,10 @@ def scope_refs(lock_path: str, paths: Sequence[str], *, max_bytes: int) -> set[s
     if any(os.path.commonpath([lock_dir, p]) == p for p in named):
         return None  # the whole directory is named
     try:
-        refs, _, _ = references([lock_dir], max_bytes=max_bytes)
+        by_kind, _, _ = _references([lock_dir], max_bytes=max_bytes)
     except LpctlError:
         return None
-    return set(refs)
+    return {ref for refs in by_kind.values() for ref in refs}
 
 
 def module_of(ref: str) -> str | None:

@@ -16,7 +16,7 @@ from lpctl.shared.imports import DEFAULT_IMPORT_TIMEOUT
 from lpctl.spec.config import Config, Identity, common_parent, load_config, run_identity
 from lpctl.spec.discover import SpecFile, discover
 from lpctl.spec.load import DEFAULT_MAX_BYTES, TRIGGER_KIND, Document, check_header, load_file
-from lpctl.target import Importing, MissingTarget, Resolving, Target, target_for
+from lpctl.target import TARGETS, Importing, MissingTarget, Resolving, Target, target_for
 from lpctl.workers import cores, ordered_map
 
 if TYPE_CHECKING:
@@ -181,12 +181,13 @@ class _Targets:
             target, resolver, compiled = self._start(kind)
         except MissingTarget as e:
             return [error(e.code, e.message, doc.location(("kind",)), e.hint)]
-        if "" in broken or target.reference_key in broken:  # nothing more can be checked
+        key = TARGETS[kind].reference_key
+        if "" in broken or key in broken:  # nothing more can be checked
             return []
         if self.resolving.invalid is not None:  # reported once, at the lock
             return []
         if resolver is None:
-            return [_cannot_lock(doc, kind, target.reference_key)]
+            return [_cannot_lock(doc, kind, key)]
         item, diags = target.compile(_without(doc, broken), broken, resolver, self.identity)
         if item is not None:
             compiled.append(item)
@@ -216,7 +217,7 @@ class _Targets:
         for target, resolver, compiled in self._started.values():
             if resolver is not None:
                 resolver.save()
-                diags.extend(getattr(resolver, "diagnostics", ()))  # what the lock's entries hold (LP309)
+                diags.extend(resolver.diagnostics)  # what the lock's entries hold (LP309)
             diags.extend(target.duplicates(compiled))
         return diags
 

@@ -22,6 +22,9 @@ if TYPE_CHECKING:
 class Resolving(Protocol):
     """Answers a spec's reference (``workflow:``, ``task:``) with an interface or a ResolveError."""
 
+    #: problems found in what answers the references (the lock), reported once for the run
+    diagnostics: list[Diagnostic]
+
     def resolve(self, ref: Any) -> Any: ...
 
     def save(self) -> None: ...
@@ -42,14 +45,17 @@ class Target(Protocol):
 
     #: the ``kind:`` values it reads
     kinds: tuple[str, ...]
-    #: the spec key that names the user's code; a document whose key the schema refused is not compiled
-    reference_key: str
+    #: where lpctl.lock keeps this target's interfaces (a field of :class:`lpctl.lock.Lock`)
+    lock_section: str
 
     def importing(self, how: Importing) -> Resolving:
         """A resolver that imports the user's code."""
 
     def locked(self, lock: Lock, path: str) -> Resolving | None:
         """A resolver that answers from the lock and imports nothing; None if the target cannot read a lock."""
+
+    def lock_entry(self, resolved: Any, module: str | None) -> dict[str, Any]:
+        """The lock entry of an interface ``importing`` resolved; ``locked`` reads it back."""
 
     def compile(self, doc: Document, broken: set[str], resolver: Resolving,
                 identity: Identity) -> tuple[Any | None, list[Diagnostic]]:
@@ -71,6 +77,8 @@ class MissingTarget(Exception):
 class Registration:
     #: the module that defines ``TARGET``
     module: str
+    #: the spec key that names the user's code; a document whose key the schema refused is not compiled
+    reference_key: str
     #: what the specs of this kind need, and the code and hint that say so when it is missing
     needs: str
     code: str
@@ -79,9 +87,9 @@ class Registration:
 
 #: kind -> its target; the pipeline's only knowledge of targets
 TARGETS: dict[str, Registration] = {
-    "LaunchPlan": Registration("lpctl.flyte1.target", "Flyte 1 launch plans need flyteidl", "LP901",
+    "LaunchPlan": Registration("lpctl.flyte1.target", "workflow", "Flyte 1 launch plans need flyteidl", "LP901",
                                "pip install lpctl"),
-    "Trigger": Registration("lpctl.flyte2.target", "Flyte 2 triggers need flyte-sdk", "LP901",
+    "Trigger": Registration("lpctl.flyte2.target", "task", "Flyte 2 triggers need flyte-sdk", "LP901",
                             "pip install 'lpctl[flyte2]'"),
 }
 

@@ -60,10 +60,11 @@ def lock(
     format: FormatOption = Format.auto, color: ColorOption = Color.auto, strict: Strict = False,
     debug: Debug = False,
 ) -> None:
-    """Record workflow interfaces in lpctl.lock, for --locked.
+    """Record workflow and task interfaces in lpctl.lock, for --locked.
 
-    Imports each workflow once (or asks FlyteAdmin, with --from-admin). With the lock committed,
-    validate, render, diff and package --locked import nothing: no flytekit, no project code.
+    Imports each workflow and task once (or asks FlyteAdmin for workflows, with --from-admin). With the
+    lock committed, validate, render, diff and package --locked import nothing: no flytekit, no flyte,
+    no project code.
 
     Example: lpctl lock launchplans/ && lpctl validate launchplans/ --locked
     """
@@ -92,7 +93,8 @@ def lock(
     if collected.unreadable:
         sys.stderr.write(f"lpctl: {collected.unreadable}: writing it anew\n")
     locker.write(collected)
-    sys.stderr.write(f"wrote {collected.path} ({len(result.lock.workflows)} workflows)\n")
+    tasks = f", {plural(len(result.lock.tasks), 'Flyte 2 task')}" if result.lock.tasks else ""
+    sys.stderr.write(f"wrote {collected.path} ({len(result.lock.workflows)} workflows{tasks})\n")
 
 
 @app.command(cls=Command)

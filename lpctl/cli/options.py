@@ -82,8 +82,8 @@ NoCache = Annotated[bool, typer.Option(
     "--no-cache", help="Import every workflow module, ignoring the interfaces kept in .lpctl_cache/ "
     "(also: LPCTL_NO_CACHE=1).")]
 Locked = Annotated[bool, typer.Option(
-    "--locked", help="Answer workflow references from lpctl.lock (written by 'lpctl lock'): import "
-    "nothing, neither the workflows nor flytekit (also: [tool.lpctl] locked = true).")]
+    "--locked", help="Answer workflow and task references from lpctl.lock (written by 'lpctl lock'): import "
+    "nothing, neither the workflows and tasks nor flytekit and flyte (also: [tool.lpctl] locked = true).")]
 
 Jobs = Annotated[int, typer.Option(
     "--jobs", "-j", metavar="N", min=0, help="Worker processes for a --locked run of many specs (default 0: one "

@@ -6,7 +6,7 @@ from typing import Any
 
 from lpctl.diagnostics import Diagnostic, error
 from lpctl.flyte1.compile import CompiledPlan, compile_spec
-from lpctl.flyte1.locked import LockedResolver
+from lpctl.flyte1.locked import LockedResolver, entry_of
 from lpctl.flyte1.resolve import Resolver
 from lpctl.lock import Lock
 from lpctl.spec.config import Identity
@@ -20,7 +20,7 @@ _READ_INPUTS = {"LP510"}
 
 class LaunchPlanTarget:
     kinds = ("LaunchPlan",)
-    reference_key = "workflow"
+    lock_section = "workflows"
 
     def importing(self, how: Importing) -> Resolving:
         """Imports the workflows (and keeps their interfaces in .lpctl_cache/ when asked)."""
@@ -30,6 +30,9 @@ class LaunchPlanTarget:
 
     def locked(self, lock: Lock, path: str) -> Resolving:
         return LockedResolver(lock, path)
+
+    def lock_entry(self, resolved: Any, module: str | None) -> dict[str, Any]:
+        return entry_of(resolved, module)
 
     def compile(self, doc: Document, broken: set[str], resolver: Resolving,
                 identity: Identity) -> tuple[CompiledPlan | None, list[Diagnostic]]:

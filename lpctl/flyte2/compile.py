@@ -43,6 +43,8 @@ class CompiledTrigger:
 def compile_trigger(doc: Document, resolved: TaskResolved) -> tuple[CompiledTrigger | None, list[Diagnostic]]:
     """The TaskTrigger of ``doc``, or None with the diagnostics that prevent it."""
     task = None if isinstance(resolved, ResolveError) else resolved
+    if isinstance(resolved, ResolveError) and resolved.reported:  # said once, where the problem is
+        return None, []
     ctx = TriggerContext(doc, task)
     if isinstance(resolved, ResolveError):
         ctx.error(resolved.code, resolved.message, ("task",), hint=resolved.hint)

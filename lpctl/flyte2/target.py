@@ -6,7 +6,7 @@ from typing import Any
 
 from lpctl.diagnostics import Diagnostic
 from lpctl.flyte2.compile import CompiledTrigger, compile_trigger, duplicate_triggers
-from lpctl.flyte2.locked import LockedTaskResolver
+from lpctl.flyte2.locked import LockedTaskResolver, entry_of
 from lpctl.flyte2.resolve import TaskResolver
 from lpctl.lock import Lock
 from lpctl.spec.config import Identity
@@ -16,13 +16,16 @@ from lpctl.target import Importing, Resolving
 
 class TriggerTarget:
     kinds = ("Trigger",)
-    reference_key = "task"
+    lock_section = "tasks"
 
     def importing(self, how: Importing) -> Resolving:
         return TaskResolver(how.roots, import_timeout=how.import_timeout)
 
     def locked(self, lock: Lock, path: str) -> Resolving:
         return LockedTaskResolver(lock, path)
+
+    def lock_entry(self, resolved: Any, module: str | None) -> dict[str, Any]:
+        return entry_of(resolved, module)
 
     def compile(self, doc: Document, broken: set[str], resolver: Resolving,
                 identity: Identity) -> tuple[CompiledTrigger | None, list[Diagnostic]]:

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from support import CONFORMANCE, HEADER, ROOT, CliResult
+from support import CONFORMANCE, HEADER, ROOT, TRIGGER_HEADER, CliResult
 
 Run = Callable[..., CliResult]
 PP = ("--python-path", CONFORMANCE)
@@ -244,3 +244,76 @@ def test_the_pre_commit_hook_checks_from_the_lock() -> None:
         hooks = {h["id"]: h for h in load_text(f.read())[0][0].data}
     assert hooks["lpctl-validate"]["entry"] == "lpctl validate --only-specs --locked --format text"
     assert "additional_dependencies" not in hooks["lpctl-validate"]
+
+
+TASK_V1 = '''
+import datetime
+
+import flyte
+
+env = flyte.TaskEnvironment(name="stale2")
+
+
+@env.task
+async def daily(day: datetime.datetime, limit: int = 10, region: str = "emea") -> None:
+    pass
+'''
+TASK_V2 = TASK_V1.replace('limit: int = 10, region: str = "emea"',
+                          'limit: float = 10.0, region: str = "apac", dry_run: bool = False')
+
+
+@pytest.fixture
+def task_project(in_tmp: Any) -> Any:
+    pytest.importorskip("flyte")
+    _module(in_tmp, TASK_V1, "stale2mod")
+    (in_tmp / "specs").mkdir()
+    (in_tmp / "specs" / "daily.yaml").write_text(TRIGGER_HEADER + "name: daily\ntask: stale2mod:daily\n"
+                                                 "inputs: {limit: 3}\n")
+    yield in_tmp
+    sys.modules.pop("stale2mod", None)
+
+
+def test_lock_records_flyte2_tasks_and_locked_renders_them(run_cli: Run, task_project: Any) -> None:
+    assert run_cli("lock", "specs") == CliResult(0, "", "wrote specs/lpctl.lock (0 workflows, 1 Flyte 2 task)\n")
+    doc = json.loads((task_project / "specs" / "lpctl.lock").read_text())
+    assert set(doc["versions"]) == {"lpctl", "flytekit", "flyte"}
+    assert doc["tasks"]["stale2mod:daily"] == {
+        "name": "stale2.daily", "module": "stale2mod", "defaultOrder": ["limit", "region"],
+        "inputs": [{"name": "day", "type": {"simple": "DATETIME"}},
+                   {"name": "limit", "type": {"simple": "INTEGER"},
+                    "default": {"scalar": {"primitive": {"integer": "10"}}}},
+                   {"name": "region", "type": {"simple": "STRING"},
+                    "default": {"scalar": {"primitive": {"stringValue": "emea"}}}}]}
+    importing = run_cli("render", "specs")
+    assert run_cli("render", "specs", "--locked") == importing
+
+
+def test_check_shows_a_stale_task_in_interface_terms(run_cli: Run, task_project: Any) -> None:
+    assert run_cli("lock", "specs").exit_code == 0
+    _module(task_project, TASK_V2, "stale2mod")
+    result = run_cli("lock", "specs", "--check")
+    assert result == CliResult(1, "specs/lpctl.lock is stale:\n"
+                               "  stale2mod:daily: input 'dry_run' added (bool, default false)\n"
+                               "  stale2mod:daily: input 'limit' type changed: int -> float\n"
+                               "  stale2mod:daily: input 'limit' default changed: default 10 -> default 10.0\n"
+                               "  stale2mod:daily: input 'region' default changed: default \"emea\" -> "
+                               "default \"apac\"\n", "")
+
+
+def test_a_task_missing_from_the_lock_is_lp308(run_cli: Run, task_project: Any) -> None:
+    (task_project / "specs" / "lpctl.lock").write_text('{"lockVersion": 1, "workflows": {}}')
+    result = run_cli("validate", "specs", "--locked")
+    assert result == CliResult(1, "specs/daily.yaml:4:7: error LP308 task 'stale2mod:daily' is not in the lock "
+                               "specs/lpctl.lock (run 'lpctl lock' on these specs to record it (it imports the "
+                               "task once))\n1 error in 1 of 1 file\n", "")
+
+
+def test_a_malformed_task_entry_is_lp309_at_its_line(run_cli: Run, task_project: Any) -> None:
+    assert run_cli("lock", "specs").exit_code == 0
+    path = task_project / "specs" / "lpctl.lock"
+    path.write_text(path.read_text().replace('"integer": "10"', '"integer": "010"'))
+    result = run_cli("validate", "specs", "--locked")
+    assert result == CliResult(1, "specs/lpctl.lock:7:5: error LP309 the entry of 'stale2mod:daily' is malformed: "
+                               "it is not what 'lpctl lock' writes for the interface it describes (a value is not "
+                               "in canonical form, or a key is missing or extra) (run 'lpctl lock' to write it "
+                               "again)\n1 error in 1 of 1 file\n", "")
