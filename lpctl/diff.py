@@ -68,47 +68,61 @@ class _Bare(str):
 # -- comparing bundles --------------------------------------------------------------------------
 
 
+# One design for both kinds of entry: index each side by key, match the keys, and compare a matched pair
+# in spec terms (_in_spec_terms); launch plans by the sections below, triggers by their flat view.
+
+
 def diff_bundles(old: Tree, new: Tree) -> list[PlanChange]:
-    """The launch plans added, removed and changed from ``old`` to ``new``, sorted by identity."""
-    olds, news = _index(old), _index(new)
+    """The launch plans, then the triggers, added, removed and changed from ``old`` to ``new``, by key."""
+    plans = _matched(_index(old, "launchPlans", entry_key), _index(new, "launchPlans", entry_key), diff_entries)
+    return plans + diff_triggers(old, new)
+
+
+def diff_triggers(old: Tree, new: Tree) -> list[PlanChange]:
+    """The triggers added, removed and changed from ``old`` to ``new``, in spec terms."""
+    return _matched(_index(old, "triggers", trigger_key), _index(new, "triggers", trigger_key),
+                    lambda o, n: _trigger_changes(o["trigger"], n["trigger"]))
+
+
+def _index(document: Tree, section: str, key_of: Callable[[Tree], Key | None]) -> dict[Key, Tree]:
+    return {key: entry for entry in document.get(section) or [] if (key := key_of(entry)) is not None}
+
+
+def _matched(olds: dict[Key, Tree], news: dict[Key, Tree],
+             compare: Callable[[Tree, Tree], list[FieldChange]]) -> list[PlanChange]:
     out: list[PlanChange] = []
     for key in sorted(olds.keys() | news.keys()):
-        if key not in news:
-            out.append(PlanChange("removed", key))
-        elif key not in olds:
-            out.append(PlanChange("added", key))
-        else:
-            changes = diff_entries(olds[key], news[key])
-            if changes:
-                out.append(PlanChange("changed", key, changes))
-    return out + diff_triggers(old, new)
-
-
-def _index(document: Tree) -> dict[Key, Tree]:
-    out: dict[Key, Tree] = {}
-    for entry in document.get("launchPlans") or []:
-        key = entry_key(entry)
-        if key is not None:
-            out[key] = entry
+        if key not in news or key not in olds:
+            out.append(PlanChange("removed" if key not in news else "added", key))
+        elif changes := compare(olds[key], news[key]):
+            out.append(PlanChange("changed", key, changes))
     return out
+
+
+def _in_spec_terms(old: Tree, new: Tree, changes: Callable[[], list[FieldChange]]) -> list[FieldChange]:
+    """``changes()``, the differences in spec terms; the protobuf tree's, leaf by leaf, when the entry has a
+    shape the spec view does not expect (a hand-made one) or when the view shows none: normalising (absent
+    == empty, the order of labels ...) must never hide a difference."""
+    if old == new:
+        return []
+    try:
+        found = changes()
+    except (AttributeError, KeyError, TypeError, ValueError):
+        return _tree_diff("", old, new)
+    return found or _tree_diff("", old, new)
 
 
 def diff_entries(old: Tree, new: Tree) -> list[FieldChange]:
     """Every difference between two bundle entries of the same launch plan."""
     old_tree, new_tree = _comparable(old), _comparable(new)
     _drop_placeholder_versions(old_tree, new_tree)
-    if old_tree == new_tree:
-        return []
-    rest_old, rest_new = copy.deepcopy(old_tree), copy.deepcopy(new_tree)  # the sections take their parts
-    changes: list[FieldChange] = []
-    try:
-        for section in _SECTIONS:
-            changes.extend(section(rest_old, rest_new))
-    except (AttributeError, KeyError, TypeError, ValueError):  # a hand-made entry of an unexpected shape
-        return _tree_diff("", old_tree, new_tree)
-    changes.extend(_tree_diff("", rest_old, rest_new))
-    # normalising (absent == empty, order of labels ...) must never hide a difference
-    return changes or _tree_diff("", old_tree, new_tree)
+    return _in_spec_terms(old_tree, new_tree, lambda: _section_changes(old_tree, new_tree))
+
+
+def _section_changes(old: Tree, new: Tree) -> list[FieldChange]:
+    rest_old, rest_new = copy.deepcopy(old), copy.deepcopy(new)  # the sections take their parts
+    changes = [change for section in _SECTIONS for change in section(rest_old, rest_new)]
+    return changes + _tree_diff("", rest_old, rest_new)
 
 
 def _comparable(entry: Tree) -> Tree:
@@ -723,32 +737,13 @@ def staleness(path: str, current: str, text: str) -> Staleness:
 # ``trigger/<task>/<name>``. Differences are named by the Trigger spec's keys (inputs.<name>,
 # schedule.cron, notifications[0], ...); what the view does not cover falls back to the protobuf path.
 
-def diff_triggers(old: Tree, new: Tree) -> list[PlanChange]:
-    """The triggers added, removed and changed from ``old`` to ``new``, in spec terms."""
-    olds = {k: e for e in old.get("triggers") or [] if (k := trigger_key(e)) is not None}
-    news = {k: e for e in new.get("triggers") or [] if (k := trigger_key(e)) is not None}
-    out: list[PlanChange] = []
-    for key in sorted(olds.keys() | news.keys()):
-        if key not in news or key not in olds:
-            out.append(PlanChange("removed" if key not in news else "added", key))
-            continue
-        changes = _trigger_changes(olds[key]["trigger"], news[key]["trigger"])
-        if changes:
-            out.append(PlanChange("changed", key, changes))
-    return out
-
-
 def _trigger_changes(old: Tree, new: Tree) -> list[FieldChange]:
-    if old == new:
-        return []
-    try:
-        views = _trigger_view(old), _trigger_view(new)
-    except (AttributeError, KeyError, TypeError, ValueError):  # a hand-made entry of an unexpected shape
-        return _tree_diff("", old, new)
-    changes = [FieldChange(path, f"{path}: {_show(views[0].get(path))} -> {_show(views[1].get(path))}",
-                           views[0].get(path), views[1].get(path))
-               for path in sorted(views[0].keys() | views[1].keys()) if views[0].get(path) != views[1].get(path)]
-    return changes or _tree_diff("", old, new)  # the view must never hide a difference
+    return _in_spec_terms(old, new, lambda: _view_changes(_trigger_view(old), _trigger_view(new)))
+
+
+def _view_changes(old: dict[str, Any], new: dict[str, Any]) -> list[FieldChange]:
+    return [FieldChange(path, f"{path}: {_show(old.get(path))} -> {_show(new.get(path))}", old.get(path),
+                        new.get(path)) for path in sorted(old.keys() | new.keys()) if old.get(path) != new.get(path)]
 
 
 def _trigger_view(trigger: Tree) -> dict[str, Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -65,10 +65,6 @@ def _relative(path: str) -> str:
     return path if relative.startswith(".." + os.sep + "..") else relative
 
 
-def text_lines(diagnostics: Sequence[Diagnostic]) -> list[str]:
-    return [str(d) for d in diagnostics]
-
-
 def json_report(diagnostics: Sequence[Diagnostic], summary: Summary, check: dict[str, Any] | None = None) -> str:
     """The versioned document; ``check`` is ``render --check``'s verdict, which also sets the status."""
     stale = check is not None and not check.get("upToDate")
@@ -92,9 +88,6 @@ def diagnostic_dict(d: Diagnostic) -> dict[str, Any]:
     loc = d.location
     return {"code": d.code, "severity": d.severity.label, "message": d.message, "hint": d.hint,
             "path": loc.path, "line": loc.line, "column": loc.col, "jsonPath": loc.json_path}
-
-
-Formatter = Callable[[Sequence[Diagnostic], Summary], str]
 
 
 # -- GitHub Actions -------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from lpctl import stdio
 from lpctl.cli.app import EXIT_FINDINGS, EXIT_OK, Command, Debug, app
 from lpctl.cli.options import (
     IMPORT_TIMEOUT,
+    MAX_BYTES,
     ClientId,
     ClientSecretEnv,
     Color,
@@ -18,6 +19,7 @@ from lpctl.cli.options import (
     Format,
     FormatOption,
     Insecure,
+    MaxBytes,
     Paths,
     Report,
     Strict,
@@ -101,8 +103,9 @@ def lock(
 def migrate(
     paths: Paths,
     output: Annotated[str | None, typer.Option("--output", "-o", metavar="DIR", help="Directory to write the "
-                                               "Trigger specs to, at the specs' relative paths; without it nothing "
-                                               "is written.")] = None,
+                                               "Trigger specs to, never outside it: at each spec's path relative to "
+                                               "the current directory (outside it: to the parent of the input "
+                                               "naming it); without it nothing is written.")] = None,
     task_map: Annotated[list[str] | None, typer.Option(
         "--task-map", metavar="OLD=NEW", help="The Flyte 2 task NEW (package.module:task) that replaces "
         "workflow OLD; repeatable.",
@@ -110,6 +113,7 @@ def migrate(
     fixed_as_defaults: Annotated[bool, typer.Option(
         "--fixed-as-defaults", help="Accept that fixed inputs become overridable defaults (Flyte 2 has no fixed "
         "inputs) instead of refusing those launch plans.")] = False,
+    max_bytes: MaxBytes = MAX_BYTES,
     debug: Debug = False,
 ) -> None:
     """Write Flyte 2 Trigger specs from launch plan specs.
@@ -124,11 +128,11 @@ def migrate(
     from lpctl.flyte2.migrate import MigrateOptions, migrate_paths, summary, write_migrated
 
     mapping = dict(_pair(item) for item in task_map or [])
-    files, diagnostics = migrate_paths(paths, MigrateOptions(mapping, fixed_as_defaults))
+    files, diagnostics = migrate_paths(paths, MigrateOptions(mapping, fixed_as_defaults, max_bytes))
     sys.stderr.writelines(f"{d}\n" for d in diagnostics)
     stdio.output().write(summary(files))
     if output is not None:
-        stdio.output().write(f"wrote {plural(len(write_migrated(files, output)), 'file')} to {output}\n")
+        stdio.output().write(f"wrote {plural(len(write_migrated(files, output, paths)), 'file')} to {output}\n")
     else:
         stdio.output().write("nothing written: give -o DIR to write the triggers that migrate cleanly\n")
     clean = all(not item.decisions for f in files for item in f.items)
@@ -152,7 +156,8 @@ def new(
                                              "trigger name (default: the workflow's name + '_lp', the task's + "
                                              "'_trigger').")] = None,
     output: Annotated[str | None, typer.Option("--output", "-o", metavar="FILE", help="Write the spec to FILE "
-                                               "instead of stdout; never replaces a file without --force.")] = None,
+                                               "instead of stdout (folders made); never replaces a file without "
+                                               "--force.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")] = False,
     inputs: Annotated[list[str] | None, typer.Option(
         "--input", metavar="NAME=TYPE", help="An input of a workflow registered elsewhere, in Python type "

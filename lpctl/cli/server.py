@@ -5,16 +5,17 @@ from __future__ import annotations
 import contextlib
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from lpctl import stdio
 from lpctl.cli.app import EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, Command, Debug, app
+from lpctl.cli.flyte2 import Flyte2, flyte2_client
 from lpctl.cli.options import (
     IMPORT_TIMEOUT,
     MAX_BYTES,
+    ApiKeyEnv,
     ClientId,
     ClientSecretEnv,
     Color,
@@ -51,14 +52,14 @@ from lpctl.errors import LpctlError, UsageError
 
 if TYPE_CHECKING:
     from lpctl.admin.client import AdminClient
-    from lpctl.admin.flyte2_client import Flyte2Client
     from lpctl.admin.guard import Interruption
     from lpctl.admin.reconcile import Plan
     from lpctl.pipeline import Options
 
 Prune = Annotated[bool, typer.Option("--prune", help="Deactivate orphans: active launch plans that no spec in "
                                      "their project and domain declares, active triggers of a task the specs "
-                                     "name that no spec declares.")]
+                                     "name that no spec declares. Refused (exit 2) when a spec path was skipped "
+                                     "or a spec has errors.")]
 
 
 @app.command(cls=Command)
@@ -95,6 +96,7 @@ def register(
     target = server(endpoint, insecure, token_env, token_command, client_id, client_secret_env, token_url)
     with _server_run("register", report) as interruption:
         plans = _versioned(paths, options, report, "register")
+        interruption.rearm()  # after the workflow imports: flytekit's import installs a SIGINT handler
         with admin_client(target) as client, interruption.writing() if not dry_run else contextlib.nullcontext():
             outcomes = register_plans(client, plans, dry_run=dry_run, stop=interruption)
             stopped = interruption()
@@ -117,6 +119,7 @@ def plan(
     endpoint: ReconcileEndpoint, insecure: ReconcileInsecure = False, token_env: TokenEnv = None,
     token_command: TokenCommand = None, client_id: ClientId = None, client_secret_env: ClientSecretEnv = None,
     token_url: TokenUrl = None, flyte2_endpoint: Flyte2Endpoint = None, org: Org = None,
+    api_key_env: ApiKeyEnv = None,
     debug: Debug = False,
 ) -> None:
     """Show what apply would change in FlyteAdmin and in Flyte 2.
@@ -137,8 +140,10 @@ def plan(
                           no_cache, locked)
     report = Report(format, color, strict)
     target = server(endpoint, insecure, token_env, token_command, client_id, client_secret_env, token_url)
-    with _server_run("plan", report):
-        with _servers(paths, options, report, target, Flyte2(flyte2_endpoint, org), "plan", prune) as targets:
+    flyte2 = Flyte2(flyte2_endpoint, org, api_key_env)
+    with _server_run("plan", report) as interruption:
+        with _servers(paths, options, report, target, flyte2, "plan", prune) as targets:
+            interruption.rearm()  # after the workflow imports: flytekit's import installs a SIGINT handler
             found = _combined([read(prune) for read, _ in targets], prune)
         _show_plan(found, report)
     raise typer.Exit(EXIT_FINDINGS if found.changes_pending else EXIT_OK)
@@ -156,6 +161,7 @@ def apply(
     endpoint: ReconcileEndpoint, insecure: ReconcileInsecure = False, token_env: TokenEnv = None,
     token_command: TokenCommand = None, client_id: ClientId = None, client_secret_env: ClientSecretEnv = None,
     token_url: TokenUrl = None, flyte2_endpoint: Flyte2Endpoint = None, org: Org = None,
+    api_key_env: ApiKeyEnv = None,
     debug: Debug = False,
 ) -> None:
     """Make FlyteAdmin and Flyte 2 match the specs.
@@ -176,8 +182,10 @@ def apply(
                           no_cache, locked)
     report = Report(format, color, strict)
     target = server(endpoint, insecure, token_env, token_command, client_id, client_secret_env, token_url)
+    flyte2 = Flyte2(flyte2_endpoint, org, api_key_env)
     with _server_run("apply", report) as interruption, \
-            _servers(paths, options, report, target, Flyte2(flyte2_endpoint, org), "apply", prune) as targets:
+            _servers(paths, options, report, target, flyte2, "apply", prune) as targets:
+        interruption.rearm()  # after the workflow imports: flytekit's import installs a SIGINT handler
         plans = [read(prune) for read, _ in targets]
         found = _combined(plans, prune)
         with interruption.writing():  # a signal from here on stops before the next write
@@ -197,14 +205,6 @@ def _versioned(paths: Sequence[str], options: Options, report: Report, command: 
     return _declared(paths, options, report, None, command)[0]
 
 
-@dataclass(frozen=True)
-class Flyte2:
-    """Where the Flyte 2 server for the specs' triggers is (None: --endpoint), and its organization."""
-
-    endpoint: str | None = None
-    org: str | None = None
-
-
 def _declared(paths: Sequence[str], options: Options, report: Report, flyte2: Flyte2 | None, command: str,
               prune: bool = False) -> tuple[list[tuple[Any, bool | None]], list[Any]]:
     """The declared launch plans (versions filled in) and, with ``flyte2``, the declared triggers with
@@ -213,6 +213,8 @@ def _declared(paths: Sequence[str], options: Options, report: Report, flyte2: Fl
     from lpctl.bundle import fill_versions
     from lpctl.pipeline import gather, incomplete
 
+    if flyte2 is not None:
+        _no_bundled_triggers(paths)
     with progress(report):
         gathered = gather(paths, options)
     show_report(gathered.result, report, sys.stderr)
@@ -236,6 +238,18 @@ def _declared(paths: Sequence[str], options: Options, report: Report, flyte2: Fl
                           flyte2.org or "")
 
 
+def _no_bundled_triggers(paths: Sequence[str]) -> None:
+    """A bundle's triggers carry no task version to pin: plan and apply read triggers from their specs only,
+    and say so rather than leave them out unchecked."""
+    from lpctl.bundle import is_bundle_path, read_bundle
+
+    for path in (p for p in paths if is_bundle_path(p)):
+        count = len(read_bundle(path).get("triggers") or [])
+        if count:
+            raise UsageError(f"{path} holds {count} Flyte 2 trigger{'s' if count > 1 else ''}: plan and apply read "
+                             "triggers from their specs (a bundle pins no task version); give the spec files")
+
+
 #: (read the plan with --prune or not, perform a plan, asking stop() before each write) against one server
 Target = tuple[Callable[[bool], "Plan"], Callable[["Plan", Callable[[], bool]], list[Any]]]
 
@@ -246,14 +260,16 @@ def _servers(paths: Sequence[str], options: Options, report: Report, target: Ser
     """A Target per server the specs need, FlyteAdmin for launch plans and Flyte 2 for triggers, with
     their clients open for the block."""
     from lpctl.admin import reconcile, triggers
+    from lpctl.admin.apikey import read_api_key
     from lpctl.admin.flyte2_client import org_from_endpoint
 
     plans, declared = _declared(paths, options, report, flyte2, command, prune)
     if plans and declared and not flyte2.endpoint:
         raise UsageError("the specs hold launch plans and Flyte 2 triggers: give the Flyte 2 endpoint for the "
                          "triggers with --flyte2-endpoint (--endpoint is FlyteAdmin's)")
+    key = read_api_key(flyte2.api_key_env) if declared and flyte2.api_key_env else None
     if declared and flyte2.org is None:
-        org = org_from_endpoint(flyte2.endpoint or target.endpoint)
+        org = (key.org if key else "") or org_from_endpoint(flyte2.endpoint or target.endpoint)
         declared = [triggers.Desired(d.compiled, d.project, d.domain, d.version, org) for d in declared]
     with contextlib.ExitStack() as stack:
         targets: list[Target] = []
@@ -262,7 +278,8 @@ def _servers(paths: Sequence[str], options: Options, report: Report, target: Ser
             targets.append((lambda prune: reconcile.read_plan(admin, plans, prune=prune),
                             lambda found, stop: reconcile.apply(admin, found, stop)))
         if declared:
-            fl2 = stack.enter_context(flyte2_client(target, flyte2.endpoint or target.endpoint))
+            fl2 = stack.enter_context(flyte2_client(target, flyte2.endpoint or target.endpoint, key,
+                                                    flyte2.api_key_env or ""))
             targets.append((lambda prune: triggers.read_plan(fl2, declared, prune=prune),
                             lambda found, stop: triggers.apply(fl2, found, stop)))
         yield targets
@@ -282,18 +299,6 @@ def admin_client(target: Server) -> Iterator[AdminClient]:
     from lpctl.admin.client import AdminClient
 
     with AdminClient(target.endpoint, insecure=target.insecure) as client:
-        authenticate(client, Credentials(target.token_env, target.token_command, target.client_id,
-                                         target.client_secret_env, target.token_url))
-        yield client
-
-
-@contextlib.contextmanager
-def flyte2_client(target: Server, endpoint: str) -> Iterator[Flyte2Client]:
-    """A connected, authenticated Flyte 2 client (the credentials of ``target``)."""
-    from lpctl.admin.auth import Credentials, authenticate
-    from lpctl.admin.flyte2_client import Flyte2Client
-
-    with Flyte2Client(endpoint, insecure=target.insecure) as client:
         authenticate(client, Credentials(target.token_env, target.token_command, target.client_id,
                                          target.client_secret_env, target.token_url))
         yield client

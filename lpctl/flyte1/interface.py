@@ -265,7 +265,3 @@ def from_spec(name: str, inputs: Mapping[str, str]) -> WorkflowInterface:
         lt = literal_type(parse_type(text))
         out[pname] = Input(pname, lt, parameter_for(pname, lt, None, has_default=False))
     return WorkflowInterface(name, out, "interface in the spec")
-
-
-def is_dataclass_type(py: Any) -> bool:
-    return dataclasses.is_dataclass(py) and isinstance(py, type)

@@ -20,6 +20,7 @@ from lpctl.flyte2.resolve import TaskResolved
 from lpctl.flyte2.schedule import compile_automation
 from lpctl.shared.imports import ResolveError
 from lpctl.spec.load import Document
+from lpctl.spec.model import TriggerSpec
 
 MAX_NAME = 255
 MAX_DESCRIPTION = 255
@@ -40,15 +41,16 @@ class CompiledTrigger:
         return (self.task_name, self.trigger.name, self.document.path, self.document.index)
 
 
-def compile_trigger(doc: Document, resolved: TaskResolved) -> tuple[CompiledTrigger | None, list[Diagnostic]]:
-    """The TaskTrigger of ``doc``, or None with the diagnostics that prevent it."""
+def compile_trigger(doc: Document, spec: TriggerSpec,
+                    resolved: TaskResolved) -> tuple[CompiledTrigger | None, list[Diagnostic]]:
+    """The TaskTrigger of ``doc`` (``spec`` is its typed value), or None with the diagnostics that prevent it."""
     task = None if isinstance(resolved, ResolveError) else resolved
     if isinstance(resolved, ResolveError) and resolved.reported:  # said once, where the problem is
         return None, []
-    ctx = TriggerContext(doc, task)
+    ctx = TriggerContext(doc, spec, task)
     if isinstance(resolved, ResolveError):
         ctx.error(resolved.code, resolved.message, ("task",), hint=resolved.hint)
-    trigger = task_definition_pb2.TaskTrigger(name=ctx.data.get("name", ""))
+    trigger = task_definition_pb2.TaskTrigger(name=spec.name)
     _check_text(ctx)
     _check_code_triggers(ctx)
     trigger.spec.CopyFrom(_spec(ctx))
@@ -71,9 +73,7 @@ def _check_code_triggers(ctx: TriggerContext) -> None:
 
 
 def _spec(ctx: TriggerContext) -> task_definition_pb2.TaskTriggerSpec:
-    data = ctx.data
-    spec = task_definition_pb2.TaskTriggerSpec(active=bool(data.get("auto_activate", True)),
-                                               description=data.get("description", ""))
+    spec = task_definition_pb2.TaskTriggerSpec(active=ctx.spec.auto_activate, description=ctx.spec.description)
     spec.inputs.SetInParent()
     compile_inputs(ctx, spec.inputs)
     _context(ctx, spec.inputs)
@@ -82,24 +82,23 @@ def _spec(ctx: TriggerContext) -> task_definition_pb2.TaskTriggerSpec:
 
 
 def _context(ctx: TriggerContext, inputs: common_pb2.Inputs) -> None:
-    custom: dict[str, str] = ctx.data.get("custom_context") or {}
-    for key, value in custom.items():
+    for key, value in ctx.spec.custom_context.items():
         if key in RESERVED_CONTEXT:
             ctx.error("LP922", f"custom_context key '{key}' is reserved by flyte's runtime", ("custom_context", key),
                       key=True, hint="rename the key; flyte reads the first entry of that name")
         inputs.context.add(key=key, value=value)
-    kickoff = (ctx.data.get("schedule") or {}).get("kickoff_time_input_arg")
+    kickoff = ctx.spec.schedule.kickoff_time_input_arg if ctx.spec.schedule is not None else None
     if kickoff:
         inputs.context.add(key=RESERVED_CONTEXT[0], value=kickoff)
 
 
 def _run_spec(ctx: TriggerContext) -> run_pb2.RunSpec:
-    data = ctx.data
-    run = run_pb2.RunSpec(overwrite_cache=bool(data.get("overwrite_cache", False)), queue=data.get("queue") or "")
-    if data.get("env_vars"):
-        run.envs.values.extend(literals_pb2.KeyValuePair(key=k, value=v) for k, v in data["env_vars"].items())
-    if data.get("interruptible") is not None:
-        run.interruptible.value = bool(data["interruptible"])
+    spec = ctx.spec
+    run = run_pb2.RunSpec(overwrite_cache=spec.overwrite_cache, queue=spec.queue)
+    if spec.env_vars:  # an empty map is absent, as flyte-sdk leaves it
+        run.envs.values.extend(literals_pb2.KeyValuePair(key=k, value=v) for k, v in spec.env_vars.items())
+    if spec.interruptible is not None:
+        run.interruptible.value = spec.interruptible
     _max_action_concurrency(ctx, run)
     _labels(ctx, run)
     compile_notifications(ctx, run)
@@ -107,7 +106,7 @@ def _run_spec(ctx: TriggerContext) -> run_pb2.RunSpec:
 
 
 def _max_action_concurrency(ctx: TriggerContext, run: run_pb2.RunSpec) -> None:
-    value = ctx.data.get("max_action_concurrency")
+    value = ctx.spec.max_action_concurrency
     if value is None:
         return
     if value < 0 or value == 1:
@@ -124,7 +123,7 @@ def _max_action_concurrency(ctx: TriggerContext, run: run_pb2.RunSpec) -> None:
 def _labels(ctx: TriggerContext, run: run_pb2.RunSpec) -> None:
     from lpctl.shared.k8s import label_key_problems, label_value_problems
 
-    labels: dict[str, str] = ctx.data.get("labels") or {}
+    labels = ctx.spec.labels
     for key, value in labels.items():
         for problem in label_key_problems(key):
             ctx.error("LP702", f"label key '{key}': {problem}", ("labels", key), key=True)
@@ -132,16 +131,16 @@ def _labels(ctx: TriggerContext, run: run_pb2.RunSpec) -> None:
             ctx.error("LP703", f"label '{key}': value {value!r}: {problem}", ("labels", key))
     if labels:
         run.labels.values.update(labels)
-    if ctx.data.get("annotations"):
-        run.annotations.values.update(ctx.data["annotations"])
+    if ctx.spec.annotations:
+        run.annotations.values.update(ctx.spec.annotations)
 
 
 def _check_text(ctx: TriggerContext) -> None:
-    name = ctx.data.get("name", "")
+    name = ctx.spec.name
     if not name or len(name) > MAX_NAME:
         why = "cannot be empty" if not name else f"has {len(name)} characters; Flyte 2 accepts at most {MAX_NAME}"
         ctx.error("LP917", f"trigger name {why}", ("name",))
-    description = ctx.data.get("description", "")
+    description = ctx.spec.description
     if len(description) > MAX_DESCRIPTION:
         ctx.error("LP916", f"description has {len(description)} characters; Flyte 2 keeps at most "
                   f"{MAX_DESCRIPTION}", ("description",),

@@ -7,6 +7,7 @@ not already given, in signature order (flyte-sdk's ``process_default_inputs``).
 from __future__ import annotations
 
 import difflib
+from collections.abc import Mapping
 from typing import Any
 
 from flyteidl2.core import types_pb2
@@ -22,7 +23,7 @@ def compile_inputs(ctx: TriggerContext, inputs: common_pb2.Inputs) -> None:
     task = ctx.task
     if task is None:
         return
-    given: dict[str, Any] = ctx.data.get("inputs") or {}
+    given = ctx.spec.inputs
     for name, value in given.items():
         if name not in task.inputs:
             _unknown(ctx, task, name)
@@ -45,11 +46,11 @@ def _unknown(ctx: TriggerContext, task: TaskInterface, name: str) -> None:
               hint=hint)
 
 
-def _check_schedule_inputs(ctx: TriggerContext, task: TaskInterface, given: dict[str, Any]) -> None:
-    schedule = ctx.data.get("schedule")
-    if not schedule:
+def _check_schedule_inputs(ctx: TriggerContext, task: TaskInterface, given: Mapping[str, Any]) -> None:
+    schedule = ctx.spec.schedule
+    if schedule is None:
         return
-    kickoff = schedule.get("kickoff_time_input_arg")
+    kickoff = schedule.kickoff_time_input_arg
     if kickoff:
         _check_kickoff(ctx, task, kickoff, given)
     defaults = {name for name, _ in task.defaults}
@@ -61,7 +62,7 @@ def _check_schedule_inputs(ctx: TriggerContext, task: TaskInterface, given: dict
                   hint="give a value in 'inputs', or bind the fire time with kickoff_time_input_arg")
 
 
-def _check_kickoff(ctx: TriggerContext, task: TaskInterface, kickoff: str, given: dict[str, Any]) -> None:
+def _check_kickoff(ctx: TriggerContext, task: TaskInterface, kickoff: str, given: Mapping[str, Any]) -> None:
     path = ("schedule", "kickoff_time_input_arg")
     if kickoff not in task.inputs:
         ctx.error("LP907", f"kickoff_time_input_arg '{kickoff}' is not an input of task '{task.name}'", path,

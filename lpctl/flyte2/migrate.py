@@ -10,13 +10,13 @@ overridable defaults.
 from __future__ import annotations
 
 import io
-import os
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from lpctl.diagnostics import Diagnostic, Location, error
+from lpctl.flyte2.guidance import flyte2_guidance
 from lpctl.spec.discover import discover, display_path
 
 CLEAN = "clean"
@@ -32,6 +32,8 @@ class MigrateOptions:
     task_map: Mapping[str, str] = field(default_factory=dict)
     #: merge fixed inputs into the trigger's (overridable) inputs instead of refusing
     fixed_as_defaults: bool = False
+    #: spec files larger than this are refused (LP107), as validate refuses them
+    max_bytes: int = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -63,27 +65,29 @@ class FileMigration:
     items: tuple[Migrated, ...]
     #: the YAML of the triggers that migrate cleanly; None when none does
     text: str | None
+    #: the file's path as discovered (``path`` is the display path)
+    source: str = ""
 
 
 def migrate_paths(paths: Sequence[str], options: MigrateOptions = MigrateOptions()
                   ) -> tuple[list[FileMigration], list[Diagnostic]]:
     """Migrate every launch plan spec under ``paths``. Raises PathError for a path that does not exist."""
+    from dataclasses import replace
+
+    from lpctl.flyte2.migrate_files import read_checked
+
     found = discover(paths)
     files, diags = [], list(found.diagnostics)
     for spec_file in found.files:
-        path = spec_file.path
-        shown = display_path(path)
-        try:
-            with open(path, encoding="utf-8-sig") as f:
-                text = f.read()
-        except (OSError, UnicodeDecodeError) as e:
-            diags.append(error("LP108", f"cannot read as UTF-8 text: {e}", Location(shown)))
+        text, loaded = read_checked(spec_file, options.max_bytes)
+        diags.extend(loaded)
+        if text is None:
             continue
-        migrated, problem = migrate_text(text, shown, options)
+        migrated, problem = migrate_text(text, display_path(spec_file.path), options)
         if problem is not None:
             diags.append(problem)
         elif migrated.items:
-            files.append(migrated)
+            files.append(replace(migrated, source=spec_file.path))
     return files, diags
 
 
@@ -108,7 +112,7 @@ def migrate_text(text: str, path: str, options: MigrateOptions = MigrateOptions(
                 out.append(items[-1].document)
         elif _is_trigger(doc):  # already Flyte 2: carried over as it is
             out.append(doc)
-    written = _dump(out) if any(not item.decisions for item in items) else None
+    written = flyte2_guidance(_dump(out)) if any(not item.decisions for item in items) else None
     return FileMigration(path, tuple(items), written), None
 
 
@@ -269,29 +273,14 @@ def _refused_keys(doc: Any, decisions: list[Decision]) -> None:
             decisions.append(Decision(key, f"{key}: {why}"))
 
 
-def target_path(path: str, directory: str) -> str:
-    """Where a migrated file goes under ``directory``: at its relative path (outside paths by file name)."""
-    relative = path if not (os.path.isabs(path) or path.startswith("..")) else os.path.basename(path)
-    return os.path.join(directory, relative)
+def write_migrated(files: Sequence[FileMigration], directory: str, inputs: Sequence[str]) -> list[str]:
+    """Write each file's clean triggers under ``directory`` (lpctl.flyte2.migrate_files); the paths written."""
+    from lpctl.flyte2.migrate_files import targets, write_all
 
-
-def write_migrated(files: Sequence[FileMigration], directory: str) -> list[str]:
-    """Write each file's clean triggers under ``directory`` (atomically, folders made); the paths written."""
-    from lpctl.errors import OutputError
-    from lpctl.output import write_output
-
-    written = []
-    for item in files:
-        if item.text is None:
-            continue
-        target = target_path(item.path, directory)
-        try:
-            os.makedirs(os.path.dirname(target) or ".", exist_ok=True)
-        except OSError as e:
-            raise OutputError(f"{target}: cannot create its directory: {e.strerror or e}") from None
-        write_output(target, item.text)
-        written.append(target)
-    return written
+    chosen = [f for f in files if f.text is not None]
+    paths = targets([(f.source or f.path, f.path) for f in chosen], inputs, directory)
+    write_all([(target, f.text or "") for target, f in zip(paths, chosen, strict=True)])
+    return paths
 
 
 def summary(files: Sequence[FileMigration]) -> str:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from flyteidl2.task import common_pb2
 
 from lpctl.flyte2.context import TriggerContext
 from lpctl.shared.schedule_checks import warn_dst, warn_february_29, warn_frequent
+from lpctl.spec.model import TriggerSchedule
 
 #: FixedRate.value is a uint32 count of minutes
 MAX_RATE_MINUTES = 2**32 - 1
@@ -81,25 +81,24 @@ def _zone_refusal(timezone: str) -> CronRefusal | None:
 
 
 def compile_automation(ctx: TriggerContext) -> common_pb2.TriggerAutomationSpec:
-    spec: dict[str, Any] | None = ctx.data.get("schedule")
+    spec = ctx.spec.schedule
     auto = common_pb2.TriggerAutomationSpec()
-    if not spec:
+    if spec is None:
         auto.type = common_pb2.TriggerAutomationSpecType.TYPE_NONE
         return auto
     auto.type = common_pb2.TriggerAutomationSpecType.TYPE_SCHEDULE
     schedule = auto.schedule
-    if "fixed_rate" in spec:
+    if spec.fixed_rate is not None:
         _fixed_rate(ctx, spec, schedule)
     else:
         _cron(ctx, spec, schedule)
-    kickoff = spec.get("kickoff_time_input_arg")
-    if kickoff:
-        schedule.kickoff_time_input_arg = kickoff
+    if spec.kickoff_time_input_arg:
+        schedule.kickoff_time_input_arg = spec.kickoff_time_input_arg
     return auto
 
 
-def _cron(ctx: TriggerContext, spec: dict[str, Any], schedule: common_pb2.Schedule) -> None:
-    expression, timezone = str(spec.get("cron", "")), str(spec.get("timezone", "UTC"))
+def _cron(ctx: TriggerContext, spec: TriggerSchedule, schedule: common_pb2.Schedule) -> None:
+    expression, timezone = spec.cron or "", spec.timezone
     schedule.cron.expression = expression
     schedule.cron.timezone = timezone
     refusals = check_flyte2_cron(expression, timezone)
@@ -119,28 +118,28 @@ def _warn(ctx: TriggerContext, expression: str, timezone: str) -> None:
         warn_dst(ctx, timezone, expression)
 
 
-def _fixed_rate(ctx: TriggerContext, spec: dict[str, Any], schedule: common_pb2.Schedule) -> None:
+def _fixed_rate(ctx: TriggerContext, spec: TriggerSchedule, schedule: common_pb2.Schedule) -> None:
     from lpctl.schedule.durations import parse_duration
     from lpctl.shared.literals import OutOfRange, parse_datetime
 
-    text = spec["fixed_rate"]
+    text = spec.fixed_rate or ""
     schedule.rate.unit = common_pb2.FixedRateUnit.FIXED_RATE_UNIT_MINUTE
     try:
-        minutes = _whole_minutes(parse_duration(str(text)))
+        minutes = _whole_minutes(parse_duration(text))
     except ValueError as e:
         ctx.error("LP914", f'fixed_rate "{text}": {e}', ("schedule", "fixed_rate"),
                   hint="write whole minutes, hours or days: 30m, 6h, 2d")
     else:
         schedule.rate.value = minutes
         warn_frequent(ctx, dt.timedelta(minutes=minutes), ("schedule", "fixed_rate"))
-    if "start_time" in spec:
+    if spec.start_time is not None:
         try:
-            schedule.rate.start_time.FromDatetime(parse_datetime(spec["start_time"]))
+            schedule.rate.start_time.FromDatetime(parse_datetime(spec.start_time))
         except OutOfRange as e:
             ctx.error("LP205", f"start_time {e}", ("schedule", "start_time"),
                       hint="write a time between year 1 and year 9999 in UTC")
         except (ValueError, TypeError):
-            ctx.error("LP205", f"start_time {spec['start_time']!r} is not an ISO 8601 datetime",
+            ctx.error("LP205", f"start_time {spec.start_time!r} is not an ISO 8601 datetime",
                       ("schedule", "start_time"), hint="write it like 2026-12-01T00:00:00Z (naive means UTC)")
 
 

@@ -11,6 +11,7 @@ from lpctl.flyte2.resolve import TaskResolver
 from lpctl.lock import Lock
 from lpctl.spec.config import Identity
 from lpctl.spec.load import Document
+from lpctl.spec.model import trigger_spec
 from lpctl.target import Importing, Resolving
 
 
@@ -30,9 +31,10 @@ class TriggerTarget:
     def compile(self, doc: Document, broken: set[str], resolver: Resolving,
                 identity: Identity) -> tuple[CompiledTrigger | None, list[Diagnostic]]:
         """With fields the schema refused (``broken``), the others are still checked, and nothing is rendered."""
-        if "task" not in doc.data:
+        spec = trigger_spec(doc.data)
+        if "task" not in spec.keys:
             return None, []
-        trigger, diags = compile_trigger(doc, resolver.resolve(str(doc.data["task"])))
+        trigger, diags = compile_trigger(doc, spec, resolver.resolve(spec.task))
         if "inputs" in broken:  # its inputs were refused: "left unbound" would only repeat that
             diags = [d for d in diags if d.code != "LP910"]
         return (None if broken else trigger), diags

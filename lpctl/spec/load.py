@@ -20,9 +20,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from lpctl import accel
+from lpctl.accel.blockyaml import read_block
 from lpctl.diagnostics import Diagnostic, Location, error
 from lpctl.errors import PathError
-from lpctl.spec.blockyaml import read_block
 from lpctl.spec.discover import SpecFile, discover, display_path
 from lpctl.spec.positions import Path, Positions, format_path
 from lpctl.spec.yaml12 import RESOLVERS, plain_tag
@@ -236,14 +237,14 @@ _DIRECTIVE = re.compile(r"^%YAML[ \t]+(\S+)", re.MULTILINE)
 
 
 def _compose(text: str, path: str) -> tuple[list[Document], list[Diagnostic]]:
-    """Read the plain block style line by line (lpctl.spec.blockyaml), anything else with libyaml when it
+    """Read the plain block style line by line (lpctl.accel.blockyaml), anything else with libyaml when it
     is there and safe, else (and for every error) with ruamel."""
     directive = _DIRECTIVE.search(text) if "%YAML" in text else None
     if directive and directive.group(1) != "1.2":
         line = text.count("\n", 0, directive.start()) + 1
         return [], [error("LP112", f"'%YAML {directive.group(1)}' directive: lpctl reads specs as YAML 1.2 only",
                           Location(path, line, 1), "remove the directive; in YAML 1.2 yes, no, on and off are strings")]
-    if not _libyaml_agrees(text):
+    if not accel.on() or not _libyaml_agrees(text):  # ruamel is the reference reader
         return _compose_ruamel(text, path)
     read = read_block(text, plain_tag, _scalar)  # the plain block style most specs are in: no composer
     if read is not None:
@@ -325,17 +326,11 @@ _DISAGREE_START = re.compile(r"[\t\x85\u2028\u2029\r|>!&]")
 _INDENT = re.compile(r"^( *)", re.MULTILINE)
 
 
-def _compose_fast(text: str) -> list[Any] | None:
-    """libyaml's composer (20-50 times faster than ruamel's pure Python) for the common case.
-
-    Scalars are resolved by ruamel's own YAML 1.2 rules, so values are the same either way.
-    None means: use ruamel (no libyaml, a %YAML directive, deep nesting, or any YAML error,
-    which ruamel then reports in its own words).
-    """
-    return _compose_libyaml(text) if _libyaml_agrees(text) else None
-
-
 def _compose_libyaml(text: str) -> list[Any] | None:
+    """libyaml's composer (20-50 times faster than ruamel's pure Python), asked only where
+    :func:`_libyaml_agrees`. Scalars are resolved by ruamel's own YAML 1.2 rules, so values are the
+    same either way. None means: use ruamel (no libyaml, or any YAML error, which ruamel then reports
+    in its own words)."""
     loader = _fast_loader()
     if loader is None:
         return None

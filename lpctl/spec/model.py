@@ -1,4 +1,4 @@
-"""The launch plan spec as a typed value, built once from a schema-checked document.
+"""The launch plan and trigger specs as typed values, built once from a schema-checked document.
 
 This is the only module that reads a spec by its keys; every later stage reads these immutable
 NamedTuples, so that mypy checks what they read. Input values (``default_inputs``,
@@ -185,3 +185,133 @@ def _concurrency(data: Mapping[str, Any] | None) -> Concurrency | None:
     if data is None:
         return None
     return Concurrency(data.get("max_concurrency", 1), data.get("behavior", "SKIP"))
+
+
+# -- kind: Trigger (Flyte 2) ---------------------------------------------------------------------
+
+
+class TriggerSchedule(NamedTuple):
+    cron: str | None = None
+    #: the IANA zone of a cron; flyte.Cron's default
+    timezone: str = "UTC"
+    fixed_rate: str | None = None
+    start_time: str | None = None
+    kickoff_time_input_arg: str | None = None
+
+
+class EmailSpec(NamedTuple):
+    recipients: tuple[str, ...] = ()
+    cc: tuple[str, ...] = ()
+    bcc: tuple[str, ...] = ()
+    #: None: not written (flyte.notify's default applies)
+    subject: str | None = None
+    body: str | None = None
+    html_body: str | None = None
+
+
+class SlackSpec(NamedTuple):
+    webhook_url: str = ""
+    message: str | None = None
+    blocks: tuple[Any, ...] | None = None
+
+
+class TeamsSpec(NamedTuple):
+    webhook_url: str = ""
+    title: str | None = None
+    message: str | None = None
+    card: Mapping[str, Any] | None = None
+
+
+class WebhookSpec(NamedTuple):
+    url: str = ""
+    method: str = "POST"
+    headers: Mapping[str, str] = _EMPTY
+    #: whether ``body`` was written: an explicit null sends no body, an absent one flyte.notify's default
+    has_body: bool = False
+    body: Any = None
+
+
+class TriggerNotification(NamedTuple):
+    on_phase: tuple[str, ...]
+    #: "email", "slack", "teams" or "webhook"; None when the entry names no channel
+    channel: str | None
+    delivery: EmailSpec | SlackSpec | TeamsSpec | WebhookSpec | None
+
+
+class TriggerSpec(NamedTuple):
+    """A ``kind: Trigger`` document; flyte.Trigger's defaults where the spec does not say."""
+
+    keys: tuple[str, ...]
+    name: str = ""
+    task: str = ""
+    task_version: str | None = None
+    description: str = ""
+    schedule: TriggerSchedule | None = None
+    #: plain data: the types come from the task
+    inputs: Mapping[str, Any] = _EMPTY
+    auto_activate: bool = True
+    env_vars: Mapping[str, str] = _EMPTY
+    interruptible: bool | None = None
+    overwrite_cache: bool = False
+    queue: str = ""
+    max_action_concurrency: int | None = None
+    labels: Mapping[str, str] = _EMPTY
+    annotations: Mapping[str, str] = _EMPTY
+    custom_context: Mapping[str, str] = _EMPTY
+    notifications: tuple[TriggerNotification, ...] = ()
+
+
+def trigger_spec(data: Mapping[str, Any]) -> TriggerSpec:
+    """The typed spec of a ``kind: Trigger`` document whose fields passed the JSON Schema (broken ones removed)."""
+    return TriggerSpec(
+        keys=tuple(data), name=data.get("name", ""), task=str(data.get("task", "")),
+        task_version=data.get("task_version"), description=data.get("description", ""),
+        schedule=_trigger_schedule(data.get("schedule")), inputs=data.get("inputs") or {},
+        auto_activate=bool(data.get("auto_activate", True)), env_vars=data.get("env_vars") or {},
+        interruptible=data.get("interruptible"), overwrite_cache=bool(data.get("overwrite_cache", False)),
+        queue=data.get("queue") or "", max_action_concurrency=data.get("max_action_concurrency"),
+        labels=data.get("labels") or {}, annotations=data.get("annotations") or {},
+        custom_context=data.get("custom_context") or {},
+        notifications=tuple(_trigger_notification(n) for n in data.get("notifications") or []))
+
+
+def _trigger_schedule(data: Mapping[str, Any] | None) -> TriggerSchedule | None:
+    if not data:
+        return None
+    rate, start = data.get("fixed_rate"), data.get("start_time")
+    return TriggerSchedule(cron=data.get("cron"), timezone=str(data.get("timezone", "UTC")),
+                           fixed_rate=None if rate is None else str(rate), start_time=None if start is None else start,
+                           kickoff_time_input_arg=data.get("kickoff_time_input_arg") or None)
+
+
+_TRIGGER_CHANNELS = ("email", "slack", "teams", "webhook")
+
+
+def _trigger_notification(data: Mapping[str, Any]) -> TriggerNotification:
+    phases = data.get("on_phase", ())
+    channel = next((c for c in _TRIGGER_CHANNELS if c in data), None)
+    spec: Mapping[str, Any] = data[channel] if channel is not None else {}
+    delivery = _DELIVERIES[channel](spec) if channel is not None else None
+    return TriggerNotification((phases,) if isinstance(phases, str) else tuple(phases), channel, delivery)
+
+
+def _email(data: Mapping[str, Any]) -> EmailSpec:
+    return EmailSpec(tuple(data.get("recipients", ())), tuple(data.get("cc", ())), tuple(data.get("bcc", ())),
+                     data.get("subject"), data.get("body"), data.get("html_body"))
+
+
+def _slack(data: Mapping[str, Any]) -> SlackSpec:
+    blocks = data.get("blocks")
+    return SlackSpec(data.get("webhook_url", ""), data.get("message"), None if blocks is None else tuple(blocks))
+
+
+def _teams(data: Mapping[str, Any]) -> TeamsSpec:
+    return TeamsSpec(data.get("webhook_url", ""), data.get("title"), data.get("message"), data.get("card"))
+
+
+def _webhook(data: Mapping[str, Any]) -> WebhookSpec:
+    return WebhookSpec(data.get("url", ""), data.get("method", "POST"), data.get("headers") or {}, "body" in data,
+                       data.get("body"))
+
+
+_DELIVERIES: dict[str, Any] = {"email": _email, "slack": _slack, "teams": _teams, "webhook": _webhook}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from lpctl.spec.load import load_bytes, load_text
@@ -139,7 +141,7 @@ TRICKY_SCALARS = [
 
 @pytest.mark.parametrize("scalar", TRICKY_SCALARS)
 def test_fast_and_ruamel_paths_build_the_same_values(scalar: str) -> None:
-    from lpctl.spec.load import _build_all, _compose_fast, _compose_ruamel
+    from lpctl.spec.load import _build_all, _compose_ruamel
 
     text = f"apiVersion: lpctl/v1\nkind: LaunchPlan\nvalue: {scalar}\nlist:\n  - {scalar}\n"
     nodes = _compose_fast(text)
@@ -156,9 +158,14 @@ def test_fast_and_ruamel_paths_build_the_same_values(scalar: str) -> None:
     assert repr(fast) == repr(slow)  # repr: nan != nan, and 1 == 1.0 == True would hide differences
 
 
-def test_fast_path_steps_aside_for_version_directives_and_deep_nesting() -> None:
-    from lpctl.spec.load import _compose_fast
+def _compose_fast(text: str) -> list[Any] | None:
+    """What load_text composes with libyaml: None where it steps aside for ruamel."""
+    from lpctl.spec.load import _compose_libyaml, _libyaml_agrees
 
+    return _compose_libyaml(text) if _libyaml_agrees(text) else None
+
+
+def test_fast_path_steps_aside_for_version_directives_and_deep_nesting() -> None:
     assert _compose_fast("%YAML 1.1\n---\na: yes\n") is None
     assert _compose_fast("a: " + "[" * 2000 + "]" * 2000 + "\n") is None
     assert _compose_fast("a: [1\n") is None  # errors are reported by ruamel

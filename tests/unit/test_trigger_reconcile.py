@@ -286,7 +286,7 @@ def test_failure_half_way_then_rerun(lpctl: Run, server: Served) -> None:
         "create trigger flytesnacks/development/demo.report/daily@v1: done: created\n"
         f"create trigger flytesnacks/development/demo.train/hourly@v1: failed: cannot talk to the Flyte 2 server at "
         f"http://{server.endpoint} (UNAVAILABLE: upstream went away)\n"
-        "create trigger flytesnacks/development/demo.train/nightly@v1: not-attempted: not attempted: the run stopped "
+        "create trigger flytesnacks/development/demo.train/nightly@v1: not attempted: the run stopped "
         "before it\n"
         "apply: 1 done, 1 failed, 1 not attempted; run lpctl apply again to complete the rest\n")
     assert server.backend.state() == {key("daily", REPORT): (True, "v1", 1)}
@@ -566,3 +566,58 @@ def test_tls_to_a_plain_http_server_says_what_to_try(run_cli: Run, server: Serve
     assert result.stderr.endswith("; the TLS handshake failed: if it serves plain HTTP (a local sandbox), try "
                                   "--insecure\n")
     assert server.backend.calls == []
+
+
+def test_a_flyte2_api_key(run_cli: Run, server: Served, repo: Any) -> None:
+    import base64
+
+    from test_admin_security import http_server, token_reply
+
+    def api_key(endpoint: str, org: str = "acme") -> str:
+        return base64.b64encode(f"{endpoint}:lpctl-ci:k3y-s3cret:{org}".encode()).decode()
+
+    args = ("plan", "triggers.yaml", "--version", "v1", "--endpoint", server.endpoint, "--insecure",
+            "--api-key-env", "FLYTE_API_KEY", "--color", "never")
+    with http_server() as token_endpoint:
+        token_endpoint.reply = token_reply(TOKEN)
+        server.auth.token_url = token_endpoint.url
+        planned = run_cli(*args, env={"FLYTE_API_KEY": api_key("127.0.0.1")})  # a key names a host, no port
+        assert (planned.exit_code, planned.stdout) == (1, FIRST_PLAN)
+        assert token_endpoint.seen[0]["authorization"] == "Basic " + base64.b64encode(
+            b"lpctl-ci:k3y-s3cret").decode()
+        assert {r.task_name.org for m, r in server.backend.requests if m == "ListTriggers"} == {"acme"}
+
+        elsewhere = run_cli(*args, env={"FLYTE_API_KEY": api_key("acme.cloud.example.com")})
+        assert elsewhere.exit_code == 2
+        assert elsewhere.stderr.endswith(
+            f"lpctl: the API key in FLYTE_API_KEY is for acme.cloud.example.com, not {server.endpoint}: lpctl sends "
+            "its secret only to the server it was issued for\n")
+        broken = run_cli(*args, env={"FLYTE_API_KEY": "not-a-key"})
+        assert broken.exit_code == 2
+        assert broken.stderr.endswith(
+            "lpctl: environment variable FLYTE_API_KEY does not hold a Flyte 2 API key (the base64 of "
+            "endpoint:client_id:client_secret:org, as 'flyte create api-key' prints it)\n")
+        assert len(token_endpoint.seen) == 1
+        for result in (planned, elsewhere, broken):
+            assert "k3y-s3cret" not in result.stdout + result.stderr
+
+
+def test_a_bundle_of_triggers_is_refused_not_left_unchecked(run_cli: Run, server: Served, repo: Any) -> None:
+    rendered = run_cli("render", "triggers.yaml", "-o", "bundle.json")
+    assert rendered.exit_code == 0
+    for command in ("plan", "apply"):
+        result = run_cli(command, "bundle.json", "--version", "v1", "--endpoint", server.endpoint, "--insecure")
+        assert (result.exit_code, result.stdout) == (2, "")
+        assert result.stderr == ("lpctl: bundle.json holds 3 Flyte 2 triggers: plan and apply read triggers from "
+                                 "their specs (a bundle pins no task version); give the spec files\n")
+    assert server.backend.calls == []
+
+
+def test_json_apply(lpctl: Run, server: Served) -> None:
+    document = json.loads(lpctl("apply", "--format", "json").stdout)
+    assert document["ok"] is True
+    assert [{k: o[k] for k in ("action", "kind", "task", "name", "version", "status", "message")}
+            for o in document["outcomes"]] == [
+        {"action": "create", "kind": "trigger", "task": task, "name": name, "version": "v1", "status": "done",
+         "message": "created"} for task, name in ((REPORT, "daily"), (TRAIN, "hourly"), (TRAIN, "nightly"))]
+    assert [a["kind"] for a in document["plan"]["actions"]] == ["trigger"] * 3

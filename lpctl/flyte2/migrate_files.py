@@ -1,0 +1,74 @@
+"""``lpctl migrate``'s files: read as ``validate`` reads them, written only inside ``-o DIR``.
+
+A spec file is read by the spec loader first, with its limits (size, nesting, aliases, UTF-8,
+duplicate keys, tags): a file it refuses is reported with the loader's diagnostics and not
+migrated. Each migrated file goes to ``DIR`` at a normalized relative path: its path relative to
+the current directory, or, for a file outside it, relative to the parent of the input that named
+it (``../team1`` writes ``DIR/team1/...``). A path that would leave ``DIR``, or two inputs that
+would land on one output, stop the run before anything is written.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+
+from lpctl.diagnostics import Diagnostic, Severity
+from lpctl.errors import OutputError
+from lpctl.spec.discover import SpecFile
+from lpctl.spec.load import DEFAULT_MAX_BYTES, load_file, read_spec_file
+
+
+def read_checked(spec_file: SpecFile, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str | None, list[Diagnostic]]:
+    """The text of a spec file the loader accepts (None: skipped, or refused with the diagnostics)."""
+    loaded = load_file(spec_file, max_bytes=max_bytes)
+    if loaded is None:
+        return None, []
+    if any(d.severity is Severity.ERROR for d in loaded.diagnostics):
+        return None, loaded.diagnostics
+    return read_spec_file(spec_file.path, max_bytes).decode("utf-8-sig"), loaded.diagnostics
+
+
+def relative_target(path: str, inputs: Sequence[str]) -> str:
+    """The normalized path a migrated file gets under the output directory."""
+    full, cwd = os.path.abspath(path), os.getcwd()
+    if os.path.commonpath([cwd, full]) == cwd:
+        relative = os.path.relpath(full, cwd)
+    else:
+        relative = os.path.basename(full)
+        for item in (os.path.abspath(p) for p in inputs):
+            if item != full and os.path.isdir(item) and os.path.commonpath([item, full]) == item:
+                relative = os.path.relpath(full, os.path.dirname(item))
+                break
+    return os.path.normpath(relative)
+
+
+def targets(sources: Sequence[tuple[str, str]], inputs: Sequence[str], directory: str) -> list[str]:
+    """Where each (real path, display path) goes under ``directory``; raises OutputError for a path that
+    would leave it or for two inputs that map to one output, before anything is written."""
+    root = os.path.abspath(directory)
+    seen: dict[str, str] = {}
+    out = []
+    for real, shown in sources:
+        target = os.path.join(directory, relative_target(real, inputs))
+        full = os.path.abspath(target)
+        if os.path.commonpath([root, full]) != root or full == root:
+            raise OutputError(f"{shown}: would be written to {target}, outside {directory}; nothing written")
+        if full in seen:
+            raise OutputError(f"{seen[full]} and {shown} would both be written to {target}; migrate them to "
+                              "different -o directories; nothing written")
+        seen[full] = shown
+        out.append(target)
+    return out
+
+
+def write_all(items: Sequence[tuple[str, str]]) -> None:
+    """Write each (target, text), making folders; each file is replaced atomically."""
+    from lpctl.output import write_output
+
+    for target, text in items:
+        try:
+            os.makedirs(os.path.dirname(target) or ".", exist_ok=True)
+        except OSError as e:
+            raise OutputError(f"{target}: cannot create its directory: {e.strerror or e}") from None
+        write_output(target, text)

@@ -1,0 +1,92 @@
+"""lpctl migrate's files: -o DIR writes only inside DIR at normalized paths, refuses two inputs landing on one
+output, reads with validate's loader and limits, and leaves no Flyte 1 guidance in the triggers it writes."""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from support import HEADER, CliResult
+
+Run = Callable[..., CliResult]
+LP = HEADER + "name: a\nworkflow: wf:daily\nauto_activate: false\n"
+
+
+def _files(root: Any) -> list[str]:
+    return sorted(os.path.relpath(os.path.join(d, f), root) for d, _, fs in os.walk(root) for f in fs)
+
+
+@pytest.fixture
+def teams(in_tmp: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
+    for team in ("team1", "team2"):
+        (in_tmp / team).mkdir()
+        (in_tmp / team / "lp.yaml").write_text(LP)
+    (in_tmp / "work").mkdir()
+    monkeypatch.chdir(in_tmp / "work")
+    return in_tmp
+
+
+def test_an_input_above_the_current_directory_is_written_inside_dir(run_cli: Run, teams: Any) -> None:
+    result = run_cli("migrate", "-o", "out", "./../team1")
+    assert result == CliResult(0, "./../team1/lp.yaml:1:1  a  clean\n    note: task: wf:daily kept: point it at the "
+                               "Flyte 2 task (--task-map wf:daily=package.module:task)\n1 launch plan: 1 migrate "
+                               "cleanly, 0 need a decision\nwrote 1 file to out\n", "")
+    assert _files(teams) == ["pyproject.toml", "team1/lp.yaml", "team2/lp.yaml", "work/out/team1/lp.yaml"]
+    assert (teams / "team1" / "lp.yaml").read_text() == LP
+
+
+def test_two_inputs_landing_on_one_output_write_nothing(run_cli: Run, teams: Any) -> None:
+    result = run_cli("migrate", "-o", "out", "../team1/lp.yaml", "../team2/lp.yaml")
+    assert result.exit_code == 2
+    assert result.stderr == ("lpctl: ../team1/lp.yaml and ../team2/lp.yaml would both be written to out/lp.yaml; "
+                             "migrate them to different -o directories; nothing written\n")
+    assert not (teams / "work" / "out").exists()
+    assert run_cli("migrate", "-o", "out", "../team1", "../team2").exit_code == 0  # directories keep their names
+    assert _files(teams / "work" / "out") == ["team1/lp.yaml", "team2/lp.yaml"]
+
+
+def test_migrate_reads_with_the_loaders_limits(run_cli: Run, in_tmp: Any) -> None:
+    (in_tmp / "deep.yaml").write_text(LP + "labels: " + "[" * 1000 + "]" * 1000 + "\n")
+    (in_tmp / "big.yaml").write_text(LP + "# " + "x" * 6000 + "\n")
+    result = run_cli("migrate", "big.yaml", "deep.yaml", "--max-bytes", "4000", "-o", "out")
+    assert result == CliResult(1, "0 launch plans: 0 migrate cleanly, 0 need a decision\nwrote 0 files to out\n",
+                               "big.yaml:1:1: error LP107 file is 6089 bytes, over the limit of 4000 bytes for a spec "
+                               "(raise it with --max-bytes if this file really is a spec)\n"
+                               "deep.yaml:1:1: error LP110 YAML nesting is too deep to be a spec\n")
+    assert not (in_tmp / "out").exists() or _files(in_tmp / "out") == []
+
+
+SCAFFOLDED_FLYTE1 = re.compile(r"^\s*#.*(default_inputs:|fixed_inputs:|phases:|email: \[|pager_duty|"
+                               r"register and apply|apply deactivates)", re.M)
+
+
+def test_the_triggers_written_carry_flyte2_guidance(run_cli: Run, in_tmp: Any) -> None:
+    (in_tmp / "guidemod.py").write_text("import datetime\n\n\ndef daily(day: datetime.datetime, limit: int = 10) "
+                                        "-> None: ...\n")
+    try:
+        assert run_cli("new", "guidemod:daily", "-o", "lp.yaml").exit_code == 0
+    finally:
+        sys.modules.pop("guidemod", None)
+    assert SCAFFOLDED_FLYTE1.search((in_tmp / "lp.yaml").read_text())  # what there was to rewrite
+    assert run_cli("migrate", "lp.yaml", "-o", "out").exit_code == 0
+    text = (in_tmp / "out" / "lp.yaml").read_text()
+    assert SCAFFOLDED_FLYTE1.search(text) is None
+    assert "\n# inputs:\n#   day:" in text
+    assert "\n#   - on_phase: [FAILED, TIMED_OUT]  # SUCCEEDED, FAILED, TIMED_OUT, ABORTED\n" \
+           "#     email: {recipients: [team@example.com]}  # or slack, teams or webhook\n" in text
+    assert text.count("auto_activate") == 1  # the key migrate writes, not Flyte 1's commented example
+    # uncommented, the examples are trigger syntax: the schema accepts them
+    from lpctl.spec.load import load_text
+    from lpctl.spec.schema import schema_problems
+
+    uncommented = re.sub(r"^# ((?:inputs|schedule|notifications|labels):.*|  .*)$", r"\1", text, flags=re.M)
+    uncommented = uncommented.replace("  day:  ", "  day: 2026-01-01  ")
+    docs, diags = load_text(uncommented, "out.yaml")
+    assert diags == []
+    assert [str(d) for d in schema_problems(docs[0])[0]] == []
+    assert docs[0].data["notifications"] == [{"on_phase": ["FAILED", "TIMED_OUT"],
+                                              "email": {"recipients": ["team@example.com"]}}]
