@@ -2,8 +2,11 @@
 
 - A regular file (or a new one) is written to a temporary file in the same directory, flushed to
   disk and renamed over the target, so a reader sees the old bytes or the new, never a part.
-- Anything else is written through, as the shell's ``>`` would: ``-o /dev/null`` and ``-o
-  /dev/stdout`` stay devices, a FIFO gets the bytes (the run waits for its reader).
+- ``/dev/stdout``, ``/dev/stderr``, ``/dev/fd/N`` and ``/proc/self/fd/N`` are that stream: lpctl's own
+  standard output (descriptor 1 points at stderr while workflow modules run, see lpctl.stdio) or
+  error, or descriptor N; never reopened through /proc, which fails for a socket.
+- Anything else is written through, as the shell's ``>`` would: ``-o /dev/null`` stays a device, a
+  FIFO gets the bytes (the run waits for its reader).
 - A symbolic link is followed: its target is replaced (or written through), the link stays.
 
 The temporary file is named ``.<name>.<pid>.lpctl.tmp``. A run killed with ``kill -9`` cannot
@@ -35,6 +38,10 @@ Payload = bytes | Callable[[Callable[[bytes], Any]], None]
 def write_output(path: str, data: str | Payload) -> None:
     """Write ``data`` to ``path`` as described above; raises :class:`OutputError`."""
     payload = data.encode("utf-8") if isinstance(data, str) else data
+    fd = standard_stream(path)
+    if fd is not None:
+        _write_stream(path, fd, payload)
+        return
     target = os.path.realpath(path) if os.path.islink(path) else path
     try:
         mode = os.stat(target).st_mode
@@ -48,6 +55,69 @@ def write_output(path: str, data: str | Payload) -> None:
         _write_through(path, target, payload)
     else:
         replace_file(target, payload, shown=path)
+
+
+_STREAM = re.compile(r"/dev/(stdout|stderr)|/dev/fd/(\d+)|/proc/(?:self|thread-self|(\d+))/fd/(\d+)")
+
+
+def make_parents(path: str) -> None:
+    """Create the folders above ``path`` that do not exist yet (``new -o``, ``schema --output``)."""
+    parent = os.path.dirname(path)
+    if not parent or os.path.isdir(parent):
+        return
+    if os.path.lexists(parent):
+        raise OutputError(f"{path}: cannot write: {parent} is not a directory")
+    try:
+        os.makedirs(parent, exist_ok=True)
+    except OSError as e:
+        raise OutputError(f"{path}: cannot create {parent}: {e.strerror or e}") from None
+
+
+def standard_stream(path: str) -> int | None:
+    """The descriptor ``path`` names (``/dev/stdout``, ``/dev/stderr``, ``/dev/fd/N``, ``/proc/self/fd/N``), or
+    None. lpctl writes these to its own stream: while workflow modules run, descriptor 1 points at stderr
+    (lpctl.stdio), and reopening a socket or a closed pipe through /proc fails."""
+    found = _STREAM.fullmatch(os.path.normpath(path)) if path.startswith(("/dev/", "/proc/")) else None
+    if found is None:
+        return None
+    named, fd_dev, pid, fd_proc = found.groups()
+    if named:
+        return 1 if named == "stdout" else 2
+    if pid is not None and int(pid) != os.getpid():
+        return None
+    return int(fd_dev if fd_dev is not None else fd_proc)
+
+
+def _write_stream(shown: str, fd: int, payload: Payload) -> None:
+    """Write to lpctl's own standard output or error (1, 2), or straight to descriptor ``fd``."""
+    import sys
+
+    from lpctl import stdio
+
+    try:
+        if fd in (1, 2):
+            stream = stdio.output() if fd == 1 else sys.stderr
+            stream.flush()
+            binary = getattr(stream, "buffer", None)
+            if binary is not None:
+                _put(binary, payload)
+                binary.flush()
+            else:  # a text-only stream (a test runner's)
+                _put(_TextSink(stream), payload)
+            return
+        with open(os.dup(fd), "wb") as f:
+            _put(f, payload)
+    except OSError as e:
+        raise OutputError(f"{shown}: cannot write: {e.strerror or e}") from None
+
+
+class _TextSink:
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+
+    def write(self, data: bytes) -> int:
+        self.stream.write(data.decode("utf-8", "replace"))
+        return len(data)
 
 
 def _write_through(shown: str, target: str, payload: Payload) -> None:

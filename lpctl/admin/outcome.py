@@ -83,13 +83,21 @@ def format_text(outcomes: Sequence[Outcome], command: str, *, interrupted: bool 
     lines: list[str] = []
     for o in outcomes:
         prefix = f"{o.action} " if o.action else ""
-        lines.append(f"{prefix}{o.label}: {o.status}: {o.message}")
+        lines.append(f"{prefix}{o.label}: {_said(o)}")
         lines.extend(f"    {change}" for change in o.changes)
     if any(not o.ok for o in outcomes) or (command == "apply" and outcomes) or interrupted:
         why = "; interrupted" if interrupted else ""
         rerun = f"; run lpctl {command} again to complete the rest" if stopped(outcomes) or interrupted else ""
         lines.append(f"{command}: {summary(outcomes)}{why}{rerun}")
     return lines
+
+
+def _said(outcome: Outcome) -> str:
+    """The status and the message, the status left out where the message starts with it ("created", not
+    "created: created"; "not attempted: ...", not "not-attempted: not attempted: ...")."""
+    if outcome.message.startswith(outcome.status.replace("-", " ")):
+        return outcome.message
+    return f"{outcome.status}: {outcome.message}"
 
 
 def format_json(outcomes: Sequence[Outcome], command: str, *, plan: dict[str, Any] | None = None,

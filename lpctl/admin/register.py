@@ -80,17 +80,14 @@ def register(client: Admin, plans: Sequence[tuple[LaunchPlan, bool | None]], *, 
     for index, (launch_plan, auto_activate) in enumerate(plans):
         created: Outcome | None = None
         if stop():
-            outcomes.extend(interrupted(registered_id(lp)) for lp, _ in plans[index:])
-            return outcomes
+            return outcomes + [interrupted(registered_id(lp)) for lp, _ in plans[index:]]
         try:
             created = _plan_dry(client, launch_plan) if dry_run else create(client, launch_plan)
             step = created
-            if step.ok and auto_activate is True and stop():
-                outcomes.append(Outcome(step.identity, step.status, f"{step.message}; activating it was not "
-                                        "attempted: interrupted", step.changes))
-                outcomes.extend(interrupted(registered_id(lp)) for lp, _ in plans[index + 1:])
-                return outcomes
             if step.ok and auto_activate is True:
+                if stop():
+                    rest = [interrupted(registered_id(lp)) for lp, _ in plans[index + 1:]]
+                    return [*outcomes, _not_activated(step), *rest]
                 step = _activate(client, launch_plan, step, dry_run=dry_run)
         except AdminError as e:
             if not outcomes and (created is None or created.status != "created"):
@@ -100,6 +97,12 @@ def register(client: Admin, plans: Sequence[tuple[LaunchPlan, bool | None]], *, 
             return outcomes
         outcomes.append(step)
     return outcomes
+
+
+def _not_activated(step: Outcome) -> Outcome:
+    """A launch plan created (or found) whose activation an interruption stopped."""
+    return Outcome(step.identity, step.status, f"{step.message}; activating it was not attempted: interrupted",
+                   step.changes)
 
 
 def _failed(launch_plan: LaunchPlan, created: Outcome | None, e: AdminError) -> Outcome:

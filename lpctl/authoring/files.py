@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from lpctl.errors import OutputError
-from lpctl.output import write_output
+from lpctl.output import make_parents, standard_stream, write_output
 
 
 def create_file(path: str, text: str, *, force: bool = False) -> None:
-    """Create ``path``; an existing file is replaced (atomically, see lpctl.output) only with ``force``."""
+    """Create ``path`` (and the folders above it); an existing file is replaced (atomically, see lpctl.output)
+    only with ``force``."""
+    if standard_stream(path) is not None:  # -o /dev/stdout: that stream
+        write_output(path, text)
+        return
+    make_parents(path)
     if force:
         write_output(path, text)
         return

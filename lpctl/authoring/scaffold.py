@@ -19,15 +19,19 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from lpctl.authoring.values import UNSHOWN, flow_yaml, key_text, literal_value, scalar_text
+from lpctl.authoring.values import UNSHOWN, block_yaml, flow_yaml, key_text, literal_value, scalar_text
 from lpctl.diagnostics import Diagnostic, Location, error
 from lpctl.flyte1.interface import Input, WorkflowInterface
 from lpctl.flyte1.resolve import Resolver
 from lpctl.shared.imports import ResolveError
 from lpctl.shared.literals import LiteralType, SimpleType, type_name
 
-#: comments start at this column at the least, so that a block of inputs reads as a table
+#: comments start at this column at the least, so that a block of inputs reads as a table; a longer line
+#: (up to _MAX_COMMENT_COLUMN) moves the column for every row, a still longer one only its own comment
 _COMMENT_COLUMN = 24
+_MAX_COMMENT_COLUMN = 60
+#: a default whose one-line (flow) form would make its line longer than this is written one item a line
+WRAP_AT = 88
 _SOURCES = {
     "flytekit workflow": "a flytekit workflow",
     "typed function": "a plain function with type hints",
@@ -109,25 +113,31 @@ def _input_lines(iface: WorkflowInterface) -> list[str]:
     if not iface.inputs:
         return ["# The workflow takes no inputs."]
     rows = [_input_row(inp) for inp in iface.inputs.values()]
+    lines = table([(code, comment) for code, comment, _ in rows])
     return [
         "# The workflow's inputs, with their defaults: uncomment a line to give the launch plan its",
         "# own default (an execution may override it), or move it under fixed_inputs (it may not).",
         "# default_inputs:",
-        *table(rows),
+        *(line for (_, _, more), first in zip(rows, lines, strict=True) for line in (first, *more)),
     ]
 
 
-def _input_row(inp: Input) -> tuple[str, str]:
+def _input_row(inp: Input) -> tuple[str, str, list[str]]:
+    """The input's line (code, comment) and, for a long list or mapping default, its items' lines."""
     param = inp.parameter
     description = param.var.description
     note = f"; {description}" if description and description != inp.name else ""
     if param.required:
         how = how_to_write(inp.type)
-        return f"#   {key_text(inp.name)}:", f"# {describe_type(inp)}; REQUIRED{how}{note}"
+        return f"#   {key_text(inp.name)}:", f"# {describe_type(inp)}; REQUIRED{how}{note}", []
     value = literal_value(param.default)
     if value is UNSHOWN:
-        return f"#   {key_text(inp.name)}:", f"# {describe_type(inp)}; the workflow has a default{note}"
-    return f"#   {key_text(inp.name)}: {flow_yaml(value)}", f"# {describe_type(inp)}; workflow default{note}"
+        return f"#   {key_text(inp.name)}:", f"# {describe_type(inp)}; the workflow has a default{note}", []
+    comment = f"# {describe_type(inp)}; workflow default{note}"
+    code = f"#   {key_text(inp.name)}: {flow_yaml(value)}"
+    if len(code) > WRAP_AT and isinstance(value, (list, dict)) and value:
+        return f"#   {key_text(inp.name)}:", comment, ["# " + line for line in block_yaml(value, 4)]
+    return code, comment, []
 
 
 def how_to_write(lt: LiteralType) -> str:
@@ -141,8 +151,8 @@ def how_to_write(lt: LiteralType) -> str:
 
 def table(rows: Sequence[tuple[str, str]]) -> list[str]:
     """``(code, comment)`` rows with the comments aligned in one column."""
-    width = max(_COMMENT_COLUMN, *(len(code) + 2 for code, _ in rows))
-    return [f"{code.ljust(width)}{comment}" for code, comment in rows]
+    width = max(_COMMENT_COLUMN, *(len(code) + 2 for code, _ in rows if len(code) + 2 <= _MAX_COMMENT_COLUMN))
+    return [f"{code.ljust(width - 2)}  {comment}" for code, comment in rows]
 
 
 def _examples(iface: WorkflowInterface, required: Sequence[str]) -> list[str]:

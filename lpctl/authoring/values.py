@@ -112,6 +112,15 @@ def flow_yaml(value: Any) -> str:
     raise TypeError(f"no YAML form for {type(value).__name__}")
 
 
+def block_yaml(value: list[Any] | dict[Any, Any], indent: int) -> list[str]:
+    """A list or a mapping as block YAML lines at ``indent``, each item in flow style: what fmt keeps for a
+    value under a key two spaces to the left (list dashes two spaces under their key)."""
+    pad = " " * indent
+    if isinstance(value, list):
+        return [f"{pad}- {flow_yaml(item)}" for item in value]
+    return [f"{pad}{scalar_text(str(k))}: {flow_yaml(v)}" for k, v in value.items()]
+
+
 def _float(value: float) -> str:
     if math.isnan(value):
         return ".nan"

@@ -156,7 +156,8 @@ def new(
                                              "trigger name (default: the workflow's name + '_lp', the task's + "
                                              "'_trigger').")] = None,
     output: Annotated[str | None, typer.Option("--output", "-o", metavar="FILE", help="Write the spec to FILE "
-                                               "instead of stdout; never replaces a file without --force.")] = None,
+                                               "instead of stdout (folders made); never replaces a file without "
+                                               "--force.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")] = False,
     inputs: Annotated[list[str] | None, typer.Option(
         "--input", metavar="NAME=TYPE", help="An input of a workflow registered elsewhere, in Python type "

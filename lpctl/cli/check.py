@@ -203,7 +203,7 @@ def _side(arg: str, options: Options) -> dict[str, Any]:
 @app.command(cls=Command)
 def schema(
     output: Annotated[str | None, typer.Option("--output", "-o", metavar="FILE", help="Write the schema to FILE "
-                                               "(atomically) instead of stdout.")] = None,
+                                               "(atomically, folders made) instead of stdout.")] = None,
     debug: Debug = False,
 ) -> None:
     """Print the JSON Schema of the spec format.
@@ -214,8 +214,11 @@ def schema(
 
     Example: lpctl schema --output schemas/launchplan.schema.json
     """
+    from lpctl.output import make_parents
     from lpctl.spec.schema import schema_text
 
+    if output not in (None, "-"):
+        make_parents(output)
     write_text(schema_text(), output)
 
 

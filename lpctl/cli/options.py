@@ -67,7 +67,8 @@ Domain = Annotated[str | None, typer.Option(
     "(default: [tool.lpctl] domain, else development).")]
 Version = Annotated[str | None, typer.Option(
     "--version", metavar="V", help="Launch plan version, unless the spec sets one (default: "
-    "[tool.lpctl] version, else empty: a placeholder filled in at registration).")]
+    "[tool.lpctl] version, else empty: a placeholder filled in at registration); for plan and apply, also the "
+    "task version triggers pin, unless their spec sets task_version.")]
 WorkflowVersion = Annotated[str | None, typer.Option(
     "--workflow-version", metavar="V", help="Version of the registered workflow the launch plans point "
     "at (default: the launch plan's version).")]
@@ -150,7 +151,8 @@ ReconcileInsecure = Annotated[bool, typer.Option(
     "allowed): for a local sandbox only.")]
 Flyte2Endpoint = Annotated[str | None, typer.Option(
     "--flyte2-endpoint", metavar="HOST:PORT", help="Flyte 2 endpoint for the specs' triggers when the specs also "
-    "hold launch plans for --endpoint (default: --endpoint). The credentials options apply to both servers.")]
+    "hold launch plans for --endpoint (default: --endpoint). The credentials options apply to both servers, "
+    "unless --api-key-env gives the Flyte 2 server its own.")]
 ApiKeyEnv = Annotated[str | None, typer.Option(
     "--api-key-env", metavar="VAR", help="Environment variable holding a Flyte 2 API key (flyte-sdk's "
     "FLYTE_API_KEY: client credentials and organization) for the Flyte 2 server only; the other credentials "

@@ -119,14 +119,25 @@ def show_report(result: Result, report: Report, stream: TextIO) -> None:
 
 
 def _append_step_summary(markdown: str) -> None:
+    """Append to $GITHUB_STEP_SUMMARY: a regular file (created if missing), opened without blocking; anything
+    else (a FIFO, a device) is skipped with a warning instead of hanging the job."""
+    import stat
+
     path = os.environ.get("GITHUB_STEP_SUMMARY")
     if not path:
         return
+    flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0)
     try:
-        with open(path, "a", encoding="utf-8") as f:
+        fd = os.open(path, flags, 0o644)
+        with open(fd, "a", encoding="utf-8") as f:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                sys.stderr.write(f"lpctl: warning: GITHUB_STEP_SUMMARY ({path}) is not a regular file; "
+                                 "the summary table is not written\n")
+                return
             f.write(markdown)
     except OSError as e:
-        sys.stderr.write(f"lpctl: cannot append to GITHUB_STEP_SUMMARY ({path}): {e.strerror or e}\n")
+        sys.stderr.write(f"lpctl: warning: cannot append to GITHUB_STEP_SUMMARY ({path}): {e.strerror or e}; "
+                         "the summary table is not written\n")
 
 
 # -- colour -----------------------------------------------------------------------------------------

@@ -166,3 +166,34 @@ def test_fmt_never_exits_3_on_a_file_validate_reads(run_cli: Run, in_tmp: Any) -
     (in_tmp / "a.yaml").write_text(text)
     assert run_cli("fmt", "a.yaml") == CliResult(0, "", "0 files reformatted, 1 file unchanged\n")
     assert (in_tmp / "a.yaml").read_text() == text
+
+
+def test_new_refuses_a_name_validate_would_refuse_before_writing(run_cli: Run, in_tmp: Any) -> None:
+    assert run_cli("new", "team.wf", "--input", "a=int", "--name", "wf1 daily", "-o", "x.yaml") == CliResult(
+        2, "", "lpctl: --name: name 'wf1 daily' contains ' ', which Flyte identifiers cannot hold (use letters, "
+        "digits, '-', '_', '.' and ':')\n")
+    assert not os.path.exists("x.yaml")
+    assert run_cli("new", "team.wf", "--input", "a=int", "--name", "") == CliResult(2, "", "lpctl: --name is empty\n")
+
+
+def test_new_writes_a_long_default_one_item_a_line_as_fmt_keeps_it(run_cli: Run, in_tmp: Any) -> None:
+    (in_tmp / "longdefaults.py").write_text(
+        "from flytekit import workflow\n\n\n@workflow\n"
+        "def wf(regions: list[str] = [f'region-{i:02d}-of-the-fleet' for i in range(4)], count: int = 3) -> None:\n"
+        "    ...\n")
+    result = run_cli("new", "longdefaults:wf", "--python-path", ".")
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    start = lines.index("# default_inputs:")
+    assert lines[start + 1:start + 7] == [
+        "#   regions:            # list[str]; workflow default",
+        "#     - region-00-of-the-fleet",
+        "#     - region-01-of-the-fleet",
+        "#     - region-02-of-the-fleet",
+        "#     - region-03-of-the-fleet",
+        "#   count: 3            # int; workflow default",
+    ]
+    uncommented = [line[2:] if start <= i <= start + 6 else line for i, line in enumerate(lines)]
+    (in_tmp / "lp.yaml").write_text("\n".join(uncommented) + "\n")
+    assert run_cli("fmt", "--check", "lp.yaml").exit_code == 0
+    assert run_cli("validate", "lp.yaml", "--python-path", ".") == CliResult(0, "1 file OK: 1 launch plan\n", "")

@@ -85,8 +85,12 @@ def stored(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
             ours.backend.add_task(task.name, VERSION, spec)
         _create_with_flyte_sdk(create.backend)
         _deploy_with_flyte_sdk(deploy.backend)
-        _apply_with_lpctl(ours.backend, tmp_path_factory.mktemp("repo"))
-        yield Stored(_stored(create.backend), _stored(deploy.backend), _stored(ours.backend), request.param)
+        repo = _repo(tmp_path_factory.mktemp("repo"))
+        applied = _lpctl("apply", ours.backend, repo)
+        assert applied.exit_code == 0, applied.stdout + applied.stderr
+        assert {c for c in ours.backend.calls if c in ("DeployTask", "DeleteTriggers")} == set()
+        yield Stored(_stored(create.backend), _stored(deploy.backend), _stored(ours.backend), request.param,
+                     create.backend, deploy.backend, repo)
 
 
 @dataclass(frozen=True)
@@ -95,6 +99,10 @@ class Stored:
     deploy: dict[tuple[str, str, str, str], Any]
     ours: dict[tuple[str, str, str, str], Any]
     cluster: str
+    #: the servers flyte-sdk deployed to, and the specs, for plans against them
+    create_server: FakeFlyte2
+    deploy_server: FakeFlyte2
+    repo: Any
 
 
 def _create_with_flyte_sdk(backend: FakeFlyte2) -> None:
@@ -123,16 +131,35 @@ def _deploy_with_flyte_sdk(backend: FakeFlyte2) -> None:
         asyncio.run(_deploy_task(declared, context))
 
 
-def _apply_with_lpctl(backend: FakeFlyte2, tmp_path: Any) -> None:
-    specs = tmp_path / "triggers.yaml"
-    specs.write_text("---\n".join(f"apiVersion: lpctl/v1\nkind: Trigger\n{body}" for _, _, body, _ in CASES))
-    (tmp_path / "pyproject.toml").write_text("[tool.lpctl]\n")
+def _repo(path: Any) -> Any:
+    """The CASES as one spec file, in a directory of its own."""
+    (path / "triggers.yaml").write_text("---\n".join(f"apiVersion: lpctl/v1\nkind: Trigger\n{body}"
+                                                     for _, _, body, _ in CASES))
+    (path / "pyproject.toml").write_text("[tool.lpctl]\n")
+    return path
+
+
+def _lpctl(command: str, backend: FakeFlyte2, repo: Any) -> Any:
     with pytest.MonkeyPatch.context() as patch:
-        patch.chdir(tmp_path)
-        result = invoke("apply", str(specs), "--version", VERSION, "--endpoint", backend.endpoint.removeprefix("http://"),
-                        "--insecure", "--python-path", HERE, "--color", "never")
-    assert result.exit_code == 0, result.stdout + result.stderr
-    assert {c for c in backend.calls if c in ("DeployTask", "DeleteTriggers")} == set()
+        patch.chdir(repo)
+        return invoke(command, "triggers.yaml", "--version", VERSION, "--endpoint",
+                      backend.endpoint.removeprefix("http://"), "--insecure", "--python-path", HERE, "--color", "never")
+
+
+def test_a_plan_after_flyte_sdks_deploy_is_empty(stored: Stored) -> None:
+    writes, calls = stored.deploy_server.writes(), len(stored.deploy_server.calls)
+    planned = _lpctl("plan", stored.deploy_server, stored.repo)
+    assert (planned.exit_code, planned.stdout) == (0, "No changes: the server matches the specs.\n")
+    assert stored.deploy_server.writes() == writes and len(stored.deploy_server.calls) > calls
+
+
+def test_a_plan_after_trigger_create_updates_only_the_description_it_dropped(stored: Stored) -> None:
+    planned = _lpctl("plan", stored.create_server, stored.repo)
+    assert (planned.exit_code, planned.stdout) == (1, (
+        "flytesnacks/development\n"
+        "  ~ update     trigger pipelines.train/nightly_train@v1: differs from revision 1\n"
+        "        description: '' -> 'Retrain every night'\n"
+        "1 to update.\n"))
 
 
 def test_stored_triggers_equal_flyte_sdks_deploy(stored: Stored) -> None:

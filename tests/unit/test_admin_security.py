@@ -254,7 +254,7 @@ def test_register_format_json_and_half_way(run_cli: Callable[..., CliResult], se
     assert (text.exit_code, text.stdout) == (0, (
         "flytesnacks/development/nightly@v1: exists: already registered with identical structure; activated\n"
         "flytesnacks/development/weekly@v1: exists: already registered with identical structure; activated\n"
-        "flytesnacks/development/zz@v1: created: created; activated\n"))
+        "flytesnacks/development/zz@v1: created; activated\n"))
     assert server.admin.active() == {(P, D, n): "v1" for n in ("nightly", "weekly", "zz")}
 
 

@@ -54,7 +54,7 @@ def test_tls_against_a_plaintext_server(tmp_path: Path) -> None:
         result = lpctl(tmp_path, "--endpoint", endpoint)
     assert (result.returncode, result.stdout) == (2, "")
     first, error = result.stderr.splitlines()  # no log line of gRPC's own (ssl_transport_security.cc ...)
-    assert first == "0 files OK: 0 launch plans"
+    assert first == "1 file OK: 1 launch plan"
     assert error.startswith(f"lpctl: cannot talk to FlyteAdmin at {endpoint} (UNAVAILABLE: ")
     assert error.endswith("; the TLS handshake failed: if it serves plaintext gRPC (a local sandbox), try --insecure")
 

@@ -209,7 +209,7 @@ def test_a_failure_half_way_reports_and_a_rerun_completes(lpctl: Run, server: Se
         f"create flytesnacks/development/weekly@v1: failed: cannot talk to FlyteAdmin at {server.endpoint} "
         "(UNAVAILABLE: connection "
         "reset\\x1b[2J)\n"
-        "activate flytesnacks/development/nightly@v1: not-attempted: not attempted: the run stopped before it\n"
+        "activate flytesnacks/development/nightly@v1: not attempted: the run stopped before it\n"
         "apply: 1 done, 1 failed, 1 not attempted; run lpctl apply again to complete the rest\n")
     assert server.admin.versions() == {(P, D, "nightly", "v1")} and server.admin.active() == {}
 

@@ -399,8 +399,7 @@ def test_lpctl_register_command(server: Server, tmp_path: Any, monkeypatch: pyte
     args = ["register", "lp.yaml", "--version", "v1", "--endpoint", server.endpoint, "--insecure", "--token-env", "TK"]
     runner = CliRunner()
     dry = runner.invoke(app, [*args, "--dry-run"], env={"TK": TOKEN}, catch_exceptions=False)
-    assert (dry.exit_code, dry.stdout) == (0, "flytesnacks/development/nightly@v1: would-create: "
-                                              "would create; would activate\n")
+    assert (dry.exit_code, dry.stdout) == (0, "flytesnacks/development/nightly@v1: would create; would activate\n")
     first = runner.invoke(app, args, env={"TK": TOKEN}, catch_exceptions=False)
     assert first.exit_code == 0 and first.stdout.startswith("flytesnacks/development/nightly@v1: created")
     again = runner.invoke(app, args, env={"TK": TOKEN}, catch_exceptions=False)
@@ -430,7 +429,7 @@ def test_a_bundle_takes_its_version_from_tool_lpctl_as_specs_do(server: Server, 
         "  ~ activate   nightly@v7: no version of it is active\n1 to create, 1 to activate.\n"),
         "1 file OK: 1 launch plan [settings: pyproject.toml]\n")
     registered = run_cli("register", "bundle.json", *admin, env=env)
-    assert registered == CliResult(0, "flytesnacks/development/nightly@v7: created: created; activated\n",
+    assert registered == CliResult(0, "flytesnacks/development/nightly@v7: created; activated\n",
                                    "1 file OK: 1 launch plan [settings: pyproject.toml]\n")
     assert server.admin.active() == {(P, D, "nightly"): "v7"}
     assert run_cli("apply", "bundle.json", *admin, env=env).exit_code == 0

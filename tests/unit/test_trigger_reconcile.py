@@ -286,7 +286,7 @@ def test_failure_half_way_then_rerun(lpctl: Run, server: Served) -> None:
         "create trigger flytesnacks/development/demo.report/daily@v1: done: created\n"
         f"create trigger flytesnacks/development/demo.train/hourly@v1: failed: cannot talk to the Flyte 2 server at "
         f"http://{server.endpoint} (UNAVAILABLE: upstream went away)\n"
-        "create trigger flytesnacks/development/demo.train/nightly@v1: not-attempted: not attempted: the run stopped "
+        "create trigger flytesnacks/development/demo.train/nightly@v1: not attempted: the run stopped "
         "before it\n"
         "apply: 1 done, 1 failed, 1 not attempted; run lpctl apply again to complete the rest\n")
     assert server.backend.state() == {key("daily", REPORT): (True, "v1", 1)}

@@ -1,0 +1,88 @@
+"""Output paths: -o /dev/stdout (and /dev/stderr, /proc/self/fd/N) write to that stream, in a pipe or a socket
+too; GITHUB_STEP_SUMMARY is never waited on; new -o and schema --output make the folders they need."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from support import HEADER, CliResult
+
+Run = Callable[..., CliResult]
+SPEC = HEADER + "name: lp\nworkflow: {name: other.wf, inputs: {a: int}}\ndefault_inputs: {a: 1}\n"
+
+
+@pytest.fixture
+def spec(in_tmp: Any) -> Any:
+    (in_tmp / "lp.yaml").write_text(SPEC)
+    return in_tmp
+
+
+@pytest.mark.parametrize("path", ["/dev/stdout", "/proc/self/fd/1", "/dev/fd/1"])
+def test_render_to_the_stdout_path_writes_stdout(run_cli: Run, spec: Any, path: str) -> None:
+    plain = run_cli("render", "lp.yaml")
+    assert plain.exit_code == 0 and plain.stdout.startswith("{\n")
+    assert run_cli("render", "lp.yaml", "-o", path) == plain
+
+
+def test_render_to_dev_stderr_writes_stderr(run_cli: Run, spec: Any) -> None:
+    plain = run_cli("render", "lp.yaml")
+    assert run_cli("render", "lp.yaml", "-o", "/dev/stderr") == CliResult(0, "", plain.stderr + plain.stdout)
+
+
+def test_dev_stdout_is_the_real_stdout_in_a_pipe_and_a_socket(spec: Any) -> None:
+    expected = subprocess.run([sys.executable, "-m", "lpctl", "render", "lp.yaml"], capture_output=True,
+                              check=True).stdout
+    piped = subprocess.run([sys.executable, "-m", "lpctl", "render", "lp.yaml", "-o", "/dev/stdout"],
+                           capture_output=True)
+    assert (piped.returncode, piped.stdout, piped.stderr) == (0, expected, b"1 file OK: 1 launch plan\n")
+    ours, theirs = socket.socketpair()
+    with ours, theirs:
+        done = subprocess.run([sys.executable, "-m", "lpctl", "render", "lp.yaml", "-o", "/dev/stdout"],
+                              stdout=theirs, stderr=subprocess.PIPE)
+        theirs.shutdown(socket.SHUT_WR)
+        received = b"".join(iter(lambda: ours.recv(65536), b""))
+    assert (done.returncode, received, done.stderr) == (0, expected, b"1 file OK: 1 launch plan\n")
+
+
+def test_a_step_summary_that_is_not_a_regular_file_is_skipped_with_a_warning(run_cli: Run, spec: Any) -> None:
+    (spec / "bad.yaml").write_text(HEADER + "name: lp\nworkflow: {name: other.wf, inputs: {a: int}}\n"
+                                   "default_inputs: {b: 1}\n")
+    os.mkfifo(spec / "summary")
+    result = run_cli("validate", "bad.yaml", "--format", "github", env={"GITHUB_STEP_SUMMARY": str(spec / "summary")})
+    assert result == CliResult(1, "::error file=bad.yaml,line=5,col=18,title=LP401::default input 'b' is not an "
+                               "input of workflow 'other.wf' (inputs: a)\n1 error in 1 of 1 file\n",
+                               f"lpctl: warning: cannot append to GITHUB_STEP_SUMMARY ({spec / 'summary'}): No such "
+                               "device or address; the summary table is not written\n")
+    reader = os.open(spec / "summary", os.O_RDONLY | os.O_NONBLOCK)  # with a reader, opening succeeds: a FIFO
+    try:
+        result = run_cli("validate", "bad.yaml", "--format", "github",
+                         env={"GITHUB_STEP_SUMMARY": str(spec / "summary")})
+    finally:
+        os.close(reader)
+    assert result.stderr == (f"lpctl: warning: GITHUB_STEP_SUMMARY ({spec / 'summary'}) is not a regular file; "
+                             "the summary table is not written\n")
+    result = run_cli("validate", "bad.yaml", "--format", "github", env={"GITHUB_STEP_SUMMARY": "summary.md"})
+    assert (result.exit_code, result.stderr) == (1, "")
+    assert (spec / "summary.md").read_text().startswith("### lpctl: 1 error in 1 of 1 file\n")
+
+
+def test_new_and_schema_make_the_folders_they_write_into(run_cli: Run, in_tmp: Any) -> None:
+    (in_tmp / "newmod.py").write_text("def wf(a: int) -> None: ...\n")
+    try:
+        result = run_cli("new", "newmod:wf", "-o", "launchplans/wf.yaml")
+    finally:
+        sys.modules.pop("newmod", None)
+    assert result == CliResult(0, "", "wrote launchplans/wf.yaml: launch plan wf_lp, 1 inputs, 1 required; check "
+                               "it with: lpctl validate launchplans/wf.yaml\n")
+    assert run_cli("validate", "launchplans/").exit_code == 0
+    assert run_cli("schema", "--output", "schemas/v1/launchplan.schema.json") == CliResult(0, "", "")
+    assert (in_tmp / "schemas" / "v1" / "launchplan.schema.json").read_text() == run_cli("schema").stdout
+    (in_tmp / "file").write_text("")
+    assert run_cli("schema", "--output", "file/x.json") == CliResult(
+        2, "", "lpctl: file/x.json: cannot write: file is not a directory\n")
