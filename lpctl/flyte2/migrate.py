@@ -94,11 +94,15 @@ def migrate_paths(paths: Sequence[str], options: MigrateOptions = MigrateOptions
 def migrate_text(text: str, path: str, options: MigrateOptions = MigrateOptions()
                  ) -> tuple[FileMigration, Diagnostic | None]:
     """Migrate the launch plan documents of one file's text (other documents are left out)."""
-    from ruamel.yaml.error import YAMLError
+    import warnings
+
+    from ruamel.yaml.error import ReusedAnchorWarning, YAMLError
 
     yaml = _yaml()
     try:
-        documents = list(yaml.load_all(text))
+        with warnings.catch_warnings():  # YAML 1.2 allows an anchor to be redefined; the loader accepted it
+            warnings.simplefilter("ignore", ReusedAnchorWarning)
+            documents = list(yaml.load_all(text))
     except YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = Location(path, mark.line + 1, mark.column + 1) if mark else Location(path)
