@@ -9,7 +9,9 @@ import pytest
 
 pytest.importorskip("flyte")
 
-from support import ROOT
+from support import ROOT, next_dst_change
+
+FORWARD, BACK = (next_dst_change("Europe/Berlin", forward=f) for f in (True, False))
 
 PKG = os.path.join(ROOT, "tests", "conformance_flyte2")
 HEAD = "apiVersion: lpctl/v1\nkind: Trigger\n"
@@ -206,10 +208,10 @@ def test_schedule_warnings_as_for_launch_plans(tmp_path: Any, monkeypatch: pytes
             "schedule: {cron: '30 2 * * *', timezone: Europe/Berlin}\n---\n"
             + HEAD + "name: s\ntask: flyte2_pkg.pipelines:no_inputs\nschedule: {cron: '* * 29 2 *'}\n")
     assert diagnostics(tmp_path, monkeypatch, spec) == [
-        "t.yaml:5:18: warning LP513 in Europe/Berlin, 02:30 does not exist on the day clocks go forward (02:00 -> "
-        "03:00): the Flyte scheduler skips that run (move the time out of 02:00-03:00, or use timezone: UTC)",
-        "t.yaml:5:18: warning LP514 in Europe/Berlin, 02:30 happens twice on the day clocks go back (03:00 -> "
-        "02:00): the Flyte scheduler runs at both (move the time out of 02:00-03:00, or use timezone: UTC)",
+        f"t.yaml:5:18: warning LP513 in Europe/Berlin, 02:30 does not exist on {FORWARD}, when clocks go forward "
+        "(02:00 -> 03:00): the Flyte scheduler skips that run (move the time out of 02:00-03:00, or use timezone: UTC)",
+        f"t.yaml:5:18: warning LP514 in Europe/Berlin, 02:30 happens twice on {BACK}, when clocks go back "
+        "(03:00 -> 02:00): the Flyte scheduler runs at both (move the time out of 02:00-03:00, or use timezone: UTC)",
         "t.yaml:11:18: warning LP511 schedule fires every 1m, more often than every 5 minutes (each firing is a "
         "whole workflow execution; make sure that is intended)",
         "t.yaml:11:18: warning LP515 cron \"* * 29 2 *\" fires only on February 29: once every four years (for the "
