@@ -351,9 +351,10 @@ CODES: dict[str, CodeInfo] = _codes(
     ("LP905", "not a member name of the enum", """Flyte 2 transports an Enum input by its member name (GREEN),
      not by its value as Flyte 1 did ("green"): the task decodes it with Color["GREEN"].""",
      """Write the member name (GREEN), not the value; the message lists them."""),
-    ("LP906", "list or mapping trigger input", """flyte-sdk 2.12.1 cannot send a list or mapping as a trigger
-     input: a list is pickled into bytes that its own runtime cannot decode as the declared type, and a
-     mapping fails with "Failed to convert trigger default input".""",
+    ("LP906", "list or typed-mapping trigger input", """flyte-sdk 2.12.1 cannot send a list as a trigger
+     input (it is pickled into bytes that its own runtime cannot decode as the declared type), nor a
+     mapping for any input but an untyped dict or a dataclass (a dict[str, T] input fails with "Failed to
+     convert trigger default input"). A mapping for an untyped dict or a dataclass is sent as msgpack.""",
      """Give the value as the task's Python default instead, or pass it when starting the run."""),
     ("LP907", "kickoff argument is not a task input", """schedule.kickoff_time_input_arg must name an input of
      the task; flyte-sdk refuses it otherwise ("the TriggerTime input ... must be an input to the task").
