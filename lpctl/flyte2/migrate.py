@@ -211,11 +211,14 @@ def _inputs(doc: Any, options: MigrateOptions, decisions: list[Decision], notes:
                                   "has no fixed inputs; set them inside the task (a constant, or a wrapper task), "
                                   "or accept the change with --fixed-as-defaults"))
     values = doc.get("default_inputs") or {}
-    containers = [k for k, v in values.items() if isinstance(v, (list, dict))]
-    if containers:
-        decisions.append(Decision("list or mapping input", f"inputs {_names(containers)} are lists or mappings, "
-                                  "which flyte-sdk 2.12.1 cannot send as trigger inputs; make them the task's "
-                                  "Python defaults"))
+    lists = [k for k, v in values.items() if isinstance(v, list)]
+    if lists:
+        decisions.append(Decision("list input", f"inputs {_names(lists)} are lists, which flyte-sdk 2.12.1 cannot "
+                                  "send as trigger inputs; make them the task's Python defaults"))
+    mappings = [k for k, v in values.items() if isinstance(v, dict)]
+    if mappings:  # msgpack, as flyte-sdk sends a dict: right for an untyped dict or a dataclass input
+        notes.append(f"inputs {_names(mappings)} are mappings: Flyte 2 takes one for an untyped dict or a "
+                     "dataclass input, not for dict[str, T] (lpctl validate checks it against the task)")
 
 
 def _merge_fixed(doc: Any, fixed: Any) -> None:

@@ -118,9 +118,30 @@ notifications:
     ]),
     ("name: ''\ntask: flyte2_pkg.pipelines:export\ninputs: {region: eu, limit: null, since: null, fmt: {a: 1}}\n", [
         "t.yaml:3:7: error LP917 trigger name cannot be empty",
-        "t.yaml:5:53: error LP906 input 'fmt': a mapping cannot be a trigger input: flyte-sdk 2.12.1 fails to "
-        "convert a mapping trigger input (RuntimeError: Failed to convert trigger default input) (give the value "
-        "as the task's Python default, or pass it when starting the run)",
+        "t.yaml:5:53: error LP906 input 'fmt': a mapping cannot be this trigger input: flyte-sdk 2.12.1 fails to "
+        "convert a mapping for an input of type enum ('CSV', 'PARQUET') (RuntimeError: Failed to convert trigger "
+        "default input); only an untyped dict or a dataclass input takes one (give the value as the task's Python "
+        "default, or pass it when starting the run)",
+    ]),
+    ("name: r\ntask: flyte2_pkg.structs:tune\ninputs: {sizes: {a: 1}, window: {days: x, weeks: 2}}\n", [
+        "t.yaml:5:17: error LP906 input 'sizes': a mapping cannot be this trigger input: flyte-sdk 2.12.1 fails to "
+        "convert a mapping for an input of type dict[str, int] (RuntimeError: Failed to convert trigger default "
+        "input); only an untyped dict or a dataclass input takes one (give the value as the task's Python default, "
+        "or pass it when starting the run)",
+        "t.yaml:5:50: error LP904 input 'window.weeks': 'weeks' is not a field of Window (fields: days, label, scale)",
+    ]),
+    ("name: r\ntask: flyte2_pkg.structs:tune\ninputs: {window: {scale: 1.5, days: '7'}, cfg: [1]}\n", [
+        "t.yaml:5:37: error LP904 input 'window.days': expected integer, found the string \"7\"",
+        "t.yaml:5:48: error LP906 input 'cfg': a list cannot be a trigger input: flyte-sdk 2.12.1 pickles a list "
+        "trigger input into bytes that its own runtime cannot decode as the declared type (give the value as the "
+        "task's Python default, or pass it when starting the run)",
+    ]),
+    ("name: r\ntask: flyte2_pkg.structs:tune\ninputs: {window: {scale: 1}}\n", [
+        "t.yaml:5:18: error LP904 input 'window': field 'days' of Window is missing: it has no default",
+    ]),
+    ("name: r\ntask: flyte2_pkg.pipelines:train\nschedule: {fixed_rate: 1m, kickoff_time_input_arg: run_at}\n", [
+        "t.yaml:5:24: warning LP511 schedule fires every 1m, more often than every 5 minutes (each firing is a "
+        "whole workflow execution; make sure that is intended)",
     ]),
     ("name: r\ntask: flyte2_pkg.pipelines.train\n", [
         't.yaml:4:7: error LP305 "flyte2_pkg.pipelines.train" is not an import path of the form '
