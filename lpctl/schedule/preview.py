@@ -142,7 +142,8 @@ def preview_triggers(triggers: Sequence[Any], after: datetime, count: int) -> li
 
     ``triggers`` are ``(task name, flyteidl2.task.TaskTrigger)`` pairs; on-demand ones are left out. A cron
     fires as the Flyte 2 backend parses it (flyteorg/flyte ``runs/schedule/cron.go``):
-    ``CRON_TZ=<timezone> <expression>`` through the same robfig parser. ``project`` holds the task name and ``domain`` is empty (see ``identity``).
+    ``CRON_TZ=<timezone> <expression>`` through the same robfig parser. ``project`` holds the task name and
+    ``domain`` is empty (see ``identity``).
     """
     found = []
     for task, trigger in triggers:
