@@ -128,7 +128,11 @@ class Interruption:
 
     Outside :meth:`writing`, a signal raises KeyboardInterrupt at once (only reads are under way).
     Inside it, the signal is noted, and :attr:`requested` tells the writer to stop before its next
-    write. The previous handlers come back on exit."""
+    write. The previous handlers come back on exit.
+
+    Code imported meanwhile may install its own handler: flytekit's, installed when a workflow module
+    imports it, ends the process with exit status 1 on SIGINT. :meth:`rearm` (called by :meth:`writing`,
+    and by the caller once the specs are read) puts this one back."""
 
     SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
@@ -143,6 +147,12 @@ class Interruption:
                 self._previous[signum] = signal.signal(signum, self._handle)
         return self
 
+    def rearm(self) -> None:
+        """Put this handler back where something replaced it since :meth:`__enter__`."""
+        for signum in self._previous:
+            if signal.getsignal(signum) != self._handle:
+                signal.signal(signum, self._handle)
+
     def __exit__(self, *exc: object) -> None:
         for signum, handler in self._previous.items():
             signal.signal(signum, handler)
@@ -156,6 +166,7 @@ class Interruption:
     @contextlib.contextmanager
     def writing(self) -> Iterator[None]:
         """The writes: a signal now is noted, not raised."""
+        self.rearm()
         self._writing = True
         try:
             yield

@@ -1,6 +1,6 @@
 """Create and activate launch plans through FlyteAdmin (returns outcomes; prints nothing).
 
-What FlyteAdmin does, and so what this module relies on (reference 2.7, 4.5, 4.6, 5.2, 5.3):
+What FlyteAdmin does (its launch plan manager), and so what this module relies on:
 
 - ``CreateLaunchPlan`` of an existing ``(project, domain, name, version)`` answers ``ALREADY_EXISTS``
   "identical structure" whenever the *default inputs* are equal (flyteadmin ``IsSameDCFormat``), even if
@@ -80,17 +80,14 @@ def register(client: Admin, plans: Sequence[tuple[LaunchPlan, bool | None]], *, 
     for index, (launch_plan, auto_activate) in enumerate(plans):
         created: Outcome | None = None
         if stop():
-            outcomes.extend(interrupted(registered_id(lp)) for lp, _ in plans[index:])
-            return outcomes
+            return outcomes + [interrupted(registered_id(lp)) for lp, _ in plans[index:]]
         try:
             created = _plan_dry(client, launch_plan) if dry_run else create(client, launch_plan)
             step = created
-            if step.ok and auto_activate is True and stop():
-                outcomes.append(Outcome(step.identity, step.status, f"{step.message}; activating it was not "
-                                        "attempted: interrupted", step.changes))
-                outcomes.extend(interrupted(registered_id(lp)) for lp, _ in plans[index + 1:])
-                return outcomes
             if step.ok and auto_activate is True:
+                if stop():
+                    rest = [interrupted(registered_id(lp)) for lp, _ in plans[index + 1:]]
+                    return [*outcomes, _not_activated(step), *rest]
                 step = _activate(client, launch_plan, step, dry_run=dry_run)
         except AdminError as e:
             if not outcomes and (created is None or created.status != "created"):
@@ -102,6 +99,12 @@ def register(client: Admin, plans: Sequence[tuple[LaunchPlan, bool | None]], *, 
     return outcomes
 
 
+def _not_activated(step: Outcome) -> Outcome:
+    """A launch plan created (or found) whose activation an interruption stopped."""
+    return Outcome(step.identity, step.status, f"{step.message}; activating it was not attempted: interrupted",
+                   step.changes)
+
+
 def _failed(launch_plan: LaunchPlan, created: Outcome | None, e: AdminError) -> Outcome:
     if created is not None and created.status == "created":
         return Outcome(created.identity, "failed", f"created, but activating it failed: {fatal_message(e)}")
@@ -109,7 +112,7 @@ def _failed(launch_plan: LaunchPlan, created: Outcome | None, e: AdminError) -> 
 
 
 def _missing_identity(launch_plan: LaunchPlan) -> str | None:
-    """Admin's own check (reference 4.1 rules 1 and 3), before any call."""
+    """FlyteAdmin's own check of the ids (every part set), made here before any call."""
     for label, identifier in (("id", launch_plan.id), ("workflow id", launch_plan.spec.workflow_id)):
         for part in ("project", "domain", "name", "version"):
             if not getattr(identifier, part):

@@ -58,7 +58,8 @@ if TYPE_CHECKING:
 
 Prune = Annotated[bool, typer.Option("--prune", help="Deactivate orphans: active launch plans that no spec in "
                                      "their project and domain declares, active triggers of a task the specs "
-                                     "name that no spec declares.")]
+                                     "name that no spec declares. Refused (exit 2) when a spec path was skipped "
+                                     "or a spec has errors.")]
 
 
 @app.command(cls=Command)
@@ -95,6 +96,7 @@ def register(
     target = server(endpoint, insecure, token_env, token_command, client_id, client_secret_env, token_url)
     with _server_run("register", report) as interruption:
         plans = _versioned(paths, options, report, "register")
+        interruption.rearm()  # after the workflow imports: flytekit's import installs a SIGINT handler
         with admin_client(target) as client, interruption.writing() if not dry_run else contextlib.nullcontext():
             outcomes = register_plans(client, plans, dry_run=dry_run, stop=interruption)
             stopped = interruption()
@@ -139,8 +141,9 @@ def plan(
     report = Report(format, color, strict)
     target = server(endpoint, insecure, token_env, token_command, client_id, client_secret_env, token_url)
     flyte2 = Flyte2(flyte2_endpoint, org, api_key_env)
-    with _server_run("plan", report):
+    with _server_run("plan", report) as interruption:
         with _servers(paths, options, report, target, flyte2, "plan", prune) as targets:
+            interruption.rearm()  # after the workflow imports: flytekit's import installs a SIGINT handler
             found = _combined([read(prune) for read, _ in targets], prune)
         _show_plan(found, report)
     raise typer.Exit(EXIT_FINDINGS if found.changes_pending else EXIT_OK)
@@ -182,6 +185,7 @@ def apply(
     flyte2 = Flyte2(flyte2_endpoint, org, api_key_env)
     with _server_run("apply", report) as interruption, \
             _servers(paths, options, report, target, flyte2, "apply", prune) as targets:
+        interruption.rearm()  # after the workflow imports: flytekit's import installs a SIGINT handler
         plans = [read(prune) for read, _ in targets]
         found = _combined(plans, prune)
         with interruption.writing():  # a signal from here on stops before the next write

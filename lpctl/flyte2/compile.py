@@ -1,7 +1,7 @@
 """Stage 4 for ``kind: Trigger``: a spec document + its task -> ``flyteidl2.task.TaskTrigger``.
 
 The message equals what flyte-sdk's ``to_task_trigger`` builds for the same ``flyte.Trigger`` on
-the same task (reference section 3); every refusal of flyte-sdk and of the Flyte 2 backend is a
+the same task; every refusal of flyte-sdk and of the Flyte 2 backend is a
 diagnostic at the spec's line instead.
 """
 
@@ -64,7 +64,7 @@ def compile_trigger(doc: Document, spec: TriggerSpec,
 
 def _check_code_triggers(ctx: TriggerContext) -> None:
     """A ``flyte deploy`` of a task that declares triggers in code replaces the task's triggers on the
-    server with those: it soft-deletes every other one, this one included (reference 3.1)."""
+    server with those: it soft-deletes every other one, this one included."""
     if ctx.task is None or not ctx.task.code_triggers:
         return
     names = ", ".join(ctx.task.code_triggers)

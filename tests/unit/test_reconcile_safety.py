@@ -235,6 +235,7 @@ def test_a_signal_during_apply_stops_before_the_next_write(lpctl: Run, server: S
                                                            signum: int) -> None:
     (repo / "specs" / "abc.yaml").write_text(THREE)
     server.admin.on_call("CreateLaunchPlan", 2, lambda: os.kill(os.getpid(), signum))
+    handlers = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
     result = lpctl("apply")
     assert result.exit_code == 130
     assert result.stdout.startswith("flytesnacks/development\n  + create     a@v1: not on the server\n")
@@ -249,11 +250,33 @@ def test_a_signal_during_apply_stops_before_the_next_write(lpctl: Run, server: S
         "apply: 2 done, 4 not attempted; interrupted; run lpctl apply again to complete the rest\n")
     assert server.admin.versions() == {(P, D, "a", "v1"), (P, D, "b", "v1")} and server.admin.active() == {}
     assert server.admin.mutations() == ["CreateLaunchPlan"] * 2
-    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # handlers given back
+    assert (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)) == handlers  # given back
 
     again = lpctl("apply")  # a rerun completes the rest
     assert again.exit_code == 0
     assert server.admin.active() == {(P, D, n): "v1" for n in "abc"}
+
+
+def test_a_handler_installed_by_a_workflow_import_does_not_end_the_run(lpctl: Run, server: Server, repo: Any,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """flytekit, imported by a workflow module, installs a SIGINT handler that exits with status 1."""
+    from lpctl import pipeline
+
+    gather = pipeline.gather
+
+    def gather_like_flytekit(*args: Any, **kwargs: Any) -> Any:
+        found = gather(*args, **kwargs)
+        signal.signal(signal.SIGINT, lambda signum, frame: exit(1))
+        return found
+
+    monkeypatch.setattr(pipeline, "gather", gather_like_flytekit)
+    (repo / "specs" / "abc.yaml").write_text(THREE)
+    server.admin.on_call("CreateLaunchPlan", 1, lambda: os.kill(os.getpid(), signal.SIGINT))
+    result = lpctl("apply")
+    assert result.exit_code == 130
+    assert result.stdout.endswith("apply: 1 done, 5 not attempted; interrupted; run lpctl apply again to complete "
+                                  "the rest\n")
+    assert server.admin.versions() == {(P, D, "a", "v1")}
 
 
 def test_an_interrupted_apply_in_json(lpctl: Run, server: Server, repo: Any) -> None:
