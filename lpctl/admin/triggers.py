@@ -338,7 +338,7 @@ def declare(compiled: Sequence[CompiledTrigger], project: str, domain: str, vers
 
     out = []
     for c in compiled:
-        pinned = c.document.data.get("task_version") or version
+        pinned = c.task_version or version
         if not pinned:
             raise UsageError(f"trigger '{c.trigger.name}' of task {c.task_name} ({c.document.path}) pins no task "
                              "version: set task_version in the spec, or pass --version V (or set version in "
