@@ -116,18 +116,22 @@ def compute_plan(client: Flyte2Client, desired: Sequence[Desired], *, prune: boo
     for d in desired:
         tasks[(d.project, d.domain, d.task)].append(d)
     actions: list[Action] = []
-    strays = Strays()
+    strays, notes = Strays(), Notes()
     for (project, domain, task), declared in sorted(tasks.items()):
         found = _task_versions(client, declared)
         listed = in_scope(client.list_triggers(project, domain, task, declared[0].org), Scope(project, domain, task),
                           _key, "ListTriggers", strays, _shown)
         on_server = {row.id.name.name: row for row in listed}
         for d in sorted(declared, key=lambda d: d.name):
-            actions.extend(_trigger_actions(client, d, found.get(d.version), on_server.get(d.name), strays))
+            actions.extend(_trigger_actions(client, d, found.get(d.version), on_server.get(d.name), strays, notes))
         names = {d.name for d in declared}
         actions.extend(_orphan(project, domain, task, row, prune) for name, row in sorted(on_server.items())
                        if name not in names and row.active)
-    return Plan(tuple(actions), prune, strays.warnings())
+    return Plan(tuple(actions), prune, strays.warnings() + tuple(notes))
+
+
+class Notes(list[str]):
+    """What a plan could not compare, as warnings beside the server's."""
 
 
 def _key(entry: Any) -> tuple[str, str, str]:
@@ -152,7 +156,7 @@ def _task_versions(client: Flyte2Client, declared: Sequence[Desired]) -> dict[st
 
 
 def _trigger_actions(client: Flyte2Client, d: Desired, task: Any | None, row: Any | None,
-                     strays: Strays) -> list[Action]:
+                     strays: Strays, notes: Notes) -> list[Action]:
     ident = d.identity()
     if task is None:
         return [Action("conflict", ident, f"task {d.task} version {d.version} is not on the server: nothing is "
@@ -167,7 +171,12 @@ def _trigger_actions(client: Flyte2Client, d: Desired, task: Any | None, row: An
         details = None
     if details is None:  # deleted between the listing and now (or another trigger answered)
         return [Action("create", ident, "not on the server", task=d.task, payload=_Write(d, 0))]
-    changes = change_lines(details, d, set(task.spec.task_template.metadata.cache_ignore_input_vars))
+    ignored = set(task.spec.task_template.metadata.cache_ignore_input_vars)
+    if ignored and details.spec.HasField("offloaded_input_data"):
+        notes.append(f"trigger {d.task}/{d.name}: the task's cache_ignore_input_vars ({', '.join(sorted(ignored))}) "
+                     "and the inputs' context are left out of the server's hash of offloaded inputs, the only "
+                     "thing lpctl can compare them by: a change to those alone is not seen")
+    changes = change_lines(details, d, ignored)
     wanted = d.compiled.trigger.spec.active
     if changes:
         if details.spec.active != wanted:  # the deploy sets the state too
@@ -247,14 +256,15 @@ def _input_changes(have: Any, want: Any, ignored: set[str]) -> list[str]:
 
 
 def inputs_hash(inputs: Any, ignored: set[str] = frozenset()) -> str:  # type: ignore[assignment]
-    """The open-source DataProxy's hash of offloaded inputs (``dataproxy_service.go``): base64url without
-    padding of FNV-1a-64 over the deterministic encoding of the inputs, less the task's
-    cache_ignore_input_vars. A managed backend may hash differently: its triggers then plan as updates."""
+    """The open-source DataProxy's hash of offloaded inputs (``dataproxy_service.go`` ``hashInputsProto``):
+    base64url without padding of FNV-1a-64 over the deterministic encoding of the inputs; when the task has
+    cache_ignore_input_vars, of only the other literals (``filterInputs`` keeps no context then). A managed
+    backend may hash differently: its triggers then plan as updates."""
     kept = type(inputs)()
-    kept.CopyFrom(inputs)
     if ignored:
-        del kept.literals[:]
         kept.literals.extend(lit for lit in inputs.literals if lit.name not in ignored)
+    else:
+        kept.CopyFrom(inputs)
     value = 0xCBF29CE484222325
     for byte in kept.SerializeToString(deterministic=True):
         value = ((value ^ byte) * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
