@@ -36,6 +36,8 @@ class CompiledTrigger:
     #: the task's registered name, ``<environment>.<function>``
     task_name: str
     trigger: task_definition_pb2.TaskTrigger
+    #: the spec's ``task_version``: the task version plan and apply pin it to (None: --version)
+    task_version: str | None = None
 
     def sort_key(self) -> tuple[str, str, str, int]:
         return (self.task_name, self.trigger.name, self.document.path, self.document.index)
@@ -57,7 +59,7 @@ def compile_trigger(doc: Document, spec: TriggerSpec,
     trigger.automation_spec.CopyFrom(compile_automation(ctx))
     if task is None or ctx.has_errors():
         return None, ctx.diagnostics
-    return CompiledTrigger(doc, task.name, trigger), ctx.diagnostics
+    return CompiledTrigger(doc, task.name, trigger, spec.task_version), ctx.diagnostics
 
 
 def _check_code_triggers(ctx: TriggerContext) -> None:
