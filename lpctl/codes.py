@@ -86,9 +86,9 @@ CODES: dict[str, CodeInfo] = _codes(
      """Fix the link's target, or remove the link."""),
     ("LP115", "lpctl fmt left the file as it is", """lpctl fmt rewrites a file only when the result
      means exactly what the file meant and holds every comment next to what it annotates. When it
-     cannot promise both (a comment inside a [...] or {...} written over several lines, a comment
-     after a '...' marker), it writes nothing, leaves the file byte for byte as it was, and says
-     which comment it would have lost.""",
+     cannot promise both (a comment after a '...' marker, inside a [...] or {...} that is itself
+     inside one, or on the line below a [...] that is a list item), it writes nothing, leaves the
+     file byte for byte as it was, and says which comment it would have lost.""",
      """Move the comment above the key or list item it is about (or to the end of its line), or
      write the list or mapping in block style, one item a line; then run lpctl fmt again."""),
     ("LP201", "unknown key", """The mapping has a key the spec format does not define. A misspelt
