@@ -15,14 +15,12 @@ disappears or changes kind (fixed, default, required), with values such as ``{"d
 
 from __future__ import annotations
 
-import base64
 import copy
 import datetime as dt
 import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
 from lpctl.bundle import TRIGGER, Key, Tree, entry_key, trigger_key
@@ -420,65 +418,38 @@ def _type_text(lt: Any) -> str:
 
 
 def readable(literal: Any) -> Any:
-    """A literal (protobuf JSON) as a JSON-able value: ``"apac"``, ``3``, ``[1, 2]``, ``1h30m``."""
-    if not isinstance(literal, dict):
+    """A literal (protobuf JSON) as a JSON-able value: ``"apac"``, ``3``, ``[1, 2]``, ``1h30m``; what is not
+    a literal stays as it is. Decoded by :mod:`lpctl.shared.decode`, shown here."""
+    from lpctl.shared.decode import json_literal_value
+
+    try:
+        return _shown(json_literal_value(literal))
+    except ValueError:
         return literal
-    if "scalar" in literal and len(literal) == 1:
-        return _scalar_value(literal["scalar"])
-    if "collection" in literal and len(literal) == 1:
-        return [readable(v) for v in literal["collection"].get("literals", [])]
-    if "map" in literal and len(literal) == 1:
-        return {k: readable(v) for k, v in literal["map"].get("literals", {}).items()}
-    return literal
 
 
-def _scalar_value(scalar: Tree) -> Any:
-    if "primitive" in scalar:
-        return _primitive_value(scalar["primitive"])
-    if "noneType" in scalar:
-        return None
-    if "union" in scalar:
-        return readable(scalar["union"].get("value"))
-    if "binary" in scalar:
-        return _binary_value(scalar["binary"])
-    if "generic" in scalar:
-        return scalar["generic"]
-    return {"scalar": scalar}
+def _shown(value: Any) -> Any:
+    from google.protobuf import timestamp_pb2
 
-
-def _primitive_value(primitive: Tree) -> Any:
-    if len(primitive) != 1:
-        return {"primitive": primitive}
-    ((kind, value),) = primitive.items()
-    if kind == "integer":
-        return int(value)
-    if kind == "duration":
-        return _Bare(_duration_text(str(value)))
-    if kind == "datetime":
-        return _Bare(str(value))
-    return value
-
-
-def _duration_text(text: str) -> str:
     from lpctl.schedule.durations import format_duration
+    from lpctl.shared.decode import Opaque
 
-    try:
-        seconds = Decimal(text.removesuffix("s"))
-        return format_duration(dt.timedelta(microseconds=int(seconds * 1_000_000)))
-    except (InvalidOperation, OverflowError, ValueError):
-        return text
-
-
-def _binary_value(binary: Tree) -> Any:
-    if binary.get("tag") != "msgpack":
-        return _Bare(f"<binary {binary.get('tag', '')}>".replace(" >", ">"))
-    try:
-        import msgpack
-
-        value = msgpack.unpackb(base64.b64decode(binary.get("value", "")), strict_map_key=False)
-        json.dumps(value, allow_nan=False)
-    except Exception:  # any undecodable or non-JSON payload is shown by kind only
-        return _Bare("<dict>")
+    if isinstance(value, list):
+        return [_shown(v) for v in value]
+    if isinstance(value, dict):
+        try:
+            json.dumps(value, allow_nan=False)
+        except (TypeError, ValueError):  # a msgpack payload that is not JSON: shown by kind only
+            return _Bare("<dict>")
+        return {k: _shown(v) for k, v in value.items()}
+    if isinstance(value, dt.datetime):
+        stamp = timestamp_pb2.Timestamp()
+        stamp.FromDatetime(value)
+        return _Bare(stamp.ToJsonString())
+    if isinstance(value, dt.timedelta):
+        return _Bare(format_duration(value))
+    if isinstance(value, Opaque):
+        return _Bare(value.what)
     return value
 
 
