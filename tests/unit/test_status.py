@@ -306,6 +306,7 @@ def test_usage_and_server_errors(lpctl: Run, server: Server, run_cli: Run) -> No
 def test_a_signal_during_backfill_stops_before_the_next_creation(lpctl: Run, server: Server, signum: int) -> None:
     window = ("--from", "2026-11-01", "--to", "2026-11-05", "--name", "nightly", "--execute")
     server.admin.on_call("CreateExecution", 2, lambda: os.kill(os.getpid(), signum))
+    handlers = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)  # flytekit's, once imported
     result = lpctl("backfill", *window)
     assert result.exit_code == 130
     assert [line.split(" flytesnacks")[0] for line in result.stdout.splitlines()[:-1]] == [
@@ -313,7 +314,7 @@ def test_a_signal_during_backfill_stops_before_the_next_creation(lpctl: Run, ser
     assert result.stdout.splitlines()[-1] == ("backfill: 2 created, 2 not attempted; interrupted; run lpctl "
                                               "backfill again to complete the rest")
     assert len(server.admin.executions) == 2
-    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # handlers given back
+    assert (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)) == handlers  # given back
     assert lpctl("backfill", *window).stdout.splitlines()[-1] == "backfill: 2 created"  # the rest
     assert len(server.admin.executions) == 4
 
