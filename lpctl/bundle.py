@@ -1,6 +1,6 @@
 """The bundle format, in one place: writing, reading, checking, and what counts as a bundle.
 
-A bundle is the canonical JSON document ``lpctl render`` writes (DESIGN.md section 4): sorted keys,
+A bundle is the canonical JSON document ``lpctl render`` writes: sorted keys,
 two-space indent, UTF-8, one trailing newline, entries in (project, domain, name, version) order.
 Every command that takes "specs or bundles" decides with :func:`is_bundle_path` and reads with
 :func:`read_bundle`, so that they all agree.
@@ -13,7 +13,8 @@ import os
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
-from lpctl import jsontext
+from lpctl import accel, jsontext
+from lpctl.accel import jsonencode
 from lpctl.errors import PathError, UsageError
 
 if TYPE_CHECKING:
@@ -33,8 +34,12 @@ Key = tuple[str, str, str]
 
 def message_to_dict(message: Any) -> dict[str, Any]:
     """The protobuf JSON mapping (camelCase, enum names, int64 as strings): ``json_format.MessageToDict``'s
-    very result, from :mod:`lpctl.protojson` (imported here, as protobuf is: not on ``lpctl --help``)."""
-    from lpctl import protojson
+    very result, from :mod:`lpctl.accel.protojson` (imported here, as protobuf is: not on ``lpctl --help``)."""
+    if not accel.on():
+        from google.protobuf import json_format
+
+        return json_format.MessageToDict(message)
+    from lpctl.accel import protojson
 
     out: dict[str, Any] = protojson.message_to_dict(message)
     return out
@@ -106,75 +111,13 @@ def write_bundle(plans: Iterable[CompiledPlan], write: Callable[[str], Any], tri
     write("\n}\n")
 
 
-_ESCAPE = json.encoder.encode_basestring  # the C encoder's, as json.dumps(ensure_ascii=False) uses
-
-
 def encode(value: Any, level: int = 0) -> str:
     """``json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False)`` for JSON data,
-    nested ``level`` deep; raises ValueError for NaN and infinities."""
-    parts: list[str] = []
-    _encode(value, "\n" + "  " * level, parts)
-    return "".join(parts)
-
-
-def _encode(value: Any, pad: str, parts: list[str]) -> None:  # noqa: C901 - one branch per JSON type
-    kind = type(value)
-    if kind is str:  # the common cases first, by exact type
-        parts.append(_ESCAPE(value))
-    elif kind is dict:
-        _encode_dict(value, pad, parts)
-    elif kind is list:
-        _encode_list(value, pad, parts)
-    elif isinstance(value, str):
-        parts.append(_ESCAPE(value))
-    elif value is None:
-        parts.append("null")
-    elif value is True:
-        parts.append("true")
-    elif value is False:
-        parts.append("false")
-    elif isinstance(value, int):
-        parts.append(int.__repr__(value))
-    elif isinstance(value, float):
-        if value != value or value in (float("inf"), float("-inf")):
-            raise ValueError(f"Out of range float values are not JSON compliant: {value!r}")
-        parts.append(float.__repr__(value))
-    elif isinstance(value, dict):
-        _encode_dict(value, pad, parts)
-    elif isinstance(value, (list, tuple)):
-        _encode_list(value, pad, parts)
-    else:
-        raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
-
-
-def _encode_dict(value: dict[str, Any], pad: str, parts: list[str]) -> None:
-    if not value:
-        parts.append("{}")
-        return
-    inner = pad + "  "
-    sep = "{" + inner
-    for key in sorted(value):
-        item = value[key]
-        if type(item) is str:  # most leaves: one append
-            parts.append(sep + _ESCAPE(key) + ": " + _ESCAPE(item))
-        else:
-            parts.append(sep + _ESCAPE(key) + ": ")
-            _encode(item, inner, parts)
-        sep = "," + inner
-    parts.append(pad + "}")
-
-
-def _encode_list(value: list[Any] | tuple[Any, ...], pad: str, parts: list[str]) -> None:
-    if not value:
-        parts.append("[]")
-        return
-    inner = pad + "  "
-    sep = "[" + inner
-    for item in value:
-        parts.append(sep)
-        _encode(item, inner, parts)
-        sep = "," + inner
-    parts.append(pad + "]")
+    nested ``level`` deep (:mod:`lpctl.accel.jsonencode`, or json.dumps itself with the accelerators off)."""
+    if accel.on():
+        return jsonencode.encode(value, level)
+    text = json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False)
+    return text.replace("\n", "\n" + "  " * level) if level else text
 
 
 # -- reading ------------------------------------------------------------------------------------

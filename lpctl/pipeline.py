@@ -8,7 +8,8 @@ from contextlib import closing
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from lpctl import progress
+from lpctl import accel, progress
+from lpctl.accel.workers import cores, ordered_map
 from lpctl.bundle import is_bundle_path, launch_plans, ordered, read_bundle
 from lpctl.diagnostics import Diagnostic, Severity, error, sort_diagnostics
 from lpctl.errors import UsageError
@@ -17,7 +18,6 @@ from lpctl.spec.config import Config, Identity, common_parent, load_config, run_
 from lpctl.spec.discover import SpecFile, discover
 from lpctl.spec.load import DEFAULT_MAX_BYTES, TRIGGER_KIND, Document, check_header, load_file
 from lpctl.target import TARGETS, Importing, MissingTarget, Resolving, Target, target_for
-from lpctl.workers import cores, ordered_map
 
 if TYPE_CHECKING:
     from flyteidl.admin.launch_plan_pb2 import LaunchPlan
@@ -314,10 +314,10 @@ def _resolving(paths: Sequence[str], options: Options, config: Config) -> _Resol
 
 def _check_schema(doc: Document) -> tuple[list[Diagnostic], set[str]]:
     """Never cached: 0.1 ms a document, less than proving a cached verdict right would take."""
-    from lpctl.spec.fastschema import is_valid
+    from lpctl.accel.fastschema import is_valid
     from lpctl.spec.schema import schema_problems
 
-    if is_valid(doc.data):  # exact for valid documents; jsonschema says why the others are not
+    if accel.on() and is_valid(doc.data):  # exact for valid documents; jsonschema says why the others are not
         return [], set()
     return schema_problems(doc)
 

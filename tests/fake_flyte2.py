@@ -84,13 +84,14 @@ def _stamp(tick: int) -> timestamp_pb2.Timestamp:
 
 
 def inputs_hash(inputs: common_pb2.Inputs, ignored: set[str] = frozenset()) -> str:  # type: ignore[assignment]
-    """The OSS DataProxy hash: base64url (no padding) of FNV-1a-64 over the deterministic marshal of the
-    inputs without the task's cache_ignore_input_vars."""
+    """The OSS DataProxy hash (``hashInputsProto``): base64url (no padding) of FNV-1a-64 over the deterministic
+    marshal of the inputs; with cache_ignore_input_vars, of ``Inputs{literals: the others}`` (``filterInputs``
+    drops the context)."""
     kept = common_pb2.Inputs()
-    kept.CopyFrom(inputs)
     if ignored:
-        del kept.literals[:]
         kept.literals.extend(lit for lit in inputs.literals if lit.name not in ignored)
+    else:
+        kept.CopyFrom(inputs)
     value = 0xCBF29CE484222325
     for byte in kept.SerializeToString(deterministic=True):
         value = ((value ^ byte) * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
@@ -390,7 +391,7 @@ class DataProxyService(_Unmodelled):
             ignored = set(request.task_spec.task_template.metadata.cache_ignore_input_vars)
         digest = inputs_hash(request.inputs, ignored)
         p = request.project_id
-        uri = f"s3://fake-bucket/{p.organization}/{p.name}/{p.domain}/offloaded-inputs/{digest}/inputs.pb"
+        uri = f"s3://fake-bucket/{p.organization}/{p.name}/{p.domain}/offloaded-inputs/{digest}"
         b.offloaded[uri] = request.inputs
         return dataproxy_service_pb2.UploadInputsResponse(
             offloaded_input_data=run_pb2.OffloadedInputData(uri=uri, inputs_hash=digest))

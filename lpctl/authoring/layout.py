@@ -14,7 +14,8 @@ layout fmt writes and says yes only when every line is as fmt would write it:
 
 Anything else (tabs, block scalars, anchors, escapes, a leading ``---``, trailing spaces, ...) is a
 "don't know", and fmt does the round trip. tests/property/test_fmt_properties.py holds it to fmt: a
-text this module accepts is one that fmt returns unchanged.
+text this module accepts is one that fmt returns unchanged (or leaves as it is, LP115: a file in the
+layout is never rewritten either way).
 """
 
 from __future__ import annotations

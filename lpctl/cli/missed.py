@@ -187,7 +187,12 @@ def _declared(paths: Sequence[str], options: Options, color: Color) -> list[Any]
     report = Report(Format.text, color)
     with progress(report):
         gathered = gather(paths, options)
-    show_report(gathered.result, report, sys.stderr)
+    if gathered.result.diagnostics:
+        show_report(gathered.result, report, sys.stderr)
     if failed(gathered.result.diagnostics, False):
         raise typer.Exit(EXIT_FINDINGS)
+    triggers = len(gathered.result.triggers)
+    if triggers:
+        sys.stderr.write(f"lpctl: warning: {triggers} Flyte 2 trigger{'s' if triggers > 1 else ''} left out: status "
+                         "and backfill cover Flyte 1 launch plans only, for now\n")
     return [lp for lp, _ in gathered.launch_plans]

@@ -296,7 +296,7 @@ def _collection(value: Any, lt: LiteralType) -> Literal:
         try:
             items.append(to_literal(item, lt.collection_type))
         except ConversionError as e:
-            raise ConversionError(e.message, (i, *e.path), e.hint, e.code) from None
+            raise ConversionError(e.message, (i, *e.path), e.hint, e.code, quote=e.quote, key=e.key) from None
     lit = Literal()
     lit.collection.SetInParent()
     lit.collection.literals.extend(items)
@@ -312,7 +312,7 @@ def _map(value: Any, lt: LiteralType) -> Literal:
         try:
             lit.map.literals[str(key)].CopyFrom(to_literal(item, lt.map_value_type))
         except ConversionError as e:
-            raise ConversionError(e.message, (key, *e.path), e.hint, e.code) from None
+            raise ConversionError(e.message, (key, *e.path), e.hint, e.code, quote=e.quote, key=e.key) from None
     return lit
 
 

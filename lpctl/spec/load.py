@@ -20,9 +20,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from lpctl import accel
+from lpctl.accel.blockyaml import read_block
 from lpctl.diagnostics import Diagnostic, Location, error
 from lpctl.errors import PathError
-from lpctl.spec.blockyaml import read_block
 from lpctl.spec.discover import SpecFile, discover, display_path
 from lpctl.spec.positions import Path, Positions, format_path
 from lpctl.spec.yaml12 import RESOLVERS, plain_tag
@@ -236,14 +237,14 @@ _DIRECTIVE = re.compile(r"^%YAML[ \t]+(\S+)", re.MULTILINE)
 
 
 def _compose(text: str, path: str) -> tuple[list[Document], list[Diagnostic]]:
-    """Read the plain block style line by line (lpctl.spec.blockyaml), anything else with libyaml when it
+    """Read the plain block style line by line (lpctl.accel.blockyaml), anything else with libyaml when it
     is there and safe, else (and for every error) with ruamel."""
     directive = _DIRECTIVE.search(text) if "%YAML" in text else None
     if directive and directive.group(1) != "1.2":
         line = text.count("\n", 0, directive.start()) + 1
         return [], [error("LP112", f"'%YAML {directive.group(1)}' directive: lpctl reads specs as YAML 1.2 only",
                           Location(path, line, 1), "remove the directive; in YAML 1.2 yes, no, on and off are strings")]
-    if not _libyaml_agrees(text):
+    if not accel.on() or not _libyaml_agrees(text):  # ruamel is the reference reader
         return _compose_ruamel(text, path)
     read = read_block(text, plain_tag, _scalar)  # the plain block style most specs are in: no composer
     if read is not None:

@@ -17,6 +17,7 @@ from harness import HERE, ROOT, VERSION
 from support import run_options
 from test_features import CASES
 
+from lpctl import accel
 from lpctl.bundle import render_bundle
 from lpctl.lock import lock_text
 from lpctl.locker import build_lock
@@ -76,6 +77,7 @@ sys.exit(code)
 """
 
 
+@pytest.mark.skipif(not accel.on(), reason="LPCTL_NO_ACCEL: the reference readers import jsonschema and ruamel")
 @pytest.mark.parametrize("command", [["validate", "samples"],
                                      ["render", "samples", "--version", "v1", "-o", os.devnull],
                                      ["diff", "samples", "samples", "--version", "v1"],
@@ -91,5 +93,5 @@ def test_locked_commands_import_neither_flytekit_nor_workflows_nor_jsonschema(co
     assert leaked.startswith("LEAKED ")
     # nor jsonschema: the samples are valid, and the compiled check answers for valid documents; nor
     # importlib.metadata: the interface cache (which asks it for flytekit's version) is for imports only; nor
-    # PyYAML or ruamel: the samples are in the plain block style that lpctl.spec.blockyaml reads on its own
+    # PyYAML or ruamel: the samples are in the plain block style that lpctl.accel.blockyaml reads on its own
     assert leaked == "LEAKED "

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from support import examples
 from test_properties import JSON, _schema_strategy, mutated
 
-from lpctl.spec.fastschema import is_valid
+from lpctl.accel.fastschema import is_valid
 from lpctl.spec.schema import _validator
 
 

@@ -1,4 +1,4 @@
-"""The line reader (lpctl.spec.blockyaml) reads what libyaml and the builder read, or steps aside.
+"""The line reader (lpctl.accel.blockyaml) reads what libyaml and the builder read, or steps aside.
 
 Every text it accepts must load to the same data, value positions, key positions and texts as libyaml's
 composer followed by the builder; a text libyaml refuses, or reads as several documents, it must refuse.
@@ -17,8 +17,8 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from support import ROOT, examples
 
+from lpctl.accel.blockyaml import read_block
 from lpctl.spec import load
-from lpctl.spec.blockyaml import read_block
 from lpctl.spec.yaml12 import plain_tag
 
 

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from support import ROOT
 
-from lpctl.spec import fastschema
-from lpctl.spec.fastschema import compile_schema, is_valid
+from lpctl.accel import fastschema
+from lpctl.accel.fastschema import compile_schema, is_valid
 from lpctl.spec.load import load_paths
 from lpctl.spec.schema import _validator
 
@@ -72,7 +72,7 @@ def test_keywords_follow_jsonschema(schema: dict[str, Any], instance: Any, expec
 
 
 def test_the_shipped_schema_compiles() -> None:
-    from lpctl.spec.fastschema import _compiled
+    from lpctl.accel.fastschema import _compiled
 
     assert _compiled() is not None
 

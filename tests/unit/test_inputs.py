@@ -62,6 +62,11 @@ def test_wrong_types_say_what_was_expected(check: Callable[..., list[str]], valu
     ("maybe_color: [1]", "spec.yaml:6:16: error LP405 default input 'maybe_color': expected "
      "enum ('red', 'green', 'blue'), found a list"),
     ("blob: [1]", "spec.yaml:6:9: error LP405 default input 'blob': expected dict, found a list"),
+    # the hint quotes what the user wrote, at any depth, not the number YAML read
+    ("names: [a, 1e3]", "spec.yaml:6:14: error LP405 default input 'names[1]': expected str, found the number "
+     "1000.0 (quote it: '1e3')"),
+    ("names: [0x1F]", "spec.yaml:6:11: error LP405 default input 'names[0]': expected str, found the integer "
+     "31 (quote it: '0x1F')"),
 ])
 def test_types_are_checked_at_any_depth(check: Callable[..., list[str]], yaml: str, expected: str) -> None:
     assert check(TYPED + f"default_inputs:\n  {yaml}\n") == [expected]

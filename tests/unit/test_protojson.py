@@ -1,4 +1,4 @@
-"""lpctl.protojson returns json_format.MessageToDict's very result: the same keys, values, value types and key
+"""lpctl.accel.protojson returns json_format.MessageToDict's very result: the same keys, values, value types and key
 order, on every launch plan lpctl renders, on hand-built messages for each rule, and on random messages; where
 it hands a message to json_format, the result (or the error) is still json_format's."""
 
@@ -32,7 +32,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from support import CONFORMANCE, ROOT, examples, run_options
 
-from lpctl import protojson
+from lpctl.accel import protojson
 
 # -- comparing ----------------------------------------------------------------------------------------------
 

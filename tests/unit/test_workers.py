@@ -14,11 +14,13 @@ from typing import Any
 import pytest
 from support import HEADER, CliResult
 
-from lpctl import progress, workers
+from lpctl import accel, progress
+from lpctl.accel import workers
 from lpctl.bundle import render_bundle
 from lpctl.pipeline import Options, run
 
-pytestmark = pytest.mark.skipif(not workers.can_fork(), reason="worker processes are forked (Linux)")
+pytestmark = pytest.mark.skipif(not workers.can_fork() or not accel.on(),
+                                reason="worker processes are forked (Linux), unless LPCTL_NO_ACCEL turns them off")
 
 Run = Callable[..., CliResult]
 

@@ -16,6 +16,8 @@ from collections.abc import Callable, Generator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
 
+from lpctl import accel
+
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -46,7 +48,7 @@ def ordered_map(work: Callable[[T], R], items: Sequence[T], jobs: int) -> Genera
     ``work`` runs in the workers as it is (a fork copies it: nothing is pickled but items and
     results). Closing the iterator early (an exception, Ctrl-C) ends the workers at once.
     """
-    if jobs <= 1 or len(items) < MIN_ITEMS or not can_fork():
+    if jobs <= 1 or len(items) < MIN_ITEMS or not can_fork() or not accel.on():
         yield from map(work, items)
         return
     size = min(MAX_CHUNK, -(-len(items) // (jobs * 4)))
