@@ -115,7 +115,8 @@ class FakeFlyte2:
     failures: list[Failure] = field(default_factory=list)
     lock: threading.RLock = field(default_factory=threading.RLock)
     clock: int = 0
-    #: a misbehaving server: ``tamper(method, response)`` replaces every answer of the trigger service
+    #: a misbehaving server: ``tamper(method, response)`` replaces the answers of DeployTrigger, ListTriggers
+    #: and GetTriggerDetails
     tamper: Callable[[str, Any], Any] | None = None
 
     # -- setting up ---------------------------------------------------------------------------------
@@ -248,7 +249,8 @@ class TriggerService(_Unmodelled):
         b.enter("DeployTrigger", request, ctx)
         _check_cron(request.automation_spec, request.name.name)
         row = b._upsert(request.name.org, _key(request.name), request.spec, request.automation_spec, request.revision)
-        return trigger_service_pb2.DeployTriggerResponse(trigger=b._details(_key(request.name), row))
+        found = trigger_service_pb2.DeployTriggerResponse(trigger=b._details(_key(request.name), row))
+        return b.tamper("DeployTrigger", found) if b.tamper else found
 
     def get_trigger_details(self, request: Any, ctx: Any) -> Any:
         b = self.backend

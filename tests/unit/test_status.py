@@ -306,6 +306,11 @@ def test_usage_and_server_errors(lpctl: Run, server: Server, run_cli: Run) -> No
         2, "lpctl: --name nope: no scheduled launch plan of that name in the specs")
     result = run_cli("status", "lps.yaml", "--endpoint", server.endpoint, "--insecure", "--since", "2026-11-01")
     assert result.exit_code == 2 and "FlyteAdmin refused the credentials (UNAUTHENTICATED" in result.stderr
+    result = run_cli("backfill", "lps.yaml", "--endpoint", server.endpoint, "--insecure", "--from", "2026-11-01",
+                     "--to", "2026-11-02", "--format", "json")
+    doc = json.loads(result.stdout)
+    assert (result.exit_code, doc["command"], doc["ok"], doc["exitCode"]) == (2, "backfill", False, 2)
+    assert doc["error"].startswith("FlyteAdmin refused the credentials (UNAUTHENTICATED")
     assert server.admin.executions == {}
 
 

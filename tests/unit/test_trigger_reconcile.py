@@ -650,3 +650,26 @@ def test_offloaded_inputs_of_a_task_with_cache_ignored_inputs(lpctl: Run, server
     stored = server.backend.offloaded[nightly.offloaded_input_data.uri]
     assert [(lit.name, lit.value.scalar.primitive.string_value or lit.value.scalar.primitive.integer)
             for lit in stored.literals] == [("epochs", 6), ("dataset", "s3://e")]
+
+
+def test_a_signal_during_apply_stops_before_the_next_trigger_write(lpctl: Run, server: Served) -> None:
+    import os
+    import signal
+
+    def interrupt(method: str, response: Any) -> Any:
+        if method == "DeployTrigger":
+            os.kill(os.getpid(), signal.SIGTERM)
+        return response
+
+    server.backend.tamper = interrupt
+    applied = lpctl("apply")
+    assert applied.exit_code == 130
+    assert applied.stdout.endswith(
+        "create trigger flytesnacks/development/demo.report/daily@v1: done: created\n"
+        "create trigger flytesnacks/development/demo.train/hourly@v1: not attempted: interrupted before it\n"
+        "create trigger flytesnacks/development/demo.train/nightly@v1: not attempted: interrupted before it\n"
+        "apply: 1 done, 2 not attempted; interrupted; run lpctl apply again to complete the rest\n")
+    assert server.backend.writes() == ["DeployTrigger"] and set(server.backend.state()) == {key("daily", REPORT)}
+    server.backend.tamper = None
+    assert lpctl("apply").exit_code == 0
+    assert len(server.backend.state()) == 3
