@@ -1,6 +1,6 @@
 """Trigger input values -> ``flyteidl2.core.Literal``, as flyte-sdk transports a value of the declared type.
 
-flyte-sdk 2.12.1 encodes a trigger value by its own Python type and checks nothing (reference 3.3);
+flyte-sdk 2.12.1 encodes a trigger value by its own Python type and checks nothing;
 lpctl type-checks the value against the task's interface first, converts it to the declared type
 (an integer for a ``float`` is that float, a name for an Enum the member, ``90m`` a timedelta), then
 encodes it as flyte encodes such a value: bare for ``Optional`` (no union wrapper), an Enum by its

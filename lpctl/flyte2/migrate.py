@@ -1,7 +1,7 @@
 """``lpctl migrate``: launch plan specs -> Flyte 2 trigger specs, without losing meaning silently.
 
 Each ``kind: LaunchPlan`` document is rewritten in place with ruamel's round-trip loader, so
-comments and key order survive. What maps exactly is mapped (reference section 9.1); what would
+comments and key order survive. What maps exactly is mapped; what would
 change meaning is refused for that launch plan, with the reason and where the setting lives in
 Flyte 2, and its trigger is not written. ``--fixed-as-defaults`` accepts that fixed inputs become
 overridable defaults.

@@ -80,3 +80,10 @@ def test_fixed_none_for_a_required_input(check: Callable[..., list[str]]) -> Non
 def test_every_problem_of_a_file_is_reported(check: Callable[..., list[str]]) -> None:
     lines = check(TYPED + "default_inputs:\n  i: x\n  f: y\nfixed_inputs:\n  s: 1\n")
     assert [line.split(": error ")[0] for line in lines] == ["spec.yaml:6:6", "spec.yaml:7:6", "spec.yaml:9:6"]
+
+
+def test_a_top_level_key_indented_under_the_inputs_says_so(check: Callable[..., list[str]]) -> None:
+    assert check(MY + "default_inputs:\n  a: 1\n  labels:\n    team: data\n") == [
+        "spec.yaml:7:3: error LP401 default input 'labels' is not an input of workflow "
+        "'example_pkg.workflows.my_workflow' ('labels' is a top-level key, at the level of 'default_inputs'; "
+        "inputs: a, b)"]

@@ -236,6 +236,13 @@ def test_backfill_refuses_a_window_over_the_limit_whole(lpctl: Run, server: Serv
     assert lpctl("backfill", "--from", "2026-11-01", "--to", "2026-11-05", "--name", "nightly", "--name", "berlin",
                  "--execute", "--limit", "8").exit_code == 0
     assert len(server.admin.executions) == 8
+    # the default limit is 100: 51 days of two daily launch plans are 102 executions, refused whole
+    wide = lpctl("backfill", "--from", "2026-09-01", "--to", "2026-10-22", "--name", "nightly", "--name", "berlin",
+                 "--execute", "--format", "json")
+    doc = json.loads(wide.stdout)
+    assert (wide.exit_code, doc["limit"], doc["overLimit"], len(doc["executions"])) == (1, 100, True, 102)
+    assert {e["status"] for e in doc["executions"]} == {"not-attempted"}
+    assert len(server.admin.executions) == 8
 
 
 def test_backfill_refuses_a_fixed_rate_and_no_active_version(lpctl: Run, server: Server) -> None:
@@ -299,6 +306,11 @@ def test_usage_and_server_errors(lpctl: Run, server: Server, run_cli: Run) -> No
         2, "lpctl: --name nope: no scheduled launch plan of that name in the specs")
     result = run_cli("status", "lps.yaml", "--endpoint", server.endpoint, "--insecure", "--since", "2026-11-01")
     assert result.exit_code == 2 and "FlyteAdmin refused the credentials (UNAUTHENTICATED" in result.stderr
+    result = run_cli("backfill", "lps.yaml", "--endpoint", server.endpoint, "--insecure", "--from", "2026-11-01",
+                     "--to", "2026-11-02", "--format", "json")
+    doc = json.loads(result.stdout)
+    assert (result.exit_code, doc["command"], doc["ok"], doc["exitCode"]) == (2, "backfill", False, 2)
+    assert doc["error"].startswith("FlyteAdmin refused the credentials (UNAUTHENTICATED")
     assert server.admin.executions == {}
 
 
