@@ -216,9 +216,10 @@ CODES: dict[str, CodeInfo] = _codes(
      """Write the remote URI of the file or directory, after uploading it (aws s3 cp, gsutil cp, ...)."""),
     ("LP410", "value needs flytekit to convert", """Under --locked lpctl imports neither the workflow
      nor flytekit, and converts input values itself from what lpctl.lock records. It can encode
-     dataclasses made of int, float, str, bool, enums, lists, dicts, Optional and other such
-     dataclasses, as flytekit does; this value's type holds something only flytekit can encode
-     (a FlyteFile, a datetime in a dataclass, a Union of several types ...).""",
+     dataclasses made of int, float, str, bool, enums, lists, dicts, Optional, FlyteFile and
+     FlyteDirectory (remote URIs) and other such dataclasses, as flytekit does; this value's type
+     holds something only flytekit can encode (a datetime in a dataclass, a Union of several types,
+     a FlyteFile default ...).""",
      """Check these specs without --locked, where flytekit and the workflow's dependencies are
      installed, or give the value a type lpctl can encode."""),
     ("LP501", "cron expression the scheduler cannot run", """The Flyte scheduler parses cron with

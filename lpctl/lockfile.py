@@ -34,7 +34,7 @@ _ENTRY_KEYS = {"name", "source", "module", "origin", "inputs", "reference", "def
 #: keys an entry may leave out: default options, and what --from-admin asked for
 _OPTIONAL_KEYS = {"defaultOptions", "registered"}
 _INPUT_KEYS = {"name", "type", "parameter", "shape"}
-_SCALAR_KINDS = ("int", "float", "str", "bool", "dict")
+_SCALAR_KINDS = ("int", "float", "str", "bool", "dict", "file", "directory")
 
 
 #: the format ``lpctl lock`` writes (``"lockVersion"``)
