@@ -21,16 +21,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lpctl.diagnostics import Diagnostic, Location, error
-from lpctl.errors import LpctlError
+from lpctl.lockfile import LOCK_FORMAT as LOCK_FORMAT
+from lpctl.lockfile import LockError as LockError
 from lpctl.lockfile import LockInvalid
 from lpctl.shared.literals import type_name
 
 LOCK_FILE = "lpctl.lock"
-LOCK_FORMAT = 1
-
-
-class LockError(LpctlError):
-    """The lock file cannot be read, or is not a lock lpctl understands."""
 
 
 @dataclass(frozen=True)

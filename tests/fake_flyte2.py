@@ -51,6 +51,9 @@ TYPE_SCHEDULE = common_pb2.TriggerAutomationSpecType.TYPE_SCHEDULE
 WRITES = ("DeployTrigger", "UpdateTriggers", "DeleteTriggers", "DeployTask", "UploadInputs")
 
 Key = tuple[str, str, str, str]  # project, domain, task_name, name
+#: the columns the open-source backend lets a listing sort and filter on (others: INVALID_ARGUMENT)
+SORTABLE = frozenset({"project", "domain", "task_name", "name", "active", "deployed_at", "updated_at", "task_version",
+                      "automation_type"})
 
 
 @dataclass
@@ -275,6 +278,9 @@ class TriggerService(_Unmodelled):
         scope = request.WhichOneof("scope_by")
         if scope is None:
             raise ConnectError(Code.INVALID_ARGUMENT, "scope_by is required")
+        for sort in request.request.sort_by_fields:
+            if sort.key not in SORTABLE:
+                raise ConnectError(Code.INVALID_ARGUMENT, f"invalid sort field {sort.key!r}")
         with b.lock:
             rows = [(k, r) for k, r in sorted(b.triggers.items()) if not r.deleted and _in_scope(request, scope, k, r)]
             start, size = int(token or 0), min(limit, b.page_size)

@@ -35,6 +35,8 @@ def anchored(text: str) -> dict[Anchor, list[tuple[int, str]]]:
     """Each anchor's comments, in the order written: (1-based line, text without ``#``, right-stripped)."""
     if _OTHER_BREAKS.search(text):
         raise Unreadable("line breaks other than \\n and \\r\\n")
+    if not text.endswith("\n"):
+        text += "\n"  # libyaml ends the last line with a break of its own
     starts = [0]
     for row in text.split("\n")[:-1]:
         starts.append(starts[-1] + len(row) + 1)

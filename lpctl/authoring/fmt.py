@@ -160,19 +160,23 @@ def _same(a: Any, b: Any) -> bool:
 
 
 def _format_once(text: str) -> str:
+    """One pass of ruamel's round trip; any failure of it is a :class:`FormatBug` (the file stays as it is)."""
     yaml = _yaml()
+    yaml.explicit_start = text.startswith("---\n")  # a '---' on the first line stays
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # ruamel warns of a reused anchor, which lpctl's loader allows
             docs = list(yaml.load_all(text))
-    except Exception as e:  # ruamel's reader on a text lpctl's loader reads: its own limits, never a crash
-        raise FormatBug(f"lpctl fmt's YAML writer cannot read this file: {type(e).__name__}: {e}") from None
-    for doc in docs:
-        kind = doc.get("kind") if isinstance(doc, dict) else None
-        _canonical(doc, (), _orders(str(kind)))
-    out = io.StringIO()
-    if docs:
-        yaml.dump_all(docs, out)
+            for doc in docs:
+                kind = doc.get("kind") if isinstance(doc, dict) else None
+                _canonical(doc, (), _orders(str(kind)))
+            out = io.StringIO()
+            if docs:
+                yaml.dump_all(docs, out)
+    except FormatBug:
+        raise
+    except Exception as e:  # ruamel on a text lpctl's loader reads: its own limits and bugs, never a crash
+        raise FormatBug(f"lpctl fmt's YAML writer cannot rewrite this file: {type(e).__name__}: {e}") from None
     return out.getvalue()
 
 

@@ -28,6 +28,8 @@ def unflow(text: str) -> str:
         return text
     import yaml
 
+    if not text.endswith("\n"):
+        text += "\n"  # libyaml ends the last line with a break of its own
     try:
         events = list(yaml.parse(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
     except yaml.YAMLError:

@@ -14,6 +14,7 @@ many; profiles are in tests/conftest.py); the counts by exit code are printed at
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 from collections import Counter
@@ -27,6 +28,7 @@ from support import CONFORMANCE, HEADER, ROOT, examples, invoke
 from test_fuzz import mutated_spec
 
 EXITS = Counter[tuple[str, int]]()
+FLYTE2 = os.path.join(ROOT, "tests", "conformance_flyte2")
 SPECS = {
     "typed.yaml": "name: t\nworkflow: example_pkg.workflows:typed\n",
     "settings.yaml": "name: s\nworkflow: example_pkg.workflows:with_settings\ndefault_inputs: {cfg: {name: n}, "
@@ -64,7 +66,10 @@ def locked_project(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, str]:
     (root / "specs").mkdir()
     for name, body in SPECS.items():
         (root / "specs" / name).write_text(HEADER + body)
-    built = build_lock([str(root / "specs")], [ROOT, CONFORMANCE], max_bytes=1 << 20, import_timeout=60)
+    if importlib.util.find_spec("flyte") is not None:  # the lock's Flyte 2 tasks section too
+        (root / "specs" / "trigger.yaml").write_text("apiVersion: lpctl/v1\nkind: Trigger\nname: tr\n"
+                                                     "task: flyte2_pkg.pipelines:export\ninputs: {region: eu}\n")
+    built = build_lock([str(root / "specs")], [ROOT, CONFORMANCE, FLYTE2], max_bytes=1 << 20, import_timeout=60)
     assert [str(d) for d in built.diagnostics] == []
     return root, lock_text(built.lock)
 
@@ -124,7 +129,7 @@ def test_a_mutated_lock_is_an_error_at_the_lock_never_a_crash_or_a_bundle(
     (root / "specs" / "lpctl.lock").write_text(mutated, encoding="utf-8", errors="surrogatepass")
     out = root / "bundle.json"
     out.unlink(missing_ok=True)
-    result = invoke("render", "specs", "--locked", "--version", "v1", "-o", str(out))
+    result = invoke("render", "specs", "--locked", "--version", "v1", "-o", str(out), "--python-path", FLYTE2)
     EXITS[("render --locked", result.exit_code)] += 1
     _sound(result, (0, 1))
     if result.exit_code == 1:

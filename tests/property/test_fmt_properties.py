@@ -123,7 +123,7 @@ def _line(layout: dict[str, Any], out: list[str], text: str) -> None:
 
 
 def write(docs: list[Any], layout: dict[str, Any]) -> str:
-    out: list[str] = []
+    out: list[str] = ["---"] if layout["indent"] == 2 and layout["dash_under"] else []
     for i, doc in enumerate(docs):
         if i:
             _above(layout, out, 0)
@@ -175,7 +175,7 @@ def _flow_item(node: Any, in_list: bool = False) -> bool:
 
 @SETTINGS
 @given(docs=st.lists(documents(), min_size=1, max_size=2), layout=layouts(),
-       edits=st.lists(st.tuples(st.sampled_from(["comment", "duplicate", "cut", "eol", "marker"]),
+       edits=st.lists(st.tuples(st.sampled_from(["comment", "duplicate", "cut", "eol", "marker", "no-break"]),
                                 st.integers(0, 10**6), st.sampled_from([0, 1, 2, 4, 6])), max_size=5))
 def test_fmt_keeps_every_comment_of_mutated_specs(docs: list[Any], layout: dict[str, Any],
                                                    edits: list[tuple[str, int, int]]) -> None:
@@ -192,6 +192,8 @@ def test_fmt_keeps_every_comment_of_mutated_specs(docs: list[Any], layout: dict[
             del lines[i]
         elif how == "marker":
             lines.insert(i, "---" if indent % 2 else "...")
+        elif how == "no-break":
+            lines[-1] = lines[-1] or "# the last line, without a line break"
     text = "\n".join(lines)
     if not load_text(text, "spec.yaml")[1]:
         check(text, must_format=False)
