@@ -645,3 +645,19 @@ def test_which_endpoint_is_needed(run_cli: Run, server: Served, repo: Any) -> No
                    "--insecure")
     assert (both.exit_code, both.stdout) == (2, "")
     assert both.stderr.endswith("lpctl: give FlyteAdmin's endpoint for the launch plans with --endpoint\n")
+
+
+def test_inputs_go_to_the_data_plane_select_cluster_names(lpctl: Run, server: Served) -> None:
+    from fake_flyte2 import FakeFlyte2
+
+    with serve(FakeFlyte2()) as data_plane:
+        for task in (TRAIN, REPORT):
+            data_plane.backend.add_task(task, "v1")
+        server.backend.cluster = data_plane.url
+        assert lpctl("apply").exit_code == 0
+        assert "UploadInputs" not in server.backend.calls
+        assert data_plane.backend.calls == ["UploadInputs"] * 3
+        assert data_plane.backend.headers_seen[0]["authorization"] == f"Bearer {TOKEN}"
+        nightly = server.backend.details(key("nightly")).spec.offloaded_input_data
+        assert nightly.uri in data_plane.backend.offloaded
+        assert lpctl("plan").stdout == NO_CHANGES
