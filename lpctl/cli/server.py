@@ -116,7 +116,7 @@ def plan(
     python_path: PythonPath = None, max_bytes: MaxBytes = MAX_BYTES, import_timeout: ImportTimeout = IMPORT_TIMEOUT,
     no_cache: NoCache = False, locked: Locked = False,
     format: FormatOption = Format.auto, color: ColorOption = Color.auto, strict: Strict = False,
-    endpoint: ReconcileEndpoint, insecure: ReconcileInsecure = False, token_env: TokenEnv = None,
+    endpoint: ReconcileEndpoint = None, insecure: ReconcileInsecure = False, token_env: TokenEnv = None,
     token_command: TokenCommand = None, client_id: ClientId = None, client_secret_env: ClientSecretEnv = None,
     token_url: TokenUrl = None, flyte2_endpoint: Flyte2Endpoint = None, org: Org = None,
     api_key_env: ApiKeyEnv = None,
@@ -139,7 +139,7 @@ def plan(
     options = run_options(project, domain, version, workflow_version, python_path, max_bytes, import_timeout,
                           no_cache, locked)
     report = Report(format, color, strict)
-    target = server(endpoint, insecure, token_env, token_command, client_id, client_secret_env, token_url)
+    target = server(endpoint or "", insecure, token_env, token_command, client_id, client_secret_env, token_url)
     flyte2 = Flyte2(flyte2_endpoint, org, api_key_env)
     with _server_run("plan", report) as interruption:
         with _servers(paths, options, report, target, flyte2, "plan", prune) as targets:
@@ -158,7 +158,7 @@ def apply(
     python_path: PythonPath = None, max_bytes: MaxBytes = MAX_BYTES, import_timeout: ImportTimeout = IMPORT_TIMEOUT,
     no_cache: NoCache = False, locked: Locked = False,
     format: FormatOption = Format.auto, color: ColorOption = Color.auto, strict: Strict = False,
-    endpoint: ReconcileEndpoint, insecure: ReconcileInsecure = False, token_env: TokenEnv = None,
+    endpoint: ReconcileEndpoint = None, insecure: ReconcileInsecure = False, token_env: TokenEnv = None,
     token_command: TokenCommand = None, client_id: ClientId = None, client_secret_env: ClientSecretEnv = None,
     token_url: TokenUrl = None, flyte2_endpoint: Flyte2Endpoint = None, org: Org = None,
     api_key_env: ApiKeyEnv = None,
@@ -181,7 +181,7 @@ def apply(
     options = run_options(project, domain, version, workflow_version, python_path, max_bytes, import_timeout,
                           no_cache, locked)
     report = Report(format, color, strict)
-    target = server(endpoint, insecure, token_env, token_command, client_id, client_secret_env, token_url)
+    target = server(endpoint or "", insecure, token_env, token_command, client_id, client_secret_env, token_url)
     flyte2 = Flyte2(flyte2_endpoint, org, api_key_env)
     with _server_run("apply", report) as interruption, \
             _servers(paths, options, report, target, flyte2, "apply", prune) as targets:
@@ -264,6 +264,10 @@ def _servers(paths: Sequence[str], options: Options, report: Report, target: Ser
     from lpctl.admin.flyte2_client import org_from_endpoint
 
     plans, declared = _declared(paths, options, report, flyte2, command, prune)
+    if (plans or not declared) and not target.endpoint:
+        raise UsageError("give FlyteAdmin's endpoint for the launch plans with --endpoint")
+    if declared and not (flyte2.endpoint or target.endpoint):
+        raise UsageError("give the Flyte 2 endpoint for the triggers with --endpoint or --flyte2-endpoint")
     if plans and declared and not flyte2.endpoint:
         raise UsageError("the specs hold launch plans and Flyte 2 triggers: give the Flyte 2 endpoint for the "
                          "triggers with --flyte2-endpoint (--endpoint is FlyteAdmin's)")

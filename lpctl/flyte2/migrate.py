@@ -124,10 +124,27 @@ def _yaml() -> Any:
     from ruamel.yaml import YAML
 
     yaml = YAML(typ="rt")
+    yaml.Constructor = _constructor()
     yaml.preserve_quotes = True
     yaml.width = 120
     yaml.indent(mapping=2, sequence=4, offset=2)
     return yaml
+
+
+def _constructor() -> Any:
+    """ruamel's round-trip constructor, where a scalar that looks like a timestamp but is no date
+    (``2026-02-31T25:61:00``, a string to lpctl's YAML 1.2 loader) stays the string it is."""
+    from ruamel.yaml.constructor import RoundTripConstructor
+
+    class Constructor(RoundTripConstructor):
+        def construct_yaml_timestamp(self, node: Any, values: Any = None) -> Any:
+            try:
+                return super().construct_yaml_timestamp(node, values)
+            except (ValueError, OverflowError):
+                return self.construct_yaml_str(node)
+
+    Constructor.add_constructor("tag:yaml.org,2002:timestamp", Constructor.construct_yaml_timestamp)
+    return Constructor
 
 
 def _dump(documents: list[Any]) -> str:

@@ -100,3 +100,13 @@ def test_a_redefined_anchor_is_migrated_not_a_crash(run_cli: Run, in_tmp: Any) -
 
     docs, diags = load_text((in_tmp / "out" / "a.yaml").read_text(), "out/a.yaml")
     assert diags == [] and docs[0].data["labels"] == {"team": "wf:daily"} and docs[0].data["name"] == "first"
+
+
+def test_a_timestamp_that_is_no_date_stays_a_string(run_cli: Run, in_tmp: Any) -> None:
+    """Found by the migrate fuzz: ruamel's round-trip loader constructed '2026-02-31T25:61:00' as a date (exit 3);
+    to lpctl's YAML 1.2 loader it is a string, and it stays one."""
+    (in_tmp / "t.yaml").write_text(HEADER + "name: 2026-02-31T25:61:00\nworkflow: wf:x\nlabels: {a: 2026-01-01}\n")
+    assert run_cli("migrate", "t.yaml", "-o", "out").exit_code == 0
+    assert (in_tmp / "out" / "t.yaml").read_text() == (
+        "apiVersion: lpctl/v1\nkind: Trigger\nname: '2026-02-31T25:61:00'\ntask: wf:x\nlabels: {a: 2026-01-01}\n"
+        "auto_activate: false  # Flyte 1's default; a Flyte 2 trigger is active unless told\n")

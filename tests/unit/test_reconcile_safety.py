@@ -18,10 +18,10 @@ grpc = pytest.importorskip("grpc")
 from fake_admin import ACTIVE, TOKEN, D, P, Server, serve  # noqa: E402
 from flyteidl.admin import launch_plan_pb2  # noqa: E402
 from flyteidl.core import identifier_pb2, types_pb2  # noqa: E402
-from support import CliResult  # noqa: E402
+from support import HEADER, CliResult  # noqa: E402
 
 WF = "wfs.my_workflow"
-HEAD = "apiVersion: lpctl/v1\nkind: LaunchPlan\nworkflow: wfs:my_workflow\n"
+HEAD = HEADER + "workflow: wfs:my_workflow\n"
 #: six production launch plans written faithfully: no auto_activate (the team activates them by hand)
 PRODUCTION = "---\n".join(f"{HEAD}name: report{i}\ndomain: production\ndefault_inputs: {{a: {i}, b: x}}\n"
                           for i in range(6))

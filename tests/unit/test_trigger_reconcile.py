@@ -15,53 +15,9 @@ pytest.importorskip("connectrpc")
 pytest.importorskip("flyte")
 
 from fake_flyte2 import TOKEN, D, P, Served, serve
+from flyte2_repo import REPORT, SPECS, TASKS, TRAIN
 from support import CliResult
 
-TASKS = '''\
-from datetime import datetime
-
-import flyte
-
-env = flyte.TaskEnvironment(name="demo")
-
-
-@env.task
-async def train(run_at: datetime, epochs: int = 3, dataset: str = "s3://d") -> str:
-    return f"{run_at} {epochs} {dataset}"
-
-
-@env.task
-async def report(region: str = "eu") -> str:
-    return region
-
-
-@env.task(triggers=(flyte.Trigger("in_code", flyte.Cron("0 0 * * *")),))
-async def scheduled(day: str = "mon") -> str:
-    return day
-'''
-SPECS = """\
-apiVersion: lpctl/v1
-kind: Trigger
-name: nightly
-task: demo_tasks:train
-description: Retrain every night
-schedule: {cron: "0 3 * * *", kickoff_time_input_arg: run_at}
-inputs: {epochs: 5}
-env_vars: {LOG_LEVEL: debug}
----
-apiVersion: lpctl/v1
-kind: Trigger
-name: hourly
-task: demo_tasks:train
-schedule: {cron: "0 * * * *", kickoff_time_input_arg: run_at}
----
-apiVersion: lpctl/v1
-kind: Trigger
-name: daily
-task: demo_tasks:report
-schedule: {cron: "0 6 * * *"}
-"""
-TRAIN, REPORT = "demo.train", "demo.report"
 Run = Callable[..., CliResult]
 
 
@@ -673,3 +629,35 @@ def test_a_signal_during_apply_stops_before_the_next_trigger_write(lpctl: Run, s
     server.backend.tamper = None
     assert lpctl("apply").exit_code == 0
     assert len(server.backend.state()) == 3
+
+
+def test_which_endpoint_is_needed(run_cli: Run, server: Served, repo: Any) -> None:
+    alone = run_cli("plan", "triggers.yaml", "--version", "v1", "--flyte2-endpoint", server.endpoint, "--insecure",
+                    "--token-env", "TK", "--color", "never", env={"TK": TOKEN})
+    assert (alone.exit_code, alone.stdout) == (1, FIRST_PLAN)
+    neither = run_cli("plan", "triggers.yaml", "--version", "v1", "--insecure")
+    assert (neither.exit_code, neither.stdout) == (2, "")
+    assert neither.stderr.endswith("lpctl: give the Flyte 2 endpoint for the triggers with --endpoint or "
+                                   "--flyte2-endpoint\n")
+    (repo / "wfs.py").write_text("def my_workflow(a: int, b: str) -> None: ...\n")
+    (repo / "lps.yaml").write_text(LAUNCH_PLAN)
+    both = run_cli("plan", "lps.yaml", "triggers.yaml", "--version", "v1", "--flyte2-endpoint", server.endpoint,
+                   "--insecure")
+    assert (both.exit_code, both.stdout) == (2, "")
+    assert both.stderr.endswith("lpctl: give FlyteAdmin's endpoint for the launch plans with --endpoint\n")
+
+
+def test_inputs_go_to_the_data_plane_select_cluster_names(lpctl: Run, server: Served) -> None:
+    from fake_flyte2 import FakeFlyte2
+
+    with serve(FakeFlyte2()) as data_plane:
+        for task in (TRAIN, REPORT):
+            data_plane.backend.add_task(task, "v1")
+        server.backend.cluster = data_plane.url
+        assert lpctl("apply").exit_code == 0
+        assert "UploadInputs" not in server.backend.calls
+        assert data_plane.backend.calls == ["UploadInputs"] * 3
+        assert data_plane.backend.headers_seen[0]["authorization"] == f"Bearer {TOKEN}"
+        nightly = server.backend.details(key("nightly")).spec.offloaded_input_data
+        assert nightly.uri in data_plane.backend.offloaded
+        assert lpctl("plan").stdout == NO_CHANGES
