@@ -14,7 +14,7 @@ import pytest
 
 sys.path.append(os.path.dirname(os.path.abspath(__file__)))
 import lone
-from support import CONFORMANCE, HEADER, ROOT, CliResult, invoke, run_options
+from support import CONFORMANCE, CONFORMANCE_FLYTE2, HEADER, HEADERS, ROOT, CliResult, invoke, run_options
 
 
 def _register_hypothesis_profiles() -> None:
@@ -106,6 +106,25 @@ def in_tmp(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "pyproject.toml").write_text("[tool.lpctl]\n")
     yield tmp_path
+
+
+@pytest.fixture
+def compile_spec(tmp_path: Any) -> Callable[..., Any]:
+    """The conformance suites' one fixture: ``body`` under the header of ``kind``, compiled as a user's run
+    would (no error allowed), and the one CompiledPlan or CompiledTrigger it gives, for comparing its message
+    with flytekit's or flyte-sdk's."""
+    from lpctl.pipeline import run
+
+    def compile_one(body: str, kind: str = "LaunchPlan") -> Any:
+        (tmp_path / "spec.yaml").write_text(HEADERS[kind] + body)
+        options = run_options(version="v1", python_path=(ROOT, CONFORMANCE, CONFORMANCE_FLYTE2))
+        result = run([str(tmp_path / "spec.yaml")], options)
+        assert [str(d) for d in result.diagnostics if d.severity.name == "ERROR"] == []
+        compiled = [*result.plans, *result.triggers]
+        assert len(compiled) == 1
+        return compiled[0]
+
+    return compile_one
 
 
 @pytest.fixture

@@ -152,9 +152,9 @@ ClientSecretEnv = Annotated[str | None, typer.Option(
     "--client-secret-env", metavar="VAR", help="Environment variable holding the OAuth2 client secret.")]
 TokenUrl = Annotated[str | None, typer.Option(
     "--token-url", metavar="URL", help="OAuth2 token URL, https (default: asked from the endpoint).")]
-ReconcileEndpoint = Annotated[str, typer.Option(
+ReconcileEndpoint = Annotated[str | None, typer.Option(
     "--endpoint", metavar="HOST:PORT", help="FlyteAdmin gRPC endpoint for the launch plans; the Flyte 2 endpoint "
-    "(Connect, as flyte-sdk) when the specs hold only triggers.")]
+    "(Connect, as flyte-sdk) when the specs hold only triggers. Needed unless --flyte2-endpoint serves them all.")]
 ReconcileInsecure = Annotated[bool, typer.Option(
     "--insecure", help="No TLS: plaintext gRPC to FlyteAdmin, plain HTTP to Flyte 2 (and an http token URL "
     "allowed): for a local sandbox only.")]

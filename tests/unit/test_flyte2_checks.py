@@ -9,12 +9,12 @@ import pytest
 
 pytest.importorskip("flyte")
 
-from support import ROOT, next_dst_change
+from support import ROOT, TRIGGER_HEADER, next_dst_change
 
 FORWARD, BACK = (next_dst_change("Europe/Berlin", forward=f) for f in (True, False))
 
 PKG = os.path.join(ROOT, "tests", "conformance_flyte2")
-HEAD = "apiVersion: lpctl/v1\nkind: Trigger\n"
+HEAD = TRIGGER_HEADER
 
 
 def diagnostics(tmp_path: Any, monkeypatch: pytest.MonkeyPatch, text: str) -> list[str]:

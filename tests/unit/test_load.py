@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from support import HEADER
 
 from lpctl.spec.load import load_bytes, load_text
 
@@ -176,7 +177,7 @@ def test_fast_path_steps_aside_for_version_directives_and_deep_nesting() -> None
     assert doc.data["a"] == "yes"
 
 
-H = "apiVersion: lpctl/v1\nkind: LaunchPlan\n"
+H = HEADER
 
 
 @pytest.mark.parametrize(("body", "expected"), [

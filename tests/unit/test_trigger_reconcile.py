@@ -629,3 +629,35 @@ def test_a_signal_during_apply_stops_before_the_next_trigger_write(lpctl: Run, s
     server.backend.tamper = None
     assert lpctl("apply").exit_code == 0
     assert len(server.backend.state()) == 3
+
+
+def test_which_endpoint_is_needed(run_cli: Run, server: Served, repo: Any) -> None:
+    alone = run_cli("plan", "triggers.yaml", "--version", "v1", "--flyte2-endpoint", server.endpoint, "--insecure",
+                    "--token-env", "TK", "--color", "never", env={"TK": TOKEN})
+    assert (alone.exit_code, alone.stdout) == (1, FIRST_PLAN)
+    neither = run_cli("plan", "triggers.yaml", "--version", "v1", "--insecure")
+    assert (neither.exit_code, neither.stdout) == (2, "")
+    assert neither.stderr.endswith("lpctl: give the Flyte 2 endpoint for the triggers with --endpoint or "
+                                   "--flyte2-endpoint\n")
+    (repo / "wfs.py").write_text("def my_workflow(a: int, b: str) -> None: ...\n")
+    (repo / "lps.yaml").write_text(LAUNCH_PLAN)
+    both = run_cli("plan", "lps.yaml", "triggers.yaml", "--version", "v1", "--flyte2-endpoint", server.endpoint,
+                   "--insecure")
+    assert (both.exit_code, both.stdout) == (2, "")
+    assert both.stderr.endswith("lpctl: give FlyteAdmin's endpoint for the launch plans with --endpoint\n")
+
+
+def test_inputs_go_to_the_data_plane_select_cluster_names(lpctl: Run, server: Served) -> None:
+    from fake_flyte2 import FakeFlyte2
+
+    with serve(FakeFlyte2()) as data_plane:
+        for task in (TRAIN, REPORT):
+            data_plane.backend.add_task(task, "v1")
+        server.backend.cluster = data_plane.url
+        assert lpctl("apply").exit_code == 0
+        assert "UploadInputs" not in server.backend.calls
+        assert data_plane.backend.calls == ["UploadInputs"] * 3
+        assert data_plane.backend.headers_seen[0]["authorization"] == f"Bearer {TOKEN}"
+        nightly = server.backend.details(key("nightly")).spec.offloaded_input_data
+        assert nightly.uri in data_plane.backend.offloaded
+        assert lpctl("plan").stdout == NO_CHANGES
