@@ -59,7 +59,7 @@ def project(in_tmp: Any) -> Any:
 
 def test_lock_writes_canonical_json_next_to_the_specs(run_cli: Run, project: Any) -> None:
     result = run_cli("lock", "specs")
-    assert result == CliResult(0, "", "wrote specs/lpctl.lock (1 workflows)\n")
+    assert result == CliResult(0, "", "wrote specs/lpctl.lock (1 workflow)\n")
     text = (project / "specs" / "lpctl.lock").read_text()
     doc = json.loads(text)
     assert text == json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
