@@ -15,9 +15,10 @@ specs' projects and domains, and lists :class:`lpctl.admin.reconcile.Action` s:
   code's to deploy, with ``flyte deploy``).
 
 Reads: GetTaskDetails per declared task version, ListTriggers (paged) of the task, or of the project and
-domain when the specs name several tasks there, GetTriggerDetails per declared trigger that exists. Writes (apply only): DeployTrigger for create and update, with the revision
-read as an optimistic lock; SelectCluster and UploadInputs first when the trigger has inputs, exactly as
-flyte-sdk's ``Trigger.create``; UpdateTriggers for activation. Never DeployTask, never DeleteTriggers.
+domain when the specs name several tasks there, GetTriggerDetails per declared trigger that exists.
+Writes (apply only): DeployTrigger for create and update, with the revision read as an optimistic lock;
+SelectCluster and UploadInputs first when the trigger has inputs, exactly as flyte-sdk's
+``Trigger.create``; UpdateTriggers for activation. Never DeployTask, never DeleteTriggers.
 """
 
 from __future__ import annotations
