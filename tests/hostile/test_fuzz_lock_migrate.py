@@ -118,7 +118,7 @@ def _sound(result: Any, allowed: tuple[int, ...]) -> None:
         assert "internal error" not in text and "Traceback" not in text, text[-3000:]
 
 
-@settings(max_examples=examples(300), deadline=None,
+@settings(max_examples=examples(200), deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture,
                                  HealthCheck.data_too_large])
 @given(data=st.data())
