@@ -210,8 +210,8 @@ TWEAKS = [("  ", "   "), (": ", ":  "), ("- ", "-  "), ("\n", " \n"), ("\n", "\n
 
 
 def _fast_agrees(text: str) -> None:
-    from lpctl.authoring.fmt import _orders
     from lpctl.accel.fmtlayout import in_layout
+    from lpctl.authoring.fmt import _orders
 
     docs, diags = load_text(text, "spec.yaml")
     if diags or not in_layout(text, [d.data for d in docs], _orders):

@@ -102,7 +102,9 @@ def test_fmt_gives_the_same_results_without_its_layout_reader(monkeypatch: pytes
     from lpctl.accel import fmtlayout
     from lpctl.authoring.fmt import format_bytes
 
-    texts = [open(os.path.join(d, n), "rb").read() for d in (SAMPLES, CORPUS) for n in sorted(os.listdir(d))
+    from pathlib import Path
+
+    texts = [(Path(d) / n).read_bytes() for d in (SAMPLES, CORPUS) for n in sorted(os.listdir(d))
              if n.endswith(".yaml")] + [t.encode() for t in STYLES.values()]
     monkeypatch.delenv(accel.SWITCH, raising=False)
     fast = [format_bytes(t, "spec.yaml") for t in texts]
