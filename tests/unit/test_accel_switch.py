@@ -99,10 +99,10 @@ _LOCK = os.path.join(SAMPLES, "lpctl.lock")
 def test_fmt_gives_the_same_results_without_its_layout_reader(monkeypatch: pytest.MonkeyPatch) -> None:
     """lpctl.accel.fmtlayout skips ruamel's round trip for a file already in the layout; switched off, fmt
     runs the round trip on every file, and says the same of each (samples, corpus, styles)."""
+    from pathlib import Path
+
     from lpctl.accel import fmtlayout
     from lpctl.authoring.fmt import format_bytes
-
-    from pathlib import Path
 
     texts = [(Path(d) / n).read_bytes() for d in (SAMPLES, CORPUS) for n in sorted(os.listdir(d))
              if n.endswith(".yaml")] + [t.encode() for t in STYLES.values()]
