@@ -53,7 +53,7 @@ def _edit(project: Any, change: Callable[[dict[str, Any]], None]) -> int:
 
 def _malformed(line: int, what: str, *, render: bool = False) -> CliResult:
     text = (f"specs/lpctl.lock:{line}:5: error LP309 the entry of 'lockinmod:daily' is malformed: {what} (run "
-            "'lpctl lock' to write it again)\n1 error in 1 of 1 file\n")
+            "'lpctl lock' to write it again)\n1 error in 1 of 2 files\n")
     return CliResult(1, "", text) if render else CliResult(1, text, "")
 
 
@@ -99,7 +99,7 @@ def test_a_lock_that_is_not_one_is_lp310_and_lock_writes_it_anew(run_cli: Run, p
     (project / "specs" / "lpctl.lock").write_text(text)
     expected = f"specs/lpctl.lock{where}: error LP310 not a readable lock: {what} (run 'lpctl lock' to write it " \
                "again)\n"
-    assert run_cli("render", "specs", "--locked") == CliResult(1, "", expected + "1 error in 1 of 1 file\n")
+    assert run_cli("render", "specs", "--locked") == CliResult(1, "", expected + "1 error in 1 of 2 files\n")
     assert run_cli("lock", "specs", "--check") == CliResult(
         1, f"specs/lpctl.lock is stale:\n  specs/lpctl.lock{where}: not a readable lock ({what})\n", "")
     assert run_cli("lock", "specs") == CliResult(0, "", f"lpctl: specs/lpctl.lock{where}: not a readable lock "
