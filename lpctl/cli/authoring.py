@@ -96,7 +96,7 @@ def lock(
         sys.stderr.write(f"lpctl: {collected.unreadable}: writing it anew\n")
     locker.write(collected)
     tasks = f", {plural(len(result.lock.tasks), 'Flyte 2 task')}" if result.lock.tasks else ""
-    sys.stderr.write(f"wrote {collected.path} ({len(result.lock.workflows)} workflows{tasks})\n")
+    sys.stderr.write(f"wrote {collected.path} ({plural(len(result.lock.workflows), 'workflow')}{tasks})\n")
 
 
 @app.command(cls=Command)

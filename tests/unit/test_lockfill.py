@@ -189,7 +189,7 @@ def test_from_admin_takes_every_auth_option(run_cli: Run, in_tmp: Any, admin: tu
     (in_tmp / "specs" / "d.yaml").write_text(HEADER + SPECS["defaults.yaml"])
     command = f"{sys.executable} -c \"print('{TOKEN}')\""
     assert run_cli("lock", "specs", "--from-admin", "--endpoint", endpoint, "--insecure", "--token-command", command,
-                   "--workflow-version", V) == CliResult(0, "", "wrote specs/lpctl.lock (1 workflows)\n")
+                   "--workflow-version", V) == CliResult(0, "", "wrote specs/lpctl.lock (1 workflow)\n")
     assert run_cli("lock", "specs", "--from-admin", "--endpoint", endpoint, "--client-id", "ci") == CliResult(
         2, "", "lpctl: --client-id needs --client-secret-env\n")
     assert run_cli("lock", "specs", "--from-admin", "--endpoint", endpoint, "--token-env", "LOCK_TOKEN",
