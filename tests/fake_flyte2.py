@@ -118,7 +118,8 @@ class FakeFlyte2:
     token: str | None = TOKEN
     #: the most rows a ListTriggers page holds, whatever limit the client asks for
     page_size: int = 3
-    #: SelectCluster(OPERATION_UPLOAD_TRIGGER): "unimplemented" keeps inputs inline, "self" offloads them
+    #: SelectCluster(OPERATION_UPLOAD_TRIGGER): "unimplemented" keeps inputs inline, "self" offloads them here,
+    #: a URL offloads them to the data plane there
     cluster: str = "unimplemented"
     endpoint: str = ""
     triggers: dict[Key, Row] = field(default_factory=dict)
@@ -423,7 +424,7 @@ class ClusterService(_Unmodelled):
         b.enter("SelectCluster", request, ctx)
         if b.cluster == "unimplemented":
             raise ConnectError(Code.UNIMPLEMENTED, "operation not supported")
-        return payload_pb2.SelectClusterResponse(cluster_endpoint=b.endpoint)
+        return payload_pb2.SelectClusterResponse(cluster_endpoint=b.endpoint if b.cluster == "self" else b.cluster)
 
 
 @dataclass

@@ -142,24 +142,27 @@ class Flyte2Client:
 
     # -- reads --------------------------------------------------------------------------------------
 
-    def list_triggers(self, project: str, domain: str, task_name: str, org: str = "") -> Iterator[Any]:
-        """Every trigger of a task name in a project and domain (light rows, no spec), page by page,
-        in name order (a stable scan while triggers change)."""
-        from flyteidl2.common import list_pb2
+    def list_triggers(self, project: str, domain: str, task_name: str | None, org: str = "") -> Iterator[Any]:
+        """Every trigger of a task name (None: of every task) in a project and domain (light rows, no
+        spec), page by page, in task and name order (a stable scan while triggers change)."""
+        from flyteidl2.common import identifier_pb2, list_pb2
         from flyteidl2.task import task_definition_pb2
         from flyteidl2.trigger import trigger_service_pb2
 
-        task = task_definition_pb2.TaskName(org=org, project=project, domain=domain, name=task_name)
+        if task_name is None:
+            scope = {"project_id": identifier_pb2.ProjectIdentifier(organization=org, name=project, domain=domain)}
+        else:
+            scope = {"task_name": task_definition_pb2.TaskName(org=org, project=project, domain=domain, name=task_name)}
+        order = [list_pb2.Sort(key=key, direction=list_pb2.Sort.ASCENDING) for key in ("task_name", "name")]
 
         def page(token: str) -> tuple[Sequence[Any], str]:
             request = trigger_service_pb2.ListTriggersRequest(
-                task_name=task, request=list_pb2.ListRequest(
-                    limit=self.page_size, token=token,
-                    sort_by_fields=[list_pb2.Sort(key="name", direction=list_pb2.Sort.ASCENDING)]))
+                **scope, request=list_pb2.ListRequest(limit=self.page_size, token=token, sort_by_fields=order))
             found = self._call(self._client("trigger").list_triggers, request)
             return found.triggers, found.token
 
-        return follow_pages(page, f"ListTriggers for {project}/{domain}/{task_name}")
+        where = f"{project}/{domain}" + (f"/{task_name}" if task_name is not None else "")
+        return follow_pages(page, f"ListTriggers for {where}")
 
     def find_trigger(self, name: Any) -> Any | None:
         """GetTriggerDetails (the latest revision, with its spec), NOT_FOUND as None."""

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from types import FrameType
 from typing import Any, NamedTuple, TypeVar
 
+from lpctl.admin.text import server_text
 from lpctl.errors import LpctlError
 
 T = TypeVar("T")
@@ -54,13 +55,11 @@ def follow_pages(page: Callable[[str], tuple[Sequence[T], str]], what: str, *,
             raise PagingError(f"the server answered {what} with page token {_shown(token)} a second time: "
                               "it would be read forever; lpctl stopped (nothing was changed by this read)")
         seen.add(token)
-    raise PagingError(f"the server answered {what} with more than {max_pages} pages, lpctl's bound for one "
+    raise PagingError(f"the server answered {what} with more than {max_pages:,} pages, lpctl's bound for one "
                       "listing; it stopped there (a server that never ends a listing is broken)")
 
 
 def _shown(token: str) -> str:
-    from lpctl.admin.text import server_text
-
     return repr(server_text(token, 40))
 
 

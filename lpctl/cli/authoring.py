@@ -57,7 +57,7 @@ def lock(
         "spec sets one.")] = None,
     python_path: ImportRoots = None,
     import_timeout: Annotated[float, typer.Option("--import-timeout", metavar="SECONDS", min=0.1,
-                                                  help="Seconds a workflow module may take to import.")
+                                                  help="Seconds a workflow or task module may take to import.")
                               ] = IMPORT_TIMEOUT,
     format: FormatOption = Format.auto, color: ColorOption = Color.auto, strict: Strict = False,
     debug: Debug = False,
@@ -96,7 +96,7 @@ def lock(
         sys.stderr.write(f"lpctl: {collected.unreadable}: writing it anew\n")
     locker.write(collected)
     tasks = f", {plural(len(result.lock.tasks), 'Flyte 2 task')}" if result.lock.tasks else ""
-    sys.stderr.write(f"wrote {collected.path} ({len(result.lock.workflows)} workflows{tasks})\n")
+    sys.stderr.write(f"wrote {collected.path} ({plural(len(result.lock.workflows), 'workflow')}{tasks})\n")
 
 
 @app.command(cls=Command)

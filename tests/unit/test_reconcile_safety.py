@@ -331,6 +331,28 @@ def test_json_when_the_server_is_unreachable(run_cli: Run, repo: Any, command: s
     assert result.stderr.endswith(f"lpctl: {document['error']}\n")
 
 
+def test_json_on_a_usage_error_and_an_internal_error(lpctl: Run, server: Server, repo: Any,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from lpctl.admin import reconcile
+
+    (repo / "specs" / "a.yaml").write_text(HEAD + "name: a\ndefault_inputs: {a: 1, b: x}\n")
+    result = lpctl("plan", "--format", "json", "--token-command", "x")  # --token-env too: a usage error
+    message = "give only one of --token-env, --token-command, --client-id"
+    assert (result.exit_code, result.stderr) == (2, f"lpctl: {message}\n")
+    assert (json.loads(result.stdout)["error"], json.loads(result.stdout)["exitCode"]) == (message, 2)
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(reconcile, "compute_plan", broken)
+    result = lpctl("apply", "--format", "json")
+    assert result.exit_code == 3 and "lpctl: internal error: RuntimeError: a bug\n" in result.stderr
+    document = json.loads(result.stdout)
+    assert (document["ok"], document["exitCode"]) == (False, 3)
+    assert document["error"] == "internal error: RuntimeError: a bug"
+    assert server.admin.mutations() == []
+
+
 def test_json_when_the_specs_have_errors(lpctl: Run, server: Server, repo: Any) -> None:
     (repo / "specs" / "a.yaml").write_text(HEAD + "name: a\ndefault_inputs: {a: x}\n")
     result = lpctl("apply", "--format", "json")
