@@ -22,7 +22,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from lpctl.authoring import comments, layout
+from lpctl import accel
+from lpctl.accel import fmtlayout
+from lpctl.authoring import comments
 from lpctl.authoring.keyorder import reorder
 from lpctl.authoring.unflow import unflow
 from lpctl.authoring.values import needs_quotes
@@ -94,7 +96,7 @@ def format_bytes(raw: bytes, path: str, *, max_bytes: int = DEFAULT_MAX_BYTES,
     if any(d.severity is Severity.ERROR for d in diags):
         return Formatted(shown, original, None, tuple(diags), path)
     text = original.removeprefix("\ufeff")
-    if text == original and layout.in_layout(text, [d.data for d in docs], _orders):
+    if accel.on() and text == original and fmtlayout.in_layout(text, [d.data for d in docs], _orders):
         return Formatted(shown, original, original, (), path)  # already formatted: no round trip
     try:
         return Formatted(shown, original, format_text(text, shown, docs), (), path)
@@ -121,7 +123,7 @@ def format_text(text: str, path: str = "<string>", docs: Sequence[Document] | No
         read = [d.data for d in formatted]
         if diags or not _same(expected, read):
             raise FormatBug("lpctl fmt would change what this file means (a bug in lpctl)")
-        if layout.in_layout(result, read, _orders):
+        if accel.on() and fmtlayout.in_layout(result, read, _orders):
             break  # in the layout: the next pass would give the same text (the property tests hold it to that)
     else:
         raise FormatBug("lpctl fmt does not settle on one layout for this file (a bug in lpctl)")

@@ -57,7 +57,7 @@ def lock(
         "spec sets one.")] = None,
     python_path: ImportRoots = None,
     import_timeout: Annotated[float, typer.Option("--import-timeout", metavar="SECONDS", min=0.1,
-                                                  help="Seconds a workflow module may take to import.")
+                                                  help="Seconds a workflow or task module may take to import.")
                               ] = IMPORT_TIMEOUT,
     format: FormatOption = Format.auto, color: ColorOption = Color.auto, strict: Strict = False,
     debug: Debug = False,

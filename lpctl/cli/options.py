@@ -86,7 +86,7 @@ PythonPath = Annotated[list[str] | None, typer.Option(
     "searched after the current directory and [tool.lpctl] python_path.")]
 MaxBytes = Annotated[int, typer.Option("--max-bytes", metavar="N", min=1, help="Refuse spec files larger than this.")]
 ImportTimeout = Annotated[float, typer.Option(
-    "--import-timeout", metavar="SECONDS", min=0.1, help="Seconds a workflow module may take to import "
+    "--import-timeout", metavar="SECONDS", min=0.1, help="Seconds a workflow or task module may take to import "
     "before its specs get an error.")]
 NoCache = Annotated[bool, typer.Option(
     "--no-cache", help="Import every workflow module, ignoring the interfaces kept in .lpctl_cache/ "

@@ -199,7 +199,7 @@ def test_fmt_keeps_every_comment_of_mutated_specs(docs: list[Any], layout: dict[
         check(text, must_format=False)
 
 
-# -- the fast path: a text lpctl.authoring.layout accepts is one fmt leaves as it is ----------------
+# -- the fast path: a text lpctl.accel.fmtlayout accepts is one fmt leaves as it is -----------------
 
 TWEAKS = [("  ", "   "), (": ", ":  "), ("- ", "-  "), ("\n", " \n"), ("\n", "\n\n"), ("\n  ", "\n"), ("\n", "\n  "),
           (", ", ","), ("[", "[ "), ("]", " ]"), ("{", "{ "), ("# ", "#"), ("  #", " #"), (" #", "#"), ("'", '"'),
@@ -210,8 +210,8 @@ TWEAKS = [("  ", "   "), (": ", ":  "), ("- ", "-  "), ("\n", " \n"), ("\n", "\n
 
 
 def _fast_agrees(text: str) -> None:
+    from lpctl.accel.fmtlayout import in_layout
     from lpctl.authoring.fmt import _orders
-    from lpctl.authoring.layout import in_layout
 
     docs, diags = load_text(text, "spec.yaml")
     if diags or not in_layout(text, [d.data for d in docs], _orders):

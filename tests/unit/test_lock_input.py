@@ -53,7 +53,7 @@ def _edit(project: Any, change: Callable[[dict[str, Any]], None]) -> int:
 
 def _malformed(line: int, what: str, *, render: bool = False) -> CliResult:
     text = (f"specs/lpctl.lock:{line}:5: error LP309 the entry of 'lockinmod:daily' is malformed: {what} (run "
-            "'lpctl lock' to write it again)\n1 error in 1 of 1 file\n")
+            "'lpctl lock' to write it again)\n1 error in 1 of 2 files\n")
     return CliResult(1, "", text) if render else CliResult(1, text, "")
 
 
@@ -99,7 +99,7 @@ def test_a_lock_that_is_not_one_is_lp310_and_lock_writes_it_anew(run_cli: Run, p
     (project / "specs" / "lpctl.lock").write_text(text)
     expected = f"specs/lpctl.lock{where}: error LP310 not a readable lock: {what} (run 'lpctl lock' to write it " \
                "again)\n"
-    assert run_cli("render", "specs", "--locked") == CliResult(1, "", expected + "1 error in 1 of 1 file\n")
+    assert run_cli("render", "specs", "--locked") == CliResult(1, "", expected + "1 error in 1 of 2 files\n")
     assert run_cli("lock", "specs", "--check") == CliResult(
         1, f"specs/lpctl.lock is stale:\n  specs/lpctl.lock{where}: not a readable lock ({what})\n", "")
     assert run_cli("lock", "specs") == CliResult(0, "", f"lpctl: specs/lpctl.lock{where}: not a readable lock "
@@ -137,3 +137,19 @@ def test_locking_one_folder_keeps_the_entries_other_folders_use(run_cli: Run, in
     assert sorted(json.loads((in_tmp / "lpctl.lock").read_text())["workflows"]) == ["teamamod:a"]
     for name in ("teamamod", "teambmod"):
         sys.modules.pop(name, None)
+
+
+def test_a_lock_too_large_or_not_utf8_is_lp310(run_cli: Run, project: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    import lpctl.lockfile
+
+    assert run_cli("lock", "specs").exit_code == 0
+    (project / "specs" / "lpctl.lock").write_bytes(b" " * (1024 * 1024 + 1))
+    with monkeypatch.context() as patched:
+        patched.setattr(lpctl.lockfile, "MAX_LOCK_BYTES", 1024 * 1024)
+        assert run_cli("validate", "specs", "--locked") == CliResult(
+            1, "specs/lpctl.lock: error LP310 not a readable lock: the lock is larger than 1 MiB (run 'lpctl lock' "
+            "to write it again)\n1 error in 1 of 2 files\n", "")
+    (project / "specs" / "lpctl.lock").write_bytes(b'{"lockVersion": 1, "workflows": {"\xff": {}}}')
+    assert run_cli("validate", "specs", "--locked") == CliResult(
+        1, "specs/lpctl.lock: error LP310 not a readable lock: the lock is not UTF-8 text (byte 34) (run 'lpctl "
+        "lock' to write it again)\n1 error in 1 of 2 files\n", "")

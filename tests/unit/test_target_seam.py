@@ -56,3 +56,11 @@ def test_a_target_that_cannot_read_a_lock_refuses_under_locked(tmp_path: Any, mo
         "t.yaml:4:7: error LP308 --locked: lpctl.lock cannot answer Trigger specs, and --locked imports nothing "
         "(run without --locked where the code can be imported)"]
     assert CALLS == ["locked", "duplicates"]
+
+
+def test_each_kind_is_registered_to_the_target_that_reads_it() -> None:
+    from lpctl.spec.load import KINDS
+
+    assert sorted(target.TARGETS) == sorted(KINDS)
+    for kind in KINDS:
+        assert kind in target.target_for(kind).kinds
