@@ -23,7 +23,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from flyteidl.admin.execution_pb2 import Execution
 from flyteidl.admin.launch_plan_pb2 import LaunchPlan
@@ -34,7 +34,11 @@ from lpctl.admin.guard import Scope, Strays, in_scope
 from lpctl.admin.text import server_text
 from lpctl.schedule.preview import FireTime, PlanPreview, moment_text, window
 
-__all__ = ["PlanStatus", "Status", "Window", "format_json", "format_text", "read_status", "scheduled", "window_of"]
+if TYPE_CHECKING:
+    from lpctl.admin.trigger_status import TriggerStatus
+
+__all__ = ["PlanStatus", "Status", "Window", "fire_lines", "format_json", "format_text", "read_status", "scheduled",
+           "window_of"]
 
 JSON_FORMAT_VERSION = 1
 #: an execution can be created a little before its fire time is due by the database's clock (skew)
@@ -100,10 +104,12 @@ class Status:
     plans: tuple[PlanStatus, ...]
     #: what the server answered outside the scope asked for (ignored), as warnings about the server
     warnings: tuple[str, ...] = ()
+    #: the declared Flyte 2 triggers (:mod:`lpctl.admin.trigger_status`)
+    triggers: tuple[TriggerStatus, ...] = ()
 
     @property
     def missed(self) -> int:
-        return sum(len(p.missed) for p in self.plans)
+        return sum(len(p.missed) for p in self.plans) + sum(len(t.missed) for t in self.triggers)
 
 
 class Server(Protocol):
@@ -256,47 +262,61 @@ def _matched(plan: PlanStatus, runs: _Runs) -> PlanStatus:
 # -- output ---------------------------------------------------------------------------------------
 
 
-def _iso(moment: datetime) -> str:
+def iso(moment: datetime) -> str:
     return moment.isoformat()
 
 
-def _utc(moment: datetime) -> str:
+def utc_text(moment: datetime) -> str:
     return f"{moment.astimezone(timezone.utc):%Y-%m-%d %H:%M} UTC"
 
 
 def format_json(found: Status) -> str:
     """``{"version": 1, "since", "until", "launchPlans": [{"project", "domain", "name", "activeVersion",
-    "schedule", "timezone", "reason", "expected", "missed", "ran", "skipped"}], "triggers": [], "missed"}``."""
+    "schedule", "timezone", "reason", "expected", "missed", "ran", "skipped"}], "triggers": [{"project",
+    "domain", "task", "name", "active", "revision", ...the same}], "missed"}``."""
+    from lpctl.admin.trigger_status import json_entry
+
     plans = [{
         "project": p.project, "domain": p.domain, "name": p.name,
         "activeVersion": None if p.active_version is None else server_text(p.active_version),
         "schedule": p.expected.schedule if p.expected else None,
         "timezone": p.expected.timezone if p.expected else None,
         "reason": p.reason,
-        "expectedFrom": _iso(p.registered) if p.registered else None,
-        "expected": [_iso(f.moment) for f in p.expected.fire_times] if p.expected else [],
-        "missed": [_iso(f.moment) for f in p.missed],
-        "ran": [{"fireTime": _iso(f.moment), "execution": server_text(p.ran[unix_seconds(f.moment)])}
+        "expectedFrom": iso(p.registered) if p.registered else None,
+        "expected": [iso(f.moment) for f in p.expected.fire_times] if p.expected else [],
+        "missed": [iso(f.moment) for f in p.missed],
+        "ran": [{"fireTime": iso(f.moment), "execution": server_text(p.ran[unix_seconds(f.moment)])}
                 for f in (p.expected.fire_times if p.expected else ()) if unix_seconds(f.moment) in p.ran],
         "skipped": [w.isoformat() for w in p.expected.skipped] if p.expected else [],
     } for p in found.plans]
-    document = {"version": JSON_FORMAT_VERSION, "since": _iso(found.window.start), "until": _iso(found.window.end),
-                "launchPlans": plans, "triggers": [], "missed": found.missed, "warnings": list(found.warnings)}
+    document = {"version": JSON_FORMAT_VERSION, "since": iso(found.window.start), "until": iso(found.window.end),
+                "launchPlans": plans, "triggers": [json_entry(t) for t in found.triggers],
+                "missed": found.missed, "warnings": list(found.warnings)}
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
 def format_text(found: Status) -> list[str]:
-    """As ``lpctl schedule`` shows fire times, each marked: ran (by which execution) or missed."""
+    """As ``lpctl schedule`` shows fire times, each marked: ran (by which execution or run) or missed."""
+    from lpctl.admin.trigger_status import text_lines
+
     lines: list[str] = []
     for p in found.plans:
         lines.extend(_plan_lines(p))
-    span = f"{_utc(found.window.start)} to {_utc(found.window.end)}"
-    with_missed = sum(1 for p in found.plans if p.missed)
-    verdict = (f"{found.missed} missed {'fire' if found.missed == 1 else 'fires'} in {with_missed} of "
-               f"{len(found.plans)} launch plans" if found.missed else f"nothing missed in {len(found.plans)} "
-               f"launch {'plan' if len(found.plans) == 1 else 'plans'}")
+    for t in found.triggers:
+        lines.extend(text_lines(t))
+    span = f"{utc_text(found.window.start)} to {utc_text(found.window.end)}"
+    with_missed = sum(1 for p in found.plans if p.missed) + sum(1 for t in found.triggers if t.missed)
+    what = _counted(len(found.plans), "launch plan", len(found.triggers), "trigger")
+    verdict = (f"{found.missed} missed {'fire' if found.missed == 1 else 'fires'} in {with_missed} of {what}"
+               if found.missed else f"nothing missed in {what}")
     lines.append(f"status: {verdict}, {span}")
     return lines
+
+
+def _counted(plans: int, plan: str, triggers: int, trigger: str) -> str:
+    """``3 launch plans``, ``1 trigger``, ``2 launch plans and 1 trigger``."""
+    parts = [f"{n} {word}{'' if n == 1 else 's'}" for n, word in ((plans, plan), (triggers, trigger)) if n]
+    return " and ".join(parts) or f"0 {plan}s"
 
 
 def _plan_lines(p: PlanStatus) -> list[str]:
@@ -305,20 +325,27 @@ def _plan_lines(p: PlanStatus) -> list[str]:
         at = "" if p.active_version is None else f"@{server_text(p.active_version)}"
         return [f"{ident}{at}: {p.reason}"]
     head = f"{ident}@{server_text(p.active_version)}: {p.expected.schedule} ({p.expected.timezone})"
+    note = f"first registered {utc_text(p.registered)}" if p.registered is not None else None
+    return fire_lines(head, p.expected, p.ran, note)
+
+
+def fire_lines(head: str, expected: PlanPreview, ran: dict[int, str], note: str | None) -> list[str]:
+    """``head``, then each fire time in its zone and in UTC, marked ran (by which execution or run) or
+    MISSED, and the DST-skipped times; ``note``: since when fires are expected, if not the window's start."""
     rows: list[tuple[datetime, str, str]] = []
-    for fire in p.expected.fire_times:
+    for fire in expected.fire_times:
         local, utc = moment_text(fire.moment)
-        ran = p.ran.get(unix_seconds(fire.moment))
-        mark = f"ran {server_text(ran)}" if ran else "MISSED"
+        by = ran.get(unix_seconds(fire.moment))
+        mark = f"ran {server_text(by)}" if by else "MISSED"
         rows.append((fire.moment.replace(tzinfo=None, fold=0), local,
                      f"{utc}  {mark}" + ("  (repeated hour, DST)" if fire.repeated else "")))
     rows.extend((wall, f"{wall:%Y-%m-%d %H:%M}", "skipped: does not exist (DST gap), not a missed fire")
-                for wall in p.expected.skipped)
+                for wall in expected.skipped)
     rows.sort(key=lambda row: row[0])
     width = max((len(local) for _, local, _ in rows), default=0)
     lines = [head]
-    if p.registered is not None:
-        lines.append(f"  (first registered {_utc(p.registered)}: no fires expected before)")
+    if note is not None:
+        lines.append(f"  ({note}: no fires expected before)")
     lines.extend(f"  {local:<{width}}  {rest}" for _, local, rest in rows)
     if not rows:
         lines.append("  no fire times in the window")

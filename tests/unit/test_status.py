@@ -303,7 +303,7 @@ def test_usage_and_server_errors(lpctl: Run, server: Server, run_cli: Run) -> No
     assert result.stderr.startswith("lpctl: --from 'yesterday' is not an ISO 8601 date or time")
     result = lpctl("backfill", "--from", "2026-11-01", "--to", "2026-11-02", "--name", "nope")
     assert (result.exit_code, result.stderr.splitlines()[-1]) == (
-        2, "lpctl: --name nope: no scheduled launch plan of that name in the specs")
+        2, "lpctl: --name nope: no scheduled launch plan or trigger of that name in the specs")
     result = run_cli("status", "lps.yaml", "--endpoint", server.endpoint, "--insecure", "--since", "2026-11-01")
     assert result.exit_code == 2 and "FlyteAdmin refused the credentials (UNAUTHENTICATED" in result.stderr
     result = run_cli("backfill", "lps.yaml", "--endpoint", server.endpoint, "--insecure", "--from", "2026-11-01",
@@ -367,17 +367,3 @@ def test_the_readme_examples_are_real_runs(lpctl: Run, server: Server) -> None:
     dry, done = lpctl("backfill", *window), lpctl("backfill", *window, "--execute")
     shown = [line for line in backfill_block.splitlines() if not line.startswith("$ ")]
     assert shown == dry.stdout.splitlines() + done.stdout.splitlines()
-
-
-def test_flyte2_triggers_are_said_to_be_left_out(lpctl: Run, run_cli: Run, server: Server, in_tmp: Any) -> None:
-    pytest.importorskip("flyte")
-    (in_tmp / "missedtasks.py").write_text("import flyte\n\nenv = flyte.TaskEnvironment(name='env')\n\n\n"
-                                           "@env.task\nasync def train(epochs: int = 1) -> None: ...\n")
-    (in_tmp / "trig.yaml").write_text("apiVersion: lpctl/v1\nkind: Trigger\nname: nightly_train\n"
-                                      "task: missedtasks:train\nschedule: {cron: \"0 2 * * *\"}\n")
-    result = run_cli("status", "trig.yaml", "--endpoint", server.endpoint, "--insecure", "--token-env", "TK",
-                     "--since", "2026-11-10", "--until", "2026-11-11", env={"TK": TOKEN})
-    assert (result.exit_code, result.stdout) == (0, "status: nothing missed in 0 launch plans, 2026-11-10 00:00 UTC "
-                                                    "to 2026-11-11 00:00 UTC\n")
-    assert result.stderr == ("lpctl: warning: 1 Flyte 2 trigger left out: status and backfill cover Flyte 1 launch "
-                             "plans only, for now\n")
