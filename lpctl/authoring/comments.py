@@ -33,13 +33,7 @@ class Unreadable(Exception):
 
 def anchored(text: str) -> dict[Anchor, list[tuple[int, str]]]:
     """Each anchor's comments, in the order written: (1-based line, text without ``#``, right-stripped)."""
-    if _OTHER_BREAKS.search(text):
-        raise Unreadable("line breaks other than \\n and \\r\\n")
-    if not text.endswith("\n"):
-        text += "\n"  # libyaml ends the last line with a break of its own
-    starts = [0]
-    for row in text.split("\n")[:-1]:
-        starts.append(starts[-1] + len(row) + 1)
+    text, starts = _lines(text)
     out: dict[Anchor, list[tuple[int, str]]] = {}
     pending: list[tuple[int, str]] = []  # comments waiting for the next node
     previous: tuple[int, Anchor] | None = None  # the last node: (its last line, its anchor)
@@ -69,6 +63,18 @@ def anchored(text: str) -> dict[Anchor, list[tuple[int, str]]]:
     if pending:
         out.setdefault((-1, "above", ("end",), ""), []).extend(pending)
     return out
+
+
+def _lines(text: str) -> tuple[str, list[int]]:
+    """``text`` ending with a line break, as libyaml reads it, and the offset of each line."""
+    if _OTHER_BREAKS.search(text):
+        raise Unreadable("line breaks other than \\n and \\r\\n")
+    if not text.endswith("\n"):
+        text += "\n"  # libyaml ends the last line with a break of its own
+    starts = [0]
+    for row in text.split("\n")[:-1]:
+        starts.append(starts[-1] + len(row) + 1)
+    return text, starts
 
 
 def _header(pending: list[tuple[int, str]], rows: list[str], line: int, out: dict[Anchor, list[tuple[int, str]]],
