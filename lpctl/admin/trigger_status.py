@@ -74,9 +74,9 @@ def read_trigger_status(client: Server, triggers: Sequence[TriggerId], start: da
         return _compute(client, triggers, start, end)
     except AdminError as e:
         if e.fatal:
-            where = f" at {e.endpoint}" if e.endpoint else ""
-            raise ServerError(f"cannot talk to the Flyte 2 server{where} ({e.code}: {e.details})"
-                              + (f"; {e.hint}" if e.hint else "")) from None
+            from lpctl.admin.triggers import read_failure
+
+            raise ServerError(read_failure(e)) from None
         raise ServerError(f"the Flyte 2 server refused to list the triggers or their runs ({e.code}: "
                           f"{e.details})") from None
 
