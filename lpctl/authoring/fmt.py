@@ -230,7 +230,7 @@ def _canonical(node: Any, path: tuple[str, ...], orders: dict[tuple[str, ...], l
     if isinstance(node, CommentedMap):
         order = orders.get(path)
         if order is not None:
-            reorder(node, order)
+            reorder(node, order, root=not path)
         for key in list(node):
             _quote_if_ambiguous(node, key)
             _canonical(node[key], (*path, str(key)) if order is not None else ("*free*",), orders)
