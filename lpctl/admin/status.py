@@ -324,7 +324,7 @@ def _plan_lines(p: PlanStatus) -> list[str]:
     if p.active_version is None or p.expected is None:
         at = "" if p.active_version is None else f"@{server_text(p.active_version)}"
         return [f"{ident}{at}: {p.reason}"]
-    head = f"{ident}@{server_text(p.active_version)}: {p.expected.schedule} ({p.expected.timezone})"
+    head = f"{ident}@{server_text(p.active_version)}: {server_text(p.expected.schedule)} ({p.expected.timezone})"
     note = f"first registered {utc_text(p.registered)}" if p.registered is not None else None
     return fire_lines(head, p.expected, p.ran, note)
 

@@ -240,6 +240,6 @@ def text_lines(s: TriggerStatus) -> list[str]:
     if s.expected is None:
         revision = f" (revision {s.revision})" if s.revision else ""
         return [f"{ident}{revision}: {s.reason}"]
-    head = f"{ident} (revision {s.revision}): {s.expected.schedule} ({s.expected.timezone})"
+    head = f"{ident} (revision {s.revision}): {server_text(s.expected.schedule)} ({s.expected.timezone})"
     note = f"activated {utc_text(s.since)}" if s.since is not None else None
     return fire_lines(head, s.expected, s.ran, note)

@@ -434,3 +434,18 @@ def test_ctrl_c_while_reading_is_130_after_a_workflow_import_installed_its_own_h
     assert json.loads(result.stdout)["interrupted"] is True
     assert result.stderr.endswith("lpctl: interrupted\n")
     assert server.admin.executions == {}
+
+
+def test_a_schedule_the_server_holds_is_shown_escaped(lpctl: Run, server: Server) -> None:
+    """The active version's cron comes from the server: a carriage return (white space to Go's scheduler)
+    must not reach the terminal, where it would overwrite the line."""
+    stored = server.admin.launch_plans[(P, D, "nightly", "v1")].spec.entity_metadata.schedule.cron_schedule
+    stored.schedule = "0\r3 * * *"
+    result = lpctl("status", "--since", "2026-11-10", "--until", "2026-11-11", "--name", "nightly")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        "flytesnacks/development/nightly@v1: 0\\r3 * * * (UTC)",
+        "  2026-11-10 03:00 +00:00 UTC  2026-11-10 03:00 UTC  MISSED",
+        "status: 1 missed fire in 1 of 1 launch plan, 2026-11-10 00:00 UTC to 2026-11-11 00:00 UTC",
+    ]
+    assert server.admin.executions == {}

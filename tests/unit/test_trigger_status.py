@@ -405,3 +405,39 @@ def test_server_errors_exit_2_and_create_nothing(lpctl: Run, server: Served, run
         "--token-env or --token-command, or use --client-id with --client-secret-env")
     assert result.stdout.splitlines()[1].startswith("not attempted ")
     assert runs(server) == {}
+
+
+def test_launch_plans_and_triggers_together(lpctl: Run, server: Served, run_cli: Run, in_tmp: Any) -> None:
+    """Specs with both: FlyteAdmin at --endpoint, the Flyte 2 server at --flyte2-endpoint, one report."""
+    pytest.importorskip("grpc")
+    import fake_admin
+    from flyteidl.core import types_pb2
+
+    (in_tmp / "nightlywf.py").write_text("import datetime\n\ndef wf(day: datetime.datetime) -> None: ...\n")
+    (in_tmp / "lps.yaml").write_text("apiVersion: lpctl/v1\nkind: LaunchPlan\nname: lp_nightly\nworkflow: "
+                                     "nightlywf:wf\nschedule: {cron: \"0 3 * * *\", kickoff_time_input_arg: day}\n"
+                                     "auto_activate: true\n")
+    server.backend.token = fake_admin.TOKEN
+    with fake_admin.serve() as admin:
+        admin.admin.add_workflow("v1", {"day": types_pb2.DATETIME}, name="nightlywf.wf")
+        admin.admin.now = at(1, 0, month=1)
+        connect = ("--endpoint", admin.endpoint, "--insecure", "--token-env", "TK", "--color", "never")
+        assert run_cli("apply", "lps.yaml", "--version", "v1", *connect, env={"TK": fake_admin.TOKEN}).exit_code == 0
+        window = ("--since", "2026-11-29", "--until", "2026-11-30")
+        alone = run_cli("status", "lps.yaml", "triggers.yaml", *window, *connect, env={"TK": fake_admin.TOKEN})
+        assert (alone.exit_code, alone.stderr.splitlines()[-1]) == (
+            2, "lpctl: the specs hold launch plans and Flyte 2 triggers: give the Flyte 2 endpoint for the triggers "
+               "with --flyte2-endpoint (--endpoint is FlyteAdmin's)")
+        both = run_cli("status", "lps.yaml", "triggers.yaml", *window, *connect, "--flyte2-endpoint",
+                       server.endpoint, "--name", "lp_nightly", "--name", "nightly", env={"TK": fake_admin.TOKEN})
+        assert both.exit_code == 1
+        assert both.stdout.splitlines()[0] == "flytesnacks/development/lp_nightly@v1: 0 3 * * * (UTC)"
+        assert both.stdout.splitlines()[2] == "flytesnacks/development/demo.train/nightly (revision 1): 0 3 * * * (UTC)"
+        assert both.stdout.splitlines()[-1] == ("status: 2 missed fires in 2 of 1 launch plan and 1 trigger, "
+                                                "2026-11-29 00:00 UTC to 2026-11-30 00:00 UTC")
+        done = run_cli("backfill", "lps.yaml", "triggers.yaml", "--from", "2026-11-29", "--to", "2026-11-30",
+                       *connect, "--flyte2-endpoint", server.endpoint, "--name", "lp_nightly", "--name", "nightly",
+                       "--execute", env={"TK": fake_admin.TOKEN})
+        assert (done.exit_code, done.stdout.splitlines()[-1]) == (0, "backfill: 2 created")
+        assert len(admin.admin.executions) == 1
+        assert list(runs(server)) == [fire("nightly", at(29))]
