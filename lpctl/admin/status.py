@@ -314,17 +314,24 @@ def format_text(found: Status) -> list[str]:
     for t in found.triggers:
         lines.extend(text_lines(t))
     span = f"{utc_text(found.window.start)} to {utc_text(found.window.end)}"
-    with_missed = sum(1 for p in found.plans if p.missed) + sum(1 for t in found.triggers if t.missed)
     what = _counted(len(found.plans), "launch plan", len(found.triggers), "trigger")
-    verdict = (f"{found.missed} missed {'fire' if found.missed == 1 else 'fires'} in {with_missed} of {what}"
+    missed_in = _counted(len(found.plans), "launch plan", len(found.triggers), "trigger",
+                         sum(1 for p in found.plans if p.missed), sum(1 for t in found.triggers if t.missed))
+    verdict = (f"{found.missed} missed {'fire' if found.missed == 1 else 'fires'} in {missed_in}"
                if found.missed else f"nothing missed in {what}")
     lines.append(f"status: {verdict}, {span}")
     return lines
 
 
-def _counted(plans: int, plan: str, triggers: int, trigger: str) -> str:
-    """``3 launch plans``, ``1 trigger``, ``2 launch plans and 1 trigger``."""
-    parts = [f"{n} {word}{'' if n == 1 else 's'}" for n, word in ((plans, plan), (triggers, trigger)) if n]
+def _counted(plans: int, plan: str, triggers: int, trigger: str,
+             plans_of: int | None = None, triggers_of: int | None = None) -> str:
+    """``3 launch plans``, ``1 trigger``, ``2 launch plans and 1 trigger``; with the counts that missed a fire,
+    ``2 of 3 launch plans``, ``1 of 2 launch plans and 1 of 1 trigger`` (a kind with none missed is left out
+    when the other has some)."""
+    rows = [(n, word, of) for n, word, of in ((plans, plan, plans_of), (triggers, trigger, triggers_of)) if n]
+    if plans_of is not None and any(of for _, _, of in rows):
+        rows = [row for row in rows if row[2]]
+    parts = [f"{'' if of is None else f'{of} of '}{n} {word}{'' if n == 1 else 's'}" for n, word, of in rows]
     return " and ".join(parts) or f"0 {plan}s"
 
 
