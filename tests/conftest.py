@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -98,6 +100,22 @@ def run_cli() -> Callable[..., CliResult]:
         return out
 
     return run
+
+
+@pytest.fixture(autouse=True)
+def _python_signal_handlers() -> Iterator[None]:
+    """Every test starts with Python's own SIGINT and SIGTERM handlers, and leaves them as it found them:
+    flytekit, once anything calls it from the main thread, installs a SIGINT handler that exits with status
+    1, and no test may depend on whether an earlier one in the process did so."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    saved = signal.signal(signal.SIGINT, signal.default_int_handler), signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, saved[0])
+        signal.signal(signal.SIGTERM, saved[1])
 
 
 @pytest.fixture

@@ -132,9 +132,11 @@ class FakeFlyte2:
     lock: threading.RLock = field(default_factory=threading.RLock)
     clock: int = 0
     #: a misbehaving server: ``tamper(method, response)`` replaces the answers of DeployTrigger, ListTriggers
-    #: and GetTriggerDetails
+    #: GetTriggerDetails and ListRuns
     tamper: Callable[[str, Any], Any] | None = None
     run_state: RunsState = field(default_factory=RunsState)
+    #: (method, n, action): ``action()`` runs at the n-th call of ``method`` (a signal half-way, say)
+    hooks: list[tuple[str, int, Callable[[], None]]] = field(default_factory=list)
 
     # -- setting up ---------------------------------------------------------------------------------
 
@@ -190,6 +192,10 @@ class FakeFlyte2:
             out[name] = (f"{project}/{domain}", trigger, start, r.source, kickoff)
         return out
 
+    def on_call(self, method: str, nth: int, action: Callable[[], None]) -> None:
+        """``action()`` runs when the ``nth`` call of ``method`` from now on arrives (before it is answered)."""
+        self.hooks.append((method, self.calls.count(method) + nth, action))
+
     def fail_on(self, method: str, nth: int, code: Code = Code.UNAVAILABLE, message: str = "injected") -> None:
         """The ``nth`` call of ``method`` from now on fails once with ``code``."""
         self.failures.append(Failure(method, self.calls.count(method) + nth, code, message))
@@ -221,6 +227,9 @@ class FakeFlyte2:
             self.headers_seen.append(headers)
             count = self.calls.count(method)
             failure = next((f for f in self.failures if f.method == method and f.nth == count), None)
+            hooks = [action for m, n, action in self.hooks if (m, n) == (method, count)]
+        for action in hooks:
+            action()
         if failure is not None:
             raise ConnectError(failure.code, failure.message)
         if auth and self.token is not None and headers.get("authorization") != f"Bearer {self.token}":

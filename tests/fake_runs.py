@@ -174,8 +174,9 @@ class RunService:
         start, size = int(token or 0), min(limit, state.run_page_size)
         page = rows[start:start + size]
         more = len(rows) > start + size
-        return run_service_pb2.ListRunsResponse(runs=[r.message() for r in page],
-                                                token=str(start + size) if more else "")
+        found = run_service_pb2.ListRunsResponse(runs=[r.message() for r in page],
+                                                 token=str(start + size) if more else "")
+        return b.tamper("ListRuns", found) if b.tamper else found
 
     def get_run_details(self, request: Any, ctx: Any) -> Any:
         b = self.backend

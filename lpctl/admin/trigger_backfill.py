@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, Literal, Protocol
 
-from lpctl.admin.client import AdminError, fatal_message
+from lpctl.admin.client import AdminError
 from lpctl.admin.text import server_text
 from lpctl.admin.trigger_fires import TriggerId, run_name, run_request
 from lpctl.admin.trigger_status import TriggerStatus
@@ -89,6 +89,7 @@ def execute_runs(client: Server, candidates: Sequence[RunCandidate], stop: Calla
     """Create each run in order; ``stop()`` is asked before each write (the rest is then not attempted), and
     a fatal error (the server unreachable, the credentials refused) stops the run there."""
     from lpctl.admin.backfill import INTERRUPTED
+    from lpctl.admin.triggers import read_failure
 
     done: list[RunDone] = []
     for index, candidate in enumerate(candidates):
@@ -98,7 +99,7 @@ def execute_runs(client: Server, candidates: Sequence[RunCandidate], stop: Calla
         try:
             done.append(_create(client, candidate, now()))
         except AdminError as e:
-            done.append(RunDone(candidate, "failed", fatal_message(e) if e.fatal else f"{e.code}: {e.details}"))
+            done.append(RunDone(candidate, "failed", read_failure(e) if e.fatal else f"{e.code}: {e.details}"))
             if e.fatal:
                 done.extend(RunDone(c, "not-attempted", "the run stopped before it") for c in candidates[index + 1:])
                 return done

@@ -26,9 +26,10 @@ from typing import Any, Protocol
 from lpctl.admin.client import AdminError, ServerError
 from lpctl.admin.fires import unix_seconds
 from lpctl.admin.guard import Scope, Strays, in_scope
+from lpctl.admin.status import too_wide
 from lpctl.admin.text import server_text
 from lpctl.admin.trigger_fires import SCHEDULE_TRIGGER, TriggerId, rate_window, run_name
-from lpctl.schedule.preview import FireTime, PlanPreview, window
+from lpctl.schedule.preview import FireTime, PlanPreview, TooManyFires, window
 
 __all__ = ["TriggerStatus", "read_trigger_status"]
 
@@ -74,9 +75,9 @@ def read_trigger_status(client: Server, triggers: Sequence[TriggerId], start: da
         return _compute(client, triggers, start, end)
     except AdminError as e:
         if e.fatal:
-            where = f" at {e.endpoint}" if e.endpoint else ""
-            raise ServerError(f"cannot talk to the Flyte 2 server{where} ({e.code}: {e.details})"
-                              + (f"; {e.hint}" if e.hint else "")) from None
+            from lpctl.admin.triggers import read_failure
+
+            raise ServerError(read_failure(e)) from None
         raise ServerError(f"the Flyte 2 server refused to list the triggers or their runs ({e.code}: "
                           f"{e.details})") from None
 
@@ -121,6 +122,8 @@ def _expected(t: TriggerId, row: Any | None, start: datetime, end: datetime) -> 
     first = max(start, since + timedelta(microseconds=1)) if since is not None else start
     try:
         expected, why = _fires(t, schedule, kind, first, end)
+    except TooManyFires as e:
+        raise too_wide(f"trigger {t.project}/{t.domain}/{t.task}/{t.name}", e, first, end) from None
     except ValueError as e:
         expected, why = None, server_text(str(e))
     if expected is None:
@@ -240,6 +243,6 @@ def text_lines(s: TriggerStatus) -> list[str]:
     if s.expected is None:
         revision = f" (revision {s.revision})" if s.revision else ""
         return [f"{ident}{revision}: {s.reason}"]
-    head = f"{ident} (revision {s.revision}): {s.expected.schedule} ({s.expected.timezone})"
+    head = f"{ident} (revision {s.revision}): {server_text(s.expected.schedule)} ({s.expected.timezone})"
     note = f"activated {utc_text(s.since)}" if s.since is not None else None
     return fire_lines(head, s.expected, s.ran, note)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from lpctl import stdio
-from lpctl.cli.app import EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, Command, Debug, app
+from lpctl.cli.app import EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, Command, Debug, app
 from lpctl.cli.flyte2 import Flyte2, flyte2_client
 from lpctl.cli.options import (
     IMPORT_TIMEOUT,
@@ -44,7 +44,7 @@ from lpctl.cli.options import (
 )
 from lpctl.cli.present import failed, progress, show_report
 from lpctl.cli.server import admin_client
-from lpctl.errors import LpctlError, UsageError
+from lpctl.errors import UsageError
 
 if TYPE_CHECKING:
     from lpctl.admin.client import AdminClient
@@ -100,16 +100,18 @@ def status(
     Example: lpctl status launchplans/ --endpoint flyte.example.com:443 --token-env FLYTE_TOKEN
     """
     from lpctl.admin import status as core
+    from lpctl.admin.guard import Interruption
 
-    options = run_options(project, domain, None, None, python_path, max_bytes, import_timeout, no_cache, locked)
-    target = server(endpoint or "", insecure, token_env, token_command, client_id, client_secret_env, token_url)
-    span = _window(since, until, ("--since", "--until"))
-    declared = _declared(paths, options, color).only(names or ())
-    with _json_failure("status", format), _clients(declared, target, Flyte2(flyte2_endpoint, org, api_key_env)) \
-            as (admin, fl2, triggers):
-        found = _read(admin, fl2, declared.plans, triggers, span)
-    _warn(found.warnings)
-    _write(core.format_json(found) if format is MissedFormat.json else core.format_text(found))
+    with Interruption() as interruption, _json_failure("status", format):
+        options = run_options(project, domain, None, None, python_path, max_bytes, import_timeout, no_cache, locked)
+        target = server(endpoint or "", insecure, token_env, token_command, client_id, client_secret_env, token_url)
+        span = _window(since, until, ("--since", "--until"))
+        declared = _declared(paths, options, color, format, "status").only(names or ())
+        interruption.rearm()  # after the workflow imports: flytekit installs a SIGINT handler that exits 1
+        with _clients(declared, target, Flyte2(flyte2_endpoint, org, api_key_env)) as (admin, fl2, triggers):
+            found = _read(admin, fl2, declared.plans, triggers, span)
+        _warn(found.warnings)
+        _write(core.format_json(found) if format is MissedFormat.json else core.format_text(found))
     raise typer.Exit(EXIT_FINDINGS if found.missed else EXIT_OK)
 
 
@@ -152,36 +154,40 @@ def backfill(
     from lpctl.admin import backfill as core
     from lpctl.admin.guard import Interruption
 
-    options = run_options(project, domain, None, None, python_path, max_bytes, import_timeout, no_cache, locked)
-    target = server(endpoint or "", insecure, token_env, token_command, client_id, client_secret_env, token_url)
-    span = _window(start, end, ("--from", "--to"))
-    declared = _declared(paths, options, color).only(names or ())
-    with Interruption() as interruption, _json_failure("backfill", format), \
-            _clients(declared, target, Flyte2(flyte2_endpoint, org, api_key_env)) as (admin, fl2, triggers):
-        status = _read(admin, fl2, declared.plans, triggers, span)
-        found = core.plan_backfill(status, limit)
-        with interruption.writing():  # a signal from here on stops before the next write
-            done = core.execute(admin, found, interruption, fl2) if execute else core.dry_run(found)
-            _warn(status.warnings)
-            _write(core.format_json(found, done, execute) if format is MissedFormat.json
-                   else core.format_text(found, done, execute))
+    with Interruption() as interruption, _json_failure("backfill", format):
+        options = run_options(project, domain, None, None, python_path, max_bytes, import_timeout, no_cache, locked)
+        target = server(endpoint or "", insecure, token_env, token_command, client_id, client_secret_env, token_url)
+        span = _window(start, end, ("--from", "--to"))
+        declared = _declared(paths, options, color, format, "backfill").only(names or ())
+        interruption.rearm()  # after the workflow imports: flytekit installs a SIGINT handler that exits 1
+        with _clients(declared, target, Flyte2(flyte2_endpoint, org, api_key_env)) as (admin, fl2, triggers):
+            status = _read(admin, fl2, declared.plans, triggers, span)
+            found = core.plan_backfill(status, limit)
+            with interruption.writing():  # a signal from here on stops before the next write
+                done = core.execute(admin, found, interruption, fl2) if execute else core.dry_run(found)
+                _warn(status.warnings)
+                _write(core.format_json(found, done, execute) if format is MissedFormat.json
+                       else core.format_text(found, done, execute))
     raise typer.Exit(EXIT_INTERRUPTED if interruption() else EXIT_OK if core.ok(found, done, execute)
                      else EXIT_FINDINGS)
 
 
 @contextlib.contextmanager
 def _json_failure(command: str, format: MissedFormat) -> Iterator[None]:
-    """With --format json, a JSON document on standard output when the server cannot be read (exit 2) or the
-    run is interrupted while reading (130), as plan and apply do."""
+    """With --format json, a JSON document on standard output on every way out, as plan and apply give it:
+    a usage error or an unreadable server (exit 2), specs in error (1, see :func:`_declared`), an
+    interruption while reading (130), an internal error (3)."""
     try:
         yield
-    except (LpctlError, KeyboardInterrupt) as e:
+    except typer.Exit:
+        raise
+    except (KeyboardInterrupt, Exception) as e:
         if format is MissedFormat.json:
             from lpctl.admin.outcome import failure_json
+            from lpctl.cli.server import failure
 
-            stopped = isinstance(e, KeyboardInterrupt)
-            _write(failure_json(command, "interrupted" if stopped else str(e),
-                                EXIT_INTERRUPTED if stopped else EXIT_USAGE))
+            code, message = failure(e)
+            _write(failure_json(command, message, code))
         raise
 
 
@@ -275,7 +281,8 @@ def _read(admin: AdminClient | None, fl2: Flyte2Client | None, plans: Sequence[t
     return replace(found, triggers=statuses, warnings=found.warnings + warnings)
 
 
-def _declared(paths: Sequence[str], options: Options, color: Color) -> Declared:
+def _declared(paths: Sequence[str], options: Options, color: Color, format: MissedFormat,
+              command: str) -> Declared:
     """The declared scheduled launch plans and triggers (no version needed); spec errors exit 1 after their
     diagnostics."""
     from lpctl.pipeline import gather
@@ -286,6 +293,10 @@ def _declared(paths: Sequence[str], options: Options, color: Color) -> Declared:
     if gathered.result.diagnostics:
         show_report(gathered.result, report, sys.stderr)
     if failed(gathered.result.diagnostics, False):
+        if format is MissedFormat.json:
+            from lpctl.admin.outcome import failure_json
+
+            _write(failure_json(command, "the specs have errors (see the diagnostics)", EXIT_FINDINGS))
         raise typer.Exit(EXIT_FINDINGS)
     from lpctl.admin.status import scheduled
 

@@ -329,12 +329,12 @@ def _server_run(command: str, report: Report) -> Iterator[Interruption]:
             if effective_format(report) is Format.json:
                 from lpctl.admin.outcome import failure_json
 
-                code, message = _failure(e)
+                code, message = failure(e)
                 _out(failure_json(command, message, code, getattr(e, "outcomes", ())))
             raise
 
 
-def _failure(e: BaseException) -> tuple[int, str]:
+def failure(e: BaseException) -> tuple[int, str]:
     """The exit code and message of a run that cannot go on, as the guard (lpctl.cli.app) gives them."""
     if isinstance(e, KeyboardInterrupt):
         return EXIT_INTERRUPTED, "interrupted"

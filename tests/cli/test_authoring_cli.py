@@ -209,3 +209,12 @@ def test_new_writes_a_long_default_one_item_a_line_as_fmt_keeps_it(run_cli: Run,
     (in_tmp / "lp.yaml").write_text("\n".join(uncommented) + "\n")
     assert run_cli("fmt", "--check", "lp.yaml").exit_code == 0
     assert run_cli("validate", "lp.yaml", "--python-path", ".") == CliResult(0, "1 file OK: 1 launch plan\n", "")
+
+
+def test_fmt_keeps_the_header_on_top_and_moves_a_key_with_its_comment(run_cli: Run, in_tmp: Any) -> None:
+    (in_tmp / "a.yaml").write_text("# yaml-language-server: $schema=x.json\n\n# about the kind\nkind: LaunchPlan\n"
+                                   "# about the version\napiVersion: lpctl/v1\nname: a\nworkflow: pkg.wf:run\n")
+    assert run_cli("fmt", "a.yaml").exit_code == 0
+    assert (in_tmp / "a.yaml").read_text() == (
+        "# yaml-language-server: $schema=x.json\n\n# about the version\napiVersion: lpctl/v1\n# about the kind\n"
+        "kind: LaunchPlan\nname: a\nworkflow: pkg.wf:run\n")

@@ -5,6 +5,8 @@ after each command, not only lpctl's output."""
 from __future__ import annotations
 
 import json
+import os
+import signal
 from collections.abc import Callable, Iterator
 from datetime import datetime, timezone
 from typing import Any
@@ -19,6 +21,7 @@ from connectrpc.code import Code
 from fake_flyte2 import TOKEN, D, P, Served, serve
 from flyte2_repo import REPORT, TASKS, TRAIN
 from flyteidl2.task import common_pb2
+from flyteidl2.workflow import run_service_pb2
 from support import CliResult
 
 from lpctl.admin.trigger_fires import TriggerId, run_name
@@ -350,3 +353,91 @@ def test_the_readme_example_is_a_real_run(lpctl: Run, server: Served) -> None:
     backfill = lpctl("backfill", "--from", "2026-11-28", "--to", "2026-12-01", "--name", "nightly", "--execute")
     shown = [line for line in block.splitlines() if not line.startswith("$ ")]
     assert shown == status.stdout.splitlines() + backfill.stdout.splitlines()
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_a_signal_during_backfill_stops_before_the_next_run(lpctl: Run, server: Served, signum: int) -> None:
+    window = ("--from", "2026-11-26", "--to", "2026-11-30", "--name", "nightly", "--execute")
+    server.backend.on_call("CreateRun", 2, lambda: os.kill(os.getpid(), signum))
+    result = lpctl("backfill", *window)
+    assert result.exit_code == 130
+    assert [line.split(" flytesnacks")[0] for line in result.stdout.splitlines()[:-1]] == [
+        "created", "created", "not attempted", "not attempted"]
+    assert result.stdout.splitlines()[-1] == ("backfill: 2 created, 2 not attempted; interrupted; run lpctl "
+                                              "backfill again to complete the rest")
+    assert len(runs(server)) == 2
+    assert lpctl("backfill", *window).stdout.splitlines()[-1] == "backfill: 2 created"
+    assert set(runs(server)) == {fire("nightly", at(day)) for day in (26, 27, 28, 29)}
+
+
+def test_a_server_ignoring_the_run_scope_cannot_make_a_fire_count_as_run(lpctl: Run, server: Served) -> None:
+    b = server.backend
+    b.fired(REPORT, "nightly", fire("nightly", at(28)), at(28))  # this fire's name, on another task's trigger
+    other = b.run_state.runs[(P, D, fire("nightly", at(28)))].message()
+    b.tamper = lambda method, found: run_service_pb2.ListRunsResponse(runs=[*found.runs, other]) \
+        if method == "ListRuns" else found
+    result = lpctl("status", "--since", "2026-11-27T12:00", "--until", "2026-11-29", "--name", "demo.train/nightly",
+                   "--format", "json")
+    doc = json.loads(result.stdout)
+    assert (result.exit_code, doc["triggers"][0]["missed"], doc["triggers"][0]["ran"]) == (
+        1, ["2026-11-28T03:00:00+00:00"], [])
+    assert doc["warnings"] == [f"the server's ListRuns of trigger demo.train/nightly for flytesnacks/development "
+                               f"answered 1 entry outside it ({fire('nightly', at(28))}): ignored; the server does "
+                               "not filter its lists as asked"]
+
+
+def test_server_errors_exit_2_and_create_nothing(lpctl: Run, server: Served, run_cli: Run) -> None:
+    result = run_cli("backfill", "triggers.yaml", "--endpoint", server.endpoint, "--insecure", "--from", "2026-11-27",
+                     "--to", "2026-11-29", "--execute", "--format", "json")
+    doc = json.loads(result.stdout)
+    assert (result.exit_code, doc["command"], doc["ok"], doc["exitCode"]) == (2, "backfill", False, 2)
+    assert doc["error"].startswith("the Flyte 2 server refused the credentials (UNAUTHENTICATED")
+    server.backend.fail_on("ListRuns", 1, Code.INVALID_ARGUMENT, "invalid filter field: created_at")
+    result = lpctl("status", "--since", "2026-11-27", "--until", "2026-11-29", "--name", "nightly")
+    assert (result.exit_code, result.stderr.splitlines()[-1]) == (
+        2, "lpctl: the Flyte 2 server refused to list the triggers or their runs (INVALID_ARGUMENT: invalid filter "
+           "field: created_at)")
+    server.backend.fail_on("CreateRun", 1, Code.UNAUTHENTICATED, "token expired")
+    result = lpctl("backfill", "--from", "2026-11-27", "--to", "2026-11-29", "--name", "nightly", "--execute")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[0].endswith(
+        ": the Flyte 2 server refused the credentials (UNAUTHENTICATED: token expired); give a token with "
+        "--token-env or --token-command, or use --client-id with --client-secret-env")
+    assert result.stdout.splitlines()[1].startswith("not attempted ")
+    assert runs(server) == {}
+
+
+def test_launch_plans_and_triggers_together(lpctl: Run, server: Served, run_cli: Run, in_tmp: Any) -> None:
+    """Specs with both: FlyteAdmin at --endpoint, the Flyte 2 server at --flyte2-endpoint, one report."""
+    pytest.importorskip("grpc")
+    import fake_admin
+    from flyteidl.core import types_pb2
+
+    (in_tmp / "nightlywf.py").write_text("import datetime\n\ndef wf(day: datetime.datetime) -> None: ...\n")
+    (in_tmp / "lps.yaml").write_text("apiVersion: lpctl/v1\nkind: LaunchPlan\nname: lp_nightly\nworkflow: "
+                                     "nightlywf:wf\nschedule: {cron: \"0 3 * * *\", kickoff_time_input_arg: day}\n"
+                                     "auto_activate: true\n")
+    server.backend.token = fake_admin.TOKEN
+    with fake_admin.serve() as admin:
+        admin.admin.add_workflow("v1", {"day": types_pb2.DATETIME}, name="nightlywf.wf")
+        admin.admin.now = at(1, 0, month=1)
+        connect = ("--endpoint", admin.endpoint, "--insecure", "--token-env", "TK", "--color", "never")
+        assert run_cli("apply", "lps.yaml", "--version", "v1", *connect, env={"TK": fake_admin.TOKEN}).exit_code == 0
+        window = ("--since", "2026-11-29", "--until", "2026-11-30")
+        alone = run_cli("status", "lps.yaml", "triggers.yaml", *window, *connect, env={"TK": fake_admin.TOKEN})
+        assert (alone.exit_code, alone.stderr.splitlines()[-1]) == (
+            2, "lpctl: the specs hold launch plans and Flyte 2 triggers: give the Flyte 2 endpoint for the triggers "
+               "with --flyte2-endpoint (--endpoint is FlyteAdmin's)")
+        both = run_cli("status", "lps.yaml", "triggers.yaml", *window, *connect, "--flyte2-endpoint",
+                       server.endpoint, "--name", "lp_nightly", "--name", "nightly", env={"TK": fake_admin.TOKEN})
+        assert both.exit_code == 1
+        assert both.stdout.splitlines()[0] == "flytesnacks/development/lp_nightly@v1: 0 3 * * * (UTC)"
+        assert both.stdout.splitlines()[2] == "flytesnacks/development/demo.train/nightly (revision 1): 0 3 * * * (UTC)"
+        assert both.stdout.splitlines()[-1] == ("status: 2 missed fires in 1 of 1 launch plan and 1 of 1 trigger, "
+                                                "2026-11-29 00:00 UTC to 2026-11-30 00:00 UTC")
+        done = run_cli("backfill", "lps.yaml", "triggers.yaml", "--from", "2026-11-29", "--to", "2026-11-30",
+                       *connect, "--flyte2-endpoint", server.endpoint, "--name", "lp_nightly", "--name", "nightly",
+                       "--execute", env={"TK": fake_admin.TOKEN})
+        assert (done.exit_code, done.stdout.splitlines()[-1]) == (0, "backfill: 2 created")
+        assert len(admin.admin.executions) == 1
+        assert list(runs(server)) == [fire("nightly", at(29))]
