@@ -32,7 +32,8 @@ from lpctl.admin.client import AdminError, RegisteredId, ServerError, fatal_mess
 from lpctl.admin.fires import scheduled_name, unix_seconds
 from lpctl.admin.guard import Scope, Strays, in_scope
 from lpctl.admin.text import server_text
-from lpctl.schedule.preview import FireTime, PlanPreview, moment_text, window
+from lpctl.errors import UsageError
+from lpctl.schedule.preview import FireTime, PlanPreview, TooManyFires, moment_text, window
 
 if TYPE_CHECKING:
     from lpctl.admin.trigger_status import TriggerStatus
@@ -177,10 +178,18 @@ def _expected(client: Server, project: str, domain: str, name: str, active: Laun
     try:
         fires = window(project, domain, name, active.spec.entity_metadata.schedule.cron_schedule.schedule, start,
                        span.end, MAX_FIRES)
+    except TooManyFires as e:
+        raise too_wide(f"{project}/{domain}/{name}", e, start, span.end) from None
     except ValueError as e:
         return PlanStatus(project, domain, name, version, server_text(str(e)))
     return PlanStatus(project, domain, name, version, expected=fires, registered=registered,
                       kickoff_arg=schedule.kickoff_time_input_arg)
+
+
+def too_wide(ident: str, e: TooManyFires, start: datetime, end: datetime) -> UsageError:
+    """A window too wide to check is a usage error (exit 2), never "nothing missed"."""
+    return UsageError(f"{ident} has {e} between {utc_text(start)} and {utc_text(end)}, more than lpctl checks "
+                      "in one run: narrow the window")
 
 
 def _first_registration(client: Server, project: str, domain: str, name: str, active: LaunchPlan,
@@ -305,17 +314,24 @@ def format_text(found: Status) -> list[str]:
     for t in found.triggers:
         lines.extend(text_lines(t))
     span = f"{utc_text(found.window.start)} to {utc_text(found.window.end)}"
-    with_missed = sum(1 for p in found.plans if p.missed) + sum(1 for t in found.triggers if t.missed)
     what = _counted(len(found.plans), "launch plan", len(found.triggers), "trigger")
-    verdict = (f"{found.missed} missed {'fire' if found.missed == 1 else 'fires'} in {with_missed} of {what}"
+    missed_in = _counted(len(found.plans), "launch plan", len(found.triggers), "trigger",
+                         sum(1 for p in found.plans if p.missed), sum(1 for t in found.triggers if t.missed))
+    verdict = (f"{found.missed} missed {'fire' if found.missed == 1 else 'fires'} in {missed_in}"
                if found.missed else f"nothing missed in {what}")
     lines.append(f"status: {verdict}, {span}")
     return lines
 
 
-def _counted(plans: int, plan: str, triggers: int, trigger: str) -> str:
-    """``3 launch plans``, ``1 trigger``, ``2 launch plans and 1 trigger``."""
-    parts = [f"{n} {word}{'' if n == 1 else 's'}" for n, word in ((plans, plan), (triggers, trigger)) if n]
+def _counted(plans: int, plan: str, triggers: int, trigger: str,
+             plans_of: int | None = None, triggers_of: int | None = None) -> str:
+    """``3 launch plans``, ``1 trigger``, ``2 launch plans and 1 trigger``; with the counts that missed a fire,
+    ``2 of 3 launch plans``, ``1 of 2 launch plans and 1 of 1 trigger`` (a kind with none missed is left out
+    when the other has some)."""
+    rows = [(n, word, of) for n, word, of in ((plans, plan, plans_of), (triggers, trigger, triggers_of)) if n]
+    if plans_of is not None and any(of for _, _, of in rows):
+        rows = [row for row in rows if row[2]]
+    parts = [f"{'' if of is None else f'{of} of '}{n} {word}{'' if n == 1 else 's'}" for n, word, of in rows]
     return " and ".join(parts) or f"0 {plan}s"
 
 

@@ -26,9 +26,10 @@ from typing import Any, Protocol
 from lpctl.admin.client import AdminError, ServerError
 from lpctl.admin.fires import unix_seconds
 from lpctl.admin.guard import Scope, Strays, in_scope
+from lpctl.admin.status import too_wide
 from lpctl.admin.text import server_text
 from lpctl.admin.trigger_fires import SCHEDULE_TRIGGER, TriggerId, rate_window, run_name
-from lpctl.schedule.preview import FireTime, PlanPreview, window
+from lpctl.schedule.preview import FireTime, PlanPreview, TooManyFires, window
 
 __all__ = ["TriggerStatus", "read_trigger_status"]
 
@@ -121,6 +122,8 @@ def _expected(t: TriggerId, row: Any | None, start: datetime, end: datetime) -> 
     first = max(start, since + timedelta(microseconds=1)) if since is not None else start
     try:
         expected, why = _fires(t, schedule, kind, first, end)
+    except TooManyFires as e:
+        raise too_wide(f"trigger {t.project}/{t.domain}/{t.task}/{t.name}", e, first, end) from None
     except ValueError as e:
         expected, why = None, server_text(str(e))
     if expected is None:

@@ -433,7 +433,7 @@ def test_launch_plans_and_triggers_together(lpctl: Run, server: Served, run_cli:
         assert both.exit_code == 1
         assert both.stdout.splitlines()[0] == "flytesnacks/development/lp_nightly@v1: 0 3 * * * (UTC)"
         assert both.stdout.splitlines()[2] == "flytesnacks/development/demo.train/nightly (revision 1): 0 3 * * * (UTC)"
-        assert both.stdout.splitlines()[-1] == ("status: 2 missed fires in 2 of 1 launch plan and 1 trigger, "
+        assert both.stdout.splitlines()[-1] == ("status: 2 missed fires in 1 of 1 launch plan and 1 of 1 trigger, "
                                                 "2026-11-29 00:00 UTC to 2026-11-30 00:00 UTC")
         done = run_cli("backfill", "lps.yaml", "triggers.yaml", "--from", "2026-11-29", "--to", "2026-11-30",
                        *connect, "--flyte2-endpoint", server.endpoint, "--name", "lp_nightly", "--name", "nightly",
