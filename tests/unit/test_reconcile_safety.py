@@ -455,3 +455,31 @@ def test_debug_output_is_redacted(lpctl: Run, server: Server, repo: Any, monkeyp
     assert result.exit_code == 3
     assert "Traceback" in result.stderr and "RuntimeError: bug holding *** and ***" in result.stderr
     assert TOKEN not in result.stderr and encoded not in result.stderr
+
+
+def test_a_handler_installed_between_two_writes_does_not_end_the_run(lpctl: Run, server: Server, repo: Any,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """flytekit installs its SIGINT handler (exit status 1) the first time the main thread calls it, which
+    can be in the middle of the writes: lpctl's handler is put back before each write."""
+    from lpctl.admin import reconcile
+
+    create = reconcile.create
+
+    def create_like_flytekit(*args: Any, **kwargs: Any) -> Any:
+        done = create(*args, **kwargs)
+        signal.signal(signal.SIGINT, lambda signum, frame: exit(1))
+        return done
+
+    monkeypatch.setattr(reconcile, "create", create_like_flytekit)
+    (repo / "specs" / "abc.yaml").write_text(THREE)
+    server.admin.on_call("CreateLaunchPlan", 2, lambda: os.kill(os.getpid(), signal.SIGINT))
+    result = lpctl("apply")
+    assert result.exit_code == 130
+    assert result.stdout.endswith(
+        "create flytesnacks/development/b@v1: done: created\n"
+        "create flytesnacks/development/c@v1: not attempted: interrupted before it\n"
+        "activate flytesnacks/development/a@v1: not attempted: interrupted before it\n"
+        "activate flytesnacks/development/b@v1: not attempted: interrupted before it\n"
+        "activate flytesnacks/development/c@v1: not attempted: interrupted before it\n"
+        "apply: 2 done, 4 not attempted; interrupted; run lpctl apply again to complete the rest\n")
+    assert server.admin.versions() == {(P, D, "a", "v1"), (P, D, "b", "v1")} and server.admin.active() == {}
