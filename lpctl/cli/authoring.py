@@ -198,8 +198,23 @@ def new(
         return
     create_file(output, made.text, force=force)
     required = f", {len(made.required)} required" if made.required else ""
-    sys.stderr.write(f"wrote {output}: {made.kind} {made.name}, {len(made.inputs)} inputs{required}; "
-                     f"check it with: lpctl validate {output}\n")
+    check = "" if _is_stream(output) else f"; check it with: lpctl validate {output}"
+    sys.stderr.write(f"wrote {output}: {made.kind} {made.name}, {len(made.inputs)} inputs{required}{check}\n")
+
+
+def _is_stream(path: str) -> bool:
+    """Whether ``path`` is a stream (/dev/stdout, /dev/null, a pipe), not a file one can validate afterwards."""
+    import os
+    import stat
+
+    from lpctl.output import standard_stream
+
+    if standard_stream(path) is not None:
+        return True
+    try:
+        return not stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return True
 
 
 @app.command(cls=Command)
