@@ -1,9 +1,10 @@
 """The calls ``lpctl status`` makes for 100 hourly launch plans over 7 days, every fire run (DESIGN 9b).
 
 Against the loopback FlyteAdmin fake (tests/fake_admin.py), with lpctl's client as the CLI builds it (100 per
-page); the fake answers ListActiveLaunchPlans 3 a page, as in the plan/apply measurements.
+page); the fake answers ListActiveLaunchPlans ACTIVE_PAGE a page (3 in the plan/apply measurements; FlyteAdmin
+gives as many as asked).
 
-    python benchmarks/status_rpcs.py
+    python benchmarks/status_rpcs.py [ACTIVE_PAGE]
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from datetime import datetime, timedelta, timezone
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tests"))
 
-from fake_admin import TOKEN, D, P, serve
+from fake_admin import TOKEN, D, FakeAdmin, P, serve
 from flyteidl.admin import execution_pb2, launch_plan_pb2
 from flyteidl.core import identifier_pb2
 
@@ -27,10 +28,10 @@ from lpctl.admin.status import Window, read_status
 LAUNCH_PLANS, DAYS = 100, 7
 
 
-def main() -> None:
+def main(active_page: int) -> None:
     end = datetime(2026, 11, 30, tzinfo=timezone.utc)
     start = end - timedelta(days=DAYS)
-    with serve() as server:
+    with serve(FakeAdmin(page_size=active_page)) as server:
         admin = server.admin
         for i in range(LAUNCH_PLANS):
             name = f"hourly{i:03d}"
@@ -58,4 +59,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 3)

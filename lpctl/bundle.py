@@ -1,6 +1,6 @@
 """The bundle format, in one place: writing, reading, checking, and what counts as a bundle.
 
-A bundle is the canonical JSON document ``lpctl render`` writes (DESIGN.md section 4): sorted keys,
+A bundle is the canonical JSON document ``lpctl render`` writes: sorted keys,
 two-space indent, UTF-8, one trailing newline, entries in (project, domain, name, version) order.
 Every command that takes "specs or bundles" decides with :func:`is_bundle_path` and reads with
 :func:`read_bundle`, so that they all agree.

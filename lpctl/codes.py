@@ -86,9 +86,9 @@ CODES: dict[str, CodeInfo] = _codes(
      """Fix the link's target, or remove the link."""),
     ("LP115", "lpctl fmt left the file as it is", """lpctl fmt rewrites a file only when the result
      means exactly what the file meant and holds every comment next to what it annotates. When it
-     cannot promise both (a comment inside a [...] or {...} written over several lines, a comment
-     after a '...' marker), it writes nothing, leaves the file byte for byte as it was, and says
-     which comment it would have lost.""",
+     cannot promise both (a comment after a '...' marker, inside a [...] or {...} that is itself
+     inside one, or on the line below a [...] that is a list item), it writes nothing, leaves the
+     file byte for byte as it was, and says which comment it would have lost.""",
      """Move the comment above the key or list item it is about (or to the end of its line), or
      write the list or mapping in block style, one item a line; then run lpctl fmt again."""),
     ("LP201", "unknown key", """The mapping has a key the spec format does not define. A misspelt
@@ -216,9 +216,10 @@ CODES: dict[str, CodeInfo] = _codes(
      """Write the remote URI of the file or directory, after uploading it (aws s3 cp, gsutil cp, ...)."""),
     ("LP410", "value needs flytekit to convert", """Under --locked lpctl imports neither the workflow
      nor flytekit, and converts input values itself from what lpctl.lock records. It can encode
-     dataclasses made of int, float, str, bool, enums, lists, dicts, Optional and other such
-     dataclasses, as flytekit does; this value's type holds something only flytekit can encode
-     (a FlyteFile, a datetime in a dataclass, a Union of several types ...).""",
+     dataclasses made of int, float, str, bool, enums, lists, dicts, Optional, FlyteFile and
+     FlyteDirectory (remote URIs) and other such dataclasses, as flytekit does; this value's type
+     holds something only flytekit can encode (a datetime in a dataclass, a Union of several types,
+     a FlyteFile default ...).""",
      """Check these specs without --locked, where flytekit and the workflow's dependencies are
      installed, or give the value a type lpctl can encode."""),
     ("LP501", "cron expression the scheduler cannot run", """The Flyte scheduler parses cron with
@@ -351,9 +352,10 @@ CODES: dict[str, CodeInfo] = _codes(
     ("LP905", "not a member name of the enum", """Flyte 2 transports an Enum input by its member name (GREEN),
      not by its value as Flyte 1 did ("green"): the task decodes it with Color["GREEN"].""",
      """Write the member name (GREEN), not the value; the message lists them."""),
-    ("LP906", "list or mapping trigger input", """flyte-sdk 2.12.1 cannot send a list or mapping as a trigger
-     input: a list is pickled into bytes that its own runtime cannot decode as the declared type, and a
-     mapping fails with "Failed to convert trigger default input".""",
+    ("LP906", "list or typed-mapping trigger input", """flyte-sdk 2.12.1 cannot send a list as a trigger
+     input (it is pickled into bytes that its own runtime cannot decode as the declared type), nor a
+     mapping for any input but an untyped dict or a dataclass (a dict[str, T] input fails with "Failed to
+     convert trigger default input"). A mapping for an untyped dict or a dataclass is sent as msgpack.""",
      """Give the value as the task's Python default instead, or pass it when starting the run."""),
     ("LP907", "kickoff argument is not a task input", """schedule.kickoff_time_input_arg must name an input of
      the task; flyte-sdk refuses it otherwise ("the TriggerTime input ... must be an input to the task").

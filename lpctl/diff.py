@@ -15,14 +15,12 @@ disappears or changes kind (fixed, default, required), with values such as ``{"d
 
 from __future__ import annotations
 
-import base64
 import copy
 import datetime as dt
 import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
 from lpctl.bundle import TRIGGER, Key, Tree, entry_key, trigger_key
@@ -55,6 +53,8 @@ class PlanChange:
     kind: Kind
     key: Key
     changes: list[FieldChange] = field(default_factory=list)
+    #: matched by name: the old side's key, where only the project or domain differs
+    was: Key | None = None
 
     @property
     def identity(self) -> str:
@@ -73,9 +73,46 @@ class _Bare(str):
 
 
 def diff_bundles(old: Tree, new: Tree) -> list[PlanChange]:
-    """The launch plans, then the triggers, added, removed and changed from ``old`` to ``new``, by key."""
-    plans = _matched(_index(old, "launchPlans", entry_key), _index(new, "launchPlans", entry_key), diff_entries)
-    return plans + diff_triggers(old, new)
+    """The launch plans, then the triggers, added, removed and changed from ``old`` to ``new``, by key; a
+    launch plan whose key is on one side only is matched by name with the one on the other side whose
+    project or domain differs (two settings of ``[tool.lpctl]``, say), if exactly one has that name."""
+    olds, news = _index(old, "launchPlans", entry_key), _index(new, "launchPlans", entry_key)
+    moved = _moved(olds, news)
+    plans = _matched({moved.get(k, k): _rehomed(e, k, moved[k]) if k in moved else e for k, e in olds.items()},
+                     news, diff_entries)
+    was = {new_key: old_key for old_key, new_key in moved.items()}
+    plans = [PlanChange(p.kind, p.key, _identity_changes(was[p.key], p.key) + p.changes, was[p.key])
+             if p.key in was else p for p in plans]
+    missing = [PlanChange("changed", k, _identity_changes(o, k), o) for k, o in was.items()
+               if not any(p.key == k for p in plans)]
+    return sorted(plans + missing, key=lambda p: p.key) + diff_triggers(old, new)
+
+
+def _moved(olds: dict[Key, Tree], news: dict[Key, Tree]) -> dict[Key, Key]:
+    """Old key -> new key, for each name that only one key on each side holds, and those keys differ."""
+    gone: dict[str, list[Key]] = {}
+    came: dict[str, list[Key]] = {}
+    for keys, side, other in ((gone, olds, news), (came, news, olds)):
+        for key in side:
+            if key not in other:
+                keys.setdefault(key[-1], []).append(key)
+    return {g[0]: came[name][0] for name, g in gone.items() if len(g) == 1 and len(came.get(name, ())) == 1}
+
+
+def _rehomed(entry: Tree, old: Key, new: Key) -> Tree:
+    """``entry`` with the old project and domain replaced by the new ones, in its id and its workflow id."""
+    out = copy.deepcopy(entry)
+    for path in (("launchPlan", "id"), (*SPEC, "workflowId")):
+        identifier = _get(out, path)
+        if isinstance(identifier, dict):
+            for part, before, after in (("project", old[0], new[0]), ("domain", old[1], new[1])):
+                if identifier.get(part) == before:
+                    identifier[part] = after
+    return out
+
+
+def _identity_changes(old: Key, new: Key) -> list[FieldChange]:
+    return [change for i, part in enumerate(("project", "domain")) for change in _scalar(part, part, old[i], new[i])]
 
 
 def diff_triggers(old: Tree, new: Tree) -> list[PlanChange]:
@@ -420,65 +457,38 @@ def _type_text(lt: Any) -> str:
 
 
 def readable(literal: Any) -> Any:
-    """A literal (protobuf JSON) as a JSON-able value: ``"apac"``, ``3``, ``[1, 2]``, ``1h30m``."""
-    if not isinstance(literal, dict):
+    """A literal (protobuf JSON) as a JSON-able value: ``"apac"``, ``3``, ``[1, 2]``, ``1h30m``; what is not
+    a literal stays as it is. Decoded by :mod:`lpctl.shared.decode`, shown here."""
+    from lpctl.shared.decode import json_literal_value
+
+    try:
+        return _shown(json_literal_value(literal))
+    except ValueError:
         return literal
-    if "scalar" in literal and len(literal) == 1:
-        return _scalar_value(literal["scalar"])
-    if "collection" in literal and len(literal) == 1:
-        return [readable(v) for v in literal["collection"].get("literals", [])]
-    if "map" in literal and len(literal) == 1:
-        return {k: readable(v) for k, v in literal["map"].get("literals", {}).items()}
-    return literal
 
 
-def _scalar_value(scalar: Tree) -> Any:
-    if "primitive" in scalar:
-        return _primitive_value(scalar["primitive"])
-    if "noneType" in scalar:
-        return None
-    if "union" in scalar:
-        return readable(scalar["union"].get("value"))
-    if "binary" in scalar:
-        return _binary_value(scalar["binary"])
-    if "generic" in scalar:
-        return scalar["generic"]
-    return {"scalar": scalar}
+def _shown(value: Any) -> Any:
+    from google.protobuf import timestamp_pb2
 
-
-def _primitive_value(primitive: Tree) -> Any:
-    if len(primitive) != 1:
-        return {"primitive": primitive}
-    ((kind, value),) = primitive.items()
-    if kind == "integer":
-        return int(value)
-    if kind == "duration":
-        return _Bare(_duration_text(str(value)))
-    if kind == "datetime":
-        return _Bare(str(value))
-    return value
-
-
-def _duration_text(text: str) -> str:
     from lpctl.schedule.durations import format_duration
+    from lpctl.shared.decode import Opaque
 
-    try:
-        seconds = Decimal(text.removesuffix("s"))
-        return format_duration(dt.timedelta(microseconds=int(seconds * 1_000_000)))
-    except (InvalidOperation, OverflowError, ValueError):
-        return text
-
-
-def _binary_value(binary: Tree) -> Any:
-    if binary.get("tag") != "msgpack":
-        return _Bare(f"<binary {binary.get('tag', '')}>".replace(" >", ">"))
-    try:
-        import msgpack
-
-        value = msgpack.unpackb(base64.b64decode(binary.get("value", "")), strict_map_key=False)
-        json.dumps(value, allow_nan=False)
-    except Exception:  # any undecodable or non-JSON payload is shown by kind only
-        return _Bare("<dict>")
+    if isinstance(value, list):
+        return [_shown(v) for v in value]
+    if isinstance(value, dict):
+        try:
+            json.dumps(value, allow_nan=False)
+        except (TypeError, ValueError):  # a msgpack payload that is not JSON: shown by kind only
+            return _Bare("<dict>")
+        return {k: _shown(v) for k, v in value.items()}
+    if isinstance(value, dt.datetime):
+        stamp = timestamp_pb2.Timestamp()
+        stamp.FromDatetime(value)
+        return _Bare(stamp.ToJsonString())
+    if isinstance(value, dt.timedelta):
+        return _Bare(format_duration(value))
+    if isinstance(value, Opaque):
+        return _Bare(value.what)
     return value
 
 
@@ -659,7 +669,8 @@ def format_text(changes: list[PlanChange]) -> list[tuple[str, str]]:
     """``(style, line)`` pairs, then a count; style is "added", "removed", "changed" or "detail"."""
     lines: list[tuple[str, str]] = []
     for plan in changes:
-        lines.append((plan.kind, f"{_SYMBOLS[plan.kind]} {plan.identity}"))
+        moved = f" (matched by name: was {'/'.join(plan.was)})" if plan.was else ""
+        lines.append((plan.kind, f"{_SYMBOLS[plan.kind]} {plan.identity}{moved}"))
         lines.extend(("detail", INDENT + c.label) for c in plan.changes)
     lines.append(("detail", count_line(changes)))
     return lines
@@ -680,15 +691,18 @@ def count_line(changes: list[PlanChange]) -> str:
     return f"{len(changes)} {noun}: {', '.join(counts)}"
 
 
-def format_json(changes: list[PlanChange]) -> str:
+def format_json(changes: list[PlanChange], *, settings: tuple[str | None, str | None] | None = None) -> str:
     """The versioned JSON document: one entry per launch plan, one per field change."""
     plans = [{
         "identity": dict(zip(("project", "domain", "name"), plan.key, strict=True)) if plan.key[0] != TRIGGER
         else {"kind": "Trigger", "task": plan.key[1], "name": plan.key[2]},
         "change": plan.kind,
         "changes": [{"path": c.path, "old": c.old, "new": c.new, "note": c.note} for c in plan.changes],
+        **({"was": dict(zip(("project", "domain", "name"), plan.was, strict=True))} if plan.was else {}),
     } for plan in changes]
-    document = {"version": JSON_FORMAT_VERSION, "differences": len(plans), "launchPlans": plans}
+    document: dict[str, Any] = {"version": JSON_FORMAT_VERSION, "differences": len(plans), "launchPlans": plans}
+    if settings is not None:  # the sides were rendered with different [tool.lpctl] settings
+        document["settings"] = {"old": settings[0], "new": settings[1]}
     return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 

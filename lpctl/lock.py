@@ -21,16 +21,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lpctl.diagnostics import Diagnostic, Location, error
-from lpctl.errors import LpctlError
+from lpctl.lockfile import LOCK_FORMAT as LOCK_FORMAT
+from lpctl.lockfile import LockError as LockError
 from lpctl.lockfile import LockInvalid
 from lpctl.shared.literals import type_name
 
 LOCK_FILE = "lpctl.lock"
-LOCK_FORMAT = 1
-
-
-class LockError(LpctlError):
-    """The lock file cannot be read, or is not a lock lpctl understands."""
 
 
 @dataclass(frozen=True)
@@ -215,23 +211,39 @@ def _default(item: Any) -> str:
 
 def _literal_text(lit: Any) -> str:
     """A literal in the protobuf JSON mapping, shown as a value: ``3``, ``"x"``, ``[1, 2]``, ``None``."""
-    scalar = lit.get("scalar", {}) if isinstance(lit, dict) else {}
-    if "primitive" in scalar:
-        value = next(iter(scalar["primitive"].values()), None)
-        kind = next(iter(scalar["primitive"]), "")
-        return json.dumps(value) if kind in ("stringValue", "datetime", "duration", "boolean") else str(value)
-    if "noneType" in scalar:
-        return "None"
-    if "union" in scalar:
-        return _literal_text(scalar["union"].get("value", {}))
-    if "binary" in scalar:
-        return f"<{scalar['binary'].get('tag', 'binary')} value>"
-    if "collection" in lit:
-        return "[" + ", ".join(_literal_text(v) for v in lit["collection"].get("literals", [])) + "]"
-    if "map" in lit:
-        items = sorted(lit["map"].get("literals", {}).items())
-        return "{" + ", ".join(f"{json.dumps(k)}: {_literal_text(v)}" for k, v in items) + "}"
-    return json.dumps(lit, sort_keys=True, separators=(",", ":"))
+    from lpctl.shared.decode import json_literal_value
+
+    try:
+        return _value_text(json_literal_value(lit))
+    except ValueError:
+        return json.dumps(lit, sort_keys=True, separators=(",", ":"))
+
+
+def _value_text(value: Any) -> str:
+    import datetime as dt
+
+    from google.protobuf import duration_pb2, timestamp_pb2
+
+    from lpctl.shared.decode import Opaque
+
+    if isinstance(value, dt.datetime):
+        stamp = timestamp_pb2.Timestamp()
+        stamp.FromDatetime(value)
+        return json.dumps(stamp.ToJsonString())
+    if isinstance(value, dt.timedelta):
+        span = duration_pb2.Duration()
+        span.FromTimedelta(value)
+        return json.dumps(span.ToJsonString())
+    if isinstance(value, list):
+        return "[" + ", ".join(_value_text(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{json.dumps(str(k))}: {_value_text(v)}"
+                               for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))) + "}"
+    if isinstance(value, Opaque):
+        return value.what
+    if value is None or (isinstance(value, (int, float)) and not isinstance(value, bool)):
+        return str(value)
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _describe_input(item: Any) -> str:

@@ -34,7 +34,15 @@ _ENTRY_KEYS = {"name", "source", "module", "origin", "inputs", "reference", "def
 #: keys an entry may leave out: default options, and what --from-admin asked for
 _OPTIONAL_KEYS = {"defaultOptions", "registered"}
 _INPUT_KEYS = {"name", "type", "parameter", "shape"}
-_SCALAR_KINDS = ("int", "float", "str", "bool", "dict")
+_SCALAR_KINDS = ("int", "float", "str", "bool", "dict", "file", "directory")
+
+
+#: the format ``lpctl lock`` writes (``"lockVersion"``)
+LOCK_FORMAT = 1
+
+
+class LockError(LpctlError):
+    """The lock file cannot be read, or is not a lock lpctl understands."""
 
 
 class LockInvalid(LpctlError):
@@ -49,8 +57,6 @@ class LockInvalid(LpctlError):
 def read_text(path: str) -> str:
     """The lock's text; raises LockError when ``path`` is not a readable regular file, LockInvalid when
     it is too large or not UTF-8."""
-    from lpctl.lock import LockError
-
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
     except OSError as e:
@@ -76,8 +82,6 @@ def file_kind(mode: int) -> str:
 
 def parse(text: str) -> dict[str, Any]:
     """The lock document of ``text``; raises LockInvalid (with where, when known)."""
-    from lpctl.lock import LOCK_FORMAT
-
     try:
         doc = jsontext.parse(text)
     except jsontext.JsonTextError as e:

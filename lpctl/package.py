@@ -1,10 +1,10 @@
 """Launch plans -> the ``.tgz`` archive ``flytectl register files --archive`` accepts (pure: returns bytes).
 
-The layout is the one ``pyflyte package`` writes (reference 5.1): a flat gzip'ed tar holding one binary
+The layout is the one ``pyflyte package`` writes: a flat gzip'ed tar holding one binary
 ``flyteidl.admin.LaunchPlan`` per file, named ``<index>_<name>_3.pb``. ``index`` is the 0-based position,
 zero-padded to ``ceil(log10(N))`` digits like flytekit's ``_determine_text_chars``; flytectl registers the
 files in the lexicographic order of their paths, which the padding makes the given order. The ``_3`` tells
-flytectl to unmarshal the file as a ``LaunchPlan`` first (reference 5.2, step 3).
+flytectl to unmarshal the file as a ``LaunchPlan`` first.
 
 Unlike ``pyflyte package`` the archive is reproducible: the same launch plans give the same bytes.
 Messages are serialized with ``deterministic=True`` (sorted map keys), tar entries carry mtime 0,
@@ -84,7 +84,7 @@ def with_placeholders(launch_plan: LaunchPlan) -> LaunchPlan:
     """A copy with project, domain and version cleared in ``id`` and ``spec.workflow_id``.
 
     This is what ``pyflyte package`` writes (empty strings, not ``{{ registration.* }}``); flytectl fills
-    them in from ``-p``, ``-d`` and ``--version`` (reference 2.6, 3.3, 5.2 step 4).
+    them in from ``-p``, ``-d`` and ``--version``.
     """
     out = LaunchPlan()
     out.CopyFrom(launch_plan)

@@ -51,6 +51,9 @@ TYPE_SCHEDULE = common_pb2.TriggerAutomationSpecType.TYPE_SCHEDULE
 WRITES = ("DeployTrigger", "UpdateTriggers", "DeleteTriggers", "DeployTask", "UploadInputs")
 
 Key = tuple[str, str, str, str]  # project, domain, task_name, name
+#: the columns the open-source backend lets a listing sort and filter on (others: INVALID_ARGUMENT)
+SORTABLE = frozenset({"project", "domain", "task_name", "name", "active", "deployed_at", "updated_at", "task_version",
+                      "automation_type"})
 
 
 @dataclass
@@ -84,13 +87,14 @@ def _stamp(tick: int) -> timestamp_pb2.Timestamp:
 
 
 def inputs_hash(inputs: common_pb2.Inputs, ignored: set[str] = frozenset()) -> str:  # type: ignore[assignment]
-    """The OSS DataProxy hash: base64url (no padding) of FNV-1a-64 over the deterministic marshal of the
-    inputs without the task's cache_ignore_input_vars."""
+    """The OSS DataProxy hash (``hashInputsProto``): base64url (no padding) of FNV-1a-64 over the deterministic
+    marshal of the inputs; with cache_ignore_input_vars, of ``Inputs{literals: the others}`` (``filterInputs``
+    drops the context)."""
     kept = common_pb2.Inputs()
-    kept.CopyFrom(inputs)
     if ignored:
-        del kept.literals[:]
         kept.literals.extend(lit for lit in inputs.literals if lit.name not in ignored)
+    else:
+        kept.CopyFrom(inputs)
     value = 0xCBF29CE484222325
     for byte in kept.SerializeToString(deterministic=True):
         value = ((value ^ byte) * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
@@ -114,7 +118,8 @@ class FakeFlyte2:
     failures: list[Failure] = field(default_factory=list)
     lock: threading.RLock = field(default_factory=threading.RLock)
     clock: int = 0
-    #: a misbehaving server: ``tamper(method, response)`` replaces every answer of the trigger service
+    #: a misbehaving server: ``tamper(method, response)`` replaces the answers of DeployTrigger, ListTriggers
+    #: and GetTriggerDetails
     tamper: Callable[[str, Any], Any] | None = None
 
     # -- setting up ---------------------------------------------------------------------------------
@@ -247,7 +252,8 @@ class TriggerService(_Unmodelled):
         b.enter("DeployTrigger", request, ctx)
         _check_cron(request.automation_spec, request.name.name)
         row = b._upsert(request.name.org, _key(request.name), request.spec, request.automation_spec, request.revision)
-        return trigger_service_pb2.DeployTriggerResponse(trigger=b._details(_key(request.name), row))
+        found = trigger_service_pb2.DeployTriggerResponse(trigger=b._details(_key(request.name), row))
+        return b.tamper("DeployTrigger", found) if b.tamper else found
 
     def get_trigger_details(self, request: Any, ctx: Any) -> Any:
         b = self.backend
@@ -272,6 +278,9 @@ class TriggerService(_Unmodelled):
         scope = request.WhichOneof("scope_by")
         if scope is None:
             raise ConnectError(Code.INVALID_ARGUMENT, "scope_by is required")
+        for sort in request.request.sort_by_fields:
+            if sort.key not in SORTABLE:
+                raise ConnectError(Code.INVALID_ARGUMENT, f"invalid sort field {sort.key!r}")
         with b.lock:
             rows = [(k, r) for k, r in sorted(b.triggers.items()) if not r.deleted and _in_scope(request, scope, k, r)]
             start, size = int(token or 0), min(limit, b.page_size)
@@ -390,7 +399,7 @@ class DataProxyService(_Unmodelled):
             ignored = set(request.task_spec.task_template.metadata.cache_ignore_input_vars)
         digest = inputs_hash(request.inputs, ignored)
         p = request.project_id
-        uri = f"s3://fake-bucket/{p.organization}/{p.name}/{p.domain}/offloaded-inputs/{digest}/inputs.pb"
+        uri = f"s3://fake-bucket/{p.organization}/{p.name}/{p.domain}/offloaded-inputs/{digest}"
         b.offloaded[uri] = request.inputs
         return dataproxy_service_pb2.UploadInputsResponse(
             offloaded_input_data=run_pb2.OffloadedInputData(uri=uri, inputs_hash=digest))

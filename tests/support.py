@@ -69,3 +69,28 @@ def examples(count: int) -> int:
     from hypothesis import settings
 
     return max(10, count * settings.default.max_examples // 1000)
+
+
+#: when clocks change, as the zone's rules say: (month, nth Sunday; -1 the last) for going forward, then back
+_DST_RULES = {"Europe/Berlin": ((3, -1), (10, -1)), "America/New_York": ((3, 2), (11, 1))}
+
+
+def next_dst_change(zone: str, *, forward: bool) -> str:
+    """The date of ``zone``'s next change (today or later, UTC), worked out from its rule, not from lpctl."""
+    import datetime as dt
+
+    today = dt.datetime.now(dt.timezone.utc).date()
+    month, nth = _DST_RULES[zone][0 if forward else 1]
+    for year in (today.year, today.year + 1):
+        sundays = [day for day in (dt.date(year, month, d) for d in range(1, 32) if _valid(year, month, d))
+                   if day.weekday() == 6]
+        day = sundays[nth if nth < 0 else nth - 1]
+        if day >= today:
+            return day.isoformat()
+    raise AssertionError("unreachable")
+
+
+def _valid(year: int, month: int, day: int) -> bool:
+    import calendar
+
+    return day <= calendar.monthrange(year, month)[1]

@@ -1,7 +1,7 @@
 """A registered launch plan against ours, in spec terms, through the one diff engine (pure).
 
 FlyteAdmin stores ``default_inputs`` *augmented*: every workflow input that the launch plan
-neither defaults nor fixes is added as ``{var, required: true}`` (reference 4.1 rule 12). Ours
+neither defaults nor fixes is added as ``{var, required: true}`` (its launch plan validation). Ours
 is augmented the same way when admin stores it, so such entries are differences only when the
 workflow differs, which :func:`lpctl.diff.diff_entries` shows as the workflow or its version.
 """

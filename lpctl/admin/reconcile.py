@@ -2,7 +2,7 @@
 
 The specs declare which launch plan versions exist and which are active; the server holds what
 does. :func:`compute_plan` compares them in every project and domain the specs name and lists the
-actions (section 9 of DESIGN.md):
+actions:
 
 - create: a declared version is not on the server;
 - activate: declared ``auto_activate: true`` and not the active version (FlyteAdmin deactivates the

@@ -1,6 +1,6 @@
 """Create and activate launch plans through FlyteAdmin (returns outcomes; prints nothing).
 
-What FlyteAdmin does, and so what this module relies on (reference 2.7, 4.5, 4.6, 5.2, 5.3):
+What FlyteAdmin does (its launch plan manager), and so what this module relies on:
 
 - ``CreateLaunchPlan`` of an existing ``(project, domain, name, version)`` answers ``ALREADY_EXISTS``
   "identical structure" whenever the *default inputs* are equal (flyteadmin ``IsSameDCFormat``), even if
@@ -112,7 +112,7 @@ def _failed(launch_plan: LaunchPlan, created: Outcome | None, e: AdminError) -> 
 
 
 def _missing_identity(launch_plan: LaunchPlan) -> str | None:
-    """Admin's own check (reference 4.1 rules 1 and 3), before any call."""
+    """FlyteAdmin's own check of the ids (every part set), made here before any call."""
     for label, identifier in (("id", launch_plan.id), ("workflow id", launch_plan.spec.workflow_id)):
         for part in ("project", "domain", "name", "version"):
             if not getattr(identifier, part):

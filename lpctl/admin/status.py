@@ -13,7 +13,7 @@ version) only for a launch plan whose active version was registered inside the w
 its first registration are not expected; and one paged ``ListExecutions`` of the launch plans' executions
 created since the window began (FlyteAdmin filters neither on ``scheduled_at`` nor on a name pattern, so the
 metadata is read here). Archived executions are not listed by FlyteAdmin: their fires show as missed, and a
-backfill then finds them by name.
+backfill then finds them by name (when they ran under the active version).
 """
 
 from __future__ import annotations

@@ -22,26 +22,22 @@ flyte-sdk's ``Trigger.create``; UpdateTriggers for activation. Never DeployTask,
 
 from __future__ import annotations
 
-import base64
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
-
-from google.protobuf import text_format
 
 from lpctl.admin.client import AdminError, RegisteredId, ServerError
 from lpctl.admin.guard import Scope, Strays, in_scope
 from lpctl.admin.outcome import Outcome
 from lpctl.admin.reconcile import Action, Plan, perform_all
 from lpctl.admin.text import server_text
+from lpctl.admin.trigger_diff import change_lines
 
 if TYPE_CHECKING:
     from lpctl.admin.flyte2_client import Flyte2Client
     from lpctl.flyte2.compile import CompiledTrigger
 
-TYPE_NONE, TYPE_SCHEDULE = 1, 2
-_SHOWN = 120
 
 
 @dataclass(frozen=True)
@@ -116,18 +112,22 @@ def compute_plan(client: Flyte2Client, desired: Sequence[Desired], *, prune: boo
     for d in desired:
         tasks[(d.project, d.domain, d.task)].append(d)
     actions: list[Action] = []
-    strays = Strays()
+    strays, notes = Strays(), Notes()
     for (project, domain, task), declared in sorted(tasks.items()):
         found = _task_versions(client, declared)
         listed = in_scope(client.list_triggers(project, domain, task, declared[0].org), Scope(project, domain, task),
                           _key, "ListTriggers", strays, _shown)
         on_server = {row.id.name.name: row for row in listed}
         for d in sorted(declared, key=lambda d: d.name):
-            actions.extend(_trigger_actions(client, d, found.get(d.version), on_server.get(d.name), strays))
+            actions.extend(_trigger_actions(client, d, found.get(d.version), on_server.get(d.name), strays, notes))
         names = {d.name for d in declared}
         actions.extend(_orphan(project, domain, task, row, prune) for name, row in sorted(on_server.items())
                        if name not in names and row.active)
-    return Plan(tuple(actions), prune, strays.warnings())
+    return Plan(tuple(actions), prune, strays.warnings() + tuple(notes))
+
+
+class Notes(list[str]):
+    """What a plan could not compare, as warnings beside the server's."""
 
 
 def _key(entry: Any) -> tuple[str, str, str]:
@@ -152,31 +152,47 @@ def _task_versions(client: Flyte2Client, declared: Sequence[Desired]) -> dict[st
 
 
 def _trigger_actions(client: Flyte2Client, d: Desired, task: Any | None, row: Any | None,
-                     strays: Strays) -> list[Action]:
+                     strays: Strays, notes: Notes) -> list[Action]:
+    """The action one declared trigger needs; ``task``: its task version's details (None: not on the
+    server), ``row``: its listing row (None: not listed)."""
     ident = d.identity()
     if task is None:
         return [Action("conflict", ident, f"task {d.task} version {d.version} is not on the server: nothing is "
                        "deployed for it; deploy the task first (flyte deploy), or pin a version that exists",
                        pending=False, task=d.task)]
-    if row is None:
+    details = _details(client, d, strays) if row is not None else None
+    if details is None:
         return [Action("create", ident, "not on the server", task=d.task, payload=_Write(d, 0))]
+    ignored = set(task.spec.task_template.metadata.cache_ignore_input_vars)
+    if ignored and details.spec.HasField("offloaded_input_data"):
+        notes.append(f"trigger {d.task}/{d.name}: the task's cache_ignore_input_vars ({', '.join(sorted(ignored))}) "
+                     "and the inputs' context are left out of the server's hash of offloaded inputs, the only "
+                     "thing lpctl can compare them by: a change to those alone is not seen")
+    return _compared(d, details, ignored)
+
+
+def _details(client: Flyte2Client, d: Desired, strays: Strays) -> Any | None:
+    """GetTriggerDetails of a listed trigger; None when it went away since the listing (or the server
+    answered with another trigger, which is reported)."""
     details = client.find_trigger(d.trigger_name())
-    scope = Scope(d.project, d.domain, d.task)
-    if details is not None and not in_scope([details], scope, _key, "GetTriggerDetails", strays, _shown,
-                                            lambda e: e.id.name.name == d.name):
-        details = None
-    if details is None:  # deleted between the listing and now (or another trigger answered)
-        return [Action("create", ident, "not on the server", task=d.task, payload=_Write(d, 0))]
-    changes = change_lines(details, d, set(task.spec.task_template.metadata.cache_ignore_input_vars))
-    wanted = d.compiled.trigger.spec.active
+    if details is None or not in_scope([details], Scope(d.project, d.domain, d.task), _key, "GetTriggerDetails",
+                                       strays, _shown, lambda e: e.id.name.name == d.name):
+        return None
+    return details
+
+
+def _compared(d: Desired, details: Any, ignored: set[str]) -> list[Action]:
+    """update when anything but the state differs (the deploy sets the state too), else activate or
+    deactivate when only the state does."""
+    ident, wanted, payload = d.identity(), d.compiled.trigger.spec.active, _Write(d, details.id.revision)
+    changes = change_lines(details, d.spec(), d.compiled.trigger.automation_spec, ignored)
     if changes:
-        if details.spec.active != wanted:  # the deploy sets the state too
+        if details.spec.active != wanted:
             changes += (f"active: {str(details.spec.active).lower()} -> {str(wanted).lower()}",)
         return [Action("update", ident, f"differs from revision {details.id.revision}", changes=changes, task=d.task,
-                       payload=_Write(d, details.id.revision))]
+                       payload=payload)]
     if details.spec.active == wanted:
         return []
-    payload = _Write(d, details.id.revision)
     if wanted:
         return [Action("activate", ident, "inactive; the spec declares it active", task=d.task, payload=payload)]
     return [Action("deactivate", ident, "active; the spec declares auto_activate: false", task=d.task,
@@ -195,91 +211,6 @@ class _Write:
     desired: Desired
     #: the latest revision read (0: none), sent as DeployTrigger's optimistic lock
     revision: int
-
-
-# -- comparing --------------------------------------------------------------------------------------
-
-
-def change_lines(details: Any, d: Desired, ignored: set[str]) -> tuple[str, ...]:
-    """How the server's latest revision differs from the spec, one line per field ("" active excluded)."""
-    want = d.spec()
-    have = details.spec
-    lines = []
-    if _automation(details.automation_spec) != _automation(d.compiled.trigger.automation_spec):
-        lines.append(f"schedule: {_short(_automation(details.automation_spec))} -> "
-                     f"{_short(_automation(d.compiled.trigger.automation_spec))}")
-    if have.task_version != want.task_version:
-        lines.append(f"task_version: {server_text(have.task_version)} -> {want.task_version}")
-    if have.description != want.description:
-        lines.append(f"description: {server_text(have.description)!r} -> {want.description!r}")
-    lines.extend(_input_changes(have, want.inputs, ignored))
-    if have.run_spec != want.run_spec:
-        lines.extend(f"run settings: {f}: {_short(_field(have.run_spec, f))} -> {_short(_field(want.run_spec, f))}"
-                     for f in _differing(have.run_spec, want.run_spec))
-    return tuple(lines)
-
-
-def _automation(spec: Any) -> Any:
-    """The automation spec as the server keeps it (its type is derived from the schedule)."""
-    from flyteidl2.task import common_pb2
-
-    out = common_pb2.TriggerAutomationSpec()
-    out.CopyFrom(spec)
-    out.type = TYPE_SCHEDULE if spec.HasField("schedule") else TYPE_NONE
-    return out
-
-
-def _input_changes(have: Any, want: Any, ignored: set[str]) -> list[str]:
-    if have.HasField("offloaded_input_data"):
-        digest = inputs_hash(want, ignored)
-        if have.offloaded_input_data.inputs_hash == digest:
-            return []
-        return [f"inputs: offloaded inputs {server_text(have.offloaded_input_data.inputs_hash)} -> {digest}"]
-    if have.inputs == want:
-        return []
-    old = {lit.name: lit.value for lit in have.inputs.literals}
-    new = {lit.name: lit.value for lit in want.literals}
-    lines = [f"inputs: {server_text(name)}: {_short(old.get(name))} -> {_short(new.get(name))}"
-             for name in sorted(old.keys() | new.keys()) if old.get(name) != new.get(name)]
-    if list(have.inputs.context) != list(want.context):
-        lines.append(f"inputs: context: {_short_pairs(have.inputs.context)} -> {_short_pairs(want.context)}")
-    return lines
-
-
-def inputs_hash(inputs: Any, ignored: set[str] = frozenset()) -> str:  # type: ignore[assignment]
-    """The open-source DataProxy's hash of offloaded inputs (``dataproxy_service.go``): base64url without
-    padding of FNV-1a-64 over the deterministic encoding of the inputs, less the task's
-    cache_ignore_input_vars. A managed backend may hash differently: its triggers then plan as updates."""
-    kept = type(inputs)()
-    kept.CopyFrom(inputs)
-    if ignored:
-        del kept.literals[:]
-        kept.literals.extend(lit for lit in inputs.literals if lit.name not in ignored)
-    value = 0xCBF29CE484222325
-    for byte in kept.SerializeToString(deterministic=True):
-        value = ((value ^ byte) * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
-    return base64.urlsafe_b64encode(value.to_bytes(8, "big")).decode().rstrip("=")
-
-
-def _differing(a: Any, b: Any) -> list[str]:
-    names = {f.name for f, _ in a.ListFields()} | {f.name for f, _ in b.ListFields()}
-    return sorted(n for n in names if _field(a, n) != _field(b, n))
-
-
-def _field(message: Any, name: str) -> Any:
-    return getattr(message, name)
-
-
-def _short(value: Any) -> str:
-    if value is None:
-        return "(none)"
-    text = text_format.MessageToString(value, as_one_line=True) if hasattr(value, "ListFields") else repr(value)
-    text = server_text(text or "(none)")
-    return text if len(text) <= _SHOWN else text[:_SHOWN - 3] + "..."
-
-
-def _short_pairs(pairs: Iterable[Any]) -> str:
-    return server_text(", ".join(f"{p.key}={p.value}" for p in pairs) or "(none)")
 
 
 # -- apply ------------------------------------------------------------------------------------------
@@ -338,7 +269,7 @@ def declare(compiled: Sequence[CompiledTrigger], project: str, domain: str, vers
 
     out = []
     for c in compiled:
-        pinned = c.document.data.get("task_version") or version
+        pinned = c.task_version or version
         if not pinned:
             raise UsageError(f"trigger '{c.trigger.name}' of task {c.task_name} ({c.document.path}) pins no task "
                              "version: set task_version in the spec, or pass --version V (or set version in "

@@ -35,6 +35,8 @@ def anchored(text: str) -> dict[Anchor, list[tuple[int, str]]]:
     """Each anchor's comments, in the order written: (1-based line, text without ``#``, right-stripped)."""
     if _OTHER_BREAKS.search(text):
         raise Unreadable("line breaks other than \\n and \\r\\n")
+    if not text.endswith("\n"):
+        text += "\n"  # libyaml ends the last line with a break of its own
     starts = [0]
     for row in text.split("\n")[:-1]:
         starts.append(starts[-1] + len(row) + 1)
@@ -44,7 +46,7 @@ def anchored(text: str) -> dict[Anchor, list[tuple[int, str]]]:
     at = 0
 
     def place(begin: int, end: int) -> None:
-        for line, comment in _comments(text, begin, end, starts):
+        for line, comment in comments_between(text, begin, end, starts):
             if previous is not None and previous[0] == line and not pending:
                 out.setdefault(previous[1], []).append((line + 1, comment))
             else:
@@ -56,7 +58,8 @@ def anchored(text: str) -> dict[Anchor, list[tuple[int, str]]]:
             if pending:
                 out.setdefault((anchor[0], "above", anchor[2], anchor[3]), []).extend(pending)
                 pending = []
-            previous = (_line_of(end, starts), anchor)
+            if not (anchor[3] == "start" and previous is not None and previous[0] == _line_of(start, starts)):
+                previous = (_line_of(end, starts), anchor)  # a bracket after its key: the key ends the line
         at = max(at, end)
     place(at, len(text))
     if pending:
@@ -80,8 +83,9 @@ def _line_of(offset: int, starts: list[int]) -> int:
     return lo
 
 
-def _comments(text: str, begin: int, end: int, starts: list[int]) -> Iterator[tuple[int, str]]:
-    """The comments between two nodes: (line, text); raises :class:`Unreadable` for anything else."""
+def comments_between(text: str, begin: int, end: int, starts: list[int]) -> Iterator[tuple[int, str]]:
+    """The comments between two nodes: (0-based line, text); raises :class:`Unreadable` for anything else.
+    ``starts``: the offset of each line."""
     gap = text[begin:end]
     i = 0
     while i < len(gap):

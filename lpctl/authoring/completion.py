@@ -1,4 +1,5 @@
-"""What the shell completes for spec paths: directories and YAML files, as the user typed them."""
+"""What the shell completes for spec paths: directories and YAML files (and bundles, where a command takes
+them), as the user typed them."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ import os
 from lpctl.spec.discover import YAML_SUFFIXES
 
 
-def spec_paths(incomplete: str) -> list[str]:
-    """Directories (with a trailing ``/``) and ``*.yaml`` / ``*.yml`` files that start with ``incomplete``."""
+def spec_paths(incomplete: str, *, bundles: bool = False) -> list[str]:
+    """Directories (with a trailing ``/``) and ``*.yaml`` / ``*.yml`` files (with ``bundles``, ``*.json`` files
+    too) that start with ``incomplete``."""
+    suffixes = (*YAML_SUFFIXES, ".json") if bundles else tuple(YAML_SUFFIXES)
     directory, prefix = os.path.split(incomplete)
     try:
         names = sorted(os.listdir(directory or "."))
@@ -21,6 +24,6 @@ def spec_paths(incomplete: str) -> list[str]:
         path = os.path.join(directory, name)
         if os.path.isdir(path):
             out.append(path + "/")
-        elif name.endswith((*YAML_SUFFIXES, ".json")):
+        elif name.endswith(suffixes):
             out.append(path)
     return out

@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from lpctl.authoring import comments, layout
+from lpctl.authoring.keyorder import reorder
+from lpctl.authoring.unflow import unflow
 from lpctl.authoring.values import needs_quotes
 from lpctl.diagnostics import Diagnostic, Location, Severity, error
 from lpctl.spec.discover import discover, display_path
@@ -109,7 +111,7 @@ def format_text(text: str, path: str = "<string>", docs: Sequence[Document] | No
     from lpctl.spec.load import load_text
 
     expected = [d.data for d in (docs if docs is not None else load_text(text, path)[0])]
-    result = text
+    result = unflow(text)
     for _ in range(3):  # ruamel settles comments and indentation in one or two passes
         again = _format_once(result)
         if again == result:
@@ -140,8 +142,8 @@ def _check_comments(before: str, after: str) -> None:
     if lost:
         line, text = lost[0]
         raise FormatBug(f"lpctl fmt would lose the comment '#{text}' or move it away from what it annotates",
-                        line, "fmt keeps comments above keys and items and at the end of their lines; a comment "
-                        "inside a [...] or {...} written over several lines, or after '...', it cannot")
+                        line, "fmt keeps comments above keys and items and at the end of their lines; one after "
+                        "'...', inside a nested [...] or {...}, or below a [...] that is a list item, it cannot")
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -158,19 +160,23 @@ def _same(a: Any, b: Any) -> bool:
 
 
 def _format_once(text: str) -> str:
+    """One pass of ruamel's round trip; any failure of it is a :class:`FormatBug` (the file stays as it is)."""
     yaml = _yaml()
+    yaml.explicit_start = text.startswith("---\n")  # a '---' on the first line stays
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # ruamel warns of a reused anchor, which lpctl's loader allows
             docs = list(yaml.load_all(text))
-    except Exception as e:  # ruamel's reader on a text lpctl's loader reads: its own limits, never a crash
-        raise FormatBug(f"lpctl fmt's YAML writer cannot read this file: {type(e).__name__}: {e}") from None
-    for doc in docs:
-        kind = doc.get("kind") if isinstance(doc, dict) else None
-        _canonical(doc, (), _orders(str(kind)))
-    out = io.StringIO()
-    if docs:
-        yaml.dump_all(docs, out)
+            for doc in docs:
+                kind = doc.get("kind") if isinstance(doc, dict) else None
+                _canonical(doc, (), _orders(str(kind)))
+            out = io.StringIO()
+            if docs:
+                yaml.dump_all(docs, out)
+    except FormatBug:
+        raise
+    except Exception as e:  # ruamel on a text lpctl's loader reads: its own limits and bugs, never a crash
+        raise FormatBug(f"lpctl fmt's YAML writer cannot rewrite this file: {type(e).__name__}: {e}") from None
     return out.getvalue()
 
 
@@ -222,7 +228,7 @@ def _canonical(node: Any, path: tuple[str, ...], orders: dict[tuple[str, ...], l
     if isinstance(node, CommentedMap):
         order = orders.get(path)
         if order is not None:
-            _reorder(node, order)
+            reorder(node, order)
         for key in list(node):
             _quote_if_ambiguous(node, key)
             _canonical(node[key], (*path, str(key)) if order is not None else ("*free*",), orders)
@@ -274,88 +280,3 @@ def _orders(kind: str) -> dict[tuple[str, ...], list[str]]:
     # one schema for both kinds: "if kind is Trigger then $defs/trigger else $defs/launchPlan"
     walk(defs.get("trigger" if kind == "Trigger" else "launchPlan", schema), ())
     return orders
-
-
-# -- moving keys with their comments -----------------------------------------------------
-# ruamel keeps the comment lines between two keys at the end of the first key's value; before
-# reordering, they are detached and put back above the key they precede.
-
-
-def _reorder(node: Any, order: list[str]) -> None:
-    keys = list(node)
-    rank = {k: i for i, k in enumerate(order)}
-    wanted = sorted(keys, key=lambda k: (rank.get(str(k), len(order)), keys.index(k)))
-    if wanted == keys:
-        return
-    leading = {keys[i]: _take_after(node, keys[i - 1]) for i in range(1, len(keys))}
-    trailing = _take_after(node, keys[-1])
-    if wanted[0] != keys[0]:
-        # the comment lines above the first key live with the mapping (and its parent's key, the same
-        # list): they go with that key, and the new first key's lines take their place
-        if not node.ca.comment or len(node.ca.comment) < 2 or node.ca.comment[1] is None:
-            node.ca.comment = [None, []]
-        above_first = node.ca.comment[1]
-        leading[keys[0]] = "".join(" " * t.column + str(t.value) for t in above_first)
-        above_first[:] = []
-        first = leading.pop(wanted[0], "")
-        if first:
-            above_first.append(_token(first))
-    for key in wanted:
-        node.move_to_end(key)
-    for i, key in enumerate(wanted):
-        if leading.get(key):
-            _append_after(node, wanted[i - 1] if i else key, leading[key])
-    if trailing:
-        _append_after(node, wanted[-1], trailing)
-
-
-def _token(lines: str) -> Any:
-    """A comment token of full lines, its first line's indentation as the token's column."""
-    from ruamel.yaml.error import CommentMark
-    from ruamel.yaml.tokens import CommentToken
-
-    text = lines.lstrip(" ")
-    return CommentToken(text, CommentMark(len(lines) - len(text)), None)
-
-
-def _tail(node: Any, key: Any) -> tuple[Any, Any, int]:
-    """Where the comment after ``node[key]`` is kept: (container, key or index, slot)."""
-    from ruamel.yaml.comments import CommentedMap, CommentedSeq
-
-    value = node[key]
-    block = isinstance(value, (CommentedMap, CommentedSeq)) and len(value) and not value.fa.flow_style()
-    if isinstance(value, CommentedMap) and block:
-        return _tail(value, list(value)[-1])
-    if isinstance(value, CommentedSeq) and block:
-        return _tail(value, len(value) - 1)
-    return node, key, 0 if isinstance(node, CommentedSeq) else 2
-
-
-def _take_after(node: Any, key: Any) -> str:
-    """Detach the full comment lines after ``node[key]``'s line; its own end-of-line comment stays."""
-    container, where, slot = _tail(node, key)
-    entry = container.ca.items.get(where)
-    token = entry[slot] if entry and len(entry) > slot else None
-    if token is None:
-        return ""
-    own, newline, rest = token.value.partition("\n")
-    if not rest:
-        return ""
-    if own.strip():
-        token.value = own + newline
-    else:
-        entry[slot] = None
-    return str(rest)
-
-
-def _append_after(node: Any, key: Any, lines: str) -> None:
-    from ruamel.yaml.error import CommentMark
-    from ruamel.yaml.tokens import CommentToken
-
-    container, where, slot = _tail(node, key)
-    entry = container.ca.items.setdefault(where, [None, None, None, None])
-    token = entry[slot]
-    if token is None:
-        entry[slot] = CommentToken("\n" + lines, CommentMark(0), None)
-    else:
-        token.value = token.value + lines

@@ -86,11 +86,12 @@ def _input_row(name: str, lt: LiteralType, default: Literal | None) -> tuple[str
 
 
 def _is_container(lt: LiteralType) -> bool:
-    """Whether every value of the type is a list or a mapping, which flyte-sdk cannot send."""
+    """Whether every value of the type is a list or a typed mapping, which flyte-sdk cannot send (an
+    untyped dict or a dataclass, a STRUCT, it sends as msgpack)."""
     which = lt.WhichOneof("type")
     if which == "union_type":
         return all(_is_container(v) for v in lt.union_type.variants)
-    return which in ("collection_type", "map_value_type") or (which == "simple" and lt.simple == SimpleType.STRUCT)
+    return which in ("collection_type", "map_value_type")
 
 
 def _examples(types: dict[str, LiteralType], required: Sequence[str]) -> list[str]:

@@ -41,56 +41,23 @@ UNSHOWN = Unshown()
 
 def literal_value(lit: Literal) -> Any:
     """The YAML-level value of a literal: str, int, float, bool, None, list, dict or UNSHOWN."""
-    which = lit.WhichOneof("value")
-    if which == "collection":
-        return [literal_value(item) for item in lit.collection.literals]
-    if which == "map":
-        return {key: literal_value(item) for key, item in sorted(lit.map.literals.items())}
-    if which == "scalar":
-        return _scalar(lit.scalar)
-    return UNSHOWN
+    from lpctl.shared.decode import literal_value as decoded
+
+    return _yaml_level(decoded(lit))
 
 
-def _scalar(scalar: Any) -> Any:
-    which = scalar.WhichOneof("value")
-    if which == "primitive":
-        return _primitive(scalar.primitive)
-    if which == "none_type":
-        return None
-    if which == "union":
-        return literal_value(scalar.union.value)
-    if which == "blob":
-        return scalar.blob.uri
-    if which == "binary" and scalar.binary.tag == "msgpack":
-        import msgpack
+def _yaml_level(value: Any) -> Any:
+    from lpctl.shared.decode import Opaque
 
-        try:
-            return msgpack.loads(scalar.binary.value, strict_map_key=False)
-        except (ValueError, msgpack.UnpackException):
-            return UNSHOWN
-    if which == "generic":
-        from lpctl.bundle import message_to_dict
-
-        return message_to_dict(scalar.generic)
-    return UNSHOWN
-
-
-def _primitive(primitive: Any) -> Any:
-    which = primitive.WhichOneof("value")
-    if which == "datetime":
-        when = primitive.datetime.ToDatetime(tzinfo=dt.timezone.utc)
-        return when.isoformat().replace("+00:00", "Z")
-    if which == "duration":
-        return format_duration(primitive.duration.ToTimedelta())
-    if which == "string_value":
-        return primitive.string_value
-    if which == "integer":
-        return int(primitive.integer)
-    if which == "float_value":
-        return float(primitive.float_value)
-    if which == "boolean":
-        return bool(primitive.boolean)
-    return UNSHOWN
+    if isinstance(value, list):
+        return [_yaml_level(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _yaml_level(item) for key, item in value.items()}
+    if isinstance(value, dt.datetime):
+        return value.isoformat().replace("+00:00", "Z")
+    if isinstance(value, dt.timedelta):
+        return format_duration(value)
+    return UNSHOWN if isinstance(value, Opaque) else value
 
 
 def flow_yaml(value: Any) -> str:

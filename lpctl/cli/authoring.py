@@ -175,9 +175,10 @@ def new(
 ) -> None:
     """Write a spec for a workflow, every input listed.
 
-    Every input with its type and default, and commented examples of a schedule, notifications
-    and labels. The spec validates as written; uncomment what you need. For a Flyte 2 task it
-    writes a kind: Trigger spec.
+    Every input with its type and default, and commented examples of a schedule, notifications,
+    labels and auto_activate (true: activated; false: deactivated; not written: apply leaves
+    activation as the server has it). The spec validates as written; uncomment what you need. For a
+    Flyte 2 task it writes a kind: Trigger spec.
 
     Example: lpctl new myproject.workflows:daily_report -o launchplans/daily_report.yaml
     """

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import enum
-import os
 import sys
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
@@ -51,6 +50,7 @@ from lpctl.errors import UsageError
 if TYPE_CHECKING:
     from lpctl.diff import Staleness
     from lpctl.pipeline import Options, Result
+    from lpctl.sides import Side
 
 
 class DiffFormat(str, enum.Enum):
@@ -175,29 +175,29 @@ def diff(
     Example: lpctl diff bundle.json launchplans/
     """
     from lpctl.diff import diff_bundles, format_json, format_text
+    from lpctl.sides import settings_note
 
     options = run_options(project, domain, version, workflow_version, python_path, max_bytes, import_timeout,
                           no_cache, locked)
-    changes = diff_bundles(_side(old, options), _side(new, options))
+    sides = _side(old, options), _side(new, options)
+    changes = diff_bundles(sides[0].tree, sides[1].tree)
+    note = settings_note(*sides)
     if format is DiffFormat.json:
-        stdio.output().write(format_json(changes))
+        stdio.output().write(format_json(changes, settings=(sides[0].settings, sides[1].settings) if note else None))
     else:
-        print_styled(format_text(changes), DIFF_STYLES, color)
+        print_styled([("detail", line) for line in note] + format_text(changes), DIFF_STYLES, color)
     raise typer.Exit(EXIT_FINDINGS if changes else EXIT_OK)
 
 
-def _side(arg: str, options: Options) -> dict[str, Any]:
+def _side(arg: str, options: Options) -> Side:
     """One side of a diff: a bundle file, or specs rendered now (any error in them: exit 2)."""
-    from lpctl.bundle import bundle, is_bundle_path, read_bundle
-    from lpctl.pipeline import run
+    from lpctl.sides import read_side
 
-    if is_bundle_path(arg):
-        return read_bundle(arg)
-    result = run(arg.split(os.pathsep), options)
-    if not result.ok:
-        show_report(result, Report(Format.text), sys.stderr)
+    side = read_side(arg, options)
+    if side.result is not None and not side.result.ok:
+        show_report(side.result, Report(Format.text), sys.stderr)
         raise typer.Exit(EXIT_USAGE)
-    return bundle(result.plans, result.triggers)
+    return side
 
 
 @app.command(cls=Command)

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from lpctl import stdio
-from lpctl.cli.app import EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, Command, Debug, app
+from lpctl.cli.app import EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, Command, Debug, app
 from lpctl.cli.options import (
     IMPORT_TIMEOUT,
     MAX_BYTES,
@@ -37,7 +38,7 @@ from lpctl.cli.options import (
 )
 from lpctl.cli.present import failed, progress, show_report
 from lpctl.cli.server import admin_client
-from lpctl.errors import UsageError
+from lpctl.errors import LpctlError, UsageError
 
 if TYPE_CHECKING:
     from lpctl.admin.status import Window
@@ -88,7 +89,7 @@ def status(
     target = server(endpoint, insecure, token_env, token_command, client_id, client_secret_env, token_url)
     span = _window(since, until, ("--since", "--until"))
     names = core.scheduled(_declared(paths, options, color))
-    with admin_client(target) as client:
+    with _json_failure("status", format), admin_client(target) as client:
         found = core.read_status(client, names, span)
     _warn(found.warnings)
     _write(core.format_json(found) if format is MissedFormat.json else core.format_text(found))
@@ -140,7 +141,7 @@ def backfill(
     unknown = sorted(set(names or ()) - {name for _, _, name in declared})
     if unknown:
         raise UsageError(f"--name {unknown[0]}: no scheduled launch plan of that name in the specs")
-    with Interruption() as interruption, admin_client(target) as client:
+    with Interruption() as interruption, _json_failure("backfill", format), admin_client(target) as client:
         status = read_status(client, [d for d in declared if not names or d[2] in names], span)
         found = core.plan_backfill(status, limit)
         with interruption.writing():  # a signal from here on stops before the next write
@@ -150,6 +151,22 @@ def backfill(
                    else core.format_text(found, done, execute))
     raise typer.Exit(EXIT_INTERRUPTED if interruption() else EXIT_OK if core.ok(found, done, execute)
                      else EXIT_FINDINGS)
+
+
+@contextlib.contextmanager
+def _json_failure(command: str, format: MissedFormat) -> Iterator[None]:
+    """With --format json, a JSON document on standard output when the server cannot be read (exit 2) or the
+    run is interrupted while reading (130), as plan and apply do."""
+    try:
+        yield
+    except (LpctlError, KeyboardInterrupt) as e:
+        if format is MissedFormat.json:
+            from lpctl.admin.outcome import failure_json
+
+            stopped = isinstance(e, KeyboardInterrupt)
+            _write(failure_json(command, "interrupted" if stopped else str(e),
+                                EXIT_INTERRUPTED if stopped else EXIT_USAGE))
+        raise
 
 
 def _write(text: str | list[str]) -> None:
@@ -187,7 +204,12 @@ def _declared(paths: Sequence[str], options: Options, color: Color) -> list[Any]
     report = Report(Format.text, color)
     with progress(report):
         gathered = gather(paths, options)
-    show_report(gathered.result, report, sys.stderr)
+    if gathered.result.diagnostics:
+        show_report(gathered.result, report, sys.stderr)
     if failed(gathered.result.diagnostics, False):
         raise typer.Exit(EXIT_FINDINGS)
+    triggers = len(gathered.result.triggers)
+    if triggers:
+        sys.stderr.write(f"lpctl: warning: {triggers} Flyte 2 trigger{'s' if triggers > 1 else ''} left out: status "
+                         "and backfill cover Flyte 1 launch plans only, for now\n")
     return [lp for lp, _ in gathered.launch_plans]

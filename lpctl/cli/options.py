@@ -35,24 +35,33 @@ class Color(str, enum.Enum):
 
 
 def _complete_codes(incomplete: str) -> list[tuple[str, str]]:
+    """Codes are case-insensitive: ``lp51`` completes to ``lp510`` ..., in the case typed, which shells match."""
     from lpctl.codes import CODES
 
-    return [(code, info.title) for code, info in CODES.items() if code.startswith(incomplete.upper())]
+    lower = incomplete[:1].islower()
+    return [(code.lower() if lower else code, info.title) for code, info in CODES.items()
+            if code.startswith(incomplete.upper())]
 
 
-def _complete_paths(incomplete: str) -> list[str]:
+def _complete_specs(incomplete: str) -> list[str]:
     from lpctl.authoring.completion import spec_paths
 
     return spec_paths(incomplete)
 
 
+def _complete_specs_or_bundles(incomplete: str) -> list[str]:
+    from lpctl.authoring.completion import spec_paths
+
+    return spec_paths(incomplete, bundles=True)
+
+
 # -- arguments ----------------------------------------------------------------------------------------
 
 Paths = Annotated[list[str], typer.Argument(
-    metavar="PATH", autocompletion=_complete_paths, show_default=False,
+    metavar="PATH", autocompletion=_complete_specs, show_default=False,
     help="Spec files, or directories to search for *.yaml / *.yml specs.")]
 SpecsOrBundles = Annotated[list[str], typer.Argument(
-    metavar="PATH", autocompletion=_complete_paths, show_default=False,
+    metavar="PATH", autocompletion=_complete_specs_or_bundles, show_default=False,
     help="Spec files or directories, or bundle files (*.json).")]
 Code = Annotated[str | None, typer.Argument(metavar="CODE", help="A diagnostic code such as LP401; omit to list "
                                             "all.", autocompletion=_complete_codes)]

@@ -47,6 +47,8 @@ def compile_inputs(ctx: Context, params: interface_pb2.ParameterMap, fixed: lite
 
 
 def _check_names(ctx: Context, section: str, values: Mapping[str, Any]) -> None:
+    from lpctl.spec.schema import misplaced_key_hint
+
     iface = ctx.interface
     kind = section.split("_")[0]
     for name in values:
@@ -59,6 +61,9 @@ def _check_names(ctx: Context, section: str, values: Mapping[str, Any]) -> None:
         close = difflib.get_close_matches(name, list(iface.inputs), n=1, cutoff=0.6)
         listing = "inputs: " + ", ".join(iface.inputs)
         hint = f"did you mean '{close[0]}'? {listing}" if close else listing
+        misplaced = misplaced_key_hint(str(name), (section,))
+        if misplaced is not None and not close:
+            hint = f"{misplaced}; {listing}"
         code = "LP401" if section == "default_inputs" else "LP402"
         ctx.error(code, f"{kind} input '{name}' is not an input of workflow '{iface.name}'",
                   (section, name), key=True, hint=hint)

@@ -5,7 +5,8 @@ fields in declaration order (defaults filled in), enums as their values, floats 
 nested dataclasses as maps. A shape is that type written as JSON, so that ``lpctl lock`` can
 record it and ``--locked`` can encode values byte for byte as flytekit would:
 
-``{"kind": "int" | "float" | "str" | "bool" | "dict"}``, ``{"kind": "list", "item": S}``,
+``{"kind": "int" | "float" | "str" | "bool" | "dict" | "file" | "directory"}`` (a file or directory packs
+as ``{"path": uri}``, the remote URI as it is), ``{"kind": "list", "item": S}``,
 ``{"kind": "map", "value": S}``, ``{"kind": "optional", "item": S}``,
 ``{"kind": "enum", "name": N, "values": [...]}``,
 ``{"kind": "dataclass", "name": N, "fields": [{"name": F, "type": S, "default": V}]}`` (no
@@ -30,6 +31,7 @@ from lpctl.shared.literals import ConversionError, describe
 
 Shape = dict[str, Any]
 _PRIMITIVES: dict[Any, str] = {int: "int", float: "float", str: "str", bool: "bool", dict: "dict"}
+_BLOBS = ("file", "directory")
 
 
 def shape_of(py: Any) -> Shape:
@@ -41,8 +43,11 @@ def shape_of(py: Any) -> Shape:
         if all(isinstance(v, str) for v in values):
             return {"kind": "enum", "name": py.__name__, "values": values}
         return _unsupported(py)
+    blob = _blob_kind(py)
+    if blob is not None:  # packed as {"path": uri}; the URI is kept as it is (lpctl.shared.blobs)
+        return {"kind": blob}
     if dataclasses.is_dataclass(py) and isinstance(py, type):
-        if py.__module__.partition(".")[0] == "flytekit":  # FlyteFile and friends: flytekit's own encoding
+        if py.__module__.partition(".")[0] == "flytekit":  # the rest of flytekit's types: its own encoding
             return _unsupported(py)
         return _dataclass_shape(py)
     origin, args = typing.get_origin(py), typing.get_args(py)
@@ -54,6 +59,18 @@ def shape_of(py: Any) -> Shape:
     if is_union and len(args) == 2 and type(None) in args:
         return {"kind": "optional", "item": shape_of(next(a for a in args if a is not type(None)))}
     return _unsupported(py)
+
+
+def _blob_kind(py: Any) -> str | None:
+    """"file" for FlyteFile (and its format-typed subclasses), "directory" for FlyteDirectory."""
+    if not (inspect.isclass(py) and py.__module__.startswith("flytekit.types.")):
+        return None
+    from flytekit.types.directory import FlyteDirectory
+    from flytekit.types.file import FlyteFile
+
+    if issubclass(py, FlyteFile):
+        return "file"
+    return "directory" if issubclass(py, FlyteDirectory) else None
 
 
 def _unsupported(py: Any) -> Shape:
@@ -68,6 +85,9 @@ def _dataclass_shape(py: type) -> Shape:
     fields = []
     for f in dataclasses.fields(py):
         entry: dict[str, Any] = {"name": f.name, "type": shape_of(hints.get(f.name, Any))}
+        if entry["type"]["kind"] in _BLOBS and not (f.default is dataclasses.MISSING
+                                                   and f.default_factory is dataclasses.MISSING):
+            return _unsupported(py)  # a FlyteFile default: packed by flytekit's own serializer
         if f.default is not dataclasses.MISSING:
             entry["default"] = _packed(plain(f.default))
         elif f.default_factory is not dataclasses.MISSING:
@@ -139,6 +159,14 @@ def encode(value: Any, shape: Shape, path: tuple[Any, ...] = ()) -> Any:
         if not isinstance(value, dict):
             raise ConversionError(f"expected a mapping, found {describe(value)}", path)
         return {str(k): encode(v, shape["value"], (*path, k)) for k, v in value.items()}
+    if kind in _BLOBS:
+        from lpctl.shared.blobs import check_uri
+
+        try:
+            check_uri(value, kind == "directory")
+        except ConversionError as e:
+            raise ConversionError(e.message, path, e.hint, e.code) from None
+        return {"path": value}
     if kind == "enum":
         if value not in shape["values"]:
             allowed = ", ".join(map(repr, shape["values"]))

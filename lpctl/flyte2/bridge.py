@@ -1,7 +1,7 @@
 """The only module that touches flyte-sdk (PyPI ``flyte``) internals.
 
 flyte 2.12.1 has no public offline API for a task's interface: ``flyte.deploy(dryrun=True)`` drops
-the triggers and ``to_task_trigger`` is internal. This reads what deploy reads (reference section 2):
+the triggers and ``to_task_trigger`` is internal. This reads what deploy reads:
 the task's name (``env.func``), its inputs as a ``flyteidl2.core.VariableMap`` and its Python
 defaults as ``flyteidl2.task.NamedParameter`` literals, in signature order, with flyte's own
 encodings (enums by member name, ``Optional`` defaults union-wrapped).

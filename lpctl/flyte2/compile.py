@@ -1,7 +1,7 @@
 """Stage 4 for ``kind: Trigger``: a spec document + its task -> ``flyteidl2.task.TaskTrigger``.
 
 The message equals what flyte-sdk's ``to_task_trigger`` builds for the same ``flyte.Trigger`` on
-the same task (reference section 3); every refusal of flyte-sdk and of the Flyte 2 backend is a
+the same task; every refusal of flyte-sdk and of the Flyte 2 backend is a
 diagnostic at the spec's line instead.
 """
 
@@ -36,6 +36,8 @@ class CompiledTrigger:
     #: the task's registered name, ``<environment>.<function>``
     task_name: str
     trigger: task_definition_pb2.TaskTrigger
+    #: the spec's ``task_version``: the task version plan and apply pin it to (None: --version)
+    task_version: str | None = None
 
     def sort_key(self) -> tuple[str, str, str, int]:
         return (self.task_name, self.trigger.name, self.document.path, self.document.index)
@@ -57,12 +59,12 @@ def compile_trigger(doc: Document, spec: TriggerSpec,
     trigger.automation_spec.CopyFrom(compile_automation(ctx))
     if task is None or ctx.has_errors():
         return None, ctx.diagnostics
-    return CompiledTrigger(doc, task.name, trigger), ctx.diagnostics
+    return CompiledTrigger(doc, task.name, trigger, spec.task_version), ctx.diagnostics
 
 
 def _check_code_triggers(ctx: TriggerContext) -> None:
     """A ``flyte deploy`` of a task that declares triggers in code replaces the task's triggers on the
-    server with those: it soft-deletes every other one, this one included (reference 3.1)."""
+    server with those: it soft-deletes every other one, this one included."""
     if ctx.task is None or not ctx.task.code_triggers:
         return
     names = ", ".join(ctx.task.code_triggers)

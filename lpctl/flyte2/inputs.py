@@ -40,8 +40,13 @@ def compile_inputs(ctx: TriggerContext, inputs: common_pb2.Inputs) -> None:
 
 
 def _unknown(ctx: TriggerContext, task: TaskInterface, name: str) -> None:
+    from lpctl.spec.schema import misplaced_key_hint
+
     close = difflib.get_close_matches(name, list(task.inputs), n=1, cutoff=0.6)
     hint = f"did you mean '{close[0]}'?" if close else "inputs: " + (", ".join(task.inputs) or "(none)")
+    misplaced = None if close else misplaced_key_hint(name, ("inputs",), "trigger")
+    if misplaced is not None:
+        hint = f"{misplaced}; {hint}"
     ctx.error("LP903", f"input '{name}' is not an input of task '{task.name}'", ("inputs", name), key=True,
               hint=hint)
 

@@ -1,10 +1,11 @@
 """Trigger input values -> ``flyteidl2.core.Literal``, as flyte-sdk transports a value of the declared type.
 
-flyte-sdk 2.12.1 encodes a trigger value by its own Python type and checks nothing (reference 3.3);
+flyte-sdk 2.12.1 encodes a trigger value by its own Python type and checks nothing;
 lpctl type-checks the value against the task's interface first, converts it to the declared type
 (an integer for a ``float`` is that float, a name for an Enum the member, ``90m`` a timedelta), then
 encodes it as flyte encodes such a value: bare for ``Optional`` (no union wrapper), an Enum by its
-member name, datetimes in UTC. The scalar conversions are the launch plans' ones
+member name, datetimes in UTC, a mapping for an untyped ``dict`` or a dataclass as msgpack. The scalar
+conversions are the launch plans' ones
 (``flyteidl.core`` and ``flyteidl2.core`` share their field numbers, so the bytes carry over).
 """
 
@@ -19,19 +20,22 @@ from lpctl.shared.literals import ConversionError, describe, is_optional, to_lit
 
 LIST_REASON = ("flyte-sdk 2.12.1 pickles a list trigger input into bytes that its own runtime cannot decode "
                "as the declared type")
-DICT_REASON = ("flyte-sdk 2.12.1 fails to convert a mapping trigger input "
-               "(RuntimeError: Failed to convert trigger default input)")
+DICT_REASON = ("flyte-sdk 2.12.1 fails to convert a mapping for an input of type {type} "
+               "(RuntimeError: Failed to convert trigger default input); only an untyped dict or a dataclass "
+               "input takes one")
 CONTAINER_HINT = "give the value as the task's Python default, or pass it when starting the run"
 
 
 def trigger_literal(value: Any, literal_type: Any) -> Any:
     """``value`` as the ``flyteidl2.core.Literal`` flyte-sdk sends for it; raises ConversionError."""
+    lt = types_pb2.LiteralType.FromString(literal_type.SerializeToString())
     if isinstance(value, list):
         raise ConversionError(f"a list cannot be a trigger input: {LIST_REASON}", hint=CONTAINER_HINT, code="LP906")
     if isinstance(value, dict):
-        raise ConversionError(f"a mapping cannot be a trigger input: {DICT_REASON}", hint=CONTAINER_HINT,
-                              code="LP906")
-    lt = types_pb2.LiteralType.FromString(literal_type.SerializeToString())
+        if lt.WhichOneof("type") == "simple" and lt.simple == types_pb2.SimpleType.STRUCT:
+            return msgpack_literal(value, lt)
+        raise ConversionError(f"a mapping cannot be this trigger input: {DICT_REASON.format(type=type_name(lt))}",
+                              hint=CONTAINER_HINT, code="LP906")
     if _holds_blob(lt):  # Flyte 1's FlyteFile URIs (lpctl.shared.blobs) are not flyte-sdk's File encoding
         raise ConversionError(f"inputs of type {type_name(lt)} cannot be written in a spec", code="LP904")
     try:
@@ -41,6 +45,25 @@ def trigger_literal(value: Any, literal_type: Any) -> Any:
     if lit.scalar.HasField("union"):  # flyte encodes by the value's own type: no union wrapper
         lit = lit.scalar.union.value
     return literals2.Literal.FromString(lit.SerializeToString())
+
+
+def msgpack_literal(value: dict[str, Any], lt: Any) -> Any:
+    """A mapping for an untyped ``dict`` or a dataclass input: flyte-sdk sends any ``dict`` trigger value as
+    ``msgpack.dumps`` of it, as written (``DictTransformer``; a dataclass is not filled in), and its runtime
+    decodes it into the declared type. A dataclass's fields are checked first against the JSON schema
+    flyte-sdk records in the literal type."""
+    import msgpack
+
+    from lpctl.flyte2.structs import check_fields, plain
+
+    if lt.HasField("metadata"):
+        from google.protobuf import json_format
+
+        check_fields(value, json_format.MessageToDict(lt.metadata), ())
+    lit = literals2.Literal()
+    lit.scalar.binary.value = msgpack.packb(plain(value))
+    lit.scalar.binary.tag = "msgpack"
+    return lit
 
 
 def _holds_blob(lt: Any) -> bool:

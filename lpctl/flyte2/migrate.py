@@ -1,7 +1,7 @@
 """``lpctl migrate``: launch plan specs -> Flyte 2 trigger specs, without losing meaning silently.
 
 Each ``kind: LaunchPlan`` document is rewritten in place with ruamel's round-trip loader, so
-comments and key order survive. What maps exactly is mapped (reference section 9.1); what would
+comments and key order survive. What maps exactly is mapped; what would
 change meaning is refused for that launch plan, with the reason and where the setting lives in
 Flyte 2, and its trigger is not written. ``--fixed-as-defaults`` accepts that fixed inputs become
 overridable defaults.
@@ -94,11 +94,15 @@ def migrate_paths(paths: Sequence[str], options: MigrateOptions = MigrateOptions
 def migrate_text(text: str, path: str, options: MigrateOptions = MigrateOptions()
                  ) -> tuple[FileMigration, Diagnostic | None]:
     """Migrate the launch plan documents of one file's text (other documents are left out)."""
-    from ruamel.yaml.error import YAMLError
+    import warnings
+
+    from ruamel.yaml.error import ReusedAnchorWarning, YAMLError
 
     yaml = _yaml()
     try:
-        documents = list(yaml.load_all(text))
+        with warnings.catch_warnings():  # YAML 1.2 allows an anchor to be redefined; the loader accepted it
+            warnings.simplefilter("ignore", ReusedAnchorWarning)
+            documents = list(yaml.load_all(text))
     except YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = Location(path, mark.line + 1, mark.column + 1) if mark else Location(path)
@@ -207,11 +211,14 @@ def _inputs(doc: Any, options: MigrateOptions, decisions: list[Decision], notes:
                                   "has no fixed inputs; set them inside the task (a constant, or a wrapper task), "
                                   "or accept the change with --fixed-as-defaults"))
     values = doc.get("default_inputs") or {}
-    containers = [k for k, v in values.items() if isinstance(v, (list, dict))]
-    if containers:
-        decisions.append(Decision("list or mapping input", f"inputs {_names(containers)} are lists or mappings, "
-                                  "which flyte-sdk 2.12.1 cannot send as trigger inputs; make them the task's "
-                                  "Python defaults"))
+    lists = [k for k, v in values.items() if isinstance(v, list)]
+    if lists:
+        decisions.append(Decision("list input", f"inputs {_names(lists)} are lists, which flyte-sdk 2.12.1 cannot "
+                                  "send as trigger inputs; make them the task's Python defaults"))
+    mappings = [k for k, v in values.items() if isinstance(v, dict)]
+    if mappings:  # msgpack, as flyte-sdk sends a dict: right for an untyped dict or a dataclass input
+        notes.append(f"inputs {_names(mappings)} are mappings: Flyte 2 takes one for an untyped dict or a "
+                     "dataclass input, not for dict[str, T] (lpctl validate checks it against the task)")
 
 
 def _merge_fixed(doc: Any, fixed: Any) -> None:

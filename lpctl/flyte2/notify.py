@@ -24,7 +24,7 @@ DEFAULT_SLACK = "Run: {{.Run.Name}} finished with phase {{.Phase}}\n | {{.Run.Pr
 DEFAULT_WEBHOOK_BODY = {"run": "{{.Run.Name}}", "project": "{{.Run.Project}}", "domain": "{{.Run.Domain}}",
                         "phase": "{{.Phase}}", "error": "{{.Error}}"}
 NO_HTML = "No HTML body"
-#: WebhookDeliveryTemplate's buf.validate limits (reference 4)
+#: WebhookDeliveryTemplate's buf.validate limits (flyteidl2's notification protos)
 MAX_URL, MAX_HEADERS, MAX_HEADER_KEY, MAX_HEADER_VALUE = 2000, 20, 20, 50
 _JSON = {"Content-Type": "application/json"}
 

@@ -26,7 +26,7 @@ class CronRefusal:
 
 
 def check_flyte2_cron(expression: str, timezone: str) -> list[CronRefusal]:
-    """Every refusal of ``ParseCron`` in flyteorg/flyte ``runs/schedule/cron.go`` (reference 6.2).
+    """Every refusal of ``ParseCron`` in flyteorg/flyte ``runs/schedule/cron.go``.
 
     The backend prefixes ``CRON_TZ=<timezone> `` and calls unionai/cron's ``ParseStandard``: the
     Flyte 1 scheduler's grammar, so lpctl's robfig parser decides; ``@every`` is accepted here

@@ -24,7 +24,7 @@ __all__ = ["FireTime", "PlanPreview", "format_json", "format_text", "moment_text
            "preview_triggers", "window"]
 
 UTC_NAME = "UTC"
-#: a Flyte 2 cron without a timezone fires in the backend's local zone (reference 6.2)
+#: a Flyte 2 cron without a timezone fires in the backend's local zone (flyteorg/flyte runs/schedule)
 _SERVER_LOCAL = "the server's local time"
 _FIRST_YEAR, _LAST_YEAR = 1900, 9000
 _RATE_UNITS = {schedule_pb2.MINUTE: "m", schedule_pb2.HOUR: "h", schedule_pb2.DAY: "d"}
@@ -141,8 +141,9 @@ def preview_triggers(triggers: Sequence[Any], after: datetime, count: int) -> li
     """The next ``count`` fire times strictly after ``after`` of each scheduled Flyte 2 trigger.
 
     ``triggers`` are ``(task name, flyteidl2.task.TaskTrigger)`` pairs; on-demand ones are left out. A cron
-    fires as the Flyte 2 backend parses it (reference 6.2): ``CRON_TZ=<timezone> <expression>`` through the
-    same robfig parser. ``project`` holds the task name and ``domain`` is empty (see ``identity``).
+    fires as the Flyte 2 backend parses it (flyteorg/flyte ``runs/schedule/cron.go``):
+    ``CRON_TZ=<timezone> <expression>`` through the same robfig parser. ``project`` holds the task name and
+    ``domain`` is empty (see ``identity``).
     """
     found = []
     for task, trigger in triggers:
@@ -223,7 +224,8 @@ def _hhmm(text: str) -> time:
 
 
 def format_json(previews: Sequence[PlanPreview], triggers: Sequence[PlanPreview] = ()) -> str:
-    """The versioned JSON document (DESIGN.md section 8); Flyte 2 triggers in "triggers"."""
+    """The versioned JSON document (``"version": 1``): launch plans in "launchPlans", Flyte 2 triggers in
+    "triggers"."""
     doc = {"version": 1, "launchPlans": [{
         "name": p.name, "project": p.project, "domain": p.domain, "schedule": p.schedule,
         "timezone": p.timezone, "fireTimes": [t.moment.isoformat() for t in p.fire_times],

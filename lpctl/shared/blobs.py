@@ -16,7 +16,7 @@ from typing import Any
 from flyteidl.core.literals_pb2 import Literal
 from flyteidl.core.types_pb2 import BlobType, LiteralType
 
-from lpctl.shared.literals import ConversionError, describe
+from lpctl.shared.conversion import ConversionError, describe
 
 _SPLIT = re.compile(r"(::|://)")
 EXAMPLES = "s3://bucket/path"

@@ -20,29 +20,13 @@ from flyteidl.core import literals_pb2
 from flyteidl.core.literals_pb2 import Literal
 from flyteidl.core.types_pb2 import LiteralType, SimpleType
 
+from lpctl.shared.conversion import ConversionError, describe
 from lpctl.spec.positions import Path
 
-__all__ = ["ConversionError", "Literal", "LiteralType", "SimpleType", "to_literal", "type_name"]
+__all__ = ["ConversionError", "Literal", "LiteralType", "SimpleType", "describe", "to_literal", "type_name"]
 
 _INT64 = (-(2**63), 2**63 - 1)
 _STRUCT_TAG = "msgpack"
-
-
-class ConversionError(Exception):
-    """A value does not fit its type; ``path`` is relative to the converted value."""
-
-    def __init__(self, message: str, path: Path = (), hint: str | None = None, code: str = "LP405",
-                 *, quote: bool = False, key: bool = False) -> None:
-        super().__init__(message)
-        self.message = message
-        self.path = path
-        self.hint = hint
-        #: LP405 wrong type, LP406 not among an enum's values
-        self.code = code
-        #: the fix is to quote the value: the hint should show it as written in the file
-        self.quote = quote
-        #: the problem is the key at ``path`` (an unknown field), not its value
-        self.key = key
 
 
 def type_name(lt: LiteralType) -> str:
@@ -75,26 +59,6 @@ _SIMPLE_NAMES = {
     SimpleType.STRUCT: "dict",
     SimpleType.NONE: "None",
 }
-
-
-def describe(value: Any) -> str:
-    """How a value reads in a message: ``the integer 123``, ``the string "abc"``."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return f"the boolean {str(value).lower()}"
-    if isinstance(value, int):
-        return f"the integer {value}"
-    if isinstance(value, float):
-        return f"the number {value}"
-    if isinstance(value, str):
-        shown = value if len(value) <= 40 else value[:37] + "..."
-        return 'the string "' + shown.replace('"', '\\"') + '"'
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return f"a {type(value).__name__}"
 
 
 def _is_none(lt: LiteralType) -> bool:
@@ -296,7 +260,7 @@ def _collection(value: Any, lt: LiteralType) -> Literal:
         try:
             items.append(to_literal(item, lt.collection_type))
         except ConversionError as e:
-            raise ConversionError(e.message, (i, *e.path), e.hint, e.code) from None
+            raise ConversionError(e.message, (i, *e.path), e.hint, e.code, quote=e.quote, key=e.key) from None
     lit = Literal()
     lit.collection.SetInParent()
     lit.collection.literals.extend(items)
@@ -312,7 +276,7 @@ def _map(value: Any, lt: LiteralType) -> Literal:
         try:
             lit.map.literals[str(key)].CopyFrom(to_literal(item, lt.map_value_type))
         except ConversionError as e:
-            raise ConversionError(e.message, (key, *e.path), e.hint, e.code) from None
+            raise ConversionError(e.message, (key, *e.path), e.hint, e.code, quote=e.quote, key=e.key) from None
     return lit
 
 

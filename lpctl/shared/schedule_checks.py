@@ -40,17 +40,18 @@ def warn_dst(ctx: Findings, zone: str, expr: str) -> None:
     for surprise in dst_surprises(spec, zone, today):
         times, many = _join_times(surprise.times), len(surprise.times) > 1
         change = f"{surprise.clock_before} -> {surprise.clock_after}"
+        day = f"{surprise.day:%Y-%m-%d}"  # the next such day; the zone's rules repeat it every year
         first, last = surprise.clock_before, surprise.clock_after  # the gap; the repeated hour is after-before
         if surprise.kind is SurpriseKind.REPEAT:
             first, last = last, first
         hint = f"move the time out of {first}-{last}, or use timezone: UTC"
         if surprise.kind is SurpriseKind.GAP:
             verb, runs = ("do not exist", "those runs") if many else ("does not exist", "that run")
-            ctx.warn("LP513", f"in {zone}, {times} {verb} on the day clocks go forward ({change}): "
+            ctx.warn("LP513", f"in {zone}, {times} {verb} on {day}, when clocks go forward ({change}): "
                      f"the Flyte scheduler skips {runs}", ("schedule", "cron"), hint=hint)
         else:
             verb = "happen" if many else "happens"
-            ctx.warn("LP514", f"in {zone}, {times} {verb} twice on the day clocks go back ({change}): "
+            ctx.warn("LP514", f"in {zone}, {times} {verb} twice on {day}, when clocks go back ({change}): "
                      "the Flyte scheduler runs at both", ("schedule", "cron"), hint=hint)
 
 

@@ -283,7 +283,7 @@ def _compose_ruamel(text: str, path: str) -> tuple[list[Document], list[Diagnost
             nodes.extend(yaml.compose_all(io.StringIO(text)))
     except MarkedYAMLError as e:
         docs, diags = _build_all(nodes, path, complete=False)
-        return docs, [*diags, _syntax_error(e, path)]
+        return docs, [*diags, _syntax_error(e, path, text)]
     except YAMLError as e:  # reader errors carry a position, not a mark
         return [], [_reader_error(e, text, path)]
     except RecursionError:
@@ -402,10 +402,15 @@ def _fast_loader() -> Any:
     return Loader
 
 
-def _syntax_error(e: Any, path: str) -> Diagnostic:
+def _syntax_error(e: Any, path: str, text: str) -> Diagnostic:
+    from lpctl.spec.yamlerrors import explain
+
     mark = e.problem_mark or e.context_mark
     line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
     problem = (e.problem or "").strip()
+    explained = explain(problem, text, line, col, e.context_mark.column if e.context_mark is not None else None)
+    if explained is not None:
+        return error("LP101", f"YAML syntax error: {explained[0]}", Location(path, line, col), explained[1])
     message = f"YAML syntax error: {problem}" if problem else "YAML syntax error"
     context, start = (e.context or "").strip(), e.context_mark
     if context.startswith("while ") and start is not None and mark is not None and start.line != mark.line:

@@ -191,12 +191,23 @@ def _key_hint(key: str, path: Path, allowed: list[str], kind: str = "launchPlan"
     close = [snake] if snake in allowed else difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
     if close:
         return f"did you mean '{close[0]}'?"
+    misplaced = misplaced_key_hint(key, path, kind)
+    if misplaced is not None:
+        return misplaced
+    return f"expected one of: {', '.join(allowed)}" if 0 < len(allowed) <= 10 else None
+
+
+def misplaced_key_hint(key: str, path: Path, kind: str = "launchPlan") -> str | None:
+    """Where ``key``, found at ``path``, belongs when the spec format has it in one place only: a top-level
+    key indented too far reads "'labels' is a top-level key, at the level of 'default_inputs'"."""
     parents = _homes(kind).get(key, set())
     here = tuple(p for p in path if isinstance(p, str))
-    if len(parents) == 1 and here not in parents:
-        home = next(iter(parents))
-        return f"'{key}' is a top-level key" if not home else f"'{key}' belongs under '{'.'.join(home)}'"
-    return f"expected one of: {', '.join(allowed)}" if 0 < len(allowed) <= 10 else None
+    if len(parents) != 1 or here in parents:
+        return None
+    home = next(iter(parents))
+    if home:
+        return f"'{key}' belongs under '{'.'.join(home)}'"
+    return f"'{key}' is a top-level key, at the level of '{here[0]}'" if here else None
 
 
 @functools.cache

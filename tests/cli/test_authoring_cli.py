@@ -107,15 +107,27 @@ def test_new_for_a_flyte2_task_writes_a_trigger_and_never_clobbers(run_cli: Run,
 # -- fmt keeps every comment, writes the file it read (issue 26) --------------------------------
 
 SPEC = "apiVersion: lpctl/v1\nkind: LaunchPlan\nname: a\nworkflow: pkg.wf:run\n"
-REFUSED = ("fmt keeps comments above keys and items and at the end of their lines; a comment inside a [...] or {...} "
-           "written over several lines, or after '...', it cannot")
+REFUSED = ("fmt keeps comments above keys and items and at the end of their lines; one after '...', inside a nested "
+           "[...] or {...}, or below a [...] that is a list item, it cannot")
+
+
+def test_fmt_writes_a_flow_collection_with_comments_in_block_style(run_cli: Run, in_tmp: Any) -> None:
+    text = (SPEC + "default_inputs:\n  tickers: [  # all of them\n    # tech\n    AAPL, MSFT,  # big\n    # energy\n"
+            "    XOM,\n  ]\n  weights: {\n    # inside\n    a: 1,  # eol\n    b: 2\n  }\n")
+    (in_tmp / "a.yaml").write_text(text)
+    assert run_cli("fmt", "a.yaml") == CliResult(0, "reformatted a.yaml\n", "1 file reformatted, 0 files unchanged\n")
+    assert (in_tmp / "a.yaml").read_text() == SPEC + (
+        "default_inputs:\n  tickers:  # all of them\n    # tech\n    - AAPL\n    - MSFT  # big\n    # energy\n"
+        "    - XOM\n  weights:\n    # inside\n    a: 1  # eol\n    b: 2\n")
+    assert run_cli("fmt", "--check", "a.yaml").exit_code == 0
 
 
 def test_fmt_refuses_what_would_lose_a_comment_and_leaves_the_bytes(run_cli: Run, in_tmp: Any) -> None:
     cases = {
-        "tickers.yaml": (SPEC + "default_inputs:\n  tickers: [\n    # tech\n    AAPL, MSFT,\n    # energy\n    XOM,\n"
-                         "  ]\n", 7, "# tech"),
-        "inside.yaml": (SPEC + "default_inputs: {\n  # inside\n  a: 1,  # eol\n  b: 2\n}\n", 6, "# inside"),
+        "marker.yaml": ("--- # first\n" + SPEC, 1, "# first"),
+        # out of order, so that fmt must rewrite it (a file in the layout is left as it is, exit 0)
+        "item.yaml": (SPEC.replace("name: a\n", "") + "name: a\ndefault_inputs:\n  a:\n    - [1]\n    # below\n"
+                      "    - [2]  # two\n", 8, "# below"),
         "end.yaml": (SPEC + "...\n# after the end\n", 6, "# after the end"),
     }
     for name, (text, line, comment) in cases.items():

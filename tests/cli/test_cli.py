@@ -336,3 +336,26 @@ def test_package_of_a_bundle_counts_its_launch_plans(run_cli: Run, in_tmp: Any) 
     (in_tmp / "good.yaml").write_text(GOOD)
     assert run_cli("render", "good.yaml", "-o", "bundle.json", *PP).exit_code == 0
     assert run_cli("package", "bundle.json", "-o", "x.tgz") == CliResult(0, "", "1 file OK: 1 launch plan\n")
+
+
+def test_diff_says_when_the_two_sides_were_rendered_with_different_settings(run_cli: Run, in_tmp: Any) -> None:
+    (in_tmp / "repo" / "launchplans").mkdir(parents=True)
+    (in_tmp / "other" / "launchplans").mkdir(parents=True)
+    (in_tmp / "repo" / "pyproject.toml").write_text('[tool.lpctl]\nproject = "acme"\ndomain = "production"\n')
+    spec = HEADER + "name: lp_a\nworkflow:\n  name: team.wf\n  inputs: {x: int}\ndefault_inputs: {x: 1}\n"
+    (in_tmp / "repo" / "launchplans" / "a.yaml").write_text(spec)
+    (in_tmp / "other" / "launchplans" / "a.yaml").write_text(spec)
+    os.chdir(in_tmp / "repo")
+    assert run_cli("diff", "launchplans/", "../other/launchplans/") == CliResult(1, (
+        "the two sides were rendered with different settings:\n"
+        "  old: project acme, domain production ([tool.lpctl] in pyproject.toml)\n"
+        "  new: project flytesnacks, domain development (no [tool.lpctl])\n"
+        "~ flytesnacks/development/lp_a (matched by name: was acme/production/lp_a)\n"
+        "    project: \"acme\" -> \"flytesnacks\"\n"
+        "    domain: \"production\" -> \"development\"\n"
+        "1 launch plan differs: 1 changed\n"), "")
+    doc = json.loads(run_cli("diff", "launchplans/", "../other/launchplans/", "-f", "json").stdout)
+    assert doc["settings"] == {"old": "project acme, domain production ([tool.lpctl] in pyproject.toml)",
+                               "new": "project flytesnacks, domain development (no [tool.lpctl])"}
+    assert doc["launchPlans"][0]["was"] == {"project": "acme", "domain": "production", "name": "lp_a"}
+    assert run_cli("diff", "launchplans/", "launchplans/") == CliResult(0, "no differences\n", "")

@@ -82,11 +82,16 @@ def test_completion_of_commands_options_codes_and_spec_paths(tmp_path: Any) -> N
     assert _complete("lpctl fm") == ["fmt"]
     assert _complete("lpctl render --ou") == ["--output"]
     assert _complete("lpctl explain LP80") == ["LP801", "LP802", "LP803", "LP804", "LP805", "LP806", "LP808"]
+    # codes are case-insensitive: what is typed in lower case completes in lower case, which the shell matches
+    assert _complete("lpctl explain lp80") == ["lp801", "lp802", "lp803", "lp804", "lp805", "lp806", "lp808"]
     (tmp_path / "launchplans").mkdir()
-    for name in ("a.yaml", "b.yml", "notes.txt", ".hidden.yaml"):
+    for name in ("a.yaml", "b.yml", "notes.txt", ".hidden.yaml", "bundle.json"):
         (tmp_path / "launchplans" / name).write_text("")
     assert _complete("lpctl validate la", cwd=str(tmp_path)) == ["launchplans/"]
+    # validate refuses a bundle (LP106): only the commands that take one complete it
     assert _complete("lpctl validate launchplans/", cwd=str(tmp_path)) == ["launchplans/a.yaml", "launchplans/b.yml"]
+    assert _complete("lpctl package launchplans/", cwd=str(tmp_path)) == [
+        "launchplans/a.yaml", "launchplans/b.yml", "launchplans/bundle.json"]
     # Typer detects the shell from the parent process; name it instead (Typer's switch for tests)
     script = subprocess.run([LPCTL, "--show-completion", "bash"], capture_output=True, text=True, timeout=60,
                             env={**os.environ, "_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION": "1"})

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from support import HEADER, ROOT, CliResult
+from support import HEADER, ROOT, CliResult, next_dst_change
 
 Run = Callable[..., CliResult]
 WF = "workflow:\n  name: team.pipelines.nightly\n  inputs: {}\n"
@@ -16,11 +16,12 @@ BERLIN = HEADER + "name: nightly\n" + WF + "schedule:\n  cron: '30 2 * * *'\n  t
 MORE = (HEADER + "name: hourly\n" + WF + "schedule:\n  cron: '@hourly'\n---\n"
         + HEADER + "name: six_hourly\n" + WF + "schedule:\n  fixed_rate: 6h\n---\n"
         + HEADER + "name: manual\n" + WF)
+FORWARD, BACK = (next_dst_change("Europe/Berlin", forward=f) for f in (True, False))
 WARNINGS = (
-    "berlin.yaml:8:9: warning LP513 in Europe/Berlin, 02:30 does not exist on the day clocks go forward "
+    f"berlin.yaml:8:9: warning LP513 in Europe/Berlin, 02:30 does not exist on {FORWARD}, when clocks go forward "
     "(02:00 -> 03:00): the Flyte scheduler skips that run (move the time out of 02:00-03:00, or use "
     "timezone: UTC)\n"
-    "berlin.yaml:8:9: warning LP514 in Europe/Berlin, 02:30 happens twice on the day clocks go back "
+    f"berlin.yaml:8:9: warning LP514 in Europe/Berlin, 02:30 happens twice on {BACK}, when clocks go back "
     "(03:00 -> 02:00): the Flyte scheduler runs at both (move the time out of 02:00-03:00, or use "
     "timezone: UTC)\n"
     "2 warnings in 1 of 1 file\n")
@@ -129,10 +130,10 @@ inputs: {run_at: '2026-01-01'}
 """
 FLYTE2 = os.path.join(ROOT, "tests", "conformance_flyte2")
 TRIGGER_WARNINGS = (
-    "triggers.yaml:5:18: warning LP513 in Europe/Berlin, 02:30 does not exist on the day clocks go forward "
+    f"triggers.yaml:5:18: warning LP513 in Europe/Berlin, 02:30 does not exist on {FORWARD}, when clocks go forward "
     "(02:00 -> 03:00): the Flyte scheduler skips that run (move the time out of 02:00-03:00, or use "
     "timezone: UTC)\n"
-    "triggers.yaml:5:18: warning LP514 in Europe/Berlin, 02:30 happens twice on the day clocks go back "
+    f"triggers.yaml:5:18: warning LP514 in Europe/Berlin, 02:30 happens twice on {BACK}, when clocks go back "
     "(03:00 -> 02:00): the Flyte scheduler runs at both (move the time out of 02:00-03:00, or use "
     "timezone: UTC)\n"
     "2 warnings in 1 of 1 file\n")

@@ -132,6 +132,11 @@ case("remote_files_as_written", WF + "default_inputs: {data: s3://b/in/x.csv, ou
      _lp(wf.with_files, default_inputs={"data": "s3://b/in/x.csv", "out": "gs://b/out/",
                                         "many": ["abfs://c/a", "https://h/b?x=1"], "maybe": "simplecache::s3://b/c",
                                         "csv": "s3://b/t.csv"}))
+case("remote_files_in_a_dataclass", "name: lp\nworkflow: example_pkg.workflows:with_transfer\n"
+     "default_inputs: {t: {src: s3://b/x, out: gs://b/o/, many: [s3://b/y], csv: s3://b/z.csv}}\n",
+     _lp(wf.with_transfer, default_inputs={"t": wf.Transfer(
+         src=_kit().types.file.FlyteFile("s3://b/x"), out=_kit().types.directory.FlyteDirectory("gs://b/o/"),
+         many=[_kit().types.file.FlyteFile("s3://b/y")], csv=_kit().types.file.FlyteFile("s3://b/z.csv"))}))
 case("remote_files_fixed", WF + "fixed_inputs: {data: s3://b/x, out: s3://b/o, many: []}\n",
      _lp(wf.with_files, fixed_inputs={"data": "s3://b/x", "out": "s3://b/o", "many": []}))
 

@@ -37,8 +37,8 @@ from support import invoke  # noqa: E402
 
 VERSION = "v1"
 #: the CASES' triggers with at least one input literal: the ones a server that asks for it gets offloaded
-OFFLOADED = ["adhoc_parquet", "every", "every_6h", "every_90m", "export_alerts", "hourly_export", "kinds", "kinds2",
-             "nightly_train"]
+OFFLOADED = ["adhoc_parquet", "every", "every_6h", "every_90m", "every_minute", "export_alerts", "full",
+             "hourly_export", "kinds", "kinds2", "nightly_train", "tuned"]
 
 
 def _task_spec(task: Any) -> Any:

@@ -12,7 +12,7 @@ from trigger_harness import flyte_task_trigger
 flyte = pytest.importorskip("flyte")
 from flyte import notify  # noqa: E402
 from flyte.models import ActionPhase  # noqa: E402
-from flyte2_pkg import pipelines  # noqa: E402
+from flyte2_pkg import pipelines, structs  # noqa: E402
 from flyte2_pkg.pipelines import Fmt  # noqa: E402
 
 P = ActionPhase
@@ -167,6 +167,27 @@ custom_context: {b: "2", a: "1"}
                            inputs={"fmt": Fmt.CSV, "region": "x", "since": datetime(2026, 3, 4, 5, 6, 7,
                                                                                      tzinfo=timezone.utc)},
                            custom_context={"b": "2", "a": "1"})),
+    ("untyped_dict_and_dataclass_inputs_as_msgpack", structs.tune, """\
+name: tuned
+task: flyte2_pkg.structs:tune
+inputs:
+  cfg: {b: [1, 2], a: 1, nested: {d: x, e: null}, f: 1.5, big: 9007199254740993, text: "2026-01-01"}
+  window: {scale: 2, days: 7}
+""", lambda: flyte.Trigger(name="tuned", inputs={
+        "cfg": {"b": [1, 2], "a": 1, "nested": {"d": "x", "e": None}, "f": 1.5, "big": 9007199254740993,
+                "text": "2026-01-01"},
+        "window": {"scale": 2, "days": 7}})),
+    ("every_minute_fixed_rate_warned", pipelines.train, """\
+name: every_minute
+task: flyte2_pkg.pipelines:train
+schedule: {fixed_rate: 1m, kickoff_time_input_arg: run_at}
+""", lambda: flyte.Trigger(name="every_minute", automation=flyte.FixedRate(1), inputs={"run_at": flyte.TriggerTime})),
+    ("empty_dict_and_full_dataclass", structs.tune, """\
+name: full
+task: flyte2_pkg.structs:tune
+inputs: {cfg: {}, window: {days: 1, scale: 0.25, label: z}, limit: 9}
+""", lambda: flyte.Trigger(name="full", inputs={"cfg": {}, "window": {"days": 1, "scale": 0.25, "label": "z"},
+                                                 "limit": 9})),
 ]
 
 

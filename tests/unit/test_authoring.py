@@ -153,7 +153,7 @@ def test_new_reports_a_workflow_that_does_not_resolve(in_tmp: Any) -> None:
     assert made is None and [str(d) for d in diags] == [
         "example_pkg.workflows:nope: error LP303 module 'example_pkg.workflows' has no attribute 'nope' "
         "(workflows there: exported, imperative, my_workflow, no_inputs, plain, scheduled, typed, "
-        "with_defaults, with_files, with_job, with_options, with_point, with_settings)"]
+        "with_defaults, with_files, with_job, with_options, with_point, with_settings, with_transfer)"]
     made, diags = new_spec("x.y", input_options=["day=Decimal"])
     assert made is None and [str(d) for d in diags] == [
         "--input day: error LP306 cannot read the type of input 'day' of workflow 'x.y': unknown type 'Decimal' "

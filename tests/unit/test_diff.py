@@ -508,3 +508,21 @@ def test_entries_of_unexpected_shape_fall_back_to_protobuf_paths(render: Render)
         '    launchPlan.spec.defaultInputs.parameters.a.default.scalar.primitive.integer: "1" -> "abc"',
         '    launchPlan.spec.entityMetadata.notifications[0].phases[0]: "FAILED" -> 1',
     ]
+
+
+def test_a_launch_plan_whose_project_or_domain_changed_is_matched_by_name(diff: Diff) -> None:
+    old = [MY + "default_inputs: {a: 1}\n", "name: other\nworkflow: example_pkg.workflows:my_workflow\n"]
+    new = [MY + "default_inputs: {a: 2}\n", "name: other\nworkflow: example_pkg.workflows:my_workflow\n"]
+    assert diff(old, new, old_options={"project": "acme", "domain": "production"}) == [
+        "~ flytesnacks/development/lp (matched by name: was acme/production/lp)",
+        "    project: \"acme\" -> \"flytesnacks\"",
+        "    domain: \"production\" -> \"development\"",
+        "    default input 'a': 1 -> 2",
+        "~ flytesnacks/development/other (matched by name: was acme/production/other)",
+        "    project: \"acme\" -> \"flytesnacks\"",
+        "    domain: \"production\" -> \"development\"",
+    ]
+    # a name that two projects hold on one side is not guessed at: added and removed
+    both = [MY, MY.replace("name: lp", "name: lp\nproject: p2")]
+    assert diff(both, [MY], old_options={"project": "acme"}) == [
+        "- acme/development/lp", "+ flytesnacks/development/lp", "- p2/development/lp"]

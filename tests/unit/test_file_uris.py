@@ -74,6 +74,8 @@ def test_a_file_field_of_a_dataclass_is_checked_too(run_cli: Run, in_tmp: Any, v
     (in_tmp / "lp.yaml").write_text(HEADER + "name: lp\nworkflow: jobs:wf\n"
                                     f"default_inputs: {{job: {{src: {value}}}}}\n")
     result = run_cli("validate", "lp.yaml")
+    assert run_cli("lock", "lp.yaml").exit_code == 0
+    assert run_cli("validate", "lp.yaml", "--locked") == result  # the same verdict without flytekit
     if value.startswith("."):
         assert result == CliResult(1, _local("lp.yaml:5:29", "'job.src'", 'FlyteFile "./x.csv"')
                                    + "1 error in 1 of 1 file\n", "")

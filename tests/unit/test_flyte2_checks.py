@@ -9,7 +9,9 @@ import pytest
 
 pytest.importorskip("flyte")
 
-from support import ROOT
+from support import ROOT, next_dst_change
+
+FORWARD, BACK = (next_dst_change("Europe/Berlin", forward=f) for f in (True, False))
 
 PKG = os.path.join(ROOT, "tests", "conformance_flyte2")
 HEAD = "apiVersion: lpctl/v1\nkind: Trigger\n"
@@ -116,9 +118,30 @@ notifications:
     ]),
     ("name: ''\ntask: flyte2_pkg.pipelines:export\ninputs: {region: eu, limit: null, since: null, fmt: {a: 1}}\n", [
         "t.yaml:3:7: error LP917 trigger name cannot be empty",
-        "t.yaml:5:53: error LP906 input 'fmt': a mapping cannot be a trigger input: flyte-sdk 2.12.1 fails to "
-        "convert a mapping trigger input (RuntimeError: Failed to convert trigger default input) (give the value "
-        "as the task's Python default, or pass it when starting the run)",
+        "t.yaml:5:53: error LP906 input 'fmt': a mapping cannot be this trigger input: flyte-sdk 2.12.1 fails to "
+        "convert a mapping for an input of type enum ('CSV', 'PARQUET') (RuntimeError: Failed to convert trigger "
+        "default input); only an untyped dict or a dataclass input takes one (give the value as the task's Python "
+        "default, or pass it when starting the run)",
+    ]),
+    ("name: r\ntask: flyte2_pkg.structs:tune\ninputs: {sizes: {a: 1}, window: {days: x, weeks: 2}}\n", [
+        "t.yaml:5:17: error LP906 input 'sizes': a mapping cannot be this trigger input: flyte-sdk 2.12.1 fails to "
+        "convert a mapping for an input of type dict[str, int] (RuntimeError: Failed to convert trigger default "
+        "input); only an untyped dict or a dataclass input takes one (give the value as the task's Python default, "
+        "or pass it when starting the run)",
+        "t.yaml:5:50: error LP904 input 'window.weeks': 'weeks' is not a field of Window (fields: days, label, scale)",
+    ]),
+    ("name: r\ntask: flyte2_pkg.structs:tune\ninputs: {window: {scale: 1.5, days: '7'}, cfg: [1]}\n", [
+        "t.yaml:5:37: error LP904 input 'window.days': expected integer, found the string \"7\"",
+        "t.yaml:5:48: error LP906 input 'cfg': a list cannot be a trigger input: flyte-sdk 2.12.1 pickles a list "
+        "trigger input into bytes that its own runtime cannot decode as the declared type (give the value as the "
+        "task's Python default, or pass it when starting the run)",
+    ]),
+    ("name: r\ntask: flyte2_pkg.structs:tune\ninputs: {window: {scale: 1}}\n", [
+        "t.yaml:5:18: error LP904 input 'window': field 'days' of Window is missing: it has no default",
+    ]),
+    ("name: r\ntask: flyte2_pkg.pipelines:train\nschedule: {fixed_rate: 1m, kickoff_time_input_arg: run_at}\n", [
+        "t.yaml:5:24: warning LP511 schedule fires every 1m, more often than every 5 minutes (each firing is a "
+        "whole workflow execution; make sure that is intended)",
     ]),
     ("name: r\ntask: flyte2_pkg.pipelines.train\n", [
         't.yaml:4:7: error LP305 "flyte2_pkg.pipelines.train" is not an import path of the form '
@@ -185,10 +208,10 @@ def test_schedule_warnings_as_for_launch_plans(tmp_path: Any, monkeypatch: pytes
             "schedule: {cron: '30 2 * * *', timezone: Europe/Berlin}\n---\n"
             + HEAD + "name: s\ntask: flyte2_pkg.pipelines:no_inputs\nschedule: {cron: '* * 29 2 *'}\n")
     assert diagnostics(tmp_path, monkeypatch, spec) == [
-        "t.yaml:5:18: warning LP513 in Europe/Berlin, 02:30 does not exist on the day clocks go forward (02:00 -> "
-        "03:00): the Flyte scheduler skips that run (move the time out of 02:00-03:00, or use timezone: UTC)",
-        "t.yaml:5:18: warning LP514 in Europe/Berlin, 02:30 happens twice on the day clocks go back (03:00 -> "
-        "02:00): the Flyte scheduler runs at both (move the time out of 02:00-03:00, or use timezone: UTC)",
+        f"t.yaml:5:18: warning LP513 in Europe/Berlin, 02:30 does not exist on {FORWARD}, when clocks go forward "
+        "(02:00 -> 03:00): the Flyte scheduler skips that run (move the time out of 02:00-03:00, or use timezone: UTC)",
+        f"t.yaml:5:18: warning LP514 in Europe/Berlin, 02:30 happens twice on {BACK}, when clocks go back "
+        "(03:00 -> 02:00): the Flyte scheduler runs at both (move the time out of 02:00-03:00, or use timezone: UTC)",
         "t.yaml:11:18: warning LP511 schedule fires every 1m, more often than every 5 minutes (each firing is a "
         "whole workflow execution; make sure that is intended)",
         "t.yaml:11:18: warning LP515 cron \"* * 29 2 *\" fires only on February 29: once every four years (for the "

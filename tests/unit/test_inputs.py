@@ -62,6 +62,11 @@ def test_wrong_types_say_what_was_expected(check: Callable[..., list[str]], valu
     ("maybe_color: [1]", "spec.yaml:6:16: error LP405 default input 'maybe_color': expected "
      "enum ('red', 'green', 'blue'), found a list"),
     ("blob: [1]", "spec.yaml:6:9: error LP405 default input 'blob': expected dict, found a list"),
+    # the hint quotes what the user wrote, at any depth, not the number YAML read
+    ("names: [a, 1e3]", "spec.yaml:6:14: error LP405 default input 'names[1]': expected str, found the number "
+     "1000.0 (quote it: '1e3')"),
+    ("names: [0x1F]", "spec.yaml:6:11: error LP405 default input 'names[0]': expected str, found the integer "
+     "31 (quote it: '0x1F')"),
 ])
 def test_types_are_checked_at_any_depth(check: Callable[..., list[str]], yaml: str, expected: str) -> None:
     assert check(TYPED + f"default_inputs:\n  {yaml}\n") == [expected]
@@ -75,3 +80,10 @@ def test_fixed_none_for_a_required_input(check: Callable[..., list[str]]) -> Non
 def test_every_problem_of_a_file_is_reported(check: Callable[..., list[str]]) -> None:
     lines = check(TYPED + "default_inputs:\n  i: x\n  f: y\nfixed_inputs:\n  s: 1\n")
     assert [line.split(": error ")[0] for line in lines] == ["spec.yaml:6:6", "spec.yaml:7:6", "spec.yaml:9:6"]
+
+
+def test_a_top_level_key_indented_under_the_inputs_says_so(check: Callable[..., list[str]]) -> None:
+    assert check(MY + "default_inputs:\n  a: 1\n  labels:\n    team: data\n") == [
+        "spec.yaml:7:3: error LP401 default input 'labels' is not an input of workflow "
+        "'example_pkg.workflows.my_workflow' ('labels' is a top-level key, at the level of 'default_inputs'; "
+        "inputs: a, b)"]

@@ -174,3 +174,37 @@ def test_fast_path_steps_aside_for_version_directives_and_deep_nesting() -> None
         "directive; in YAML 1.2 yes, no, on and off are strings)"]
     (doc,), _ = load_text("%YAML 1.2\n---\napiVersion: lpctl/v1\nkind: LaunchPlan\na: yes\n", "f.yaml")
     assert doc.data["a"] == "yes"
+
+
+H = "apiVersion: lpctl/v1\nkind: LaunchPlan\n"
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    # a key indented under a key that has a value: libyaml says "mapping values are not allowed here"
+    ("name: x\ndefault_inputs:\n  a: 1\n   b: 2\n",
+     "f.yaml:6:5: error LP101 YAML syntax error: 'b' is indented more than 'a' on line 5, which has a value: YAML "
+     "reads the line as part of that value (indent 'b' as 'a' is (2 spaces); to nest it, 'a' must have no value)"),
+    # a top-level key indented by one space: "expected <block end>, but found '<block mapping start>'"
+    ("name: x\nworkflow: a.b:c\n default_inputs:\n  a: 1\n",
+     "f.yaml:5:16: error LP101 YAML syntax error: 'default_inputs' is indented more than 'workflow' on line 4, "
+     "which has a value: YAML reads the line as part of that value (indent 'default_inputs' as 'workflow' is (0 "
+     "spaces); to nest it, 'workflow' must have no value)"),
+    ("name: x\nworkflow:\n  name: a.b\n  inputs: {}\n default_inputs:\n  a: 1\n",
+     "f.yaml:7:2: error LP101 YAML syntax error: 'default_inputs' is indented 1 space, as no key before it is "
+     "(indent it as 'workflow' on line 4 is (0 spaces), or as 'inputs' on line 6 is (2 spaces))"),
+    ("name: x\nschedule:\n  cron: 0 1 * * *\n timezone: UTC\n",
+     "f.yaml:6:2: error LP101 YAML syntax error: 'timezone' is indented 1 space, as no key before it is (indent it "
+     "as 'schedule' on line 4 is (0 spaces), or as 'cron' on line 5 is (2 spaces))"),
+    ("name: x\ndefault_inputs:\n    a: 1\n  b: 2\n",
+     "f.yaml:6:3: error LP101 YAML syntax error: 'b' is indented 2 spaces, as no key before it is (indent it as "
+     "'default_inputs' on line 4 is (0 spaces), or as 'a' on line 5 is (4 spaces))"),
+    ("name: x\nnotifications:\n  - phases: [FAILED]\n    email: [a@b.c]\n   - phases: [SUCCEEDED]\n",
+     "f.yaml:7:4: error LP101 YAML syntax error: this list item is indented 3 spaces, unlike the items before it "
+     "(indent it as the list item with 'phases' on line 5 is (2 spaces))"),
+    # ': ' inside a plain value
+    ("name: x: y\nworkflow: a.b:c\n",
+     "f.yaml:3:8: error LP101 YAML syntax error: the value of 'name' contains ': ', which YAML reads as another "
+     "key (quote the value: name: \"x: y\")"),
+])
+def test_indentation_mistakes_are_said_in_the_users_terms(body: str, expected: str) -> None:
+    assert [str(d) for d in load_text(H + body, "f.yaml")[1]] == [expected]

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from support import ROOT, CliResult
+from support import HEADER, ROOT, CliResult
 
 from lpctl.flyte2.migrate import MigrateOptions, migrate_text, summary
 
@@ -105,14 +105,14 @@ at least 2), which is not the same limit: set it if that is what you meant
     - raw_output_data_config: no trigger field: the output location is a run setting in Flyte 2 \
 (flyte.with_runcontext(raw_data_path=...)) or the deployment's storage default
     - concurrency: no trigger field: Flyte 2 does not limit concurrent runs of a trigger
-lp.yaml:28:1  (default launch plan)  needs a decision: default launch plan, workflow without import path, list or \
-mapping input, slack notification, pager_duty notification
+lp.yaml:28:1  (default launch plan)  needs a decision: default launch plan, workflow without import path, list \
+input, slack notification, pager_duty notification
     - a default launch plan (no 'name') has no Flyte 2 counterpart: tasks run directly, with no trigger; give it a \
 name to keep it
     - workflow 'other.wf' is given by its registered interface; a trigger needs the import path of a Flyte 2 task: \
 --task-map other.wf=package.module:task
-    - inputs 'xs' are lists or mappings, which flyte-sdk 2.12.1 cannot send as trigger inputs; make them the task's \
-Python defaults
+    - inputs 'xs' are lists, which flyte-sdk 2.12.1 cannot send as trigger inputs; make them the task's Python \
+defaults
     - notifications[0]: a Flyte 1 Slack notification is an e-mail to a channel address, a Flyte 2 one an incoming \
 webhook: write 'email: {recipients: [...]}' to the same addresses, or 'slack: {webhook_url: ...}'
     - notifications[1]: Flyte 2 has no PagerDuty notifier: write 'email' to the integration address, or 'webhook' \
@@ -121,7 +121,7 @@ to PagerDuty's Events API
     1  concurrency
     1  default launch plan
     1  fixed inputs
-    1  list or mapping input
+    1  list input
     1  max_parallelism
     1  pager_duty notification
     1  raw_output_data_config
@@ -191,3 +191,12 @@ def test_unwritable_output_and_missing_path_are_usage_errors(run_cli: Callable[.
     missing = run_cli("migrate", "no/such/dir")
     assert (missing.exit_code, missing.stdout, missing.stderr) == (
         2, "", "lpctl: no/such/dir: no such file or directory\n")
+
+
+def test_mapping_inputs_migrate_with_a_note_as_flyte_sdk_sends_them() -> None:
+    text = HEADER + "name: tuned\nworkflow: pkg.flows:tune\ndefault_inputs: {cfg: {a: 1}, window: {days: 7}}\n"
+    migrated, problem = migrate_text(text, "lp.yaml", MigrateOptions())
+    assert problem is None
+    assert migrated.text is not None and "inputs: {cfg: {a: 1}, window: {days: 7}}\n" in migrated.text
+    assert ("    note: inputs 'cfg', 'window' are mappings: Flyte 2 takes one for an untyped dict or a dataclass "
+            "input, not for dict[str, T] (lpctl validate checks it against the task)\n") in summary([migrated])

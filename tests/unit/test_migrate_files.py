@@ -90,3 +90,13 @@ def test_the_triggers_written_carry_flyte2_guidance(run_cli: Run, in_tmp: Any) -
     assert [str(d) for d in schema_problems(docs[0])[0]] == []
     assert docs[0].data["notifications"] == [{"on_phase": ["FAILED", "TIMED_OUT"],
                                               "email": {"recipients": ["team@example.com"]}}]
+
+
+def test_a_redefined_anchor_is_migrated_not_a_crash(run_cli: Run, in_tmp: Any) -> None:
+    """Found by the migrate fuzz: ruamel warns (ReusedAnchorWarning) where YAML 1.2 and the loader accept it."""
+    (in_tmp / "a.yaml").write_text(HEADER + "name: &n first\nworkflow: &n wf:daily\nlabels:\n  team: *n\n")
+    assert run_cli("migrate", "a.yaml", "-o", "out").exit_code == 0
+    from lpctl.spec.load import load_text
+
+    docs, diags = load_text((in_tmp / "out" / "a.yaml").read_text(), "out/a.yaml")
+    assert diags == [] and docs[0].data["labels"] == {"team": "wf:daily"} and docs[0].data["name"] == "first"

@@ -141,3 +141,26 @@ def test_the_lpctl_new_example_is_a_real_run(run_cli: Any, in_tmp: Any) -> None:
     os.makedirs("launchplans")
     assert run_cli(*lines[0].split()[2:]) == CliResult(0, "", lines[1] + "\n")
     assert run_cli(*lines[2].split()[2:]) == CliResult(0, lines[3] + "\n", "")
+
+
+def test_the_readme_and_the_code_cite_no_document_outside_the_repository() -> None:
+    """DESIGN.md and the Flyte reference notes are not part of the repository: nothing may send a reader there."""
+    import pathlib
+
+    cited = re.compile(r"DESIGN\.md|\(reference [0-9]|reference (?:section|[0-9]+\.[0-9])")
+    code = sorted(pathlib.Path(ROOT, "lpctl").rglob("*.py"))
+    texts = {"README.md": README} | {str(p.relative_to(ROOT)): p.read_text(encoding="utf-8") for p in code}
+    assert [f"{name}: {m.group()}" for name, text in texts.items() for m in cited.finditer(text)] == []
+
+
+def test_pip_install_installs_every_package() -> None:
+    """A package missing from [tool.setuptools] packages works in an editable install and is absent from a
+    real one ('pip install .' gave "cannot import name 'accel' from 'lpctl'" on the first README command)."""
+    import pathlib
+
+    from lpctl.spec.config import tomllib  # tomli before Python 3.11
+
+    with open(os.path.join(ROOT, "pyproject.toml"), "rb") as f:
+        listed = set(tomllib.load(f)["tool"]["setuptools"]["packages"]) - {"lpctl.schemas"}
+    found = {".".join(p.parent.relative_to(ROOT).parts) for p in pathlib.Path(ROOT, "lpctl").rglob("__init__.py")}
+    assert listed == found

@@ -216,7 +216,8 @@ def test_valid_variants(body: str) -> None:
      ["spec.yaml:4:1: error LP208 'schedule' must set exactly one of 'cron' or 'fixed_rate', found neither",
       "spec.yaml:5:3: error LP201 unknown key 'crn' in 'schedule' (did you mean 'cron'?)"]),
     ("workflow: {name: x, version: '1'}\n",
-     ["spec.yaml:3:21: error LP201 unknown key 'version' in 'workflow' ('version' is a top-level key)"]),
+     ["spec.yaml:3:21: error LP201 unknown key 'version' in 'workflow' ('version' is a top-level key, at the "
+      "level of 'workflow')"]),
     ("workflow: a.b\nsecurity_context:\n  run_as: {iam: x}\n",
      ["spec.yaml:5:12: error LP201 unknown key 'iam' in 'security_context.run_as' (expected one of: "
       "k8s_service_account, iam_role, execution_identity, oauth2_client)"]),

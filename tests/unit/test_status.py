@@ -236,6 +236,13 @@ def test_backfill_refuses_a_window_over_the_limit_whole(lpctl: Run, server: Serv
     assert lpctl("backfill", "--from", "2026-11-01", "--to", "2026-11-05", "--name", "nightly", "--name", "berlin",
                  "--execute", "--limit", "8").exit_code == 0
     assert len(server.admin.executions) == 8
+    # the default limit is 100: 51 days of two daily launch plans are 102 executions, refused whole
+    wide = lpctl("backfill", "--from", "2026-09-01", "--to", "2026-10-22", "--name", "nightly", "--name", "berlin",
+                 "--execute", "--format", "json")
+    doc = json.loads(wide.stdout)
+    assert (wide.exit_code, doc["limit"], doc["overLimit"], len(doc["executions"])) == (1, 100, True, 102)
+    assert {e["status"] for e in doc["executions"]} == {"not-attempted"}
+    assert len(server.admin.executions) == 8
 
 
 def test_backfill_refuses_a_fixed_rate_and_no_active_version(lpctl: Run, server: Server) -> None:
@@ -299,6 +306,11 @@ def test_usage_and_server_errors(lpctl: Run, server: Server, run_cli: Run) -> No
         2, "lpctl: --name nope: no scheduled launch plan of that name in the specs")
     result = run_cli("status", "lps.yaml", "--endpoint", server.endpoint, "--insecure", "--since", "2026-11-01")
     assert result.exit_code == 2 and "FlyteAdmin refused the credentials (UNAUTHENTICATED" in result.stderr
+    result = run_cli("backfill", "lps.yaml", "--endpoint", server.endpoint, "--insecure", "--from", "2026-11-01",
+                     "--to", "2026-11-02", "--format", "json")
+    doc = json.loads(result.stdout)
+    assert (result.exit_code, doc["command"], doc["ok"], doc["exitCode"]) == (2, "backfill", False, 2)
+    assert doc["error"].startswith("FlyteAdmin refused the credentials (UNAUTHENTICATED")
     assert server.admin.executions == {}
 
 
@@ -306,6 +318,7 @@ def test_usage_and_server_errors(lpctl: Run, server: Server, run_cli: Run) -> No
 def test_a_signal_during_backfill_stops_before_the_next_creation(lpctl: Run, server: Server, signum: int) -> None:
     window = ("--from", "2026-11-01", "--to", "2026-11-05", "--name", "nightly", "--execute")
     server.admin.on_call("CreateExecution", 2, lambda: os.kill(os.getpid(), signum))
+    handlers = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)  # flytekit may have its own
     result = lpctl("backfill", *window)
     assert result.exit_code == 130
     assert [line.split(" flytesnacks")[0] for line in result.stdout.splitlines()[:-1]] == [
@@ -313,7 +326,7 @@ def test_a_signal_during_backfill_stops_before_the_next_creation(lpctl: Run, ser
     assert result.stdout.splitlines()[-1] == ("backfill: 2 created, 2 not attempted; interrupted; run lpctl "
                                               "backfill again to complete the rest")
     assert len(server.admin.executions) == 2
-    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # handlers given back
+    assert (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)) == handlers  # given back
     assert lpctl("backfill", *window).stdout.splitlines()[-1] == "backfill: 2 created"  # the rest
     assert len(server.admin.executions) == 4
 
@@ -334,3 +347,37 @@ def test_a_server_ignoring_the_scope_cannot_make_a_fire_count_as_run(lpctl: Run,
     done = lpctl("backfill", "--from", "2026-11-10", "--to", "2026-11-11", "--name", "nightly", "--execute")
     assert done.exit_code == 0
     assert set(server.admin.executions) == {("other", D, name), (P, D, name)}
+
+
+def test_the_readme_examples_are_real_runs(lpctl: Run, server: Server) -> None:
+    """README "Missed runs and backfills": the status and backfill outputs shown are what these specs give."""
+    import re
+
+    from support import ROOT
+
+    with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as f:
+        section = f.read().split("## Missed runs and backfills", 1)[1]
+    status_block, backfill_block = re.findall(r"```text\n(.*?)```", section, re.S)[:2]
+    fired(server, "nightly", at(10))
+    server.admin.add_execution("x1794452400", (P, D, "nightly", "v1"), created=at(12), scheduled_at=at(12),
+                               mode=SCHEDULED)
+    status = lpctl("status", "--since", "2026-11-10", "--until", "2026-11-13")
+    assert status_block.split("\n", 1)[1] == status.stdout
+    window = ("--from", "2026-11-10", "--to", "2026-11-13", "--name", "nightly")
+    dry, done = lpctl("backfill", *window), lpctl("backfill", *window, "--execute")
+    shown = [line for line in backfill_block.splitlines() if not line.startswith("$ ")]
+    assert shown == dry.stdout.splitlines() + done.stdout.splitlines()
+
+
+def test_flyte2_triggers_are_said_to_be_left_out(lpctl: Run, run_cli: Run, server: Server, in_tmp: Any) -> None:
+    pytest.importorskip("flyte")
+    (in_tmp / "missedtasks.py").write_text("import flyte\n\nenv = flyte.TaskEnvironment(name='env')\n\n\n"
+                                           "@env.task\nasync def train(epochs: int = 1) -> None: ...\n")
+    (in_tmp / "trig.yaml").write_text("apiVersion: lpctl/v1\nkind: Trigger\nname: nightly_train\n"
+                                      "task: missedtasks:train\nschedule: {cron: \"0 2 * * *\"}\n")
+    result = run_cli("status", "trig.yaml", "--endpoint", server.endpoint, "--insecure", "--token-env", "TK",
+                     "--since", "2026-11-10", "--until", "2026-11-11", env={"TK": TOKEN})
+    assert (result.exit_code, result.stdout) == (0, "status: nothing missed in 0 launch plans, 2026-11-10 00:00 UTC "
+                                                    "to 2026-11-11 00:00 UTC\n")
+    assert result.stderr == ("lpctl: warning: 1 Flyte 2 trigger left out: status and backfill cover Flyte 1 launch "
+                             "plans only, for now\n")

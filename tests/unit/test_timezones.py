@@ -12,6 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from support import next_dst_change
 
 from lpctl.schedule.cron import fire_times, only_february_29, parse_cron
 from lpctl.schedule.zones import SurpriseKind, dst_surprises, load_zone, suggest_zone, transitions
@@ -19,10 +20,11 @@ from lpctl.schedule.zones import SurpriseKind, dst_surprises, load_zone, suggest
 SC = "name: lp\nworkflow: example_pkg.workflows:scheduled\nschedule:\n"
 KICK = "  kickoff_time_input_arg: kickoff_time\n"
 Check = Callable[..., list[str]]
-BERLIN_GAP = ("warning LP513 in Europe/Berlin, 02:30 does not exist on the day clocks go forward (02:00 -> 03:00): "
-              "the Flyte scheduler skips that run (move the time out of 02:00-03:00, or use timezone: UTC)")
-BERLIN_REPEAT = ("warning LP514 in Europe/Berlin, 02:30 happens twice on the day clocks go back (03:00 -> 02:00): "
-                 "the Flyte scheduler runs at both (move the time out of 02:00-03:00, or use timezone: UTC)")
+FORWARD, BACK = (next_dst_change("Europe/Berlin", forward=f) for f in (True, False))
+BERLIN_GAP = (f"warning LP513 in Europe/Berlin, 02:30 does not exist on {FORWARD}, when clocks go forward (02:00 -> "
+              "03:00): the Flyte scheduler skips that run (move the time out of 02:00-03:00, or use timezone: UTC)")
+BERLIN_REPEAT = (f"warning LP514 in Europe/Berlin, 02:30 happens twice on {BACK}, when clocks go back (03:00 -> "
+                 "02:00): the Flyte scheduler runs at both (move the time out of 02:00-03:00, or use timezone: UTC)")
 
 
 def test_a_time_zone_outside_dst_changes_is_clean(check: Check) -> None:
@@ -61,9 +63,9 @@ def test_a_fire_time_in_the_dst_gap_and_the_repeated_hour(check: Check) -> None:
 
 def test_several_times_in_the_repeated_hour(check: Check) -> None:
     assert check(SC + "  cron: '*/15 1 * * *'\n  timezone: America/New_York\n" + KICK) == [
-        "spec.yaml:6:9: warning LP514 in America/New_York, 01:00, 01:15, 01:30 and 1 more happen twice on the "
-        "day clocks go back (02:00 -> 01:00): the Flyte scheduler runs at both (move the time out of "
-        "01:00-02:00, or use timezone: UTC)"]
+        "spec.yaml:6:9: warning LP514 in America/New_York, 01:00, 01:15, 01:30 and 1 more happen twice on "
+        f"{next_dst_change('America/New_York', forward=False)}, when clocks go back (02:00 -> 01:00): the Flyte "
+        "scheduler runs at both (move the time out of 01:00-02:00, or use timezone: UTC)"]
 
 
 def test_an_hourly_schedule_gets_no_dst_warning(check: Check) -> None:

@@ -15,53 +15,9 @@ pytest.importorskip("connectrpc")
 pytest.importorskip("flyte")
 
 from fake_flyte2 import TOKEN, D, P, Served, serve
+from flyte2_repo import REPORT, SPECS, TASKS, TRAIN
 from support import CliResult
 
-TASKS = '''\
-from datetime import datetime
-
-import flyte
-
-env = flyte.TaskEnvironment(name="demo")
-
-
-@env.task
-async def train(run_at: datetime, epochs: int = 3, dataset: str = "s3://d") -> str:
-    return f"{run_at} {epochs} {dataset}"
-
-
-@env.task
-async def report(region: str = "eu") -> str:
-    return region
-
-
-@env.task(triggers=(flyte.Trigger("in_code", flyte.Cron("0 0 * * *")),))
-async def scheduled(day: str = "mon") -> str:
-    return day
-'''
-SPECS = """\
-apiVersion: lpctl/v1
-kind: Trigger
-name: nightly
-task: demo_tasks:train
-description: Retrain every night
-schedule: {cron: "0 3 * * *", kickoff_time_input_arg: run_at}
-inputs: {epochs: 5}
-env_vars: {LOG_LEVEL: debug}
----
-apiVersion: lpctl/v1
-kind: Trigger
-name: hourly
-task: demo_tasks:train
-schedule: {cron: "0 * * * *", kickoff_time_input_arg: run_at}
----
-apiVersion: lpctl/v1
-kind: Trigger
-name: daily
-task: demo_tasks:report
-schedule: {cron: "0 6 * * *"}
-"""
-TRAIN, REPORT = "demo.train", "demo.report"
 Run = Callable[..., CliResult]
 
 
@@ -621,3 +577,55 @@ def test_json_apply(lpctl: Run, server: Served) -> None:
         {"action": "create", "kind": "trigger", "task": task, "name": name, "version": "v1", "status": "done",
          "message": "created"} for task, name in ((REPORT, "daily"), (TRAIN, "hourly"), (TRAIN, "nightly"))]
     assert [a["kind"] for a in document["plan"]["actions"]] == ["trigger"] * 3
+
+
+def test_offloaded_inputs_of_a_task_with_cache_ignored_inputs(lpctl: Run, server: Served, repo: Any) -> None:
+    from flyteidl2.task import task_definition_pb2
+
+    spec = task_definition_pb2.TaskSpec()
+    spec.task_template.metadata.cache_ignore_input_vars.append("dataset")
+    server.backend.add_task(TRAIN, "v1", spec)
+    server.backend.cluster = "self"
+    assert lpctl("apply").exit_code == 0
+    note = ("lpctl: warning: trigger demo.train/{}: the task's cache_ignore_input_vars (dataset) and the inputs' "
+            "context are left out of the server's hash of offloaded inputs, the only thing lpctl can compare them "
+            "by: a change to those alone is not seen\n")
+    planned = lpctl("plan")
+    assert (planned.exit_code, planned.stdout) == (0, NO_CHANGES)
+    assert planned.stderr.endswith(note.format("hourly") + note.format("nightly"))
+
+    # the hash leaves dataset out: a change to it alone is what the warning says lpctl cannot see
+    (repo / "triggers.yaml").write_text(SPECS.replace("inputs: {epochs: 5}", "inputs: {epochs: 5, dataset: s3://e}"))
+    assert lpctl("plan").stdout == NO_CHANGES
+    (repo / "triggers.yaml").write_text(SPECS.replace("inputs: {epochs: 5}", "inputs: {epochs: 6, dataset: s3://e}"))
+    changed = lpctl("plan")
+    assert changed.stdout.startswith("flytesnacks/development\n"
+                                     "  ~ update     trigger demo.train/nightly@v1: differs from revision 1\n")
+    assert lpctl("apply").exit_code == 0
+    nightly = server.backend.details(key("nightly")).spec
+    stored = server.backend.offloaded[nightly.offloaded_input_data.uri]
+    assert [(lit.name, lit.value.scalar.primitive.string_value or lit.value.scalar.primitive.integer)
+            for lit in stored.literals] == [("epochs", 6), ("dataset", "s3://e")]
+
+
+def test_a_signal_during_apply_stops_before_the_next_trigger_write(lpctl: Run, server: Served) -> None:
+    import os
+    import signal
+
+    def interrupt(method: str, response: Any) -> Any:
+        if method == "DeployTrigger":
+            os.kill(os.getpid(), signal.SIGTERM)
+        return response
+
+    server.backend.tamper = interrupt
+    applied = lpctl("apply")
+    assert applied.exit_code == 130
+    assert applied.stdout.endswith(
+        "create trigger flytesnacks/development/demo.report/daily@v1: done: created\n"
+        "create trigger flytesnacks/development/demo.train/hourly@v1: not attempted: interrupted before it\n"
+        "create trigger flytesnacks/development/demo.train/nightly@v1: not attempted: interrupted before it\n"
+        "apply: 1 done, 2 not attempted; interrupted; run lpctl apply again to complete the rest\n")
+    assert server.backend.writes() == ["DeployTrigger"] and set(server.backend.state()) == {key("daily", REPORT)}
+    server.backend.tamper = None
+    assert lpctl("apply").exit_code == 0
+    assert len(server.backend.state()) == 3

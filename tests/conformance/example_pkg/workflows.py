@@ -190,3 +190,16 @@ def with_options(a: int = 1) -> None:
 def with_files(data: FlyteFile, out: FlyteDirectory, many: list[FlyteFile], maybe: Optional[FlyteFile] = None,  # noqa: UP045
                csv: Optional[FlyteFile[typing.TypeVar("csv")]] = None) -> None:  # noqa: UP045
     noop()
+
+
+@dataclass
+class Transfer:
+    src: FlyteFile
+    out: FlyteDirectory
+    many: list[FlyteFile] = field(default_factory=list)
+    csv: Optional[FlyteFile[typing.TypeVar("csv")]] = None  # noqa: UP045
+
+
+@workflow
+def with_transfer(t: Transfer) -> None:
+    noop()
