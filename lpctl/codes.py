@@ -346,9 +346,11 @@ CODES: dict[str, CodeInfo] = _codes(
      """Fix the input's name (the hint lists the task's inputs), or remove it."""),
     ("LP904", "trigger input of the wrong type", """A value in 'inputs' does not fit the task input's type.
      flyte-sdk does not check (it encodes the value by its own Python type, and the run fails when the
-     task decodes it), so lpctl does.""",
+     task decodes it), so lpctl does; for a dataclass input, a mapping's fields are checked against the
+     dataclass (no unknown field, every field without a default given, each of its type).""",
      """Quote numbers meant as strings, write true or false for booleans, ISO 8601 for datetimes and
-     90m, 1h30m or PT1H30M for durations; write null only for an Optional input."""),
+     90m, 1h30m or PT1H30M for durations; write null only for an Optional input; give a dataclass
+     input a mapping of its fields."""),
     ("LP905", "not a member name of the enum", """Flyte 2 transports an Enum input by its member name (GREEN),
      not by its value as Flyte 1 did ("green"): the task decodes it with Color["GREEN"].""",
      """Write the member name (GREEN), not the value; the message lists them."""),

@@ -130,8 +130,8 @@ def differences(old: Lock, new: Lock) -> list[str]:
     """How ``old`` differs from ``new`` (what ``lpctl lock`` would write now), one line per change, for
     workflows and Flyte 2 tasks alike."""
     lines: list[str] = []
-    for before_section, after_section in ((old.workflows, new.workflows), (old.tasks, new.tasks)):
-        lines.extend(_section_changes(before_section, after_section))
+    for before_section, after_section, check in ((old.workflows, new.workflows, True), (old.tasks, new.tasks, False)):
+        lines.extend(_section_changes(before_section, after_section, check))
     for module in sorted(old.modules.keys() & new.modules.keys()):
         if old.modules[module] != new.modules[module] and not any(line.startswith(module) for line in lines):
             held = "tasks'" if any(_module(e) == module for e in new.tasks.values()) else "workflows'"
@@ -139,7 +139,10 @@ def differences(old: Lock, new: Lock) -> list[str]:
     return lines
 
 
-def _section_changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
+def _section_changes(old: Mapping[str, Any], new: Mapping[str, Any], check: bool) -> list[str]:
+    """``check``: the section's entries are workflows, which lpctl.lockfile can say are malformed."""
+    from lpctl.lockfile import entry_problem
+
     lines: list[str] = []
     for ref in sorted(old.keys() | new.keys()):
         before, after = old.get(ref), new.get(ref)
@@ -148,7 +151,12 @@ def _section_changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str
         elif after is None:
             lines.append(f"{ref}: in the lock, but no spec references it")
         elif before != after:
-            lines.extend(f"{ref}: {line}" for line in _entry_changes(before, after))
+            problem = entry_problem(before) if check else None
+            try:
+                changes = [f"the entry is malformed: {problem}"] if problem else _entry_changes(before, after)
+            except (KeyError, TypeError, AttributeError, ValueError, IndexError):  # a task entry edited by hand
+                changes = ["the entry is malformed"]
+            lines.extend(f"{ref}: {line}" for line in changes)
     return lines
 
 

@@ -115,7 +115,10 @@ def run(paths: Sequence[str], options: Options = Options()) -> Result:
             progress.emit("spec", spec_file.path, done)
             result.add(outcome)
             targets.extend(outcome.compiled)
-    result.diagnostics.extend(targets.finish())
+    finished = targets.finish()
+    result.diagnostics.extend(finished)
+    # a finding in the lock (LP309, LP310) counts the lock among the files read
+    result.files.extend(sorted({d.location.path for d in finished if d.code in _LOCK_CODES} - set(result.files)))
     result.plans, result.triggers = targets.compiled("LaunchPlan"), targets.compiled(TRIGGER_KIND)
     result.diagnostics = sort_diagnostics(result.diagnostics)
     if not result.files and not result.diagnostics and not options.only_specs:
@@ -223,6 +226,9 @@ class _Targets:
 
     def compiled(self, kind: str) -> list[Any]:
         return self._started[kind][2] if kind in self._started else []
+
+
+_LOCK_CODES = frozenset({"LP309", "LP310"})
 
 
 def _cannot_lock(doc: Document, kind: str, key: str) -> Diagnostic:

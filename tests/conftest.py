@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -14,7 +16,7 @@ import pytest
 
 sys.path.append(os.path.dirname(os.path.abspath(__file__)))
 import lone
-from support import CONFORMANCE, HEADER, ROOT, CliResult, invoke, run_options
+from support import CONFORMANCE, CONFORMANCE_FLYTE2, HEADER, HEADERS, ROOT, CliResult, invoke, run_options
 
 
 def _register_hypothesis_profiles() -> None:
@@ -100,12 +102,47 @@ def run_cli() -> Callable[..., CliResult]:
     return run
 
 
+@pytest.fixture(autouse=True)
+def _python_signal_handlers() -> Iterator[None]:
+    """Every test starts with Python's own SIGINT and SIGTERM handlers, and leaves them as it found them:
+    flytekit, once anything calls it from the main thread, installs a SIGINT handler that exits with status
+    1, and no test may depend on whether an earlier one in the process did so."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    saved = signal.signal(signal.SIGINT, signal.default_int_handler), signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, saved[0])
+        signal.signal(signal.SIGTERM, saved[1])
+
+
 @pytest.fixture
 def in_tmp(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     """Run in an empty directory (with no pyproject.toml above it that lpctl could read)."""
     monkeypatch.chdir(tmp_path)
     (tmp_path / "pyproject.toml").write_text("[tool.lpctl]\n")
     yield tmp_path
+
+
+@pytest.fixture
+def compile_spec(tmp_path: Any) -> Callable[..., Any]:
+    """The conformance suites' one fixture: ``body`` under the header of ``kind``, compiled as a user's run
+    would (no error allowed), and the one CompiledPlan or CompiledTrigger it gives, for comparing its message
+    with flytekit's or flyte-sdk's."""
+    from lpctl.pipeline import run
+
+    def compile_one(body: str, kind: str = "LaunchPlan") -> Any:
+        (tmp_path / "spec.yaml").write_text(HEADERS[kind] + body)
+        options = run_options(version="v1", python_path=(ROOT, CONFORMANCE, CONFORMANCE_FLYTE2))
+        result = run([str(tmp_path / "spec.yaml")], options)
+        assert [str(d) for d in result.diagnostics if d.severity.name == "ERROR"] == []
+        compiled = [*result.plans, *result.triggers]
+        assert len(compiled) == 1
+        return compiled[0]
+
+    return compile_one
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ wsgiref in a thread), so that flyte-sdk's own client and lpctl's can be driven a
 - ClusterService ``SelectCluster``: UNIMPLEMENTED (inputs stay inline, as on a managed backend without
   zero trust) or this server's own address (inputs offloaded, as on the open-source backend);
   DataProxyService ``UploadInputs`` stores them under the OSS hash.
+- RunService (``tests/fake_runs.py``): CreateRun of a trigger's run, ListRuns, GetRunDetails.
 - AuthMetadataService (no token needed); every other call needs ``Bearer <token>`` when ``token`` is set.
 - ``fail_on`` makes the n-th call of a method fail once; ``calls``/``requests`` record what was asked.
 """
@@ -30,18 +31,23 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
+from datetime import timezone as tz
 from socketserver import ThreadingMixIn
 from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from connectrpc.code import Code
 from connectrpc.errors import ConnectError
+from fake_runs import FakeRun, RunService, RunsState
 from flyteidl2.auth import auth_service_connect, auth_service_pb2
 from flyteidl2.cluster import payload_pb2, service_connect
 from flyteidl2.common import identifier_pb2, run_pb2
 from flyteidl2.dataproxy import dataproxy_service_connect, dataproxy_service_pb2
 from flyteidl2.task import common_pb2, task_definition_pb2, task_service_connect, task_service_pb2
+from flyteidl2.task import run_pb2 as task_run_pb2
 from flyteidl2.trigger import trigger_definition_pb2, trigger_service_connect, trigger_service_pb2
+from flyteidl2.workflow import run_service_connect
 from google.protobuf import timestamp_pb2
 
 TOKEN = "fl2-s3cr3t-t0ken"
@@ -64,9 +70,11 @@ class Row:
     revision: int
     spec: trigger_definition_pb2.TriggerSpec
     automation: common_pb2.TriggerAutomationSpec
+    #: unix seconds
     deployed_at: int
     updated_at: int
     deleted: bool = False
+    triggered_at: int = 0
     history: list[str] = field(default_factory=list)
 
     @property
@@ -82,8 +90,12 @@ class Failure:
     message: str
 
 
-def _stamp(tick: int) -> timestamp_pb2.Timestamp:
-    return timestamp_pb2.Timestamp(seconds=1_800_000_000 + tick)
+#: the fake's clock for trigger writes: this many seconds, plus one per write
+EPOCH = 1_800_000_000
+
+
+def _stamp(seconds: int) -> timestamp_pb2.Timestamp:
+    return timestamp_pb2.Timestamp(seconds=seconds)
 
 
 def inputs_hash(inputs: common_pb2.Inputs, ignored: set[str] = frozenset()) -> str:  # type: ignore[assignment]
@@ -106,7 +118,8 @@ class FakeFlyte2:
     token: str | None = TOKEN
     #: the most rows a ListTriggers page holds, whatever limit the client asks for
     page_size: int = 3
-    #: SelectCluster(OPERATION_UPLOAD_TRIGGER): "unimplemented" keeps inputs inline, "self" offloads them
+    #: SelectCluster(OPERATION_UPLOAD_TRIGGER): "unimplemented" keeps inputs inline, "self" offloads them here,
+    #: a URL offloads them to the data plane there
     cluster: str = "unimplemented"
     endpoint: str = ""
     triggers: dict[Key, Row] = field(default_factory=dict)
@@ -119,8 +132,11 @@ class FakeFlyte2:
     lock: threading.RLock = field(default_factory=threading.RLock)
     clock: int = 0
     #: a misbehaving server: ``tamper(method, response)`` replaces the answers of DeployTrigger, ListTriggers
-    #: and GetTriggerDetails
+    #: GetTriggerDetails and ListRuns
     tamper: Callable[[str, Any], Any] | None = None
+    run_state: RunsState = field(default_factory=RunsState)
+    #: (method, n, action): ``action()`` runs at the n-th call of ``method`` (a signal half-way, say)
+    hooks: list[tuple[str, int, Callable[[], None]]] = field(default_factory=list)
 
     # -- setting up ---------------------------------------------------------------------------------
 
@@ -134,15 +150,51 @@ class FakeFlyte2:
         self.tasks[(project, domain, name, version)] = details
 
     def put(self, name: str, task_name: str, version: str, *, active: bool = True, project: str = P,
-            domain: str = D, cron: str | None = "0 1 * * *", description: str = "") -> None:
-        """A trigger someone else deployed (``flyte create trigger``, another repository)."""
+            domain: str = D, cron: str | None = "0 1 * * *", description: str = "", timezone: str = "",
+            kickoff: str = "", since: datetime | None = None,
+            automation: common_pb2.TriggerAutomationSpec | None = None) -> None:
+        """A trigger someone else deployed (``flyte create trigger``, another repository); ``since``: when it
+        was last activated (``updated_at``)."""
         spec = trigger_definition_pb2.TriggerSpec(active=active, task_version=version, description=description)
         spec.inputs.SetInParent()
-        automation = common_pb2.TriggerAutomationSpec(type=TYPE_NONE)
-        if cron is not None:
-            automation.type = TYPE_SCHEDULE
-            automation.schedule.cron.expression = cron
-        self._upsert("", (project, domain, task_name, name), spec, automation)
+        if automation is None:
+            automation = common_pb2.TriggerAutomationSpec(type=TYPE_NONE)
+            if cron is not None:
+                automation.type = TYPE_SCHEDULE
+                automation.schedule.cron.expression = cron
+                automation.schedule.cron.timezone = timezone
+                automation.schedule.kickoff_time_input_arg = kickoff
+        row = self._upsert("", (project, domain, task_name, name), spec, automation)
+        if since is not None:
+            row.updated_at = int(since.timestamp())
+
+    def fired(self, task_name: str, name: str, run_name: str, moment: datetime, *, project: str = P,
+              domain: str = D, start_time: bool = True) -> None:
+        """A run the scheduler created for the fire at ``moment`` (a few seconds after it)."""
+        spec = task_run_pb2.RunSpec()
+        if start_time and self.run_state.stamps_start_time:
+            spec.run_start_time.FromSeconds(int(moment.timestamp()))
+        row = self.triggers[(project, domain, task_name, name)]
+        self.run_state.runs[(project, domain, run_name)] = FakeRun(
+            project, domain, run_name, moment.timestamp() + 3, 3, (task_name, name), row.revision,
+            row.spec.task_version, spec)
+
+    def runs(self) -> dict[str, tuple[str, str, str, int, str]]:
+        """run name -> (project/domain, task/trigger, run_start_time ISO or "", source, kickoff input ISO or "")
+        of every run on the server."""
+        out = {}
+        for (project, domain, name), r in sorted(self.run_state.runs.items()):
+            start = r.run_spec.run_start_time.ToDatetime(tz.utc).isoformat() if r.run_spec.HasField(
+                "run_start_time") else ""
+            kickoff = ";".join(f"{lit.name}={lit.value.scalar.primitive.datetime.ToDatetime(tz.utc).isoformat()}"
+                               for lit in r.inputs.literals) if r.inputs is not None else ""
+            trigger = "/".join(r.trigger) if r.trigger else ""
+            out[name] = (f"{project}/{domain}", trigger, start, r.source, kickoff)
+        return out
+
+    def on_call(self, method: str, nth: int, action: Callable[[], None]) -> None:
+        """``action()`` runs when the ``nth`` call of ``method`` from now on arrives (before it is answered)."""
+        self.hooks.append((method, self.calls.count(method) + nth, action))
 
     def fail_on(self, method: str, nth: int, code: Code = Code.UNAVAILABLE, message: str = "injected") -> None:
         """The ``nth`` call of ``method`` from now on fails once with ``code``."""
@@ -175,6 +227,9 @@ class FakeFlyte2:
             self.headers_seen.append(headers)
             count = self.calls.count(method)
             failure = next((f for f in self.failures if f.method == method and f.nth == count), None)
+            hooks = [action for m, n, action in self.hooks if (m, n) == (method, count)]
+        for action in hooks:
+            action()
         if failure is not None:
             raise ConnectError(failure.code, failure.message)
         if auth and self.token is not None and headers.get("authorization") != f"Bearer {self.token}":
@@ -182,7 +237,7 @@ class FakeFlyte2:
 
     def _tick(self) -> int:
         self.clock += 1
-        return self.clock
+        return EPOCH + self.clock
 
     def _upsert(self, org: str, key: Key, spec: trigger_definition_pb2.TriggerSpec,
                 automation: common_pb2.TriggerAutomationSpec, revision: int = 0) -> Row:
@@ -378,7 +433,7 @@ class ClusterService(_Unmodelled):
         b.enter("SelectCluster", request, ctx)
         if b.cluster == "unimplemented":
             raise ConnectError(Code.UNIMPLEMENTED, "operation not supported")
-        return payload_pb2.SelectClusterResponse(cluster_endpoint=b.endpoint)
+        return payload_pb2.SelectClusterResponse(cluster_endpoint=b.endpoint if b.cluster == "self" else b.cluster)
 
 
 @dataclass
@@ -432,6 +487,8 @@ def application(backend: FakeFlyte2, auth: AuthService | None = None) -> Callabl
             ClusterService(backend)),  # type: ignore[arg-type]
         "/flyteidl2.dataproxy.DataProxyService/": dataproxy_service_connect.DataProxyServiceWSGIApplication(
             DataProxyService(backend)),  # type: ignore[arg-type]
+        "/flyteidl2.workflow.RunService/": run_service_connect.RunServiceWSGIApplication(
+            RunService(backend)),  # type: ignore[arg-type]
         "/flyteidl2.auth.AuthMetadataService/": auth_service_connect.AuthMetadataServiceWSGIApplication(
             auth or AuthService(backend)),  # type: ignore[arg-type]
     }

@@ -10,8 +10,11 @@ from typing import Any
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CONFORMANCE = os.path.join(ROOT, "tests", "conformance")
+CONFORMANCE_FLYTE2 = os.path.join(ROOT, "tests", "conformance_flyte2")
+#: the first lines of a spec, by kind: the one place the tests write them
 HEADER = "apiVersion: lpctl/v1\nkind: LaunchPlan\n"
 TRIGGER_HEADER = "apiVersion: lpctl/v1\nkind: Trigger\n"
+HEADERS = {"LaunchPlan": HEADER, "Trigger": TRIGGER_HEADER}
 
 for _path in (CONFORMANCE, ROOT):
     if _path not in sys.path:

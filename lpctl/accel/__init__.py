@@ -8,6 +8,8 @@ answers or bytes (tests hold each to its reference, with the switch on and off):
 - :mod:`~lpctl.accel.fastschema` says "valid" without jsonschema (reference: jsonschema);
 - :mod:`~lpctl.accel.protojson` is ``json_format.MessageToDict`` from per-type plans;
 - :mod:`~lpctl.accel.jsonencode` is ``json.dumps(indent=2, sort_keys=True)`` without the pure-Python encoder;
+- :mod:`~lpctl.accel.fmtlayout` says a spec is already in ``lpctl fmt``'s layout from its lines (reference:
+  fmt's ruamel round trip);
 - :mod:`~lpctl.accel.workers` spreads a ``--locked`` run over processes (reference: one process).
 
 ``LPCTL_NO_ACCEL=1`` in the environment turns every one of them off: lpctl then runs the reference

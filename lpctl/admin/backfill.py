@@ -17,7 +17,7 @@ import json
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 from flyteidl.admin.execution_pb2 import Execution, ExecutionCreateRequest
 
@@ -26,6 +26,8 @@ from lpctl.admin.fires import scheduled_name, scheduled_request
 from lpctl.admin.status import Server as StatusServer
 from lpctl.admin.status import Status, Window
 from lpctl.admin.text import server_text
+from lpctl.admin.trigger_backfill import RunCandidate, RunDone, TriggerRefusal, dry_runs, execute_runs, plan_runs
+from lpctl.admin.trigger_backfill import Server as RunServer
 from lpctl.schedule.preview import FireTime, moment_text
 
 __all__ = ["Backfill", "Candidate", "Done", "execute", "format_json", "format_text", "plan_backfill"]
@@ -74,10 +76,17 @@ class Backfill:
     candidates: tuple[Candidate, ...]
     refused: tuple[Refusal, ...]
     limit: int
+    #: the Flyte 2 triggers' runs to create, and the triggers refused
+    runs: tuple[RunCandidate, ...] = ()
+    refused_triggers: tuple[TriggerRefusal, ...] = ()
 
     @property
     def over_limit(self) -> bool:
-        return len(self.candidates) > self.limit
+        return self.count > self.limit
+
+    @property
+    def count(self) -> int:
+        return len(self.candidates) + len(self.runs)
 
 
 @dataclass(frozen=True)
@@ -100,19 +109,30 @@ def plan_backfill(status: Status, limit: int = DEFAULT_LIMIT) -> Backfill:
             refused.append(Refusal(p.project, p.domain, p.name, p.active_version, p.reason or "no active version"))
             continue
         candidates.extend(Candidate(p.identity, fire, p.kickoff_arg) for fire in p.missed)
-    return Backfill(status.window, tuple(candidates), tuple(refused), limit)
+    runs, refused_triggers = plan_runs(status.triggers)
+    return Backfill(status.window, tuple(candidates), tuple(refused), limit, runs, refused_triggers)
 
 
-def dry_run(found: Backfill) -> list[Done]:
+def dry_run(found: Backfill) -> list[Done | RunDone]:
     state: State = "not-attempted" if found.over_limit else "would-create"
-    return [Done(c, state) for c in found.candidates]
+    return [*(Done(c, state) for c in found.candidates), *dry_runs(found.runs, found.over_limit)]
 
 
-def execute(client: Server, found: Backfill, stop: Callable[[], bool] = lambda: False) -> list[Done]:
-    """Create each candidate in order (nothing when over the limit); ``stop()`` is asked before each write
-    (a SIGINT or SIGTERM): the rest is then not attempted."""
+def execute(client: Server | None, found: Backfill, stop: Callable[[], bool] = lambda: False,
+            runs_client: RunServer | None = None) -> list[Done | RunDone]:
+    """Create each candidate in order, then each trigger's run (nothing when over the limit); ``stop()`` is
+    asked before each write (a SIGINT or SIGTERM): the rest is then not attempted."""
     if found.over_limit:
         return dry_run(found)
+    done: list[Done | RunDone] = [*_executions(client, found, stop)] if found.candidates else []
+    if found.runs:
+        assert runs_client is not None
+        done.extend(execute_runs(runs_client, found.runs, stop))
+    return done
+
+
+def _executions(client: Server | None, found: Backfill, stop: Callable[[], bool]) -> list[Done]:
+    assert client is not None
     done: list[Done] = []
     for index, candidate in enumerate(found.candidates):
         if stop():
@@ -143,22 +163,23 @@ def _create(client: Server, candidate: Candidate) -> Done:
     return Done(candidate, "created")
 
 
-def ok(found: Backfill, done: Sequence[Done], executed: bool) -> bool:
+def ok(found: Backfill, done: Sequence[Done | RunDone], executed: bool) -> bool:
     """Exit 0: nothing refused, nothing over the limit, and (dry run) nothing to create or (executed) every
     creation done."""
-    if found.refused or found.over_limit:
+    if found.refused or found.refused_triggers or found.over_limit:
         return False
     return all(d.ok for d in done) if executed else not done
 
 
-def summary(found: Backfill, done: Sequence[Done], executed: bool) -> str:
+def summary(found: Backfill, done: Sequence[Done | RunDone], executed: bool) -> str:
     if found.over_limit:
-        return (f"{len(found.candidates)} executions to create, more than --limit {found.limit}: nothing created; "
+        what = "executions" if not found.runs else "runs" if not found.candidates else "executions and runs"
+        return (f"{found.count} {what} to create, more than --limit {found.limit}: nothing created; "
                 "narrow --from/--to or --name, or raise --limit")
     counts = Counter(d.state for d in done)
     parts = [f"{counts[s]} {'to create' if s == 'would-create' else s.replace('-', ' ')}" for s in _ORDER if counts[s]]
-    if found.refused:
-        parts.append(f"{len(found.refused)} refused")
+    if found.refused or found.refused_triggers:
+        parts.append(f"{len(found.refused) + len(found.refused_triggers)} refused")
     text = ", ".join(parts) if parts else "nothing to create"
     if not executed and counts["would-create"]:
         text += " (a dry run: --execute creates them)"
@@ -169,33 +190,46 @@ def summary(found: Backfill, done: Sequence[Done], executed: bool) -> str:
     return text
 
 
-def format_text(found: Backfill, done: Sequence[Done], executed: bool) -> list[str]:
+def format_text(found: Backfill, done: Sequence[Done | RunDone], executed: bool) -> list[str]:
+    from lpctl.admin.trigger_backfill import text_lines
+
     lines = [f"refused {r.project}/{r.domain}/{r.name}: {r.reason}" for r in found.refused]
-    for d in done:
+    for d in _executions_done(done):
         c = d.candidate
         local, utc = moment_text(c.fire.moment)
         message = f": {d.message}" if d.message else ""
         lines.append(f"{d.state.replace('-', ' ')} {server_text(str(c.identity))} {local} ({utc}) "
                      f"{c.name}{message}")
+    lines.extend(text_lines(found.refused_triggers, [d for d in done if isinstance(d, RunDone)]))
     lines.append(f"backfill: {summary(found, done, executed)}")
     return lines
 
 
-def format_json(found: Backfill, done: Sequence[Done], executed: bool) -> str:
+def _executions_done(done: Sequence[Done | RunDone]) -> list[Done]:
+    return [d for d in done if isinstance(d, Done)]
+
+
+def format_json(found: Backfill, done: Sequence[Done | RunDone], executed: bool) -> str:
     """``{"version": 1, "from", "to", "executed", "limit", "overLimit", "ok", "summary", "executions":
     [{"project", "domain", "launchPlan", "version", "fireTime", "execution", "status", "message"}],
-    "refused": [{"project", "domain", "name", "activeVersion", "reason"}]}``."""
+    "refused": [{"project", "domain", "name", "activeVersion", "reason"}], "runs": [{"project", "domain",
+    "task", "trigger", "fireTime", "run", "status", "message"}], "refusedTriggers": [{"project", "domain",
+    "task", "name", "active", "reason"}]}``."""
+    from lpctl.admin.trigger_backfill import json_refused, json_runs
+
     executions = [{
         "project": d.candidate.identity.project, "domain": d.candidate.identity.domain,
         "launchPlan": d.candidate.identity.name, "version": server_text(d.candidate.identity.version),
         "fireTime": d.candidate.fire.moment.isoformat(), "execution": d.candidate.name, "status": d.state,
         "message": d.message,
-    } for d in done]
+    } for d in _executions_done(done)]
     refused = [{"project": r.project, "domain": r.domain, "name": r.name,
                 "activeVersion": None if r.active_version is None else server_text(r.active_version),
                 "reason": r.reason} for r in found.refused]
-    document = {"version": JSON_FORMAT_VERSION, "from": found.window.start.isoformat(),
+    document: dict[str, Any] = {"version": JSON_FORMAT_VERSION, "from": found.window.start.isoformat(),
                 "to": found.window.end.isoformat(), "executed": executed, "limit": found.limit,
                 "overLimit": found.over_limit, "ok": ok(found, done, executed),
-                "summary": summary(found, done, executed), "executions": executions, "refused": refused}
+                "summary": summary(found, done, executed), "executions": executions, "refused": refused,
+                "runs": json_runs([d for d in done if isinstance(d, RunDone)]),
+                "refusedTriggers": json_refused(found.refused_triggers)}
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

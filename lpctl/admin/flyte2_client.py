@@ -11,6 +11,7 @@ part of one, TLS unless ``insecure``, and no redirect is followed (a token must 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from datetime import datetime, timezone
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -81,7 +82,8 @@ def _connect() -> tuple[Any, Any]:
 
 
 class Flyte2Client:
-    """TriggerService, TaskService, ClusterService, DataProxyService and AuthMetadataService at one URL."""
+    """TriggerService, TaskService, RunService, ClusterService, DataProxyService and AuthMetadataService at one
+    URL."""
 
     def __init__(self, endpoint: str, *, insecure: bool = False, token: str | None = None,
                  timeout: float = DEFAULT_TIMEOUT, metadata_key: str = DEFAULT_METADATA_KEY,
@@ -140,24 +142,27 @@ class Flyte2Client:
 
     # -- reads --------------------------------------------------------------------------------------
 
-    def list_triggers(self, project: str, domain: str, task_name: str, org: str = "") -> Iterator[Any]:
-        """Every trigger of a task name in a project and domain (light rows, no spec), page by page,
-        in name order (a stable scan while triggers change)."""
-        from flyteidl2.common import list_pb2
+    def list_triggers(self, project: str, domain: str, task_name: str | None, org: str = "") -> Iterator[Any]:
+        """Every trigger of a task name (None: of every task) in a project and domain (light rows, no
+        spec), page by page, in task and name order (a stable scan while triggers change)."""
+        from flyteidl2.common import identifier_pb2, list_pb2
         from flyteidl2.task import task_definition_pb2
         from flyteidl2.trigger import trigger_service_pb2
 
-        task = task_definition_pb2.TaskName(org=org, project=project, domain=domain, name=task_name)
+        if task_name is None:
+            scope = {"project_id": identifier_pb2.ProjectIdentifier(organization=org, name=project, domain=domain)}
+        else:
+            scope = {"task_name": task_definition_pb2.TaskName(org=org, project=project, domain=domain, name=task_name)}
+        order = [list_pb2.Sort(key=key, direction=list_pb2.Sort.ASCENDING) for key in ("task_name", "name")]
 
         def page(token: str) -> tuple[Sequence[Any], str]:
             request = trigger_service_pb2.ListTriggersRequest(
-                task_name=task, request=list_pb2.ListRequest(
-                    limit=self.page_size, token=token,
-                    sort_by_fields=[list_pb2.Sort(key="name", direction=list_pb2.Sort.ASCENDING)]))
+                **scope, request=list_pb2.ListRequest(limit=self.page_size, token=token, sort_by_fields=order))
             found = self._call(self._client("trigger").list_triggers, request)
             return found.triggers, found.token
 
-        return follow_pages(page, f"ListTriggers for {project}/{domain}/{task_name}")
+        where = f"{project}/{domain}" + (f"/{task_name}" if task_name is not None else "")
+        return follow_pages(page, f"ListTriggers for {where}")
 
     def find_trigger(self, name: Any) -> Any | None:
         """GetTriggerDetails (the latest revision, with its spec), NOT_FOUND as None."""
@@ -185,7 +190,42 @@ class Flyte2Client:
             raise
         return found.details
 
+    def list_runs(self, trigger: Any, since: datetime) -> Iterator[Any]:
+        """The runs of a trigger (a TriggerName) created at or after ``since``, page by page, oldest first
+        (a stable scan while runs are added), filtered as flyte-sdk's ``Run.listall`` filters ``created_at``."""
+        from flyteidl2.common import list_pb2
+        from flyteidl2.workflow import run_service_pb2
+
+        created = list_pb2.Filter(function=list_pb2.Filter.GREATER_THAN_OR_EQUAL, field="created_at",
+                                  values=[since.astimezone(timezone.utc).isoformat()])
+
+        def page(token: str) -> tuple[Sequence[Any], str]:
+            request = run_service_pb2.ListRunsRequest(trigger_name=trigger, request=list_pb2.ListRequest(
+                limit=self.page_size, token=token, filters=[created],
+                sort_by_fields=[list_pb2.Sort(key="created_at", direction=list_pb2.Sort.ASCENDING)]))
+            found = self._call(self._client("run").list_runs, request)
+            return found.runs, found.token
+
+        return follow_pages(page, f"ListRuns for trigger {trigger.task_name}/{trigger.name}")
+
+    def find_run(self, run_id: Any) -> Any | None:
+        """GetRunDetails (RunDetails: its run spec and root action), NOT_FOUND as None."""
+        from flyteidl2.workflow import run_service_pb2
+
+        try:
+            return self._call(self._client("run").get_run_details,
+                              run_service_pb2.GetRunDetailsRequest(run_id=run_id)).details
+        except AdminError as e:
+            if e.code == "NOT_FOUND":
+                return None
+            raise
+
     # -- writes -------------------------------------------------------------------------------------
+
+    def create_run(self, request: Any) -> Any:
+        """CreateRun; the Run the server answers (the open-source backend answers a name already taken
+        with that run, and no error)."""
+        return self._call(self._client("run").create_run, request).run
 
     def deploy_trigger(self, request: Any) -> Any:
         return self._call(self._client("trigger").deploy_trigger, request).trigger
@@ -268,6 +308,12 @@ def _dataproxy_client() -> Any:
     return DataProxyServiceClientSync
 
 
+def _run_client() -> Any:
+    from flyteidl2.workflow.run_service_connect import RunServiceClientSync
+
+    return RunServiceClientSync
+
+
 def _auth_client() -> Any:
     from flyteidl2.auth.auth_service_connect import AuthMetadataServiceClientSync
 
@@ -276,4 +322,4 @@ def _auth_client() -> Any:
 
 _CLIENTS: dict[str, Callable[[], Any]] = {"trigger": _trigger_client, "task": _task_client,
                                           "cluster": _cluster_client, "dataproxy": _dataproxy_client,
-                                          "auth": _auth_client}
+                                          "auth": _auth_client, "run": _run_client}

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from types import FrameType
 from typing import Any, NamedTuple, TypeVar
 
+from lpctl.admin.text import server_text
 from lpctl.errors import LpctlError
 
 T = TypeVar("T")
@@ -54,13 +55,11 @@ def follow_pages(page: Callable[[str], tuple[Sequence[T], str]], what: str, *,
             raise PagingError(f"the server answered {what} with page token {_shown(token)} a second time: "
                               "it would be read forever; lpctl stopped (nothing was changed by this read)")
         seen.add(token)
-    raise PagingError(f"the server answered {what} with more than {max_pages} pages, lpctl's bound for one "
+    raise PagingError(f"the server answered {what} with more than {max_pages:,} pages, lpctl's bound for one "
                       "listing; it stopped there (a server that never ends a listing is broken)")
 
 
 def _shown(token: str) -> str:
-    from lpctl.admin.text import server_text
-
     return repr(server_text(token, 40))
 
 
@@ -132,7 +131,7 @@ class Interruption:
 
     Code imported meanwhile may install its own handler: flytekit's, installed when a workflow module
     imports it, ends the process with exit status 1 on SIGINT. :meth:`rearm` (called by :meth:`writing`,
-    and by the caller once the specs are read) puts this one back."""
+    before each write, and by the caller once the specs are read) puts this one back."""
 
     SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
@@ -174,6 +173,10 @@ class Interruption:
             self._writing = False
 
     def __call__(self) -> bool:
-        """Whether a stop was asked for: the writer's check before each write."""
+        """Whether a stop was asked for: the writer's check before each write, which also puts this
+        handler back if code run since the last write (flytekit, called for the first time from the
+        main thread) installed its own."""
+        if self._writing and threading.current_thread() is threading.main_thread():
+            self.rearm()
         return self.requested is not None
 

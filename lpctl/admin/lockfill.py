@@ -85,7 +85,7 @@ def fill_lock(lock: Lock, refs: Mapping[str, Document], client: AdminClient,
         entry = entry_of(interface, None, origin="admin")
         entry["registered"] = str(workflow)
         workflows[ref] = entry
-    return Lock(workflows, lock.modules, {**versions(), **dict(lock.versions)}), diagnostics
+    return Lock(workflows, lock.modules, {**versions(), **dict(lock.versions)}, lock.tasks), diagnostics
 
 
 def _registered(ref: str, doc: Document, identity: Identity) -> RegisteredId | None:

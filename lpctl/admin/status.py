@@ -23,7 +23,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from flyteidl.admin.execution_pb2 import Execution
 from flyteidl.admin.launch_plan_pb2 import LaunchPlan
@@ -32,9 +32,14 @@ from lpctl.admin.client import AdminError, RegisteredId, ServerError, fatal_mess
 from lpctl.admin.fires import scheduled_name, unix_seconds
 from lpctl.admin.guard import Scope, Strays, in_scope
 from lpctl.admin.text import server_text
-from lpctl.schedule.preview import FireTime, PlanPreview, moment_text, window
+from lpctl.errors import UsageError
+from lpctl.schedule.preview import FireTime, PlanPreview, TooManyFires, moment_text, window
 
-__all__ = ["PlanStatus", "Status", "Window", "format_json", "format_text", "read_status", "scheduled", "window_of"]
+if TYPE_CHECKING:
+    from lpctl.admin.trigger_status import TriggerStatus
+
+__all__ = ["PlanStatus", "Status", "Window", "fire_lines", "format_json", "format_text", "read_status", "scheduled",
+           "window_of"]
 
 JSON_FORMAT_VERSION = 1
 #: an execution can be created a little before its fire time is due by the database's clock (skew)
@@ -100,10 +105,12 @@ class Status:
     plans: tuple[PlanStatus, ...]
     #: what the server answered outside the scope asked for (ignored), as warnings about the server
     warnings: tuple[str, ...] = ()
+    #: the declared Flyte 2 triggers (:mod:`lpctl.admin.trigger_status`)
+    triggers: tuple[TriggerStatus, ...] = ()
 
     @property
     def missed(self) -> int:
-        return sum(len(p.missed) for p in self.plans)
+        return sum(len(p.missed) for p in self.plans) + sum(len(t.missed) for t in self.triggers)
 
 
 class Server(Protocol):
@@ -171,10 +178,18 @@ def _expected(client: Server, project: str, domain: str, name: str, active: Laun
     try:
         fires = window(project, domain, name, active.spec.entity_metadata.schedule.cron_schedule.schedule, start,
                        span.end, MAX_FIRES)
+    except TooManyFires as e:
+        raise too_wide(f"{project}/{domain}/{name}", e, start, span.end) from None
     except ValueError as e:
         return PlanStatus(project, domain, name, version, server_text(str(e)))
     return PlanStatus(project, domain, name, version, expected=fires, registered=registered,
                       kickoff_arg=schedule.kickoff_time_input_arg)
+
+
+def too_wide(ident: str, e: TooManyFires, start: datetime, end: datetime) -> UsageError:
+    """A window too wide to check is a usage error (exit 2), never "nothing missed"."""
+    return UsageError(f"{ident} has {e} between {utc_text(start)} and {utc_text(end)}, more than lpctl checks "
+                      "in one run: narrow the window")
 
 
 def _first_registration(client: Server, project: str, domain: str, name: str, active: LaunchPlan,
@@ -256,47 +271,68 @@ def _matched(plan: PlanStatus, runs: _Runs) -> PlanStatus:
 # -- output ---------------------------------------------------------------------------------------
 
 
-def _iso(moment: datetime) -> str:
+def iso(moment: datetime) -> str:
     return moment.isoformat()
 
 
-def _utc(moment: datetime) -> str:
+def utc_text(moment: datetime) -> str:
     return f"{moment.astimezone(timezone.utc):%Y-%m-%d %H:%M} UTC"
 
 
 def format_json(found: Status) -> str:
     """``{"version": 1, "since", "until", "launchPlans": [{"project", "domain", "name", "activeVersion",
-    "schedule", "timezone", "reason", "expected", "missed", "ran", "skipped"}], "triggers": [], "missed"}``."""
+    "schedule", "timezone", "reason", "expected", "missed", "ran", "skipped"}], "triggers": [{"project",
+    "domain", "task", "name", "active", "revision", ...the same}], "missed"}``."""
+    from lpctl.admin.trigger_status import json_entry
+
     plans = [{
         "project": p.project, "domain": p.domain, "name": p.name,
         "activeVersion": None if p.active_version is None else server_text(p.active_version),
         "schedule": p.expected.schedule if p.expected else None,
         "timezone": p.expected.timezone if p.expected else None,
         "reason": p.reason,
-        "expectedFrom": _iso(p.registered) if p.registered else None,
-        "expected": [_iso(f.moment) for f in p.expected.fire_times] if p.expected else [],
-        "missed": [_iso(f.moment) for f in p.missed],
-        "ran": [{"fireTime": _iso(f.moment), "execution": server_text(p.ran[unix_seconds(f.moment)])}
+        "expectedFrom": iso(p.registered) if p.registered else None,
+        "expected": [iso(f.moment) for f in p.expected.fire_times] if p.expected else [],
+        "missed": [iso(f.moment) for f in p.missed],
+        "ran": [{"fireTime": iso(f.moment), "execution": server_text(p.ran[unix_seconds(f.moment)])}
                 for f in (p.expected.fire_times if p.expected else ()) if unix_seconds(f.moment) in p.ran],
         "skipped": [w.isoformat() for w in p.expected.skipped] if p.expected else [],
     } for p in found.plans]
-    document = {"version": JSON_FORMAT_VERSION, "since": _iso(found.window.start), "until": _iso(found.window.end),
-                "launchPlans": plans, "triggers": [], "missed": found.missed, "warnings": list(found.warnings)}
+    document = {"version": JSON_FORMAT_VERSION, "since": iso(found.window.start), "until": iso(found.window.end),
+                "launchPlans": plans, "triggers": [json_entry(t) for t in found.triggers],
+                "missed": found.missed, "warnings": list(found.warnings)}
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
 def format_text(found: Status) -> list[str]:
-    """As ``lpctl schedule`` shows fire times, each marked: ran (by which execution) or missed."""
+    """As ``lpctl schedule`` shows fire times, each marked: ran (by which execution or run) or missed."""
+    from lpctl.admin.trigger_status import text_lines
+
     lines: list[str] = []
     for p in found.plans:
         lines.extend(_plan_lines(p))
-    span = f"{_utc(found.window.start)} to {_utc(found.window.end)}"
-    with_missed = sum(1 for p in found.plans if p.missed)
-    verdict = (f"{found.missed} missed {'fire' if found.missed == 1 else 'fires'} in {with_missed} of "
-               f"{len(found.plans)} launch plans" if found.missed else f"nothing missed in {len(found.plans)} "
-               f"launch {'plan' if len(found.plans) == 1 else 'plans'}")
+    for t in found.triggers:
+        lines.extend(text_lines(t))
+    span = f"{utc_text(found.window.start)} to {utc_text(found.window.end)}"
+    what = _counted(len(found.plans), "launch plan", len(found.triggers), "trigger")
+    missed_in = _counted(len(found.plans), "launch plan", len(found.triggers), "trigger",
+                         sum(1 for p in found.plans if p.missed), sum(1 for t in found.triggers if t.missed))
+    verdict = (f"{found.missed} missed {'fire' if found.missed == 1 else 'fires'} in {missed_in}"
+               if found.missed else f"nothing missed in {what}")
     lines.append(f"status: {verdict}, {span}")
     return lines
+
+
+def _counted(plans: int, plan: str, triggers: int, trigger: str,
+             plans_of: int | None = None, triggers_of: int | None = None) -> str:
+    """``3 launch plans``, ``1 trigger``, ``2 launch plans and 1 trigger``; with the counts that missed a fire,
+    ``2 of 3 launch plans``, ``1 of 2 launch plans and 1 of 1 trigger`` (a kind with none missed is left out
+    when the other has some)."""
+    rows = [(n, word, of) for n, word, of in ((plans, plan, plans_of), (triggers, trigger, triggers_of)) if n]
+    if plans_of is not None and any(of for _, _, of in rows):
+        rows = [row for row in rows if row[2]]
+    parts = [f"{'' if of is None else f'{of} of '}{n} {word}{'' if n == 1 else 's'}" for n, word, of in rows]
+    return " and ".join(parts) or f"0 {plan}s"
 
 
 def _plan_lines(p: PlanStatus) -> list[str]:
@@ -304,21 +340,28 @@ def _plan_lines(p: PlanStatus) -> list[str]:
     if p.active_version is None or p.expected is None:
         at = "" if p.active_version is None else f"@{server_text(p.active_version)}"
         return [f"{ident}{at}: {p.reason}"]
-    head = f"{ident}@{server_text(p.active_version)}: {p.expected.schedule} ({p.expected.timezone})"
+    head = f"{ident}@{server_text(p.active_version)}: {server_text(p.expected.schedule)} ({p.expected.timezone})"
+    note = f"first registered {utc_text(p.registered)}" if p.registered is not None else None
+    return fire_lines(head, p.expected, p.ran, note)
+
+
+def fire_lines(head: str, expected: PlanPreview, ran: dict[int, str], note: str | None) -> list[str]:
+    """``head``, then each fire time in its zone and in UTC, marked ran (by which execution or run) or
+    MISSED, and the DST-skipped times; ``note``: since when fires are expected, if not the window's start."""
     rows: list[tuple[datetime, str, str]] = []
-    for fire in p.expected.fire_times:
+    for fire in expected.fire_times:
         local, utc = moment_text(fire.moment)
-        ran = p.ran.get(unix_seconds(fire.moment))
-        mark = f"ran {server_text(ran)}" if ran else "MISSED"
+        by = ran.get(unix_seconds(fire.moment))
+        mark = f"ran {server_text(by)}" if by else "MISSED"
         rows.append((fire.moment.replace(tzinfo=None, fold=0), local,
                      f"{utc}  {mark}" + ("  (repeated hour, DST)" if fire.repeated else "")))
     rows.extend((wall, f"{wall:%Y-%m-%d %H:%M}", "skipped: does not exist (DST gap), not a missed fire")
-                for wall in p.expected.skipped)
+                for wall in expected.skipped)
     rows.sort(key=lambda row: row[0])
     width = max((len(local) for _, local, _ in rows), default=0)
     lines = [head]
-    if p.registered is not None:
-        lines.append(f"  (first registered {_utc(p.registered)}: no fires expected before)")
+    if note is not None:
+        lines.append(f"  ({note}: no fires expected before)")
     lines.extend(f"  {local:<{width}}  {rest}" for _, local, rest in rows)
     if not rows:
         lines.append("  no fire times in the window")

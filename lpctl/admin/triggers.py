@@ -14,10 +14,11 @@ specs' projects and domains, and lists :class:`lpctl.admin.reconcile.Action` s:
 - conflict: the pinned task version is not on the server: nothing is deployed for it (the task is the
   code's to deploy, with ``flyte deploy``).
 
-Reads: GetTaskDetails per declared task version, ListTriggers per task name (paged), GetTriggerDetails per
-declared trigger that exists. Writes (apply only): DeployTrigger for create and update, with the revision
-read as an optimistic lock; SelectCluster and UploadInputs first when the trigger has inputs, exactly as
-flyte-sdk's ``Trigger.create``; UpdateTriggers for activation. Never DeployTask, never DeleteTriggers.
+Reads: GetTaskDetails per declared task version, ListTriggers (paged) of the task, or of the project and
+domain when the specs name several tasks there, GetTriggerDetails per declared trigger that exists.
+Writes (apply only): DeployTrigger for create and update, with the revision read as an optimistic lock;
+SelectCluster and UploadInputs first when the trigger has inputs, exactly as flyte-sdk's
+``Trigger.create``; UpdateTriggers for activation. Never DeployTask, never DeleteTriggers.
 """
 
 from __future__ import annotations
@@ -108,22 +109,38 @@ def read_failure(e: AdminError) -> str:
 
 def compute_plan(client: Flyte2Client, desired: Sequence[Desired], *, prune: bool = False) -> Plan:
     """Compare the declared triggers with the server; changes nothing."""
-    tasks: dict[tuple[str, str, str], list[Desired]] = defaultdict(list)
+    scopes: dict[tuple[str, str], dict[str, list[Desired]]] = defaultdict(lambda: defaultdict(list))
     for d in desired:
-        tasks[(d.project, d.domain, d.task)].append(d)
+        scopes[(d.project, d.domain)][d.task].append(d)
     actions: list[Action] = []
     strays, notes = Strays(), Notes()
-    for (project, domain, task), declared in sorted(tasks.items()):
-        found = _task_versions(client, declared)
-        listed = in_scope(client.list_triggers(project, domain, task, declared[0].org), Scope(project, domain, task),
-                          _key, "ListTriggers", strays, _shown)
-        on_server = {row.id.name.name: row for row in listed}
-        for d in sorted(declared, key=lambda d: d.name):
-            actions.extend(_trigger_actions(client, d, found.get(d.version), on_server.get(d.name), strays, notes))
-        names = {d.name for d in declared}
-        actions.extend(_orphan(project, domain, task, row, prune) for name, row in sorted(on_server.items())
-                       if name not in names and row.active)
+    for (project, domain), tasks in sorted(scopes.items()):
+        listed = _listed(client, project, domain, tasks, strays)
+        for task, declared in sorted(tasks.items()):
+            found, on_server = _task_versions(client, declared), listed[task]
+            for d in sorted(declared, key=lambda d: d.name):
+                actions.extend(_trigger_actions(client, d, found.get(d.version), on_server.get(d.name), strays, notes))
+            names = {d.name for d in declared}
+            actions.extend(_orphan(project, domain, task, row, prune) for name, row in sorted(on_server.items())
+                           if name not in names and row.active)
     return Plan(tuple(actions), prune, strays.warnings() + tuple(notes))
+
+
+def _listed(client: Flyte2Client, project: str, domain: str, tasks: dict[str, list[Desired]],
+            strays: Strays) -> dict[str, dict[str, Any]]:
+    """task -> trigger name -> listing row, for the declared tasks of one project and domain: one listing of
+    the task, or of the project and domain when the specs name several tasks there (a page of 100 holds
+    what would take a call per task; the other tasks' rows are read and left out)."""
+    org = next(iter(tasks.values()))[0].org
+    only = next(iter(tasks)) if len(tasks) == 1 else None
+    rows = in_scope(client.list_triggers(project, domain, only, org), Scope(project, domain, only or ""), _key,
+                    "ListTriggers", strays, _shown)
+    listed: dict[str, dict[str, Any]] = {task: {} for task in tasks}
+    for row in rows:
+        if row.id.name.task_name in listed:
+            listed[row.id.name.task_name][row.id.name.name] = row
+    return listed
+
 
 
 class Notes(list[str]):

@@ -33,17 +33,11 @@ class Unreadable(Exception):
 
 def anchored(text: str) -> dict[Anchor, list[tuple[int, str]]]:
     """Each anchor's comments, in the order written: (1-based line, text without ``#``, right-stripped)."""
-    if _OTHER_BREAKS.search(text):
-        raise Unreadable("line breaks other than \\n and \\r\\n")
-    if not text.endswith("\n"):
-        text += "\n"  # libyaml ends the last line with a break of its own
-    starts = [0]
-    for row in text.split("\n")[:-1]:
-        starts.append(starts[-1] + len(row) + 1)
+    text, starts = _lines(text)
     out: dict[Anchor, list[tuple[int, str]]] = {}
     pending: list[tuple[int, str]] = []  # comments waiting for the next node
     previous: tuple[int, Anchor] | None = None  # the last node: (its last line, its anchor)
-    at = 0
+    at, document = 0, -1
 
     def place(begin: int, end: int) -> None:
         for line, comment in comments_between(text, begin, end, starts):
@@ -52,8 +46,12 @@ def anchored(text: str) -> dict[Anchor, list[tuple[int, str]]]:
             else:
                 pending.append((line + 1, comment))
 
+    rows = text.split("\n")
     for start, end, anchor in _nodes(text, starts):
         place(at, start)
+        if anchor is not None and anchor[0] != document:  # the first node of a document
+            document = anchor[0]
+            pending = _header(pending, rows, _line_of(start, starts) + 1, out, document)
         if anchor is not None:
             if pending:
                 out.setdefault((anchor[0], "above", anchor[2], anchor[3]), []).extend(pending)
@@ -65,6 +63,30 @@ def anchored(text: str) -> dict[Anchor, list[tuple[int, str]]]:
     if pending:
         out.setdefault((-1, "above", ("end",), ""), []).extend(pending)
     return out
+
+
+def _lines(text: str) -> tuple[str, list[int]]:
+    """``text`` ending with a line break, as libyaml reads it, and the offset of each line."""
+    if _OTHER_BREAKS.search(text):
+        raise Unreadable("line breaks other than \\n and \\r\\n")
+    if not text.endswith("\n"):
+        text += "\n"  # libyaml ends the last line with a break of its own
+    starts = [0]
+    for row in text.split("\n")[:-1]:
+        starts.append(starts[-1] + len(row) + 1)
+    return text, starts
+
+
+def _header(pending: list[tuple[int, str]], rows: list[str], line: int, out: dict[Anchor, list[tuple[int, str]]],
+            document: int) -> list[tuple[int, str]]:
+    """The comments above a document's first node up to its last blank line are the document's header
+    (they stay on top when fmt moves that node); the rest, which is returned, is above the node."""
+    for i in range(len(pending) - 1, -1, -1):
+        below = pending[i + 1][0] if i + 1 < len(pending) else line
+        if any(not rows[n - 1].strip() for n in range(pending[i][0] + 1, below)):
+            out.setdefault((document, "above", ("header",), ""), []).extend(pending[:i + 1])
+            return pending[i + 1:]
+    return pending
 
 
 def count(text: str) -> int:

@@ -1,14 +1,17 @@
-"""``lpctl fmt``: one layout for every spec, comments kept, meaning never changed.
+"""``lpctl fmt``: one layout for every spec, every comment kept next to what it annotates, meaning never changed.
 
 The layout: keys in the order of the spec format (the README's example, which is the JSON
 Schema's property order) at every level that has one, free maps (inputs, labels, envs) in the
 order written; two-space indentation, list dashes indented under their key; flow (``[a, b]``)
-or block style as written; quotes as written, and added where a YAML reader would otherwise
-read a string as something else (``"yes"``, ``"1.10"``, ``"2024-01-02"``). A comment above a
-key moves with the key.
+or block style as written, except a flow collection over several lines with comments inside
+(:mod:`lpctl.authoring.unflow`); quotes as written, and added where a YAML reader would otherwise
+read a string as something else (``"yes"``); every other scalar as written. A comment above a
+key moves with the key (:mod:`lpctl.authoring.keyorder`); a file's header stays on top.
 
 Every rewrite is checked: the file is read back by lpctl's own loader, and it must give the
-same documents, value for value, or the file is left as it is.
+same documents, value for value, and every comment must be next to the same node
+(:mod:`lpctl.authoring.comments`), or the file is left as it is (LP115). A file already in the
+layout is recognised without the round trip (:mod:`lpctl.accel.fmtlayout`).
 """
 
 from __future__ import annotations
@@ -22,7 +25,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from lpctl.authoring import comments, layout
+from lpctl import accel
+from lpctl.accel import fmtlayout
+from lpctl.authoring import comments
 from lpctl.authoring.keyorder import reorder
 from lpctl.authoring.unflow import unflow
 from lpctl.authoring.values import needs_quotes
@@ -94,7 +99,7 @@ def format_bytes(raw: bytes, path: str, *, max_bytes: int = DEFAULT_MAX_BYTES,
     if any(d.severity is Severity.ERROR for d in diags):
         return Formatted(shown, original, None, tuple(diags), path)
     text = original.removeprefix("\ufeff")
-    if text == original and layout.in_layout(text, [d.data for d in docs], _orders):
+    if accel.on() and text == original and fmtlayout.in_layout(text, [d.data for d in docs], _orders):
         return Formatted(shown, original, original, (), path)  # already formatted: no round trip
     try:
         return Formatted(shown, original, format_text(text, shown, docs), (), path)
@@ -121,7 +126,7 @@ def format_text(text: str, path: str = "<string>", docs: Sequence[Document] | No
         read = [d.data for d in formatted]
         if diags or not _same(expected, read):
             raise FormatBug("lpctl fmt would change what this file means (a bug in lpctl)")
-        if layout.in_layout(result, read, _orders):
+        if accel.on() and fmtlayout.in_layout(result, read, _orders):
             break  # in the layout: the next pass would give the same text (the property tests hold it to that)
     else:
         raise FormatBug("lpctl fmt does not settle on one layout for this file (a bug in lpctl)")
@@ -228,7 +233,7 @@ def _canonical(node: Any, path: tuple[str, ...], orders: dict[tuple[str, ...], l
     if isinstance(node, CommentedMap):
         order = orders.get(path)
         if order is not None:
-            reorder(node, order)
+            reorder(node, order, root=not path)
         for key in list(node):
             _quote_if_ambiguous(node, key)
             _canonical(node[key], (*path, str(key)) if order is not None else ("*free*",), orders)

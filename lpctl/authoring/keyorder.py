@@ -10,7 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 
-def reorder(node: Any, order: list[str]) -> None:
+def reorder(node: Any, order: list[str], *, root: bool = False) -> None:
+    """``node``'s keys in ``order`` (others after them, as written); at a document's ``root``, the comment
+    lines above its first key up to a blank line are the file's header, and stay on top."""
     keys = list(node)
     rank = {k: i for i, k in enumerate(order)}
     wanted = sorted(keys, key=lambda k: (rank.get(str(k), len(order)), keys.index(k)))
@@ -24,9 +26,11 @@ def reorder(node: Any, order: list[str]) -> None:
         if not node.ca.comment or len(node.ca.comment) < 2 or node.ca.comment[1] is None:
             node.ca.comment = [None, []]
         above_first = node.ca.comment[1]
-        leading[keys[0]] = "".join(" " * t.column + str(t.value) for t in above_first)
+        lines = "".join(" " * t.column + str(t.value) for t in above_first)
+        cut = lines.rfind("\n\n") + 2 if root and "\n\n" in lines else 0
+        header, leading[keys[0]] = lines[:cut], lines[cut:]
         above_first[:] = []
-        first = leading.pop(wanted[0], "")
+        first = header + leading.pop(wanted[0], "")
         if first:
             above_first.append(_token(first))
     for key in wanted:

@@ -86,7 +86,7 @@ PythonPath = Annotated[list[str] | None, typer.Option(
     "searched after the current directory and [tool.lpctl] python_path.")]
 MaxBytes = Annotated[int, typer.Option("--max-bytes", metavar="N", min=1, help="Refuse spec files larger than this.")]
 ImportTimeout = Annotated[float, typer.Option(
-    "--import-timeout", metavar="SECONDS", min=0.1, help="Seconds a workflow module may take to import "
+    "--import-timeout", metavar="SECONDS", min=0.1, help="Seconds a workflow or task module may take to import "
     "before its specs get an error.")]
 NoCache = Annotated[bool, typer.Option(
     "--no-cache", help="Import every workflow module, ignoring the interfaces kept in .lpctl_cache/ "
@@ -152,9 +152,9 @@ ClientSecretEnv = Annotated[str | None, typer.Option(
     "--client-secret-env", metavar="VAR", help="Environment variable holding the OAuth2 client secret.")]
 TokenUrl = Annotated[str | None, typer.Option(
     "--token-url", metavar="URL", help="OAuth2 token URL, https (default: asked from the endpoint).")]
-ReconcileEndpoint = Annotated[str, typer.Option(
+ReconcileEndpoint = Annotated[str | None, typer.Option(
     "--endpoint", metavar="HOST:PORT", help="FlyteAdmin gRPC endpoint for the launch plans; the Flyte 2 endpoint "
-    "(Connect, as flyte-sdk) when the specs hold only triggers.")]
+    "(Connect, as flyte-sdk) when the specs hold only triggers. Needed unless --flyte2-endpoint serves them all.")]
 ReconcileInsecure = Annotated[bool, typer.Option(
     "--insecure", help="No TLS: plaintext gRPC to FlyteAdmin, plain HTTP to Flyte 2 (and an http token URL "
     "allowed): for a local sandbox only.")]

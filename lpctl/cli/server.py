@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from lpctl import stdio
-from lpctl.cli.app import EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, Command, Debug, app
+from lpctl.cli.app import EXIT_BUG, EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, Command, Debug, app
 from lpctl.cli.flyte2 import Flyte2, flyte2_client
 from lpctl.cli.options import (
     IMPORT_TIMEOUT,
@@ -90,11 +90,11 @@ def register(
     from lpctl.admin import outcome
     from lpctl.admin.register import register as register_plans
 
-    options = run_options(project, domain, version, workflow_version, python_path, max_bytes, import_timeout,
-                          no_cache, locked)
     report = Report(format, color, strict)
-    target = server(endpoint, insecure, token_env, token_command, client_id, client_secret_env, token_url)
     with _server_run("register", report) as interruption:
+        options = run_options(project, domain, version, workflow_version, python_path, max_bytes, import_timeout,
+                              no_cache, locked)
+        target = server(endpoint, insecure, token_env, token_command, client_id, client_secret_env, token_url)
         plans = _versioned(paths, options, report, "register")
         interruption.rearm()  # after the workflow imports: flytekit's import installs a SIGINT handler
         with admin_client(target) as client, interruption.writing() if not dry_run else contextlib.nullcontext():
@@ -116,7 +116,7 @@ def plan(
     python_path: PythonPath = None, max_bytes: MaxBytes = MAX_BYTES, import_timeout: ImportTimeout = IMPORT_TIMEOUT,
     no_cache: NoCache = False, locked: Locked = False,
     format: FormatOption = Format.auto, color: ColorOption = Color.auto, strict: Strict = False,
-    endpoint: ReconcileEndpoint, insecure: ReconcileInsecure = False, token_env: TokenEnv = None,
+    endpoint: ReconcileEndpoint = None, insecure: ReconcileInsecure = False, token_env: TokenEnv = None,
     token_command: TokenCommand = None, client_id: ClientId = None, client_secret_env: ClientSecretEnv = None,
     token_url: TokenUrl = None, flyte2_endpoint: Flyte2Endpoint = None, org: Org = None,
     api_key_env: ApiKeyEnv = None,
@@ -136,12 +136,12 @@ def plan(
 
     Example: lpctl plan launchplans/ --version 2026.11.23 --endpoint flyte.example.com:443 --token-env FLYTE_TOKEN
     """
-    options = run_options(project, domain, version, workflow_version, python_path, max_bytes, import_timeout,
-                          no_cache, locked)
     report = Report(format, color, strict)
-    target = server(endpoint, insecure, token_env, token_command, client_id, client_secret_env, token_url)
     flyte2 = Flyte2(flyte2_endpoint, org, api_key_env)
     with _server_run("plan", report) as interruption:
+        options = run_options(project, domain, version, workflow_version, python_path, max_bytes, import_timeout,
+                              no_cache, locked)
+        target = server(endpoint or "", insecure, token_env, token_command, client_id, client_secret_env, token_url)
         with _servers(paths, options, report, target, flyte2, "plan", prune) as targets:
             interruption.rearm()  # after the workflow imports: flytekit's import installs a SIGINT handler
             found = _combined([read(prune) for read, _ in targets], prune)
@@ -158,7 +158,7 @@ def apply(
     python_path: PythonPath = None, max_bytes: MaxBytes = MAX_BYTES, import_timeout: ImportTimeout = IMPORT_TIMEOUT,
     no_cache: NoCache = False, locked: Locked = False,
     format: FormatOption = Format.auto, color: ColorOption = Color.auto, strict: Strict = False,
-    endpoint: ReconcileEndpoint, insecure: ReconcileInsecure = False, token_env: TokenEnv = None,
+    endpoint: ReconcileEndpoint = None, insecure: ReconcileInsecure = False, token_env: TokenEnv = None,
     token_command: TokenCommand = None, client_id: ClientId = None, client_secret_env: ClientSecretEnv = None,
     token_url: TokenUrl = None, flyte2_endpoint: Flyte2Endpoint = None, org: Org = None,
     api_key_env: ApiKeyEnv = None,
@@ -176,28 +176,33 @@ def apply(
 
     Example: lpctl apply launchplans/ --version 2026.11.23 --endpoint flyte.example.com:443 --token-env FLYTE_TOKEN
     """
+    report = Report(format, color, strict)
+    flyte2 = Flyte2(flyte2_endpoint, org, api_key_env)
+    with _server_run("apply", report) as interruption:
+        options = run_options(project, domain, version, workflow_version, python_path, max_bytes, import_timeout,
+                              no_cache, locked)
+        target = server(endpoint or "", insecure, token_env, token_command, client_id, client_secret_env, token_url)
+        with _servers(paths, options, report, target, flyte2, "apply", prune) as targets:
+            interruption.rearm()  # after the workflow imports: flytekit's import installs a SIGINT handler
+            plans = [read(prune) for read, _ in targets]
+            found = _combined(plans, prune)
+            with interruption.writing():  # a signal from here on stops before the next write
+                outcomes = [o for (_, perform), part in zip(targets, plans, strict=True)
+                            for o in perform(part, interruption)]
+                stopped = interruption()
+                _show_outcomes(outcomes, found, report, stopped)
+    raise typer.Exit(EXIT_INTERRUPTED if stopped else EXIT_OK if all(o.ok for o in outcomes) else EXIT_FINDINGS)
+
+
+def _show_outcomes(outcomes: list[Any], found: Plan, report: Report, stopped: bool) -> None:
+    """apply's report: the plan and what became of each action (text), or one JSON document."""
     from lpctl.admin import outcome, reconcile
 
-    options = run_options(project, domain, version, workflow_version, python_path, max_bytes, import_timeout,
-                          no_cache, locked)
-    report = Report(format, color, strict)
-    target = server(endpoint, insecure, token_env, token_command, client_id, client_secret_env, token_url)
-    flyte2 = Flyte2(flyte2_endpoint, org, api_key_env)
-    with _server_run("apply", report) as interruption, \
-            _servers(paths, options, report, target, flyte2, "apply", prune) as targets:
-        interruption.rearm()  # after the workflow imports: flytekit's import installs a SIGINT handler
-        plans = [read(prune) for read, _ in targets]
-        found = _combined(plans, prune)
-        with interruption.writing():  # a signal from here on stops before the next write
-            outcomes = [o for (_, perform), part in zip(targets, plans, strict=True)
-                        for o in perform(part, interruption)]
-            stopped = interruption()
-            if effective_format(report) is Format.json:
-                _out(outcome.format_json(outcomes, "apply", plan=reconcile.plan_document(found), interrupted=stopped))
-            else:
-                _show_plan(found, report)
-                _out("".join(f"{line}\n" for line in outcome.format_text(outcomes, "apply", interrupted=stopped)))
-    raise typer.Exit(EXIT_INTERRUPTED if stopped else EXIT_OK if all(o.ok for o in outcomes) else EXIT_FINDINGS)
+    if effective_format(report) is Format.json:
+        _out(outcome.format_json(outcomes, "apply", plan=reconcile.plan_document(found), interrupted=stopped))
+        return
+    _show_plan(found, report)
+    _out("".join(f"{line}\n" for line in outcome.format_text(outcomes, "apply", interrupted=stopped)))
 
 
 def _versioned(paths: Sequence[str], options: Options, report: Report, command: str) -> list[tuple[Any, bool | None]]:
@@ -264,6 +269,10 @@ def _servers(paths: Sequence[str], options: Options, report: Report, target: Ser
     from lpctl.admin.flyte2_client import org_from_endpoint
 
     plans, declared = _declared(paths, options, report, flyte2, command, prune)
+    if (plans or not declared) and not target.endpoint:
+        raise UsageError("give FlyteAdmin's endpoint for the launch plans with --endpoint")
+    if declared and not (flyte2.endpoint or target.endpoint):
+        raise UsageError("give the Flyte 2 endpoint for the triggers with --endpoint or --flyte2-endpoint")
     if plans and declared and not flyte2.endpoint:
         raise UsageError("the specs hold launch plans and Flyte 2 triggers: give the Flyte 2 endpoint for the "
                          "triggers with --flyte2-endpoint (--endpoint is FlyteAdmin's)")
@@ -307,20 +316,31 @@ def admin_client(target: Server) -> Iterator[AdminClient]:
 @contextlib.contextmanager
 def _server_run(command: str, report: Report) -> Iterator[Interruption]:
     """register, plan and apply: SIGINT and SIGTERM caught (see :class:`lpctl.admin.guard.Interruption`),
-    and with --format json a JSON document on standard output on every way out (exit 2, 130 too)."""
+    and with --format json a JSON document on standard output on every way out (exit 2, 3, 130 too; the
+    message on standard error is the guard's, as ever)."""
     from lpctl.admin.guard import Interruption
 
     with Interruption() as interruption:
         try:
             yield interruption
-        except (LpctlError, KeyboardInterrupt) as e:
+        except typer.Exit:
+            raise
+        except (KeyboardInterrupt, Exception) as e:
             if effective_format(report) is Format.json:
                 from lpctl.admin.outcome import failure_json
 
-                stopped = isinstance(e, KeyboardInterrupt)
-                _out(failure_json(command, "interrupted" if stopped else str(e),
-                                  EXIT_INTERRUPTED if stopped else EXIT_USAGE, getattr(e, "outcomes", ())))
+                code, message = failure(e)
+                _out(failure_json(command, message, code, getattr(e, "outcomes", ())))
             raise
+
+
+def failure(e: BaseException) -> tuple[int, str]:
+    """The exit code and message of a run that cannot go on, as the guard (lpctl.cli.app) gives them."""
+    if isinstance(e, KeyboardInterrupt):
+        return EXIT_INTERRUPTED, "interrupted"
+    if isinstance(e, LpctlError):
+        return EXIT_USAGE, str(e)
+    return EXIT_BUG, f"internal error: {type(e).__name__}: {e}"
 
 
 def _out(text: str) -> None:

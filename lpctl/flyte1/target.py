@@ -12,15 +12,15 @@ from lpctl.lock import Lock
 from lpctl.spec.config import Identity
 from lpctl.spec.load import Document
 from lpctl.spec.model import launch_plan_spec
-from lpctl.target import Importing, Resolving
+from lpctl.target import Importing, Resolving, Target
 
 #: checks that read the input maps: a broken map would make them report what is not there
 _READ_INPUTS = {"LP510"}
 
 
 class LaunchPlanTarget:
-    kinds = ("LaunchPlan",)
-    lock_section = "workflows"
+    kinds: tuple[str, ...] = ("LaunchPlan",)
+    lock_section: str = "workflows"
 
     def importing(self, how: Importing) -> Resolving:
         """Imports the workflows (and keeps their interfaces in .lpctl_cache/ when asked)."""
@@ -57,4 +57,4 @@ class LaunchPlanTarget:
         return diags
 
 
-TARGET = LaunchPlanTarget()
+TARGET: Target = LaunchPlanTarget()

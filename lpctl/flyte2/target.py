@@ -12,12 +12,12 @@ from lpctl.lock import Lock
 from lpctl.spec.config import Identity
 from lpctl.spec.load import Document
 from lpctl.spec.model import trigger_spec
-from lpctl.target import Importing, Resolving
+from lpctl.target import Importing, Resolving, Target
 
 
 class TriggerTarget:
-    kinds = ("Trigger",)
-    lock_section = "tasks"
+    kinds: tuple[str, ...] = ("Trigger",)
+    lock_section: str = "tasks"
 
     def importing(self, how: Importing) -> Resolving:
         return TaskResolver(how.roots, import_timeout=how.import_timeout)
@@ -43,4 +43,4 @@ class TriggerTarget:
         return duplicate_triggers(compiled)
 
 
-TARGET = TriggerTarget()
+TARGET: Target = TriggerTarget()

@@ -261,8 +261,12 @@ def _parse_field(text: str, field: _Field) -> tuple[frozenset[int], bool]:
     return frozenset(values), star
 
 
+#: robfig splits with Go's ``strings.Fields`` (``unicode.IsSpace``): Python's whitespace but U+001C-U+001F
+_GO_SPACE = re.compile(r"[\t\n\v\f\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+")
+
+
 def _parse_fields(expr: str) -> CronSpec:
-    fields = expr.split()
+    fields = [f for f in _GO_SPACE.split(expr) if f]
     if len(fields) != 5:
         count = len(fields)
         noun = "field" if count == 1 else "fields"

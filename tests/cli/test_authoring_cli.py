@@ -90,6 +90,16 @@ def test_schema_output_writes_the_published_schema(run_cli: Run, in_tmp: Any) ->
     assert '"$id": "https://raw.githubusercontent.com/lpctl/lpctl/main/schemas/launchplan.schema.json"' in schema_text()
 
 
+def test_new_to_a_stream_does_not_suggest_validating_it(run_cli: Run, in_tmp: Any) -> None:
+    plain = run_cli("new", "example_pkg.workflows:scheduled", "--name", "nightly", *PP)
+    assert plain.exit_code == 0 and "\nname: nightly\n" in plain.stdout
+    for path in ("/dev/stdout", "/proc/self/fd/1"):
+        assert run_cli("new", "example_pkg.workflows:scheduled", "--name", "nightly", "-o", path, *PP) == CliResult(
+            0, plain.stdout, f"wrote {path}: launch plan nightly, 3 inputs, 1 required\n")
+    to_null = run_cli("new", "example_pkg.workflows:scheduled", "--name", "nightly", "-o", "/dev/null", "--force", *PP)
+    assert to_null == CliResult(0, "", "wrote /dev/null: launch plan nightly, 3 inputs, 1 required\n")
+
+
 def test_new_for_a_flyte2_task_writes_a_trigger_and_never_clobbers(run_cli: Run, in_tmp: Any) -> None:
     pp = ("--python-path", os.path.join(os.path.dirname(CONFORMANCE), "conformance_flyte2"))
     result = run_cli("new", "flyte2_pkg.pipelines:export", "-o", "nightly.yaml", *pp)
@@ -209,3 +219,12 @@ def test_new_writes_a_long_default_one_item_a_line_as_fmt_keeps_it(run_cli: Run,
     (in_tmp / "lp.yaml").write_text("\n".join(uncommented) + "\n")
     assert run_cli("fmt", "--check", "lp.yaml").exit_code == 0
     assert run_cli("validate", "lp.yaml", "--python-path", ".") == CliResult(0, "1 file OK: 1 launch plan\n", "")
+
+
+def test_fmt_keeps_the_header_on_top_and_moves_a_key_with_its_comment(run_cli: Run, in_tmp: Any) -> None:
+    (in_tmp / "a.yaml").write_text("# yaml-language-server: $schema=x.json\n\n# about the kind\nkind: LaunchPlan\n"
+                                   "# about the version\napiVersion: lpctl/v1\nname: a\nworkflow: pkg.wf:run\n")
+    assert run_cli("fmt", "a.yaml").exit_code == 0
+    assert (in_tmp / "a.yaml").read_text() == (
+        "# yaml-language-server: $schema=x.json\n\n# about the version\napiVersion: lpctl/v1\n# about the kind\n"
+        "kind: LaunchPlan\nname: a\nworkflow: pkg.wf:run\n")

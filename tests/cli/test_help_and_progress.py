@@ -177,7 +177,7 @@ def test_a_slow_import_shows_progress_on_a_terminal_only(tmp_path: Any) -> None:
     assert code == 0 and '"status": "ok"' in out and "lpctl:" not in err
 
 
-@pytest.mark.parametrize("command", ["register", "plan", "apply", "lock"])
+@pytest.mark.parametrize("command", ["register", "plan", "apply", "lock", "status", "backfill"])
 def test_every_server_command_takes_every_auth_option(run_cli: Run, command: str) -> None:
     text = _help(run_cli, command)
     for option in ("--endpoint HOST:PORT", "--insecure", "--token-env VAR", "--token-command COMMAND",

@@ -99,3 +99,9 @@ ANSWER = {
     "LaunchPlan": (0, "1 file OK: 1 launch plan\n"),
     "Trigger": (0, "1 file OK: 0 launch plans, 1 trigger\n"),
 }
+
+
+def test_the_probe_covers_every_kind() -> None:
+    from lpctl.spec.load import KINDS as READ
+
+    assert sorted(KINDS) == sorted(READ) == sorted(ANSWER)

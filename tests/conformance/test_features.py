@@ -249,7 +249,7 @@ case("reference_workflow", "name: lp\nworkflow: example_pkg.workflows:exported\n
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_feature_equals_flytekit(name: str, compile_spec: Callable[[str], Any]) -> None:
     body, build = CASES[name]
-    assert_same(compile_spec(body), flytekit_launch_plan(build))
+    assert_same(compile_spec(body).launch_plan, flytekit_launch_plan(build))
 
 
 def test_at_least_forty_cases() -> None:
@@ -262,7 +262,7 @@ def test_timezone_has_no_flytekit_twin(compile_spec: Callable[[str], Any]) -> No
     rest of the message is flytekit's own (the same spec without the zone is the cron_kickoff case)."""
     body = ("name: lp\n" + SC + "schedule: {cron: '0 */6 * * *', timezone: Asia/Tokyo, "
             "kickoff_time_input_arg: kickoff_time}\n")
-    lp = compile_spec(body)
+    lp = compile_spec(body).launch_plan
     assert lp.spec.entity_metadata.schedule.cron_schedule.schedule == "CRON_TZ=Asia/Tokyo 0 */6 * * *"
     with pytest.raises(ValueError, match="Schedule is invalid"):
         _cron(schedule="CRON_TZ=Asia/Tokyo 0 */6 * * *")

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from harness import HERE, ROOT, VERSION
-from support import run_options
+from support import HEADER, run_options
 from test_features import CASES
 
 from lpctl import accel
@@ -46,7 +46,7 @@ def _assert_same_run(importing: Result, locked: Result) -> None:
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_locked_case_renders_the_same_bytes(name: str, tmp_path: Any) -> None:
     spec = tmp_path / "spec.yaml"
-    spec.write_text("apiVersion: lpctl/v1\nkind: LaunchPlan\n" + CASES[name][0])
+    spec.write_text(HEADER + CASES[name][0])
     _assert_same_run(*_both(str(spec), str(tmp_path / "lpctl.lock")))
 
 

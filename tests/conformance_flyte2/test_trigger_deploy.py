@@ -33,7 +33,7 @@ if TESTS not in sys.path:
     sys.path.append(TESTS)
 
 from fake_flyte2 import D, FakeFlyte2, P, serve  # noqa: E402
-from support import invoke  # noqa: E402
+from support import TRIGGER_HEADER, invoke  # noqa: E402
 
 VERSION = "v1"
 #: the CASES' triggers with at least one input literal: the ones a server that asks for it gets offloaded
@@ -133,7 +133,7 @@ def _deploy_with_flyte_sdk(backend: FakeFlyte2) -> None:
 
 def _repo(path: Any) -> Any:
     """The CASES as one spec file, in a directory of its own."""
-    (path / "triggers.yaml").write_text("---\n".join(f"apiVersion: lpctl/v1\nkind: Trigger\n{body}"
+    (path / "triggers.yaml").write_text("---\n".join(TRIGGER_HEADER + body
                                                      for _, _, body, _ in CASES))
     (path / "pyproject.toml").write_text("[tool.lpctl]\n")
     return path

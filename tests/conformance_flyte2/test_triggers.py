@@ -192,11 +192,11 @@ inputs: {cfg: {}, window: {days: 1, scale: 0.25, label: z}, limit: 9}
 
 
 @pytest.mark.parametrize(("task", "body", "build"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
-def test_trigger_equals_flyte_sdk(compile_trigger: Callable[[str], Any], task: Any, body: str,
+def test_trigger_equals_flyte_sdk(compile_spec: Callable[..., Any], task: Any, body: str,
                                   build: Callable[[], Any]) -> None:
     from google.protobuf import json_format
 
-    ours = compile_trigger(body)
+    ours = compile_spec(body, "Trigger")
     theirs = flyte_task_trigger(build(), task)
     assert ours.task_name == task.name
     assert json_format.MessageToDict(ours.trigger) == json_format.MessageToDict(theirs)

@@ -25,14 +25,3 @@ def flyte_task_trigger(trigger: Any, task: Any) -> Any:
                                   default_inputs=defaults)
     return asyncio.run(to_task_trigger(t=trigger, task_name=task.name, task_inputs=spec.task_template.interface.inputs,
                                        task_default_inputs=list(spec.default_inputs)))
-
-
-def lpctl_triggers(path: str) -> list[Any]:
-    """Compile with lpctl; fails the test on any error diagnostic."""
-    from lpctl.pipeline import Options, run
-    from lpctl.spec.config import Config
-
-    result = run([path], Options(python_path=(HERE,), config=Config()))
-    errors = [str(d) for d in result.diagnostics if d.severity.name == "ERROR"]
-    assert errors == [], errors
-    return result.triggers

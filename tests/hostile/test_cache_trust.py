@@ -13,10 +13,10 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from support import HEADER
 
 from lpctl.cache import CACHE_DIR
 
-HEADER = "apiVersion: lpctl/v1\nkind: LaunchPlan\n"
 INT_WF = "def wf(a: int) -> None: ...\n"
 STR_WF = "def wf(b: str) -> None: ...\n"
 POSIX = pytest.mark.skipif(sys.platform == "win32", reason="POSIX files")

@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from support import HEADER
 
 CORPUS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus")
-HEADER = "apiVersion: lpctl/v1\nkind: LaunchPlan\n"
 WORKFLOW = "workflow:\n  name: team.pipelines.daily\n  inputs: {a: int, f: float, s: str}\n"
 TAG_HINT = ("(specs hold plain strings, numbers, booleans, lists and maps; "
             "quote the value to make it a string)")

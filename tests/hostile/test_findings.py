@@ -16,9 +16,9 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from support import HEADER
 
 Cli = Callable[..., Any]
-HEADER = "apiVersion: lpctl/v1\nkind: LaunchPlan\n"
 SPEC = HEADER + "name: one\nworkflow: {name: team.pipelines.daily, inputs: {a: str}}\n"
 POSIX = pytest.mark.skipif(sys.platform == "win32", reason="POSIX files")
 SURROGATE = ("error LP111 the string holds a lone surrogate escape '\\ud800', which is not a Unicode character: "

@@ -1,12 +1,13 @@
 """Mutation fuzz of lpctl.lock (under --locked) and of migrate's input, kept in the suite.
 
 The lock: a real lock of the conformance workflows (every input kind: scalars, datetimes, lists,
-maps, Optionals, enums, dataclasses, files), mutated as JSON (a node replaced by hostile JSON: null,
-wrong types, unknown enum values, lone surrogates, deep nesting, 5,000-digit numbers; a key removed
-or added) and as text (cut, spliced). ``render --locked`` must end with exit 0 or 1, never 3, and
-with exit 1 write no bundle. Migrate: the samples and the hostile corpus, mutated as
-tests/hostile/test_fuzz.py mutates them, through ``migrate -o out``: exit 0 or 1, never 3; every
-file written is inside ``out``, loads without a YAML finding, and holds triggers.
+maps, Optionals, enums, dataclasses, files) and a Flyte 2 task, mutated as JSON (a node replaced by
+hostile JSON: null, wrong types, unknown enum values, lone surrogates, deep nesting, 5,000-digit
+numbers; a key removed or added) and as text (cut, spliced). ``render --locked`` must end with exit
+0 or 1, never 3, and with exit 1 write no bundle; ``lock --check`` must say stale (exit 1) or up
+to date, never 3. Migrate: the samples and the hostile corpus, mutated as tests/hostile/test_fuzz.py
+mutates them, through ``migrate -o out``: exit 0 or 1, never 3; every file written is inside
+``out``, loads without a YAML finding, and holds triggers.
 
 The number of examples follows the Hypothesis profile (``HYPOTHESIS_PROFILE=ci`` for ten times as
 many; profiles are in tests/conftest.py); the counts by exit code are printed at the end.
@@ -117,7 +118,7 @@ def _sound(result: Any, allowed: tuple[int, ...]) -> None:
         assert "internal error" not in text and "Traceback" not in text, text[-3000:]
 
 
-@settings(max_examples=examples(300), deadline=None,
+@settings(max_examples=examples(200), deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture,
                                  HealthCheck.data_too_large])
 @given(data=st.data())
@@ -137,6 +138,11 @@ def test_a_mutated_lock_is_an_error_at_the_lock_never_a_crash_or_a_bundle(
         assert "error LP" in result.stderr
     else:
         assert json.loads(out.read_text())["kind"] == "LaunchPlanBundle"
+    check = invoke("lock", "specs", "--check", "--python-path", CONFORMANCE, "--python-path", FLYTE2)
+    EXITS[("lock --check", check.exit_code)] += 1
+    _sound(check, (0, 1))
+    assert (check.exit_code == 0) == (mutated.rstrip("\n") == text.rstrip("\n") or check.stdout.endswith(
+        "is up to date\n")), check.stdout
 
 
 @settings(max_examples=examples(200), deadline=None,

@@ -94,3 +94,25 @@ def test_the_switch_reads_the_environment(monkeypatch: pytest.MonkeyPatch) -> No
 
 
 _LOCK = os.path.join(SAMPLES, "lpctl.lock")
+
+
+def test_fmt_gives_the_same_results_without_its_layout_reader(monkeypatch: pytest.MonkeyPatch) -> None:
+    """lpctl.accel.fmtlayout skips ruamel's round trip for a file already in the layout; switched off, fmt
+    runs the round trip on every file, and says the same of each (samples, corpus, styles)."""
+    from pathlib import Path
+
+    from lpctl.accel import fmtlayout
+    from lpctl.authoring.fmt import format_bytes
+
+    texts = [(Path(d) / n).read_bytes() for d in (SAMPLES, CORPUS) for n in sorted(os.listdir(d))
+             if n.endswith(".yaml")] + [t.encode() for t in STYLES.values()]
+    # in the layout, but ruamel's round trip drops the comment line: fmt refuses it either way
+    texts.append(f"{HEADER}name: a\nworkflow: m:wf\ndefault_inputs:\n  n:\n    - [a]\n    # c\n"
+                 "    - [b]  # b\n".encode())
+    monkeypatch.delenv(accel.SWITCH, raising=False)
+    fast = [format_bytes(t, "spec.yaml") for t in texts]
+    monkeypatch.setenv(accel.SWITCH, "1")
+    monkeypatch.setattr(fmtlayout, "in_layout", lambda *a: pytest.fail("the layout reader ran with the switch off"))
+    reference = [format_bytes(t, "spec.yaml") for t in texts]
+    assert fast == reference
+    assert sum(1 for r in fast if r is not None and r.text is not None and not r.changed) > 20

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from support import HEADER
 
 SC = "name: lp\nworkflow: example_pkg.workflows:scheduled\n"
 MY = "name: lp\nworkflow: example_pkg.workflows:my_workflow\n"
@@ -138,7 +139,7 @@ def test_identifiers_flyte_cannot_store(check: Check, line: str, expected: str) 
 
 
 def test_duplicate_launch_plans_across_documents(check: Check) -> None:
-    doc = "apiVersion: lpctl/v1\nkind: LaunchPlan\n" + MY
+    doc = HEADER + MY
     assert check(doc + "---\n" + doc, header=False) == [
         "spec.yaml:8:7: error LP806 launch plan flytesnacks/development/lp is also defined at spec.yaml:3:7 "
         "(launch plan names must be unique within a project and domain)"]

@@ -7,6 +7,7 @@ import datetime as dt
 
 from flyteidl.admin import common_pb2, launch_plan_pb2, schedule_pb2
 from flyteidl.core import execution_pb2, identifier_pb2, interface_pb2, literals_pb2, security_pb2
+from support import HEADER
 
 from lpctl.flyte1.compile import CompiledPlan, compile_spec
 from lpctl.flyte1.interface import Input, WorkflowInterface, from_spec, literal_type, parameter_for
@@ -16,7 +17,6 @@ from lpctl.spec.config import Identity
 from lpctl.spec.load import Document, load_text
 from lpctl.spec.model import launch_plan_spec
 
-HEADER = "apiVersion: lpctl/v1\nkind: LaunchPlan\n"
 WF = "team.flows.daily"
 
 

@@ -699,3 +699,14 @@ def test_croniter_quirks_this_module_works_around() -> None:
     assert croniter("0 0 30 2 */1", start).get_next(datetime).date() == date(2026, 2, 1)
     with pytest.raises(CroniterBadDateError):
         croniter("0 0 30 2 *", start).get_next(datetime)
+
+
+@pytest.mark.parametrize("separator", ["\x1c", "\x1d", "\x1e", "\x1f"])
+def test_only_gos_white_space_separates_fields(separator: str) -> None:
+    """Python splits on U+001C-U+001F, Go's strings.Fields (robfig) does not: the scheduler reads one field."""
+    expr = separator.join(["0", "3", "*", "*", "*"])
+    schedule, problem = analyse(expr)
+    assert schedule is None and problem is not None and problem.kind is K.SYNTAX
+    assert problem.message == f'cron expression "{expr}" has 1 field; the Flyte scheduler needs exactly 5 ' \
+        "(minute hour day-of-month month day-of-week)"
+    assert analyse("0\v3\u3000*\xa0*\u2028*") == analyse("0 3 * * *")  # Go's white space does separate them

@@ -9,12 +9,12 @@ import pytest
 
 pytest.importorskip("flyte")
 
-from support import ROOT, next_dst_change
+from support import ROOT, TRIGGER_HEADER, next_dst_change
 
 FORWARD, BACK = (next_dst_change("Europe/Berlin", forward=f) for f in (True, False))
 
 PKG = os.path.join(ROOT, "tests", "conformance_flyte2")
-HEAD = "apiVersion: lpctl/v1\nkind: Trigger\n"
+HEAD = TRIGGER_HEADER
 
 
 def diagnostics(tmp_path: Any, monkeypatch: pytest.MonkeyPatch, text: str) -> list[str]:
@@ -278,3 +278,10 @@ def test_diff_compares_triggers_in_spec_terms(tmp_path: Any, monkeypatch: pytest
 2 triggers differ: 1 removed, 1 changed
 """
     assert run_cli("diff", "old", "old", "--python-path", PKG).exit_code == 0
+
+
+def test_a_top_level_key_indented_under_the_inputs_says_so(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    spec = HEAD + "name: r\ntask: flyte2_pkg.pipelines:export\ninputs:\n  region: eu\n  queue: gpu\n"
+    assert diagnostics(tmp_path, monkeypatch, spec) == [
+        "t.yaml:7:3: error LP903 input 'queue' is not an input of task 'pipelines.export' ('queue' is a top-level "
+        "key, at the level of 'inputs'; inputs: fmt, limit, region, since)"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from support import HEADER
 
 from lpctl.spec.load import load_bytes, load_text
 
@@ -176,7 +177,7 @@ def test_fast_path_steps_aside_for_version_directives_and_deep_nesting() -> None
     assert doc.data["a"] == "yes"
 
 
-H = "apiVersion: lpctl/v1\nkind: LaunchPlan\n"
+H = HEADER
 
 
 @pytest.mark.parametrize(("body", "expected"), [
@@ -208,3 +209,22 @@ H = "apiVersion: lpctl/v1\nkind: LaunchPlan\n"
 ])
 def test_indentation_mistakes_are_said_in_the_users_terms(body: str, expected: str) -> None:
     assert [str(d) for d in load_text(H + body, "f.yaml")[1]] == [expected]
+
+
+def test_indentation_explanations_never_crash_on_mangled_specs() -> None:
+    """Lines indented, outdented, split and joined at random: every result is diagnostics, never an exception."""
+    import random
+
+    lines = (H + "name: x\nworkflow:\n  name: a.b\n  inputs: {a: int}\ndefault_inputs:\n  a: 1\n"
+             "schedule:\n  cron: '0 1 * * *'\nnotifications:\n  - phases: [FAILED]\n    email: [a@b.c]\n"
+             "labels: {team: data}\n").splitlines()
+    rng = random.Random(30)
+    for _ in range(300):
+        mangled = list(lines)
+        i = rng.randrange(len(mangled))
+        extra = rng.choice(["- a", "k: v", "k:", "- k: v", "'q': 1", ": x", "-", "a: b: c"])
+        mangled.insert(i, " " * rng.randrange(6) + extra)
+        j = rng.randrange(len(mangled))
+        mangled[j] = " " * rng.randrange(4) + mangled[j].lstrip()
+        _, diagnostics = load_text("\n".join(mangled) + "\n", "f.yaml")
+        assert all(str(d).startswith("f.yaml:") for d in diagnostics)

@@ -59,7 +59,7 @@ def project(in_tmp: Any) -> Any:
 
 def test_lock_writes_canonical_json_next_to_the_specs(run_cli: Run, project: Any) -> None:
     result = run_cli("lock", "specs")
-    assert result == CliResult(0, "", "wrote specs/lpctl.lock (1 workflows)\n")
+    assert result == CliResult(0, "", "wrote specs/lpctl.lock (1 workflow)\n")
     text = (project / "specs" / "lpctl.lock").read_text()
     doc = json.loads(text)
     assert text == json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
@@ -116,7 +116,7 @@ def test_a_corrupt_lock_is_lp310_at_the_lock(run_cli: Run, project: Any) -> None
     (project / "specs" / "lpctl.lock").write_text("{not json")
     assert run_cli("validate", "specs", "--locked") == CliResult(
         1, "specs/lpctl.lock:1:2: error LP310 not a readable lock: not valid JSON: Expecting property name enclosed "
-        "in double quotes (run 'lpctl lock' to write it again)\n1 error in 1 of 1 file\n", "")
+        "in double quotes (run 'lpctl lock' to write it again)\n1 error in 1 of 2 files\n", "")
 
 
 def test_a_malformed_entry_is_LP309_at_the_lock(run_cli: Run, project: Any) -> None:
@@ -127,7 +127,7 @@ def test_a_malformed_entry_is_LP309_at_the_lock(run_cli: Run, project: Any) -> N
     path.write_text(json.dumps(doc))
     assert run_cli("validate", "specs", "--locked") == CliResult(
         1, "specs/lpctl.lock:1:189: error LP309 the entry of 'stalemod:daily' is malformed: \"inputs\"[0].\"type\" "
-        "is missing (run 'lpctl lock' to write it again)\n1 error in 1 of 1 file\n", "")
+        "is missing (run 'lpctl lock' to write it again)\n1 error in 1 of 2 files\n", "")
 
 
 def test_check_passes_on_a_current_lock(run_cli: Run, project: Any) -> None:
@@ -316,4 +316,4 @@ def test_a_malformed_task_entry_is_lp309_at_its_line(run_cli: Run, task_project:
     assert result == CliResult(1, "specs/lpctl.lock:7:5: error LP309 the entry of 'stale2mod:daily' is malformed: "
                                "it is not what 'lpctl lock' writes for the interface it describes (a value is not "
                                "in canonical form, or a key is missing or extra) (run 'lpctl lock' to write it "
-                               "again)\n1 error in 1 of 1 file\n", "")
+                               "again)\n1 error in 1 of 2 files\n", "")

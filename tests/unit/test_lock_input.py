@@ -53,7 +53,7 @@ def _edit(project: Any, change: Callable[[dict[str, Any]], None]) -> int:
 
 def _malformed(line: int, what: str, *, render: bool = False) -> CliResult:
     text = (f"specs/lpctl.lock:{line}:5: error LP309 the entry of 'lockinmod:daily' is malformed: {what} (run "
-            "'lpctl lock' to write it again)\n1 error in 1 of 1 file\n")
+            "'lpctl lock' to write it again)\n1 error in 1 of 2 files\n")
     return CliResult(1, "", text) if render else CliResult(1, text, "")
 
 
@@ -99,11 +99,11 @@ def test_a_lock_that_is_not_one_is_lp310_and_lock_writes_it_anew(run_cli: Run, p
     (project / "specs" / "lpctl.lock").write_text(text)
     expected = f"specs/lpctl.lock{where}: error LP310 not a readable lock: {what} (run 'lpctl lock' to write it " \
                "again)\n"
-    assert run_cli("render", "specs", "--locked") == CliResult(1, "", expected + "1 error in 1 of 1 file\n")
+    assert run_cli("render", "specs", "--locked") == CliResult(1, "", expected + "1 error in 1 of 2 files\n")
     assert run_cli("lock", "specs", "--check") == CliResult(
         1, f"specs/lpctl.lock is stale:\n  specs/lpctl.lock{where}: not a readable lock ({what})\n", "")
     assert run_cli("lock", "specs") == CliResult(0, "", f"lpctl: specs/lpctl.lock{where}: not a readable lock "
-                                                 f"({what}): writing it anew\nwrote specs/lpctl.lock (1 workflows)\n")
+                                                 f"({what}): writing it anew\nwrote specs/lpctl.lock (1 workflow)\n")
     assert run_cli("validate", "specs", "--locked") == CliResult(0, "1 file OK: 1 launch plan\n", "")
 
 
@@ -116,7 +116,7 @@ def test_a_fifo_named_lpctl_lock_is_refused_not_waited_on(run_cli: Run, project:
 
 
 def test_lock_to_a_device_writes_through_and_reads_nothing(run_cli: Run, project: Any) -> None:
-    assert run_cli("lock", "specs", "-o", "/dev/zero") == CliResult(0, "", "wrote /dev/zero (1 workflows)\n")
+    assert run_cli("lock", "specs", "-o", "/dev/zero") == CliResult(0, "", "wrote /dev/zero (1 workflow)\n")
     assert run_cli("lock", "specs", "-o", "/dev/null", "--check") == CliResult(
         2, "", "lpctl: /dev/null: no lock to check; run 'lpctl lock' to write it\n")
 
@@ -133,7 +133,23 @@ def test_locking_one_folder_keeps_the_entries_other_folders_use(run_cli: Run, in
     assert run_cli("validate", "teamA/launchplans", "--locked") == CliResult(0, "1 file OK: 1 launch plan\n", "")
     assert run_cli("lock", "teamB/launchplans/", "--check") == CliResult(0, "lpctl.lock is up to date\n", "")
     (in_tmp / "teamB" / "launchplans" / "lp.yaml").unlink()  # no spec uses teambmod:b any more: dropped
-    assert run_cli("lock", "teamA/launchplans/") == CliResult(0, "", "wrote lpctl.lock (1 workflows)\n")
+    assert run_cli("lock", "teamA/launchplans/") == CliResult(0, "", "wrote lpctl.lock (1 workflow)\n")
     assert sorted(json.loads((in_tmp / "lpctl.lock").read_text())["workflows"]) == ["teamamod:a"]
     for name in ("teamamod", "teambmod"):
         sys.modules.pop(name, None)
+
+
+def test_a_lock_too_large_or_not_utf8_is_lp310(run_cli: Run, project: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    import lpctl.lockfile
+
+    assert run_cli("lock", "specs").exit_code == 0
+    (project / "specs" / "lpctl.lock").write_bytes(b" " * (1024 * 1024 + 1))
+    with monkeypatch.context() as patched:
+        patched.setattr(lpctl.lockfile, "MAX_LOCK_BYTES", 1024 * 1024)
+        assert run_cli("validate", "specs", "--locked") == CliResult(
+            1, "specs/lpctl.lock: error LP310 not a readable lock: the lock is larger than 1 MiB (run 'lpctl lock' "
+            "to write it again)\n1 error in 1 of 2 files\n", "")
+    (project / "specs" / "lpctl.lock").write_bytes(b'{"lockVersion": 1, "workflows": {"\xff": {}}}')
+    assert run_cli("validate", "specs", "--locked") == CliResult(
+        1, "specs/lpctl.lock: error LP310 not a readable lock: the lock is not UTF-8 text (byte 34) (run 'lpctl "
+        "lock' to write it again)\n1 error in 1 of 2 files\n", "")

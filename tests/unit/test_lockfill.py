@@ -189,9 +189,19 @@ def test_from_admin_takes_every_auth_option(run_cli: Run, in_tmp: Any, admin: tu
     (in_tmp / "specs" / "d.yaml").write_text(HEADER + SPECS["defaults.yaml"])
     command = f"{sys.executable} -c \"print('{TOKEN}')\""
     assert run_cli("lock", "specs", "--from-admin", "--endpoint", endpoint, "--insecure", "--token-command", command,
-                   "--workflow-version", V) == CliResult(0, "", "wrote specs/lpctl.lock (1 workflows)\n")
+                   "--workflow-version", V) == CliResult(0, "", "wrote specs/lpctl.lock (1 workflow)\n")
     assert run_cli("lock", "specs", "--from-admin", "--endpoint", endpoint, "--client-id", "ci") == CliResult(
         2, "", "lpctl: --client-id needs --client-secret-env\n")
     assert run_cli("lock", "specs", "--from-admin", "--endpoint", endpoint, "--token-env", "LOCK_TOKEN",
                    "--token-command", command) == CliResult(
         2, "", "lpctl: give only one of --token-env, --token-command, --client-id\n")
+
+
+def test_filling_from_admin_keeps_the_flyte2_tasks_of_the_lock() -> None:
+    from lpctl.admin.lockfill import fill_lock
+    from lpctl.lock import Lock
+    from lpctl.spec.config import Identity
+
+    tasks = {"pkg.tasks:train": {"name": "pipelines.train", "module": "pkg.tasks", "inputs": [], "defaultOrder": []}}
+    filled, diagnostics = fill_lock(Lock(tasks=tasks), {}, None, Identity())  # no reference: no client call
+    assert (filled.tasks, diagnostics) == (tasks, [])

@@ -32,11 +32,25 @@ def teams(in_tmp: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
 
 def test_an_input_above_the_current_directory_is_written_inside_dir(run_cli: Run, teams: Any) -> None:
     result = run_cli("migrate", "-o", "out", "./../team1")
-    assert result == CliResult(0, "./../team1/lp.yaml:1:1  a  clean\n    note: task: wf:daily kept: point it at the "
-                               "Flyte 2 task (--task-map wf:daily=package.module:task)\n1 launch plan: 1 migrate "
-                               "cleanly, 0 need a decision\nwrote 1 file to out\n", "")
+    assert result == CliResult(0, "./../team1/lp.yaml:1:1  a  needs a task mapping\n    note: task: wf:daily kept: "
+                               "point it at the Flyte 2 task (--task-map wf:daily=package.module:task)\n1 launch plan: "
+                               "0 migrate cleanly, 1 need a task mapping, 0 need a decision\nwrote 1 file to out\n", "")
     assert _files(teams) == ["pyproject.toml", "team1/lp.yaml", "team2/lp.yaml", "work/out/team1/lp.yaml"]
     assert (teams / "team1" / "lp.yaml").read_text() == LP
+
+
+def test_a_workflow_no_task_map_names_is_counted_as_needing_one(run_cli: Run, teams: Any) -> None:
+    (teams / "team2" / "lp.yaml").write_text(LP.replace("name: a", "name: b").replace("wf:daily", "wf:other"))
+    result = run_cli("migrate", "../team1", "../team2", "--task-map", "wf:daily=pkg.tasks:daily")
+    assert result == CliResult(0, "../team1/lp.yaml:1:1  a  clean\n"
+                               "../team2/lp.yaml:1:1  b  needs a task mapping\n"
+                               "    note: task: wf:other kept: point it at the Flyte 2 task "
+                               "(--task-map wf:other=package.module:task)\n"
+                               "2 launch plans: 1 migrate cleanly, 1 need a task mapping, 0 need a decision\n"
+                               "nothing written: give -o DIR to write the triggers that need no decision\n", "")
+    mapped = run_cli("migrate", "../team2", "--task-map", "wf:other=wf:other")  # the same path: already Flyte 2
+    assert mapped.stdout.endswith("1 launch plan: 1 migrate cleanly, 0 need a decision\n"
+                                  "nothing written: give -o DIR to write the triggers that need no decision\n")
 
 
 def test_two_inputs_landing_on_one_output_write_nothing(run_cli: Run, teams: Any) -> None:
@@ -50,13 +64,13 @@ def test_two_inputs_landing_on_one_output_write_nothing(run_cli: Run, teams: Any
 
 
 def test_migrate_reads_with_the_loaders_limits(run_cli: Run, in_tmp: Any) -> None:
-    (in_tmp / "deep.yaml").write_text(LP + "labels: " + "[" * 1000 + "]" * 1000 + "\n")
+    (in_tmp / "deep.yaml").write_text(LP + "labels: " + "[" * 200 + "]" * 200 + "\n")
     (in_tmp / "big.yaml").write_text(LP + "# " + "x" * 6000 + "\n")
     result = run_cli("migrate", "big.yaml", "deep.yaml", "--max-bytes", "4000", "-o", "out")
     assert result == CliResult(1, "0 launch plans: 0 migrate cleanly, 0 need a decision\nwrote 0 files to out\n",
                                "big.yaml:1:1: error LP107 file is 6089 bytes, over the limit of 4000 bytes for a spec "
                                "(raise it with --max-bytes if this file really is a spec)\n"
-                               "deep.yaml:1:1: error LP110 YAML nesting is too deep to be a spec\n")
+                               "deep.yaml:6:73: error LP110 YAML nesting deeper than 64 levels\n")
     assert not (in_tmp / "out").exists() or _files(in_tmp / "out") == []
 
 
@@ -100,3 +114,13 @@ def test_a_redefined_anchor_is_migrated_not_a_crash(run_cli: Run, in_tmp: Any) -
 
     docs, diags = load_text((in_tmp / "out" / "a.yaml").read_text(), "out/a.yaml")
     assert diags == [] and docs[0].data["labels"] == {"team": "wf:daily"} and docs[0].data["name"] == "first"
+
+
+def test_a_timestamp_that_is_no_date_stays_a_string(run_cli: Run, in_tmp: Any) -> None:
+    """Found by the migrate fuzz: ruamel's round-trip loader constructed '2026-02-31T25:61:00' as a date (exit 3);
+    to lpctl's YAML 1.2 loader it is a string, and it stays one."""
+    (in_tmp / "t.yaml").write_text(HEADER + "name: 2026-02-31T25:61:00\nworkflow: wf:x\nlabels: {a: 2026-01-01}\n")
+    assert run_cli("migrate", "t.yaml", "-o", "out").exit_code == 0
+    assert (in_tmp / "out" / "t.yaml").read_text() == (
+        "apiVersion: lpctl/v1\nkind: Trigger\nname: '2026-02-31T25:61:00'\ntask: wf:x\nlabels: {a: 2026-01-01}\n"
+        "auto_activate: false  # Flyte 1's default; a Flyte 2 trigger is active unless told\n")

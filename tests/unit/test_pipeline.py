@@ -6,14 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from support import HEADER
 
 from lpctl.bundle import render_bundle
 from lpctl.diagnostics import Severity
 from lpctl.errors import UsageError
 from lpctl.pipeline import Options, Result, configured, gather, run
 from lpctl.spec.config import Config, Identity
-
-HEADER = "apiVersion: lpctl/v1\nkind: LaunchPlan\n"
 
 
 @pytest.fixture

@@ -30,7 +30,7 @@ from google.protobuf.message import Message
 from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
-from support import CONFORMANCE, ROOT, examples, run_options
+from support import CONFORMANCE, HEADER, ROOT, TRIGGER_HEADER, examples, run_options
 
 from lpctl.accel import protojson
 
@@ -233,7 +233,7 @@ def test_every_conformance_case(tmp_path: Any) -> None:
 
     for name, (body, _) in CASES.items():
         path = tmp_path / f"{name}.yaml"
-        path.write_text("apiVersion: lpctl/v1\nkind: LaunchPlan\n" + body)
+        path.write_text(HEADER + body)
         (plan,) = _plans(str(path), version="v1", python_path=(ROOT, CONFORMANCE))
         check(plan.launch_plan)
 
@@ -247,7 +247,7 @@ def test_every_flyte2_trigger_case(tmp_path: Any) -> None:
     from test_triggers import CASES
 
     for name, _, body, _ in CASES:
-        (tmp_path / f"{name}.yaml").write_text("apiVersion: lpctl/v1\nkind: Trigger\n" + body)
+        (tmp_path / f"{name}.yaml").write_text(TRIGGER_HEADER + body)
     triggers = _plans(str(tmp_path), python_path=(here,))
     assert len(triggers) == len(CASES)
     for trigger in triggers:

@@ -15,14 +15,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
-from support import examples
+from support import HEADER, examples
 
 from lpctl.diagnostics import Diagnostic, Severity
 from lpctl.spec.load import Document, load_text
 from lpctl.spec.positions import Positions
 from lpctl.spec.schema import check_schema, load_schema, schema_text
 
-HEADER = "apiVersion: lpctl/v1\nkind: LaunchPlan\n"
 ROOT = Path(__file__).resolve().parents[2]
 
 FULL_SPEC = """\

@@ -303,7 +303,7 @@ def test_usage_and_server_errors(lpctl: Run, server: Server, run_cli: Run) -> No
     assert result.stderr.startswith("lpctl: --from 'yesterday' is not an ISO 8601 date or time")
     result = lpctl("backfill", "--from", "2026-11-01", "--to", "2026-11-02", "--name", "nope")
     assert (result.exit_code, result.stderr.splitlines()[-1]) == (
-        2, "lpctl: --name nope: no scheduled launch plan of that name in the specs")
+        2, "lpctl: --name nope: no scheduled launch plan or trigger of that name in the specs")
     result = run_cli("status", "lps.yaml", "--endpoint", server.endpoint, "--insecure", "--since", "2026-11-01")
     assert result.exit_code == 2 and "FlyteAdmin refused the credentials (UNAUTHENTICATED" in result.stderr
     result = run_cli("backfill", "lps.yaml", "--endpoint", server.endpoint, "--insecure", "--from", "2026-11-01",
@@ -369,15 +369,101 @@ def test_the_readme_examples_are_real_runs(lpctl: Run, server: Server) -> None:
     assert shown == dry.stdout.splitlines() + done.stdout.splitlines()
 
 
-def test_flyte2_triggers_are_said_to_be_left_out(lpctl: Run, run_cli: Run, server: Server, in_tmp: Any) -> None:
-    pytest.importorskip("flyte")
-    (in_tmp / "missedtasks.py").write_text("import flyte\n\nenv = flyte.TaskEnvironment(name='env')\n\n\n"
-                                           "@env.task\nasync def train(epochs: int = 1) -> None: ...\n")
-    (in_tmp / "trig.yaml").write_text("apiVersion: lpctl/v1\nkind: Trigger\nname: nightly_train\n"
-                                      "task: missedtasks:train\nschedule: {cron: \"0 2 * * *\"}\n")
-    result = run_cli("status", "trig.yaml", "--endpoint", server.endpoint, "--insecure", "--token-env", "TK",
-                     "--since", "2026-11-10", "--until", "2026-11-11", env={"TK": TOKEN})
-    assert (result.exit_code, result.stdout) == (0, "status: nothing missed in 0 launch plans, 2026-11-10 00:00 UTC "
-                                                    "to 2026-11-11 00:00 UTC\n")
-    assert result.stderr == ("lpctl: warning: 1 Flyte 2 trigger left out: status and backfill cover Flyte 1 launch "
-                             "plans only, for now\n")
+# -- every exit path of --format json, and Ctrl-C whatever a workflow module installed -------------------
+
+
+def document(result: CliResult) -> tuple[int, str, bool, int, str]:
+    doc = json.loads(result.stdout)
+    return result.exit_code, doc["command"], doc["ok"], doc["exitCode"], doc["error"]
+
+
+def test_json_on_a_usage_error(lpctl: Run, server: Server) -> None:
+    result = lpctl("status", "--since", "garbage", "--format", "json")
+    message = ("--since 'garbage' is not an ISO 8601 date or time, such as 2026-03-28 or "
+               "2026-03-28T01:30:00+01:00")
+    assert document(result) == (2, "status", False, 2, message)
+    assert result.stderr == f"lpctl: {message}\n"
+    result = lpctl("backfill", "--from", "2026-11-13", "--to", "2026-11-10", "--format", "json")
+    assert document(result)[:4] == (2, "backfill", False, 2)
+    assert json.loads(result.stdout)["error"].startswith("--from must be before --to")
+    result = lpctl("backfill", "--from", "2026-11-10", "--to", "2026-11-13", "--name", "nope", "--format", "json")
+    message = "--name nope: no scheduled launch plan or trigger of that name in the specs"
+    assert document(result) == (2, "backfill", False, 2, message)
+    assert result.stderr.endswith(f"lpctl: {message}\n")
+    assert server.admin.executions == {}
+
+
+def test_json_when_the_specs_have_errors_or_lpctl_has_a_bug(lpctl: Run, server: Server, in_tmp: Any,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    from lpctl.admin import status
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(status, "read_status", broken)
+    result = lpctl("backfill", "--from", "2026-11-10", "--to", "2026-11-13", "--execute", "--format", "json")
+    assert document(result) == (3, "backfill", False, 3, "internal error: RuntimeError: a bug")
+    assert "lpctl: internal error: RuntimeError: a bug\n" in result.stderr
+    (in_tmp / "lps.yaml").write_text(SPECS.replace("default_inputs: {b: x}", "default_inputs: {b: 1}"))
+    calls = len(server.admin.calls)
+    result = lpctl("status", "--since", "2026-11-10", "--until", "2026-11-13", "--format", "json")
+    assert document(result) == (1, "status", False, 1, "the specs have errors (see the diagnostics)")
+    assert len(server.admin.calls) == calls and server.admin.executions == {}
+
+
+@pytest.mark.parametrize("command", ["status", "backfill"])
+def test_ctrl_c_while_reading_is_130_after_a_workflow_import_installed_its_own_handler(
+        lpctl: Run, server: Server, monkeypatch: pytest.MonkeyPatch, command: str) -> None:
+    """flytekit, imported by a workflow module, installs a SIGINT handler that exits with status 1 (which
+    would read as "fires missed"): lpctl's own handler is put back once the specs are read."""
+    from lpctl import pipeline
+
+    gather = pipeline.gather
+
+    def gather_like_flytekit(*args: Any, **kwargs: Any) -> Any:
+        found = gather(*args, **kwargs)
+        signal.signal(signal.SIGINT, lambda signum, frame: exit(1))
+        return found
+
+    monkeypatch.setattr(pipeline, "gather", gather_like_flytekit)
+    server.admin.on_call("ListActiveLaunchPlans", 1, lambda: os.kill(os.getpid(), signal.SIGINT))
+    window = ("--since", "2026-11-10", "--until", "2026-11-13") if command == "status" else (
+        "--from", "2026-11-10", "--to", "2026-11-13", "--execute")
+    result = lpctl(command, *window, "--format", "json")
+    assert document(result) == (130, command, False, 130, "interrupted")
+    assert json.loads(result.stdout)["interrupted"] is True
+    assert result.stderr.endswith("lpctl: interrupted\n")
+    assert server.admin.executions == {}
+
+
+def test_a_schedule_the_server_holds_is_shown_escaped(lpctl: Run, server: Server) -> None:
+    """The active version's cron comes from the server: a carriage return (white space to Go's scheduler)
+    must not reach the terminal, where it would overwrite the line."""
+    stored = server.admin.launch_plans[(P, D, "nightly", "v1")].spec.entity_metadata.schedule.cron_schedule
+    stored.schedule = "0\r3 * * *"
+    result = lpctl("status", "--since", "2026-11-10", "--until", "2026-11-11", "--name", "nightly")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        "flytesnacks/development/nightly@v1: 0\\r3 * * * (UTC)",
+        "  2026-11-10 03:00 +00:00 UTC  2026-11-10 03:00 UTC  MISSED",
+        "status: 1 missed fire in 1 of 1 launch plan, 2026-11-10 00:00 UTC to 2026-11-11 00:00 UTC",
+    ]
+    assert server.admin.executions == {}
+
+
+def test_a_window_with_too_many_fires_is_a_usage_error_not_nothing_missed(lpctl: Run, server: Server,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past the bound of fire times per launch plan (100,000: 70 days of a minutely schedule) nothing was
+    checked: status must not say "nothing missed" and exit 0."""
+    from lpctl.admin import status
+
+    monkeypatch.setattr(status, "MAX_FIRES", 2)
+    message = ("flytesnacks/development/nightly has more than 2 fire times between 2026-11-10 00:00 UTC and "
+               "2026-11-13 00:00 UTC, more than lpctl checks in one run: narrow the window")
+    result = lpctl("status", "--since", "2026-11-10", "--until", "2026-11-13", "--name", "nightly")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr.endswith(f"\nlpctl: {message}\n")
+    result = lpctl("backfill", "--from", "2026-11-10", "--to", "2026-11-13", "--name", "nightly", "--execute",
+                   "--format", "json")
+    assert document(result) == (2, "backfill", False, 2, message)
+    assert server.admin.executions == {}

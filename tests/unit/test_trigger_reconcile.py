@@ -299,9 +299,10 @@ def test_other_tasks_projects_and_domains_are_untouched(lpctl: Run, server: Serv
     after = server.backend.state()
     assert {k: after[k] for k in before} == before
     assert set(after) - set(before) == {key("daily", REPORT), key("hourly"), key("nightly")}
-    for method, request in server.backend.requests:
+    for method, request in server.backend.requests:  # the specs name two tasks there: one listing of both
         if method == "ListTriggers":
-            assert (request.task_name.project, request.task_name.domain) == (P, D)
+            assert request.WhichOneof("scope_by") == "project_id"
+            assert (request.project_id.name, request.project_id.domain) == (P, D)
 
 
 def test_json_plan(lpctl: Run, server: Served) -> None:
@@ -348,8 +349,8 @@ def test_list_pages_are_followed(lpctl: Run, server: Served) -> None:
     assert lpctl("apply").exit_code == 0
     server.backend.calls.clear()
     assert lpctl("plan").stdout == NO_CHANGES
-    # demo.train: 9 triggers at 3 a page, and the empty page after a full one; demo.report: one page
-    assert server.backend.calls.count("ListTriggers") == 4 + 1
+    # one listing of the project and domain (two tasks declared there): 10 triggers at 3 a page
+    assert server.backend.calls.count("ListTriggers") == 4
 
 
 def test_a_task_declaring_triggers_in_code_gets_a_warning_at_the_spec(run_cli: Run, server: Served, repo: Any) -> None:
@@ -367,6 +368,8 @@ def test_a_task_declaring_triggers_in_code_gets_a_warning_at_the_spec(run_cli: R
         "(keep a task's triggers in one place: remove triggers= from the task, or this spec)\n"
         "1 warning in 1 of 1 file\n")
     assert server.backend.state() == {key("weekly", "demo.scheduled"): (True, "v1", 1)}
+    listings = [r for m, r in server.backend.requests if m == "ListTriggers"]  # one task: a listing of it alone
+    assert [(r.WhichOneof("scope_by"), r.task_name.name) for r in listings] == [("task_name", "demo.scheduled")]
     # what the warning says: flyte deploy of the task with its trigger in code (DeployTask lists it)
     request = task_service_pb2.DeployTaskRequest(
         task_id=task_definition_pb2.TaskIdentifier(project=P, domain=D, name="demo.scheduled", version="v2"),
@@ -481,10 +484,11 @@ def test_answers_outside_the_scope_asked_for_are_ignored_and_reported(lpctl: Run
     server.backend.tamper = stray
     planned = lpctl("plan", "--prune")
     assert (planned.exit_code, planned.stdout) == (0, NO_CHANGES)
-    assert planned.stderr == "".join(
-        f"lpctl: warning: the server's ListTriggers for flytesnacks/development/{task} answered 1 entry outside it "
-        "(other-project/development/demo.train/theirs): ignored; the server does not filter its lists as asked\n"
-        for task in (REPORT, TRAIN)).join(["1 file OK: 0 launch plans, 3 triggers\n", ""])
+    assert planned.stderr == (
+        "1 file OK: 0 launch plans, 3 triggers\n"
+        "lpctl: warning: the server's ListTriggers for flytesnacks/development answered 2 entries outside it "
+        "(other-project/development/demo.train/theirs, other-project/development/demo.train/theirs): ignored; the "
+        "server does not filter its lists as asked\n")  # one per page
 
 
 def test_a_listing_that_never_ends_stops_the_run(lpctl: Run, server: Served) -> None:
@@ -497,8 +501,8 @@ def test_a_listing_that_never_ends_stops_the_run(lpctl: Run, server: Served) -> 
     planned = lpctl("plan")
     assert (planned.exit_code, planned.stdout) == (2, "")
     assert planned.stderr.endswith(
-        "lpctl: the server answered ListTriggers for flytesnacks/development/demo.report with page token '3' a second "
-        "time: it would be read forever; lpctl stopped (nothing was changed by this read)\n")
+        "lpctl: the server answered ListTriggers for flytesnacks/development with page token '3' a second time: it "
+        "would be read forever; lpctl stopped (nothing was changed by this read)\n")
     assert server.backend.writes() == []
 
 
@@ -541,7 +545,7 @@ def test_a_flyte2_api_key(run_cli: Run, server: Served, repo: Any) -> None:
         assert (planned.exit_code, planned.stdout) == (1, FIRST_PLAN)
         assert token_endpoint.seen[0]["authorization"] == "Basic " + base64.b64encode(
             b"lpctl-ci:k3y-s3cret").decode()
-        assert {r.task_name.org for m, r in server.backend.requests if m == "ListTriggers"} == {"acme"}
+        assert {r.project_id.organization for m, r in server.backend.requests if m == "ListTriggers"} == {"acme"}
 
         elsewhere = run_cli(*args, env={"FLYTE_API_KEY": api_key("acme.cloud.example.com")})
         assert elsewhere.exit_code == 2
@@ -629,3 +633,35 @@ def test_a_signal_during_apply_stops_before_the_next_trigger_write(lpctl: Run, s
     server.backend.tamper = None
     assert lpctl("apply").exit_code == 0
     assert len(server.backend.state()) == 3
+
+
+def test_which_endpoint_is_needed(run_cli: Run, server: Served, repo: Any) -> None:
+    alone = run_cli("plan", "triggers.yaml", "--version", "v1", "--flyte2-endpoint", server.endpoint, "--insecure",
+                    "--token-env", "TK", "--color", "never", env={"TK": TOKEN})
+    assert (alone.exit_code, alone.stdout) == (1, FIRST_PLAN)
+    neither = run_cli("plan", "triggers.yaml", "--version", "v1", "--insecure")
+    assert (neither.exit_code, neither.stdout) == (2, "")
+    assert neither.stderr.endswith("lpctl: give the Flyte 2 endpoint for the triggers with --endpoint or "
+                                   "--flyte2-endpoint\n")
+    (repo / "wfs.py").write_text("def my_workflow(a: int, b: str) -> None: ...\n")
+    (repo / "lps.yaml").write_text(LAUNCH_PLAN)
+    both = run_cli("plan", "lps.yaml", "triggers.yaml", "--version", "v1", "--flyte2-endpoint", server.endpoint,
+                   "--insecure")
+    assert (both.exit_code, both.stdout) == (2, "")
+    assert both.stderr.endswith("lpctl: give FlyteAdmin's endpoint for the launch plans with --endpoint\n")
+
+
+def test_inputs_go_to_the_data_plane_select_cluster_names(lpctl: Run, server: Served) -> None:
+    from fake_flyte2 import FakeFlyte2
+
+    with serve(FakeFlyte2()) as data_plane:
+        for task in (TRAIN, REPORT):
+            data_plane.backend.add_task(task, "v1")
+        server.backend.cluster = data_plane.url
+        assert lpctl("apply").exit_code == 0
+        assert "UploadInputs" not in server.backend.calls
+        assert data_plane.backend.calls == ["UploadInputs"] * 3
+        assert data_plane.backend.headers_seen[0]["authorization"] == f"Bearer {TOKEN}"
+        nightly = server.backend.details(key("nightly")).spec.offloaded_input_data
+        assert nightly.uri in data_plane.backend.offloaded
+        assert lpctl("plan").stdout == NO_CHANGES
