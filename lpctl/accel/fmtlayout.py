@@ -14,8 +14,7 @@ layout fmt writes and says yes only when every line is as fmt would write it:
 
 Anything else (tabs, block scalars, anchors, escapes, a comment above a first ``---``, trailing spaces) is a
 "don't know", and fmt does the round trip. tests/property/test_fmt_properties.py holds it to fmt: a
-text this module accepts is one that fmt returns unchanged (or leaves as it is, LP115: a file in the
-layout is never rewritten either way).
+text this module accepts is one that fmt's round trip returns unchanged (never one it refuses).
 """
 
 from __future__ import annotations
@@ -37,6 +36,7 @@ _DOUBLE = re.compile(r'"[^"\\\n]*"')
 _QUOTED_BY_FMT = frozenset({"y", "n", "yes", "no", "on", "off"})
 
 Line = tuple[int, str]  # (indentation, text after it)
+_FLOW_ITEM = ("- [", "- {")
 
 
 class _No(Exception):
@@ -62,12 +62,17 @@ def in_layout(text: str, documents: Sequence[Any], orders: Callable[[str], dict[
 def _read(raw: list[str]) -> int:
     """The number of documents of lines in the layout; raises :class:`_No`."""
     documents: list[list[Line]] = [[]]
+    commented, before = False, ""
     for line in raw:
         if line.endswith(" "):
             raise _No
         body = line.lstrip(" ")
         if not body or body[0] == "#":
+            commented = commented or bool(body)
             continue
+        if commented and body.startswith(_FLOW_ITEM) and before.startswith(_FLOW_ITEM):
+            raise _No  # ruamel drops a comment line between two flow collections in a list: fmt refuses those
+        commented, before = False, body
         if line == "---":
             documents.append([])
             continue

@@ -131,7 +131,7 @@ class Interruption:
 
     Code imported meanwhile may install its own handler: flytekit's, installed when a workflow module
     imports it, ends the process with exit status 1 on SIGINT. :meth:`rearm` (called by :meth:`writing`,
-    and by the caller once the specs are read) puts this one back."""
+    before each write, and by the caller once the specs are read) puts this one back."""
 
     SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
@@ -173,6 +173,10 @@ class Interruption:
             self._writing = False
 
     def __call__(self) -> bool:
-        """Whether a stop was asked for: the writer's check before each write."""
+        """Whether a stop was asked for: the writer's check before each write, which also puts this
+        handler back if code run since the last write (flytekit, called for the first time from the
+        main thread) installed its own."""
+        if self._writing and threading.current_thread() is threading.main_thread():
+            self.rearm()
         return self.requested is not None
 

@@ -17,9 +17,13 @@ from lpctl.admin.client import RegisteredId, launch_plan_id
 
 JSON_FORMAT_VERSION = 1
 
-Kind = Literal["create", "update", "activate", "deactivate", "orphan", "conflict"]
-RANK: dict[str, int] = {"create": 0, "update": 0, "activate": 1, "deactivate": 1, "orphan": 2, "conflict": 3}
-_SYMBOLS = {"create": "+", "update": "~", "activate": "~", "deactivate": "-", "orphan": "-", "conflict": "!"}
+#: ``unmanaged`` is a note, never performed: a declared version on the server but not active while another
+#: version is, and its spec does not mention auto_activate
+Kind = Literal["create", "update", "activate", "deactivate", "unmanaged", "orphan", "conflict"]
+RANK: dict[str, int] = {"create": 0, "update": 0, "activate": 1, "deactivate": 1, "unmanaged": 1, "orphan": 2,
+                        "conflict": 3}
+_SYMBOLS = {"create": "+", "update": "~", "activate": "~", "deactivate": "-", "unmanaged": " ", "orphan": "-",
+            "conflict": "!"}
 
 
 @dataclass(frozen=True)
@@ -81,6 +85,8 @@ def summary(plan: Plan) -> str:
     """``2 to create, 1 to activate, 1 orphan``; ``No changes...`` when apply has nothing to do."""
     counts = Counter(a.kind for a in plan.actions)
     parts = [f"{counts[k]} to {k}" for k in ("create", "update", "activate", "deactivate") if counts[k]]
+    if counts["unmanaged"]:
+        parts.append(f"{counts['unmanaged']} activation{'s' if counts['unmanaged'] > 1 else ''} not managed")
     if counts["orphan"]:
         kept = "" if plan.prune else " kept (--prune deactivates)"
         parts.append(f"{counts['orphan']} orphan{'s' if counts['orphan'] > 1 else ''}{kept}")

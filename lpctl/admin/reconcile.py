@@ -9,8 +9,9 @@ actions:
   version it replaces, so that needs no action of its own);
 - deactivate: declared ``auto_activate: false`` while that version is active (or, when every declared
   version of the name says false, while any version of it is);
-- a spec that does not mention ``auto_activate`` (None) leaves activation as the server has it; a
-  create says so ("created inactive"), since that is where it matters;
+- a spec that does not mention ``auto_activate`` (None) leaves activation as the server has it; where
+  that matters the plan says so: a create ("created inactive"), and an ``unmanaged`` note (never
+  performed) for a declared version on the server that is not active while another version is;
 - orphan: an active launch plan that no spec in its project and domain declares; deactivated only
   with ``prune``, else shown and kept;
 - conflict: the declared version is registered with a different structure, shown in spec terms;
@@ -18,7 +19,9 @@ actions:
 
 Only what is in the project and domain asked for (and of the name asked for) counts: anything else a
 server answers is left out of every decision and reported as a warning (:mod:`lpctl.admin.guard`),
-so ``prune`` never reaches outside the specs' projects and domains.
+so ``prune`` never reaches outside the specs' projects and domains. A server listing several active
+versions of one name (FlyteAdmin keeps one) is warned about too, and every decision takes all of
+them into account, whatever order they came in.
 
 Reads per project and domain: ``ListActiveLaunchPlans`` (paged) and ``ListLaunchPlans`` filtered on
 each declared version (paged; ``GetLaunchPlan`` per launch plan for a version a filter cannot hold),
@@ -94,14 +97,38 @@ def compute_plan(client: Server, plans: Sequence[Desired], *, prune: bool = Fals
         scopes[(desired[0].id.project, desired[0].id.domain)].append(desired)
     actions: list[Action] = []
     strays = Strays()
+    doubles: list[str] = []
     for (project, domain), declared in sorted(scopes.items()):
         listed = in_scope(client.list_active_launch_plans(project, domain), Scope(project, domain), _key,
                           "ListActiveLaunchPlans", strays, _shown)
-        active = {lp.id.name: lp for lp in listed}
+        active = _by_name(listed)
+        doubles.extend(_several_active(Scope(project, domain), active))
         registered = _registered(client, project, domain, declared, strays)
         actions.extend(_scope_actions(declared, active, registered))
         actions.extend(_orphans(project, domain, declared, active, prune))
-    return Plan(tuple(sorted(actions, key=display_order)), prune, strays.warnings())
+    return Plan(tuple(sorted(actions, key=display_order)), prune, strays.warnings() + tuple(doubles))
+
+
+#: the active versions of each name, sorted by version (FlyteAdmin keeps one; a faulty server may list more)
+Active = dict[str, list[LaunchPlan]]
+
+
+def _by_name(listed: Iterable[LaunchPlan]) -> Active:
+    versions: dict[str, dict[str, LaunchPlan]] = defaultdict(dict)
+    for lp in listed:
+        versions[lp.id.name].setdefault(lp.id.version, lp)
+    return {name: [found[v] for v in sorted(found)] for name, found in versions.items()}
+
+
+def _several_active(scope: Scope, active: Active) -> list[str]:
+    """A warning about the server per name it lists more than one active version of."""
+    return [f"the server's ListActiveLaunchPlans for {scope} answered {len(lps)} active versions of "
+            f"{server_text(name)} ({_versions(lps)}): FlyteAdmin keeps one active version per launch plan; "
+            "the plan takes each of them into account" for name, lps in sorted(active.items()) if len(lps) > 1]
+
+
+def _versions(lps: Sequence[LaunchPlan]) -> str:
+    return ", ".join(server_text(lp.id.version) for lp in lps)
 
 
 def _key(lp: LaunchPlan) -> tuple[str, str, str]:
@@ -144,21 +171,23 @@ def _is(ident: RegisteredId) -> Callable[[LaunchPlan], bool]:
     return lambda lp: registered_id(lp) == ident
 
 
-def _scope_actions(declared: Sequence[Desired], active: dict[str, LaunchPlan],
+def _scope_actions(declared: Sequence[Desired], active: Active,
                    registered: dict[RegisteredId, LaunchPlan]) -> list[Action]:
     by_name: dict[str, list[Desired]] = defaultdict(list)
     for desired in declared:
         by_name[desired[0].id.name].append(desired)
     actions: list[Action] = []
     for name, versions in sorted(by_name.items()):
-        actions.extend(_version_actions(versions, registered, active.get(name)))
+        current = active.get(name, [])
+        actions.extend(_version_actions(versions, registered, current))
         blocked = {a.identity.version for a in actions if a.kind == "conflict" and a.identity.name == name}
-        actions.extend(_activation(versions, active.get(name), blocked))
+        actions.extend(_activation(versions, current, blocked))
+        actions.extend(_not_managed(versions, registered, current, blocked))
     return actions
 
 
 def _version_actions(versions: Sequence[Desired], registered: dict[RegisteredId, LaunchPlan],
-                     current: LaunchPlan | None) -> list[Action]:
+                     current: Sequence[LaunchPlan]) -> list[Action]:
     out = []
     for lp, auto in versions:
         ident = registered_id(lp)
@@ -173,17 +202,32 @@ def _version_actions(versions: Sequence[Desired], registered: dict[RegisteredId,
     return out
 
 
-def _unmanaged(auto: bool | None, current: LaunchPlan | None) -> str:
+def _unmanaged(auto: bool | None, current: Sequence[LaunchPlan]) -> str:
     """What a create of a version whose spec does not mention auto_activate leaves active."""
     if auto is not None:
         return ""
-    stays = f", version {server_text(current.id.version)} stays active" if current is not None else ""
+    stays = (f", version {_versions(current)} stays active" if len(current) == 1 else
+             f", versions {_versions(current)} stay active" if current else "")
     return f"; created inactive{stays} (no auto_activate: activation not managed)"
 
 
-def _activation(versions: Sequence[Desired], current: LaunchPlan | None, blocked: set[str]) -> list[Action]:
+def _not_managed(versions: Sequence[Desired], registered: dict[RegisteredId, LaunchPlan],
+                 current: Sequence[LaunchPlan], blocked: set[str]) -> list[Action]:
+    """A note per declared version on the server, inactive while another version is active, whose spec does
+    not mention auto_activate: the server runs another version, and the specs leave it so."""
+    active = {lp.id.version for lp in current}
+    if not active or any(auto is True for _, auto in versions) or active & {lp.id.version for lp, _ in versions}:
+        return []
+    is_are = "is" if len(active) == 1 else "are"
+    return [Action("unmanaged", ident, f"on the server but not active (version {_versions(current)} {is_are}); "
+                   "no auto_activate: activation not managed", pending=False)
+            for ident in (registered_id(lp) for lp, auto in versions if auto is None)
+            if ident in registered and ident.version not in blocked]
+
+
+def _activation(versions: Sequence[Desired], current: Sequence[LaunchPlan], blocked: set[str]) -> list[Action]:
     wanted = [lp for lp, auto in versions if auto is True]
-    now = server_text(current.id.version) if current is not None else None
+    now = [server_text(lp.id.version) for lp in current]
     if len(wanted) > 1:
         names = ", ".join(lp.id.version for lp in wanted)
         ident = registered_id(wanted[-1])
@@ -191,15 +235,16 @@ def _activation(versions: Sequence[Desired], current: LaunchPlan | None, blocked
                        "of a name can be active: keep it on one", pending=False)]
     if wanted:
         target = registered_id(wanted[0])
-        if target.version in blocked or now == target.version:
+        if target.version in blocked or target.version in now:
             return []
-        reason = f"replaces active version {now}" if now else "no version of it is active"
-        return [Action("activate", target, reason, replaces=now)]
-    if current is None or not _declared_off(versions, current.id.version):
-        return []
-    ident = registered_id(versions[0][0])._replace(version=now or "")
-    return [Action("deactivate", ident, "active, but the specs declare auto_activate: false",
-                   server_id=registered_id(current))]
+        if len(now) > 1:  # which one FlyteAdmin replaces is its own affair: name none
+            return [Action("activate", target, f"versions {_versions(current)} are active (the server lists "
+                           "several)")]
+        reason = f"replaces active version {now[0]}" if now else "no version of it is active"
+        return [Action("activate", target, reason, replaces=now[0] if now else None)]
+    return [Action("deactivate", registered_id(versions[0][0])._replace(version=server_text(lp.id.version)),
+                   "active, but the specs declare auto_activate: false", server_id=registered_id(lp))
+            for lp in current if _declared_off(versions, lp.id.version)]
 
 
 def _declared_off(versions: Sequence[Desired], active_version: str) -> bool:
@@ -211,11 +256,11 @@ def _declared_off(versions: Sequence[Desired], active_version: str) -> bool:
     return all(auto is False for auto in said.values())
 
 
-def _orphans(project: str, domain: str, declared: Sequence[Desired], active: dict[str, LaunchPlan],
+def _orphans(project: str, domain: str, declared: Sequence[Desired], active: Active,
              prune: bool) -> list[Action]:
     names = {lp.id.name for lp, _ in declared}
     out = []
-    for name, lp in sorted(active.items()):
+    for name, lp in ((name, lp) for name, lps in sorted(active.items()) for lp in lps):
         if name in names:
             continue
         ident = RegisteredId(project, domain, server_text(name), server_text(lp.id.version))

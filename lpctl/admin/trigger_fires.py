@@ -23,7 +23,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from lpctl.admin.fires import fnv1_64, unix_seconds
-from lpctl.schedule.preview import FireTime
+from lpctl.schedule.preview import FireTime, TooManyFires
 
 __all__ = ["TriggerId", "rate_window", "run_name", "run_request"]
 
@@ -78,7 +78,7 @@ def run_request(trigger: TriggerId, moment: datetime, kickoff_arg: str) -> Any:
 def rate_window(start_time: datetime, every: timedelta, start: datetime, end: datetime,
                 limit: int) -> tuple[FireTime, ...]:
     """The ticks of a fixed rate anchored at ``start_time`` (``ConstantDelaySchedule``: ``start_time``, then
-    each previous tick plus ``every``, sub-seconds dropped) in ``[start, end)``, in UTC. Raises ValueError
+    each previous tick plus ``every``, sub-seconds dropped) in ``[start, end)``, in UTC. Raises TooManyFires
     past ``limit`` ticks."""
     moment = start_time.astimezone(timezone.utc)
     if moment < start:
@@ -86,7 +86,7 @@ def rate_window(start_time: datetime, every: timedelta, start: datetime, end: da
     times: list[FireTime] = []
     while moment < end:
         if len(times) == limit:
-            raise ValueError(f"more than {limit} fire times")
+            raise TooManyFires(f"more than {limit:,} fire times")
         times.append(FireTime(moment))
         moment = moment.replace(microsecond=0) + every
     return tuple(times)

@@ -121,7 +121,9 @@ def migrate(
     Comments are kept. A launch plan whose meaning would change (fixed inputs, security_context, auth_role,
     raw_output_data_config, max_parallelism, concurrency, Slack or PagerDuty notifications, a default
     launch plan) is refused with the reason and where that setting lives in Flyte 2; the summary
-    counts them. Exit code 1 when any launch plan needs a decision.
+    counts them, and those that need a task mapping (no --task-map names the workflow: written with
+    its path as the task, which validate fails until it names a Flyte 2 task). Exit code 1 when any
+    launch plan needs a decision.
 
     Example: lpctl migrate launchplans/ -o flyte2/ --task-map myproject.workflows:wf=myproject.tasks:wf
     """
@@ -134,7 +136,7 @@ def migrate(
     if output is not None:
         stdio.output().write(f"wrote {plural(len(write_migrated(files, output, paths)), 'file')} to {output}\n")
     else:
-        stdio.output().write("nothing written: give -o DIR to write the triggers that migrate cleanly\n")
+        stdio.output().write("nothing written: give -o DIR to write the triggers that need no decision\n")
     clean = all(not item.decisions for f in files for item in f.items)
     raise typer.Exit(EXIT_OK if clean and not diagnostics else EXIT_FINDINGS)
 
@@ -196,8 +198,23 @@ def new(
         return
     create_file(output, made.text, force=force)
     required = f", {len(made.required)} required" if made.required else ""
-    sys.stderr.write(f"wrote {output}: {made.kind} {made.name}, {len(made.inputs)} inputs{required}; "
-                     f"check it with: lpctl validate {output}\n")
+    check = "" if _is_stream(output) else f"; check it with: lpctl validate {output}"
+    sys.stderr.write(f"wrote {output}: {made.kind} {made.name}, {len(made.inputs)} inputs{required}{check}\n")
+
+
+def _is_stream(path: str) -> bool:
+    """Whether ``path`` is a stream (/dev/stdout, /dev/null, a pipe), not a file one can validate afterwards."""
+    import os
+    import stat
+
+    from lpctl.output import standard_stream
+
+    if standard_stream(path) is not None:
+        return True
+    try:
+        return not stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return True
 
 
 @app.command(cls=Command)

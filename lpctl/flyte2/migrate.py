@@ -21,6 +21,8 @@ from lpctl.spec.discover import discover, display_path
 
 CLEAN = "clean"
 DECISION = "needs a decision"
+#: written, but its task is the workflow's path, kept: validate fails it (LP901) until it names a Flyte 2 task
+MAPPING = "needs a task mapping"
 #: identity keys: in Flyte 2 the trigger lives where its task is deployed, at the task's version
 _IDENTITY = ("project", "domain", "version", "workflow_version")
 _RENAMES = {"workflow": "task", "default_inputs": "inputs", "envs": "env_vars"}
@@ -53,17 +55,19 @@ class Migrated:
     decisions: tuple[Decision, ...]
     notes: tuple[str, ...]
     document: Any
+    #: the workflow kept as the task: no --task-map names it
+    unmapped: bool = False
 
     @property
     def status(self) -> str:
-        return DECISION if self.decisions else CLEAN
+        return DECISION if self.decisions else MAPPING if self.unmapped else CLEAN
 
 
 @dataclass(frozen=True)
 class FileMigration:
     path: str
     items: tuple[Migrated, ...]
-    #: the YAML of the triggers that migrate cleanly; None when none does
+    #: the YAML of the triggers that need no decision; None when none does
     text: str | None
     #: the file's path as discovered (``path`` is the display path)
     source: str = ""
@@ -170,7 +174,7 @@ def _migrate_document(doc: Any, path: str, options: MigrateOptions) -> Migrated:
         decisions.append(Decision("default launch plan", "a default launch plan (no 'name') has no Flyte 2 "
                                   "counterpart: tasks run directly, with no trigger; give it a name to keep it"))
     doc["kind"] = "Trigger"
-    _task(doc, options, decisions, notes)
+    unmapped = _task(doc, options, decisions, notes)
     _identity(doc, notes)
     _inputs(doc, options, decisions, notes)
     _schedule(doc, notes)
@@ -183,7 +187,7 @@ def _migrate_document(doc: Any, path: str, options: MigrateOptions) -> Migrated:
         doc["auto_activate"] = False
         doc.yaml_add_eol_comment("Flyte 1's default; a Flyte 2 trigger is active unless told", "auto_activate")
         notes.append("auto_activate: false written explicitly (Flyte 2's default is true)")
-    return Migrated(Location(path, line, 1), name, tuple(decisions), tuple(notes), doc)
+    return Migrated(Location(path, line, 1), name, tuple(decisions), tuple(notes), doc, unmapped)
 
 
 def _rename(doc: Any, old: str, new: str) -> None:
@@ -196,17 +200,20 @@ def _rename(doc: Any, old: str, new: str) -> None:
         doc.ca.items[new] = comment
 
 
-def _task(doc: Any, options: MigrateOptions, decisions: list[Decision], notes: list[str]) -> None:
+def _task(doc: Any, options: MigrateOptions, decisions: list[Decision], notes: list[str]) -> bool:
+    """Map the workflow to its Flyte 2 task; True when it is kept as it is (no --task-map names it)."""
     workflow = doc.get("workflow")
     ref = str(workflow.get("name", "")) if isinstance(workflow, dict) else str(workflow)
     if ref in options.task_map:
         doc["workflow"] = options.task_map[ref]
     elif not isinstance(workflow, dict):
         notes.append(f"task: {ref} kept: point it at the Flyte 2 task (--task-map {ref}=package.module:task)")
+        return True
     else:
         decisions.append(Decision("workflow without import path", f"workflow '{ref}' is given by its registered "
                                   "interface; a trigger needs the import path of a Flyte 2 task: "
                                   f"--task-map {ref}=package.module:task"))
+    return False
 
 
 def _identity(doc: Any, notes: list[str]) -> None:
@@ -316,9 +323,10 @@ def summary(files: Sequence[FileMigration]) -> str:
         lines.append(f"{item.location}  {item.name}  {item.status}" + (f": {topics}" if topics else ""))
         lines.extend(f"    - {d.message}" for d in item.decisions)
         lines.extend(f"    note: {note}" for note in item.notes if not item.decisions)
-    clean = sum(1 for item in items if not item.decisions)
-    lines.append(f"{len(items)} launch plan{'' if len(items) == 1 else 's'}: {clean} migrate cleanly, "
-                 f"{len(items) - clean} need a decision")
+    statuses = Counter(item.status for item in items)
+    mapping = f"{statuses[MAPPING]} need a task mapping, " if statuses[MAPPING] else ""
+    lines.append(f"{len(items)} launch plan{'' if len(items) == 1 else 's'}: {statuses[CLEAN]} migrate cleanly, "
+                 f"{mapping}{statuses[DECISION]} need a decision")
     counts = Counter(d.topic for item in items for d in item.decisions)
     lines.extend(f"  {count:3d}  {topic}" for topic, count in sorted(counts.items(), key=lambda t: (-t[1], t[0])))
     return "\n".join(lines) + "\n"

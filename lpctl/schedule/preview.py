@@ -114,12 +114,17 @@ def _cron_preview(project: str, domain: str, name: str, text: str, after: dateti
     return PlanPreview(project, domain, name, expr, zone_name, times, _skipped(spec, zone_name, zone, after, end))
 
 
+class TooManyFires(ValueError):
+    """A window with more fire times than the caller's bound: too wide to answer, not a schedule's fault."""
+
+
 def window(project: str, domain: str, name: str, text: str, start: datetime, end: datetime,
            limit: int) -> PlanPreview:
     """The fire times in ``[start, end)`` of a cron schedule (``cronSchedule.schedule``, with its ``CRON_TZ=``
     prefix), each computed from the previous one as the scheduler does, and the DST-skipped wall times there.
 
-    Raises ValueError when the window holds more than ``limit`` fire times, or the schedule cannot be read.
+    Raises TooManyFires (a ValueError) when the window holds more than ``limit`` fire times, ValueError when
+    the schedule cannot be read.
     """
     zone_name, expr = split_zone(text)
     zone_name = zone_name or UTC_NAME
@@ -130,7 +135,7 @@ def window(project: str, domain: str, name: str, text: str, start: datetime, end
     moment = next_fire(spec, datetime.fromtimestamp(math.ceil(start.timestamp()) - 1, timezone.utc), zone)
     while moment is not None and moment < end:
         if len(times) == limit:
-            raise ValueError(f"more than {limit} fire times")
+            raise TooManyFires(f"more than {limit:,} fire times")
         times.append(FireTime(moment, _is_repeated(moment)))
         moment = next_fire(spec, moment, zone)
     skipped = _skipped(spec, zone_name, zone, start, end)

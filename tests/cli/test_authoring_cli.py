@@ -90,6 +90,16 @@ def test_schema_output_writes_the_published_schema(run_cli: Run, in_tmp: Any) ->
     assert '"$id": "https://raw.githubusercontent.com/lpctl/lpctl/main/schemas/launchplan.schema.json"' in schema_text()
 
 
+def test_new_to_a_stream_does_not_suggest_validating_it(run_cli: Run, in_tmp: Any) -> None:
+    plain = run_cli("new", "example_pkg.workflows:scheduled", "--name", "nightly", *PP)
+    assert plain.exit_code == 0 and "\nname: nightly\n" in plain.stdout
+    for path in ("/dev/stdout", "/proc/self/fd/1"):
+        assert run_cli("new", "example_pkg.workflows:scheduled", "--name", "nightly", "-o", path, *PP) == CliResult(
+            0, plain.stdout, f"wrote {path}: launch plan nightly, 3 inputs, 1 required\n")
+    to_null = run_cli("new", "example_pkg.workflows:scheduled", "--name", "nightly", "-o", "/dev/null", "--force", *PP)
+    assert to_null == CliResult(0, "", "wrote /dev/null: launch plan nightly, 3 inputs, 1 required\n")
+
+
 def test_new_for_a_flyte2_task_writes_a_trigger_and_never_clobbers(run_cli: Run, in_tmp: Any) -> None:
     pp = ("--python-path", os.path.join(os.path.dirname(CONFORMANCE), "conformance_flyte2"))
     result = run_cli("new", "flyte2_pkg.pipelines:export", "-o", "nightly.yaml", *pp)

@@ -32,11 +32,25 @@ def teams(in_tmp: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
 
 def test_an_input_above_the_current_directory_is_written_inside_dir(run_cli: Run, teams: Any) -> None:
     result = run_cli("migrate", "-o", "out", "./../team1")
-    assert result == CliResult(0, "./../team1/lp.yaml:1:1  a  clean\n    note: task: wf:daily kept: point it at the "
-                               "Flyte 2 task (--task-map wf:daily=package.module:task)\n1 launch plan: 1 migrate "
-                               "cleanly, 0 need a decision\nwrote 1 file to out\n", "")
+    assert result == CliResult(0, "./../team1/lp.yaml:1:1  a  needs a task mapping\n    note: task: wf:daily kept: "
+                               "point it at the Flyte 2 task (--task-map wf:daily=package.module:task)\n1 launch plan: "
+                               "0 migrate cleanly, 1 need a task mapping, 0 need a decision\nwrote 1 file to out\n", "")
     assert _files(teams) == ["pyproject.toml", "team1/lp.yaml", "team2/lp.yaml", "work/out/team1/lp.yaml"]
     assert (teams / "team1" / "lp.yaml").read_text() == LP
+
+
+def test_a_workflow_no_task_map_names_is_counted_as_needing_one(run_cli: Run, teams: Any) -> None:
+    (teams / "team2" / "lp.yaml").write_text(LP.replace("name: a", "name: b").replace("wf:daily", "wf:other"))
+    result = run_cli("migrate", "../team1", "../team2", "--task-map", "wf:daily=pkg.tasks:daily")
+    assert result == CliResult(0, "../team1/lp.yaml:1:1  a  clean\n"
+                               "../team2/lp.yaml:1:1  b  needs a task mapping\n"
+                               "    note: task: wf:other kept: point it at the Flyte 2 task "
+                               "(--task-map wf:other=package.module:task)\n"
+                               "2 launch plans: 1 migrate cleanly, 1 need a task mapping, 0 need a decision\n"
+                               "nothing written: give -o DIR to write the triggers that need no decision\n", "")
+    mapped = run_cli("migrate", "../team2", "--task-map", "wf:other=wf:other")  # the same path: already Flyte 2
+    assert mapped.stdout.endswith("1 launch plan: 1 migrate cleanly, 0 need a decision\n"
+                                  "nothing written: give -o DIR to write the triggers that need no decision\n")
 
 
 def test_two_inputs_landing_on_one_output_write_nothing(run_cli: Run, teams: Any) -> None:

@@ -123,6 +123,68 @@ def test_declared_values_still_activate_and_deactivate(lpctl: Run, server: Serve
     assert server.admin.active() == {}
 
 
+def test_an_inactive_declared_version_is_shown_as_unmanaged(lpctl: Run, server: Server, repo: Any) -> None:
+    (repo / "specs" / "a.yaml").write_text(HEAD + "name: daily\ndefault_inputs: {a: 1, b: x}\n")
+    assert lpctl("apply", version="v2").exit_code == 0  # v2 on the server, inactive
+    put(server, "daily", "v1")  # while someone keeps v1 active
+    before = server.admin.snapshot()
+
+    planned = lpctl("plan", version="v2")
+    assert (planned.exit_code, planned.stdout) == (0, (
+        "flytesnacks/development\n"
+        "    unmanaged  daily@v2: on the server but not active (version v1 is); no auto_activate: activation "
+        "not managed\n"
+        "No changes: the server matches the specs; 1 activation not managed.\n"))
+    document = json.loads(lpctl("plan", "--format", "json", version="v2").stdout)
+    assert (document["changes"], document["summary"]) == (
+        False, "No changes: the server matches the specs; 1 activation not managed.")
+    assert [(a["action"], a["name"], a["version"], a["pending"]) for a in document["actions"]] == [
+        ("unmanaged", "daily", "v2", False)]
+    applied = lpctl("apply", version="v2")
+    assert applied.exit_code == 0 and applied.stdout.endswith("1 activation not managed.\n")
+    assert server.admin.snapshot() == before and server.admin.active() == {(P, D, "daily"): "v1"}
+
+    server.admin.launch_plans[(P, D, "daily", "v1")].closure.state = launch_plan_pb2.INACTIVE
+    server.admin.launch_plans[(P, D, "daily", "v2")].closure.state = ACTIVE  # the declared one: nothing to say
+    assert lpctl("plan", version="v2").stdout == "No changes: the server matches the specs.\n"
+
+
+def test_several_active_versions_of_a_name_are_a_warning_about_the_server(lpctl: Run, server: Server,
+                                                                         repo: Any) -> None:
+    spec = HEAD + "name: daily\ndefault_inputs: {a: 1, b: x}\n"
+    (repo / "specs" / "a.yaml").write_text(spec + "auto_activate: false\n")
+    put(server, "daily", "v1")
+    put(server, "daily", "v0")  # a faulty server: two active versions of daily
+    warning = ("lpctl: warning: the server's ListActiveLaunchPlans for flytesnacks/development answered 2 active "
+               "versions of daily (v0, v1): FlyteAdmin keeps one active version per launch plan; the plan takes "
+               "each of them into account\n")
+    outputs = set()
+    for order in (("v0", "v1"), ("v1", "v0")):  # whichever the server lists last, the same plan
+        server.admin.launch_plans = {**{k: v for k, v in server.admin.launch_plans.items() if k[3] not in order},
+                                     **{(P, D, "daily", v): server.admin.launch_plans[(P, D, "daily", v)]
+                                        for v in order}}
+        planned = lpctl("plan", version="v2")
+        assert planned.exit_code == 1 and planned.stderr.endswith(warning)
+        outputs.add(planned.stdout)
+    assert outputs == {"flytesnacks/development\n"
+                       "  + create     daily@v2: not on the server\n"
+                       "  - deactivate daily@v0: active, but the specs declare auto_activate: false\n"
+                       "  - deactivate daily@v1: active, but the specs declare auto_activate: false\n"
+                       "1 to create, 2 to deactivate.\n"}
+    assert lpctl("apply", version="v2").exit_code == 0
+    assert server.admin.active() == {}
+
+    (repo / "specs" / "a.yaml").write_text(spec + "auto_activate: true\n")
+    put(server, "daily", "v0")
+    put(server, "daily", "v1")
+    planned = lpctl("plan", version="v2")
+    assert planned.stdout == ("flytesnacks/development\n"
+                              "  ~ activate   daily@v2: versions v0, v1 are active (the server lists several)\n"
+                              "1 to activate.\n")
+    assert lpctl("apply", version="v2").exit_code == 0
+    assert server.admin.active() == {(P, D, "daily"): "v2"}
+
+
 # -- scope: a server whose lists ignore the project and domain asked for ---------------------------------
 
 
@@ -393,3 +455,31 @@ def test_debug_output_is_redacted(lpctl: Run, server: Server, repo: Any, monkeyp
     assert result.exit_code == 3
     assert "Traceback" in result.stderr and "RuntimeError: bug holding *** and ***" in result.stderr
     assert TOKEN not in result.stderr and encoded not in result.stderr
+
+
+def test_a_handler_installed_between_two_writes_does_not_end_the_run(lpctl: Run, server: Server, repo: Any,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """flytekit installs its SIGINT handler (exit status 1) the first time the main thread calls it, which
+    can be in the middle of the writes: lpctl's handler is put back before each write."""
+    from lpctl.admin import reconcile
+
+    create = reconcile.create
+
+    def create_like_flytekit(*args: Any, **kwargs: Any) -> Any:
+        done = create(*args, **kwargs)
+        signal.signal(signal.SIGINT, lambda signum, frame: exit(1))
+        return done
+
+    monkeypatch.setattr(reconcile, "create", create_like_flytekit)
+    (repo / "specs" / "abc.yaml").write_text(THREE)
+    server.admin.on_call("CreateLaunchPlan", 2, lambda: os.kill(os.getpid(), signal.SIGINT))
+    result = lpctl("apply")
+    assert result.exit_code == 130
+    assert result.stdout.endswith(
+        "create flytesnacks/development/b@v1: done: created\n"
+        "create flytesnacks/development/c@v1: not attempted: interrupted before it\n"
+        "activate flytesnacks/development/a@v1: not attempted: interrupted before it\n"
+        "activate flytesnacks/development/b@v1: not attempted: interrupted before it\n"
+        "activate flytesnacks/development/c@v1: not attempted: interrupted before it\n"
+        "apply: 2 done, 4 not attempted; interrupted; run lpctl apply again to complete the rest\n")
+    assert server.admin.versions() == {(P, D, "a", "v1"), (P, D, "b", "v1")} and server.admin.active() == {}

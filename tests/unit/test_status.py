@@ -449,3 +449,33 @@ def test_a_schedule_the_server_holds_is_shown_escaped(lpctl: Run, server: Server
         "status: 1 missed fire in 1 of 1 launch plan, 2026-11-10 00:00 UTC to 2026-11-11 00:00 UTC",
     ]
     assert server.admin.executions == {}
+
+
+def test_a_window_with_too_many_fires_is_a_usage_error_not_nothing_missed(lpctl: Run, server: Server,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past the bound of fire times per launch plan (100,000: 70 days of a minutely schedule) nothing was
+    checked: status must not say "nothing missed" and exit 0."""
+    from lpctl.admin import status
+
+    monkeypatch.setattr(status, "MAX_FIRES", 2)
+    message = ("flytesnacks/development/nightly has more than 2 fire times between 2026-11-10 00:00 UTC and "
+               "2026-11-13 00:00 UTC, more than lpctl checks in one run: narrow the window")
+    result = lpctl("status", "--since", "2026-11-10", "--until", "2026-11-13", "--name", "nightly")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr.endswith(f"\nlpctl: {message}\n")
+    result = lpctl("backfill", "--from", "2026-11-10", "--to", "2026-11-13", "--name", "nightly", "--execute",
+                   "--format", "json")
+    assert document(result) == (2, "backfill", False, 2, message)
+    assert server.admin.executions == {}
+
+
+def test_a_creation_time_no_datetime_holds_is_read_as_unknown(lpctl: Run, server: Server) -> None:
+    """A broken server's created_at past year 9999: the launch plan is read as registered before the window
+    (every fire expected), not a traceback (exit 3)."""
+    server.admin.launch_plans[(P, D, "nightly", "v1")].closure.created_at.seconds = 2**40
+    result = lpctl("status", "--since", "2026-11-10", "--until", "2026-11-11", "--name", "nightly")
+    assert (result.exit_code, result.stdout.splitlines()) == (1, [
+        "flytesnacks/development/nightly@v1: 0 3 * * * (UTC)",
+        "  2026-11-10 03:00 +00:00 UTC  2026-11-10 03:00 UTC  MISSED",
+        "status: 1 missed fire in 1 of 1 launch plan, 2026-11-10 00:00 UTC to 2026-11-11 00:00 UTC"])
+    assert server.admin.executions == {}
