@@ -8,15 +8,16 @@ The workers ignore Ctrl-C: the main process gets it, ends them and exits as it a
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
 import sys
 from collections.abc import Callable, Generator, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from lpctl import accel
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -39,7 +40,7 @@ def cores() -> int:
 
 def can_fork() -> bool:
     """Worker processes are forked, which only Linux does safely and cheaply; elsewhere ``-j`` is 1."""
-    return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
+    return sys.platform.startswith("linux") and hasattr(os, "fork")
 
 
 def ordered_map(work: Callable[[T], R], items: Sequence[T], jobs: int) -> Generator[R, None, None]:
@@ -51,6 +52,9 @@ def ordered_map(work: Callable[[T], R], items: Sequence[T], jobs: int) -> Genera
     if jobs <= 1 or len(items) < MIN_ITEMS or not can_fork() or not accel.on():
         yield from map(work, items)
         return
+    import multiprocessing  # 20-40 ms of imports, for a run that uses them
+    from concurrent.futures import ProcessPoolExecutor
+
     size = min(MAX_CHUNK, -(-len(items) // (jobs * 4)))
     chunks = [items[i:i + size] for i in range(0, len(items), size)]
     pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"), initializer=_start,

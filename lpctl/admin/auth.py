@@ -76,6 +76,15 @@ def token_from_env(var: str) -> str:
     if not token:
         raise AuthError(f"environment variable {var} is not set or is empty")
     remember(token, f"Bearer {token}")
+    return usable(token, f"environment variable {var}")
+
+
+def usable(token: str, source: str) -> str:
+    """``token`` if an Authorization header can carry it (printable ASCII, one word); else an AuthError that
+    says where it came from (gRPC would say "Invalid metadata", as if the server had refused it)."""
+    if any(not "!" <= c <= "~" for c in token):
+        raise AuthError(f"{source} holds characters a bearer token cannot have (white space, control or "
+                        "non-ASCII characters): it must hold only the token")
     return token
 
 
@@ -111,7 +120,7 @@ def token_from_command(command: str | Sequence[str], *, timeout: float = DEFAULT
         raise AuthError(f"token command {shown} printed no token")
     if any(c.isspace() for c in token):
         raise AuthError(f"token command {shown} printed more than one word; it must print only the token")
-    return token
+    return usable(token, f"the output of token command {shown}")
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -152,7 +161,7 @@ def client_credentials_token(token_url: str, client_id: str, client_secret: str,
         raise AuthError(f"the token endpoint {shown} answered without an access_token") from None
     if not isinstance(token, str) or not token:
         raise AuthError(f"the token endpoint {shown} answered without an access_token")
-    return token
+    return usable(token, f"the access_token of the token endpoint {shown}")
 
 
 def _post(request: urllib.request.Request, shown: str, client_id: str, timeout: float) -> bytes:

@@ -31,7 +31,7 @@ from flyteidl.admin.launch_plan_pb2 import LaunchPlan
 from lpctl.admin.client import AdminError, RegisteredId, ServerError, fatal_message, filterable
 from lpctl.admin.fires import scheduled_name, unix_seconds
 from lpctl.admin.guard import Scope, Strays, in_scope
-from lpctl.admin.text import server_text
+from lpctl.admin.text import server_text, server_time
 from lpctl.errors import UsageError
 from lpctl.schedule.preview import FireTime, PlanPreview, TooManyFires, moment_text, window
 
@@ -195,12 +195,12 @@ def too_wide(ident: str, e: TooManyFires, start: datetime, end: datetime) -> Usa
 def _first_registration(client: Server, project: str, domain: str, name: str, active: LaunchPlan,
                         span: Window) -> tuple[datetime, datetime | None]:
     """Where expected fires start: the window's start, or the launch plan's first registration if later."""
-    created = active.closure.created_at.ToDatetime(timezone.utc)
-    if created <= span.start:
+    created = server_time(active.closure.created_at)
+    if created is None or created <= span.start:
         return span.start, None
     first = client.first_launch_plan(project, domain, name)
     if first is not None and first.closure.HasField("created_at"):
-        created = min(created, first.closure.created_at.ToDatetime(timezone.utc))
+        created = min(created, server_time(first.closure.created_at) or created)
     return (span.start, None) if created <= span.start else (created, created)
 
 

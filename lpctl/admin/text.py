@@ -3,12 +3,14 @@
 A FlyteAdmin error message, a launch plan name listed by the server, an OAuth error body: any of
 them can hold terminal escape sequences (``\\x1b[2J``), carriage returns or newlines that would
 forge lines of lpctl's own output. Everything lpctl shows that a server wrote goes through
-:func:`server_text` once, where it enters lpctl.
+:func:`server_text` once, where it enters lpctl; a time a server sent goes through :func:`server_time`.
 """
 
 from __future__ import annotations
 
 import unicodedata
+from datetime import datetime, timezone
+from typing import Any
 
 #: the longest piece of server text shown; the rest is cut with an ellipsis
 MAX_SERVER_TEXT = 2000
@@ -19,6 +21,16 @@ def server_text(text: str, limit: int = MAX_SERVER_TEXT) -> str:
     ``\\u202e``), cut to ``limit`` characters."""
     out = "".join(_escape(ch) for ch in text[: limit + 1])
     return out if len(out) <= limit else out[: limit - 3] + "..."
+
+
+def server_time(stamp: Any) -> datetime | None:
+    """A protobuf ``Timestamp`` a server sent, as an aware UTC datetime; None when it is outside what a
+    datetime holds (years 1-9999, nanos past a second), which only a broken server sends."""
+    try:
+        moment: datetime = stamp.ToDatetime(timezone.utc)
+    except (ValueError, OverflowError):
+        return None
+    return moment
 
 
 def _escape(ch: str) -> str:

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Literal, Protocol
 
 from lpctl.admin.client import AdminError
-from lpctl.admin.text import server_text
+from lpctl.admin.text import server_text, server_time
 from lpctl.admin.trigger_fires import TriggerId, run_name, run_request
 from lpctl.admin.trigger_status import TriggerStatus
 from lpctl.schedule.preview import FireTime, moment_text
@@ -119,8 +119,8 @@ def _create(client: Server, candidate: RunCandidate, sent: datetime) -> RunDone:
             return RunDone(candidate, "failed", f"{e.code}: {e.details}")
         return RunDone(candidate, "exists", "already there (not listed)")
     status = run.action.status
-    if status.HasField("start_time") and status.start_time.ToDatetime(timezone.utc) < sent - EXISTING:
-        created = status.start_time.ToDatetime(timezone.utc)
+    created = server_time(status.start_time) if status.HasField("start_time") else None
+    if created is not None and created < sent - EXISTING:
         return RunDone(candidate, "exists", f"already there (created {created:%Y-%m-%d %H:%M} UTC, not listed)")
     return RunDone(candidate, "created")
 

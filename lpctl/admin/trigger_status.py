@@ -27,7 +27,7 @@ from lpctl.admin.client import AdminError, ServerError
 from lpctl.admin.fires import unix_seconds
 from lpctl.admin.guard import Scope, Strays, in_scope
 from lpctl.admin.status import too_wide
-from lpctl.admin.text import server_text
+from lpctl.admin.text import server_text, server_time
 from lpctl.admin.trigger_fires import SCHEDULE_TRIGGER, TriggerId, rate_window, run_name
 from lpctl.schedule.preview import FireTime, PlanPreview, TooManyFires, window
 
@@ -118,8 +118,8 @@ def _expected(t: TriggerId, row: Any | None, start: datetime, end: datetime) -> 
     automation = row.automation_spec
     schedule = automation.schedule
     kind = schedule.WhichOneof("expression") if automation.HasField("schedule") else None
-    since = row.status.updated_at.ToDatetime(timezone.utc) if row.status.HasField("updated_at") else None
-    first = max(start, since + timedelta(microseconds=1)) if since is not None else start
+    since = server_time(row.status.updated_at) if row.status.HasField("updated_at") else None
+    first = max(start, min(since, end) + timedelta(microseconds=1)) if since is not None else start
     try:
         expected, why = _fires(t, schedule, kind, first, end)
     except TooManyFires as e:

@@ -272,3 +272,16 @@ def test_values_from_the_server_in_a_conflict_are_escaped(server: Server, client
     register(client, [(make_lp("nightly", team="d\x9b2J\x1b[31m"), False)])
     (outcome,) = register(client, [(make_lp("nightly"), False)])
     assert outcome.changes == ("labels: ~ team: d\\x9b2J\\x1b[31m -> data",)
+
+
+@pytest.mark.parametrize("token", ["abc\ndef", "tok\x01en", "t\u00f6ken", "two words"])
+def test_a_token_no_header_can_carry_is_refused_before_any_call(run_cli: Callable[..., CliResult], server: Server,
+                                                                 repo: Any, token: str) -> None:
+    """gRPC said "FlyteAdmin refused to list the launch plans (INTERNAL: Invalid metadata)": lpctl's
+    token, not the server, was at fault."""
+    result = run_cli("plan", "lp.yaml", "--version", "v1", "--endpoint", server.endpoint, "--insecure",
+                     "--token-env", "TK", env={"TK": token})
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr.endswith("lpctl: environment variable TK holds characters a bearer token cannot have "
+                                  "(white space, control or non-ASCII characters): it must hold only the token\n")
+    assert server.admin.calls == []

@@ -467,3 +467,15 @@ def test_a_window_with_too_many_fires_is_a_usage_error_not_nothing_missed(lpctl:
                    "--format", "json")
     assert document(result) == (2, "backfill", False, 2, message)
     assert server.admin.executions == {}
+
+
+def test_a_creation_time_no_datetime_holds_is_read_as_unknown(lpctl: Run, server: Server) -> None:
+    """A broken server's created_at past year 9999: the launch plan is read as registered before the window
+    (every fire expected), not a traceback (exit 3)."""
+    server.admin.launch_plans[(P, D, "nightly", "v1")].closure.created_at.seconds = 2**40
+    result = lpctl("status", "--since", "2026-11-10", "--until", "2026-11-11", "--name", "nightly")
+    assert (result.exit_code, result.stdout.splitlines()) == (1, [
+        "flytesnacks/development/nightly@v1: 0 3 * * * (UTC)",
+        "  2026-11-10 03:00 +00:00 UTC  2026-11-10 03:00 UTC  MISSED",
+        "status: 1 missed fire in 1 of 1 launch plan, 2026-11-10 00:00 UTC to 2026-11-11 00:00 UTC"])
+    assert server.admin.executions == {}

@@ -441,3 +441,21 @@ def test_launch_plans_and_triggers_together(lpctl: Run, server: Served, run_cli:
         assert (done.exit_code, done.stdout.splitlines()[-1]) == (0, "backfill: 2 created")
         assert len(admin.admin.executions) == 1
         assert list(runs(server)) == [fire("nightly", at(29))]
+
+
+def test_times_no_datetime_holds_are_read_as_unknown(lpctl: Run, server: Served) -> None:
+    """A broken server's timestamps past year 9999 (a trigger's updated_at, a created run's start_time): no
+    traceback (exit 3), and above all none after a run was created, which left the rest unreported."""
+    b = server.backend
+    for row in b.triggers.values():
+        row.updated_at = 2**40
+    window = ("--name", "nightly")
+    status = lpctl("status", "--since", "2026-11-27", "--until", "2026-11-28", *window)
+    assert (status.exit_code, status.stdout.splitlines()[-2:]) == (1, [
+        "  2026-11-27 03:00 +00:00 UTC  2026-11-27 03:00 UTC  MISSED",
+        "status: 1 missed fire in 1 of 1 trigger, 2026-11-27 00:00 UTC to 2026-11-28 00:00 UTC"])
+    b.run_state.now = lambda: 2**40
+    done = lpctl("backfill", "--from", "2026-11-27", "--to", "2026-11-29", *window, "--execute")
+    assert (done.exit_code, done.stdout.splitlines()[-1]) == (0, "backfill: 2 created")
+    assert sorted(n for n, r in runs(server).items() if r[1] == f"{TRAIN}/nightly") == sorted(
+        [fire("nightly", at(27)), fire("nightly", at(28))])
