@@ -82,3 +82,22 @@ def test_a_pyproject_that_cannot_be_read_is_exit_2_naming_it(run_cli: Run, proje
     (project / "pyproject.toml").write_bytes(text.encode("latin-1"))
     expected = f"lpctl: pyproject.toml: cannot read [tool.lpctl]: {why}\n"
     assert run_cli("validate", "lp.yaml") == CliResult(2, "", expected)
+
+
+def test_an_integer_msgpack_cannot_hold_in_a_dict_or_dataclass_trigger_input_is_lp904(run_cli: Run,
+                                                                                        in_tmp: Any) -> None:
+    """flyte-sdk fails on it ('Failed to convert trigger default input'); lpctl exited 3 (OverflowError)."""
+    pytest.importorskip("flyte")
+    (in_tmp / "t.yaml").write_text("apiVersion: lpctl/v1\nkind: Trigger\nname: t\ntask: flyte2_pkg.structs:tune\n"
+                                   "inputs:\n  cfg:\n    a: [1, -9223372036854775809]\n    ok: 18446744073709551615\n"
+                                   "  window: {days: 18446744073709551616}\n")
+    why = "is outside what msgpack holds (-2**63 to 2**64-1): flyte-sdk fails to convert it (write it as a string, " \
+          "or a smaller number)"
+    expected = (f"t.yaml:7:12: error LP904 input 'cfg.a[1]': the integer -9223372036854775809 {why}\n"
+                f"t.yaml:9:18: error LP904 input 'window.days': the integer 18446744073709551616 {why}\n"
+                "2 errors in 1 of 1 file\n")
+    assert run_cli("validate", "t.yaml", "--python-path", FLYTE2) == CliResult(1, expected, "")
+    assert run_cli("render", "t.yaml", "--python-path", FLYTE2) == CliResult(1, "", expected)
+    assert run_cli("lock", "t.yaml", "--python-path", FLYTE2).exit_code == 0
+    for jobs in ("1", "2"):
+        assert run_cli("validate", "t.yaml", "--locked", "-j", jobs) == CliResult(1, expected, "")
