@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from lpctl.shared.literals import ConversionError, describe
+from lpctl.shared.literals import ConversionError, check_msgpack_int, describe
 from lpctl.spec.positions import Path
 
 #: JSON schema type -> the YAML values of that type (a bool is not a number)
@@ -52,10 +52,6 @@ def _check_field(value: Any, schema: Mapping[str, Any], path: Path) -> None:
         check_fields(value, schema, path)
 
 
-#: the integers msgpack holds (int64 and uint64); flyte-sdk fails on any other ("Failed to convert trigger input")
-MSGPACK_INTS = (-(2**63), 2**64 - 1)
-
-
 def plain(value: Any, path: Path = ()) -> Any:
     """The value with plain dicts and lists only, in the order written (what ``msgpack.packb`` gets); raises
     ConversionError (LP904) at an integer msgpack cannot hold."""
@@ -63,7 +59,5 @@ def plain(value: Any, path: Path = ()) -> Any:
         return {str(k): plain(v, (*path, k)) for k, v in value.items()}
     if isinstance(value, list):
         return [plain(v, (*path, i)) for i, v in enumerate(value)]
-    if isinstance(value, int) and not isinstance(value, bool) and not MSGPACK_INTS[0] <= value <= MSGPACK_INTS[1]:
-        raise ConversionError(f"the integer {value} is outside what msgpack holds (-2**63 to 2**64-1): flyte-sdk "
-                              "fails to convert it", path, "write it as a string, or a smaller number", "LP904")
+    check_msgpack_int(value, path, "LP904")
     return value
