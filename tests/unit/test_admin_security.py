@@ -285,3 +285,18 @@ def test_a_token_no_header_can_carry_is_refused_before_any_call(run_cli: Callabl
     assert result.stderr.endswith("lpctl: environment variable TK holds characters a bearer token cannot have "
                                   "(white space, control or non-ASCII characters): it must hold only the token\n")
     assert server.admin.calls == []
+
+
+def test_a_secret_inside_a_json_document_is_masked() -> None:
+    """lpctl's JSON documents are redacted once encoded: a secret holding a quote, a backslash or a non-ASCII
+    character is written escaped there, and must be masked in that form too."""
+    from lpctl.redact import forget_all, redact, remember
+
+    secret = 'pa"ss\\w\u00f6rd-1234'
+    remember(secret)
+    try:
+        for ensure_ascii in (False, True):
+            shown = redact(json.dumps({"error": f"the server said: bad secret {secret}"}, ensure_ascii=ensure_ascii))
+            assert json.loads(shown) == {"error": "the server said: bad secret ***"}
+    finally:
+        forget_all()
