@@ -16,6 +16,7 @@ import json
 import os
 import shlex
 import subprocess
+import threading
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -165,6 +166,27 @@ def client_credentials_token(token_url: str, client_id: str, client_secret: str,
 
 
 def _post(request: urllib.request.Request, shown: str, client_id: str, timeout: float) -> bytes:
+    """The token endpoint's answer, within ``timeout`` in all: urllib's own timeout bounds each read of the
+    socket, and a server that trickles its answer a byte at a time would keep lpctl waiting for days."""
+    outcome: list[bytes | BaseException] = []
+
+    def call() -> None:
+        try:
+            outcome.append(_post_now(request, shown, client_id, timeout))
+        except BaseException as e:  # raised again in the caller's thread
+            outcome.append(e)
+
+    thread = threading.Thread(target=call, name="lpctl-token-request", daemon=True)
+    thread.start()
+    thread.join(timeout)
+    if not outcome:
+        raise AuthError(f"the token endpoint {shown} did not answer within {timeout:g}s")
+    if isinstance(outcome[0], BaseException):
+        raise outcome[0]
+    return outcome[0]
+
+
+def _post_now(request: urllib.request.Request, shown: str, client_id: str, timeout: float) -> bytes:
     opener = urllib.request.build_opener(_NoRedirect)
     try:
         with opener.open(request, timeout=timeout) as response:

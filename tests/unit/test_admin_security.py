@@ -300,3 +300,35 @@ def test_a_secret_inside_a_json_document_is_masked() -> None:
             assert json.loads(shown) == {"error": "the server said: bad secret ***"}
     finally:
         forget_all()
+
+
+def test_a_token_endpoint_that_trickles_its_answer_is_bounded_by_the_timeout() -> None:
+    """urllib's timeout bounds each read of the socket: a byte every half second kept lpctl waiting for
+    days (1 MiB of answer allowed). The whole answer is now bounded by the timeout."""
+    import socket
+    import time
+
+    stop = threading.Event()
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def trickle() -> None:
+        connection, _ = listener.accept()
+        with connection:
+            connection.recv(65536)
+            connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 9999\r\n\r\n")
+            while not stop.wait(0.2):
+                connection.sendall(b" ")
+
+    server = threading.Thread(target=trickle, daemon=True)
+    server.start()
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}/token"
+    started = time.monotonic()
+    try:
+        with pytest.raises(AuthError) as raised:
+            client_credentials_token(url, CLIENT_ID, SECRET, timeout=1, allow_http=True)
+        assert time.monotonic() - started < 5
+        assert str(raised.value) == f"the token endpoint {url} did not answer within 1s"
+    finally:
+        stop.set()
+        server.join()
+        listener.close()
