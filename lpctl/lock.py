@@ -53,17 +53,42 @@ def common_dir(paths: Sequence[str]) -> str:
     return os.path.commonpath(dirs)
 
 
+#: a directory holding one of these is a project's root: no lock above it is looked for
+PROJECT_MARKERS = (".git", "pyproject.toml")
+
+
 def find_lock(paths: Sequence[str]) -> str | None:
-    """The nearest ``lpctl.lock`` at or above the specs' common directory."""
+    """The nearest ``lpctl.lock`` at or above the specs' common directory, up to the project's root.
+
+    The search stops at the project's root (the nearest directory holding ``.git`` or
+    ``pyproject.toml``), or, in a folder without either, at the current directory (at the specs'
+    own directory when they are outside it): a ``lpctl.lock`` left in a shared parent such as
+    ``/tmp`` neither decides this project's verdicts nor is rewritten by its ``lpctl lock``.
+    """
     here = common_dir(paths)
+    ceiling = project_root(here)
     while True:
         candidate = os.path.join(here, LOCK_FILE)
         if os.path.lexists(candidate) and not os.path.isdir(candidate):  # a FIFO too: refused, not skipped
             return os.path.relpath(candidate)
         parent = os.path.dirname(here)
-        if parent == here:
+        if here == ceiling or parent == here:
             return None
         here = parent
+
+
+def project_root(start: str) -> str:
+    """The highest directory a lock for specs in ``start`` may be in (see :func:`find_lock`)."""
+    here = start
+    while True:
+        if any(os.path.lexists(os.path.join(here, marker)) for marker in PROJECT_MARKERS):
+            return here
+        parent = os.path.dirname(here)
+        if parent == here:
+            break
+        here = parent
+    cwd = os.getcwd()
+    return cwd if os.path.commonpath([cwd, start]) == cwd else start
 
 
 def lock_path_for(paths: Sequence[str]) -> str:

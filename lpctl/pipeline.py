@@ -310,12 +310,23 @@ def _resolving(paths: Sequence[str], options: Options, config: Config) -> _Resol
 
     path = options.lock_path or find_lock(paths)
     if path is None:
-        raise LockError(f"--locked: no lpctl.lock at or above {', '.join(paths)}; "
-                        "run 'lpctl lock' on these specs first")
+        raise LockError(_no_lock(paths))
     try:
         return _Resolving(Importing(roots, options.import_timeout), (read_lock(path), path))
     except LockInvalid as e:  # LP310 at the lock, exit 1; the specs naming code are not compiled
         return _Resolving(Importing(roots, options.import_timeout), (Lock(), path), invalid_lock(path, e))
+
+
+def _no_lock(paths: Sequence[str]) -> str:
+    """Why --locked has no lock: none up to the project root, or one per folder where one run needs one."""
+    from lpctl.lock import find_lock
+
+    own = sorted({found for found in (find_lock([p]) for p in paths) if found is not None})
+    if not own:
+        return f"--locked: no lpctl.lock at or above {', '.join(paths)}; run 'lpctl lock' on these specs first"
+    serves = "serves only the specs below it" if len(own) == 1 else "each serve only the specs below them"
+    return (f"--locked: no lpctl.lock at or above the folder {', '.join(paths)} share ({', '.join(own)} {serves}); "
+            f"check each folder in its own run, or write one lock for all with 'lpctl lock {' '.join(paths)}'")
 
 
 def _check_schema(doc: Document) -> tuple[list[Diagnostic], set[str]]:

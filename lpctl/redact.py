@@ -3,9 +3,10 @@
 A bearer token or an OAuth2 client secret can come back in a server's answer in many shapes: as
 it is, URL-quoted (a form body), or base64-encoded inside something longer (``Bearer <token>`` in
 a header a proxy echoes, ``<id>:<secret>`` in HTTP Basic credentials). :func:`secret_forms` lists
-them: the plain forms, the exact base64 of each ``context`` (``Bearer <token>``), and, for base64
-of *any* text that holds the secret, the part of the encoding that only the secret's bytes decide,
-at each of the three alignments a byte string can have in base64 (standard and URL-safe). Replacing
+them: the plain forms (as they are, URL-quoted, escaped inside a JSON string), the exact base64 of each
+``context`` (``Bearer <token>``), and, for base64 of *any* text that holds the secret, the part of the
+encoding that only the secret's bytes decide, at each of the three alignments a byte string can have in
+base64 (standard and URL-safe). Replacing
 those leaves at most the two characters at each end of the secret's encoding, which carry a few of
 its bits, never the secret.
 
@@ -17,6 +18,7 @@ imports this at start-up).
 from __future__ import annotations
 
 import base64
+import json
 import urllib.parse
 from collections.abc import Callable
 
@@ -38,7 +40,7 @@ def secret_forms(secret: str, *contexts: str) -> list[str]:
     if not secret:
         return []
     plain = {secret, urllib.parse.quote_plus(secret), urllib.parse.quote(secret, safe=""),
-             urllib.parse.quote(secret)}
+             urllib.parse.quote(secret), *_json_forms(secret)}
     wrapped = {c for c in contexts if secret in c}
     wrapped |= {f"{c}:{form}" for c in contexts if secret not in c for form in plain}
     forms = {f for f in plain if len(f) >= _MIN_PLAIN}
@@ -50,6 +52,12 @@ def secret_forms(secret: str, *contexts: str) -> list[str]:
             if text in plain:
                 forms |= _aligned_cores(data, encode)
     return sorted((f for f in forms if len(f) >= _MIN_PLAIN), key=len, reverse=True)
+
+
+def _json_forms(secret: str) -> set[str]:
+    """The secret inside a JSON string, as lpctl's documents (redacted after they are encoded) and a server's
+    JSON error body write it: ``"`` and ``\\`` escaped, non-ASCII kept or escaped."""
+    return {json.dumps(secret)[1:-1], json.dumps(secret, ensure_ascii=False)[1:-1]}
 
 
 def _aligned_cores(data: bytes, encode: Callable[[bytes], bytes]) -> set[str]:

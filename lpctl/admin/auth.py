@@ -16,6 +16,7 @@ import json
 import os
 import shlex
 import subprocess
+import threading
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -76,6 +77,15 @@ def token_from_env(var: str) -> str:
     if not token:
         raise AuthError(f"environment variable {var} is not set or is empty")
     remember(token, f"Bearer {token}")
+    return usable(token, f"environment variable {var}")
+
+
+def usable(token: str, source: str) -> str:
+    """``token`` if an Authorization header can carry it (printable ASCII, one word); else an AuthError that
+    says where it came from (gRPC would say "Invalid metadata", as if the server had refused it)."""
+    if any(not "!" <= c <= "~" for c in token):
+        raise AuthError(f"{source} holds characters a bearer token cannot have (white space, control or "
+                        "non-ASCII characters): it must hold only the token")
     return token
 
 
@@ -111,7 +121,7 @@ def token_from_command(command: str | Sequence[str], *, timeout: float = DEFAULT
         raise AuthError(f"token command {shown} printed no token")
     if any(c.isspace() for c in token):
         raise AuthError(f"token command {shown} printed more than one word; it must print only the token")
-    return token
+    return usable(token, f"the output of token command {shown}")
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -152,10 +162,31 @@ def client_credentials_token(token_url: str, client_id: str, client_secret: str,
         raise AuthError(f"the token endpoint {shown} answered without an access_token") from None
     if not isinstance(token, str) or not token:
         raise AuthError(f"the token endpoint {shown} answered without an access_token")
-    return token
+    return usable(token, f"the access_token of the token endpoint {shown}")
 
 
 def _post(request: urllib.request.Request, shown: str, client_id: str, timeout: float) -> bytes:
+    """The token endpoint's answer, within ``timeout`` in all: urllib's own timeout bounds each read of the
+    socket, and a server that trickles its answer a byte at a time would keep lpctl waiting for days."""
+    outcome: list[bytes | BaseException] = []
+
+    def call() -> None:
+        try:
+            outcome.append(_post_now(request, shown, client_id, timeout))
+        except BaseException as e:  # raised again in the caller's thread
+            outcome.append(e)
+
+    thread = threading.Thread(target=call, name="lpctl-token-request", daemon=True)
+    thread.start()
+    thread.join(timeout)
+    if not outcome:
+        raise AuthError(f"the token endpoint {shown} did not answer within {timeout:g}s")
+    if isinstance(outcome[0], BaseException):
+        raise outcome[0]
+    return outcome[0]
+
+
+def _post_now(request: urllib.request.Request, shown: str, client_id: str, timeout: float) -> bytes:
     opener = urllib.request.build_opener(_NoRedirect)
     try:
         with opener.open(request, timeout=timeout) as response:

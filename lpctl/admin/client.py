@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar
 
@@ -20,10 +20,11 @@ from flyteidl.admin.launch_plan_pb2 import LaunchPlan
 from flyteidl.core.identifier_pb2 import Identifier, ResourceType
 from google.protobuf.message import Message
 
+from lpctl.admin.bearer import BearerClient
 from lpctl.admin.guard import follow_pages
 from lpctl.admin.text import server_text
 from lpctl.errors import LpctlError
-from lpctl.redact import redact, remember
+from lpctl.redact import redact
 
 if TYPE_CHECKING:
     from flyteidl.admin import common_pb2, execution_pb2, launch_plan_pb2, workflow_pb2
@@ -181,7 +182,7 @@ class TokenEndpoint:
     metadata_key: str = DEFAULT_METADATA_KEY
 
 
-class AdminClient:
+class AdminClient(BearerClient):
     """AdminService over one channel: TLS with the system roots, or plaintext with ``insecure``.
 
     ``token`` is sent as ``<metadata_key>: Bearer <token>`` on every call; every call has a deadline.
@@ -197,9 +198,8 @@ class AdminClient:
         self.insecure = insecure
         self.timeout = timeout
         self.page_size = max(1, page_size)
-        remember(token, f"Bearer {token}")
-        self._token = token
         self._metadata_key = metadata_key.lower()
+        self.set_token(token)
         if insecure:
             self._channel = grpc.insecure_channel(endpoint)
         else:
@@ -208,20 +208,8 @@ class AdminClient:
         self._admin: _AdminStub = admin_pb2_grpc.AdminServiceStub(self._channel)
         self._auth: _AuthStub = auth_pb2_grpc.AuthMetadataServiceStub(self._channel)
 
-    def set_token(self, token: str | None, metadata_key: str | None = None) -> None:
-        remember(token, f"Bearer {token}")
-        self._token = token
-        if metadata_key:
-            self._metadata_key = metadata_key.lower()
-
     def close(self) -> None:
         self._channel.close()
-
-    def __enter__(self) -> AdminClient:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     def _call(self, method: _Unary[_Q, _R], request: _Q, *, auth: bool = True) -> _R:
         grpc = _grpc()
@@ -370,17 +358,22 @@ class AdminClient:
         """Ask the endpoint where its OAuth2 token URL is (AuthMetadataService; no token needed)."""
         from flyteidl.service import auth_pb2
 
-        try:
-            metadata = self._call(self._auth.GetOAuth2Metadata, auth_pb2.OAuth2MetadataRequest(), auth=False)
-            client = self._call(self._auth.GetPublicClientConfig, auth_pb2.PublicClientAuthConfigRequest(),
-                                auth=False)
-        except AdminError as e:
-            raise AuthError(f"cannot discover the token URL of {self.endpoint}: {e}; "
-                            "give it with --token-url") from None
-        if not metadata.token_endpoint:
-            raise AuthError(f"{self.endpoint} advertises no OAuth2 token endpoint; give it with --token-url")
-        return TokenEndpoint(metadata.token_endpoint, tuple(client.scopes), client.audience or None,
-                             client.authorization_metadata_key or DEFAULT_METADATA_KEY)
+        return discover_token_endpoint(self.endpoint, lambda: (
+            self._call(self._auth.GetOAuth2Metadata, auth_pb2.OAuth2MetadataRequest(), auth=False),
+            self._call(self._auth.GetPublicClientConfig, auth_pb2.PublicClientAuthConfigRequest(), auth=False)))
+
+
+def discover_token_endpoint(endpoint: str, ask: Callable[[], tuple[Any, Any]]) -> TokenEndpoint:
+    """The token endpoint from an AuthMetadataService's answers, ``ask()`` = (OAuth2 metadata, public client
+    config) as FlyteAdmin and Flyte 2 both give them; a refusal or no token endpoint is an AuthError."""
+    try:
+        metadata, client = ask()
+    except AdminError as e:
+        raise AuthError(f"cannot discover the token URL of {endpoint}: {e}; give it with --token-url") from None
+    if not metadata.token_endpoint:
+        raise AuthError(f"{endpoint} advertises no OAuth2 token endpoint; give it with --token-url")
+    return TokenEndpoint(metadata.token_endpoint, tuple(client.scopes), client.audience or None,
+                         client.authorization_metadata_key or DEFAULT_METADATA_KEY)
 
 
 def filterable(version: str) -> bool:

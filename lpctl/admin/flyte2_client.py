@@ -15,18 +15,19 @@ from datetime import datetime, timezone
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
+from lpctl.admin.bearer import BearerClient
 from lpctl.admin.client import (
     DEFAULT_METADATA_KEY,
     DEFAULT_TIMEOUT,
     AdminError,
-    AuthError,
     ServerError,
     TokenEndpoint,
+    discover_token_endpoint,
     system_root_certificates,
 )
 from lpctl.admin.guard import follow_pages
 from lpctl.admin.text import server_text
-from lpctl.redact import redact, remember
+from lpctl.redact import redact
 
 #: flyte-sdk lists triggers 100 at a time; the open-source backend refuses more than 200
 DEFAULT_PAGE_SIZE = 100
@@ -81,7 +82,7 @@ def _connect() -> tuple[Any, Any]:
     return pyqwest, ConnectError
 
 
-class Flyte2Client:
+class Flyte2Client(BearerClient):
     """TriggerService, TaskService, RunService, ClusterService, DataProxyService and AuthMetadataService at one
     URL."""
 
@@ -96,9 +97,8 @@ class Flyte2Client:
         self.insecure = insecure
         self.timeout = timeout
         self.page_size = max(1, min(page_size, 200))
-        remember(token, f"Bearer {token}")
-        self._token = token
         self._metadata_key = metadata_key.lower()
+        self.set_token(token)
         roots = root_certificates if root_certificates is not None else system_root_certificates()
         self._transport = pyqwest.SyncHTTPTransport(
             tls_ca_cert=roots, tls_include_system_certs=roots is None, follow_redirects=False, timeout=timeout,
@@ -106,20 +106,8 @@ class Flyte2Client:
         self._http = pyqwest.SyncClient(self._transport)
         self._clients: dict[tuple[str, str], Any] = {}
 
-    def set_token(self, token: str | None, metadata_key: str | None = None) -> None:
-        remember(token, f"Bearer {token}")
-        self._token = token
-        if metadata_key:
-            self._metadata_key = metadata_key.lower()
-
     def close(self) -> None:
         self._transport.close()
-
-    def __enter__(self) -> Flyte2Client:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     def _client(self, service: str, url: str | None = None) -> Any:
         """The generated sync client of ``service`` (``trigger``, ``task``, ...) at ``url``, made once."""
@@ -271,17 +259,9 @@ class Flyte2Client:
         from flyteidl2.auth import auth_service_pb2
 
         auth = self._client("auth")
-        try:
-            metadata = self._call(auth.get_o_auth2_metadata, auth_service_pb2.GetOAuth2MetadataRequest(), auth=False)
-            client = self._call(auth.get_public_client_config, auth_service_pb2.GetPublicClientConfigRequest(),
-                                auth=False)
-        except AdminError as e:
-            raise AuthError(f"cannot discover the token URL of {self.endpoint}: {e}; "
-                            "give it with --token-url") from None
-        if not metadata.token_endpoint:
-            raise AuthError(f"{self.endpoint} advertises no OAuth2 token endpoint; give it with --token-url")
-        return TokenEndpoint(metadata.token_endpoint, tuple(client.scopes), client.audience or None,
-                             client.authorization_metadata_key or DEFAULT_METADATA_KEY)
+        return discover_token_endpoint(self.endpoint, lambda: (
+            self._call(auth.get_o_auth2_metadata, auth_service_pb2.GetOAuth2MetadataRequest(), auth=False),
+            self._call(auth.get_public_client_config, auth_service_pb2.GetPublicClientConfigRequest(), auth=False)))
 
 
 def _trigger_client() -> Any:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 import sys
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
@@ -30,6 +29,7 @@ from lpctl.cli.options import (
     Report,
     SpecsOrBundles,
     Strict,
+    TextJson,
     Version,
     WorkflowVersion,
     run_options,
@@ -51,11 +51,6 @@ if TYPE_CHECKING:
     from lpctl.diff import Staleness
     from lpctl.pipeline import Options, Result
     from lpctl.sides import Side
-
-
-class DiffFormat(str, enum.Enum):
-    text = "text"
-    json = "json"
 
 
 OnlySpecs = Annotated[bool, typer.Option(
@@ -157,8 +152,8 @@ def diff(
     old: Annotated[str, typer.Argument(metavar="OLD", help="A bundle file (*.json), or spec files and directories "
                                        "(several joined with ':') rendered now.", show_default=False)],
     new: Annotated[str, typer.Argument(metavar="NEW", help="The new side, given the same way.", show_default=False)],
-    format: Annotated[DiffFormat, typer.Option("--format", "-f", metavar="FORMAT", help="text: a line per change; "
-                                               "json: a versioned document, an entry per change.")] = DiffFormat.text,
+    format: Annotated[TextJson, typer.Option("--format", "-f", metavar="FORMAT", help="text: a line per change; "
+                                             "json: a versioned document, an entry per change.")] = TextJson.text,
     color: Annotated[Color, typer.Option("--color", metavar="WHEN", help="Colour in text output: auto (a terminal, "
                                          "unless NO_COLOR is set), always or never.")] = Color.auto,
     project: Project = None, domain: Domain = None, version: Version = None, workflow_version: WorkflowVersion = None,
@@ -182,7 +177,7 @@ def diff(
     sides = _side(old, options), _side(new, options)
     changes = diff_bundles(sides[0].tree, sides[1].tree)
     note = settings_note(*sides)
-    if format is DiffFormat.json:
+    if format is TextJson.json:
         stdio.output().write(format_json(changes, settings=(sides[0].settings, sides[1].settings) if note else None))
     else:
         print_styled([("detail", line) for line in note] + format_text(changes), DIFF_STYLES, color)

@@ -128,6 +128,20 @@ ColorOption = Annotated[Color, typer.Option(
 Strict = Annotated[bool, typer.Option("--strict", help="Fail (exit 1) on warnings too.")]
 
 
+class TextJson(str, enum.Enum):
+    """The output of a command that shows results, not diagnostics (diff, schedule): for people, or JSON."""
+
+    text = "text"
+    json = "json"
+
+
+TextJsonOption = Annotated[TextJson, typer.Option(
+    "--format", "-f", metavar="FORMAT", help="text: for people; json: a versioned document.")]
+DiagnosticsColor = Annotated[Color, typer.Option(
+    "--color", metavar="WHEN", help="Colour of the diagnostics: auto (a terminal, unless NO_COLOR is set), always "
+    "or never.")]
+
+
 @dataclass(frozen=True)
 class Report:
     """How findings are shown."""

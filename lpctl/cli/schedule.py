@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 import sys
 from typing import Annotated
 
@@ -14,6 +13,7 @@ from lpctl.cli.options import (
     IMPORT_TIMEOUT,
     MAX_BYTES,
     Color,
+    DiagnosticsColor,
     Domain,
     Format,
     ImportTimeout,
@@ -24,17 +24,14 @@ from lpctl.cli.options import (
     Project,
     PythonPath,
     Report,
+    TextJson,
+    TextJsonOption,
     Version,
     WorkflowVersion,
     run_options,
 )
 from lpctl.cli.present import progress, show_report
 from lpctl.errors import UsageError
-
-
-class ScheduleFormat(str, enum.Enum):
-    text = "text"
-    json = "json"
 
 
 @app.command(cls=Command)
@@ -45,10 +42,8 @@ def schedule(
     after: Annotated[str | None, typer.Option(
         "--after", metavar="DATETIME", help="Show fire times strictly after this ISO 8601 date or time "
         "(naive means UTC; default: now).")] = None,
-    format: Annotated[ScheduleFormat, typer.Option("--format", "-f", metavar="FORMAT", help="text: for people; "
-                                                   "json: a versioned document.")] = ScheduleFormat.text,
-    color: Annotated[Color, typer.Option("--color", metavar="WHEN", help="Colour of the diagnostics: auto (a "
-                                         "terminal, unless NO_COLOR is set), always or never.")] = Color.auto,
+    format: TextJsonOption = TextJson.text,
+    color: DiagnosticsColor = Color.auto,
     project: Project = None, domain: Domain = None, version: Version = None, workflow_version: WorkflowVersion = None,
     python_path: PythonPath = None, max_bytes: MaxBytes = MAX_BYTES, import_timeout: ImportTimeout = IMPORT_TIMEOUT,
     no_cache: NoCache = False, locked: Locked = False,
@@ -74,13 +69,13 @@ def schedule(
         start = parse_after(after) if after is not None else dt.datetime.now(dt.timezone.utc)
     except ValueError as e:
         raise UsageError(str(e)) from None
-    with progress(Report(Format.json if format is ScheduleFormat.json else Format.text)):
+    with progress(Report(Format.json if format is TextJson.json else Format.text)):
         result = run(paths, options)
     if result.diagnostics:
         show_report(result, Report(Format.text, color), sys.stderr)
     previews = preview([p.launch_plan for p in result.plans], start, count)
     triggers = preview_triggers([(t.task_name, t.trigger) for t in result.triggers], start, count)
-    if format is ScheduleFormat.json:
+    if format is TextJson.json:
         stdio.output().write(format_json(previews, triggers))
     else:
         # "no scheduled launch plans" would mislead when the specs with errors were left out

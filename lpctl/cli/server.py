@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import inspect
 import sys
 from collections.abc import Callable, Iterator, Sequence
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -107,6 +109,35 @@ def register(
     raise typer.Exit(EXIT_INTERRUPTED if stopped else EXIT_OK if all(o.ok for o in outcomes) else EXIT_FINDINGS)
 
 
+@contextlib.contextmanager
+def _reconciling(command: str, given: dict[str, Any]) -> Iterator[tuple[Report, Interruption, list[Target]]]:
+    """plan's and apply's run, from their options (``given``): the report, the interruption guard (see
+    :func:`_server_run`) and a Target per server the specs need, their clients open for the block."""
+    o = SimpleNamespace(**given)
+    report = Report(o.format, o.color, o.strict)
+    with _server_run(command, report) as interruption:
+        options = run_options(o.project, o.domain, o.version, o.workflow_version, o.python_path, o.max_bytes,
+                              o.import_timeout, o.no_cache, o.locked)
+        target = server(o.endpoint or "", o.insecure, o.token_env, o.token_command, o.client_id, o.client_secret_env,
+                        o.token_url)
+        flyte2 = Flyte2(o.flyte2_endpoint, o.org, o.api_key_env)
+        with _servers(o.paths, options, report, target, flyte2, command, o.prune) as targets:
+            interruption.rearm()  # after the workflow imports: flytekit's import installs a SIGINT handler
+            yield report, interruption, targets
+
+
+def _options_of(command: Callable[..., None]) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """A command taking exactly ``command``'s options (typer reads them from the signature): apply's are plan's."""
+    signature = inspect.signature(command, eval_str=True)
+
+    def same(function: Callable[..., None]) -> Callable[..., None]:
+        function.__signature__ = signature  # type: ignore[attr-defined]
+        function.__annotations__ = dict(command.__annotations__)
+        return function
+
+    return same
+
+
 @app.command(cls=Command)
 def plan(
     paths: SpecsOrBundles,
@@ -136,34 +167,15 @@ def plan(
 
     Example: lpctl plan launchplans/ --version 2026.11.23 --endpoint flyte.example.com:443 --token-env FLYTE_TOKEN
     """
-    report = Report(format, color, strict)
-    flyte2 = Flyte2(flyte2_endpoint, org, api_key_env)
-    with _server_run("plan", report) as interruption:
-        options = run_options(project, domain, version, workflow_version, python_path, max_bytes, import_timeout,
-                              no_cache, locked)
-        target = server(endpoint or "", insecure, token_env, token_command, client_id, client_secret_env, token_url)
-        with _servers(paths, options, report, target, flyte2, "plan", prune) as targets:
-            interruption.rearm()  # after the workflow imports: flytekit's import installs a SIGINT handler
-            found = _combined([read(prune) for read, _ in targets], prune)
+    with _reconciling("plan", locals()) as (report, _, targets):
+        found = _combined([read(prune) for read, _ in targets], prune)
         _show_plan(found, report)
     raise typer.Exit(EXIT_FINDINGS if found.changes_pending else EXIT_OK)
 
 
 @app.command(cls=Command)
-def apply(
-    paths: SpecsOrBundles,
-    prune: Prune = False,
-    *,
-    project: Project = None, domain: Domain = None, version: Version = None, workflow_version: WorkflowVersion = None,
-    python_path: PythonPath = None, max_bytes: MaxBytes = MAX_BYTES, import_timeout: ImportTimeout = IMPORT_TIMEOUT,
-    no_cache: NoCache = False, locked: Locked = False,
-    format: FormatOption = Format.auto, color: ColorOption = Color.auto, strict: Strict = False,
-    endpoint: ReconcileEndpoint = None, insecure: ReconcileInsecure = False, token_env: TokenEnv = None,
-    token_command: TokenCommand = None, client_id: ClientId = None, client_secret_env: ClientSecretEnv = None,
-    token_url: TokenUrl = None, flyte2_endpoint: Flyte2Endpoint = None, org: Org = None,
-    api_key_env: ApiKeyEnv = None,
-    debug: Debug = False,
-) -> None:
+@_options_of(plan)
+def apply(**given: Any) -> None:
     """Make FlyteAdmin and Flyte 2 match the specs.
 
     Performs exactly what plan lists.
@@ -176,21 +188,15 @@ def apply(
 
     Example: lpctl apply launchplans/ --version 2026.11.23 --endpoint flyte.example.com:443 --token-env FLYTE_TOKEN
     """
-    report = Report(format, color, strict)
-    flyte2 = Flyte2(flyte2_endpoint, org, api_key_env)
-    with _server_run("apply", report) as interruption:
-        options = run_options(project, domain, version, workflow_version, python_path, max_bytes, import_timeout,
-                              no_cache, locked)
-        target = server(endpoint or "", insecure, token_env, token_command, client_id, client_secret_env, token_url)
-        with _servers(paths, options, report, target, flyte2, "apply", prune) as targets:
-            interruption.rearm()  # after the workflow imports: flytekit's import installs a SIGINT handler
-            plans = [read(prune) for read, _ in targets]
-            found = _combined(plans, prune)
-            with interruption.writing():  # a signal from here on stops before the next write
-                outcomes = [o for (_, perform), part in zip(targets, plans, strict=True)
-                            for o in perform(part, interruption)]
-                stopped = interruption()
-                _show_outcomes(outcomes, found, report, stopped)
+    prune = bool(given["prune"])
+    with _reconciling("apply", given) as (report, interruption, targets):
+        plans = [read(prune) for read, _ in targets]
+        found = _combined(plans, prune)
+        with interruption.writing():  # a signal from here on stops before the next write
+            outcomes = [o for (_, perform), part in zip(targets, plans, strict=True)
+                        for o in perform(part, interruption)]
+            stopped = interruption()
+            _show_outcomes(outcomes, found, report, stopped)
     raise typer.Exit(EXIT_INTERRUPTED if stopped else EXIT_OK if all(o.ok for o in outcomes) else EXIT_FINDINGS)
 
 

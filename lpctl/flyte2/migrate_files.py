@@ -4,8 +4,9 @@ A spec file is read by the spec loader first, with its limits (size, nesting, al
 duplicate keys, tags): a file it refuses is reported with the loader's diagnostics and not
 migrated. Each migrated file goes to ``DIR`` at a normalized relative path: its path relative to
 the current directory, or, for a file outside it, relative to the parent of the input that named
-it (``../team1`` writes ``DIR/team1/...``). A path that would leave ``DIR``, or two inputs that
-would land on one output, stop the run before anything is written.
+it (``../team1`` writes ``DIR/team1/...``). A path that would leave ``DIR`` (also through a symbolic
+link already in ``DIR``: a linked folder, or a linked file whose target is outside), or two inputs
+that would land on one output, stop the run before anything is written.
 """
 
 from __future__ import annotations
@@ -46,12 +47,12 @@ def relative_target(path: str, inputs: Sequence[str]) -> str:
 def targets(sources: Sequence[tuple[str, str]], inputs: Sequence[str], directory: str) -> list[str]:
     """Where each (real path, display path) goes under ``directory``; raises OutputError for a path that
     would leave it or for two inputs that map to one output, before anything is written."""
-    root = os.path.abspath(directory)
+    root = os.path.realpath(directory)
     seen: dict[str, str] = {}
     out = []
     for real, shown in sources:
         target = os.path.join(directory, relative_target(real, inputs))
-        full = os.path.abspath(target)
+        full = os.path.realpath(target)  # where the bytes would go, through any link already in DIR
         if os.path.commonpath([root, full]) != root or full == root:
             raise OutputError(f"{shown}: would be written to {target}, outside {directory}; nothing written")
         if full in seen:

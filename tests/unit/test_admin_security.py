@@ -272,3 +272,63 @@ def test_values_from_the_server_in_a_conflict_are_escaped(server: Server, client
     register(client, [(make_lp("nightly", team="d\x9b2J\x1b[31m"), False)])
     (outcome,) = register(client, [(make_lp("nightly"), False)])
     assert outcome.changes == ("labels: ~ team: d\\x9b2J\\x1b[31m -> data",)
+
+
+@pytest.mark.parametrize("token", ["abc\ndef", "tok\x01en", "t\u00f6ken", "two words"])
+def test_a_token_no_header_can_carry_is_refused_before_any_call(run_cli: Callable[..., CliResult], server: Server,
+                                                                 repo: Any, token: str) -> None:
+    """gRPC said "FlyteAdmin refused to list the launch plans (INTERNAL: Invalid metadata)": lpctl's
+    token, not the server, was at fault."""
+    result = run_cli("plan", "lp.yaml", "--version", "v1", "--endpoint", server.endpoint, "--insecure",
+                     "--token-env", "TK", env={"TK": token})
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr.endswith("lpctl: environment variable TK holds characters a bearer token cannot have "
+                                  "(white space, control or non-ASCII characters): it must hold only the token\n")
+    assert server.admin.calls == []
+
+
+def test_a_secret_inside_a_json_document_is_masked() -> None:
+    """lpctl's JSON documents are redacted once encoded: a secret holding a quote, a backslash or a non-ASCII
+    character is written escaped there, and must be masked in that form too."""
+    from lpctl.redact import forget_all, redact, remember
+
+    secret = 'pa"ss\\w\u00f6rd-1234'
+    remember(secret)
+    try:
+        for ensure_ascii in (False, True):
+            shown = redact(json.dumps({"error": f"the server said: bad secret {secret}"}, ensure_ascii=ensure_ascii))
+            assert json.loads(shown) == {"error": "the server said: bad secret ***"}
+    finally:
+        forget_all()
+
+
+def test_a_token_endpoint_that_trickles_its_answer_is_bounded_by_the_timeout() -> None:
+    """urllib's timeout bounds each read of the socket: a byte every half second kept lpctl waiting for
+    days (1 MiB of answer allowed). The whole answer is now bounded by the timeout."""
+    import socket
+    import time
+
+    stop = threading.Event()
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def trickle() -> None:
+        connection, _ = listener.accept()
+        with connection:
+            connection.recv(65536)
+            connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 9999\r\n\r\n")
+            while not stop.wait(0.2):
+                connection.sendall(b" ")
+
+    server = threading.Thread(target=trickle, daemon=True)
+    server.start()
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}/token"
+    started = time.monotonic()
+    try:
+        with pytest.raises(AuthError) as raised:
+            client_credentials_token(url, CLIENT_ID, SECRET, timeout=1, allow_http=True)
+        assert time.monotonic() - started < 5
+        assert str(raised.value) == f"the token endpoint {url} did not answer within 1s"
+    finally:
+        stop.set()
+        server.join()
+        listener.close()

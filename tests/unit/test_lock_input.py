@@ -153,3 +153,48 @@ def test_a_lock_too_large_or_not_utf8_is_lp310(run_cli: Run, project: Any, monke
     assert run_cli("validate", "specs", "--locked") == CliResult(
         1, "specs/lpctl.lock: error LP310 not a readable lock: the lock is not UTF-8 text (byte 34) (run 'lpctl "
         "lock' to write it again)\n1 error in 1 of 2 files\n", "")
+
+
+PLANTED = '{"lockVersion": 1, "workflows": {}}\n'
+
+
+@pytest.mark.parametrize("marker", [".git", "pyproject.toml", None])
+def test_a_lock_above_the_project_is_neither_used_nor_rewritten(run_cli: Run, tmp_path: Any, marker: str | None,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """A lpctl.lock in a shared parent (/tmp): the search stops at the project's root (.git, pyproject.toml),
+    or without either at the current directory."""
+    (tmp_path / "lpctl.lock").write_text(PLANTED)
+    repo = tmp_path / "repo"
+    (repo / "specs").mkdir(parents=True)
+    if marker == ".git":
+        (repo / ".git").mkdir()
+    elif marker:
+        (repo / marker).write_text("[tool.lpctl]\n")
+    monkeypatch.chdir(repo)
+    _module(repo, "lockinmod", WORKFLOW)
+    (repo / "specs" / "daily.yaml").write_text(HEADER + "name: daily_lp\nworkflow: lockinmod:daily\n"
+                                               "default_inputs: {day: 2026-01-01}\n")
+    assert run_cli("validate", "specs", "--locked") == CliResult(
+        2, "", "lpctl: --locked: no lpctl.lock at or above specs; run 'lpctl lock' on these specs first\n")
+    assert run_cli("lock", "specs") == CliResult(0, "", "wrote specs/lpctl.lock (1 workflow)\n")
+    assert (tmp_path / "lpctl.lock").read_text() == PLANTED
+    assert run_cli("validate", "specs", "--locked") == CliResult(0, "1 file OK: 1 launch plan\n", "")
+    sys.modules.pop("lockinmod", None)
+
+
+def test_two_folders_with_a_lock_each_are_told_how_to_check_them(run_cli: Run, project: Any) -> None:
+    (project / "other").mkdir()
+    (project / "other" / "daily.yaml").write_text((project / "specs" / "daily.yaml").read_text()
+                                                  .replace("daily_lp", "other_lp"))
+    assert run_cli("lock", "specs").exit_code == 0
+    assert run_cli("lock", "other").exit_code == 0
+    assert run_cli("validate", "specs", "other", "--locked") == CliResult(
+        2, "", "lpctl: --locked: no lpctl.lock at or above the folder specs, other share (other/lpctl.lock, "
+        "specs/lpctl.lock each serve only the specs below them); check each folder in its own run, or write one "
+        "lock for all with 'lpctl lock specs other'\n")
+    (project / "other" / "lpctl.lock").unlink()
+    assert run_cli("validate", "specs", "other", "--locked").stderr == (
+        "lpctl: --locked: no lpctl.lock at or above the folder specs, other share (specs/lpctl.lock serves only the "
+        "specs below it); check each folder in its own run, or write one lock for all with 'lpctl lock specs other'\n")
+    assert run_cli("lock", "specs", "other") == CliResult(0, "", "wrote lpctl.lock (1 workflow)\n")
+    assert run_cli("validate", "specs", "other", "--locked") == CliResult(0, "2 files OK: 2 launch plans\n", "")

@@ -124,3 +124,33 @@ def test_a_timestamp_that_is_no_date_stays_a_string(run_cli: Run, in_tmp: Any) -
     assert (in_tmp / "out" / "t.yaml").read_text() == (
         "apiVersion: lpctl/v1\nkind: Trigger\nname: '2026-02-31T25:61:00'\ntask: wf:x\nlabels: {a: 2026-01-01}\n"
         "auto_activate: false  # Flyte 1's default; a Flyte 2 trigger is active unless told\n")
+
+
+@pytest.mark.parametrize("link", ["folder", "file"])
+def test_a_symbolic_link_in_dir_does_not_lead_the_writes_outside(run_cli: Run, in_tmp: Any, link: str) -> None:
+    (in_tmp / "lp").mkdir()
+    (in_tmp / "lp" / "a.yaml").write_text(LP)
+    (in_tmp / "elsewhere").mkdir()
+    (in_tmp / "out").mkdir()
+    if link == "folder":
+        (in_tmp / "out" / "lp").symlink_to(in_tmp / "elsewhere")
+    else:
+        (in_tmp / "out" / "lp").mkdir()
+        (in_tmp / "elsewhere" / "victim.yaml").write_text("mine\n")
+        (in_tmp / "out" / "lp" / "a.yaml").symlink_to(in_tmp / "elsewhere" / "victim.yaml")
+    before = _files(in_tmp / "elsewhere")
+    result = run_cli("migrate", "lp", "-o", "out")
+    assert result.exit_code == 2
+    assert result.stderr == "lpctl: lp/a.yaml: would be written to out/lp/a.yaml, outside out; nothing written\n"
+    assert _files(in_tmp / "elsewhere") == before
+    assert link == "folder" or (in_tmp / "elsewhere" / "victim.yaml").read_text() == "mine\n"
+
+
+def test_a_link_that_stays_inside_dir_is_written_through(run_cli: Run, in_tmp: Any) -> None:
+    (in_tmp / "lp").mkdir()
+    (in_tmp / "lp" / "a.yaml").write_text(LP)
+    (in_tmp / "out" / "real").mkdir(parents=True)
+    (in_tmp / "out" / "lp").symlink_to(in_tmp / "out" / "real")
+    assert run_cli("migrate", "lp", "-o", "out").exit_code == 0
+    assert _files(in_tmp / "out") == ["real/a.yaml"]
+    assert (in_tmp / "out" / "real" / "a.yaml").read_text().startswith("apiVersion: lpctl/v1\nkind: Trigger\n")
