@@ -23,11 +23,12 @@ from __future__ import annotations
 import dataclasses
 import enum
 import inspect
+import sys
 import types
 import typing
 from typing import Any
 
-from lpctl.shared.literals import ConversionError, describe
+from lpctl.shared.literals import ConversionError, check_msgpack_int, describe
 
 Shape = dict[str, Any]
 _PRIMITIVES: dict[Any, str] = {int: "int", float: "float", str: "str", bool: "bool", dict: "dict"}
@@ -184,6 +185,10 @@ def _encode_simple(value: Any, kind: str, path: tuple[Any, ...]) -> Any:
     }.get(kind, True)
     if not ok:
         raise ConversionError(f"expected {kind}, found {describe(value)}", path)
+    if kind == "float" and isinstance(value, int) and abs(value) > sys.float_info.max:
+        raise ConversionError(f"expected float: {describe(value)} is larger than a float holds", path)
+    if kind == "int":
+        check_msgpack_int(value, path)
     return float(value) if kind == "float" else value  # mashumaro casts an int given for a float
 
 

@@ -17,6 +17,7 @@ from lpctl.flyte2.bridge import TaskInterface
 from lpctl.flyte2.context import TriggerContext
 from lpctl.flyte2.literals import trigger_literal
 from lpctl.shared.literals import ConversionError
+from lpctl.spec.positions import format_path
 
 
 def compile_inputs(ctx: TriggerContext, inputs: common_pb2.Inputs) -> None:
@@ -31,7 +32,7 @@ def compile_inputs(ctx: TriggerContext, inputs: common_pb2.Inputs) -> None:
         try:
             inputs.literals.add(name=name, value=trigger_literal(value, task.inputs[name]))
         except ConversionError as e:
-            where = ".".join([name, *map(str, e.path)])
+            where = name + format_path(e.path)[1:]  # cfg.a[1], as launch plans' inputs
             ctx.error(e.code, f"input '{where}': {e.message}", ("inputs", name, *e.path), hint=e.hint)
     for name, default in task.defaults:
         if name not in given:

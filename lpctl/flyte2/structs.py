@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from lpctl.shared.literals import ConversionError, describe
+from lpctl.shared.literals import ConversionError, check_msgpack_int, describe
 from lpctl.spec.positions import Path
 
 #: JSON schema type -> the YAML values of that type (a bool is not a number)
@@ -52,10 +52,12 @@ def _check_field(value: Any, schema: Mapping[str, Any], path: Path) -> None:
         check_fields(value, schema, path)
 
 
-def plain(value: Any) -> Any:
-    """The value with plain dicts and lists only, in the order written (what ``msgpack.packb`` gets)."""
+def plain(value: Any, path: Path = ()) -> Any:
+    """The value with plain dicts and lists only, in the order written (what ``msgpack.packb`` gets); raises
+    ConversionError (LP904) at an integer msgpack cannot hold."""
     if isinstance(value, dict):
-        return {str(k): plain(v) for k, v in value.items()}
+        return {str(k): plain(v, (*path, k)) for k, v in value.items()}
     if isinstance(value, list):
-        return [plain(v) for v in value]
+        return [plain(v, (*path, i)) for i, v in enumerate(value)]
+    check_msgpack_int(value, path, "LP904")
     return value

@@ -241,9 +241,22 @@ def _struct(value: Any, lt: LiteralType) -> Literal:
     return Literal(scalar=literals_pb2.Scalar(binary=literals_pb2.Binary(value=data, tag=_STRUCT_TAG)))
 
 
+#: the integers msgpack holds (int64 and uint64): flytekit and flyte-sdk fail to pack any other
+MSGPACK_INTS = (-(2**63), 2**64 - 1)
+
+
+def check_msgpack_int(value: Any, path: Path, code: str = "LP405") -> None:
+    """Raise ConversionError when ``value`` is an integer msgpack cannot hold (lpctl exited 3 on it)."""
+    if isinstance(value, int) and not isinstance(value, bool) and not MSGPACK_INTS[0] <= value <= MSGPACK_INTS[1]:
+        shown = str(value) if len(str(value)) <= 40 else f"{str(value)[:20]}... ({len(str(value))} digits)"
+        raise ConversionError(f"the integer {shown} is outside what msgpack holds (-2**63 to 2**64-1): Flyte fails "
+                              "to pack it", path, "write it as a string, or a smaller number", code)
+
+
 def _check_plain(value: Any, path: Path) -> None:
     if isinstance(value, float) and not math.isfinite(value):
         raise ConversionError(f"{value} cannot be stored in a dict input", path)
+    check_msgpack_int(value, path)
     if isinstance(value, dict):
         for k, v in value.items():
             _check_plain(v, (*path, k))

@@ -82,3 +82,47 @@ def test_a_pyproject_that_cannot_be_read_is_exit_2_naming_it(run_cli: Run, proje
     (project / "pyproject.toml").write_bytes(text.encode("latin-1"))
     expected = f"lpctl: pyproject.toml: cannot read [tool.lpctl]: {why}\n"
     assert run_cli("validate", "lp.yaml") == CliResult(2, "", expected)
+
+
+def test_an_integer_msgpack_cannot_hold_in_a_dict_or_dataclass_trigger_input_is_lp904(run_cli: Run,
+                                                                                        in_tmp: Any) -> None:
+    """flyte-sdk fails on it ('Failed to convert trigger default input'); lpctl exited 3 (OverflowError)."""
+    pytest.importorskip("flyte")
+    (in_tmp / "t.yaml").write_text("apiVersion: lpctl/v1\nkind: Trigger\nname: t\ntask: flyte2_pkg.structs:tune\n"
+                                   "inputs:\n  cfg:\n    a: [1, -9223372036854775809]\n    ok: 18446744073709551615\n"
+                                   "  window: {days: 18446744073709551616}\n")
+    why = "is outside what msgpack holds (-2**63 to 2**64-1): Flyte fails to pack it (write it as a string, " \
+          "or a smaller number)"
+    expected = (f"t.yaml:7:12: error LP904 input 'cfg.a[1]': the integer -9223372036854775809 {why}\n"
+                f"t.yaml:9:18: error LP904 input 'window.days': the integer 18446744073709551616 {why}\n"
+                "2 errors in 1 of 1 file\n")
+    assert run_cli("validate", "t.yaml", "--python-path", FLYTE2) == CliResult(1, expected, "")
+    assert run_cli("render", "t.yaml", "--python-path", FLYTE2) == CliResult(1, "", expected)
+    assert run_cli("lock", "t.yaml", "--python-path", FLYTE2).exit_code == 0
+    for jobs in ("1", "2"):
+        assert run_cli("validate", "t.yaml", "--locked", "-j", jobs) == CliResult(1, expected, "")
+
+
+def test_an_integer_msgpack_cannot_hold_in_a_dict_or_dataclass_launch_plan_input_is_lp405(run_cli: Run,
+                                                                                           in_tmp: Any) -> None:
+    """flytekit packs dict and dataclass values with msgpack; lpctl exited 3 (OverflowError) on these."""
+    from support import CONFORMANCE
+
+    big = "1" + "0" * 400
+    (in_tmp / "a.yaml").write_text(HEADER + "name: a\nworkflow: example_pkg.workflows:typed\ndefault_inputs:\n"
+                                   "  blob: {a: [1, 18446744073709551616], b: 1}\n")
+    (in_tmp / "b.yaml").write_text(HEADER + "name: b\nworkflow: example_pkg.workflows:with_point\ndefault_inputs:\n"
+                                   "  p: {x: -9223372036854775809}\n")
+    (in_tmp / "c.yaml").write_text(HEADER + "name: c\nworkflow: example_pkg.workflows:with_point\ndefault_inputs:\n"
+                                   f"  p: {{y: {big}}}\n")
+    why = "is outside what msgpack holds (-2**63 to 2**64-1): Flyte fails to pack it (write it as a string, or a " \
+          "smaller number)"
+    expected = (f"a.yaml:6:17: error LP405 default input 'blob.a[1]': the integer 18446744073709551616 {why}\n"
+                f"b.yaml:6:10: error LP405 default input 'p.x': the integer -9223372036854775809 {why}\n"
+                f"c.yaml:6:10: error LP405 default input 'p.y': expected float: the integer {big} is larger than a "
+                "float holds\n3 errors in 3 of 3 files\n")
+    assert run_cli("validate", ".", "--python-path", CONFORMANCE) == CliResult(1, expected, "")
+    assert run_cli("render", ".", "--python-path", CONFORMANCE) == CliResult(1, "", expected)
+    assert run_cli("lock", ".", "--python-path", CONFORMANCE).exit_code == 0
+    for jobs in ("1", "2"):
+        assert run_cli("render", ".", "--locked", "-j", jobs) == CliResult(1, "", expected)
