@@ -15,6 +15,7 @@ from trigger_harness import HERE
 pytest.importorskip("flyte")
 from test_triggers import CASES
 
+from lpctl.accel import workers
 from lpctl.bundle import render_bundle
 from lpctl.lock import lock_text, read_lock
 from lpctl.locker import build_lock
@@ -22,7 +23,7 @@ from lpctl.pipeline import Options, run
 from lpctl.spec.config import Config
 
 
-def test_locked_triggers_render_the_importing_bytes(tmp_path: Any) -> None:
+def test_locked_triggers_render_the_importing_bytes(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     for name, _, body, _ in CASES:
         (tmp_path / f"{name}.yaml").write_text(TRIGGER_HEADER + body)
     built = build_lock([str(tmp_path)], [HERE], max_bytes=1 << 20, import_timeout=60)
@@ -37,3 +38,7 @@ def test_locked_triggers_render_the_importing_bytes(tmp_path: Any) -> None:
     assert [str(d) for d in locked.diagnostics] == [str(d) for d in importing.diagnostics]
     assert len(locked.triggers) == len(CASES)
     assert render_bundle([], locked.triggers) == render_bundle([], importing.triggers)
+    monkeypatch.setattr(workers, "MIN_ITEMS", 1)  # -j: triggers come back from worker processes the same
+    spread = run([str(tmp_path)], Options(config=Config(), locked=True, lock_path=lock_path, jobs=2))
+    assert [str(d) for d in spread.diagnostics] == [str(d) for d in locked.diagnostics]
+    assert render_bundle([], spread.triggers) == render_bundle([], locked.triggers)
