@@ -102,15 +102,16 @@ def launch_plan_id(ident: RegisteredId) -> Identifier:
     return ident.identifier(identifier_pb2.LAUNCH_PLAN)
 
 
-def fatal_message(e: AdminError) -> str:
-    """What to tell the user when a call fails in a way that dooms every later call."""
+def fatal_message(e: AdminError, server: str = "FlyteAdmin") -> str:
+    """What to tell the user when a call to ``server`` (as the message names it) fails in a way that dooms every
+    later call."""
     if e.code == "UNAUTHENTICATED":
-        return (f"FlyteAdmin refused the credentials ({e.code}: {e.details}); give a token with --token-env "
+        return (f"{server} refused the credentials ({e.code}: {e.details}); give a token with --token-env "
                 "or --token-command, or use --client-id with --client-secret-env")
     if e.code == "PERMISSION_DENIED":
-        return f"FlyteAdmin denied access ({e.code}: {e.details})"
+        return f"{server} denied access ({e.code}: {e.details})"
     where = f" at {e.endpoint}" if e.endpoint else ""
-    return f"cannot talk to FlyteAdmin{where} ({e.code}: {e.details})" + (f"; {e.hint}" if e.hint else "")
+    return f"cannot talk to {server}{where} ({e.code}: {e.details})" + (f"; {e.hint}" if e.hint else "")
 
 
 def transport_hint(details: str, *, insecure: bool) -> str:

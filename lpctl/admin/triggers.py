@@ -28,7 +28,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from lpctl.admin.client import AdminError, RegisteredId, ServerError
+from lpctl.admin.client import AdminError, RegisteredId, ServerError, fatal_message
 from lpctl.admin.guard import Scope, Strays, in_scope
 from lpctl.admin.outcome import Outcome
 from lpctl.admin.reconcile import Action, Plan, perform_all
@@ -96,14 +96,8 @@ def read_plan(client: Flyte2Client, desired: Sequence[Desired], *, prune: bool =
 
 
 def read_failure(e: AdminError) -> str:
-    if e.code == "UNAUTHENTICATED":
-        return (f"the Flyte 2 server refused the credentials ({e.code}: {e.details}); give a token with "
-                "--token-env or --token-command, or use --client-id with --client-secret-env")
-    if e.code == "PERMISSION_DENIED":
-        return f"the Flyte 2 server denied access ({e.code}: {e.details})"
-    if e.fatal:
-        where = f" at {e.endpoint}" if e.endpoint else ""
-        return f"cannot talk to the Flyte 2 server{where} ({e.code}: {e.details})" + (f"; {e.hint}" if e.hint else "")
+    if e.fatal or e.code in ("UNAUTHENTICATED", "PERMISSION_DENIED"):
+        return fatal_message(e, "the Flyte 2 server")
     return f"the Flyte 2 server refused to list the triggers ({e.code}: {e.details})"
 
 

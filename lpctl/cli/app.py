@@ -8,6 +8,7 @@ bug in lpctl), 130 interrupted.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import sys
 from collections.abc import Iterator
@@ -128,17 +129,29 @@ def guard(debug: bool) -> Iterator[None]:
     except KeyboardInterrupt:
         sys.stderr.write("lpctl: interrupted\n")
         raise typer.Exit(EXIT_INTERRUPTED) from None
+    except OSError as e:
+        if e.errno not in _WRITE_FAILURES:
+            _internal_error(e, debug)
+        fail_usage(f"cannot write the output: {e.strerror or e}")  # a full disk, a closed stdout: not a bug
     except Exception as e:
-        from lpctl.redact import redact  # secrets out of the traceback and the message, as everywhere
+        _internal_error(e, debug)
 
-        if debug:
-            import traceback
 
-            sys.stderr.write(redact(traceback.format_exc()))
-        sys.stderr.write(redact(f"lpctl: internal error: {type(e).__name__}: {e}\n")
-                         + f"This is a bug in lpctl {__version__}. Please report it at {ISSUES_URL} "
-                         "with the output of the same command run with --debug.\n")
-        raise typer.Exit(EXIT_BUG) from None
+#: why writing a stream lpctl was given fails: the place, not lpctl (files lpctl names say so themselves)
+_WRITE_FAILURES = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EBADF)
+
+
+def _internal_error(e: Exception, debug: bool) -> NoReturn:
+    from lpctl.redact import redact  # secrets out of the traceback and the message, as everywhere
+
+    if debug:
+        import traceback
+
+        sys.stderr.write(redact(traceback.format_exc()))
+    sys.stderr.write(redact(f"lpctl: internal error: {type(e).__name__}: {e}\n")
+                     + f"This is a bug in lpctl {__version__}. Please report it at {ISSUES_URL} "
+                     "with the output of the same command run with --debug.\n")
+    raise typer.Exit(EXIT_BUG) from None
 
 
 def main() -> None:
@@ -159,6 +172,7 @@ def main() -> None:
     gc.freeze()
     gc.set_threshold(100_000, 50, 100)
     code: int | str | None = 0
+    _closed_streams()
     try:
         app()
     except SystemExit as e:
@@ -169,7 +183,25 @@ def main() -> None:
         sys.stderr.flush()
     except BrokenPipeError:
         code = EXIT_BROKEN_PIPE
+    except OSError as e:  # the last bytes of the output did not fit (a full disk)
+        with contextlib.suppress(OSError):
+            sys.stderr.write(f"lpctl: cannot write the output: {e.strerror or e}\n")
+        code = code or EXIT_USAGE
     if isinstance(code, str):
         sys.stderr.write(code + "\n")
         code = EXIT_FINDINGS
     os._exit(code or 0)
+
+
+def _closed_streams() -> None:
+    """A standard stream closed by the caller (``lpctl render >&-``) gets /dev/null behind its descriptor, so
+    that no file lpctl opens takes descriptor 1 or 2; writing the output to a closed stdout then fails as a
+    write does (exit 2, "cannot write the output"), and messages to a closed stderr are dropped."""
+    for fd, name in ((1, "stdout"), (2, "stderr")):
+        if getattr(sys, name) is not None:
+            continue
+        null = os.open(os.devnull, os.O_RDONLY if fd == 1 else os.O_WRONLY)
+        if null != fd:
+            os.dup2(null, fd)
+            os.close(null)
+        setattr(sys, name, open(fd, "w", encoding="utf-8", closefd=False))  # noqa: SIM115

@@ -161,7 +161,8 @@ def plan(
     activate, deactivate (auto_activate: false), orphan (active, declared by no spec; deactivated by
     apply --prune), conflict (a launch plan version registered with a different structure; a
     trigger's task version not on the server). A launch plan spec without auto_activate leaves
-    activation as the server has it; only the specs' projects and domains are read. Exit codes: 0
+    activation as the server has it (unmanaged: a note, exit 0, when its version is on the server but
+    another is active); only the specs' projects and domains are read. Exit codes: 0
     nothing to do, 1 changes pending or conflicts, 2 usage error, server unreachable, or --prune with
     a spec path skipped or in error.
 

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from lpctl.diagnostics import Location, error
 from lpctl.flyte1.interface import Input, WorkflowInterface
 from lpctl.flyte1.resolve import ReferenceResolver, Resolved
 from lpctl.lock import Lock
-from lpctl.shared.imports import ResolveError
 from lpctl.shared.literals import ConversionError, Literal, type_name
+from lpctl.shared.locked import malformed, not_in_lock
 
 
 def entry_of(interface: WorkflowInterface, module: str | None, *, origin: str = "import") -> dict[str, Any]:
@@ -110,17 +109,11 @@ class LockedResolver(ReferenceResolver):
     def _find(self, ref: str) -> Resolved:
         entry = self.lock.workflows.get(ref)
         if entry is None:
-            return ResolveError("LP308", f"workflow '{ref}' is not in the lock {self.path}",
-                                "run 'lpctl lock' on these specs to record it (it imports the workflow once)")
+            return not_in_lock("workflow", ref, self.path)
         try:
             return interface_of(entry)
         except MalformedEntry as e:
-            from lpctl.lockfile import where
-
-            line, col = where(self.lock.text, ref)
-            self.diagnostics.append(error("LP309", f"the entry of '{ref}' is malformed: {e}",
-                                          Location(self.path, line, col), "run 'lpctl lock' to write it again"))
-            return ResolveError("LP309", str(e), reported=True)
+            return malformed(self.lock, self.path, ref, str(e), self.diagnostics)
 
     def save(self) -> None:
         """Nothing to keep: the lock is written only by ``lpctl lock``."""

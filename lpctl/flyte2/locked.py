@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from lpctl.diagnostics import Location, error
 from lpctl.flyte2.bridge import TaskInterface
 from lpctl.lock import Lock
 from lpctl.shared.imports import Memo, ResolveError
+from lpctl.shared.locked import malformed, not_in_lock
 
 
 def entry_of(task: TaskInterface, module: str | None) -> dict[str, Any]:
@@ -64,15 +64,9 @@ class LockedTaskResolver(Memo[TaskInterface]):
     def _find(self, ref: str) -> TaskInterface | ResolveError:
         entry = self.lock.tasks.get(ref)
         if entry is None:
-            return ResolveError("LP308", f"task '{ref}' is not in the lock {self.path}",
-                                "run 'lpctl lock' on these specs to record it (it imports the task once)")
+            return not_in_lock("task", ref, self.path)
         try:
             return task_of(entry)
         except (KeyError, TypeError, ValueError, AttributeError) as e:
-            from lpctl.lockfile import where
-
             why = str(e) if isinstance(e, ValueError) else f"{type(e).__name__}: {e}"
-            line, col = where(self.lock.text, ref, after="tasks")
-            self.diagnostics.append(error("LP309", f"the entry of '{ref}' is malformed: {why}",
-                                          Location(self.path, line, col), "run 'lpctl lock' to write it again"))
-            return ResolveError("LP309", why, reported=True)
+            return malformed(self.lock, self.path, ref, why, self.diagnostics, after="tasks")

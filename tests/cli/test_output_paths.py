@@ -86,3 +86,24 @@ def test_new_and_schema_make_the_folders_they_write_into(run_cli: Run, in_tmp: A
     (in_tmp / "file").write_text("")
     assert run_cli("schema", "--output", "file/x.json") == CliResult(
         2, "", "lpctl: file/x.json: cannot write: file is not a directory\n")
+
+
+@pytest.mark.parametrize("args", [("render", "lp.yaml"), ("render", "lp.yaml", "-o", "/dev/stdout"),
+                                  ("validate", "lp.yaml"), ("schema",)])
+@pytest.mark.parametrize(("redirect", "why"), [(">/dev/full", "No space left on device"),
+                                               (">&-", "Bad file descriptor")])
+def test_a_full_or_closed_stdout_is_exit_2_not_a_bug(spec: Any, args: tuple[str, ...], redirect: str,
+                                                     why: str) -> None:
+    """Writing the output to a full disk or to a closed stdout: exit 2 (was exit 3, 'internal error', or a
+    traceback for a closed stdout)."""
+    done = subprocess.run(["sh", "-c", f'exec "$0" -m lpctl "$@" {redirect}', sys.executable, *args],
+                          stderr=subprocess.PIPE, text=True)
+    summary = "1 file OK: 1 launch plan\n" if args[0] == "render" else ""  # validate's goes to the stdout
+    assert (done.returncode, done.stderr) == (2, f"{summary}lpctl: cannot write the output: {why}\n")
+
+
+def test_a_closed_stdout_does_not_stop_a_run_that_writes_a_file(spec: Any) -> None:
+    done = subprocess.run(["sh", "-c", 'exec "$0" -m lpctl render lp.yaml -o out.json >&-', sys.executable],
+                          stderr=subprocess.PIPE, text=True)
+    assert (done.returncode, done.stderr) == (0, "1 file OK: 1 launch plan\n")
+    assert (spec / "out.json").read_text().startswith("{\n")
