@@ -506,3 +506,23 @@ def test_flytekit_leaves_lpctl_s_sigint_handler_in_force() -> None:
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120,
                           check=False)
     assert (done.returncode, done.stdout) == (0, "1 True True\n")
+
+
+def test_a_signal_after_the_report_adds_no_second_document(lpctl: Run, server: Server, repo: Any,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C once apply's JSON is out (while the connection closes) raised KeyboardInterrupt, and the guard
+    printed a second document after the first: standard output was no longer one JSON document."""
+    from lpctl.admin.client import AdminClient
+
+    close = AdminClient.close
+
+    def close_interrupted(self: AdminClient) -> None:
+        os.kill(os.getpid(), signal.SIGINT)
+        close(self)
+
+    monkeypatch.setattr(AdminClient, "close", close_interrupted)
+    (repo / "specs" / "abc.yaml").write_text(THREE)
+    result = lpctl("apply", "--format", "json")
+    document = json.loads(result.stdout)
+    assert (result.exit_code, document["ok"], document["summary"]) == (0, True, "6 done")
+    assert server.admin.active() == {(P, D, n): "v1" for n in "abc"}
