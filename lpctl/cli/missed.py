@@ -296,4 +296,7 @@ def _declared(paths: Sequence[str], options: Options, color: Color, format: Text
     where = gathered.identity.resolved()
     triggers = sorted({(where.project, where.domain, t.task_name, str(t.trigger.name))
                        for t in gathered.result.triggers if t.trigger.automation_spec.HasField("schedule")})
-    return Declared(scheduled(lp for lp, _ in gathered.launch_plans), triggers)
+    plans = scheduled(lp for lp, _ in gathered.launch_plans)
+    if not plans and not triggers:
+        sys.stderr.write("lpctl: warning: the specs declare no scheduled launch plan or trigger: nothing to check\n")
+    return Declared(plans, triggers)
