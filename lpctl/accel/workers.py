@@ -40,7 +40,7 @@ def cores() -> int:
 
 def can_fork() -> bool:
     """Worker processes are forked, which only Linux does safely and cheaply; elsewhere ``-j`` is 1."""
-    return sys.platform.startswith("linux") and hasattr(os, "fork")
+    return sys.platform.startswith("linux") and hasattr(os, "fork") and hasattr(signal, "pthread_sigmask")
 
 
 def ordered_map(work: Callable[[T], R], items: Sequence[T], jobs: int) -> Generator[R, None, None]:
@@ -60,8 +60,15 @@ def ordered_map(work: Callable[[T], R], items: Sequence[T], jobs: int) -> Genera
     chunks = [items[i:i + size] for i in range(0, len(items), size)]
     pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"), initializer=_start,
                                initargs=(work,))
+    # the workers start with Ctrl-C held back, until they ignore it: a fork interrupted before that ends a
+    # worker with a traceback (Python's at-fork hooks run first), and the pool breaks instead of stopping
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
-        for results in pool.map(_chunk, chunks):
+        try:
+            results_by_chunk = pool.map(_chunk, chunks)  # submits every chunk: starts the workers
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)  # a Ctrl-C held back is raised here
+        for results in results_by_chunk:
             yield from results
     except BaseException:
         _end(pool)
@@ -73,6 +80,7 @@ def ordered_map(work: Callable[[T], R], items: Sequence[T], jobs: int) -> Genera
 def _start(work: Callable[[Any], Any]) -> None:
     global _work
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group: the parent handles it
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     _work = work
 
 

@@ -26,7 +26,15 @@ from lpctl.admin.fires import scheduled_name, scheduled_request
 from lpctl.admin.status import Server as StatusServer
 from lpctl.admin.status import Status, Window
 from lpctl.admin.text import server_text
-from lpctl.admin.trigger_backfill import RunCandidate, RunDone, TriggerRefusal, dry_runs, execute_runs, plan_runs
+from lpctl.admin.trigger_backfill import (
+    INTERRUPTED,
+    RunCandidate,
+    RunDone,
+    TriggerRefusal,
+    dry_runs,
+    execute_runs,
+    plan_runs,
+)
 from lpctl.admin.trigger_backfill import Server as RunServer
 from lpctl.schedule.preview import FireTime, moment_text
 
@@ -34,7 +42,6 @@ __all__ = ["Backfill", "Candidate", "Done", "execute", "format_json", "format_te
 
 JSON_FORMAT_VERSION = 1
 DEFAULT_LIMIT = 100
-INTERRUPTED = "interrupted before it"
 
 State = Literal["would-create", "created", "exists", "failed", "not-attempted"]
 _ORDER: tuple[State, ...] = ("would-create", "created", "exists", "failed", "not-attempted")

@@ -29,11 +29,11 @@ from flyteidl.admin.execution_pb2 import Execution
 from flyteidl.admin.launch_plan_pb2 import LaunchPlan
 
 from lpctl.admin.client import AdminError, RegisteredId, ServerError, fatal_message, filterable
+from lpctl.admin.fire_text import fire_lines, iso, too_wide, utc_text
 from lpctl.admin.fires import scheduled_name, unix_seconds
 from lpctl.admin.guard import Scope, Strays, in_scope
 from lpctl.admin.text import server_text, server_time
-from lpctl.errors import UsageError
-from lpctl.schedule.preview import FireTime, PlanPreview, TooManyFires, moment_text, window
+from lpctl.schedule.preview import FireTime, PlanPreview, TooManyFires, window
 
 if TYPE_CHECKING:
     from lpctl.admin.trigger_status import TriggerStatus
@@ -186,12 +186,6 @@ def _expected(client: Server, project: str, domain: str, name: str, active: Laun
                       kickoff_arg=schedule.kickoff_time_input_arg)
 
 
-def too_wide(ident: str, e: TooManyFires, start: datetime, end: datetime) -> UsageError:
-    """A window too wide to check is a usage error (exit 2), never "nothing missed"."""
-    return UsageError(f"{ident} has {e} between {utc_text(start)} and {utc_text(end)}, more than lpctl checks "
-                      "in one run: narrow the window")
-
-
 def _first_registration(client: Server, project: str, domain: str, name: str, active: LaunchPlan,
                         span: Window) -> tuple[datetime, datetime | None]:
     """Where expected fires start: the window's start, or the launch plan's first registration if later."""
@@ -271,14 +265,6 @@ def _matched(plan: PlanStatus, runs: _Runs) -> PlanStatus:
 # -- output ---------------------------------------------------------------------------------------
 
 
-def iso(moment: datetime) -> str:
-    return moment.isoformat()
-
-
-def utc_text(moment: datetime) -> str:
-    return f"{moment.astimezone(timezone.utc):%Y-%m-%d %H:%M} UTC"
-
-
 def format_json(found: Status) -> str:
     """``{"version": 1, "since", "until", "launchPlans": [{"project", "domain", "name", "activeVersion",
     "schedule", "timezone", "reason", "expected", "missed", "ran", "skipped"}], "triggers": [{"project",
@@ -343,26 +329,3 @@ def _plan_lines(p: PlanStatus) -> list[str]:
     head = f"{ident}@{server_text(p.active_version)}: {server_text(p.expected.schedule)} ({p.expected.timezone})"
     note = f"first registered {utc_text(p.registered)}" if p.registered is not None else None
     return fire_lines(head, p.expected, p.ran, note)
-
-
-def fire_lines(head: str, expected: PlanPreview, ran: dict[int, str], note: str | None) -> list[str]:
-    """``head``, then each fire time in its zone and in UTC, marked ran (by which execution or run) or
-    MISSED, and the DST-skipped times; ``note``: since when fires are expected, if not the window's start."""
-    rows: list[tuple[datetime, str, str]] = []
-    for fire in expected.fire_times:
-        local, utc = moment_text(fire.moment)
-        by = ran.get(unix_seconds(fire.moment))
-        mark = f"ran {server_text(by)}" if by else "MISSED"
-        rows.append((fire.moment.replace(tzinfo=None, fold=0), local,
-                     f"{utc}  {mark}" + ("  (repeated hour, DST)" if fire.repeated else "")))
-    rows.extend((wall, f"{wall:%Y-%m-%d %H:%M}", "skipped: does not exist (DST gap), not a missed fire")
-                for wall in expected.skipped)
-    rows.sort(key=lambda row: row[0])
-    width = max((len(local) for _, local, _ in rows), default=0)
-    lines = [head]
-    if note is not None:
-        lines.append(f"  ({note}: no fires expected before)")
-    lines.extend(f"  {local:<{width}}  {rest}" for _, local, rest in rows)
-    if not rows:
-        lines.append("  no fire times in the window")
-    return lines

@@ -24,6 +24,9 @@ from lpctl.schedule.preview import FireTime, moment_text
 
 __all__ = ["RunCandidate", "RunDone", "TriggerRefusal", "execute_runs", "plan_runs"]
 
+#: the message of an execution or run not attempted because of a SIGINT or SIGTERM (backfill uses it too)
+INTERRUPTED = "interrupted before it"
+
 State = Literal["would-create", "created", "exists", "failed", "not-attempted"]
 #: an answer to CreateRun for a run created this long before the call is an existing run, not a new one
 EXISTING = timedelta(minutes=5)
@@ -88,7 +91,6 @@ def execute_runs(client: Server, candidates: Sequence[RunCandidate], stop: Calla
                  now: Callable[[], datetime] = lambda: datetime.now(timezone.utc)) -> list[RunDone]:
     """Create each run in order; ``stop()`` is asked before each write (the rest is then not attempted), and
     a fatal error (the server unreachable, the credentials refused) stops the run there."""
-    from lpctl.admin.backfill import INTERRUPTED
     from lpctl.admin.triggers import read_failure
 
     done: list[RunDone] = []

@@ -24,9 +24,9 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Protocol
 
 from lpctl.admin.client import AdminError, ServerError
+from lpctl.admin.fire_text import fire_lines, iso, too_wide, utc_text
 from lpctl.admin.fires import unix_seconds
 from lpctl.admin.guard import Scope, Strays, in_scope
-from lpctl.admin.status import too_wide
 from lpctl.admin.text import server_text, server_time
 from lpctl.admin.trigger_fires import SCHEDULE_TRIGGER, TriggerId, rate_window, run_name
 from lpctl.schedule.preview import FireTime, PlanPreview, TooManyFires, window
@@ -216,8 +216,6 @@ def json_entry(s: TriggerStatus) -> dict[str, Any]:
     """``{"project", "domain", "task", "name", "active", "revision", "schedule", "timezone", "reason",
     "expectedFrom", "expected", "missed", "ran": [{"fireTime", "run"}], "skipped"}``: ``active`` null when the
     trigger is not on the server."""
-    from lpctl.admin.status import iso
-
     t, expected = s.trigger, s.expected
     fires = expected.fire_times if expected else ()
     return {
@@ -237,8 +235,6 @@ def json_entry(s: TriggerStatus) -> dict[str, Any]:
 
 def text_lines(s: TriggerStatus) -> list[str]:
     """As ``lpctl schedule`` shows a trigger's fire times, each marked ran (by which run) or MISSED."""
-    from lpctl.admin.status import fire_lines, utc_text
-
     ident = server_text(str(s.trigger))
     if s.expected is None:
         revision = f" (revision {s.revision})" if s.revision else ""

@@ -191,3 +191,40 @@ def test_more_jobs_than_cores_forks_one_worker_per_core(monkeypatch: pytest.Monk
     pids = set(workers.ordered_map(_pid, range(200), 100000))
     assert forked == [2]
     assert 1 <= len(pids) <= 2 and os.getpid() not in pids
+
+
+def _children(pid: int) -> set[int]:
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children", encoding="ascii") as f:
+            return {int(x) for x in f.read().split()}
+    except OSError:
+        return set()
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/task"), reason="reads /proc")
+def test_ctrl_c_in_a_terminal_stops_lpctl_and_its_workers(project: Any) -> None:
+    """SIGINT to the whole process group, as a terminal sends it: exit 130, one line, no worker left."""
+    import subprocess
+
+    specs = project / "specs"
+    for i in range(3000):  # seconds of work: the signal comes while the workers run
+        (specs / f"m{i:04d}.yaml").write_text(HEADER + f"name: many{i}\nworkflow: jobsmod:daily\n")
+    proc = subprocess.Popen([sys.executable, "-m", "lpctl", "validate", "specs", "--locked", "-j", "2"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    deadline = time.monotonic() + 30
+    while len(_children(proc.pid)) < 2 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    workers_seen = _children(proc.pid)
+    assert len(workers_seen) >= 2, "the workers did not start"
+    os.killpg(proc.pid, signal.SIGINT)
+    out, err = proc.communicate(timeout=30)
+    assert (proc.returncode, out, err) == (130, "", "lpctl: interrupted\n")
+    assert not [pid for pid in workers_seen if _running(pid)]
+
+
+def _running(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
