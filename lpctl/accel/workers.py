@@ -55,6 +55,7 @@ def ordered_map(work: Callable[[T], R], items: Sequence[T], jobs: int) -> Genera
     import multiprocessing  # 20-40 ms of imports, for a run that uses them
     from concurrent.futures import ProcessPoolExecutor
 
+    jobs = min(jobs, cores())  # a forked pool starts every worker at once: -j 100000 would fork 100000
     size = min(MAX_CHUNK, -(-len(items) // (jobs * 4)))
     chunks = [items[i:i + size] for i in range(0, len(items), size)]
     pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"), initializer=_start,

@@ -125,8 +125,8 @@ def in_scope(entries: Iterable[T], scope: Scope, key: Callable[[T], tuple[str, s
 class Interruption:
     """While entered (in the main thread): SIGINT and SIGTERM are caught.
 
-    Outside :meth:`writing`, a signal raises KeyboardInterrupt at once (only reads are under way).
-    Inside it, the signal is noted, and :attr:`requested` tells the writer to stop before its next
+    Before :meth:`writing`, a signal raises KeyboardInterrupt at once (only reads are under way).
+    From then on, the signal is noted, and :attr:`requested` tells the writer to stop before its next
     write. The previous handlers come back on exit.
 
     Code imported meanwhile may install its own handler: flytekit's, installed when a workflow module
@@ -164,13 +164,11 @@ class Interruption:
 
     @contextlib.contextmanager
     def writing(self) -> Iterator[None]:
-        """The writes: a signal now is noted, not raised."""
+        """The writes: a signal from now on is noted, not raised, to the end of the run (after the block
+        too: a KeyboardInterrupt once the report of the writes is out would add a second one)."""
         self.rearm()
         self._writing = True
-        try:
-            yield
-        finally:
-            self._writing = False
+        yield
 
     def __call__(self) -> bool:
         """Whether a stop was asked for: the writer's check before each write, which also puts this

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import enum
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from lpctl.cli.options import (
     ClientId,
     ClientSecretEnv,
     Color,
+    DiagnosticsColor,
     Domain,
     Flyte2Endpoint,
     Format,
@@ -36,6 +36,8 @@ from lpctl.cli.options import (
     ReconcileInsecure,
     Report,
     Server,
+    TextJson,
+    TextJsonOption,
     TokenCommand,
     TokenEnv,
     TokenUrl,
@@ -54,19 +56,10 @@ if TYPE_CHECKING:
     from lpctl.pipeline import Options
 
 
-class MissedFormat(str, enum.Enum):
-    text = "text"
-    json = "json"
-
-
 Names = Annotated[list[str] | None, typer.Option("--name", metavar="NAME", help="Only this launch plan or "
                                                  "trigger (TASK/NAME too; repeatable; default: every scheduled "
                                                  "one declared).")]
 WindowEdge = Annotated[str | None, typer.Option(metavar="DATETIME", help="ISO 8601 date or time; naive means UTC.")]
-MissedFormatOption = Annotated[MissedFormat, typer.Option(
-    "--format", "-f", metavar="FORMAT", help="text: for people; json: a versioned document.")]
-MissedColor = Annotated[Color, typer.Option("--color", metavar="WHEN", help="Colour of the diagnostics: auto (a "
-                                            "terminal, unless NO_COLOR is set), always or never.")]
 
 
 @app.command(cls=Command)
@@ -75,8 +68,8 @@ def status(
     since: WindowEdge = None,
     until: WindowEdge = None,
     names: Names = None,
-    format: MissedFormatOption = MissedFormat.text,
-    color: MissedColor = Color.auto,
+    format: TextJsonOption = TextJson.text,
+    color: DiagnosticsColor = Color.auto,
     *,
     project: Project = None, domain: Domain = None,
     python_path: PythonPath = None, max_bytes: MaxBytes = MAX_BYTES, import_timeout: ImportTimeout = IMPORT_TIMEOUT,
@@ -111,7 +104,7 @@ def status(
         with _clients(declared, target, Flyte2(flyte2_endpoint, org, api_key_env)) as (admin, fl2, triggers):
             found = _read(admin, fl2, declared.plans, triggers, span)
         _warn(found.warnings)
-        _write(core.format_json(found) if format is MissedFormat.json else core.format_text(found))
+        _write(core.format_json(found) if format is TextJson.json else core.format_text(found))
     raise typer.Exit(EXIT_FINDINGS if found.missed else EXIT_OK)
 
 
@@ -126,8 +119,8 @@ def backfill(
                                           "only lists them).")] = False,
     limit: Annotated[int, typer.Option("--limit", metavar="N", min=1, help="Refuse, creating nothing, a window "
                                        "with more executions to create than this.")] = 100,
-    format: MissedFormatOption = MissedFormat.text,
-    color: MissedColor = Color.auto,
+    format: TextJsonOption = TextJson.text,
+    color: DiagnosticsColor = Color.auto,
     *,
     project: Project = None, domain: Domain = None,
     python_path: PythonPath = None, max_bytes: MaxBytes = MAX_BYTES, import_timeout: ImportTimeout = IMPORT_TIMEOUT,
@@ -166,14 +159,14 @@ def backfill(
             with interruption.writing():  # a signal from here on stops before the next write
                 done = core.execute(admin, found, interruption, fl2) if execute else core.dry_run(found)
                 _warn(status.warnings)
-                _write(core.format_json(found, done, execute) if format is MissedFormat.json
+                _write(core.format_json(found, done, execute) if format is TextJson.json
                        else core.format_text(found, done, execute))
     raise typer.Exit(EXIT_INTERRUPTED if interruption() else EXIT_OK if core.ok(found, done, execute)
                      else EXIT_FINDINGS)
 
 
 @contextlib.contextmanager
-def _json_failure(command: str, format: MissedFormat) -> Iterator[None]:
+def _json_failure(command: str, format: TextJson) -> Iterator[None]:
     """With --format json, a JSON document on standard output on every way out, as plan and apply give it:
     a usage error or an unreadable server (exit 2), specs in error (1, see :func:`_declared`), an
     interruption while reading (130), an internal error (3)."""
@@ -182,7 +175,7 @@ def _json_failure(command: str, format: MissedFormat) -> Iterator[None]:
     except typer.Exit:
         raise
     except (KeyboardInterrupt, Exception) as e:
-        if format is MissedFormat.json:
+        if format is TextJson.json:
             from lpctl.admin.outcome import failure_json
             from lpctl.cli.server import failure
 
@@ -281,7 +274,7 @@ def _read(admin: AdminClient | None, fl2: Flyte2Client | None, plans: Sequence[t
     return replace(found, triggers=statuses, warnings=found.warnings + warnings)
 
 
-def _declared(paths: Sequence[str], options: Options, color: Color, format: MissedFormat,
+def _declared(paths: Sequence[str], options: Options, color: Color, format: TextJson,
               command: str) -> Declared:
     """The declared scheduled launch plans and triggers (no version needed); spec errors exit 1 after their
     diagnostics."""
@@ -293,7 +286,7 @@ def _declared(paths: Sequence[str], options: Options, color: Color, format: Miss
     if gathered.result.diagnostics:
         show_report(gathered.result, report, sys.stderr)
     if failed(gathered.result.diagnostics, False):
-        if format is MissedFormat.json:
+        if format is TextJson.json:
             from lpctl.admin.outcome import failure_json
 
             _write(failure_json(command, "the specs have errors (see the diagnostics)", EXIT_FINDINGS))
@@ -303,4 +296,7 @@ def _declared(paths: Sequence[str], options: Options, color: Color, format: Miss
     where = gathered.identity.resolved()
     triggers = sorted({(where.project, where.domain, t.task_name, str(t.trigger.name))
                        for t in gathered.result.triggers if t.trigger.automation_spec.HasField("schedule")})
-    return Declared(scheduled(lp for lp, _ in gathered.launch_plans), triggers)
+    plans = scheduled(lp for lp, _ in gathered.launch_plans)
+    if not plans and not triggers:
+        sys.stderr.write("lpctl: warning: the specs declare no scheduled launch plan or trigger: nothing to check\n")
+    return Declared(plans, triggers)

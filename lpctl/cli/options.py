@@ -97,7 +97,7 @@ Locked = Annotated[bool, typer.Option(
 
 Jobs = Annotated[int, typer.Option(
     "--jobs", "-j", metavar="N", min=0, help="Worker processes for a --locked run of many specs (default 0: one "
-    "per core; 1: this process only). A run that imports workflows uses one process.")]
+    "per core, also the most it uses; 1: this process only). A run that imports workflows uses one process.")]
 
 MAX_BYTES = 1024 * 1024
 IMPORT_TIMEOUT = 60.0

@@ -11,7 +11,9 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import enum
+import signal
 import sys
+import threading
 import types
 import typing
 from typing import Any
@@ -42,17 +44,31 @@ def kind(obj: Any) -> str | None:
     return None
 
 
+def _flyte_context() -> Any:
+    """flytekit's current context. The first use in a thread initialises it, which in the main thread
+    installs a SIGINT handler that ends the process with exit status 1 (Ctrl-C would then read as "changes
+    pending"): the handler in force, lpctl's, is put back."""
+    from flytekit.core.context_manager import FlyteContextManager
+
+    main = threading.current_thread() is threading.main_thread()
+    previous = signal.getsignal(signal.SIGINT) if main else None
+    try:
+        return FlyteContextManager.current_context()
+    finally:
+        if previous is not None and signal.getsignal(signal.SIGINT) is not previous:
+            signal.signal(signal.SIGINT, previous)
+
+
 def launched_workflow_name(launch_plan: Any) -> str:
     return str(launch_plan.workflow.name)
 
 
 def workflow_interface(wf: Any) -> WorkflowInterface:
     """The interface of a flytekit workflow, computed by flytekit itself; raises BridgeError."""
-    from flytekit.core.context_manager import FlyteContextManager
     from flytekit.core.interface import transform_inputs_to_parameters
 
     try:
-        ctx = FlyteContextManager.current_context()
+        ctx = _flyte_context()
         params = transform_inputs_to_parameters(ctx, wf.python_interface).parameters
         typed = wf.interface.inputs
         inputs = {
@@ -87,7 +103,6 @@ def convert(value: Any, inp: Input) -> Any:
     A mapping given for a dataclass is checked as strictly as flytekit would take the dataclass
     itself: no unknown field, no missing required one, every field of its type.
     """
-    from flytekit.core.context_manager import FlyteContextManager
     from flytekit.core.type_engine import TypeEngine
     from flytekit.models.types import LiteralType as LiteralTypeModel
 
@@ -103,7 +118,7 @@ def convert(value: Any, inp: Input) -> Any:
             from mashumaro.codecs.basic import BasicDecoder
 
             value = BasicDecoder(py).decode(_as_blob_fields(value, py))
-        ctx = FlyteContextManager.current_context()
+        ctx = _flyte_context()
         expected = LiteralTypeModel.from_flyte_idl(inp.type)
         return TypeEngine.to_literal(ctx, value, py, expected).to_flyte_idl()
     except Exception as e:  # flytekit raises anything from a user's type

@@ -483,3 +483,46 @@ def test_a_handler_installed_between_two_writes_does_not_end_the_run(lpctl: Run,
         "activate flytesnacks/development/c@v1: not attempted: interrupted before it\n"
         "apply: 2 done, 4 not attempted; interrupted; run lpctl apply again to complete the rest\n")
     assert server.admin.versions() == {(P, D, "a", "v1"), (P, D, "b", "v1")} and server.admin.active() == {}
+
+
+def test_flytekit_leaves_lpctl_s_sigint_handler_in_force() -> None:
+    """flytekit initialises itself once per process, at the first use of its context in a thread; in the main
+    thread (lpctl asking it for a workflow's interface) that installs its SIGINT handler, which exits with
+    status 1. A fresh process, as a user's run is: the handler in force before reading the specs stays."""
+    import subprocess
+    import sys
+
+    from support import ROOT
+
+    code = ("import signal\n"
+            "from lpctl.cli.options import run_options\n"
+            "from lpctl.pipeline import gather\n"
+            "def mine(signum, frame): pass\n"
+            "signal.signal(signal.SIGINT, mine)\n"
+            "found = gather(['samples/cron_schedule.yaml'], run_options(None, None, None, None, None, 10**7, 60.0, "
+            "True, False))\n"
+            "print(len(found.launch_plans), 'flytekit' in __import__('sys').modules, signal.getsignal(signal.SIGINT) "
+            "is mine)\n")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                          check=False)
+    assert (done.returncode, done.stdout) == (0, "1 True True\n")
+
+
+def test_a_signal_after_the_report_adds_no_second_document(lpctl: Run, server: Server, repo: Any,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C once apply's JSON is out (while the connection closes) raised KeyboardInterrupt, and the guard
+    printed a second document after the first: standard output was no longer one JSON document."""
+    from lpctl.admin.client import AdminClient
+
+    close = AdminClient.close
+
+    def close_interrupted(self: AdminClient) -> None:
+        os.kill(os.getpid(), signal.SIGINT)
+        close(self)
+
+    monkeypatch.setattr(AdminClient, "close", close_interrupted)
+    (repo / "specs" / "abc.yaml").write_text(THREE)
+    result = lpctl("apply", "--format", "json")
+    document = json.loads(result.stdout)
+    assert (result.exit_code, document["ok"], document["summary"]) == (0, True, "6 done")
+    assert server.admin.active() == {(P, D, n): "v1" for n in "abc"}

@@ -479,3 +479,15 @@ def test_a_creation_time_no_datetime_holds_is_read_as_unknown(lpctl: Run, server
         "  2026-11-10 03:00 +00:00 UTC  2026-11-10 03:00 UTC  MISSED",
         "status: 1 missed fire in 1 of 1 launch plan, 2026-11-10 00:00 UTC to 2026-11-11 00:00 UTC"])
     assert server.admin.executions == {}
+
+
+def test_specs_without_a_schedule_say_there_is_nothing_to_check(lpctl: Run, server: Server, in_tmp: Any) -> None:
+    (in_tmp / "lps.yaml").write_text(SPECS.split("---\n")[0].replace(
+        'schedule: {cron: "0 3 * * *", kickoff_time_input_arg: day}\n', ""))
+    calls = len(server.admin.calls)
+    result = lpctl("status", "--since", "2026-11-10", "--until", "2026-11-13")
+    assert (result.exit_code, result.stdout) == (
+        0, "status: nothing missed in 0 launch plans, 2026-11-10 00:00 UTC to 2026-11-13 00:00 UTC\n")
+    assert result.stderr.endswith(
+        "lpctl: warning: the specs declare no scheduled launch plan or trigger: nothing to check\n")
+    assert len(server.admin.calls) == calls

@@ -170,6 +170,29 @@ def _interrupt() -> None:
     assert time.monotonic() - start < 3  # 400 items take 4 s on two workers: they were not waited for
 
 
+def _pid(item: int) -> int:
+    return os.getpid()
+
+
+def test_more_jobs_than_cores_forks_one_worker_per_core(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A forked pool starts all its workers at once: -j 100000 forked 100000 processes."""
+    monkeypatch.setattr(workers, "MIN_ITEMS", 10)
+    monkeypatch.setattr(workers, "cores", lambda: 2)
+    forked: list[int] = []
+    import concurrent.futures  # ordered_map imports the pool when it forks
+
+    original = concurrent.futures.ProcessPoolExecutor
+
+    def counting(max_workers: int, **kwargs: Any) -> Any:
+        forked.append(max_workers)
+        return original(min(max_workers, 2), **kwargs)  # a regression fails the assert, not the machine
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", counting)
+    pids = set(workers.ordered_map(_pid, range(200), 100000))
+    assert forked == [2]
+    assert 1 <= len(pids) <= 2 and os.getpid() not in pids
+
+
 def _children(pid: int) -> set[int]:
     try:
         with open(f"/proc/{pid}/task/{pid}/children", encoding="ascii") as f:
