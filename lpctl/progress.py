@@ -18,7 +18,7 @@ LOGGER = logging.getLogger("lpctl")
 
 @dataclass(frozen=True)
 class Progress:
-    """One step: ``specs`` (how many there are), ``spec`` (the n-th is being checked),
+    """One step: ``specs`` (how many files there are to read), ``spec`` (the n-th file is being checked),
     ``importing`` / ``imported`` (a workflow module)."""
 
     kind: str
@@ -68,7 +68,7 @@ class ProgressLine(logging.Handler):
     def text(self, now: float) -> str:
         parts = []
         if self.total:
-            parts.append(f"{self.done} of {self.total} specs checked")
+            parts.append(f"{self.done} of {self.total} file{'' if self.total == 1 else 's'} checked")
         if self.importing is not None:
             module, since = self.importing
             parts.append(f"importing {module} ({now - since:.0f} s)")

@@ -120,14 +120,14 @@ def test_progress_line_appears_after_the_delay_and_is_erased() -> None:
         assert line.stream.getvalue() == ""  # nothing before the delay
         time.sleep(0.5)
         shown = line.stream.getvalue()
-        assert "\r\x1b[Klpctl: 12 of 40 specs checked, importing myproject.workflows (0 s)" in shown
+        assert "\r\x1b[Klpctl: 12 of 40 files checked, importing myproject.workflows (0 s)" in shown
         progress.emit("imported", "myproject.workflows")
         time.sleep(0.1)
     finally:
         logger.removeHandler(line)
         logger.setLevel(logging.NOTSET)
         line.close()
-    assert line.stream.getvalue().endswith("\r\x1b[Klpctl: 12 of 40 specs checked\r\x1b[K")
+    assert line.stream.getvalue().endswith("\r\x1b[Klpctl: 12 of 40 files checked\r\x1b[K")
 
 
 SLOW = "import time\ntime.sleep(1.9)\n\ndef wf(a: int = 1) -> None: ...\n"
@@ -170,7 +170,7 @@ def test_a_slow_import_shows_progress_on_a_terminal_only(tmp_path: Any) -> None:
     json_run = _start_slow(tmp_path / "json", "validate", "--format", "json", terminal=True)
     code, out, err = _finish(*_start_slow(tmp_path / "terminal", "validate", terminal=True))
     assert (code, out) == (0, "1 file OK: 1 launch plan\n")
-    assert "\r\x1b[Klpctl: 0 of 1 specs checked, importing slowmod (" in err and err.endswith("\r\x1b[K")
+    assert "\r\x1b[Klpctl: 0 of 1 file checked, importing slowmod (" in err and err.endswith("\r\x1b[K")
     code, out, err = _finish(*piped)
     assert (code, out, err) == (0, "1 file OK: 1 launch plan\n", "")
     code, out, err = _finish(*json_run)
