@@ -3,8 +3,9 @@
 ``json.loads`` accepts what no bundle holds and what later code cannot handle: nesting deep
 enough to exhaust the stack (while parsing, or later while comparing), lone surrogate escapes
 (``"\\ud800"``) that no output encoding can carry, integers too long to print, numbers
-beyond a double (``1e999``), and the non-standard ``NaN`` / ``Infinity``. :func:`parse`
-refuses them with a message that says where.
+beyond a double (``1e999``), the non-standard ``NaN`` / ``Infinity``, and a key written twice
+in one object (``json.loads`` keeps the last: a merge that duplicated an entry would pick one
+silently). :func:`parse` refuses them with a message that says where.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ class JsonTextError(ValueError):
 def parse(text: str) -> Any:
     """The JSON value of ``text``; raises :class:`JsonTextError`."""
     try:
-        value = json.loads(text, parse_constant=_refuse_constant, parse_float=_finite)
+        value = json.loads(text, parse_constant=_refuse_constant, parse_float=_finite, object_pairs_hook=_unique)
     except json.JSONDecodeError as e:
         raise JsonTextError(f"{e.lineno}:{e.colno}: not valid JSON: {e.msg}") from None
     except RecursionError:
@@ -35,6 +36,17 @@ def parse(text: str) -> Any:
         raise JsonTextError(str(e).split(";")[0]) from None
     check(value)
     return value
+
+
+def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found = dict(pairs)
+    if len(found) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise ValueError(f"the key {json.dumps(key, ensure_ascii=False)[:60]} is written twice in one object")
+            seen.add(key)
+    return found
 
 
 def _refuse_constant(name: str) -> Any:

@@ -107,6 +107,8 @@ def test_entry_keys() -> None:
     ("[" * 300 + "]" * 300,
      "b.json: not a readable bundle: nested deeper than 256 levels (at $" + "[0]" * 26 + "[...)"),
     ('{"apiVersion": "lpctl/v2"}', 'b.json: not an lpctl bundle: apiVersion is "lpctl/v2", expected "lpctl/v1"'),
+    ('{"apiVersion": "lpctl/v1", "apiVersion": "lpctl/v1"}',
+     'b.json: not a readable bundle: the key "apiVersion" is written twice in one object'),
 ])
 def test_unreadable_bundles(text: str, message: str) -> None:
     with pytest.raises(PathError) as caught:

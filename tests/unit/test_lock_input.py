@@ -93,6 +93,9 @@ def test_a_malformed_entry_is_an_error_at_the_lock_and_no_bundle(run_cli: Run, p
      'not a lock of format 1 (an object with "lockVersion": 1 and "workflows")'),
     ('{"lockVersion": 1, "workflows": []}', ":1:20", '"workflows" is a list, expected an object'),
     ('{"lockVersion": 1, "workflows": {}, "x": NaN}', "", "NaN is not a JSON number"),
+    # a merge that kept both sides of an entry: json.loads used the last one, silently
+    ('{"lockVersion": 1, "workflows": {"lockinmod:daily": {}, "lockinmod:daily": {}}}', "",
+     'the key "lockinmod:daily" is written twice in one object'),
 ])
 def test_a_lock_that_is_not_one_is_lp310_and_lock_writes_it_anew(run_cli: Run, project: Any, text: str, where: str,
                                                                  what: str) -> None:
