@@ -49,7 +49,7 @@ def _cron_refusal(expression: str) -> CronRefusal | None:
     if problem is None:
         return None
     if problem.kind is CronProblemKind.ADMIN_ONLY and not expression.startswith(("TZ=", "CRON_TZ=")):
-        return None  # @every <duration>: ParseStandard takes it
+        return _every_refusal(expression)  # @every <duration>: ParseStandard takes what ParseDuration takes
     if problem.kind is CronProblemKind.ADMIN_ONLY:
         prefix = expression.split()[0]
         return CronRefusal("LP911", f'cron expression "{expression}": a time zone prefix ("{prefix}") is refused '
@@ -64,6 +64,17 @@ def _cron_refusal(expression: str) -> CronRefusal | None:
         return CronRefusal("LP911", f'"{expression}" is not a cron expression the Flyte 2 backend accepts '
                            "(it needs exactly 5 fields or an '@' descriptor)", hint)
     return CronRefusal("LP911", problem.message, hint)
+
+
+def _every_refusal(expression: str) -> CronRefusal | None:
+    from lpctl.schedule.durations import every_delay
+
+    try:
+        every_delay(expression.removeprefix("@every").strip())
+    except ValueError as e:
+        return CronRefusal("LP911", f'cron expression "{expression}": {e}', "write a shorter delay, or a cron "
+                           "expression")
+    return None
 
 
 def _zone_refusal(timezone: str) -> CronRefusal | None:
@@ -112,7 +123,11 @@ def _warn(ctx: TriggerContext, expression: str, timezone: str) -> None:
     """The launch plans' schedule warnings: the Flyte 2 scheduler runs the same unionai/cron ``Next``."""
     from lpctl.schedule.cron import min_interval
 
-    if not expression.startswith("@every"):
+    if expression.startswith("@every"):  # under a second, zero or negative: every second
+        from lpctl.schedule.durations import every_delay
+
+        warn_frequent(ctx, every_delay(expression.removeprefix("@every").strip()), ("schedule", "cron"))
+    else:
         warn_frequent(ctx, min_interval(expression), ("schedule", "cron"))
         warn_february_29(ctx, expression)
         warn_dst(ctx, timezone, expression)

@@ -219,6 +219,25 @@ def test_schedule_warnings_as_for_launch_plans(tmp_path: Any, monkeypatch: pytes
     ]
 
 
+@pytest.mark.parametrize(("every", "expected"), [
+    ("0s", "warning LP511 schedule fires every 1s, more often than every 5 minutes (each firing is a whole workflow "
+           "execution; make sure that is intended)"),  # robfig's Every runs a delay under a second every second
+    ("-5m", "warning LP511 schedule fires every 1s, more often than every 5 minutes (each firing is a whole "
+            "workflow execution; make sure that is intended)"),
+    ("4m59.9s", "warning LP511 schedule fires every 4m59s, more often than every 5 minutes (each firing is a whole "
+                "workflow execution; make sure that is intended)"),
+    ("2562047h47m17s", "error LP911 cron expression \"@every 2562047h47m17s\": \"2562047h47m17s\" overflows Go's "
+                       "time.Duration (at most 2562047h47m16s) (write a shorter delay, or a cron expression)"),
+    ("5m", None),
+    ("2562047h47m16s", None),
+])
+def test_every_is_warned_and_refused_as_the_backend_parses_it(tmp_path: Any, monkeypatch: pytest.MonkeyPatch,
+                                                              every: str, expected: str | None) -> None:
+    """'@every 0s' fired every second and '@every 1000000000h' was refused by the backend: both passed silently."""
+    spec = HEAD + f"name: r\ntask: flyte2_pkg.pipelines:no_inputs\nschedule: {{cron: '@every {every}'}}\n"
+    assert diagnostics(tmp_path, monkeypatch, spec) == ([f"t.yaml:5:18: {expected}"] if expected else [])
+
+
 def test_duplicate_trigger_names_per_task(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     one = HEAD + "name: same\ntask: flyte2_pkg.pipelines:no_inputs\n"
     other = HEAD + "name: same\ntask: flyte2_pkg.pipelines:export\ninputs: {region: eu}\n"
