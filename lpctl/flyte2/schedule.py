@@ -25,6 +25,10 @@ class CronRefusal:
     key: str = "cron"
 
 
+#: what each firing of a trigger starts (LP511)
+RUN = "task run"
+
+
 def check_flyte2_cron(expression: str, timezone: str) -> list[CronRefusal]:
     """Every refusal of ``ParseCron`` in flyteorg/flyte ``runs/schedule/cron.go``.
 
@@ -126,9 +130,9 @@ def _warn(ctx: TriggerContext, expression: str, timezone: str) -> None:
     if expression.startswith("@every"):  # under a second, zero or negative: every second
         from lpctl.schedule.durations import every_delay
 
-        warn_frequent(ctx, every_delay(expression.removeprefix("@every").strip()), ("schedule", "cron"))
+        warn_frequent(ctx, every_delay(expression.removeprefix("@every").strip()), ("schedule", "cron"), RUN)
     else:
-        warn_frequent(ctx, min_interval(expression), ("schedule", "cron"))
+        warn_frequent(ctx, min_interval(expression), ("schedule", "cron"), RUN)
         warn_february_29(ctx, expression)
         warn_dst(ctx, timezone, expression)
 
@@ -146,7 +150,7 @@ def _fixed_rate(ctx: TriggerContext, spec: TriggerSchedule, schedule: common_pb2
                   hint="write whole minutes, hours or days: 30m, 6h, 2d")
     else:
         schedule.rate.value = minutes
-        warn_frequent(ctx, dt.timedelta(minutes=minutes), ("schedule", "fixed_rate"))
+        warn_frequent(ctx, dt.timedelta(minutes=minutes), ("schedule", "fixed_rate"), RUN)
     if spec.start_time is not None:
         try:
             schedule.rate.start_time.FromDatetime(parse_datetime(spec.start_time))
