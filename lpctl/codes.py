@@ -263,7 +263,8 @@ CODES: dict[str, CodeInfo] = _codes(
      """Give the input a value under default_inputs or fixed_inputs, give it a default in the workflow,
      or make it the kickoff_time_input_arg if it is a datetime."""),
     ("LP511", "schedule fires very often", """The schedule fires more often than every 5 minutes.
-     Each firing is a whole workflow execution; this is a warning (an error under --strict).""",
+     Each firing is a whole workflow execution (for a trigger, a task run); this is a warning
+     (an error under --strict).""",
      """Schedule it less often (every 5 minutes or more), or accept the warning without --strict."""),
     ("LP512", "unknown time zone", """schedule.timezone must be an IANA time zone name from the tz
      database, such as Europe/Berlin, America/New_York or UTC (names are case-sensitive). With a

@@ -225,6 +225,8 @@ def collect(paths: Sequence[str], request: LockRequest,
             admin: Callable[[], AbstractContextManager[Any]] | None = None) -> Collected:
     """Build the lock for ``paths``: by importing, or with ``admin`` (a client factory) from FlyteAdmin."""
     path = request.output or lock_path_for(paths)
+    if request.output is None:
+        _check_link(path)
     previous, unreadable = previous_lock(path, explicit=request.output is not None)
     if admin is not None:
         result = _from_admin(paths, previous, admin, request.identity)
@@ -233,6 +235,20 @@ def collect(paths: Sequence[str], request: LockRequest,
         result = build_lock(paths, import_roots(paths, request.python_path), max_bytes=MAX_BYTES,
                             import_timeout=request.import_timeout, previous=previous, keep=keep)
     return Collected(path, previous, result, unreadable)
+
+
+def _check_link(path: str) -> None:
+    """The lock found (not named with -o) may be a symbolic link, committed by anyone: ``lpctl lock`` writes
+    through it only when it stays inside the project (lpctl.lock.project_root)."""
+    from lpctl.lock import project_root
+
+    if not os.path.islink(path):
+        return
+    root = project_root(os.path.dirname(os.path.abspath(path)))
+    target = os.path.realpath(path)
+    if os.path.commonpath([root, target]) != root:
+        raise LockError(f"{path} is a symbolic link to {target}, outside the project {root}: nothing written; "
+                        "remove the link, or name where to write with -o")
 
 
 def stale(collected: Collected) -> list[str]:

@@ -120,7 +120,8 @@ def show_report(result: Result, report: Report, stream: TextIO) -> None:
 
 def _append_step_summary(markdown: str) -> None:
     """Append to $GITHUB_STEP_SUMMARY: a regular file (created if missing), opened without blocking; anything
-    else (a FIFO, a device) is skipped with a warning instead of hanging the job."""
+    else (a FIFO, a device) is skipped with a warning instead of hanging the job. A table that does not fit
+    (a full disk) is taken back out: the summary keeps what it held, never half a table."""
     import stat
 
     path = os.environ.get("GITHUB_STEP_SUMMARY")
@@ -129,15 +130,36 @@ def _append_step_summary(markdown: str) -> None:
     flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0)
     try:
         fd = os.open(path, flags, 0o644)
-        with open(fd, "a", encoding="utf-8") as f:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):
-                sys.stderr.write(f"lpctl: warning: GITHUB_STEP_SUMMARY ({path}) is not a regular file; "
-                                 "the summary table is not written\n")
-                return
-            f.write(markdown)
     except OSError as e:
-        sys.stderr.write(f"lpctl: warning: cannot append to GITHUB_STEP_SUMMARY ({path}): {e.strerror or e}; "
-                         "the summary table is not written\n")
+        _summary_warning(path, e)
+        return
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            sys.stderr.write(f"lpctl: warning: GITHUB_STEP_SUMMARY ({path}) is not a regular file; "
+                             "the summary table is not written\n")
+            return
+        _append_all(fd, markdown.encode("utf-8"), st.st_size)
+    except OSError as e:
+        _summary_warning(path, e)
+    finally:
+        os.close(fd)
+
+
+def _append_all(fd: int, data: bytes, start: int) -> None:
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.ftruncate(fd, start)
+        raise
+
+
+def _summary_warning(path: str, e: OSError) -> None:
+    sys.stderr.write(f"lpctl: warning: cannot append to GITHUB_STEP_SUMMARY ({path}): {e.strerror or e}; "
+                     "the summary table is not written\n")
 
 
 # -- colour -----------------------------------------------------------------------------------------

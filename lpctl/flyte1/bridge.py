@@ -19,7 +19,7 @@ import typing
 from typing import Any
 
 from lpctl.flyte1.interface import Input, WorkflowInterface
-from lpctl.shared.literals import ConversionError
+from lpctl.shared.literals import ConversionError, not_a_member
 from lpctl.spec.positions import Path
 
 
@@ -140,8 +140,7 @@ def check_value(value: Any, tp: Any, path: Path) -> None:
     elif isinstance(tp, type) and issubclass(tp, enum.Enum):
         allowed = [m.value for m in tp]
         if value not in allowed:
-            raise ConversionError(f"{_describe(value)} is not one of {', '.join(map(repr, allowed))}", path,
-                                  code="LP406")
+            raise not_a_member(value, [str(v) for v in allowed], path)  # as lpctl.flyte1.shapes says it
     elif _blob_class(tp) is not None:
         from lpctl.shared.blobs import check_uri
 

@@ -28,7 +28,7 @@ import types
 import typing
 from typing import Any
 
-from lpctl.shared.literals import ConversionError, check_msgpack_int, describe
+from lpctl.shared.literals import ConversionError, check_msgpack_int, describe, not_a_member
 
 Shape = dict[str, Any]
 _PRIMITIVES: dict[Any, str] = {int: "int", float: "float", str: "str", bool: "bool", dict: "dict"}
@@ -170,8 +170,7 @@ def encode(value: Any, shape: Shape, path: tuple[Any, ...] = ()) -> Any:
         return {"path": value}
     if kind == "enum":
         if value not in shape["values"]:
-            allowed = ", ".join(map(repr, shape["values"]))
-            raise ConversionError(f"{describe(value)} is not one of {allowed}", path, code="LP406")
+            raise not_a_member(value, list(shape["values"]), path)
         return value
     return _encode_simple(value, kind, path)
 

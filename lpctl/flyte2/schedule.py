@@ -25,6 +25,10 @@ class CronRefusal:
     key: str = "cron"
 
 
+#: what each firing of a trigger starts (LP511)
+RUN = "task run"
+
+
 def check_flyte2_cron(expression: str, timezone: str) -> list[CronRefusal]:
     """Every refusal of ``ParseCron`` in flyteorg/flyte ``runs/schedule/cron.go``.
 
@@ -49,7 +53,7 @@ def _cron_refusal(expression: str) -> CronRefusal | None:
     if problem is None:
         return None
     if problem.kind is CronProblemKind.ADMIN_ONLY and not expression.startswith(("TZ=", "CRON_TZ=")):
-        return None  # @every <duration>: ParseStandard takes it
+        return _every_refusal(expression)  # @every <duration>: ParseStandard takes what ParseDuration takes
     if problem.kind is CronProblemKind.ADMIN_ONLY:
         prefix = expression.split()[0]
         return CronRefusal("LP911", f'cron expression "{expression}": a time zone prefix ("{prefix}") is refused '
@@ -64,6 +68,17 @@ def _cron_refusal(expression: str) -> CronRefusal | None:
         return CronRefusal("LP911", f'"{expression}" is not a cron expression the Flyte 2 backend accepts '
                            "(it needs exactly 5 fields or an '@' descriptor)", hint)
     return CronRefusal("LP911", problem.message, hint)
+
+
+def _every_refusal(expression: str) -> CronRefusal | None:
+    from lpctl.schedule.durations import every_delay
+
+    try:
+        every_delay(expression.removeprefix("@every").strip())
+    except ValueError as e:
+        return CronRefusal("LP911", f'cron expression "{expression}": {e}', "write a shorter delay, or a cron "
+                           "expression")
+    return None
 
 
 def _zone_refusal(timezone: str) -> CronRefusal | None:
@@ -112,8 +127,12 @@ def _warn(ctx: TriggerContext, expression: str, timezone: str) -> None:
     """The launch plans' schedule warnings: the Flyte 2 scheduler runs the same unionai/cron ``Next``."""
     from lpctl.schedule.cron import min_interval
 
-    if not expression.startswith("@every"):
-        warn_frequent(ctx, min_interval(expression), ("schedule", "cron"))
+    if expression.startswith("@every"):  # under a second, zero or negative: every second
+        from lpctl.schedule.durations import every_delay
+
+        warn_frequent(ctx, every_delay(expression.removeprefix("@every").strip()), ("schedule", "cron"), RUN)
+    else:
+        warn_frequent(ctx, min_interval(expression), ("schedule", "cron"), RUN)
         warn_february_29(ctx, expression)
         warn_dst(ctx, timezone, expression)
 
@@ -131,7 +150,7 @@ def _fixed_rate(ctx: TriggerContext, spec: TriggerSchedule, schedule: common_pb2
                   hint="write whole minutes, hours or days: 30m, 6h, 2d")
     else:
         schedule.rate.value = minutes
-        warn_frequent(ctx, dt.timedelta(minutes=minutes), ("schedule", "fixed_rate"))
+        warn_frequent(ctx, dt.timedelta(minutes=minutes), ("schedule", "fixed_rate"), RUN)
     if spec.start_time is not None:
         try:
             schedule.rate.start_time.FromDatetime(parse_datetime(spec.start_time))

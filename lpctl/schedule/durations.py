@@ -186,3 +186,31 @@ def format_duration(delta: timedelta) -> str:
     elif seconds:
         parts.append(f"{seconds}s")
     return "".join(parts)
+
+
+_GO_PART = re.compile(r"([0-9]*)(?:\.([0-9]*))?(ns|us|\u00b5s|\u03bcs|ms|s|m|h)")
+_GO_UNITS = {"ns": 1, "us": 10**3, "\u00b5s": 10**3, "\u03bcs": 10**3, "ms": 10**6, "s": 10**9, "m": 60 * 10**9,
+             "h": 3600 * 10**9}
+
+
+def every_delay(duration: str) -> timedelta:
+    """How often robfig/unionai cron fires ``@every <duration>``: Go's ``time.ParseDuration``, then ``Every``,
+    which runs a delay under a second (zero and negative too) every second and drops the fraction of a second.
+    Raises ValueError when ParseDuration refuses the text (a duration over 2562047h47m16s overflows)."""
+    text = duration[1:] if duration[:1] in "+-" else duration
+    negative = duration.startswith("-")
+    if text == "0":
+        return timedelta(seconds=1)
+    total, at = 0, 0
+    while at < len(text):
+        part = _GO_PART.match(text, at)
+        if part is None or not (part.group(1) or part.group(2)):
+            raise ValueError(f'"{duration}" is not a Go duration')
+        unit = _GO_UNITS[part.group(3)]
+        fraction = part.group(2) or ""
+        total += int(part.group(1) or 0) * unit + int(fraction or 0) * unit // 10 ** len(fraction)
+        at = part.end()
+    if total > 2**63 - (0 if negative else 1):
+        raise ValueError(f'"{duration}" overflows Go\'s time.Duration (at most 2562047h47m16s)')
+    seconds = 0 if negative else total // 10**9
+    return timedelta(seconds=max(seconds, 1))

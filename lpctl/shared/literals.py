@@ -300,12 +300,15 @@ def _enum(value: Any, lt: LiteralType) -> Literal:
     if not isinstance(value, str):
         raise _mismatch(value, lt)
     if value not in allowed:
-        raise ConversionError(
-            f"{describe(value)} is not one of the enum's values: " + ", ".join(f'"{v}"' for v in allowed),
-            hint=_closest(value, allowed),
-            code="LP406",
-        )
+        raise not_a_member(value, allowed)
     return _primitive(string_value=value)
+
+
+def not_a_member(value: Any, allowed: list[str], path: Path = ()) -> ConversionError:
+    """LP406 for a value that is none of an enum's values (an input, or a dataclass field)."""
+    values = ", ".join(f'"{v}"' for v in allowed)
+    return ConversionError(f"{describe(value)} is not one of the enum's values: {values}", path,
+                           _closest(value, allowed), "LP406")
 
 
 def _closest(value: Any, allowed: list[str]) -> str | None:

@@ -12,12 +12,13 @@ from lpctl.spec.positions import Path
 MIN_INTERVAL = dt.timedelta(minutes=5)
 
 
-def warn_frequent(ctx: Findings, interval: dt.timedelta, path: Path) -> None:
+def warn_frequent(ctx: Findings, interval: dt.timedelta, path: Path, firing: str = "workflow execution") -> None:
+    """LP511; ``firing`` is what each firing starts: a launch plan's workflow execution, a trigger's task run."""
     if interval < MIN_INTERVAL:
         from lpctl.schedule.durations import format_duration
 
         ctx.warn("LP511", f"schedule fires every {format_duration(interval)}, more often than every 5 minutes",
-                 path, hint="each firing is a whole workflow execution; make sure that is intended")
+                 path, hint=f"each firing is a whole {firing}; make sure that is intended")
 
 
 def warn_february_29(ctx: Findings, expr: str) -> None:

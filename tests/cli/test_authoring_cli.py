@@ -228,3 +228,25 @@ def test_fmt_keeps_the_header_on_top_and_moves_a_key_with_its_comment(run_cli: R
     assert (in_tmp / "a.yaml").read_text() == (
         "# yaml-language-server: $schema=x.json\n\n# about the version\napiVersion: lpctl/v1\n# about the kind\n"
         "kind: LaunchPlan\nname: a\nworkflow: pkg.wf:run\n")
+
+
+def _small_files() -> None:
+    import resource
+    import signal
+
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails (EFBIG), as on a full disk
+    resource.setrlimit(resource.RLIMIT_FSIZE, (200, 200))
+
+
+def test_new_on_a_full_disk_leaves_no_half_written_spec(in_tmp: Any) -> None:
+    """It left the part that fitted, and the next run said the file exists."""
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-m", "lpctl", "new", "example_pkg.workflows:with_defaults", "-o", "lp.yaml", *PP]
+    done = subprocess.run(command, capture_output=True, text=True, preexec_fn=_small_files)
+    assert (done.returncode, done.stdout, done.stderr) == (2, "", "lpctl: lp.yaml: cannot write: File too large\n")
+    assert sorted(os.listdir(in_tmp)) == ["pyproject.toml"]
+    os.mkdir("folder")
+    done = subprocess.run([*command[:-3], "folder", *PP], capture_output=True, text=True)
+    assert (done.returncode, done.stderr) == (2, "lpctl: folder: cannot write: Is a directory\n")

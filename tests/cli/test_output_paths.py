@@ -107,3 +107,25 @@ def test_a_closed_stdout_does_not_stop_a_run_that_writes_a_file(spec: Any) -> No
                           stderr=subprocess.PIPE, text=True)
     assert (done.returncode, done.stderr) == (0, "1 file OK: 1 launch plan\n")
     assert (spec / "out.json").read_text().startswith("{\n")
+
+
+def _small_files() -> None:
+    import resource
+    import signal
+
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails (EFBIG), as on a full disk
+    resource.setrlimit(resource.RLIMIT_FSIZE, (200, 200))
+
+
+def test_a_step_summary_that_does_not_fit_keeps_what_it_held(spec: Any) -> None:
+    """Half a table was left in the job's summary when the disk filled up."""
+    (spec / "bad.yaml").write_text(HEADER + "name: lp\nworkflow: {name: other.wf, inputs: {a: int}}\n"
+                                   "default_inputs: {b: 1}\n")
+    before = "earlier step\n" * 12
+    (spec / "summary.md").write_text(before)
+    done = subprocess.run([sys.executable, "-m", "lpctl", "validate", "bad.yaml", "--format", "github"],
+                          capture_output=True, text=True, preexec_fn=_small_files,
+                          env={**os.environ, "GITHUB_STEP_SUMMARY": "summary.md"})
+    assert (done.returncode, done.stderr) == (1, "lpctl: warning: cannot append to GITHUB_STEP_SUMMARY (summary.md): "
+                                              "File too large; the summary table is not written\n")
+    assert (spec / "summary.md").read_text() == before

@@ -141,7 +141,7 @@ notifications:
     ]),
     ("name: r\ntask: flyte2_pkg.pipelines:train\nschedule: {fixed_rate: 1m, kickoff_time_input_arg: run_at}\n", [
         "t.yaml:5:24: warning LP511 schedule fires every 1m, more often than every 5 minutes (each firing is a "
-        "whole workflow execution; make sure that is intended)",
+        "whole task run; make sure that is intended)",
     ]),
     ("name: r\ntask: flyte2_pkg.pipelines.train\n", [
         't.yaml:4:7: error LP305 "flyte2_pkg.pipelines.train" is not an import path of the form '
@@ -213,10 +213,29 @@ def test_schedule_warnings_as_for_launch_plans(tmp_path: Any, monkeypatch: pytes
         f"t.yaml:5:18: warning LP514 in Europe/Berlin, 02:30 happens twice on {BACK}, when clocks go back "
         "(03:00 -> 02:00): the Flyte scheduler runs at both (move the time out of 02:00-03:00, or use timezone: UTC)",
         "t.yaml:11:18: warning LP511 schedule fires every 1m, more often than every 5 minutes (each firing is a "
-        "whole workflow execution; make sure that is intended)",
+        "whole task run; make sure that is intended)",
         "t.yaml:11:18: warning LP515 cron \"* * 29 2 *\" fires only on February 29: once every four years (for the "
         "end of February, the Flyte scheduler has no 'L': use day 28, or day 1 of March)",
     ]
+
+
+@pytest.mark.parametrize(("every", "expected"), [
+    ("0s", "warning LP511 schedule fires every 1s, more often than every 5 minutes (each firing is a whole task run; "
+           "make sure that is intended)"),  # robfig's Every runs a delay under a second every second
+    ("-5m", "warning LP511 schedule fires every 1s, more often than every 5 minutes (each firing is a whole "
+            "task run; make sure that is intended)"),
+    ("4m59.9s", "warning LP511 schedule fires every 4m59s, more often than every 5 minutes (each firing is a whole "
+                "task run; make sure that is intended)"),
+    ("2562047h47m17s", "error LP911 cron expression \"@every 2562047h47m17s\": \"2562047h47m17s\" overflows Go's "
+                       "time.Duration (at most 2562047h47m16s) (write a shorter delay, or a cron expression)"),
+    ("5m", None),
+    ("2562047h47m16s", None),
+])
+def test_every_is_warned_and_refused_as_the_backend_parses_it(tmp_path: Any, monkeypatch: pytest.MonkeyPatch,
+                                                              every: str, expected: str | None) -> None:
+    """'@every 0s' fired every second and '@every 1000000000h' was refused by the backend: both passed silently."""
+    spec = HEAD + f"name: r\ntask: flyte2_pkg.pipelines:no_inputs\nschedule: {{cron: '@every {every}'}}\n"
+    assert diagnostics(tmp_path, monkeypatch, spec) == ([f"t.yaml:5:18: {expected}"] if expected else [])
 
 
 def test_duplicate_trigger_names_per_task(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -185,8 +185,11 @@ WS = "name: lp\nworkflow: example_pkg.workflows:with_settings\n"
     ("default_inputs: {cfg: {name: n, inner: {z: '3'}}}\n",
      "spec.yaml:5:44: error LP405 default input 'cfg.inner.z': expected int, found the string \"3\""),
     ("fixed_inputs: {cfg: {name: n, color: purple}}\n",
-     "spec.yaml:5:38: error LP406 fixed input 'cfg.color': the string \"purple\" is not one of 'red', 'green', "
-     "'blue'"),
+     "spec.yaml:5:38: error LP406 fixed input 'cfg.color': the string \"purple\" is not one of the enum's values: "
+     "\"red\", \"green\", \"blue\""),
+    ("fixed_inputs: {cfg: {name: n, color: GREEN}}\n",  # a dataclass field says what an input says, hint too
+     "spec.yaml:5:38: error LP406 fixed input 'cfg.color': the string \"GREEN\" is not one of the enum's values: "
+     "\"red\", \"green\", \"blue\" (did you mean \"green\"?)"),
     ("fixed_inputs: {cfg: {name: n}, many: [{x: 1.5}]}\n",
      "spec.yaml:5:43: error LP405 fixed input 'many[0].x': expected int, found the number 1.5"),
 ])

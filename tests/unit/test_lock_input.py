@@ -201,3 +201,26 @@ def test_two_folders_with_a_lock_each_are_told_how_to_check_them(run_cli: Run, p
         "specs below it); check each folder in its own run, or write one lock for all with 'lpctl lock specs other'\n")
     assert run_cli("lock", "specs", "other") == CliResult(0, "", "wrote lpctl.lock (1 workflow)\n")
     assert run_cli("validate", "specs", "other", "--locked") == CliResult(0, "2 files OK: 2 launch plans\n", "")
+
+
+@pytest.mark.parametrize("target", ["victim", "missing"])
+def test_lock_never_writes_through_a_link_that_leaves_the_project(run_cli: Run, project: Any, target: str,
+                                                                  tmp_path_factory: pytest.TempPathFactory) -> None:
+    """A committed specs/lpctl.lock -> ../../victim: 'lpctl lock' replaced the file outside the repository."""
+    outside = tmp_path_factory.mktemp("outside")
+    (outside / "victim").write_text("precious\n")
+    (project / "specs" / "lpctl.lock").symlink_to(outside / target)
+    expected = (f"lpctl: specs/lpctl.lock is a symbolic link to {outside / target}, outside the project {project}: "
+                "nothing written; remove the link, or name where to write with -o\n")
+    assert run_cli("lock", "specs") == CliResult(2, "", expected)
+    assert sorted(os.listdir(outside)) == ["victim"]
+    assert (outside / "victim").read_text() == "precious\n"
+
+
+def test_lock_writes_through_a_link_that_stays_in_the_project(run_cli: Run, project: Any) -> None:
+    (project / "shared").mkdir()
+    (project / "specs" / "lpctl.lock").symlink_to(project / "shared" / "lpctl.lock")
+    assert run_cli("lock", "specs") == CliResult(0, "", "wrote specs/lpctl.lock (1 workflow)\n")
+    assert os.path.islink(project / "specs" / "lpctl.lock")
+    assert json.loads((project / "shared" / "lpctl.lock").read_text())["workflows"].keys() == {"lockinmod:daily"}
+    assert run_cli("validate", "specs", "--locked") == CliResult(0, "1 file OK: 1 launch plan\n", "")
