@@ -177,11 +177,14 @@ class _Targets:
         self.identity = identity
         self.resolving = resolving
         self._started: dict[str, tuple[Target, Resolving | None, list[Any]]] = {}
+        # compiled since the last take(), apart from the run's lists: in one process the checker and the
+        # run share this object, and taking from the run's own lists copied all of them once per file
+        self._new: dict[str, list[Any]] = {}
 
     def compile(self, doc: Document, broken: set[str]) -> list[Diagnostic]:
         kind = str(doc.data.get("kind"))
         try:
-            target, resolver, compiled = self._start(kind)
+            target, resolver, _ = self._start(kind)
         except MissingTarget as e:
             return [error(e.code, e.message, doc.location(("kind",)), e.hint)]
         key = TARGETS[kind].reference_key
@@ -193,7 +196,7 @@ class _Targets:
             return [_cannot_lock(doc, kind, key)]
         item, diags = target.compile(_without(doc, broken), broken, resolver, self.identity)
         if item is not None:
-            compiled.append(item)
+            self._new.setdefault(kind, []).append(item)
         return diags
 
     def _start(self, kind: str) -> tuple[Target, Resolving | None, list[Any]]:
@@ -206,9 +209,7 @@ class _Targets:
 
     def take(self) -> dict[str, list[Any]]:
         """What was compiled since the last call, by kind, no longer kept here."""
-        taken = {kind: compiled[:] for kind, (_, _, compiled) in self._started.items() if compiled}
-        for _, _, compiled in self._started.values():
-            compiled.clear()
+        taken, self._new = self._new, {}
         return taken
 
     def extend(self, compiled: dict[str, list[Any]]) -> None:

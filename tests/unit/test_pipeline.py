@@ -127,3 +127,23 @@ def test_gather_of_bundles_only_runs_no_specs(repo: Path) -> None:
     path = _bundle(repo, "name: z\nworkflow: flows:daily\n")
     gathered = gather([path], Options(config=Config()))
     assert (len(gathered.launch_plans), gathered.result) == (1, Result(files=["b.json"], bundled=1))
+
+
+def test_a_file_hands_over_only_what_it_compiled(repo: Path) -> None:
+    """In one process the checker and the run share their targets: what a file hands over is its own plans,
+    never the run's whole list again (copying that once per file made -j 1 quadratic in the files)."""
+    from lpctl.pipeline import _Resolving, _Targets
+    from lpctl.target import Importing
+
+    targets = _Targets(Identity(), _Resolving(Importing([str(repo)], 10.0)))
+    targets.extend({"LaunchPlan": ["kept-1", "kept-2"]})
+    assert targets.take() == {}
+    targets.extend({"LaunchPlan": ["kept-3"]})
+    assert targets.compiled("LaunchPlan") == ["kept-1", "kept-2", "kept-3"]
+
+
+def test_each_plan_is_kept_once_in_file_order(repo: Path) -> None:
+    for i in range(4):
+        _spec(repo, f"s{i}.yaml", f"name: plan{i}\nworkflow: flows:daily\n")
+    result = run(["specs"], Options(config=Config()))
+    assert [p.key[2] for p in result.plans] == ["plan0", "plan1", "plan2", "plan3"]
