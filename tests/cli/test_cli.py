@@ -311,6 +311,25 @@ def test_render_check(run_cli: Run, in_tmp: Any) -> None:
     assert both == CliResult(2, "", "lpctl: --check and --output cannot be used together\n")
 
 
+def test_render_check_reads_files_and_pipes_never_a_device_or_an_endless_stream(run_cli: Run, in_tmp: Any) -> None:
+    """--check /dev/zero read until memory ran out."""
+    import subprocess
+    import sys
+
+    (in_tmp / "lp.yaml").write_text(GOOD)
+    assert run_cli("render", "lp.yaml", "--version", "v1", "-o", "bundle.json", *PP).exit_code == 0
+    assert run_cli("render", "lp.yaml", "--version", "v1", "--check", "/dev/zero", *PP) == CliResult(
+        2, "", "lpctl: /dev/zero: cannot read: not a regular file or a pipe (a character device)\n")
+    size = len((in_tmp / "bundle.json").read_bytes())
+    (in_tmp / "huge.json").write_bytes(b" " * (4 * size + 1024 * 1024 + 1))
+    assert run_cli("render", "lp.yaml", "--version", "v1", "--check", "huge.json", *PP) == CliResult(
+        2, "", f"lpctl: huge.json: cannot read: over {4 * size + 1024 * 1024:,} bytes, far larger than the bundle "
+        "render writes now: not a bundle\n")
+    piped = subprocess.run(["bash", "-c", 'exec "$0" -m lpctl render lp.yaml --version v1 --check <(cat bundle.json) '
+                            '--python-path "$1"', sys.executable, PP[1]], capture_output=True, text=True)
+    assert (piped.returncode, piped.stdout) == (0, "")
+
+
 def test_public_api_is_lazy_and_complete() -> None:
     import subprocess
     import sys
