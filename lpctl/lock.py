@@ -53,17 +53,12 @@ def common_dir(paths: Sequence[str]) -> str:
     return os.path.commonpath(dirs)
 
 
-#: a directory holding one of these is a project's root: no lock above it is looked for
-PROJECT_MARKERS = (".git", "pyproject.toml")
-
-
 def find_lock(paths: Sequence[str]) -> str | None:
     """The nearest ``lpctl.lock`` at or above the specs' common directory, up to the project's root.
 
-    The search stops at the project's root (the nearest directory holding ``.git`` or
-    ``pyproject.toml``), or, in a folder without either, at the current directory (at the specs'
-    own directory when they are outside it): a ``lpctl.lock`` left in a shared parent such as
-    ``/tmp`` neither decides this project's verdicts nor is rewritten by its ``lpctl lock``.
+    The search stops at the project's root (:func:`project_root`): a ``lpctl.lock`` left in a
+    shared parent such as ``/tmp`` neither decides this project's verdicts nor is rewritten by its
+    ``lpctl lock``.
     """
     here = common_dir(paths)
     ceiling = project_root(here)
@@ -78,15 +73,21 @@ def find_lock(paths: Sequence[str]) -> str | None:
 
 
 def project_root(start: str) -> str:
-    """The highest directory a lock for specs in ``start`` may be in (see :func:`find_lock`)."""
-    here = start
+    """The highest directory a lock for specs in ``start`` may be in: the repository's root (the nearest
+    folder holding ``.git``, so that a monorepo's packages share a lock at its root), else the nearest
+    folder holding ``pyproject.toml``, else the current directory (``start`` itself when it is outside)."""
+    here, nearest_pyproject = start, None
     while True:
-        if any(os.path.lexists(os.path.join(here, marker)) for marker in PROJECT_MARKERS):
+        if os.path.lexists(os.path.join(here, ".git")):
             return here
+        if nearest_pyproject is None and os.path.isfile(os.path.join(here, "pyproject.toml")):
+            nearest_pyproject = here
         parent = os.path.dirname(here)
         if parent == here:
             break
         here = parent
+    if nearest_pyproject is not None:
+        return nearest_pyproject
     cwd = os.getcwd()
     return cwd if os.path.commonpath([cwd, start]) == cwd else start
 

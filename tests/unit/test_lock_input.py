@@ -224,3 +224,20 @@ def test_lock_writes_through_a_link_that_stays_in_the_project(run_cli: Run, proj
     assert os.path.islink(project / "specs" / "lpctl.lock")
     assert json.loads((project / "shared" / "lpctl.lock").read_text())["workflows"].keys() == {"lockinmod:daily"}
     assert run_cli("validate", "specs", "--locked") == CliResult(0, "1 file OK: 1 launch plan\n", "")
+
+
+def test_a_monorepo_shares_one_lock_at_the_repository_root(run_cli: Run, tmp_path: Any,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """Packages with a pyproject.toml each, one lock at the repository's root (.git): found from each."""
+    (tmp_path / ".git").mkdir()
+    for package in ("one", "two"):
+        (tmp_path / package / "specs").mkdir(parents=True)
+        (tmp_path / package / "pyproject.toml").write_text("[tool.lpctl]\n")
+        (tmp_path / package / "specs" / "daily.yaml").write_text(
+            HEADER + f"name: {package}_lp\nworkflow: lockinmod:daily\ndefault_inputs: {{day: 2026-01-01}}\n")
+    monkeypatch.chdir(tmp_path)
+    _module(tmp_path, "lockinmod", WORKFLOW)
+    assert run_cli("lock", "one/specs", "two/specs") == CliResult(0, "", "wrote lpctl.lock (1 workflow)\n")
+    monkeypatch.chdir(tmp_path / "one")
+    assert run_cli("validate", "specs", "--locked") == CliResult(0, "1 file OK: 1 launch plan\n", "")
+    sys.modules.pop("lockinmod", None)
