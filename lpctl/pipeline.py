@@ -333,10 +333,11 @@ def _no_lock(paths: Sequence[str]) -> str:
 def _check_schema(doc: Document) -> tuple[list[Diagnostic], set[str]]:
     """Never cached: 0.1 ms a document, less than proving a cached verdict right would take."""
     from lpctl.accel.fastschema import is_valid
-    from lpctl.spec.schema import schema_problems
 
     if accel.on() and is_valid(doc.data):  # exact for valid documents; jsonschema says why the others are not
         return [], set()
+    from lpctl.spec.schema import schema_problems
+
     return schema_problems(doc)
 
 

@@ -10,7 +10,7 @@ from flyteidl.core import interface_pb2, literals_pb2
 
 from lpctl.flyte1.context import Context
 from lpctl.flyte1.interface import Input, parameter_for
-from lpctl.shared.literals import ConversionError, Literal, LiteralType, SimpleType
+from lpctl.shared.literals import ConversionError, Literal, LiteralType, SimpleType, to_literal
 from lpctl.spec.positions import Path, format_path
 
 
@@ -47,8 +47,6 @@ def compile_inputs(ctx: Context, params: interface_pb2.ParameterMap, fixed: lite
 
 
 def _check_names(ctx: Context, section: str, values: Mapping[str, Any]) -> None:
-    from lpctl.spec.schema import misplaced_key_hint
-
     iface = ctx.interface
     kind = section.split("_")[0]
     for name in values:
@@ -58,6 +56,8 @@ def _check_names(ctx: Context, section: str, values: Mapping[str, Any]) -> None:
             ctx.error("LP404", f"{kind} input '{name}' given, but workflow '{iface.name}' has no inputs",
                       (section, name), key=True)
             continue
+        from lpctl.spec.schema import misplaced_key_hint  # here: imported only when a name is unknown
+
         close = difflib.get_close_matches(name, list(iface.inputs), n=1, cutoff=0.6)
         listing = "inputs: " + ", ".join(iface.inputs)
         hint = f"did you mean '{close[0]}'? {listing}" if close else listing
@@ -82,8 +82,6 @@ def _default_parameter(ctx: Context, inp: Input, value: Any) -> interface_pb2.Pa
 
 
 def _convert(ctx: Context, kind: str, inp: Input, value: Any, path: Path) -> Literal | None:
-    from lpctl.shared.literals import to_literal
-
     try:
         if ctx.interface.convert is not None and needs_flytekit(inp.type):
             lit: Literal = ctx.interface.convert(value, inp)
