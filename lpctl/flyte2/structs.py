@@ -50,6 +50,10 @@ def _check_field(value: Any, schema: Mapping[str, Any], path: Path) -> None:
         raise ConversionError(f"expected {' or '.join(wanted)}, found {describe(value)}", path, code="LP904")
     if isinstance(value, dict) and "properties" in schema:
         check_fields(value, schema, path)
+    items = schema.get("items")
+    if isinstance(value, list) and isinstance(items, Mapping):  # list[Inner]: each item as a field of its type
+        for i, item in enumerate(value):
+            _check_field(item, items, (*path, i))
 
 
 def plain(value: Any, path: Path = ()) -> Any:

@@ -9,7 +9,7 @@ import pytest
 
 pytest.importorskip("flyte")
 
-from support import ROOT, TRIGGER_HEADER, next_dst_change
+from support import ROOT, TRIGGER_HEADER, CliResult, next_dst_change
 
 FORWARD, BACK = (next_dst_change("Europe/Berlin", forward=f) for f in (True, False))
 
@@ -304,3 +304,48 @@ def test_a_top_level_key_indented_under_the_inputs_says_so(tmp_path: Any, monkey
     assert diagnostics(tmp_path, monkeypatch, spec) == [
         "t.yaml:7:3: error LP903 input 'queue' is not an input of task 'pipelines.export' ('queue' is a top-level "
         "key, at the level of 'inputs'; inputs: fmt, limit, region, since)"]
+
+
+NESTED = '''
+import dataclasses
+
+import flyte
+
+env = flyte.TaskEnvironment(name="nested")
+
+
+@dataclasses.dataclass
+class Inner:
+    z: int
+
+
+@dataclasses.dataclass
+class Outer:
+    inner: Inner
+    items: list[Inner] = dataclasses.field(default_factory=list)
+
+
+@env.task
+async def t(o: Outer) -> str:
+    return str(o)
+'''
+
+
+@pytest.mark.parametrize(("items", "expected"), [
+    ("[{q: 1}]", "t.yaml:6:34: error LP904 input 'o.items[0].q': 'q' is not a field of Inner (fields: z)"),
+    ("[{z: 2}, {z: x}]", "t.yaml:6:42: error LP904 input 'o.items[1].z': expected integer, found the string \"x\""),
+])
+def test_the_items_of_a_list_field_of_a_dataclass_are_checked(run_cli: Any, in_tmp: Any, items: str,
+                                                              expected: str) -> None:
+    """They passed, and flyte-sdk's runtime failed to decode the value into the dataclass on every run."""
+    import sys
+
+    (in_tmp / "nestedmod.py").write_text(NESTED)
+    (in_tmp / "t.yaml").write_text(HEAD + "name: t\ntask: nestedmod:t\ninputs:\n"
+                                   f"  o: {{inner: {{z: 1}}, items: {items}}}\n")
+    try:
+        assert run_cli("validate", "t.yaml") == CliResult(1, expected + "\n1 error in 1 of 1 file\n", "")
+        assert run_cli("lock", "t.yaml").exit_code == 0
+        assert run_cli("validate", "t.yaml", "--locked") == CliResult(1, expected + "\n1 error in 1 of 1 file\n", "")
+    finally:
+        sys.modules.pop("nestedmod", None)
