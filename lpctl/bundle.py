@@ -11,10 +11,12 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable, Iterable
+from contextlib import closing
 from typing import TYPE_CHECKING, Any
 
 from lpctl import accel, jsontext
 from lpctl.accel import jsonencode
+from lpctl.accel.workers import ordered_map
 from lpctl.errors import PathError, UsageError
 
 if TYPE_CHECKING:
@@ -59,6 +61,11 @@ def _entry(plan: CompiledPlan) -> Tree:
     return entry
 
 
+def entry_text(plan: CompiledPlan) -> str:
+    """A launch plan's entry as the bundle writes it, nested in ``launchPlans``."""
+    return encode(_entry(plan), 2)
+
+
 def bundle(plans: Iterable[CompiledPlan], triggers: Iterable[Any] = ()) -> Tree:
     """The bundle document, in :func:`ordered` order; Flyte 2 triggers (if any) under ``triggers``."""
     entries = [_entry(plan) for plan in ordered(plans)]
@@ -89,11 +96,14 @@ def render_bundle(plans: Iterable[CompiledPlan], triggers: Iterable[Any] = ()) -
     return "".join(chunks)
 
 
-def write_bundle(plans: Iterable[CompiledPlan], write: Callable[[str], Any], triggers: Iterable[Any] = ()) -> None:
+def write_bundle(plans: Iterable[CompiledPlan], write: Callable[[str], Any], triggers: Iterable[Any] = (),
+                 jobs: int = 1) -> None:
     """The text of :func:`to_json` (``bundle(plans, triggers)``), written entry by entry as it is made.
 
-    Only one launch plan entry is held at a time, and :func:`encode` replaces
-    ``json.dumps(indent=2)``, whose indentation forces the pure-Python encoder; the bytes are the same.
+    Only one launch plan entry is held at a time (a few per worker with ``jobs``), and :func:`encode`
+    replaces ``json.dumps(indent=2)``, whose indentation forces the pure-Python encoder; the bytes are the
+    same. With ``jobs`` other than 1 (a --locked run: nothing was imported), the entries are made in forked
+    worker processes, in bundle order, and written as they come back.
     """
     head = {"apiVersion": API_VERSION, "kind": KIND}
     write("{\n" + "".join(f"  {encode(k)}: {encode(v)},\n" for k, v in sorted(head.items())))
@@ -102,8 +112,10 @@ def write_bundle(plans: Iterable[CompiledPlan], write: Callable[[str], Any], tri
         write('  "launchPlans": []')
     else:
         write('  "launchPlans": [')
-        for i, plan in enumerate(entries):
-            write(("\n    " if i == 0 else ",\n    ") + encode(_entry(plan), 2))
+        texts = ordered_map(entry_text, entries, jobs) if jobs != 1 else (entry_text(p) for p in entries)
+        with closing(texts):
+            for i, text in enumerate(texts):
+                write(("\n    " if i == 0 else ",\n    ") + text)
         write("\n  ]")
     trigger_entries = _trigger_entries(triggers)
     if trigger_entries:  # "triggers" sorts after "launchPlans"

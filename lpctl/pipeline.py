@@ -66,6 +66,8 @@ class Result:
     config_source: str | None = None
     #: launch plans read from bundle files (``gather``), counted beside the specs' plans
     bundled: int = 0
+    #: worker processes the run could use (1 unless --locked): what writing its bundle may use too
+    jobs: int = 1
 
     def add(self, checked: _Checked) -> None:
         if checked.path is None:
@@ -109,6 +111,7 @@ def run(paths: Sequence[str], options: Options = Options()) -> Result:
                     config_source=config.source)
     # worker processes only where nothing is imported: an import would run (with its side effects) in each
     jobs = (options.jobs or cores()) if resolving.lock is not None else 1
+    result.jobs = jobs
     progress.emit("specs", count=len(found.files))
     with closing(ordered_map(_Checker(options, targets), found.files, jobs)) as checked:
         for done, (spec_file, outcome) in enumerate(zip(found.files, checked, strict=True)):

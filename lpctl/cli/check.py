@@ -125,7 +125,7 @@ def render(
         _show_check(check, None if bad else check_rendered(check, result.plans, result.triggers), result, report)
     show_report(result, report, sys.stderr)
     if not bad:
-        write_bundle(result.plans, result.triggers, output)
+        write_bundle(result.plans, result.triggers, output, result.jobs)
     raise typer.Exit(EXIT_FINDINGS if bad else EXIT_OK)
 
 

@@ -218,17 +218,17 @@ def print_styled(lines: Sequence[tuple[str, str]], styles: dict[str, str], color
 # -- writing ----------------------------------------------------------------------------------------
 
 
-def write_bundle(plans: Sequence[Any], triggers: Sequence[Any], output: str | None) -> None:
+def write_bundle(plans: Sequence[Any], triggers: Sequence[Any], output: str | None, jobs: int = 1) -> None:
     """The bundle, streamed as it is made, one launch plan at a time: to stdout, or to a file through
-    write_output (atomic replace, devices and FIFOs written through)."""
+    write_output (atomic replace, devices and FIFOs written through); ``jobs``: see lpctl.bundle.write_bundle."""
     from lpctl.bundle import write_bundle as stream_bundle
     from lpctl.output import write_output
 
     if output is None or output == "-":
-        stream_bundle(plans, stdio.output().write, triggers)
+        stream_bundle(plans, stdio.output().write, triggers, jobs)
         stdio.output().flush()
         return
-    write_output(output, lambda write: stream_bundle(plans, lambda text: write(text.encode("utf-8")), triggers))
+    write_output(output, lambda write: stream_bundle(plans, lambda text: write(text.encode("utf-8")), triggers, jobs))
 
 
 def write_text(text: str, output: str | None) -> None:

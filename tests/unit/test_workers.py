@@ -16,7 +16,7 @@ from support import HEADER, CliResult
 
 from lpctl import accel, progress
 from lpctl.accel import workers
-from lpctl.bundle import render_bundle
+from lpctl.bundle import render_bundle, write_bundle
 from lpctl.pipeline import Options, run
 
 pytestmark = pytest.mark.skipif(not workers.can_fork() or not accel.on(),
@@ -98,6 +98,18 @@ def test_workers_give_one_process_result_in_its_order(project: Any, small_chunks
     assert render_bundle(two.plans) == render_bundle(one.plans)
     assert two_events == one_events
     assert one_events[0] == ("specs", "", 12) and one_events[-1] == ("spec", "specs/z_unparsable.yaml", 11)
+
+
+def test_workers_write_the_bundle_of_one_process(project: Any, small_chunks: None) -> None:
+    result = run(["specs"], Options(locked=True, jobs=2))
+    assert result.jobs == 2 and len(result.plans) == 9
+    one: list[str] = []
+    two: list[str] = []
+    write_bundle(result.plans, one.append)
+    write_bundle(result.plans, two.append, jobs=2)  # entries made in two workers, written in bundle order
+    assert "".join(two) == "".join(one) == render_bundle(result.plans)
+    assert len(two) == len(one) == 4 + 9  # written one entry at a time
+    assert run(["specs"], Options(jobs=2)).jobs == 1  # importing: no worker processes
 
 
 def test_cli_output_is_the_same_with_any_number_of_jobs(project: Any, small_chunks: None, run_cli: Run) -> None:
