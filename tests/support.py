@@ -97,3 +97,16 @@ def _valid(year: int, month: int, day: int) -> bool:
     import calendar
 
     return day <= calendar.monthrange(year, month)[1]
+
+
+def limited(command: list[str], **limits: int) -> list[str]:
+    """``command`` under resource limits (``FSIZE=200`` sets RLIMIT_FSIZE), set by a fresh interpreter that
+    then execs it. Not ``preexec_fn``: that runs Python in the forked child of a test process whose threads
+    (the gRPC servers other tests start) may be mid-poll, and gRPC's at-fork handling aborted such a child
+    once (exit -6, 'epoll_wait error: Bad file descriptor'). Python ignores SIGXFSZ, and so does the command
+    it execs: a write past RLIMIT_FSIZE fails with EFBIG, as on a full disk."""
+    code = ("import os, resource, sys\n"
+            f"for name, value in {limits!r}.items():\n"
+            "    resource.setrlimit(getattr(resource, 'RLIMIT_' + name), (value, value))\n"
+            "os.execv(sys.argv[1], sys.argv[1:])\n")
+    return [sys.executable, "-c", code, *command]

@@ -7,7 +7,7 @@ import stat
 from collections.abc import Callable
 from typing import Any
 
-from support import CONFORMANCE, HEADER, CliResult
+from support import CONFORMANCE, HEADER, CliResult, limited
 
 Run = Callable[..., CliResult]
 PP = ("--python-path", CONFORMANCE)
@@ -230,21 +230,13 @@ def test_fmt_keeps_the_header_on_top_and_moves_a_key_with_its_comment(run_cli: R
         "kind: LaunchPlan\nname: a\nworkflow: pkg.wf:run\n")
 
 
-def _small_files() -> None:
-    import resource
-    import signal
-
-    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails (EFBIG), as on a full disk
-    resource.setrlimit(resource.RLIMIT_FSIZE, (200, 200))
-
-
 def test_new_on_a_full_disk_leaves_no_half_written_spec(in_tmp: Any) -> None:
     """It left the part that fitted, and the next run said the file exists."""
     import subprocess
     import sys
 
     command = [sys.executable, "-m", "lpctl", "new", "example_pkg.workflows:with_defaults", "-o", "lp.yaml", *PP]
-    done = subprocess.run(command, capture_output=True, text=True, preexec_fn=_small_files)
+    done = subprocess.run(limited(command, FSIZE=200), capture_output=True, text=True)
     assert (done.returncode, done.stdout, done.stderr) == (2, "", "lpctl: lp.yaml: cannot write: File too large\n")
     assert sorted(os.listdir(in_tmp)) == ["pyproject.toml"]
     os.mkdir("folder")

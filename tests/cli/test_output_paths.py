@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from support import HEADER, CliResult
+from support import HEADER, CliResult, limited
 
 Run = Callable[..., CliResult]
 SPEC = HEADER + "name: lp\nworkflow: {name: other.wf, inputs: {a: int}}\ndefault_inputs: {a: 1}\n"
@@ -109,22 +109,14 @@ def test_a_closed_stdout_does_not_stop_a_run_that_writes_a_file(spec: Any) -> No
     assert (spec / "out.json").read_text().startswith("{\n")
 
 
-def _small_files() -> None:
-    import resource
-    import signal
-
-    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails (EFBIG), as on a full disk
-    resource.setrlimit(resource.RLIMIT_FSIZE, (200, 200))
-
-
 def test_a_step_summary_that_does_not_fit_keeps_what_it_held(spec: Any) -> None:
     """Half a table was left in the job's summary when the disk filled up."""
     (spec / "bad.yaml").write_text(HEADER + "name: lp\nworkflow: {name: other.wf, inputs: {a: int}}\n"
                                    "default_inputs: {b: 1}\n")
     before = "earlier step\n" * 12
     (spec / "summary.md").write_text(before)
-    done = subprocess.run([sys.executable, "-m", "lpctl", "validate", "bad.yaml", "--format", "github"],
-                          capture_output=True, text=True, preexec_fn=_small_files,
+    done = subprocess.run(limited([sys.executable, "-m", "lpctl", "validate", "bad.yaml", "--format", "github"],
+                                  FSIZE=200), capture_output=True, text=True,
                           env={**os.environ, "GITHUB_STEP_SUMMARY": "summary.md"})
     assert (done.returncode, done.stderr) == (1, "lpctl: warning: cannot append to GITHUB_STEP_SUMMARY (summary.md): "
                                               "File too large; the summary table is not written\n")

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from support import HEADER
+from support import HEADER, limited
 
 from lpctl.cache import CACHE_DIR
 
@@ -157,14 +157,9 @@ def test_an_entry_naming_a_device_or_fifo_does_not_hang(target: str, validate: A
     assert crafted != doc
     (in_tmp / CACHE_DIR / "interfaces.json").write_text(json.dumps(crafted))
 
-    def limit() -> None:  # pragma: no cover - runs in the child
-        import resource
-
-        resource.setrlimit(resource.RLIMIT_AS, (3 << 29, 3 << 29))
-
     try:
-        result = subprocess.run([sys.executable, "-m", "lpctl", "validate", "lp.yaml"], cwd=in_tmp, timeout=30,
-                                capture_output=True, text=True, preexec_fn=limit, check=False)
+        result = subprocess.run(limited([sys.executable, "-m", "lpctl", "validate", "lp.yaml"], AS=3 << 29),
+                                cwd=in_tmp, timeout=30, capture_output=True, text=True, check=False)
     except subprocess.TimeoutExpired:
         pytest.fail("lpctl hung on a cache entry naming " + target)
     assert (result.returncode, result.stdout, result.stderr) == (0, "1 file OK: 1 launch plan\n", "")

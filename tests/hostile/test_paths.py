@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from support import limited
 
 SPEC = "apiVersion: lpctl/v1\nkind: LaunchPlan\nname: one\nworkflow: {name: team.pipelines.daily}\n"
 OTHER = "apiVersion: lpctl/v1\nkind: LaunchPlan\nname: two\nworkflow: {name: team.pipelines.daily}\n"
@@ -214,14 +215,9 @@ def test_a_device_is_not_a_spec_file(run_cli: Cli, in_tmp: Any) -> None:
 def _lpctl_subprocess(args: list[str], cwd: Any, timeout: float) -> subprocess.CompletedProcess[str] | None:
     """Run ``python -m lpctl`` with at most 1.5 GiB of address space; None if it did not finish in time."""
 
-    def limit() -> None:  # pragma: no cover - runs in the child
-        import resource
-
-        resource.setrlimit(resource.RLIMIT_AS, (3 << 29, 3 << 29))
-
     try:
-        return subprocess.run([sys.executable, "-m", "lpctl", *args], cwd=cwd, capture_output=True, text=True,
-                              timeout=timeout, preexec_fn=limit, check=False)
+        return subprocess.run(limited([sys.executable, "-m", "lpctl", *args], AS=3 << 29), cwd=cwd,
+                              capture_output=True, text=True, timeout=timeout, check=False)
     except subprocess.TimeoutExpired:
         return None
 
