@@ -156,3 +156,12 @@ def check(in_tmp: Any) -> Callable[..., list[str]]:
         return [str(d) for d in run(["spec.yaml"], opts).diagnostics]
 
     return validate
+
+
+@pytest.fixture
+def no_proxies(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The loopback fakes (FlyteAdmin, Flyte 2) are reached directly: a proxy in the environment would take
+    the RPCs elsewhere. Server tests use it (``pytestmark = pytest.mark.usefixtures("no_proxies")``)."""
+    for var in ("http_proxy", "https_proxy", "grpc_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")

@@ -36,11 +36,7 @@ CLIENT_ID = "lpctl-ci"
 SECRET = "p@ss w+rd/&=secret"
 
 
-@pytest.fixture(autouse=True)
-def _no_proxies(monkeypatch: pytest.MonkeyPatch) -> None:
-    for var in ("http_proxy", "https_proxy", "grpc_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
+pytestmark = pytest.mark.usefixtures("no_proxies")  # the loopback servers, never a proxy
 
 
 # -- a scriptable HTTP token endpoint -------------------------------------------------------------------

@@ -79,10 +79,7 @@ class FakeAdmin(admin_pb2_grpc.AdminServiceServicer):
 
 
 @pytest.fixture(autouse=True)
-def _no_proxies(monkeypatch: pytest.MonkeyPatch) -> None:
-    for var in ("http_proxy", "https_proxy", "grpc_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
+def _environment(no_proxies: None, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LOCK_TOKEN", TOKEN)
 
 

@@ -42,12 +42,7 @@ from lpctl.admin.register import (  # noqa: E402
 LaunchPlan = launch_plan_pb2.LaunchPlan
 CLIENT_ID, CLIENT_SECRET = "lpctl-ci", "client&secret/value"
 
-@pytest.fixture(autouse=True)
-def _no_proxies(monkeypatch: pytest.MonkeyPatch) -> None:
-    for var in ("http_proxy", "https_proxy", "grpc_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY",
-                "ALL_PROXY"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
+pytestmark = pytest.mark.usefixtures("no_proxies")  # the loopback servers, never a proxy
 
 
 @pytest.fixture

@@ -68,11 +68,7 @@ def at(day: int, hour: int = 3, month: int = 11) -> datetime:
     return datetime(2026, month, day, hour, tzinfo=UTC)
 
 
-@pytest.fixture(autouse=True)
-def _no_proxies(monkeypatch: pytest.MonkeyPatch) -> None:
-    for var in ("http_proxy", "https_proxy", "grpc_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
+pytestmark = pytest.mark.usefixtures("no_proxies")  # the loopback servers, never a proxy
 
 
 @pytest.fixture

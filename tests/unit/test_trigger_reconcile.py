@@ -25,11 +25,7 @@ def key(name: str, task: str = TRAIN, project: str = P, domain: str = D) -> tupl
     return (project, domain, task, name)
 
 
-@pytest.fixture(autouse=True)
-def _no_proxies(monkeypatch: pytest.MonkeyPatch) -> None:
-    for var in ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
+pytestmark = pytest.mark.usefixtures("no_proxies")  # the loopback servers, never a proxy
 
 
 @pytest.fixture

@@ -72,11 +72,7 @@ def fire(name: str, moment: datetime, task: str = TRAIN) -> str:
     return run_name(TriggerId(P, D, task, name), moment)
 
 
-@pytest.fixture(autouse=True)
-def _no_proxies(monkeypatch: pytest.MonkeyPatch) -> None:
-    for var in ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
+pytestmark = pytest.mark.usefixtures("no_proxies")  # the loopback servers, never a proxy
 
 
 @pytest.fixture
