@@ -661,3 +661,25 @@ def test_inputs_go_to_the_data_plane_select_cluster_names(lpctl: Run, server: Se
         nightly = server.backend.details(key("nightly")).spec.offloaded_input_data
         assert nightly.uri in data_plane.backend.offloaded
         assert lpctl("plan").stdout == NO_CHANGES
+
+
+def test_locked_plan_and_apply_match_the_importing_run(lpctl: Run, run_cli: Run, server: Served, repo: Any) -> None:
+    """--locked answers the tasks from lpctl.lock: the same plan, the same writes, the same server state."""
+    locked = run_cli("lock", "triggers.yaml")
+    assert locked.exit_code == 0, locked.stderr
+    import sys
+
+    sys.modules.pop("demo_tasks", None)  # the lock imported it in this process: an import would run it again
+    (repo / "demo_tasks.py").write_text("raise RuntimeError('imported under --locked')\n")
+    planned = lpctl("plan", "--locked")
+    assert (planned.exit_code, planned.stdout) == (1, FIRST_PLAN)
+    assert server.backend.state() == {} and server.backend.writes() == []
+    applied = lpctl("apply", "--locked")
+    assert applied.exit_code == 0, applied.stderr
+    assert applied.stdout.endswith("apply: 3 done\n")
+    assert server.backend.state() == {key("daily", REPORT): (True, "v1", 1), key("hourly"): (True, "v1", 1),
+                                      key("nightly"): (True, "v1", 1)}
+    assert server.backend.writes() == ["DeployTrigger"] * 3
+    again = lpctl("plan", "--locked")
+    assert (again.exit_code, again.stdout) == (0, NO_CHANGES)
+    assert "demo_tasks" not in sys.modules
