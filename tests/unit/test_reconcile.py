@@ -411,3 +411,24 @@ def test_the_active_version_of_a_name(server: Server) -> None:
         found = client.get_active_launch_plan(P, D, "legacy")
         assert found is not None and (found.id.name, found.id.version) == ("legacy", "v0")
         assert [lp.id.version for lp in client.list_launch_plans(P, D, name="legacy")] == ["v0"]
+
+
+def test_locked_plan_and_apply_match_the_importing_run(lpctl: Run, run_cli: Run, server: Server, repo: Any) -> None:
+    """--locked answers the workflows from lpctl.lock: the same plan, the same writes, the same server state."""
+    import sys
+
+    locked = run_cli("lock", "lps.yaml")
+    assert locked.exit_code == 0, locked.stderr
+    sys.modules.pop("wfs", None)  # the lock imported it in this process: an import would run it again
+    (repo / "wfs.py").write_text("raise RuntimeError('imported under --locked')\n")
+    planned = lpctl("plan", "--locked")
+    assert (planned.exit_code, planned.stdout) == (1, FIRST_PLAN)
+    assert server.admin.launch_plans == {} and server.admin.mutations() == []
+    applied = lpctl("apply", "--locked")
+    assert (applied.exit_code, applied.stdout.endswith("apply: 3 done\n")) == (0, True)
+    assert server.admin.active() == {(P, D, "nightly"): "v1"}
+    assert server.admin.versions() == {(P, D, "nightly", "v1"), (P, D, "weekly", "v1")}
+    assert server.admin.mutations() == ["CreateLaunchPlan", "CreateLaunchPlan", "UpdateLaunchPlan"]
+    again = lpctl("plan", "--locked")
+    assert (again.exit_code, again.stdout) == (0, NO_CHANGES)
+    assert "wfs" not in sys.modules
