@@ -31,6 +31,9 @@ from lpctl.redact import redact
 
 #: flyte-sdk lists triggers 100 at a time; the open-source backend refuses more than 200
 DEFAULT_PAGE_SIZE = 100
+#: the largest answer lpctl decodes (gRPC's default is 4 MiB; a page of 100 triggers is tens of KiB): a
+#: larger one is refused (RESOURCE_EXHAUSTED) rather than decoded into gigabytes of messages
+MAX_ANSWER_BYTES = 16 * 1024 * 1024
 #: SelectClusterRequest.Operation.OPERATION_UPLOAD_TRIGGER
 OPERATION_UPLOAD_TRIGGER = 9
 _R = TypeVar("_R")
@@ -100,9 +103,11 @@ class Flyte2Client(BearerClient):
         self._metadata_key = metadata_key.lower()
         self.set_token(token)
         roots = root_certificates if root_certificates is not None else system_root_certificates()
+        # no compressed answers: a 2 MB gzip answer unpacked to 2 GiB (6 GB of memory, a minute) before any
+        # size check; uncompressed, MAX_ANSWER_BYTES bounds what is decoded
         self._transport = pyqwest.SyncHTTPTransport(
             tls_ca_cert=roots, tls_include_system_certs=roots is None, follow_redirects=False, timeout=timeout,
-            enable_otel=False)
+            enable_otel=False, enable_gzip=False, enable_brotli=False, enable_zstd=False)
         self._http = pyqwest.SyncClient(self._transport)
         self._clients: dict[tuple[str, str], Any] = {}
 
@@ -114,7 +119,8 @@ class Flyte2Client(BearerClient):
         url = url or self.url
         found = self._clients.get((service, url))
         if found is None:
-            found = _CLIENTS[service]()(url, http_client=self._http, timeout_ms=int(self.timeout * 1000))
+            found = _CLIENTS[service]()(url, http_client=self._http, timeout_ms=int(self.timeout * 1000),
+                                        accept_compression=(), read_max_bytes=MAX_ANSWER_BYTES)
             self._clients[(service, url)] = found
         return found
 

@@ -385,6 +385,8 @@ def test_json_when_the_server_is_unreachable(run_cli: Run, repo: Any, command: s
     assert result.exit_code == 2
     document = json.loads(result.stdout)
     assert (document["command"], document["ok"], document["exitCode"]) == (command, False, 2)
+    # never "nothing to do": the run stopped before it could know
+    assert (document["summary"], document["outcomes"]) == ("stopped before anything was done", [])
     assert document["error"].startswith("cannot talk to FlyteAdmin at 127.0.0.1:1 (UNAVAILABLE: ")
     assert result.stderr.endswith(f"lpctl: {document['error']}\n")
 
@@ -406,7 +408,7 @@ def test_json_on_a_usage_error_and_an_internal_error(lpctl: Run, server: Server,
     result = lpctl("apply", "--format", "json")
     assert result.exit_code == 3 and "lpctl: internal error: RuntimeError: a bug\n" in result.stderr
     document = json.loads(result.stdout)
-    assert (document["ok"], document["exitCode"]) == (False, 3)
+    assert (document["ok"], document["exitCode"], document["summary"]) == (False, 3, "stopped before anything was done")
     assert document["error"] == "internal error: RuntimeError: a bug"
     assert server.admin.mutations() == []
 

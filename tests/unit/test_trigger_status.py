@@ -455,3 +455,25 @@ def test_times_no_datetime_holds_are_read_as_unknown(lpctl: Run, server: Served)
     assert (done.exit_code, done.stdout.splitlines()[-1]) == (0, "backfill: 2 created")
     assert sorted(n for n, r in runs(server).items() if r[1] == f"{TRAIN}/nightly") == sorted(
         [fire("nightly", at(27)), fire("nightly", at(28))])
+
+
+def test_a_fixed_rate_longer_than_any_date_is_read_not_a_crash(lpctl: Run, server: Served) -> None:
+    """A broken server's fixed rate of 4,294,967,295 days (no timedelta holds it) or one whose next tick is past
+    the year 9999: exit 3 before; now the start_time is the only tick, as it is for the scheduler."""
+    rate = server.backend.triggers[(P, D, REPORT, "rated")].automation.schedule.rate
+    rate.value, rate.unit = 2**32 - 1, common_pb2.FixedRateUnit.FIXED_RATE_UNIT_DAY
+    window = ("--name", "demo.report/rated")
+    status = lpctl("status", "--since", "2026-11-01", "--until", "2026-11-03", *window)
+    assert (status.exit_code, status.stdout) == (0, (
+        "flytesnacks/development/demo.report/rated (revision 1): every 103079215080h from 2026-01-01 01:00:00 "
+        "UTC (UTC)\n"
+        "  no fire times in the window\n"
+        "status: nothing missed in 1 trigger, 2026-11-01 00:00 UTC to 2026-11-03 00:00 UTC\n"))
+    rate.start_time.FromDatetime(datetime(2026, 11, 2, 1))
+    backfill = lpctl("backfill", "--from", "2026-11-01", "--to", "2026-11-03", *window, "--execute")
+    assert (backfill.exit_code, backfill.stdout.splitlines()[-1]) == (0, "backfill: 1 created")
+    assert [r[2] for r in runs(server).values() if r[1] == f"{REPORT}/rated"] == ["2026-11-02T01:00:00+00:00"]
+    rate.value, rate.unit = 999_999, common_pb2.FixedRateUnit.FIXED_RATE_UNIT_DAY  # ticks past 9999-12-31
+    rate.start_time.FromDatetime(datetime(2026, 1, 1))
+    again = lpctl("backfill", "--from", "2026-11-01", "--to", "2026-11-03", *window, "--execute")
+    assert (again.exit_code, again.stdout) == (0, "backfill: nothing to create\n")
