@@ -272,10 +272,10 @@ def _deploy(client: Flyte2Client, write: _Write) -> None:
 # -- what the specs declare -------------------------------------------------------------------------
 
 
-def declare(compiled: Sequence[CompiledTrigger], project: str, domain: str, version: str | None,
-            org: str) -> list[Desired]:
-    """The compiled triggers with their place and task version: the spec's ``task_version``, else
-    ``version`` (--version, else [tool.lpctl]); none is a usage error that says what to pass."""
+def declare(compiled: Sequence[CompiledTrigger], version: str | None, org: str) -> list[Desired]:
+    """The compiled triggers with their place (the spec's project and domain, else the run's) and task
+    version: the spec's ``task_version``, else ``version`` (--version, else [tool.lpctl]); none is a usage
+    error that says what to pass."""
     from lpctl.errors import UsageError
 
     out = []
@@ -285,5 +285,5 @@ def declare(compiled: Sequence[CompiledTrigger], project: str, domain: str, vers
             raise UsageError(f"trigger '{c.trigger.name}' of task {c.task_name} ({c.document.path}) pins no task "
                              "version: set task_version in the spec, or pass --version V (or set version in "
                              "[tool.lpctl])")
-        out.append(Desired(c, project, domain, str(pinned), org))
+        out.append(Desired(c, c.project, c.domain, str(pinned), org))
     return out

@@ -683,3 +683,34 @@ def test_locked_plan_and_apply_match_the_importing_run(lpctl: Run, run_cli: Run,
     again = lpctl("plan", "--locked")
     assert (again.exit_code, again.stdout) == (0, NO_CHANGES)
     assert "demo_tasks" not in sys.modules
+
+
+def test_a_spec_names_its_project_and_domain(lpctl: Run, server: Served, repo: Any) -> None:
+    """``project``/``domain`` in a trigger spec win over --project and [tool.lpctl], as a launch plan's do:
+    plan lists the trigger there, apply deploys it there, the others go where the flags say."""
+    server.backend.add_task(TRAIN, "v1", project="ml", domain="production")
+    server.backend.add_task(REPORT, "v1", project="ml")
+    (repo / "pyproject.toml").write_text('[tool.lpctl]\nproject = "ml"\n')
+    (repo / "triggers.yaml").write_text(SPECS.replace("name: nightly\n", "name: nightly\ndomain: production\n")
+                                        .replace("name: hourly\n", "name: hourly\nproject: flytesnacks\n"))
+    expected = ("flytesnacks/development\n"
+                "  + create     trigger demo.train/hourly@v1: not on the server\n"
+                "ml/development\n"
+                "  + create     trigger demo.report/daily@v1: not on the server\n"
+                "ml/production\n"
+                "  + create     trigger demo.train/nightly@v1: not on the server\n"
+                "3 to create.\n")
+    planned = lpctl("plan")
+    assert (planned.exit_code, planned.stdout) == (1, expected)
+    assert lpctl("apply").exit_code == 0
+    assert server.backend.state() == {key("hourly"): (True, "v1", 1), key("daily", REPORT, "ml"): (True, "v1", 1),
+                                      key("nightly", TRAIN, "ml", "production"): (True, "v1", 1)}
+    assert lpctl("plan").stdout == NO_CHANGES
+    # the flags beat [tool.lpctl], never the spec: nightly keeps its domain, hourly its project
+    flagged = lpctl("plan", "--project", "flag", "--domain", "staging")
+    missing = ("  ! conflict   trigger demo.{}@v1: task demo.{} version v1 is not on the server: nothing is deployed "
+               "for it; deploy the task first (flyte deploy), or pin a version that exists\n")
+    assert (flagged.exit_code, flagged.stdout) == (1, "flag/production\n" + missing.format("train/nightly", "train")
+                                                   + "flag/staging\n" + missing.format("report/daily", "report")
+                                                   + "flytesnacks/staging\n" + missing.format("train/hourly", "train")
+                                                   + "3 conflicts.\n")

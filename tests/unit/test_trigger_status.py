@@ -455,3 +455,27 @@ def test_times_no_datetime_holds_are_read_as_unknown(lpctl: Run, server: Served)
     assert (done.exit_code, done.stdout.splitlines()[-1]) == (0, "backfill: 2 created")
     assert sorted(n for n, r in runs(server).items() if r[1] == f"{TRAIN}/nightly") == sorted(
         [fire("nightly", at(27)), fire("nightly", at(28))])
+
+
+def test_a_trigger_spec_with_its_own_project_is_checked_and_backfilled_there(lpctl: Run, server: Served,
+                                                                             in_tmp: Any) -> None:
+    """status and backfill read and create where the spec's project says, not where --project does."""
+    (in_tmp / "triggers.yaml").write_text(SPECS.replace("name: nightly\n", "name: nightly\nproject: other\n"))
+    b = server.backend
+    b.fired(TRAIN, "nightly", fire("nightly", at(28)), at(28))  # the flytesnacks trigger's: not this one's
+    b.fired(TRAIN, "nightly", run_name(TriggerId("other", D, TRAIN, "nightly"), at(29)), at(29), project="other")
+    window = ("--since", "2026-11-27T12:00", "--until", "2026-11-30T12:00", "--name", "nightly")
+    result = lpctl("status", *window, "--project", "flytesnacks")
+    assert (result.exit_code, result.stdout) == (1, f"""\
+other/development/demo.train/nightly (revision 1): 0 3 * * * (UTC)
+  2026-11-28 03:00 +00:00 UTC  2026-11-28 03:00 UTC  MISSED
+  2026-11-29 03:00 +00:00 UTC  2026-11-29 03:00 UTC  ran {run_name(TriggerId("other", D, TRAIN, "nightly"), at(29))}
+  2026-11-30 03:00 +00:00 UTC  2026-11-30 03:00 UTC  MISSED
+status: 2 missed fires in 1 of 1 trigger, 2026-11-27 12:00 UTC to 2026-11-30 12:00 UTC
+""")
+    before = set(runs(server))
+    assert lpctl("backfill", "--from", "2026-11-27T12:00", "--to", "2026-11-30T12:00", "--name", "nightly",
+                 "--execute").exit_code == 0
+    created = {name: runs(server)[name][:3] for name in set(runs(server)) - before}
+    assert created == {run_name(TriggerId("other", D, TRAIN, "nightly"), at(day)): (
+        f"other/{D}", f"{TRAIN}/nightly", at(day).isoformat()) for day in (28, 30)}
