@@ -4,8 +4,8 @@ An entry holds what a trigger needs of its task, as flyte-sdk computed it when `
 the task: the registered name, the inputs' literal types in the VariableMap's order, the Python
 defaults as flyte-sdk converts them (``convert_upload_default_inputs``), in signature order, in the
 protobuf JSON mapping, and the names of the triggers the task declares in code (``codeTriggers``, only
-when it declares some: the warning LP925 needs them; an entry without is as before). Reading it back needs flyteidl2's messages only: neither flyte-sdk nor the
-user's module is imported.
+when it declares some: the warning LP925 needs them; an entry without is as before). Reading it back
+needs flyteidl2's messages only: neither flyte-sdk nor the user's module is imported.
 """
 
 from __future__ import annotations

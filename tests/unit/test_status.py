@@ -518,7 +518,7 @@ def test_locked_status_and_backfill_match_the_importing_run(lpctl: Run, run_cli:
     server.admin.executions, server.admin.inputs_sent = dict(before[0]), dict(before[1])
     sys.modules.pop("missedwfs", None)  # imported in this process: an import would run it again
     (in_tmp / "missedwfs.py").write_text("raise RuntimeError('imported under --locked')\n")
-    for command, (code, stdout, stderr, executions) in zip(commands, importing):
+    for command, (code, stdout, stderr, executions) in zip(commands, importing, strict=True):
         result = lpctl(*command, "--locked")
         assert (result.exit_code, result.stdout, result.stderr) == (code, stdout, stderr), command
         assert _executions(server) == executions, command

@@ -485,7 +485,7 @@ def test_locked_status_and_backfill_match_the_importing_run(lpctl: Run, run_cli:
     b.run_state.runs = copy.deepcopy(before)
     sys.modules.pop("demo_tasks", None)  # imported in this process: an import would run it again
     (in_tmp / "demo_tasks.py").write_text("raise RuntimeError('imported under --locked')\n")
-    for command, (code, stdout, stderr, after, triggers) in zip(commands, importing):
+    for command, (code, stdout, stderr, after, triggers) in zip(commands, importing, strict=True):
         result = lpctl(*command, "--locked")
         assert (result.exit_code, result.stdout, result.stderr) == (code, stdout, stderr), command
         assert (runs(server), b.state()) == (after, triggers), command
