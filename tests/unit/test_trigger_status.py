@@ -457,6 +457,41 @@ def test_times_no_datetime_holds_are_read_as_unknown(lpctl: Run, server: Served)
         [fire("nightly", at(27)), fire("nightly", at(28))])
 
 
+def test_locked_status_and_backfill_match_the_importing_run(lpctl: Run, run_cli: Run, server: Served,
+                                                            in_tmp: Any) -> None:
+    """--locked answers the tasks from lpctl.lock: status and backfill (dry run, --execute, rerun) print what
+    the importing run prints and leave the same runs and triggers on the server; the task module is made to
+    fail if imported."""
+    import copy
+    import sys
+
+    b = server.backend
+    b.fired(TRAIN, "nightly", fire("nightly", at(28)), at(28))
+    b.fired(TRAIN, "berlin", "u-named-otherwise", at(29, 1, minute=30))
+    window = ("--from", "2026-11-27T12:00", "--to", "2026-12-01")
+    commands = [("status", "--since", "2026-11-27T12:00", "--until", "2026-12-01"),
+                ("status", "--since", "2026-11-27T12:00", "--until", "2026-12-01", "--format", "json"),
+                ("backfill", *window), ("backfill", *window, "--format", "json"),
+                ("backfill", *window, "--name", "nightly", "--execute"), ("backfill", *window, "--execute"),
+                ("backfill", *window, "--execute", "--format", "json")]
+    assert run_cli("lock", "triggers.yaml").exit_code == 0
+    before = copy.deepcopy(b.run_state.runs)
+    importing = []
+    for command in commands:
+        result = lpctl(*command)
+        importing.append((result.exit_code, result.stdout, result.stderr, runs(server), b.state()))
+    assert [i[0] for i in importing] == [1, 1, 1, 1, 0, 1, 1]  # the last two refuse loose and dormant
+    assert len(importing[-1][3]) == 2 + 2 + 2 + 14  # the two fired; nightly's 2 missed; berlin's 2; rated's 14
+    b.run_state.runs = copy.deepcopy(before)
+    sys.modules.pop("demo_tasks", None)  # imported in this process: an import would run it again
+    (in_tmp / "demo_tasks.py").write_text("raise RuntimeError('imported under --locked')\n")
+    for command, (code, stdout, stderr, after, triggers) in zip(commands, importing, strict=True):
+        result = lpctl(*command, "--locked")
+        assert (result.exit_code, result.stdout, result.stderr) == (code, stdout, stderr), command
+        assert (runs(server), b.state()) == (after, triggers), command
+    assert "demo_tasks" not in sys.modules
+
+
 def test_a_trigger_spec_with_its_own_project_is_checked_and_backfilled_there(lpctl: Run, server: Served,
                                                                              in_tmp: Any) -> None:
     """status and backfill read and create where the spec's project says, not where --project does."""
