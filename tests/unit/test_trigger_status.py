@@ -514,3 +514,18 @@ status: 2 missed fires in 1 of 1 trigger, 2026-11-27 12:00 UTC to 2026-11-30 12:
     created = {name: runs(server)[name][:3] for name in set(runs(server)) - before}
     assert created == {run_name(TriggerId("other", D, TRAIN, "nightly"), at(day)): (
         f"other/{D}", f"{TRAIN}/nightly", at(day).isoformat()) for day in (28, 30)}
+
+
+def test_a_trigger_of_another_organization_is_ignored_and_reported(lpctl: Run, server: Served) -> None:
+    """The open-source backend lists a task's triggers whatever their organization: the row of another one
+    (here nightly's own row, moved to another organization) is not taken for the declared trigger."""
+    server.backend.triggers[(P, D, TRAIN, "nightly")].org = "acme"
+    result = lpctl("status", "--since", "2026-11-28T12:00", "--until", "2026-11-30", "--name", "nightly")
+    assert (result.exit_code, result.stdout) == (0, """\
+flytesnacks/development/demo.train/nightly: not on the server: the scheduler fires nothing
+status: nothing missed in 1 trigger, 2026-11-28 12:00 UTC to 2026-11-30 00:00 UTC
+""")
+    assert result.stderr.endswith(
+        "lpctl: warning: the server's ListTriggers for flytesnacks/development/demo.train (org 127) answered 1 entry "
+        "outside it (flytesnacks/development/demo.train/nightly (org acme)): ignored; the server does not filter "
+        "its lists as asked\n")
