@@ -293,8 +293,7 @@ def _declared(paths: Sequence[str], options: Options, color: Color, format: Text
         raise typer.Exit(EXIT_FINDINGS)
     from lpctl.admin.status import scheduled
 
-    where = gathered.identity.resolved()
-    triggers = sorted({(where.project, where.domain, t.task_name, str(t.trigger.name))
+    triggers = sorted({(t.project, t.domain, t.task_name, str(t.trigger.name))
                        for t in gathered.result.triggers if t.trigger.automation_spec.HasField("schedule")})
     plans = scheduled(lp for lp, _ in gathered.launch_plans)
     if not plans and not triggers:

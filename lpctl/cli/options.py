@@ -181,8 +181,9 @@ ApiKeyEnv = Annotated[str | None, typer.Option(
     "FLYTE_API_KEY: client credentials and organization) for the Flyte 2 server only; the other credentials "
     "options then go to FlyteAdmin alone.")]
 Org = Annotated[str | None, typer.Option(
-    "--org", metavar="ORG", help="Flyte 2 organization of the triggers (default: as flyte-sdk, the endpoint host's "
-    "first label when it has more than two, else none).")]
+    "--org", metavar="ORG", help="Flyte 2 organization of the triggers (default: the API key's, else, as flyte-sdk, "
+    "the endpoint host's first label when it has more than two, else none); triggers the server lists in another "
+    "one are ignored, with a warning.")]
 
 
 @dataclass(frozen=True)

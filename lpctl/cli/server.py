@@ -245,9 +245,7 @@ def _declared(paths: Sequence[str], options: Options, report: Report, flyte2: Fl
         return plans, []
     from lpctl.admin.triggers import declare
 
-    where = gathered.identity.resolved()
-    return plans, declare(gathered.result.triggers, where.project, where.domain, where.version or None,
-                          flyte2.org or "")
+    return plans, declare(gathered.result.triggers, gathered.identity.resolved().version or None, flyte2.org or "")
 
 
 def _no_bundled_triggers(paths: Sequence[str]) -> None:
