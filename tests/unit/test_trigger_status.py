@@ -529,3 +529,25 @@ status: nothing missed in 1 trigger, 2026-11-28 12:00 UTC to 2026-11-30 00:00 UT
         "lpctl: warning: the server's ListTriggers for flytesnacks/development/demo.train (org 127) answered 1 entry "
         "outside it (flytesnacks/development/demo.train/nightly (org acme)): ignored; the server does not filter "
         "its lists as asked\n")
+
+
+def test_a_slow_run_listing_stops_at_the_time_bound(lpctl: Run, server: Served) -> None:
+    """ListRuns answering each page late and never ending: status ends (exit 2) with a JSON document."""
+    import re
+    import time
+
+    def slow(method: str, response: Any) -> Any:
+        if method == "ListRuns":
+            time.sleep(0.05)
+            response.token = str(1000 + server.backend.calls.count('ListRuns'))
+        return response
+
+    server.backend.tamper = slow
+    result = lpctl("status", "--since", "2026-11-27T12:00", "--until", "2026-12-01", "--name", "nightly",
+                   "--format", "json", "--list-timeout", "0.3")
+    assert result.exit_code == 2
+    error = json.loads(result.stdout)["error"]
+    assert re.fullmatch(r"the server took \d+\.\ds to answer ListRuns for trigger demo\.train/nightly with [1-7] "
+                        r"pages and more to come, past lpctl's bound of 0\.3s for one listing \(--list-timeout\); "
+                        r"it stopped there \(nothing was changed by this read\)", error)
+    assert result.stderr.endswith(f"lpctl: {error}\n")
