@@ -177,7 +177,7 @@ def _json_failure(command: str, format: TextJson) -> Iterator[None]:
     except (KeyboardInterrupt, Exception) as e:
         if format is TextJson.json:
             from lpctl.admin.outcome import failure_json
-            from lpctl.cli.server import failure
+            from lpctl.cli.app import failure
 
             code, message = failure(e)
             _write(failure_json(command, message, code))

@@ -119,7 +119,8 @@ def run_options(project: str | None, domain: str | None, version: str | None, wo
 # -- the report options -----------------------------------------------------------------------------
 
 FormatOption = Annotated[Format, typer.Option(
-    "--format", "-f", metavar="FORMAT", help="Diagnostics format: text, json (versioned document), github "
+    "--format", "-f", metavar="FORMAT", help="Diagnostics format: text, json (versioned document; a failure "
+    "document on stdout on every way out, usage errors included), github "
     "(workflow commands, plus a table in $GITHUB_STEP_SUMMARY), sarif (2.1.0, for code scanning); auto "
     "is github under GITHUB_ACTIONS=true, else text.")]
 ColorOption = Annotated[Color, typer.Option(
@@ -136,7 +137,8 @@ class TextJson(str, enum.Enum):
 
 
 TextJsonOption = Annotated[TextJson, typer.Option(
-    "--format", "-f", metavar="FORMAT", help="text: for people; json: a versioned document.")]
+    "--format", "-f", metavar="FORMAT", help="text: for people; json: a versioned document (a failure "
+    "document on every way out, usage errors included).")]
 DiagnosticsColor = Annotated[Color, typer.Option(
     "--color", metavar="WHEN", help="Colour of the diagnostics: auto (a terminal, unless NO_COLOR is set), always "
     "or never.")]
