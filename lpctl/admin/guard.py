@@ -4,8 +4,8 @@
   server repeats a page token or answers more than :data:`MAX_PAGES` pages: a broken server is never
   read forever;
 - :class:`Scope` and :func:`in_scope`: only entries in the project and domain asked for (and, for a
-  named lookup, of the name asked for) count; anything else a list answer holds is left out of every
-  decision and reported as a warning about the server;
+  named lookup, of the name asked for; for Flyte 2, of the organization asked for) count; anything
+  else a list answer holds is left out of every decision and reported as a warning about the server;
 - :class:`Interruption`: SIGINT and SIGTERM during the writes stop the run before the next write
   (the write under way finishes, bounded by the call's timeout), so that the run can say what it
   did and what it did not attempt.
@@ -64,17 +64,23 @@ def _shown(token: str) -> str:
 
 
 class Scope(NamedTuple):
-    """What a read asked for: a project and domain, and for a named lookup a name (``""``: any)."""
+    """What a read asked for: a project and domain, for a named lookup a name (``""``: any), and where the
+    server keys entries by organization too (Flyte 2), the organization (None: not compared)."""
 
     project: str
     domain: str
     name: str = ""
+    org: str | None = None
 
     def __str__(self) -> str:
-        return f"{self.project}/{self.domain}" + (f"/{self.name}" if self.name else "")
+        return (f"{self.project}/{self.domain}" + (f"/{self.name}" if self.name else "")
+                + (f" (org {server_text(self.org, 63)})" if self.org else ""))
 
-    def holds(self, project: str, domain: str, name: str) -> bool:
-        return (project, domain) == (self.project, self.domain) and (not self.name or name == self.name)
+    def holds(self, project: str, domain: str, name: str, org: str | None = None) -> bool:
+        """Whether an entry's (project, domain, name[, org]) is in this scope; the org is compared when both
+        this scope and the entry's key have one."""
+        return ((project, domain) == (self.project, self.domain) and (not self.name or name == self.name)
+                and (self.org is None or org is None or org == self.org))
 
 
 @dataclass
@@ -110,7 +116,7 @@ class Strays:
         return tuple(s.warning() for _, s in sorted(self.found.items(), key=lambda kv: (str(kv[0][1]), kv[0][0])))
 
 
-def in_scope(entries: Iterable[T], scope: Scope, key: Callable[[T], tuple[str, str, str]], what: str,
+def in_scope(entries: Iterable[T], scope: Scope, key: Callable[[T], tuple[str, ...]], what: str,
              strays: Strays, shown: Callable[[T], str], extra: Callable[[T], bool] = lambda _: True) -> list[T]:
     """The entries ``scope`` holds (and ``extra`` accepts); the others are recorded in ``strays``."""
     kept = []

@@ -177,7 +177,7 @@ def _json_failure(command: str, format: TextJson) -> Iterator[None]:
     except (KeyboardInterrupt, Exception) as e:
         if format is TextJson.json:
             from lpctl.admin.outcome import failure_json
-            from lpctl.cli.server import failure
+            from lpctl.cli.app import failure
 
             code, message = failure(e)
             _write(failure_json(command, message, code))
@@ -293,8 +293,7 @@ def _declared(paths: Sequence[str], options: Options, color: Color, format: Text
         raise typer.Exit(EXIT_FINDINGS)
     from lpctl.admin.status import scheduled
 
-    where = gathered.identity.resolved()
-    triggers = sorted({(where.project, where.domain, t.task_name, str(t.trigger.name))
+    triggers = sorted({(t.project, t.domain, t.task_name, str(t.trigger.name))
                        for t in gathered.result.triggers if t.trigger.automation_spec.HasField("schedule")})
     plans = scheduled(lp for lp, _ in gathered.launch_plans)
     if not plans and not triggers:

@@ -119,7 +119,8 @@ def run_options(project: str | None, domain: str | None, version: str | None, wo
 # -- the report options -----------------------------------------------------------------------------
 
 FormatOption = Annotated[Format, typer.Option(
-    "--format", "-f", metavar="FORMAT", help="Diagnostics format: text, json (versioned document), github "
+    "--format", "-f", metavar="FORMAT", help="Diagnostics format: text, json (versioned document; a failure "
+    "document on stdout on every way out, usage errors included), github "
     "(workflow commands, plus a table in $GITHUB_STEP_SUMMARY), sarif (2.1.0, for code scanning); auto "
     "is github under GITHUB_ACTIONS=true, else text.")]
 ColorOption = Annotated[Color, typer.Option(
@@ -136,7 +137,8 @@ class TextJson(str, enum.Enum):
 
 
 TextJsonOption = Annotated[TextJson, typer.Option(
-    "--format", "-f", metavar="FORMAT", help="text: for people; json: a versioned document.")]
+    "--format", "-f", metavar="FORMAT", help="text: for people; json: a versioned document (a failure "
+    "document on every way out, usage errors included).")]
 DiagnosticsColor = Annotated[Color, typer.Option(
     "--color", metavar="WHEN", help="Colour of the diagnostics: auto (a terminal, unless NO_COLOR is set), always "
     "or never.")]
@@ -181,8 +183,9 @@ ApiKeyEnv = Annotated[str | None, typer.Option(
     "FLYTE_API_KEY: client credentials and organization) for the Flyte 2 server only; the other credentials "
     "options then go to FlyteAdmin alone.")]
 Org = Annotated[str | None, typer.Option(
-    "--org", metavar="ORG", help="Flyte 2 organization of the triggers (default: as flyte-sdk, the endpoint host's "
-    "first label when it has more than two, else none).")]
+    "--org", metavar="ORG", help="Flyte 2 organization of the triggers (default: the API key's, else, as flyte-sdk, "
+    "the endpoint host's first label when it has more than two, else none); triggers the server lists in another "
+    "one are ignored, with a warning.")]
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from lpctl import stdio
-from lpctl.cli.app import EXIT_BUG, EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, Command, Debug, app
+from lpctl.cli.app import EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, Command, Debug, app, failure
 from lpctl.cli.flyte2 import Flyte2, flyte2_client
 from lpctl.cli.options import (
     IMPORT_TIMEOUT,
@@ -50,7 +50,7 @@ from lpctl.cli.options import (
     server,
 )
 from lpctl.cli.present import PLAN_STYLES, effective_format, failed, print_styled, progress, show_report
-from lpctl.errors import LpctlError, UsageError
+from lpctl.errors import UsageError
 
 if TYPE_CHECKING:
     from lpctl.admin.client import AdminClient
@@ -245,9 +245,7 @@ def _declared(paths: Sequence[str], options: Options, report: Report, flyte2: Fl
         return plans, []
     from lpctl.admin.triggers import declare
 
-    where = gathered.identity.resolved()
-    return plans, declare(gathered.result.triggers, where.project, where.domain, where.version or None,
-                          flyte2.org or "")
+    return plans, declare(gathered.result.triggers, gathered.identity.resolved().version or None, flyte2.org or "")
 
 
 def _no_bundled_triggers(paths: Sequence[str]) -> None:
@@ -339,15 +337,6 @@ def _server_run(command: str, report: Report) -> Iterator[Interruption]:
                 code, message = failure(e)
                 _out(failure_json(command, message, code, getattr(e, "outcomes", ())))
             raise
-
-
-def failure(e: BaseException) -> tuple[int, str]:
-    """The exit code and message of a run that cannot go on, as the guard (lpctl.cli.app) gives them."""
-    if isinstance(e, KeyboardInterrupt):
-        return EXIT_INTERRUPTED, "interrupted"
-    if isinstance(e, LpctlError):
-        return EXIT_USAGE, str(e)
-    return EXIT_BUG, f"internal error: {type(e).__name__}: {e}"
 
 
 def _out(text: str) -> None:

@@ -62,7 +62,7 @@ class PlanPreview:
 
     @property
     def identity(self) -> str:
-        # a Flyte 2 trigger has no project or domain in its spec: it is <taskName>/<trigger name>
+        # a Flyte 2 trigger's schedule is shown as <taskName>/<trigger name>
         return f"{self.project}/{self.domain}/{self.name}" if self.domain else f"{self.project}/{self.name}"
 
 

@@ -490,3 +490,42 @@ def test_locked_status_and_backfill_match_the_importing_run(lpctl: Run, run_cli:
         assert (result.exit_code, result.stdout, result.stderr) == (code, stdout, stderr), command
         assert (runs(server), b.state()) == (after, triggers), command
     assert "demo_tasks" not in sys.modules
+
+
+def test_a_trigger_spec_with_its_own_project_is_checked_and_backfilled_there(lpctl: Run, server: Served,
+                                                                             in_tmp: Any) -> None:
+    """status and backfill read and create where the spec's project says, not where --project does."""
+    (in_tmp / "triggers.yaml").write_text(SPECS.replace("name: nightly\n", "name: nightly\nproject: other\n"))
+    b = server.backend
+    b.fired(TRAIN, "nightly", fire("nightly", at(28)), at(28))  # the flytesnacks trigger's: not this one's
+    b.fired(TRAIN, "nightly", run_name(TriggerId("other", D, TRAIN, "nightly"), at(29)), at(29), project="other")
+    window = ("--since", "2026-11-27T12:00", "--until", "2026-11-30T12:00", "--name", "nightly")
+    result = lpctl("status", *window, "--project", "flytesnacks")
+    assert (result.exit_code, result.stdout) == (1, f"""\
+other/development/demo.train/nightly (revision 1): 0 3 * * * (UTC)
+  2026-11-28 03:00 +00:00 UTC  2026-11-28 03:00 UTC  MISSED
+  2026-11-29 03:00 +00:00 UTC  2026-11-29 03:00 UTC  ran {run_name(TriggerId("other", D, TRAIN, "nightly"), at(29))}
+  2026-11-30 03:00 +00:00 UTC  2026-11-30 03:00 UTC  MISSED
+status: 2 missed fires in 1 of 1 trigger, 2026-11-27 12:00 UTC to 2026-11-30 12:00 UTC
+""")
+    before = set(runs(server))
+    assert lpctl("backfill", "--from", "2026-11-27T12:00", "--to", "2026-11-30T12:00", "--name", "nightly",
+                 "--execute").exit_code == 0
+    created = {name: runs(server)[name][:3] for name in set(runs(server)) - before}
+    assert created == {run_name(TriggerId("other", D, TRAIN, "nightly"), at(day)): (
+        f"other/{D}", f"{TRAIN}/nightly", at(day).isoformat()) for day in (28, 30)}
+
+
+def test_a_trigger_of_another_organization_is_ignored_and_reported(lpctl: Run, server: Served) -> None:
+    """The open-source backend lists a task's triggers whatever their organization: the row of another one
+    (here nightly's own row, moved to another organization) is not taken for the declared trigger."""
+    server.backend.triggers[(P, D, TRAIN, "nightly")].org = "acme"
+    result = lpctl("status", "--since", "2026-11-28T12:00", "--until", "2026-11-30", "--name", "nightly")
+    assert (result.exit_code, result.stdout) == (0, """\
+flytesnacks/development/demo.train/nightly: not on the server: the scheduler fires nothing
+status: nothing missed in 1 trigger, 2026-11-28 12:00 UTC to 2026-11-30 00:00 UTC
+""")
+    assert result.stderr.endswith(
+        "lpctl: warning: the server's ListTriggers for flytesnacks/development/demo.train (org 127) answered 1 entry "
+        "outside it (flytesnacks/development/demo.train/nightly (org acme)): ignored; the server does not filter "
+        "its lists as asked\n")
