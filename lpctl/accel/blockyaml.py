@@ -37,10 +37,15 @@ _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
 #: what this reader never takes anywhere, comments included: what YAML does not print (C0 and C1 controls,
 #: tabs too, surrogates, U+FFFE and U+FFFF: libyaml refuses them), BOMs, the YAML 1.1 line breaks
 _CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
-#: a plain key and the ':' that ends it (a ':' followed by a space or the end of the line), then the value
-#: if any (a comment is none); ':' inside a key must be followed by something else, and no flow indicator
-#: or quote may appear in it
-_KEY = re.compile(r"([^-?:,\[\]{}#&*!|>'\"%@` ](?:[^:\[\]{},'\"]|:(?=[^ ]))*?)(?<! ):(?: +(?=[^ ])(?:#.*|(.+)))?$")
+#: a plain scalar in a block, without a comment or the spaces after it: no indicator first, no ': ' or ' #'
+#: in it, no ':' at its end
+_PLAIN = r"[^-?:,\[\]{}#&*!|>'\"%@` ](?:[^ :]+|:(?=[^ ])| +(?=[^ #]))*"
+#: a line that is a key and its value: the indentation, a plain key and the ':' that ends it (a ':' followed
+#: by a space or the end of the line; one inside the key is followed by something else, and no flow
+#: indicator or quote may appear in it), then a plain scalar (3) or any other value (4, which _inline
+#: reads), or nothing (a comment is nothing)
+_KEY_LINE = re.compile(rf"( *)([^-?:,\[\]{{}}#&*!|>'\"%@` ][^:\[\]{{}},'\"]*(?::(?=[^ ])[^:\[\]{{}},'\"]*)*)(?<! ):"
+                       rf"(?: +(?:({_PLAIN})(?: +#.*)?|#.*|(.*[^ ])))? *$")
 #: a plain scalar inside a flow collection, without the spaces around it: no flow indicator, ':', '#' or
 #: quote anywhere in it (stricter than YAML, where the composers then read the text)
 _FLOW_PLAIN = re.compile(r"[^\[\]{},:#'\" ](?:[^\[\]{},:#'\"]*[^\[\]{},:#'\" ])?")
@@ -149,7 +154,7 @@ def _document(lines: list[str], first: int, plain: _Plains) -> Read:  # noqa: C9
     values: Values = {}
     keys: Values = {}
     texts: dict[Path, str] = {}
-    get, miss, string = plain.get, _Plains.MISS, _Plains.STRING
+    get, miss, string, keyline = plain.get, _Plains.MISS, _Plains.STRING, _KEY_LINE.match
     #: the open collections outside the current one: (indent, container, path, is a sequence, indentless)
     stack: list[tuple[int, Any, Path, bool, bool]] = []
     cur: Any = None  # the current collection, its keys' or dashes' column (0-based), its path ...
@@ -159,13 +164,18 @@ def _document(lines: list[str], first: int, plain: _Plains) -> Read:  # noqa: C9
     number = first
     for raw in lines:
         number += 1
-        body = raw.lstrip(" ")
-        if not body or body[0] == "#":
-            continue
-        indent = len(raw) - len(body)
-        if body[-1] == " ":
+        match = keyline(raw)
+        if match is not None:  # "key: value", most lines
+            indent, offset, item = match.start(2), 0, False
+        else:
+            body = raw.lstrip(" ")
+            if not body or body[0] == "#":
+                continue
+            indent = len(raw) - len(body)
             body = body.rstrip(" ")
-        item = body[0] == "-" and (len(body) == 1 or body[1] == " ")
+            item = body[0] == "-" and (len(body) == 1 or body[1] == " ")
+            if not item:
+                raise _Refused  # neither a key nor an item
         if cur is None:  # the document's first line: a mapping
             cur, column = {}, indent
             values[()] = (number, indent + 1)
@@ -184,74 +194,59 @@ def _document(lines: list[str], first: int, plain: _Plains) -> Read:  # noqa: C9
             else:  # an empty plain scalar: libyaml places it right after the colon
                 values[key_path] = (at, after)
                 cur[key] = plain.value("", key_path, texts)
-        while indent < column or (indent == column and indentless and not item):
-            if not stack:
-                raise _Refused  # lines left after the top mapping
-            column, cur, path, seq, indentless = stack.pop()
-        if indent != column:
-            raise _Refused  # deeper than the collection: a scalar over several lines, or worse
+        if indent != column or indentless:
+            while indent < column or (indent == column and indentless and not item):
+                if not stack:
+                    raise _Refused  # lines left after the top mapping
+                column, cur, path, seq, indentless = stack.pop()
+            if indent != column:
+                raise _Refused  # deeper than the collection: a scalar over several lines, or worse
         if seq:
             if not item:
                 raise _Refused
             text = body[2:].lstrip(" ")
             if not text or text[0] == "#" or (text[0] == "-" and (len(text) == 1 or text[1] == " ")):
                 raise _Refused  # "-" alone (a nested block follows), or "- - x"
-            at = indent + len(body) - len(text)
+            offset = indent + len(body) - len(text)
             item_path = (*path, len(cur))
-            match = _KEY.match(text) if text[0] not in "'\"[{" else None
+            match = keyline(text)
             if match is None:
-                cur.append(_inline(text, number, at, item_path, len(stack) + 1, values, keys, texts, plain))
+                cur.append(_inline(text, number, offset, item_path, len(stack) + 1, values, keys, texts, plain))
                 continue
             new = {}
             cur.append(new)
-            values[item_path] = (number, at + 1)
+            values[item_path] = (number, offset + 1)
             stack.append((column, cur, path, seq, indentless))
             if len(stack) > _MAX_DEPTH:
                 raise _Refused
-            cur, column, path, seq, indentless = new, at, item_path, False, False
-        else:
-            if item:
-                raise _Refused
-            match = _KEY.match(body)
-            if match is None:
-                raise _Refused
-        key, text = match.group(1, 2)
+            cur, column, path, seq, indentless = new, offset, item_path, False, False
+        elif match is None:
+            raise _Refused  # an item among a mapping's keys
+        key, text, other = match.group(2, 3, 4)
         if key in cur or len(key) > _MAX_KEY or " #" in key or key == "<<":
             raise _Refused  # a duplicate (the builder reports it), a merge, a comment in the key
         key_path = (*path, key)
         keys[key_path] = (number, column + 1)
-        if text is None:
+        if text is not None:  # a plain scalar, as _PLAIN took it
+            values[key_path] = (number, offset + match.start(3) + 1)
+            value = get(text, miss)
+            if value is miss:
+                value = plain.resolve(text)
+            if value is string:
+                cur[key] = text
+            else:
+                texts[key_path] = text
+                cur[key] = value
+        elif other is not None:
+            at = offset + match.start(4)
+            if other[0] == '"' and other.find('"', 1) == len(other) - 1 and "\\" not in other:
+                values[key_path] = (number, at + 1)  # a double-quoted value alone, without escapes
+                cur[key] = other[1:-1]
+            else:
+                cur[key] = _inline(other, number, at, key_path, len(stack) + 1, values, keys, texts, plain)
+        else:
             cur[key] = None  # its place among the keys; the value comes with the next line
             pending = (key, key_path, number, column + len(key) + 2)
-            continue
-        first_char = text[0]
-        if first_char in _INDICATORS and first_char != '"' and (first_char != "-" or text[1:2] in ("", " ")):
-            cur[key] = _inline(text, number, column + match.start(2), key_path, len(stack) + 1,
-                               values, keys, texts, plain)
-            continue
-        values[key_path] = (number, column + match.start(2) + 1)
-        if first_char == '"':  # a double-quoted value alone on its line, without escapes
-            end = text.find('"', 1)
-            if end == len(text) - 1 and "\\" not in text:
-                cur[key] = text[1:end]
-                continue
-            cur[key] = _inline(text, number, column + match.start(2), key_path, len(stack) + 1,
-                               values, keys, texts, plain)
-            continue
-        if "#" in text:
-            comment = text.find(" #")
-            if comment >= 0:
-                text = text[:comment].rstrip(" ")
-        if ": " in text or text[-1] == ":":
-            raise _Refused
-        value = get(text, miss)
-        if value is miss:
-            value = plain.resolve(text)
-        if value is string:
-            cur[key] = text
-        else:
-            texts[key_path] = text
-            cur[key] = value
     if cur is None:
         raise _Refused  # an empty document: the composers place it
     if pending is not None:
