@@ -156,9 +156,10 @@ class FakeFlyte2:
     def put(self, name: str, task_name: str, version: str, *, active: bool = True, project: str = P,
             domain: str = D, cron: str | None = "0 1 * * *", description: str = "", timezone: str = "",
             kickoff: str = "", since: datetime | None = None,
-            automation: common_pb2.TriggerAutomationSpec | None = None) -> None:
+            automation: common_pb2.TriggerAutomationSpec | None = None, org: str | None = None) -> None:
         """A trigger someone else deployed (``flyte create trigger``, another repository); ``since``: when it
-        was last activated (``updated_at``)."""
+        was last activated (``updated_at``); ``org``: its organization, by default the one flyte-sdk gives a
+        client of this server (the first label of the endpoint's host when it has more than two)."""
         spec = trigger_definition_pb2.TriggerSpec(active=active, task_version=version, description=description)
         spec.inputs.SetInParent()
         if automation is None:
@@ -168,7 +169,10 @@ class FakeFlyte2:
                 automation.schedule.cron.expression = cron
                 automation.schedule.cron.timezone = timezone
                 automation.schedule.kickoff_time_input_arg = kickoff
-        row = self._upsert("", (project, domain, task_name, name), spec, automation)
+        if org is None:
+            labels = self.endpoint.split("://")[-1].split(":")[0].split(".")
+            org = labels[0] if len(labels) > 2 else ""
+        row = self._upsert(org, (project, domain, task_name, name), spec, automation)
         if since is not None:
             row.updated_at = int(since.timestamp())
 

@@ -25,7 +25,7 @@ from lpctl.admin.client import (
     discover_token_endpoint,
     system_root_certificates,
 )
-from lpctl.admin.guard import follow_pages
+from lpctl.admin.guard import LIST_TIMEOUT, follow_pages
 from lpctl.admin.text import server_text
 from lpctl.redact import redact
 
@@ -99,6 +99,8 @@ class Flyte2Client(BearerClient):
             raise ServerError(f"refusing plain http to {server_text(self.url, 200)} without --insecure")
         self.insecure = insecure
         self.timeout = timeout
+        #: the seconds one listing may take, all its pages (see lpctl.admin.guard.follow_pages)
+        self.list_timeout = LIST_TIMEOUT
         self.page_size = max(1, min(page_size, 200))
         self._metadata_key = metadata_key.lower()
         self.set_token(token)
@@ -156,7 +158,7 @@ class Flyte2Client(BearerClient):
             return found.triggers, found.token
 
         where = f"{project}/{domain}" + (f"/{task_name}" if task_name is not None else "")
-        return follow_pages(page, f"ListTriggers for {where}")
+        return follow_pages(page, f"ListTriggers for {where}", max_seconds=self.list_timeout)
 
     def find_trigger(self, name: Any) -> Any | None:
         """GetTriggerDetails (the latest revision, with its spec), NOT_FOUND as None."""
@@ -200,7 +202,8 @@ class Flyte2Client(BearerClient):
             found = self._call(self._client("run").list_runs, request)
             return found.runs, found.token
 
-        return follow_pages(page, f"ListRuns for trigger {trigger.task_name}/{trigger.name}")
+        return follow_pages(page, f"ListRuns for trigger {trigger.task_name}/{trigger.name}",
+                            max_seconds=self.list_timeout)
 
     def find_run(self, run_id: Any) -> Any | None:
         """GetRunDetails (RunDetails: its run spec and root action), NOT_FOUND as None."""

@@ -29,6 +29,7 @@ from lpctl.admin.fires import unix_seconds
 from lpctl.admin.guard import Scope, Strays, in_scope
 from lpctl.admin.text import server_text, server_time
 from lpctl.admin.trigger_fires import SCHEDULE_TRIGGER, TriggerId, rate_window, run_name
+from lpctl.admin.triggers import row_key, row_shown
 from lpctl.schedule.preview import FireTime, PlanPreview, TooManyFires, window
 
 __all__ = ["TriggerStatus", "read_trigger_status"]
@@ -93,8 +94,8 @@ def _compute(client: Server, triggers: Sequence[TriggerId], start: datetime,
     found: list[TriggerStatus] = []
     strays = Strays()
     for (project, domain, task, org), declared in sorted(tasks.items()):
-        listed = in_scope(client.list_triggers(project, domain, task, org), Scope(project, domain, task),
-                          _row_key, "ListTriggers", strays, _row_shown)
+        listed = in_scope(client.list_triggers(project, domain, task, org), Scope(project, domain, task, org),
+                          row_key, "ListTriggers", strays, row_shown)
         rows = {row.id.name.name: row for row in listed}
         for t in sorted(set(declared)):
             expected = _expected(t, rows.get(t.name), start, end)
@@ -102,14 +103,6 @@ def _compute(client: Server, triggers: Sequence[TriggerId], start: datetime,
     return tuple(found), strays.warnings()
 
 
-def _row_key(row: Any) -> tuple[str, str, str]:
-    name = row.id.name
-    return name.project, name.domain, name.task_name
-
-
-def _row_shown(row: Any) -> str:
-    name = row.id.name
-    return server_text(f"{name.project}/{name.domain}/{name.task_name}/{name.name}", 200)
 
 
 def _expected(t: TriggerId, row: Any | None, start: datetime, end: datetime) -> TriggerStatus:

@@ -282,6 +282,31 @@ def test_endless_pages_stop_at_the_bound(lpctl: Run, server: Server, repo: Any,
     assert server.admin.calls == ["ListActiveLaunchPlans"] * 40
 
 
+def test_a_slow_listing_stops_at_the_time_bound(lpctl: Run, server: Server, repo: Any) -> None:
+    """Each page within the call timeout, but slowly and without end: --list-timeout ends the read (exit 2),
+    long before the page bound would; the server is left as it was."""
+    import re
+    import time
+
+    from lpctl.admin import guard
+
+    assert guard.LIST_TIMEOUT == 600
+    (repo / "specs" / "a.yaml").write_text(HEAD + "name: a\ndefault_inputs: {a: 1, b: x}\n")
+    server.admin.tokens, server.admin.page_delay = "endless", 0.05
+    began = time.monotonic()
+    result = lpctl("apply", "--format", "json", "--list-timeout", "0.3")
+    assert time.monotonic() - began < 5
+    assert result.exit_code == 2
+    pages = server.admin.calls.count("ListActiveLaunchPlans")
+    assert 1 <= pages <= 7  # 0.3 s of pages of at least 0.05 s, each counted
+    message = re.escape("the server took ") + r"\d+\.\ds" + re.escape(
+        f" to answer ListActiveLaunchPlans for flytesnacks/development with {pages} pages and more to come, past "
+        "lpctl's bound of 0.3s for one listing (--list-timeout); it stopped there (nothing was changed by this read)")
+    assert re.fullmatch(message, json.loads(result.stdout)["error"])
+    assert re.search(f"lpctl: {message}\n$", result.stderr)
+    assert server.admin.mutations() == []
+
+
 # -- interrupted apply and register ----------------------------------------------------------------------
 
 
