@@ -39,6 +39,9 @@ CLOCK_SKEW = timedelta(hours=1)
 MAX_FIRES = 100_000
 #: flyteidl2.task.FixedRateUnit MINUTE, HOUR, DAY
 _RATE_MINUTES = {1: 1, 2: 60, 3: 24 * 60}
+#: a fixed rate longer than a datetime's whole range (years 1-9999) ticks there at its start_time alone, as this
+#: one does; a server's rate of 4,294,967,295 days does not fit a timedelta
+_LONGEST_RATE = 10_000 * 366 * 24 * 60
 
 
 @dataclass(frozen=True)
@@ -145,7 +148,7 @@ def _fires(t: TriggerId, schedule: Any, kind: str | None, start: datetime,
             return None, (f"fixed rate every {every} without a start_time: it counts from when the trigger "
                           "was activated, so its fire times cannot be reconstructed")
         anchor = schedule.rate.start_time.ToDatetime(timezone.utc)
-        times = rate_window(anchor, timedelta(minutes=minutes), start, end, MAX_FIRES)
+        times = rate_window(anchor, timedelta(minutes=min(minutes, _LONGEST_RATE)), start, end, MAX_FIRES)
         return PlanPreview(*ident, schedule=f"every {every} from {anchor:%Y-%m-%d %H:%M:%S} UTC", timezone="UTC",
                            fire_times=times), ""
     if kind == "cron_expression":

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from lpctl.admin.guard import LIST_TIMEOUT as LIST_TIMEOUT  # the --list-timeout default, for the commands
 from lpctl.errors import UsageError
 
 if TYPE_CHECKING:  # the core is imported lazily, so that --help stays fast
@@ -188,6 +189,11 @@ Org = Annotated[str | None, typer.Option(
     "one are ignored, with a warning.")]
 
 
+ListTimeout = Annotated[float, typer.Option(
+    "--list-timeout", metavar="SECONDS", min=0.1, help="Seconds the server may take to answer one listing, all its "
+    "pages together; past it lpctl stops reading (exit 2) rather than wait hours for a slow server.")]
+
+
 @dataclass(frozen=True)
 class Server:
     """Where FlyteAdmin is and how to authenticate."""
@@ -199,12 +205,15 @@ class Server:
     client_id: str | None = None
     client_secret_env: str | None = None
     token_url: str | None = None
+    #: the seconds one listing may take (--list-timeout)
+    list_timeout: float = LIST_TIMEOUT
 
 
 def server(endpoint: str, insecure: bool, token_env: str | None, token_command: str | None,
-           client_id: str | None, client_secret_env: str | None, token_url: str | None) -> Server:
+           client_id: str | None, client_secret_env: str | None, token_url: str | None,
+           list_timeout: float = LIST_TIMEOUT) -> Server:
     if sum(x is not None for x in (token_env, token_command, client_id)) > 1:
         raise UsageError("give only one of --token-env, --token-command, --client-id")
     if client_id and not client_secret_env:
         raise UsageError("--client-id needs --client-secret-env")
-    return Server(endpoint, insecure, token_env, token_command, client_id, client_secret_env, token_url)
+    return Server(endpoint, insecure, token_env, token_command, client_id, client_secret_env, token_url, list_timeout)

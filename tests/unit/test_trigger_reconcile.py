@@ -502,6 +502,28 @@ def test_a_listing_that_never_ends_stops_the_run(lpctl: Run, server: Served) -> 
     assert server.backend.writes() == []
 
 
+def test_a_slow_listing_stops_at_the_time_bound(lpctl: Run, server: Served) -> None:
+    """ListTriggers answering each page late and never ending: --list-timeout ends the plan (exit 2)."""
+    import re
+    import time
+
+    def slow(method: str, response: Any) -> Any:
+        if method == "ListTriggers":
+            time.sleep(0.05)
+            response.token = str(int(response.token or 0) + 1000 + server.backend.calls.count("ListTriggers"))
+        return response
+
+    server.backend.tamper = slow
+    planned = lpctl("plan", "--list-timeout", "0.3")
+    assert (planned.exit_code, planned.stdout) == (2, "")
+    pages = server.backend.calls.count("ListTriggers")
+    assert 1 <= pages <= 7  # 0.3 s of pages of at least 0.05 s, each counted
+    assert re.search(r"\nlpctl: the server took \d+\.\ds to answer ListTriggers for flytesnacks/development with "
+                     f"{pages} pages and more to come, past lpctl's bound of 0.3s for one listing "
+                     r"\(--list-timeout\); it stopped there \(nothing was changed by this read\)\n$", planned.stderr)
+    assert server.backend.writes() == []
+
+
 def test_an_update_that_also_changes_the_state_says_so(lpctl: Run, server: Served, repo: Any) -> None:
     assert lpctl("apply").exit_code == 0
     (repo / "triggers.yaml").write_text(SPECS.replace("name: hourly\n", "name: hourly\nauto_activate: false\n"))

@@ -457,6 +457,28 @@ def test_times_no_datetime_holds_are_read_as_unknown(lpctl: Run, server: Served)
         [fire("nightly", at(27)), fire("nightly", at(28))])
 
 
+def test_a_fixed_rate_longer_than_any_date_is_read_not_a_crash(lpctl: Run, server: Served) -> None:
+    """A broken server's fixed rate of 4,294,967,295 days (no timedelta holds it) or one whose next tick is past
+    the year 9999: exit 3 before; now the start_time is the only tick, as it is for the scheduler."""
+    rate = server.backend.triggers[(P, D, REPORT, "rated")].automation.schedule.rate
+    rate.value, rate.unit = 2**32 - 1, common_pb2.FixedRateUnit.FIXED_RATE_UNIT_DAY
+    window = ("--name", "demo.report/rated")
+    status = lpctl("status", "--since", "2026-11-01", "--until", "2026-11-03", *window)
+    assert (status.exit_code, status.stdout) == (0, (
+        "flytesnacks/development/demo.report/rated (revision 1): every 103079215080h from 2026-01-01 01:00:00 "
+        "UTC (UTC)\n"
+        "  no fire times in the window\n"
+        "status: nothing missed in 1 trigger, 2026-11-01 00:00 UTC to 2026-11-03 00:00 UTC\n"))
+    rate.start_time.FromDatetime(datetime(2026, 11, 2, 1))
+    backfill = lpctl("backfill", "--from", "2026-11-01", "--to", "2026-11-03", *window, "--execute")
+    assert (backfill.exit_code, backfill.stdout.splitlines()[-1]) == (0, "backfill: 1 created")
+    assert [r[2] for r in runs(server).values() if r[1] == f"{REPORT}/rated"] == ["2026-11-02T01:00:00+00:00"]
+    rate.value, rate.unit = 999_999, common_pb2.FixedRateUnit.FIXED_RATE_UNIT_DAY  # ticks past 9999-12-31
+    rate.start_time.FromDatetime(datetime(2026, 1, 1))
+    again = lpctl("backfill", "--from", "2026-11-01", "--to", "2026-11-03", *window, "--execute")
+    assert (again.exit_code, again.stdout) == (0, "backfill: nothing to create\n")
+
+
 def test_locked_status_and_backfill_match_the_importing_run(lpctl: Run, run_cli: Run, server: Served,
                                                             in_tmp: Any) -> None:
     """--locked answers the tasks from lpctl.lock: status and backfill (dry run, --execute, rerun) print what
@@ -529,3 +551,25 @@ status: nothing missed in 1 trigger, 2026-11-28 12:00 UTC to 2026-11-30 00:00 UT
         "lpctl: warning: the server's ListTriggers for flytesnacks/development/demo.train (org 127) answered 1 entry "
         "outside it (flytesnacks/development/demo.train/nightly (org acme)): ignored; the server does not filter "
         "its lists as asked\n")
+
+
+def test_a_slow_run_listing_stops_at_the_time_bound(lpctl: Run, server: Served) -> None:
+    """ListRuns answering each page late and never ending: status ends (exit 2) with a JSON document."""
+    import re
+    import time
+
+    def slow(method: str, response: Any) -> Any:
+        if method == "ListRuns":
+            time.sleep(0.05)
+            response.token = str(1000 + server.backend.calls.count('ListRuns'))
+        return response
+
+    server.backend.tamper = slow
+    result = lpctl("status", "--since", "2026-11-27T12:00", "--until", "2026-12-01", "--name", "nightly",
+                   "--format", "json", "--list-timeout", "0.3")
+    assert result.exit_code == 2
+    error = json.loads(result.stdout)["error"]
+    assert re.fullmatch(r"the server took \d+\.\ds to answer ListRuns for trigger demo\.train/nightly with [1-7] "
+                        r"pages and more to come, past lpctl's bound of 0\.3s for one listing \(--list-timeout\); "
+                        r"it stopped there \(nothing was changed by this read\)", error)
+    assert result.stderr.endswith(f"lpctl: {error}\n")
