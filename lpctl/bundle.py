@@ -29,8 +29,8 @@ KIND = "LaunchPlanBundle"
 SUFFIX = ".json"
 
 Tree = dict[str, Any]
-#: (project, domain, name): how launch plans are matched across bundles
-Key = tuple[str, str, str]
+#: how entries are matched across bundles: a launch plan's (project, domain, name); a trigger's, see :func:`trigger_key`
+Key = tuple[str, ...]
 
 
 def message_to_dict(message: Any) -> dict[str, Any]:
@@ -76,10 +76,13 @@ def trigger_entry_text(item: Any) -> str:
         return encode(_trigger_entry(item), 2)
     from lpctl.accel import protojson
 
-    return protojson.object_text([
-        ("source", _source_text(item.document.path, item.document.index)),
-        ("taskName", json.dumps(item.task_name, ensure_ascii=False)),
-        ("trigger", protojson.message_text(item.trigger, "\n      "))], "\n    ")
+    items = [("source", _source_text(item.document.path, item.document.index)),
+             ("taskName", json.dumps(item.task_name, ensure_ascii=False)),
+             ("trigger", protojson.message_text(item.trigger, "\n      "))]
+    if item.placed:
+        items += [("project", json.dumps(item.project, ensure_ascii=False)),
+                  ("domain", json.dumps(item.domain, ensure_ascii=False))]
+    return protojson.object_text(items, "\n    ")
 
 
 def _source_text(path: str, document: int) -> str:
@@ -99,7 +102,8 @@ def bundle(plans: Iterable[CompiledPlan], triggers: Iterable[Any] = ()) -> Tree:
 
 
 def _trigger_entries(triggers: Iterable[Any]) -> list[dict[str, Any]]:
-    """``{"source", "taskName", "trigger"}`` per lpctl.flyte2 CompiledTrigger, by task, name, source."""
+    """``{"source", "taskName", "trigger"}`` per lpctl.flyte2 CompiledTrigger, by project, domain, task, name,
+    source; with ``project`` and ``domain`` where the spec names its own (elsewhere they are the deploy's)."""
     return [_trigger_entry(item) for item in _ordered_triggers(triggers)]
 
 
@@ -107,10 +111,13 @@ def _ordered_triggers(triggers: Iterable[Any]) -> list[Any]:
     return sorted(triggers, key=lambda item: item.sort_key())
 
 
-def _trigger_entry(item: Any) -> Tree:
-    return {"source": {"path": item.document.path, "document": item.document.index},
-            "taskName": item.task_name,
-            "trigger": message_to_dict(item.trigger)}
+def _trigger_entry(item: Any) -> dict[str, Any]:
+    entry: dict[str, Any] = {"source": {"path": item.document.path, "document": item.document.index}}
+    if item.placed:
+        entry["project"], entry["domain"] = item.project, item.domain
+    entry["taskName"] = item.task_name
+    entry["trigger"] = message_to_dict(item.trigger)
+    return entry
 
 
 def to_json(document: Tree) -> str:
@@ -225,23 +232,30 @@ def _triggers_problem(document: Tree) -> str | None:
     for i, entry in enumerate(entries):
         key = trigger_key(entry)
         if key is None:
-            return f"triggers[{i}] has no taskName and trigger with a name"
+            return f"triggers[{i}] has no taskName and trigger with a name (and with a project, no domain)"
         if key in seen:
-            return f"trigger {key[1]}/{key[2]} appears more than once"
+            return f"trigger {'/'.join(key[1:])} appears more than once"
         seen.add(key)
     return None
 
 
-#: the first part of a trigger entry's key, so that triggers print as ``trigger/<task>/<name>``
+#: the first part of a trigger entry's key, so that triggers print as ``trigger/<task>/<name>`` (or
+#: ``trigger/<project>/<domain>/<task>/<name>`` when the entry names where it goes)
 TRIGGER = "trigger"
 
 
 def trigger_key(entry: Any) -> Key | None:
-    """A trigger entry's ("trigger", task name, trigger name), or None when it has none."""
+    """A trigger entry's ("trigger", task name, trigger name), with its project and domain before the task
+    name when it has them; None when it has no task and trigger name (or a project without a domain)."""
     if not isinstance(entry, dict) or not isinstance(entry.get("trigger"), dict):
         return None
     task, name = entry.get("taskName"), entry["trigger"].get("name")
-    return (TRIGGER, task, name) if isinstance(task, str) and isinstance(name, str) else None
+    if not (isinstance(task, str) and isinstance(name, str)):
+        return None
+    if "project" not in entry and "domain" not in entry:
+        return (TRIGGER, task, name)
+    project, domain = entry.get("project"), entry.get("domain")
+    return (TRIGGER, project, domain, task, name) if isinstance(project, str) and isinstance(domain, str) else None
 
 
 def entry_key(entry: Any) -> Key | None:

@@ -23,8 +23,9 @@ CLEAN = "clean"
 DECISION = "needs a decision"
 #: written, but its task is the workflow's path, kept: validate fails it (LP901) until it names a Flyte 2 task
 MAPPING = "needs a task mapping"
-#: identity keys: in Flyte 2 the trigger lives where its task is deployed, at the task's version
-_IDENTITY = ("project", "domain", "version", "workflow_version")
+#: version keys: a Flyte 2 trigger runs the task version it is deployed with (project and domain are kept:
+#: a trigger spec names them too)
+_IDENTITY = ("version", "workflow_version")
 _RENAMES = {"workflow": "task", "default_inputs": "inputs", "envs": "env_vars"}
 
 
@@ -221,8 +222,8 @@ def _identity(doc: Any, notes: list[str]) -> None:
     for key in dropped:
         del doc[key]
     if dropped:
-        notes.append(f"{', '.join(dropped)} dropped: a Flyte 2 trigger lives in its task's project and domain, "
-                     "at the task version of its last deploy")
+        notes.append(f"{', '.join(dropped)} dropped: a Flyte 2 trigger runs the task version it is deployed "
+                     "with (task_version in the spec, or --version)")
 
 
 def _inputs(doc: Any, options: MigrateOptions, decisions: list[Decision], notes: list[str]) -> None:
