@@ -6,6 +6,7 @@ hands a message to the libraries, the text (or the error) is still theirs."""
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import os
 import sys
@@ -269,7 +270,8 @@ def test_every_flyte2_trigger_case(tmp_path: Any, monkeypatch: pytest.MonkeyPatc
     assert len(triggers) == len(CASES)
     for trigger in triggers:
         check(trigger.trigger)
-    _entries_both_ways(triggers, monkeypatch)
+    placed = [dataclasses.replace(t, placed=True, project="p\u00e9", domain='"d"') for t in triggers[:2]]
+    _entries_both_ways(triggers + placed, monkeypatch)
 
 
 # -- each rule, by hand ------------------------------------------------------------------------------------
