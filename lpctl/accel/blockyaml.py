@@ -62,11 +62,20 @@ _MAX_DEPTH = 60
 _MAX_VALUES = 100_000
 #: YAML bounds an implicit key at 1024 characters (libyaml counts a little more than the key)
 _MAX_KEY = 1000
-#: plain scalars whose values are remembered (keys and values repeat across specs)
+#: plain scalars whose values are remembered, and key lines (keys, values and whole lines repeat across
+#: specs: three lines in four of the benchmark's had been read before)
 _REMEMBERED = 50_000
+_LINES_REMEMBERED = 20_000
 
 Read = tuple[Any, dict[Path, tuple[int, int]], dict[Path, tuple[int, int]], dict[Path, str]]
 Values = dict[Path, tuple[int, int]]
+#: a key line, as _KEY_LINE reads it: (the key's column, the key, the value's text or None (nothing after the
+#: ':'), the value's column, its value: _Plains.STRING for a plain string, _OTHER for a value that _inline
+#: reads (quoted, flow, or a plain scalar _PLAIN does not take), else the plain scalar's value); columns are
+#: 0-based, from the start of the text matched
+Line = tuple[int, str, "str | None", int, Any]
+#: the value of a Line that _inline reads
+_OTHER = object()
 
 
 class _Refused(Exception):
@@ -122,6 +131,7 @@ class _Plains:
         self.plain_tag, self.scalar = plain_tag, scalar
         self.known: dict[str, Any] = {}
         self.get = self.known.get
+        self.lines: dict[str, Line] = {}
 
     def resolve(self, text: str) -> Any:
         """A text not yet remembered: its value, or STRING."""
@@ -130,9 +140,31 @@ class _Plains:
             value = self.STRING if tag == _STR else self.scalar(tag, text)
         except ValueError:
             raise _Refused from None  # the builder says why
-        if len(self.known) < _REMEMBERED and len(text) <= 64:
+        if len(text) <= 64:
+            if len(self.known) >= _REMEMBERED:
+                self.known.clear()  # full of texts seen once: start again, the common ones come back at once
             self.known[text] = value
         return value
+
+    def line(self, line: str) -> Line | None:
+        """``line`` as a key and its value (see Line), or None: not a key line. Remembered by text."""
+        match = _KEY_LINE.match(line)
+        if match is None:
+            return None
+        key, text, other = match.group(2, 3, 4)
+        if text is not None:
+            value = self.get(text, self.MISS)
+            digest: Line = (match.start(2), key, text, match.start(3),
+                            self.resolve(text) if value is self.MISS else value)
+        elif other is not None:
+            digest = (match.start(2), key, other, match.start(4), _OTHER)
+        else:
+            digest = (match.start(2), key, None, 0, None)
+        if len(line) <= 120:
+            if len(self.lines) >= _LINES_REMEMBERED:
+                self.lines.clear()
+            self.lines[line] = digest
+        return digest
 
     def value(self, text: str, path: Path, texts: dict[Path, str]) -> Any:
         value = self.get(text, self.MISS)
@@ -154,7 +186,7 @@ def _document(lines: list[str], first: int, plain: _Plains) -> Read:  # noqa: C9
     values: Values = {}
     keys: Values = {}
     texts: dict[Path, str] = {}
-    get, miss, string, keyline = plain.get, _Plains.MISS, _Plains.STRING, _KEY_LINE.match
+    known, digest, string, other = plain.lines.get, plain.line, _Plains.STRING, _OTHER
     #: the open collections outside the current one: (indent, container, path, is a sequence, indentless)
     stack: list[tuple[int, Any, Path, bool, bool]] = []
     cur: Any = None  # the current collection, its keys' or dashes' column (0-based), its path ...
@@ -164,9 +196,9 @@ def _document(lines: list[str], first: int, plain: _Plains) -> Read:  # noqa: C9
     number = first
     for raw in lines:
         number += 1
-        match = keyline(raw)
-        if match is not None:  # "key: value", most lines
-            indent, offset, item = match.start(2), 0, False
+        line = known(raw) or digest(raw)
+        if line is not None:  # "key: value", most lines
+            indent, offset, item = line[0], 0, False
         else:
             body = raw.lstrip(" ")
             if not body or body[0] == "#":
@@ -204,14 +236,14 @@ def _document(lines: list[str], first: int, plain: _Plains) -> Read:  # noqa: C9
         if seq:
             if not item:
                 raise _Refused
-            text = body[2:].lstrip(" ")
-            if not text or text[0] == "#" or (text[0] == "-" and (len(text) == 1 or text[1] == " ")):
+            entry = body[2:].lstrip(" ")
+            if not entry or entry[0] == "#" or (entry[0] == "-" and (len(entry) == 1 or entry[1] == " ")):
                 raise _Refused  # "-" alone (a nested block follows), or "- - x"
-            offset = indent + len(body) - len(text)
+            offset = indent + len(body) - len(entry)
             item_path = (*path, len(cur))
-            match = keyline(text)
-            if match is None:
-                cur.append(_inline(text, number, offset, item_path, len(stack) + 1, values, keys, texts, plain))
+            line = known(entry) or digest(entry)
+            if line is None:
+                cur.append(_inline(entry, number, offset, item_path, len(stack) + 1, values, keys, texts, plain))
                 continue
             new = {}
             cur.append(new)
@@ -220,33 +252,30 @@ def _document(lines: list[str], first: int, plain: _Plains) -> Read:  # noqa: C9
             if len(stack) > _MAX_DEPTH:
                 raise _Refused
             cur, column, path, seq, indentless = new, offset, item_path, False, False
-        elif match is None:
+        elif line is None:
             raise _Refused  # an item among a mapping's keys
-        key, text, other = match.group(2, 3, 4)
+        _, key, text, at, value = line
         if key in cur or len(key) > _MAX_KEY or " #" in key or key == "<<":
             raise _Refused  # a duplicate (the builder reports it), a merge, a comment in the key
         key_path = (*path, key)
         keys[key_path] = (number, column + 1)
-        if text is not None:  # a plain scalar, as _PLAIN took it
-            values[key_path] = (number, offset + match.start(3) + 1)
-            value = get(text, miss)
-            if value is miss:
-                value = plain.resolve(text)
-            if value is string:
-                cur[key] = text
-            else:
-                texts[key_path] = text
-                cur[key] = value
-        elif other is not None:
-            at = offset + match.start(4)
-            if other[0] == '"' and other.find('"', 1) == len(other) - 1 and "\\" not in other:
-                values[key_path] = (number, at + 1)  # a double-quoted value alone, without escapes
-                cur[key] = other[1:-1]
-            else:
-                cur[key] = _inline(other, number, at, key_path, len(stack) + 1, values, keys, texts, plain)
-        else:
+        if text is None:
             cur[key] = None  # its place among the keys; the value comes with the next line
             pending = (key, key_path, number, column + len(key) + 2)
+            continue
+        at += offset
+        if value is string:
+            values[key_path] = (number, at + 1)
+            cur[key] = text
+        elif value is not other:
+            values[key_path] = (number, at + 1)
+            texts[key_path] = text
+            cur[key] = value
+        elif text[0] == '"' and text.find('"', 1) == len(text) - 1 and "\\" not in text:
+            values[key_path] = (number, at + 1)  # a double-quoted value alone, without escapes
+            cur[key] = text[1:-1]
+        else:
+            cur[key] = _inline(text, number, at, key_path, len(stack) + 1, values, keys, texts, plain)
     if cur is None:
         raise _Refused  # an empty document: the composers place it
     if pending is not None:
