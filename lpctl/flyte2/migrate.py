@@ -305,13 +305,18 @@ def _refused_keys(doc: Any, decisions: list[Decision]) -> None:
             decisions.append(Decision(key, f"{key}: {why}"))
 
 
-def write_migrated(files: Sequence[FileMigration], directory: str, inputs: Sequence[str]) -> list[str]:
-    """Write each file's clean triggers under ``directory`` (lpctl.flyte2.migrate_files); the paths written."""
-    from lpctl.flyte2.migrate_files import targets, write_all
+def write_migrated(files: Sequence[FileMigration], directory: str, inputs: Sequence[str], *,
+                   force: bool = False) -> list[str]:
+    """Write each file's clean triggers under ``directory`` (lpctl.flyte2.migrate_files); the paths written.
+    Without ``force``, a file there with other content stops the run before anything is written."""
+    from lpctl.flyte2.migrate_files import refuse_replacing, targets, write_all
 
     chosen = [f for f in files if f.text is not None]
     paths = targets([(f.source or f.path, f.path) for f in chosen], inputs, directory)
-    write_all([(target, f.text or "") for target, f in zip(paths, chosen, strict=True)])
+    items = [(target, f.text or "") for target, f in zip(paths, chosen, strict=True)]
+    if not force:
+        refuse_replacing(items)
+    write_all(items)
     return paths
 
 
