@@ -15,7 +15,6 @@ from contextlib import closing
 from typing import TYPE_CHECKING, Any
 
 from lpctl import accel, jsontext
-from lpctl.accel import jsonencode
 from lpctl.accel.workers import ordered_map
 from lpctl.errors import PathError, UsageError
 
@@ -35,15 +34,11 @@ Key = tuple[str, ...]
 
 
 def message_to_dict(message: Any) -> dict[str, Any]:
-    """The protobuf JSON mapping (camelCase, enum names, int64 as strings): ``json_format.MessageToDict``'s
-    very result, from :mod:`lpctl.accel.protojson` (imported here, as protobuf is: not on ``lpctl --help``)."""
-    if not accel.on():
-        from google.protobuf import json_format
+    """The protobuf JSON mapping (camelCase, enum names, int64 as strings): ``json_format.MessageToDict``
+    (imported here, as protobuf is: not on ``lpctl --help``)."""
+    from google.protobuf import json_format
 
-        return json_format.MessageToDict(message)
-    from lpctl.accel import protojson
-
-    out: dict[str, Any] = protojson.message_to_dict(message)
+    out: dict[str, Any] = json_format.MessageToDict(message)
     return out
 
 
@@ -62,8 +57,38 @@ def _entry(plan: CompiledPlan) -> Tree:
 
 
 def entry_text(plan: CompiledPlan) -> str:
-    """A launch plan's entry as the bundle writes it, nested in ``launchPlans``."""
-    return encode(_entry(plan), 2)
+    """A launch plan's entry as the bundle writes it, nested in ``launchPlans``: the text of
+    ``encode(_entry(plan), 2)``, written in one pass from the message (:mod:`lpctl.accel.protojson`)."""
+    if not accel.on():
+        return encode(_entry(plan), 2)
+    from lpctl.accel import protojson
+
+    items = [("launchPlan", protojson.message_text(plan.launch_plan, "\n      ")),
+             ("source", _source_text(plan.source.path, plan.source.document))]
+    if plan.auto_activate is not None:
+        items.append(("autoActivate", "true" if plan.auto_activate else "false"))
+    return protojson.object_text(items, "\n    ")
+
+
+def trigger_entry_text(item: Any) -> str:
+    """A Flyte 2 trigger's entry as the bundle writes it, nested in ``triggers``."""
+    if not accel.on():
+        return encode(_trigger_entry(item), 2)
+    from lpctl.accel import protojson
+
+    items = [("source", _source_text(item.document.path, item.document.index)),
+             ("taskName", json.dumps(item.task_name, ensure_ascii=False)),
+             ("trigger", protojson.message_text(item.trigger, "\n      "))]
+    if item.placed:
+        items += [("project", json.dumps(item.project, ensure_ascii=False)),
+                  ("domain", json.dumps(item.domain, ensure_ascii=False))]
+    return protojson.object_text(items, "\n    ")
+
+
+def _source_text(path: str, document: int) -> str:
+    """An entry's ``source``, nested in it."""
+    return '{\n        "document": ' + str(int(document)) + ',\n        "path": ' \
+        + json.dumps(path, ensure_ascii=False) + "\n      }"
 
 
 def bundle(plans: Iterable[CompiledPlan], triggers: Iterable[Any] = ()) -> Tree:
@@ -79,7 +104,11 @@ def bundle(plans: Iterable[CompiledPlan], triggers: Iterable[Any] = ()) -> Tree:
 def _trigger_entries(triggers: Iterable[Any]) -> list[dict[str, Any]]:
     """``{"source", "taskName", "trigger"}`` per lpctl.flyte2 CompiledTrigger, by project, domain, task, name,
     source; with ``project`` and ``domain`` where the spec names its own (elsewhere they are the deploy's)."""
-    return [_trigger_entry(item) for item in sorted(triggers, key=lambda item: item.sort_key())]
+    return [_trigger_entry(item) for item in _ordered_triggers(triggers)]
+
+
+def _ordered_triggers(triggers: Iterable[Any]) -> list[Any]:
+    return sorted(triggers, key=lambda item: item.sort_key())
 
 
 def _trigger_entry(item: Any) -> dict[str, Any]:
@@ -106,9 +135,9 @@ def write_bundle(plans: Iterable[CompiledPlan], write: Callable[[str], Any], tri
                  jobs: int = 1) -> None:
     """The text of :func:`to_json` (``bundle(plans, triggers)``), written entry by entry as it is made.
 
-    Only one launch plan entry is held at a time (a few per worker with ``jobs``), and :func:`encode`
-    replaces ``json.dumps(indent=2)``, whose indentation forces the pure-Python encoder; the bytes are the
-    same. With ``jobs`` other than 1 (a --locked run: nothing was imported), the entries are made in forked
+    Only one launch plan entry is held at a time (a few per worker with ``jobs``), each written by
+    :func:`entry_text` (in one pass from the message, with the accelerators on); the bytes are the same.
+    With ``jobs`` other than 1 (a --locked run: nothing was imported), the entries are made in forked
     worker processes, in bundle order, and written as they come back.
     """
     head = {"apiVersion": API_VERSION, "kind": KIND}
@@ -123,17 +152,15 @@ def write_bundle(plans: Iterable[CompiledPlan], write: Callable[[str], Any], tri
             for i, text in enumerate(texts):
                 write(("\n    " if i == 0 else ",\n    ") + text)
         write("\n  ]")
-    trigger_entries = _trigger_entries(triggers)
-    if trigger_entries:  # "triggers" sorts after "launchPlans"
-        write(',\n  "triggers": ' + encode(trigger_entries, 1))
+    trigger_texts = [trigger_entry_text(item) for item in _ordered_triggers(triggers)]
+    if trigger_texts:  # "triggers" sorts after "launchPlans"
+        write(',\n  "triggers": [\n    ' + ",\n    ".join(trigger_texts) + "\n  ]")
     write("\n}\n")
 
 
 def encode(value: Any, level: int = 0) -> str:
     """``json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False)`` for JSON data,
-    nested ``level`` deep (:mod:`lpctl.accel.jsonencode`, or json.dumps itself with the accelerators off)."""
-    if accel.on():
-        return jsonencode.encode(value, level)
+    nested ``level`` deep."""
     text = json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False)
     return text.replace("\n", "\n" + "  " * level) if level else text
 
