@@ -23,7 +23,7 @@ def visible_emitter() -> type:
     """A subclass of ruamel's round-trip emitter (ruamel's own class stays untouched for every other user)."""
     from ruamel.yaml.emitter import Emitter
 
-    class VisibleEmitter(Emitter):  # type: ignore[misc]
+    class VisibleEmitter(Emitter):
         def analyze_scalar(self, scalar: Any) -> Any:
             analysis = super().analyze_scalar(scalar)
             if isinstance(scalar, str) and has_invisible(scalar):  # only double quotes can escape it
