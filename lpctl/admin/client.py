@@ -21,7 +21,7 @@ from flyteidl.core.identifier_pb2 import Identifier, ResourceType
 from google.protobuf.message import Message
 
 from lpctl.admin.bearer import BearerClient
-from lpctl.admin.guard import follow_pages
+from lpctl.admin.guard import LIST_TIMEOUT, follow_pages
 from lpctl.admin.text import server_text
 from lpctl.errors import LpctlError
 from lpctl.redact import redact
@@ -198,6 +198,8 @@ class AdminClient(BearerClient):
         self.endpoint = endpoint
         self.insecure = insecure
         self.timeout = timeout
+        #: the seconds one listing may take, all its pages (see lpctl.admin.guard.follow_pages)
+        self.list_timeout = LIST_TIMEOUT
         self.page_size = max(1, page_size)
         self._metadata_key = metadata_key.lower()
         self.set_token(token)
@@ -284,7 +286,7 @@ class AdminClient(BearerClient):
                 project=project, domain=domain, limit=self.page_size, token=token))
             return list(found.launch_plans), found.token
 
-        return follow_pages(page, f"ListActiveLaunchPlans for {project}/{domain}")
+        return follow_pages(page, f"ListActiveLaunchPlans for {project}/{domain}", max_seconds=self.list_timeout)
 
     def list_launch_plans(self, project: str, domain: str, *, name: str = "",
                           version: str | None = None) -> Iterator[LaunchPlan]:
@@ -300,7 +302,7 @@ class AdminClient(BearerClient):
             return list(found.launch_plans), found.token
 
         asked = "/".join(p for p in (project, domain, name) if p) + (f" at version {version}" if version else "")
-        return follow_pages(page, f"ListLaunchPlans for {server_text(asked)}")
+        return follow_pages(page, f"ListLaunchPlans for {server_text(asked)}", max_seconds=self.list_timeout)
 
     def first_launch_plan(self, project: str, domain: str, name: str) -> LaunchPlan | None:
         """The earliest registered version of a launch plan (one call: sorted by ``created_at``, limit 1)."""
@@ -342,7 +344,8 @@ class AdminClient(BearerClient):
                 id=ident, limit=self.page_size, token=token, filters=filters, sort_by=order))
             return list(found.executions), found.token
 
-        return follow_pages(page, f"ListExecutions for {server_text(project)}/{server_text(domain)}")
+        return follow_pages(page, f"ListExecutions for {server_text(project)}/{server_text(domain)}",
+                            max_seconds=self.list_timeout)
 
     def workflow_exists(self, identifier: Identifier) -> bool:
         from flyteidl.admin import common_pb2

@@ -1,0 +1,83 @@
+"""lpctl plan and apply against a hostile Flyte 2 server: answers that would cost lpctl its memory (a
+compressed bomb, an oversized page) are refused unread, with exit 2, a JSON document under --format json,
+and nothing written to the server (tests/fake_flyte2.py's ``raw`` answers)."""
+
+from __future__ import annotations
+
+import json
+import zlib
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+pytest.importorskip("connectrpc")
+pytest.importorskip("flyte")
+
+from fake_flyte2 import TOKEN, D, P, Served, serve
+from flyte2_repo import REPORT, SPECS, TASKS, TRAIN
+from support import CliResult
+
+Run = Callable[..., CliResult]
+pytestmark = pytest.mark.usefixtures("no_proxies")  # the loopback servers, never a proxy
+PROTO = ("Content-Type", "application/proto")
+
+
+@pytest.fixture
+def server() -> Iterator[Served]:
+    with serve() as running:
+        for task in (TRAIN, REPORT):
+            running.backend.add_task(task, "v1")
+        yield running
+
+
+@pytest.fixture
+def lpctl(run_cli: Run, server: Served, in_tmp: Any) -> Run:
+    (in_tmp / "demo_tasks.py").write_text(TASKS)
+    (in_tmp / "triggers.yaml").write_text(SPECS)
+
+    def invoke(command: str, *args: str) -> CliResult:
+        return run_cli(command, "triggers.yaml", "--version", "v1", "--endpoint", server.endpoint, "--insecure",
+                       "--token-env", "TK", "--color", "never", *args, env={"TK": TOKEN})
+
+    return invoke
+
+
+def _listing(answer: tuple[str, list[tuple[str, str]], bytes]) -> Callable[[str], Any]:
+    return lambda method: answer if method == "ListTriggers" else None
+
+
+def _refused(result: CliResult, why: str) -> None:
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr.endswith(f"lpctl: the Flyte 2 server refused to list the triggers ({why})\n")
+
+
+def test_a_compressed_answer_is_refused_unread(lpctl: Run, server: Served) -> None:
+    """lpctl asks for no compression; a gzip answer anyway (8 MiB of zeros in 8 KiB here; 2 GiB in 2 MB took 6 GB
+    of memory and a minute before) is refused without unpacking it."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)
+    bomb = packer.compress(bytes(8 << 20)) + packer.flush()
+    server.backend.raw = _listing(("200 OK", [PROTO, ("Content-Encoding", "gzip")], bomb))
+    why = "INTERNAL: unknown encoding 'gzip'; accepted encodings are identity"
+    for command in ("plan", "apply"):
+        _refused(lpctl(command), why)
+        document = json.loads(lpctl(command, "--format", "json").stdout)
+        assert (document["exitCode"], document["error"], document["outcomes"]) == (
+            2, f"the Flyte 2 server refused to list the triggers ({why})", [])
+    assert server.backend.writes() == [] and server.backend.state() == {}
+    server.backend.raw = None
+    assert lpctl("plan").exit_code == 1
+    assert {h.get("accept-encoding") for h in server.backend.headers_seen} == {"identity"}
+
+
+def test_an_answer_past_the_bound_is_refused_undecoded(lpctl: Run, server: Served) -> None:
+    """A page of 17 MiB (300,000 rows where 100 were asked for) is refused, not decoded into a million messages."""
+    from flyteidl2.trigger import trigger_definition_pb2
+
+    row = trigger_definition_pb2.Trigger(active=True)
+    row.id.name.project, row.id.name.domain, row.id.name.task_name, row.id.name.name = P, D, TRAIN, "flood"
+    encoded = row.SerializeToString()
+    entry = b"\x0a" + bytes([len(encoded)]) + encoded  # ListTriggersResponse.triggers, field 1
+    server.backend.raw = _listing(("200 OK", [PROTO], entry * ((17 << 20) // len(entry))))
+    _refused(lpctl("plan", "--prune"), "RESOURCE_EXHAUSTED: message is larger than configured max 16777216")
+    assert server.backend.writes() == []
