@@ -183,6 +183,10 @@ class _Pool:
         return read
 
     def start(self) -> None:
+        if CALLER_WORKS and (k := self._take()) is not None:
+            # the first chunk here, before the fork: what a spec's checks import the first time (the target,
+            # protobuf's messages: ~0.1 s) and remember is imported and remembered once, not once per process
+            self.done[k] = self._run(k)
         workers = self.workers
         for spill in (self.spill, *self.spills):
             spill.prepare(workers + 1)
