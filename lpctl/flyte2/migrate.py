@@ -128,8 +128,11 @@ def migrate_text(text: str, path: str, options: MigrateOptions = MigrateOptions(
 def _yaml() -> Any:
     from ruamel.yaml import YAML
 
+    from lpctl.spec.emit import visible_emitter
+
     yaml = YAML(typ="rt")
     yaml.Constructor = _constructor()
+    yaml.Emitter = visible_emitter()
     yaml.preserve_quotes = True
     yaml.width = 120
     yaml.indent(mapping=2, sequence=4, offset=2)
