@@ -47,7 +47,8 @@ class Identity:
 
     def under(self, lower: Identity) -> Identity:
         """This identity, with ``lower``'s values where this one has none."""
-        return Identity(**{f.name: getattr(self, f.name) or getattr(lower, f.name) for f in fields(self)})
+        return Identity(self.project or lower.project, self.domain or lower.domain, self.version or lower.version,
+                        self.workflow_version or lower.workflow_version)
 
     def resolved(self) -> ResolvedIdentity:
         """Apply the defaults: project and domain are always known, versions may stay empty."""
