@@ -89,7 +89,8 @@ def _document(lines: list[str], first: int, plain: Plains) -> Read:  # noqa: C90
     values: Values = {}
     keys: Values = {}
     texts: dict[Path, str] = {}
-    known, digest, string, other = plain.lines.get, plain.line, Plains.STRING, OTHER
+    known: Callable[[str, object], Any] = plain.lines.get  # a Line, None (not a key line), or miss
+    digest, miss, string, other = plain.line, Plains.MISS, Plains.STRING, OTHER
     #: the open collections outside the current one: (indent, container, path, is a sequence, indentless)
     stack: list[tuple[int, Any, Path, bool, bool]] = []
     cur: Any = None  # the current collection, its keys' or dashes' column (0-based), its path ...
@@ -99,7 +100,9 @@ def _document(lines: list[str], first: int, plain: Plains) -> Read:  # noqa: C90
     number = first
     for raw in lines:
         number += 1
-        line = known(raw) or digest(raw)
+        line = known(raw, miss)
+        if line is miss:
+            line = digest(raw)
         if line is not None:  # "key: value", most lines
             indent, offset, item = line[0], 0, False
         else:
@@ -144,7 +147,9 @@ def _document(lines: list[str], first: int, plain: Plains) -> Read:  # noqa: C90
                 raise Refused  # "-" alone (a nested block follows), or "- - x"
             offset = indent + len(body) - len(entry)
             item_path = (*path, len(cur))
-            line = known(entry) or digest(entry)
+            line = known(entry, miss)
+            if line is miss:
+                line = digest(entry)
             if line is None:
                 cur.append(inline(entry, number, offset, item_path, len(stack) + 1, values, keys, texts, plain))
                 continue
