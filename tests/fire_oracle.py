@@ -119,15 +119,18 @@ def crons(draw: Any) -> Cron:
     hour_forms = [(hour_text, hours, False), ("*/6", {0, 6, 12, 18}, False), ("1-3", {1, 2, 3}, False),
                   ("2", {2}, False)]
     minute_text, minute_set, _ = _field(draw, minute_forms)
-    if len(minute_set) == 1 and draw(st.booleans()):
-        hour_forms.append(("*", set(range(24)), True))
+    if len(minute_set) <= 2:  # every hour: up to 48 fires a day
+        hour_forms += [("*", set(range(24)), True)] * 2
     hour_field, hour_set, _ = _field(draw, hour_forms)
-    dom_text, dom_set, dom_star = _field(draw, [("*", set(range(1, 32)), True), ("?", set(range(1, 32)), True),
+    every_day = ("*", set(range(1, 32)), True)
+    dom_text, dom_set, dom_star = _field(draw, [every_day, every_day, every_day, ("?", set(range(1, 32)), True),
                                                 ("*/1", set(range(1, 32)), True), ("*/2", set(range(1, 32, 2)), False),
                                                 ("1,15", {1, 15}, False), ("4-9", set(range(4, 10)), False)])
-    month_text, month_set, _ = _field(draw, [("*", set(range(1, 13)), True), ("3,10,11", {3, 10, 11}, False),
+    every_month = ("*", set(range(1, 13)), True)
+    month_text, month_set, _ = _field(draw, [every_month, every_month, every_month, ("3,10,11", {3, 10, 11}, False),
                                              ("1-6", set(range(1, 7)), False), ("7-12", set(range(7, 13)), False)])
-    dow_text, dow_set, dow_star = _field(draw, [("*", set(range(7)), True), ("1-5", {1, 2, 3, 4, 5}, False),
+    every_weekday = ("*", set(range(7)), True)
+    dow_text, dow_set, dow_star = _field(draw, [every_weekday, every_weekday, ("1-5", {1, 2, 3, 4, 5}, False),
                                                 ("0,6", {0, 6}, False), ("*/2", {0, 2, 4, 6}, False),
                                                 ("3", {3}, False)])
     return Cron(f"{minute_text} {hour_field} {dom_text} {month_text} {dow_text}", frozenset(minute_set),
@@ -140,7 +143,10 @@ def windows(draw: Any) -> tuple[datetime, datetime]:
     """``[start, end)`` of an hour to three days near a DST change (or an ordinary day), on a whole minute or
     not."""
     anchor = draw(st.sampled_from(ANCHORS))
-    start = anchor + timedelta(minutes=draw(st.integers(-2 * 24 * 60, 24 * 60)), seconds=draw(st.sampled_from((0, 30))))
-    length = timedelta(minutes=draw(st.integers(60, 3 * 24 * 60)), seconds=draw(st.sampled_from((0, 15))))
+    # drawn from a few spans and then nudged: Hypothesis favours small integers, and most windows would be an hour
+    offset = draw(st.sampled_from((-2 * 24 * 60, -24 * 60, -12 * 60, -90, 0, 30, 12 * 60))) + draw(st.integers(0, 59))
+    start = anchor + timedelta(minutes=offset, seconds=draw(st.sampled_from((0, 30))))
+    length = draw(st.sampled_from((60, 6 * 60, 24 * 60, 2 * 24 * 60, 3 * 24 * 60))) + draw(st.integers(0, 59))
+    length = timedelta(minutes=length, seconds=draw(st.sampled_from((0, 15))))
     return start, start + length
 

@@ -27,7 +27,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 grpc = pytest.importorskip("grpc")
@@ -45,7 +45,8 @@ from lpctl.admin.status import Window, read_status  # noqa: E402
 TOKEN = "property-token"
 SCOPES = (("flytesnacks", "development"), ("flytesnacks", "production"))
 OTHER_PROJECT = "elsewhere"
-NAMES = ("alpha", "beta", "gamma")
+#: a name with "+" cannot be put in a FlyteAdmin filter: lpctl then lists every execution of the scope
+NAMES = ("alpha", "beta", "team.daily_report-v2", "odd+name")
 SCHEDULED, MANUAL = execution_pb2.ExecutionMetadata.SCHEDULED, execution_pb2.ExecutionMetadata.MANUAL
 PHASES = (core_execution_pb2.WorkflowExecution.SUCCEEDED, core_execution_pb2.WorkflowExecution.FAILED,
           core_execution_pb2.WorkflowExecution.ABORTED, core_execution_pb2.WorkflowExecution.RUNNING)
@@ -222,9 +223,29 @@ def _utc(moments: Any) -> list[datetime]:
     return [m.astimezone(UTC) for m in moments]
 
 
+def _cron(text: str, minutes: set[int], hours: set[int]) -> Cron:
+    return Cron(text, frozenset(minutes), frozenset(hours), frozenset(range(1, 32)), frozenset(range(1, 13)),
+                frozenset(range(7)), True)
+
+
+AUTUMN = (datetime(2026, 10, 24, 12, tzinfo=UTC), datetime(2026, 10, 26, 12, tzinfo=UTC))
+SPRING = (datetime(2026, 3, 7, 18, 30, tzinfo=UTC), datetime(2026, 3, 9, 18, tzinfo=UTC))
+
+
 @settings(max_examples=examples(100), suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                              HealthCheck.too_slow], deadline=None)
 @given(worlds())
+# whatever the profile draws: Berlin's repeated hour with a kickoff input, beside a fixed rate and a launch plan
+# with no active version; New York's skipped hour, registered inside the window, in two scopes
+@example((AUTUMN, [Declared(*SCOPES[0], "alpha", "cron", _cron("30 * * * *", {30}, set(range(24))), "Europe/Berlin",
+                            True, -14400), Declared(*SCOPES[0], "beta", "rate", _cron("0 3 * * *", {0}, {3}), "UTC",
+                                                    False, -14400),
+                   Declared(*SCOPES[1], "alpha", "inactive", _cron("0 3 * * *", {0}, {3}), "UTC", False, -14400)],
+          random.Random(3)))
+@example((SPRING, [Declared(*SCOPES[0], "alpha", "cron", _cron("*/30 1-3 * * *", {0, 30}, {1, 2, 3}),
+                            "America/New_York", False, 30),
+                   Declared(*SCOPES[1], "odd+name", "cron", _cron("15 2 * * *", {15}, {2}), "America/New_York", True,
+                            -1)], random.Random(4)))
 def test_status_and_backfill_match_the_oracle(admin: Any, world: Any) -> None:
     fake, client = admin
     _reset(fake)
