@@ -42,14 +42,19 @@ _R = TypeVar("_R")
 def normalize_endpoint(endpoint: str, *, insecure: bool = False) -> str:
     """``host:port`` (or ``dns:///host:port``) as the URL flyte-sdk makes of it: https, or http with
     ``insecure``; an http(s) URL is kept."""
+    given = endpoint
     if endpoint.startswith("dns:///"):
         endpoint = endpoint[len("dns:///"):]
-    scheme = urlsplit(endpoint).scheme.lower() if "://" in endpoint else ""
-    if scheme in ("http", "https"):
-        return endpoint.rstrip("/")
-    if scheme:
-        raise ServerError(f"unknown scheme in endpoint {server_text(endpoint, 200)}: use host:port, http:// or https://")
-    return f"{'http' if insecure else 'https'}://{endpoint.rstrip('/')}"
+    try:
+        scheme = urlsplit(endpoint).scheme.lower() if "://" in endpoint else ""
+        if scheme and scheme not in ("http", "https"):
+            raise ServerError(f"unknown scheme in endpoint {server_text(given, 200)}: use host:port, http:// or "
+                              "https://")
+        url = endpoint.rstrip("/") if scheme else f"{'http' if insecure else 'https'}://{endpoint.rstrip('/')}"
+        urlsplit(url).port  # noqa: B018 (read for its check: an unclosed [IPv6 address, a port past 65535)
+    except ValueError as e:
+        raise ServerError(f"endpoint {server_text(given, 200)} is not a host:port or URL ({e})") from None
+    return url
 
 
 def org_from_endpoint(endpoint: str) -> str:
