@@ -17,11 +17,6 @@ from typing import Any, NoReturn
 
 from lpctl.errors import UsageError
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
-
 DEFAULT_PROJECT = "flytesnacks"
 DEFAULT_DOMAIN = "development"
 #: characters that break FlyteAdmin's URLs and flytectl's command lines
@@ -175,6 +170,10 @@ def _read_toml(path: str) -> dict[str, Any]:
         refuse(e.strerror or e)
     if len(data) > MAX_PYPROJECT_BYTES:
         refuse(f"larger than {MAX_PYPROJECT_BYTES // (1024 * 1024)} MiB")
+    if sys.version_info >= (3, 11):  # imported here, where there is a pyproject.toml to read
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
     try:
         return tomllib.loads(data.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
