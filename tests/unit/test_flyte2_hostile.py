@@ -121,3 +121,17 @@ def test_an_api_key_for_no_host_is_refused(run_cli: Run, server: Served, in_tmp:
     assert result.stderr.endswith(f"lpctl: the API key in K is for x], not {server.endpoint}: lpctl sends its secret "
                                   "only to the server it was issued for\n")
     assert "k3y-s3cret" not in result.stderr and server.backend.calls == []
+
+
+def test_a_redirect_is_named_and_not_followed(lpctl: Run, server: Served) -> None:
+    """An HTTP redirect (an ingress sending http to https, a moved server) read "refused to list the triggers
+    (UNKNOWN: Found)"; it stops the run and says what to give instead. Nothing follows it."""
+    server.backend.raw = _listing(("302 Found", [("Location", "http://elsewhere.example/steal")], b""))
+    for command in ("plan", "apply"):
+        result = lpctl(command)
+        assert (result.exit_code, result.stdout) == (2, "")
+        assert result.stderr.endswith(
+            f"lpctl: cannot talk to the Flyte 2 server at http://{server.endpoint} (UNAVAILABLE: it answered HTTP "
+            "302 Found, a redirect); lpctl follows none (credentials must not reach another host): give the "
+            "address it redirects to with --endpoint\n")
+    assert server.backend.writes() == []
