@@ -5,7 +5,8 @@ answers or bytes (tests hold each to its reference, with the switch on and off):
 
 - :mod:`~lpctl.accel.blockyaml` reads the plain block style line by line (reference: ruamel.yaml; the
   libyaml composer in :mod:`lpctl.spec.load` is a second fast path, also switched off);
-- :mod:`~lpctl.accel.fastschema` says "valid" without jsonschema (reference: jsonschema);
+- :mod:`~lpctl.accel.fastschema` says "valid" without jsonschema, with the Python functions
+  :mod:`~lpctl.accel.schemagen` writes from the schema (reference: jsonschema);
 - :mod:`~lpctl.accel.protojson` is ``json_format.MessageToDict`` from per-type plans;
 - :mod:`~lpctl.accel.jsonencode` is ``json.dumps(indent=2, sort_keys=True)`` without the pure-Python encoder;
 - :mod:`~lpctl.accel.fmtlayout` says a spec is already in ``lpctl fmt``'s layout from its lines (reference:
