@@ -15,7 +15,6 @@ from contextlib import closing
 from typing import TYPE_CHECKING, Any
 
 from lpctl import accel, jsontext
-from lpctl.accel import jsonencode
 from lpctl.accel.workers import ordered_map
 from lpctl.errors import PathError, UsageError
 
@@ -30,20 +29,16 @@ KIND = "LaunchPlanBundle"
 SUFFIX = ".json"
 
 Tree = dict[str, Any]
-#: (project, domain, name): how launch plans are matched across bundles
-Key = tuple[str, str, str]
+#: how entries are matched across bundles: a launch plan's (project, domain, name); a trigger's, see :func:`trigger_key`
+Key = tuple[str, ...]
 
 
 def message_to_dict(message: Any) -> dict[str, Any]:
-    """The protobuf JSON mapping (camelCase, enum names, int64 as strings): ``json_format.MessageToDict``'s
-    very result, from :mod:`lpctl.accel.protojson` (imported here, as protobuf is: not on ``lpctl --help``)."""
-    if not accel.on():
-        from google.protobuf import json_format
+    """The protobuf JSON mapping (camelCase, enum names, int64 as strings): ``json_format.MessageToDict``
+    (imported here, as protobuf is: not on ``lpctl --help``)."""
+    from google.protobuf import json_format
 
-        return json_format.MessageToDict(message)
-    from lpctl.accel import protojson
-
-    out: dict[str, Any] = protojson.message_to_dict(message)
+    out: dict[str, Any] = json_format.MessageToDict(message)
     return out
 
 
@@ -62,8 +57,38 @@ def _entry(plan: CompiledPlan) -> Tree:
 
 
 def entry_text(plan: CompiledPlan) -> str:
-    """A launch plan's entry as the bundle writes it, nested in ``launchPlans``."""
-    return encode(_entry(plan), 2)
+    """A launch plan's entry as the bundle writes it, nested in ``launchPlans``: the text of
+    ``encode(_entry(plan), 2)``, written in one pass from the message (:mod:`lpctl.accel.protojson`)."""
+    if not accel.on():
+        return encode(_entry(plan), 2)
+    from lpctl.accel import protojson
+
+    items = [("launchPlan", protojson.message_text(plan.launch_plan, "\n      ")),
+             ("source", _source_text(plan.source.path, plan.source.document))]
+    if plan.auto_activate is not None:
+        items.append(("autoActivate", "true" if plan.auto_activate else "false"))
+    return protojson.object_text(items, "\n    ")
+
+
+def trigger_entry_text(item: Any) -> str:
+    """A Flyte 2 trigger's entry as the bundle writes it, nested in ``triggers``."""
+    if not accel.on():
+        return encode(_trigger_entry(item), 2)
+    from lpctl.accel import protojson
+
+    items = [("source", _source_text(item.document.path, item.document.index)),
+             ("taskName", json.dumps(item.task_name, ensure_ascii=False)),
+             ("trigger", protojson.message_text(item.trigger, "\n      "))]
+    if item.placed:
+        items += [("project", json.dumps(item.project, ensure_ascii=False)),
+                  ("domain", json.dumps(item.domain, ensure_ascii=False))]
+    return protojson.object_text(items, "\n    ")
+
+
+def _source_text(path: str, document: int) -> str:
+    """An entry's ``source``, nested in it."""
+    return '{\n        "document": ' + str(int(document)) + ',\n        "path": ' \
+        + json.dumps(path, ensure_ascii=False) + "\n      }"
 
 
 def bundle(plans: Iterable[CompiledPlan], triggers: Iterable[Any] = ()) -> Tree:
@@ -77,12 +102,22 @@ def bundle(plans: Iterable[CompiledPlan], triggers: Iterable[Any] = ()) -> Tree:
 
 
 def _trigger_entries(triggers: Iterable[Any]) -> list[dict[str, Any]]:
-    """``{"source", "taskName", "trigger"}`` per lpctl.flyte2 CompiledTrigger, by task, name, source."""
-    return [{
-        "source": {"path": item.document.path, "document": item.document.index},
-        "taskName": item.task_name,
-        "trigger": message_to_dict(item.trigger),
-    } for item in sorted(triggers, key=lambda item: item.sort_key())]
+    """``{"source", "taskName", "trigger"}`` per lpctl.flyte2 CompiledTrigger, by project, domain, task, name,
+    source; with ``project`` and ``domain`` where the spec names its own (elsewhere they are the deploy's)."""
+    return [_trigger_entry(item) for item in _ordered_triggers(triggers)]
+
+
+def _ordered_triggers(triggers: Iterable[Any]) -> list[Any]:
+    return sorted(triggers, key=lambda item: item.sort_key())
+
+
+def _trigger_entry(item: Any) -> dict[str, Any]:
+    entry: dict[str, Any] = {"source": {"path": item.document.path, "document": item.document.index}}
+    if item.placed:
+        entry["project"], entry["domain"] = item.project, item.domain
+    entry["taskName"] = item.task_name
+    entry["trigger"] = message_to_dict(item.trigger)
+    return entry
 
 
 def to_json(document: Tree) -> str:
@@ -100,9 +135,9 @@ def write_bundle(plans: Iterable[CompiledPlan], write: Callable[[str], Any], tri
                  jobs: int = 1) -> None:
     """The text of :func:`to_json` (``bundle(plans, triggers)``), written entry by entry as it is made.
 
-    Only one launch plan entry is held at a time (a few per worker with ``jobs``), and :func:`encode`
-    replaces ``json.dumps(indent=2)``, whose indentation forces the pure-Python encoder; the bytes are the
-    same. With ``jobs`` other than 1 (a --locked run: nothing was imported), the entries are made in forked
+    Only one launch plan entry is held at a time (a few per worker with ``jobs``), each written by
+    :func:`entry_text` (in one pass from the message, with the accelerators on); the bytes are the same.
+    With ``jobs`` other than 1 (a --locked run: nothing was imported), the entries are made in forked
     worker processes, in bundle order, and written as they come back.
     """
     head = {"apiVersion": API_VERSION, "kind": KIND}
@@ -117,17 +152,15 @@ def write_bundle(plans: Iterable[CompiledPlan], write: Callable[[str], Any], tri
             for i, text in enumerate(texts):
                 write(("\n    " if i == 0 else ",\n    ") + text)
         write("\n  ]")
-    trigger_entries = _trigger_entries(triggers)
-    if trigger_entries:  # "triggers" sorts after "launchPlans"
-        write(',\n  "triggers": ' + encode(trigger_entries, 1))
+    trigger_texts = [trigger_entry_text(item) for item in _ordered_triggers(triggers)]
+    if trigger_texts:  # "triggers" sorts after "launchPlans"
+        write(',\n  "triggers": [\n    ' + ",\n    ".join(trigger_texts) + "\n  ]")
     write("\n}\n")
 
 
 def encode(value: Any, level: int = 0) -> str:
     """``json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False)`` for JSON data,
-    nested ``level`` deep (:mod:`lpctl.accel.jsonencode`, or json.dumps itself with the accelerators off)."""
-    if accel.on():
-        return jsonencode.encode(value, level)
+    nested ``level`` deep."""
     text = json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False)
     return text.replace("\n", "\n" + "  " * level) if level else text
 
@@ -199,23 +232,30 @@ def _triggers_problem(document: Tree) -> str | None:
     for i, entry in enumerate(entries):
         key = trigger_key(entry)
         if key is None:
-            return f"triggers[{i}] has no taskName and trigger with a name"
+            return f"triggers[{i}] has no taskName and trigger with a name (and with a project, no domain)"
         if key in seen:
-            return f"trigger {key[1]}/{key[2]} appears more than once"
+            return f"trigger {'/'.join(key[1:])} appears more than once"
         seen.add(key)
     return None
 
 
-#: the first part of a trigger entry's key, so that triggers print as ``trigger/<task>/<name>``
+#: the first part of a trigger entry's key, so that triggers print as ``trigger/<task>/<name>`` (or
+#: ``trigger/<project>/<domain>/<task>/<name>`` when the entry names where it goes)
 TRIGGER = "trigger"
 
 
 def trigger_key(entry: Any) -> Key | None:
-    """A trigger entry's ("trigger", task name, trigger name), or None when it has none."""
+    """A trigger entry's ("trigger", task name, trigger name), with its project and domain before the task
+    name when it has them; None when it has no task and trigger name (or a project without a domain)."""
     if not isinstance(entry, dict) or not isinstance(entry.get("trigger"), dict):
         return None
     task, name = entry.get("taskName"), entry["trigger"].get("name")
-    return (TRIGGER, task, name) if isinstance(task, str) and isinstance(name, str) else None
+    if not (isinstance(task, str) and isinstance(name, str)):
+        return None
+    if "project" not in entry and "domain" not in entry:
+        return (TRIGGER, task, name)
+    project, domain = entry.get("project"), entry.get("domain")
+    return (TRIGGER, project, domain, task, name) if isinstance(project, str) and isinstance(domain, str) else None
 
 
 def entry_key(entry: Any) -> Key | None:

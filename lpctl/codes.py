@@ -320,9 +320,10 @@ CODES: dict[str, CodeInfo] = _codes(
      workflow's default launch plan, which flytekit builds from the workflow alone: it refuses
      other properties ('Only named launchplans can be created that have other properties').""",
      """Give the launch plan a name, or remove the other properties."""),
-    ("LP805", "identifier Flyte cannot store", """The launch plan's name, project, domain or version
-     contains whitespace, '/', '?', '#', '%', a backslash or control characters, or is longer than
-     255 characters; FlyteAdmin's URLs and flytectl cannot address such an entity.""",
+    ("LP805", "identifier Flyte cannot store", """The launch plan's name, project, domain or version, or
+     a trigger's project or domain, contains whitespace, '/', '?', '#', '%', a backslash or control
+     characters, or is longer than 255 characters; FlyteAdmin's URLs and flytectl cannot address such
+     an entity.""",
      """Use a shorter identifier without whitespace, '/', '?', '#', '%', backslashes or control
      characters."""),
     ("LP806", "duplicate launch plan", """Two specs define a launch plan with the same project,
@@ -424,8 +425,8 @@ CODES: dict[str, CodeInfo] = _codes(
      _u_produced_artifacts from the trigger's context, and takes the first entry of that name: a
      custom_context key of that name would replace the kickoff argument.""",
      """Rename the custom_context key."""),
-    ("LP923", "duplicate trigger", """A task's triggers are identified by their name: two specs with the same
-     task and trigger name would replace each other at deploy.""",
+    ("LP923", "duplicate trigger", """A task's triggers are identified by their name in a project and domain:
+     two specs with the same project, domain, task and trigger name would replace each other at deploy.""",
      """Rename one of the two triggers, or delete the copy."""),
     ("LP924", "recipient is not an e-mail address", """Flyte 2 e-mail notifications need real addresses in
      recipients, cc and bcc; flyte-sdk does not check them and delivery fails later.""",

@@ -204,6 +204,10 @@ def _entry_changes(before: Any, after: Any) -> list[str]:
             lines.append(f"input '{name}' removed (was {_describe_input(item)})")
             continue
         lines.extend(_input_changes(name, item, new_inputs[name]))
+    old_triggers, new_triggers = before.get("codeTriggers", []), after.get("codeTriggers", [])
+    if old_triggers != new_triggers:  # a Flyte 2 task's triggers in code (LP925)
+        lines.append(f"triggers declared in code changed: {', '.join(map(str, old_triggers)) or '(none)'} -> "
+                     f"{', '.join(map(str, new_triggers)) or '(none)'}")
     if not lines:
         lines.append("changed (" + ", ".join(k for k in sorted(after) if before.get(k) != after.get(k)) + ")")
     return lines

@@ -21,7 +21,7 @@
 Faulty variants, for what lpctl must survive: ``ignore_scope`` makes the list calls answer every launch plan
 of every project and domain, whatever the request's project, domain, name and filter say;
 ``tokens="repeat"`` answers every page with the same next token, ``tokens="endless"`` with a new one each
-time, forever.
+time, forever; ``page_delay`` answers each page of a list call that many seconds late.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -87,6 +88,8 @@ class FakeAdmin(ExecutionCalls, admin_pb2_grpc.AdminServiceServicer):
     ignore_scope: bool = False
     #: "": pages as FlyteAdmin does; "repeat" or "endless": a broken server
     tokens: str = ""
+    #: seconds each page of a list call takes to answer (a slow server)
+    page_delay: float = 0.0
     hooks: list[tuple[str, int, Callable[[], None]]] = field(default_factory=list)
 
     # -- setting up ---------------------------------------------------------------------------------
@@ -249,6 +252,8 @@ class FakeAdmin(ExecutionCalls, admin_pb2_grpc.AdminServiceServicer):
         return self._page(context, found, request.limit, request.token)
 
     def _page(self, context: Any, found: list[LaunchPlan], limit: int, token: str) -> Any:
+        if self.page_delay:
+            time.sleep(self.page_delay)
         if limit == 0:
             context.abort(grpc.StatusCode.INVALID_ARGUMENT, "invalid value for limit: 0")
         if self.tokens == "repeat":

@@ -20,7 +20,8 @@ wsgiref in a thread), so that flyte-sdk's own client and lpctl's can be driven a
   DataProxyService ``UploadInputs`` stores them under the OSS hash.
 - RunService (``tests/fake_runs.py``): CreateRun of a trigger's run, ListRuns, GetRunDetails.
 - AuthMetadataService (no token needed); every other call needs ``Bearer <token>`` when ``token`` is set.
-- ``fail_on`` makes the n-th call of a method fail once; ``calls``/``requests`` record what was asked.
+- ``fail_on`` makes the n-th call of a method fail once; ``calls``/``requests`` record what was asked; ``raw``
+  answers a method with bytes of its own (a hostile server).
 """
 
 from __future__ import annotations
@@ -137,6 +138,9 @@ class FakeFlyte2:
     run_state: RunsState = field(default_factory=RunsState)
     #: (method, n, action): ``action()`` runs at the n-th call of ``method`` (a signal half-way, say)
     hooks: list[tuple[str, int, Callable[[], None]]] = field(default_factory=list)
+    #: a hostile server: ``raw(method)`` answers an HTTP response of its own, (status line, headers, body), in
+    #: place of the service's (None: the service answers)
+    raw: Callable[[str], tuple[str, list[tuple[str, str]], bytes] | None] | None = None
 
     # -- setting up ---------------------------------------------------------------------------------
 
@@ -152,9 +156,10 @@ class FakeFlyte2:
     def put(self, name: str, task_name: str, version: str, *, active: bool = True, project: str = P,
             domain: str = D, cron: str | None = "0 1 * * *", description: str = "", timezone: str = "",
             kickoff: str = "", since: datetime | None = None,
-            automation: common_pb2.TriggerAutomationSpec | None = None) -> None:
+            automation: common_pb2.TriggerAutomationSpec | None = None, org: str | None = None) -> None:
         """A trigger someone else deployed (``flyte create trigger``, another repository); ``since``: when it
-        was last activated (``updated_at``)."""
+        was last activated (``updated_at``); ``org``: its organization, by default the one flyte-sdk gives a
+        client of this server (the first label of the endpoint's host when it has more than two)."""
         spec = trigger_definition_pb2.TriggerSpec(active=active, task_version=version, description=description)
         spec.inputs.SetInParent()
         if automation is None:
@@ -164,7 +169,10 @@ class FakeFlyte2:
                 automation.schedule.cron.expression = cron
                 automation.schedule.cron.timezone = timezone
                 automation.schedule.kickoff_time_input_arg = kickoff
-        row = self._upsert("", (project, domain, task_name, name), spec, automation)
+        if org is None:
+            labels = self.endpoint.split("://")[-1].split(":")[0].split(".")
+            org = labels[0] if len(labels) > 2 else ""
+        row = self._upsert(org, (project, domain, task_name, name), spec, automation)
         if since is not None:
             row.updated_at = int(since.timestamp())
 
@@ -498,6 +506,10 @@ def application(backend: FakeFlyte2, auth: AuthService | None = None) -> Callabl
         length = int(environ.get("CONTENT_LENGTH") or 0)
         environ["wsgi.input"] = io.BytesIO(environ["wsgi.input"].read(length))
         path = environ.get("PATH_INFO", "")
+        answer = backend.raw(path.rsplit("/", 1)[-1]) if backend.raw else None
+        if answer is not None:
+            start_response(answer[0], answer[1])
+            return [answer[2]]
         for prefix, app in apps.items():
             if path.startswith(prefix):
                 return app(environ, start_response)

@@ -3,12 +3,14 @@
 Each module here does, faster, what a library of the user's named stack does, and gives the same
 answers or bytes (tests hold each to its reference, with the switch on and off):
 
-- :mod:`~lpctl.accel.blockyaml` reads the plain block style line by line (reference: ruamel.yaml; the
-  libyaml composer in :mod:`lpctl.spec.load` is a second fast path, also switched off);
+- :mod:`~lpctl.accel.blockyaml` reads the plain block style line by line, flow collections on one line and
+  comments included, with :mod:`~lpctl.accel.blockvalues` (reference: ruamel.yaml; the libyaml composer in
+  :mod:`lpctl.spec.load` is a second fast path, also switched off);
 - :mod:`~lpctl.accel.fastschema` says "valid" without jsonschema, with the Python functions
   :mod:`~lpctl.accel.schemagen` writes from the schema (reference: jsonschema);
-- :mod:`~lpctl.accel.protojson` is ``json_format.MessageToDict`` from per-type plans;
-- :mod:`~lpctl.accel.jsonencode` is ``json.dumps(indent=2, sort_keys=True)`` without the pure-Python encoder;
+- :mod:`~lpctl.accel.protojson` writes a message's bundle text in one pass from per-type plans (reference:
+  ``json_format.MessageToDict``, then ``json.dumps(indent=2, sort_keys=True)``), with
+  :mod:`~lpctl.accel.remember` keeping the texts of submessages that come back;
 - :mod:`~lpctl.accel.fmtlayout` says a spec is already in ``lpctl fmt``'s layout from its lines (reference:
   fmt's ruamel round trip);
 - :mod:`~lpctl.accel.workers` spreads a ``--locked`` run over processes (reference: one process).

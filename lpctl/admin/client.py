@@ -21,7 +21,7 @@ from flyteidl.core.identifier_pb2 import Identifier, ResourceType
 from google.protobuf.message import Message
 
 from lpctl.admin.bearer import BearerClient
-from lpctl.admin.guard import follow_pages
+from lpctl.admin.guard import LIST_TIMEOUT, follow_pages
 from lpctl.admin.text import server_text
 from lpctl.errors import LpctlError
 from lpctl.redact import redact
@@ -195,9 +195,12 @@ class AdminClient(BearerClient):
         grpc = _grpc()
         from flyteidl.service import admin_pb2_grpc, auth_pb2_grpc
 
+        _check_port(endpoint)
         self.endpoint = endpoint
         self.insecure = insecure
         self.timeout = timeout
+        #: the seconds one listing may take, all its pages (see lpctl.admin.guard.follow_pages)
+        self.list_timeout = LIST_TIMEOUT
         self.page_size = max(1, page_size)
         self._metadata_key = metadata_key.lower()
         self.set_token(token)
@@ -284,7 +287,7 @@ class AdminClient(BearerClient):
                 project=project, domain=domain, limit=self.page_size, token=token))
             return list(found.launch_plans), found.token
 
-        return follow_pages(page, f"ListActiveLaunchPlans for {project}/{domain}")
+        return follow_pages(page, f"ListActiveLaunchPlans for {project}/{domain}", max_seconds=self.list_timeout)
 
     def list_launch_plans(self, project: str, domain: str, *, name: str = "",
                           version: str | None = None) -> Iterator[LaunchPlan]:
@@ -300,7 +303,7 @@ class AdminClient(BearerClient):
             return list(found.launch_plans), found.token
 
         asked = "/".join(p for p in (project, domain, name) if p) + (f" at version {version}" if version else "")
-        return follow_pages(page, f"ListLaunchPlans for {server_text(asked)}")
+        return follow_pages(page, f"ListLaunchPlans for {server_text(asked)}", max_seconds=self.list_timeout)
 
     def first_launch_plan(self, project: str, domain: str, name: str) -> LaunchPlan | None:
         """The earliest registered version of a launch plan (one call: sorted by ``created_at``, limit 1)."""
@@ -342,7 +345,8 @@ class AdminClient(BearerClient):
                 id=ident, limit=self.page_size, token=token, filters=filters, sort_by=order))
             return list(found.executions), found.token
 
-        return follow_pages(page, f"ListExecutions for {server_text(project)}/{server_text(domain)}")
+        return follow_pages(page, f"ListExecutions for {server_text(project)}/{server_text(domain)}",
+                            max_seconds=self.list_timeout)
 
     def workflow_exists(self, identifier: Identifier) -> bool:
         from flyteidl.admin import common_pb2
@@ -362,6 +366,19 @@ class AdminClient(BearerClient):
         return discover_token_endpoint(self.endpoint, lambda: (
             self._call(self._auth.GetOAuth2Metadata, auth_pb2.OAuth2MetadataRequest(), auth=False),
             self._call(self._auth.GetPublicClientConfig, auth_pb2.PublicClientAuthConfigRequest(), auth=False)))
+
+
+#: ``host:port``, ``[v6]:port`` or ``dns:///`` either (gRPC's other targets, ``unix:``, ``ipv4:``, pass unchecked)
+_HOST_PORT = re.compile(r"(?:dns:///)?(?:\[[^\]]*\]|[^:/\[\]]*):(\d+)")
+
+
+def _check_port(endpoint: str) -> None:
+    """A port past 65535 is a usage error: gRPC takes it modulo 65536 (``:99999999`` connected to port 57599,
+    another service, with the token)."""
+    found = _HOST_PORT.fullmatch(endpoint)
+    if found and (len(found[1]) > 5 or not 0 < int(found[1]) < 65536):
+        raise ServerError(f"endpoint {server_text(endpoint, 200)}: port {server_text(found[1], 20)} is not a port "
+                          "(1-65535)")
 
 
 def discover_token_endpoint(endpoint: str, ask: Callable[[], tuple[Any, Any]]) -> TokenEndpoint:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timezone
+from http import HTTPStatus
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -25,28 +26,38 @@ from lpctl.admin.client import (
     discover_token_endpoint,
     system_root_certificates,
 )
-from lpctl.admin.guard import follow_pages
+from lpctl.admin.guard import LIST_TIMEOUT, follow_pages
 from lpctl.admin.text import server_text
 from lpctl.redact import redact
 
 #: flyte-sdk lists triggers 100 at a time; the open-source backend refuses more than 200
 DEFAULT_PAGE_SIZE = 100
+#: the largest answer lpctl decodes (gRPC's default is 4 MiB; a page of 100 triggers is tens of KiB): a
+#: larger one is refused (RESOURCE_EXHAUSTED) rather than decoded into gigabytes of messages
+MAX_ANSWER_BYTES = 16 * 1024 * 1024
 #: SelectClusterRequest.Operation.OPERATION_UPLOAD_TRIGGER
 OPERATION_UPLOAD_TRIGGER = 9
 _R = TypeVar("_R")
+#: the text of each HTTP redirect status, as connectrpc reports one (UNKNOWN, the status's phrase)
+_REDIRECTS = {HTTPStatus(s).phrase: s for s in (301, 302, 303, 307, 308)}
 
 
 def normalize_endpoint(endpoint: str, *, insecure: bool = False) -> str:
     """``host:port`` (or ``dns:///host:port``) as the URL flyte-sdk makes of it: https, or http with
     ``insecure``; an http(s) URL is kept."""
+    given = endpoint
     if endpoint.startswith("dns:///"):
         endpoint = endpoint[len("dns:///"):]
-    scheme = urlsplit(endpoint).scheme.lower() if "://" in endpoint else ""
-    if scheme in ("http", "https"):
-        return endpoint.rstrip("/")
-    if scheme:
-        raise ServerError(f"unknown scheme in endpoint {server_text(endpoint, 200)}: use host:port, http:// or https://")
-    return f"{'http' if insecure else 'https'}://{endpoint.rstrip('/')}"
+    try:
+        scheme = urlsplit(endpoint).scheme.lower() if "://" in endpoint else ""
+        if scheme and scheme not in ("http", "https"):
+            raise ServerError(f"unknown scheme in endpoint {server_text(given, 200)}: use host:port, http:// or "
+                              "https://")
+        url = endpoint.rstrip("/") if scheme else f"{'http' if insecure else 'https'}://{endpoint.rstrip('/')}"
+        urlsplit(url).port  # noqa: B018 (read for its check: an unclosed [IPv6 address, a port past 65535)
+    except ValueError as e:
+        raise ServerError(f"endpoint {server_text(given, 200)} is not a host:port or URL ({e})") from None
+    return url
 
 
 def org_from_endpoint(endpoint: str) -> str:
@@ -96,13 +107,17 @@ class Flyte2Client(BearerClient):
             raise ServerError(f"refusing plain http to {server_text(self.url, 200)} without --insecure")
         self.insecure = insecure
         self.timeout = timeout
+        #: the seconds one listing may take, all its pages (see lpctl.admin.guard.follow_pages)
+        self.list_timeout = LIST_TIMEOUT
         self.page_size = max(1, min(page_size, 200))
         self._metadata_key = metadata_key.lower()
         self.set_token(token)
         roots = root_certificates if root_certificates is not None else system_root_certificates()
+        # no compressed answers: a 2 MB gzip answer unpacked to 2 GiB (6 GB of memory, a minute) before any
+        # size check; uncompressed, MAX_ANSWER_BYTES bounds what is decoded
         self._transport = pyqwest.SyncHTTPTransport(
             tls_ca_cert=roots, tls_include_system_certs=roots is None, follow_redirects=False, timeout=timeout,
-            enable_otel=False)
+            enable_otel=False, enable_gzip=False, enable_brotli=False, enable_zstd=False)
         self._http = pyqwest.SyncClient(self._transport)
         self._clients: dict[tuple[str, str], Any] = {}
 
@@ -114,7 +129,8 @@ class Flyte2Client(BearerClient):
         url = url or self.url
         found = self._clients.get((service, url))
         if found is None:
-            found = _CLIENTS[service]()(url, http_client=self._http, timeout_ms=int(self.timeout * 1000))
+            found = _CLIENTS[service]()(url, http_client=self._http, timeout_ms=int(self.timeout * 1000),
+                                        accept_compression=(), read_max_bytes=MAX_ANSWER_BYTES)
             self._clients[(service, url)] = found
         return found
 
@@ -125,6 +141,11 @@ class Flyte2Client(BearerClient):
             return call(request, headers=headers)
         except connect_error as e:
             details = server_text(redact(e.message or "", self._token))
+            status = _REDIRECTS.get(e.message) if e.code.name == "UNKNOWN" else None
+            if status is not None:  # connectrpc's text for an HTTP status it has no code for: the phrase
+                raise AdminError("UNAVAILABLE", f"it answered HTTP {status} {e.message}, a redirect", self.url,
+                                 "lpctl follows none (credentials must not reach another host): give the address "
+                                 "it redirects to with --endpoint") from None
             hint = transport_hint(details, insecure=self.insecure) if e.code.name == "UNAVAILABLE" else ""
             raise AdminError(e.code.name, details, self.url, hint) from None
 
@@ -150,7 +171,7 @@ class Flyte2Client(BearerClient):
             return found.triggers, found.token
 
         where = f"{project}/{domain}" + (f"/{task_name}" if task_name is not None else "")
-        return follow_pages(page, f"ListTriggers for {where}")
+        return follow_pages(page, f"ListTriggers for {where}", max_seconds=self.list_timeout)
 
     def find_trigger(self, name: Any) -> Any | None:
         """GetTriggerDetails (the latest revision, with its spec), NOT_FOUND as None."""
@@ -194,7 +215,8 @@ class Flyte2Client(BearerClient):
             found = self._call(self._client("run").list_runs, request)
             return found.runs, found.token
 
-        return follow_pages(page, f"ListRuns for trigger {trigger.task_name}/{trigger.name}")
+        return follow_pages(page, f"ListRuns for trigger {trigger.task_name}/{trigger.name}",
+                            max_seconds=self.list_timeout)
 
     def find_run(self, run_id: Any) -> Any | None:
         """GetRunDetails (RunDetails: its run spec and root action), NOT_FOUND as None."""

@@ -1,11 +1,11 @@
 """What a reconcile guards against, whatever it reconciles (FlyteAdmin launch plans, Flyte 2 triggers).
 
 - :func:`follow_pages`: a list call's pages, stopped with :class:`PagingError` (exit 2) when the
-  server repeats a page token or answers more than :data:`MAX_PAGES` pages: a broken server is never
-  read forever;
+  server repeats a page token, answers more than :data:`MAX_PAGES` pages or takes more than
+  :data:`LIST_TIMEOUT` seconds (``--list-timeout``) for them: a broken server is never read forever;
 - :class:`Scope` and :func:`in_scope`: only entries in the project and domain asked for (and, for a
-  named lookup, of the name asked for) count; anything else a list answer holds is left out of every
-  decision and reported as a warning about the server;
+  named lookup, of the name asked for; for Flyte 2, of the organization asked for) count; anything
+  else a list answer holds is left out of every decision and reported as a warning about the server;
 - :class:`Interruption`: SIGINT and SIGTERM during the writes stop the run before the next write
   (the write under way finishes, bounded by the call's timeout), so that the run can say what it
   did and what it did not attempt.
@@ -18,11 +18,13 @@ from __future__ import annotations
 import contextlib
 import signal
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from types import FrameType
 from typing import Any, NamedTuple, TypeVar
 
+from lpctl.admin import LIST_TIMEOUT as LIST_TIMEOUT  # where the command line finds it too
 from lpctl.admin.text import server_text
 from lpctl.errors import LpctlError
 
@@ -35,25 +37,35 @@ MAX_PAGES = 10_000
 
 
 class PagingError(LpctlError):
-    """A list call that would never end: a repeated page token, or more than the bound."""
+    """A list call that would never end: a repeated page token, more pages than the bound, or more time."""
 
 
-def follow_pages(page: Callable[[str], tuple[Sequence[T], str]], what: str, *,
-                 max_pages: int | None = None) -> Iterator[T]:
+def follow_pages(page: Callable[[str], tuple[Sequence[T], str]], what: str, *, max_pages: int | None = None,
+                 max_seconds: float | None = None, clock: Callable[[], float] = time.monotonic) -> Iterator[T]:
     """The entries of every page ``page(token)`` answers, following each next token until it is empty.
 
     ``what`` names the call for the message (``ListActiveLaunchPlans for flytesnacks/development``);
-    ``max_pages``: :data:`MAX_PAGES` unless given."""
+    ``max_pages``: :data:`MAX_PAGES` unless given; ``max_seconds``: the time the pages may take in all (the
+    server's time: spent in ``page``, not in the caller between pages), :data:`LIST_TIMEOUT` unless given.
+    The time is checked before each next page is asked for: a page under way is waited for up to its call's
+    own timeout."""
     max_pages = MAX_PAGES if max_pages is None else max_pages
-    token, seen = "", set()
-    for _ in range(max_pages):
+    max_seconds = LIST_TIMEOUT if max_seconds is None else max_seconds
+    token, seen, spent = "", set(), 0.0
+    for count in range(1, max_pages + 1):
+        began = clock()
         entries, token = page(token)
+        spent += clock() - began
         yield from entries
         if not token:
             return
         if token in seen:
             raise PagingError(f"the server answered {what} with page token {_shown(token)} a second time: "
                               "it would be read forever; lpctl stopped (nothing was changed by this read)")
+        if spent > max_seconds:
+            raise PagingError(f"the server took {spent:.1f}s to answer {what} with {count:,} pages and more to "
+                              f"come, past lpctl's bound of {max_seconds:g}s for one listing (--list-timeout); it "
+                              "stopped there (nothing was changed by this read)")
         seen.add(token)
     raise PagingError(f"the server answered {what} with more than {max_pages:,} pages, lpctl's bound for one "
                       "listing; it stopped there (a server that never ends a listing is broken)")
@@ -64,17 +76,23 @@ def _shown(token: str) -> str:
 
 
 class Scope(NamedTuple):
-    """What a read asked for: a project and domain, and for a named lookup a name (``""``: any)."""
+    """What a read asked for: a project and domain, for a named lookup a name (``""``: any), and where the
+    server keys entries by organization too (Flyte 2), the organization (None: not compared)."""
 
     project: str
     domain: str
     name: str = ""
+    org: str | None = None
 
     def __str__(self) -> str:
-        return f"{self.project}/{self.domain}" + (f"/{self.name}" if self.name else "")
+        return (f"{self.project}/{self.domain}" + (f"/{self.name}" if self.name else "")
+                + (f" (org {server_text(self.org, 63)})" if self.org else ""))
 
-    def holds(self, project: str, domain: str, name: str) -> bool:
-        return (project, domain) == (self.project, self.domain) and (not self.name or name == self.name)
+    def holds(self, project: str, domain: str, name: str, org: str | None = None) -> bool:
+        """Whether an entry's (project, domain, name[, org]) is in this scope; the org is compared when both
+        this scope and the entry's key have one."""
+        return ((project, domain) == (self.project, self.domain) and (not self.name or name == self.name)
+                and (self.org is None or org is None or org == self.org))
 
 
 @dataclass
@@ -110,7 +128,7 @@ class Strays:
         return tuple(s.warning() for _, s in sorted(self.found.items(), key=lambda kv: (str(kv[0][1]), kv[0][0])))
 
 
-def in_scope(entries: Iterable[T], scope: Scope, key: Callable[[T], tuple[str, str, str]], what: str,
+def in_scope(entries: Iterable[T], scope: Scope, key: Callable[[T], tuple[str, ...]], what: str,
              strays: Strays, shown: Callable[[T], str], extra: Callable[[T], bool] = lambda _: True) -> list[T]:
     """The entries ``scope`` holds (and ``extra`` accepts); the others are recorded in ``strays``."""
     kept = []

@@ -123,4 +123,6 @@ def failure_json(command: str, message: str, exit_code: int, outcomes: Sequence[
     what was done before it (register)."""
     document = json.loads(format_json(outcomes, command))
     document.update(ok=False, error=message, exitCode=exit_code, interrupted=exit_code == 130)
+    if not outcomes:  # never "nothing to do": the run stopped before it could know
+        document["summary"] = "stopped before anything was done"
     return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"

@@ -81,12 +81,15 @@ def rate_window(start_time: datetime, every: timedelta, start: datetime, end: da
     each previous tick plus ``every``, sub-seconds dropped) in ``[start, end)``, in UTC. Raises TooManyFires
     past ``limit`` ticks."""
     moment = start_time.astimezone(timezone.utc)
-    if moment < start:
-        moment = moment.replace(microsecond=0) + every * -(-(start - moment.replace(microsecond=0)) // every)
     times: list[FireTime] = []
-    while moment < end:
-        if len(times) == limit:
-            raise TooManyFires(f"more than {limit:,} fire times")
-        times.append(FireTime(moment))
-        moment = moment.replace(microsecond=0) + every
+    try:
+        if moment < start:
+            moment = moment.replace(microsecond=0) + every * -(-(start - moment.replace(microsecond=0)) // every)
+        while moment < end:
+            if len(times) == limit:
+                raise TooManyFires(f"more than {limit:,} fire times")
+            times.append(FireTime(moment))
+            moment = moment.replace(microsecond=0) + every
+    except OverflowError:  # the next tick is past the year 9999: none of them is in the window
+        pass
     return tuple(times)

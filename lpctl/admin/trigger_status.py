@@ -29,6 +29,7 @@ from lpctl.admin.fires import unix_seconds
 from lpctl.admin.guard import Scope, Strays, in_scope
 from lpctl.admin.text import server_text, server_time
 from lpctl.admin.trigger_fires import SCHEDULE_TRIGGER, TriggerId, rate_window, run_name
+from lpctl.admin.triggers import row_key, row_shown
 from lpctl.schedule.preview import FireTime, PlanPreview, TooManyFires, window
 
 __all__ = ["TriggerStatus", "read_trigger_status"]
@@ -38,6 +39,9 @@ CLOCK_SKEW = timedelta(hours=1)
 MAX_FIRES = 100_000
 #: flyteidl2.task.FixedRateUnit MINUTE, HOUR, DAY
 _RATE_MINUTES = {1: 1, 2: 60, 3: 24 * 60}
+#: a fixed rate longer than a datetime's whole range (years 1-9999) ticks there at its start_time alone, as this
+#: one does; a server's rate of 4,294,967,295 days does not fit a timedelta
+_LONGEST_RATE = 10_000 * 366 * 24 * 60
 
 
 @dataclass(frozen=True)
@@ -90,8 +94,8 @@ def _compute(client: Server, triggers: Sequence[TriggerId], start: datetime,
     found: list[TriggerStatus] = []
     strays = Strays()
     for (project, domain, task, org), declared in sorted(tasks.items()):
-        listed = in_scope(client.list_triggers(project, domain, task, org), Scope(project, domain, task),
-                          _row_key, "ListTriggers", strays, _row_shown)
+        listed = in_scope(client.list_triggers(project, domain, task, org), Scope(project, domain, task, org),
+                          row_key, "ListTriggers", strays, row_shown)
         rows = {row.id.name.name: row for row in listed}
         for t in sorted(set(declared)):
             expected = _expected(t, rows.get(t.name), start, end)
@@ -99,14 +103,6 @@ def _compute(client: Server, triggers: Sequence[TriggerId], start: datetime,
     return tuple(found), strays.warnings()
 
 
-def _row_key(row: Any) -> tuple[str, str, str]:
-    name = row.id.name
-    return name.project, name.domain, name.task_name
-
-
-def _row_shown(row: Any) -> str:
-    name = row.id.name
-    return server_text(f"{name.project}/{name.domain}/{name.task_name}/{name.name}", 200)
 
 
 def _expected(t: TriggerId, row: Any | None, start: datetime, end: datetime) -> TriggerStatus:
@@ -152,7 +148,7 @@ def _fires(t: TriggerId, schedule: Any, kind: str | None, start: datetime,
             return None, (f"fixed rate every {every} without a start_time: it counts from when the trigger "
                           "was activated, so its fire times cannot be reconstructed")
         anchor = schedule.rate.start_time.ToDatetime(timezone.utc)
-        times = rate_window(anchor, timedelta(minutes=minutes), start, end, MAX_FIRES)
+        times = rate_window(anchor, timedelta(minutes=min(minutes, _LONGEST_RATE)), start, end, MAX_FIRES)
         return PlanPreview(*ident, schedule=f"every {every} from {anchor:%Y-%m-%d %H:%M:%S} UTC", timezone="UTC",
                            fire_times=times), ""
     if kind == "cron_expression":

@@ -109,11 +109,13 @@ def compute_plan(client: Flyte2Client, desired: Sequence[Desired], *, prune: boo
     actions: list[Action] = []
     strays, notes = Strays(), Notes()
     for (project, domain), tasks in sorted(scopes.items()):
-        listed = _listed(client, project, domain, tasks, strays)
+        listed, foreign = _listed(client, project, domain, tasks, strays)
         for task, declared in sorted(tasks.items()):
             found, on_server = _task_versions(client, declared), listed[task]
             for d in sorted(declared, key=lambda d: d.name):
-                actions.extend(_trigger_actions(client, d, found.get(d.version), on_server.get(d.name), strays, notes))
+                other_org = foreign.get((task, d.name)) if d.name not in on_server else None
+                actions.extend([_foreign(d, other_org)] if other_org is not None else
+                               _trigger_actions(client, d, found.get(d.version), on_server.get(d.name), strays, notes))
             names = {d.name for d in declared}
             actions.extend(_orphan(project, domain, task, row, prune) for name, row in sorted(on_server.items())
                            if name not in names and row.active)
@@ -121,19 +123,33 @@ def compute_plan(client: Flyte2Client, desired: Sequence[Desired], *, prune: boo
 
 
 def _listed(client: Flyte2Client, project: str, domain: str, tasks: dict[str, list[Desired]],
-            strays: Strays) -> dict[str, dict[str, Any]]:
+            strays: Strays) -> tuple[dict[str, dict[str, Any]], dict[tuple[str, str], str]]:
     """task -> trigger name -> listing row, for the declared tasks of one project and domain: one listing of
     the task, or of the project and domain when the specs name several tasks there (a page of 100 holds
-    what would take a call per task; the other tasks' rows are read and left out)."""
+    what would take a call per task; the other tasks' rows are read and left out). Rows of another
+    organization are left out too, and reported; the second value holds those of the declared tasks,
+    (task, name) -> their organization."""
     org = next(iter(tasks.values()))[0].org
     only = next(iter(tasks)) if len(tasks) == 1 else None
-    rows = in_scope(client.list_triggers(project, domain, only, org), Scope(project, domain, only or ""), _key,
-                    "ListTriggers", strays, _shown)
+    answered = list(client.list_triggers(project, domain, only, org))
+    rows = in_scope(answered, Scope(project, domain, only or "", org), row_key, "ListTriggers", strays, row_shown)
     listed: dict[str, dict[str, Any]] = {task: {} for task in tasks}
     for row in rows:
         if row.id.name.task_name in listed:
             listed[row.id.name.task_name][row.id.name.name] = row
-    return listed
+    foreign = {(row.id.name.task_name, row.id.name.name): row.id.name.org for row in answered
+               if Scope(project, domain).holds(*row_key(row)[:3]) and row.id.name.task_name in listed
+               and row.id.name.org != org}
+    return listed, foreign
+
+
+def _foreign(d: Desired, org: str) -> Action:
+    """A declared trigger whose name the server lists in another organization only: never written over
+    (the open-source backend keys triggers without the organization: a deploy would replace that one)."""
+    return Action("conflict", d.identity(), f"the server lists a trigger of that name in organization "
+                  f"{server_text(org, 63)!r}, not in {d.org!r}, the one lpctl deploys to: nothing is deployed (a "
+                  "backend that keys triggers without the organization would replace it); check --org, or the "
+                  "organization of the API key", pending=False, task=d.task)
 
 
 
@@ -141,15 +157,17 @@ class Notes(list[str]):
     """What a plan could not compare, as warnings beside the server's."""
 
 
-def _key(entry: Any) -> tuple[str, str, str]:
-    """(project, domain, task name) of a Trigger or TriggerDetails, for the scope check."""
+def row_key(entry: Any) -> tuple[str, str, str, str]:
+    """(project, domain, task name, organization) of a Trigger or TriggerDetails, for the scope check."""
     name = entry.id.name
-    return (name.project, name.domain, name.task_name)
+    return (name.project, name.domain, name.task_name, name.org)
 
 
-def _shown(entry: Any) -> str:
+def row_shown(entry: Any) -> str:
+    """A trigger row as a warning shows it: ``project/domain/task/name``, with its organization when it has one."""
     name = entry.id.name
-    return server_text(f"{name.project}/{name.domain}/{name.task_name}/{name.name}", 200)
+    return server_text(f"{name.project}/{name.domain}/{name.task_name}/{name.name}"
+                       + (f" (org {name.org})" if name.org else ""), 200)
 
 
 def _task_versions(client: Flyte2Client, declared: Sequence[Desired]) -> dict[str, Any]:
@@ -186,8 +204,8 @@ def _details(client: Flyte2Client, d: Desired, strays: Strays) -> Any | None:
     """GetTriggerDetails of a listed trigger; None when it went away since the listing (or the server
     answered with another trigger, which is reported)."""
     details = client.find_trigger(d.trigger_name())
-    if details is None or not in_scope([details], Scope(d.project, d.domain, d.task), _key, "GetTriggerDetails",
-                                       strays, _shown, lambda e: e.id.name.name == d.name):
+    if details is None or not in_scope([details], Scope(d.project, d.domain, d.task, d.org), row_key,
+                                       "GetTriggerDetails", strays, row_shown, lambda e: e.id.name.name == d.name):
         return None
     return details
 
@@ -272,10 +290,10 @@ def _deploy(client: Flyte2Client, write: _Write) -> None:
 # -- what the specs declare -------------------------------------------------------------------------
 
 
-def declare(compiled: Sequence[CompiledTrigger], project: str, domain: str, version: str | None,
-            org: str) -> list[Desired]:
-    """The compiled triggers with their place and task version: the spec's ``task_version``, else
-    ``version`` (--version, else [tool.lpctl]); none is a usage error that says what to pass."""
+def declare(compiled: Sequence[CompiledTrigger], version: str | None, org: str) -> list[Desired]:
+    """The compiled triggers with their place (the spec's project and domain, else the run's) and task
+    version: the spec's ``task_version``, else ``version`` (--version, else [tool.lpctl]); none is a usage
+    error that says what to pass."""
     from lpctl.errors import UsageError
 
     out = []
@@ -285,5 +303,5 @@ def declare(compiled: Sequence[CompiledTrigger], project: str, domain: str, vers
             raise UsageError(f"trigger '{c.trigger.name}' of task {c.task_name} ({c.document.path}) pins no task "
                              "version: set task_version in the spec, or pass --version V (or set version in "
                              "[tool.lpctl])")
-        out.append(Desired(c, project, domain, str(pinned), org))
+        out.append(Desired(c, c.project, c.domain, str(pinned), org))
     return out

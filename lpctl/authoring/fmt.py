@@ -203,6 +203,8 @@ def _yaml() -> Any:
     from ruamel.yaml.constructor import RoundTripConstructor
     from ruamel.yaml.representer import RoundTripRepresenter
 
+    from lpctl.spec.emit import visible_emitter
+
     # subclasses, so that ruamel's class-level registries stay untouched for every other user
     class Constructor(RoundTripConstructor):
         pass
@@ -221,6 +223,7 @@ def _yaml() -> Any:
     yaml = YAML(typ="rt")
     yaml.Constructor = Constructor
     yaml.Representer = Representer
+    yaml.Emitter = visible_emitter()
     yaml.indent(mapping=2, sequence=4, offset=2)
     yaml.width = 1_000_000  # never fold a long value onto a second line
     yaml.preserve_quotes = True

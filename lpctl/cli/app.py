@@ -16,6 +16,7 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 from typer.core import TyperArgument, TyperCommand
+from typer.main import get_command_name
 
 from lpctl import __version__, stdio
 from lpctl.errors import LpctlError
@@ -33,7 +34,29 @@ Exit codes:
   3    internal error: a bug in lpctl (--debug shows the traceback)
   130  interrupted"""
 
-app = typer.Typer(
+class _Typer(typer.Typer):
+    """The application, building only the command a run names.
+
+    typer builds every command's click parameters from its signature before it parses anything (about 20 ms for
+    lpctl's sixteen commands, an eighth of a one-file ``validate``); a run that names a command as its first
+    argument gets a group holding that command alone, which parses and behaves as the whole group does for it.
+    Anything else (``--help``, ``--version``, no argument, a misspelt command, shell completion) gets them all."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        given = kwargs.get("args", args[0] if args else None)
+        argv = sys.argv[1:] if given is None else list(given)
+        named = [c for c in self.registered_commands
+                 if argv and c.callback is not None and (c.name or get_command_name(c.callback.__name__)) == argv[0]]
+        if len(named) != 1:
+            return super().__call__(*args, **kwargs)
+        every, self.registered_commands = self.registered_commands, named
+        try:
+            return super().__call__(*args, **kwargs)
+        finally:
+            self.registered_commands = every
+
+
+app = _Typer(
     name="lpctl",
     help="Declarative Flyte launch plans: validate YAML specs, render flyteidl LaunchPlan bundles.\n\n"
     "Example: lpctl validate launchplans/ --strict\n\n"
@@ -84,9 +107,78 @@ class Command(TyperCommand):
             if type(param) is TyperArgument:
                 param.__class__ = Argument
 
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        """click's parsing; a usage error (an unknown option, a bad value, a missing argument) of a run that
+        asked for ``--format json`` also gives the JSON document the command's other failures give, on
+        standard output, before click's message (on standard error, exit 2, as ever)."""
+        given = list(args)  # click's parser consumes the list
+        try:
+            result: list[str] = super().parse_args(ctx, args)
+            return result
+        except Exception as e:
+            if _is_usage_error(e) and self.name and _asks_json(self, given):
+                _usage_json(self.name, str(e.format_message()))  # type: ignore[attr-defined]
+            raise
+
     def invoke(self, ctx: Any) -> Any:
-        with guard(bool(ctx.params.get("debug"))):
+        json_failures = (self.name or "") if _json_param(ctx) and self.name not in SERVER_COMMANDS else None
+        with guard(bool(ctx.params.get("debug")), json_failures):
             return super().invoke(ctx)
+
+
+def _json_param(ctx: Any) -> bool:
+    """Whether the parsed --format is json (click's value: the choice's text, or an enum member)."""
+    value = ctx.params.get("format")
+    return str(getattr(value, "value", value)) == "json"
+
+
+#: the commands whose --format json runs already end in a JSON document on every other way out (their
+#: own guards: lpctl.cli.server, lpctl.cli.missed); the others' failures are written by :func:`guard`
+SERVER_COMMANDS = frozenset({"register", "plan", "apply", "status", "backfill"})
+
+
+def _is_usage_error(e: Exception) -> bool:
+    """click's UsageError (typer vendors click: its class is found through typer's public BadParameter)."""
+    usage = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "UsageError")
+    return isinstance(e, usage)
+
+
+def _asks_json(command: Any, args: list[str]) -> bool:
+    """Whether the command line gives ``--format json`` (the last --format wins, as click reads it) to a
+    command that has one; read from the raw arguments, since parsing them failed."""
+    if not any(getattr(p, "name", None) == "format" for p in command.params):
+        return False
+    value = None
+    for i, arg in enumerate(args):
+        if arg == "--":
+            break
+        if arg in ("--format", "-f"):
+            value = args[i + 1] if i + 1 < len(args) else None
+        elif arg.startswith("--format="):
+            value = arg.partition("=")[2]
+        elif arg.startswith("-f") and not arg.startswith("--"):
+            value = arg[2:]
+    return value == "json"
+
+
+def _usage_json(command: str, message: str) -> None:
+    """The JSON document of a usage error (exit 2): a server command's failure document, as its other
+    failures give it, else ``{"version": 1, "command", "ok": false, "error", "exitCode"}``."""
+    from lpctl.redact import redact
+
+    stdio.output().write(redact(failure_document(command, message, EXIT_USAGE)))
+
+
+def failure_document(command: str, message: str, code: int) -> str:
+    """The JSON document of a run of ``command`` that could not go on, with its exit code."""
+    if command in SERVER_COMMANDS:
+        from lpctl.admin.outcome import failure_json
+
+        return failure_json(command, message, code)
+    import json
+
+    document = {"version": 1, "command": command, "ok": False, "error": message, "exitCode": code}
+    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
 def _version_callback(value: bool) -> None:
@@ -111,10 +203,12 @@ def fail_usage(message: str) -> NoReturn:
 
 
 @contextlib.contextmanager
-def guard(debug: bool) -> Iterator[None]:
-    """The one place that turns exceptions into exit codes."""
+def guard(debug: bool, json_failures: str | None = None) -> Iterator[None]:
+    """The one place that turns exceptions into exit codes; with ``json_failures`` (a command's name: a
+    --format json run of a command without a failure document of its own), a usage error, an interruption
+    or an internal error also gives that command's JSON failure document on standard output."""
     try:
-        with stdio.protected_stdout():  # workflow modules' prints, threads, children: to stderr
+        with stdio.protected_stdout(), _failure_document(json_failures):  # workflow modules' prints: to stderr
             yield
     except typer.Exit:
         raise
@@ -135,6 +229,32 @@ def guard(debug: bool) -> Iterator[None]:
         fail_usage(f"cannot write the output: {e.strerror or e}")  # a full disk, a closed stdout: not a bug
     except Exception as e:
         _internal_error(e, debug)
+
+
+@contextlib.contextmanager
+def _failure_document(command: str | None) -> Iterator[None]:
+    """For :func:`guard`: the JSON document of a run that ends in an exception, before the guard reports it."""
+    try:
+        yield
+    except (KeyboardInterrupt, Exception) as e:
+        if command is not None and not isinstance(e, typer.Exit | BrokenPipeError):
+            from lpctl.redact import redact
+
+            code, message = failure(e)
+            with contextlib.suppress(OSError, ValueError):  # the output itself may be what failed
+                stdio.output().write(redact(failure_document(command, message, code)))
+        raise
+
+
+def failure(e: BaseException) -> tuple[int, str]:
+    """The exit code and message of a run that cannot go on, as :func:`guard` gives them."""
+    if isinstance(e, KeyboardInterrupt):
+        return EXIT_INTERRUPTED, "interrupted"
+    if isinstance(e, LpctlError):
+        return EXIT_USAGE, str(e)
+    if isinstance(e, OSError) and e.errno in _WRITE_FAILURES:
+        return EXIT_USAGE, f"cannot write the output: {e.strerror or e}"
+    return EXIT_BUG, f"internal error: {type(e).__name__}: {e}"
 
 
 #: why writing a stream lpctl was given fails: the place, not lpctl (files lpctl names say so themselves)

@@ -113,6 +113,9 @@ def migrate(
     fixed_as_defaults: Annotated[bool, typer.Option(
         "--fixed-as-defaults", help="Accept that fixed inputs become overridable defaults (Flyte 2 has no fixed "
         "inputs) instead of refusing those launch plans.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Replace files in DIR that hold something else (a "
+                                        "trigger edited since migrate wrote it); without it they stop the run "
+                                        "before anything is written.")] = False,
     max_bytes: MaxBytes = MAX_BYTES,
     debug: Debug = False,
 ) -> None:
@@ -134,7 +137,8 @@ def migrate(
     sys.stderr.writelines(f"{d}\n" for d in diagnostics)
     stdio.output().write(summary(files))
     if output is not None:
-        stdio.output().write(f"wrote {plural(len(write_migrated(files, output, paths)), 'file')} to {output}\n")
+        written = write_migrated(files, output, paths, force=force)
+        stdio.output().write(f"wrote {plural(len(written), 'file')} to {output}\n")
     else:
         stdio.output().write("nothing written: give -o DIR to write the triggers that need no decision\n")
     clean = all(not item.decisions for f in files for item in f.items)

@@ -153,7 +153,8 @@ def diff(
                                        "(several joined with ':') rendered now.", show_default=False)],
     new: Annotated[str, typer.Argument(metavar="NEW", help="The new side, given the same way.", show_default=False)],
     format: Annotated[TextJson, typer.Option("--format", "-f", metavar="FORMAT", help="text: a line per change; "
-                                             "json: a versioned document, an entry per change.")] = TextJson.text,
+                                             "json: a versioned document, an entry per change (a failure "
+                                             "document on every way out, usage errors included).")] = TextJson.text,
     color: Annotated[Color, typer.Option("--color", metavar="WHEN", help="Colour in text output: auto (a terminal, "
                                          "unless NO_COLOR is set), always or never.")] = Color.auto,
     project: Project = None, domain: Domain = None, version: Version = None, workflow_version: WorkflowVersion = None,

@@ -33,6 +33,7 @@ def flyte2_client(target: Server, endpoint: str, key: ApiKey | None = None,
     from lpctl.admin.flyte2_client import Flyte2Client
 
     with Flyte2Client(endpoint, insecure=target.insecure) as client:
+        client.list_timeout = target.list_timeout
         if key is not None:
             authenticate_api_key(client, key, endpoint, key_var, target.token_url)
         else:

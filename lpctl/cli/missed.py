@@ -15,6 +15,7 @@ from lpctl.cli.app import EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, Command, Deb
 from lpctl.cli.flyte2 import Flyte2, flyte2_client
 from lpctl.cli.options import (
     IMPORT_TIMEOUT,
+    LIST_TIMEOUT,
     MAX_BYTES,
     ApiKeyEnv,
     ClientId,
@@ -25,6 +26,7 @@ from lpctl.cli.options import (
     Flyte2Endpoint,
     Format,
     ImportTimeout,
+    ListTimeout,
     Locked,
     MaxBytes,
     NoCache,
@@ -77,7 +79,7 @@ def status(
     endpoint: ReconcileEndpoint = None, insecure: ReconcileInsecure = False, token_env: TokenEnv = None,
     token_command: TokenCommand = None, client_id: ClientId = None, client_secret_env: ClientSecretEnv = None,
     token_url: TokenUrl = None, flyte2_endpoint: Flyte2Endpoint = None, org: Org = None,
-    api_key_env: ApiKeyEnv = None,
+    api_key_env: ApiKeyEnv = None, list_timeout: ListTimeout = LIST_TIMEOUT,
     debug: Debug = False,
 ) -> None:
     """Show the fires of the declared schedules that have no execution.
@@ -97,7 +99,8 @@ def status(
 
     with Interruption() as interruption, _json_failure("status", format):
         options = run_options(project, domain, None, None, python_path, max_bytes, import_timeout, no_cache, locked)
-        target = server(endpoint or "", insecure, token_env, token_command, client_id, client_secret_env, token_url)
+        target = server(endpoint or "", insecure, token_env, token_command, client_id, client_secret_env, token_url,
+                        list_timeout)
         span = _window(since, until, ("--since", "--until"))
         declared = _declared(paths, options, color, format, "status").only(names or ())
         interruption.rearm()  # after the workflow imports: flytekit installs a SIGINT handler that exits 1
@@ -128,7 +131,7 @@ def backfill(
     endpoint: ReconcileEndpoint = None, insecure: ReconcileInsecure = False, token_env: TokenEnv = None,
     token_command: TokenCommand = None, client_id: ClientId = None, client_secret_env: ClientSecretEnv = None,
     token_url: TokenUrl = None, flyte2_endpoint: Flyte2Endpoint = None, org: Org = None,
-    api_key_env: ApiKeyEnv = None,
+    api_key_env: ApiKeyEnv = None, list_timeout: ListTimeout = LIST_TIMEOUT,
     debug: Debug = False,
 ) -> None:
     """Run missed fires, as the scheduler would have.
@@ -149,7 +152,8 @@ def backfill(
 
     with Interruption() as interruption, _json_failure("backfill", format):
         options = run_options(project, domain, None, None, python_path, max_bytes, import_timeout, no_cache, locked)
-        target = server(endpoint or "", insecure, token_env, token_command, client_id, client_secret_env, token_url)
+        target = server(endpoint or "", insecure, token_env, token_command, client_id, client_secret_env, token_url,
+                        list_timeout)
         span = _window(start, end, ("--from", "--to"))
         declared = _declared(paths, options, color, format, "backfill").only(names or ())
         interruption.rearm()  # after the workflow imports: flytekit installs a SIGINT handler that exits 1
@@ -177,7 +181,7 @@ def _json_failure(command: str, format: TextJson) -> Iterator[None]:
     except (KeyboardInterrupt, Exception) as e:
         if format is TextJson.json:
             from lpctl.admin.outcome import failure_json
-            from lpctl.cli.server import failure
+            from lpctl.cli.app import failure
 
             code, message = failure(e)
             _write(failure_json(command, message, code))
@@ -293,8 +297,7 @@ def _declared(paths: Sequence[str], options: Options, color: Color, format: Text
         raise typer.Exit(EXIT_FINDINGS)
     from lpctl.admin.status import scheduled
 
-    where = gathered.identity.resolved()
-    triggers = sorted({(where.project, where.domain, t.task_name, str(t.trigger.name))
+    triggers = sorted({(t.project, t.domain, t.task_name, str(t.trigger.name))
                        for t in gathered.result.triggers if t.trigger.automation_spec.HasField("schedule")})
     plans = scheduled(lp for lp, _ in gathered.launch_plans)
     if not plans and not triggers:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from lpctl.admin import LIST_TIMEOUT as LIST_TIMEOUT  # the --list-timeout default, for the commands
 from lpctl.errors import UsageError
 
 if TYPE_CHECKING:  # the core is imported lazily, so that --help stays fast
@@ -119,7 +120,8 @@ def run_options(project: str | None, domain: str | None, version: str | None, wo
 # -- the report options -----------------------------------------------------------------------------
 
 FormatOption = Annotated[Format, typer.Option(
-    "--format", "-f", metavar="FORMAT", help="Diagnostics format: text, json (versioned document), github "
+    "--format", "-f", metavar="FORMAT", help="Diagnostics format: text, json (versioned document; a failure "
+    "document on stdout on every way out, usage errors included), github "
     "(workflow commands, plus a table in $GITHUB_STEP_SUMMARY), sarif (2.1.0, for code scanning); auto "
     "is github under GITHUB_ACTIONS=true, else text.")]
 ColorOption = Annotated[Color, typer.Option(
@@ -136,7 +138,8 @@ class TextJson(str, enum.Enum):
 
 
 TextJsonOption = Annotated[TextJson, typer.Option(
-    "--format", "-f", metavar="FORMAT", help="text: for people; json: a versioned document.")]
+    "--format", "-f", metavar="FORMAT", help="text: for people; json: a versioned document (a failure "
+    "document on every way out, usage errors included).")]
 DiagnosticsColor = Annotated[Color, typer.Option(
     "--color", metavar="WHEN", help="Colour of the diagnostics: auto (a terminal, unless NO_COLOR is set), always "
     "or never.")]
@@ -181,8 +184,14 @@ ApiKeyEnv = Annotated[str | None, typer.Option(
     "FLYTE_API_KEY: client credentials and organization) for the Flyte 2 server only; the other credentials "
     "options then go to FlyteAdmin alone.")]
 Org = Annotated[str | None, typer.Option(
-    "--org", metavar="ORG", help="Flyte 2 organization of the triggers (default: as flyte-sdk, the endpoint host's "
-    "first label when it has more than two, else none).")]
+    "--org", metavar="ORG", help="Flyte 2 organization of the triggers (default: the API key's, else, as flyte-sdk, "
+    "the endpoint host's first label when it has more than two, else none); triggers the server lists in another "
+    "one are ignored, with a warning.")]
+
+
+ListTimeout = Annotated[float, typer.Option(
+    "--list-timeout", metavar="SECONDS", min=0.1, help="Seconds the server may take to answer one listing, all its "
+    "pages together; past it lpctl stops reading (exit 2) rather than wait hours for a slow server.")]
 
 
 @dataclass(frozen=True)
@@ -196,12 +205,15 @@ class Server:
     client_id: str | None = None
     client_secret_env: str | None = None
     token_url: str | None = None
+    #: the seconds one listing may take (--list-timeout)
+    list_timeout: float = LIST_TIMEOUT
 
 
 def server(endpoint: str, insecure: bool, token_env: str | None, token_command: str | None,
-           client_id: str | None, client_secret_env: str | None, token_url: str | None) -> Server:
+           client_id: str | None, client_secret_env: str | None, token_url: str | None,
+           list_timeout: float = LIST_TIMEOUT) -> Server:
     if sum(x is not None for x in (token_env, token_command, client_id)) > 1:
         raise UsageError("give only one of --token-env, --token-command, --client-id")
     if client_id and not client_secret_env:
         raise UsageError("--client-id needs --client-secret-env")
-    return Server(endpoint, insecure, token_env, token_command, client_id, client_secret_env, token_url)
+    return Server(endpoint, insecure, token_env, token_command, client_id, client_secret_env, token_url, list_timeout)

@@ -74,7 +74,8 @@ def schedule(
     if result.diagnostics:
         show_report(result, Report(Format.text, color), sys.stderr)
     previews = preview([p.launch_plan for p in result.plans], start, count)
-    triggers = preview_triggers([(t.task_name, t.trigger) for t in result.triggers], start, count)
+    triggers = preview_triggers([(t.task_name, t.trigger, (t.project, t.domain) if t.placed else None)
+                                 for t in result.triggers], start, count)
     if format is TextJson.json:
         stdio.output().write(format_json(previews, triggers))
     else:

@@ -12,10 +12,11 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from lpctl import stdio
-from lpctl.cli.app import EXIT_BUG, EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, Command, Debug, app
+from lpctl.cli.app import EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, Command, Debug, app, failure
 from lpctl.cli.flyte2 import Flyte2, flyte2_client
 from lpctl.cli.options import (
     IMPORT_TIMEOUT,
+    LIST_TIMEOUT,
     MAX_BYTES,
     ApiKeyEnv,
     ClientId,
@@ -29,6 +30,7 @@ from lpctl.cli.options import (
     FormatOption,
     ImportTimeout,
     Insecure,
+    ListTimeout,
     Locked,
     MaxBytes,
     NoCache,
@@ -50,7 +52,7 @@ from lpctl.cli.options import (
     server,
 )
 from lpctl.cli.present import PLAN_STYLES, effective_format, failed, print_styled, progress, show_report
-from lpctl.errors import LpctlError, UsageError
+from lpctl.errors import UsageError
 
 if TYPE_CHECKING:
     from lpctl.admin.client import AdminClient
@@ -119,7 +121,7 @@ def _reconciling(command: str, given: dict[str, Any]) -> Iterator[tuple[Report, 
         options = run_options(o.project, o.domain, o.version, o.workflow_version, o.python_path, o.max_bytes,
                               o.import_timeout, o.no_cache, o.locked)
         target = server(o.endpoint or "", o.insecure, o.token_env, o.token_command, o.client_id, o.client_secret_env,
-                        o.token_url)
+                        o.token_url, o.list_timeout)
         flyte2 = Flyte2(o.flyte2_endpoint, o.org, o.api_key_env)
         with _servers(o.paths, options, report, target, flyte2, command, o.prune) as targets:
             interruption.rearm()  # after the workflow imports: flytekit's import installs a SIGINT handler
@@ -150,7 +152,7 @@ def plan(
     endpoint: ReconcileEndpoint = None, insecure: ReconcileInsecure = False, token_env: TokenEnv = None,
     token_command: TokenCommand = None, client_id: ClientId = None, client_secret_env: ClientSecretEnv = None,
     token_url: TokenUrl = None, flyte2_endpoint: Flyte2Endpoint = None, org: Org = None,
-    api_key_env: ApiKeyEnv = None,
+    api_key_env: ApiKeyEnv = None, list_timeout: ListTimeout = LIST_TIMEOUT,
     debug: Debug = False,
 ) -> None:
     """Show what apply would change in FlyteAdmin and in Flyte 2.
@@ -245,9 +247,7 @@ def _declared(paths: Sequence[str], options: Options, report: Report, flyte2: Fl
         return plans, []
     from lpctl.admin.triggers import declare
 
-    where = gathered.identity.resolved()
-    return plans, declare(gathered.result.triggers, where.project, where.domain, where.version or None,
-                          flyte2.org or "")
+    return plans, declare(gathered.result.triggers, gathered.identity.resolved().version or None, flyte2.org or "")
 
 
 def _no_bundled_triggers(paths: Sequence[str]) -> None:
@@ -315,6 +315,7 @@ def admin_client(target: Server) -> Iterator[AdminClient]:
     from lpctl.admin.client import AdminClient
 
     with AdminClient(target.endpoint, insecure=target.insecure) as client:
+        client.list_timeout = target.list_timeout
         authenticate(client, Credentials(target.token_env, target.token_command, target.client_id,
                                          target.client_secret_env, target.token_url))
         yield client
@@ -339,15 +340,6 @@ def _server_run(command: str, report: Report) -> Iterator[Interruption]:
                 code, message = failure(e)
                 _out(failure_json(command, message, code, getattr(e, "outcomes", ())))
             raise
-
-
-def failure(e: BaseException) -> tuple[int, str]:
-    """The exit code and message of a run that cannot go on, as the guard (lpctl.cli.app) gives them."""
-    if isinstance(e, KeyboardInterrupt):
-        return EXIT_INTERRUPTED, "interrupted"
-    if isinstance(e, LpctlError):
-        return EXIT_USAGE, str(e)
-    return EXIT_BUG, f"internal error: {type(e).__name__}: {e}"
 
 
 def _out(text: str) -> None:

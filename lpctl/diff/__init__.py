@@ -143,7 +143,7 @@ def format_json(changes: list[PlanChange], *, settings: tuple[str | None, str | 
     """The versioned JSON document: one entry per launch plan, one per field change."""
     plans = [{
         "identity": dict(zip(("project", "domain", "name"), plan.key, strict=True)) if plan.key[0] != TRIGGER
-        else {"kind": "Trigger", "task": plan.key[1], "name": plan.key[2]},
+        else _trigger_identity(plan.key),
         "change": plan.kind,
         "changes": [{"path": c.path, "old": c.old, "new": c.new, "note": c.note} for c in plan.changes],
         **({"was": dict(zip(("project", "domain", "name"), plan.was, strict=True))} if plan.was else {}),
@@ -152,6 +152,12 @@ def format_json(changes: list[PlanChange], *, settings: tuple[str | None, str | 
     if settings is not None:  # the sides were rendered with different [tool.lpctl] settings
         document["settings"] = {"old": settings[0], "new": settings[1]}
     return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def _trigger_identity(key: Key) -> dict[str, str]:
+    """A trigger's identity in the JSON document: its project and domain only where its entry names them."""
+    place = dict(zip(("project", "domain"), key[1:3], strict=True)) if len(key) == 5 else {}
+    return {"kind": "Trigger", **place, "task": key[-2], "name": key[-1]}
 
 
 # -- render --check -------------------------------------------------------------------------------

@@ -26,8 +26,7 @@ class TaskInterface:
     inputs: Mapping[str, Any]
     #: (input name, ``flyteidl2.core.Literal``) of the inputs with a Python default, in signature order
     defaults: tuple[tuple[str, Any], ...]
-    #: the names of the triggers the task declares in code (``@env.task(triggers=...)``); empty when
-    #: answered from the lock, which does not keep them
+    #: the names of the triggers the task declares in code (``@env.task(triggers=...)``), kept in the lock too
     code_triggers: tuple[str, ...] = ()
 
 

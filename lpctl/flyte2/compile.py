@@ -19,6 +19,7 @@ from lpctl.flyte2.notify import compile_notifications
 from lpctl.flyte2.resolve import TaskResolved
 from lpctl.flyte2.schedule import compile_automation
 from lpctl.shared.imports import ResolveError
+from lpctl.spec.config import DEFAULT_DOMAIN, DEFAULT_PROJECT, Identity, identity_problem, spec_identity
 from lpctl.spec.load import Document
 from lpctl.spec.model import TriggerSpec
 
@@ -38,14 +39,21 @@ class CompiledTrigger:
     trigger: task_definition_pb2.TaskTrigger
     #: the spec's ``task_version``: the task version plan and apply pin it to (None: --version)
     task_version: str | None = None
+    #: where it is deployed: the spec's project and domain, else the command line's, [tool.lpctl]'s, the defaults
+    project: str = DEFAULT_PROJECT
+    domain: str = DEFAULT_DOMAIN
+    #: whether the spec itself names its project or domain (the bundle entry then says where it goes)
+    placed: bool = False
 
-    def sort_key(self) -> tuple[str, str, str, int]:
-        return (self.task_name, self.trigger.name, self.document.path, self.document.index)
+    def sort_key(self) -> tuple[str, str, str, str, str, int]:
+        return (self.project, self.domain, self.task_name, self.trigger.name, self.document.path, self.document.index)
 
 
-def compile_trigger(doc: Document, spec: TriggerSpec,
-                    resolved: TaskResolved) -> tuple[CompiledTrigger | None, list[Diagnostic]]:
-    """The TaskTrigger of ``doc`` (``spec`` is its typed value), or None with the diagnostics that prevent it."""
+def compile_trigger(doc: Document, spec: TriggerSpec, resolved: TaskResolved,
+                    identity: Identity | None = None) -> tuple[CompiledTrigger | None, list[Diagnostic]]:
+    """The TaskTrigger of ``doc`` (``spec`` is its typed value), or None with the diagnostics that prevent it.
+
+    ``identity`` is what the command line and ``[tool.lpctl]`` give; the spec's own project and domain win."""
     task = None if isinstance(resolved, ResolveError) else resolved
     if isinstance(resolved, ResolveError) and resolved.reported:  # said once, where the problem is
         return None, []
@@ -54,12 +62,25 @@ def compile_trigger(doc: Document, spec: TriggerSpec,
         ctx.error(resolved.code, resolved.message, ("task",), hint=resolved.hint)
     trigger = task_definition_pb2.TaskTrigger(name=spec.name)
     _check_text(ctx)
+    _check_place(ctx)
     _check_code_triggers(ctx)
     trigger.spec.CopyFrom(_spec(ctx))
     trigger.automation_spec.CopyFrom(compile_automation(ctx))
     if task is None or ctx.has_errors():
         return None, ctx.diagnostics
-    return CompiledTrigger(doc, task.name, trigger, spec.task_version), ctx.diagnostics
+    where = spec_identity(Identity(project=spec.project, domain=spec.domain), identity or Identity())
+    return CompiledTrigger(doc, task.name, trigger, spec.task_version, where.project, where.domain,
+                           spec.project is not None or spec.domain is not None), ctx.diagnostics
+
+
+def _check_place(ctx: TriggerContext) -> None:
+    """The spec's own project and domain (the command line's and [tool.lpctl]'s are checked where they are read)."""
+    for what, value in (("project", ctx.spec.project), ("domain", ctx.spec.domain)):
+        if not value:  # absent, or refused by the schema
+            continue
+        problem = identity_problem(what, value)  # the schema bounds its length (63, flyteidl2's limit)
+        if problem:
+            ctx.error("LP805", problem[0], (what,), hint=problem[1])
 
 
 def _check_code_triggers(ctx: TriggerContext) -> None:
@@ -154,17 +175,19 @@ def _check_text(ctx: TriggerContext) -> None:
 
 
 def duplicate_triggers(triggers: list[CompiledTrigger]) -> list[Diagnostic]:
-    """A task's triggers are keyed by name: a second spec with the same (task, name) would replace the first."""
+    """A task's triggers are keyed by name in a project and domain: a second spec with the same (project, domain,
+    task, name) would replace the first."""
     from lpctl.diagnostics import error
 
-    first: dict[tuple[str, str], CompiledTrigger] = {}
+    first: dict[tuple[str, str, str, str], CompiledTrigger] = {}
     diags = []
     for item in sorted(triggers, key=CompiledTrigger.sort_key):
-        key = (item.task_name, item.trigger.name)
+        key = (item.project, item.domain, item.task_name, item.trigger.name)
         if key in first:
             where = first[key].document.location(("name",))
-            diags.append(error("LP923", f"trigger '{key[1]}' of task '{key[0]}' is also defined at {where}",
-                               item.document.location(("name",)), "trigger names must be unique per task"))
+            diags.append(error("LP923", f"trigger '{key[3]}' of task '{key[2]}' in {key[0]}/{key[1]} is also "
+                               f"defined at {where}", item.document.location(("name",)),
+                               "trigger names must be unique per task in a project and domain"))
         else:
             first[key] = item
     return diags

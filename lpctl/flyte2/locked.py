@@ -1,10 +1,11 @@
 """Flyte 2 tasks in ``lpctl.lock``: a task's interface <-> its entry, and the resolver that imports nothing.
 
 An entry holds what a trigger needs of its task, as flyte-sdk computed it when ``lpctl lock`` imported
-the task: the registered name, the inputs' literal types in the VariableMap's order, and the Python
+the task: the registered name, the inputs' literal types in the VariableMap's order, the Python
 defaults as flyte-sdk converts them (``convert_upload_default_inputs``), in signature order, in the
-protobuf JSON mapping. Reading it back needs flyteidl2's messages only: neither flyte-sdk nor the
-user's module is imported.
+protobuf JSON mapping, and the names of the triggers the task declares in code (``codeTriggers``, only
+when it declares some: the warning LP925 needs them; an entry without is as before). Reading it back
+needs flyteidl2's messages only: neither flyte-sdk nor the user's module is imported.
 """
 
 from __future__ import annotations
@@ -27,8 +28,11 @@ def entry_of(task: TaskInterface, module: str | None) -> dict[str, Any]:
         if name in defaults:
             item["default"] = message_to_dict(defaults[name])
         inputs.append(item)
-    return {"name": task.name, "module": module, "inputs": inputs,
-            "defaultOrder": [name for name, _ in task.defaults]}
+    entry = {"name": task.name, "module": module, "inputs": inputs,
+             "defaultOrder": [name for name, _ in task.defaults]}
+    if task.code_triggers:
+        entry["codeTriggers"] = list(task.code_triggers)
+    return entry
 
 
 def task_of(entry: Any) -> TaskInterface:
@@ -45,7 +49,10 @@ def task_of(entry: Any) -> TaskInterface:
                          for name in entry["defaultOrder"])
     except (json_format.ParseError, RecursionError) as e:
         raise ValueError(f"not a Flyte type or literal ({str(e).splitlines()[0][:160]})") from None
-    task = TaskInterface(entry["name"], inputs, defaults)
+    code_triggers = entry.get("codeTriggers", [])
+    if not isinstance(code_triggers, list) or not all(isinstance(name, str) for name in code_triggers):
+        raise ValueError('"codeTriggers" is not a list of trigger names')
+    task = TaskInterface(entry["name"], inputs, defaults, tuple(code_triggers))
     if not isinstance(task.name, str) or entry_of(task, entry["module"]) != entry:
         raise ValueError("it is not what 'lpctl lock' writes for the interface it describes (a value is not in "
                          "canonical form, or a key is missing or extra)")

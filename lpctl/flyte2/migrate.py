@@ -23,8 +23,9 @@ CLEAN = "clean"
 DECISION = "needs a decision"
 #: written, but its task is the workflow's path, kept: validate fails it (LP901) until it names a Flyte 2 task
 MAPPING = "needs a task mapping"
-#: identity keys: in Flyte 2 the trigger lives where its task is deployed, at the task's version
-_IDENTITY = ("project", "domain", "version", "workflow_version")
+#: version keys: a Flyte 2 trigger runs the task version it is deployed with (project and domain are kept:
+#: a trigger spec names them too)
+_IDENTITY = ("version", "workflow_version")
 _RENAMES = {"workflow": "task", "default_inputs": "inputs", "envs": "env_vars"}
 
 
@@ -127,8 +128,11 @@ def migrate_text(text: str, path: str, options: MigrateOptions = MigrateOptions(
 def _yaml() -> Any:
     from ruamel.yaml import YAML
 
+    from lpctl.spec.emit import visible_emitter
+
     yaml = YAML(typ="rt")
     yaml.Constructor = _constructor()
+    yaml.Emitter = visible_emitter()
     yaml.preserve_quotes = True
     yaml.width = 120
     yaml.indent(mapping=2, sequence=4, offset=2)
@@ -221,8 +225,8 @@ def _identity(doc: Any, notes: list[str]) -> None:
     for key in dropped:
         del doc[key]
     if dropped:
-        notes.append(f"{', '.join(dropped)} dropped: a Flyte 2 trigger lives in its task's project and domain, "
-                     "at the task version of its last deploy")
+        notes.append(f"{', '.join(dropped)} dropped: a Flyte 2 trigger runs the task version it is deployed "
+                     "with (task_version in the spec, or --version)")
 
 
 def _inputs(doc: Any, options: MigrateOptions, decisions: list[Decision], notes: list[str]) -> None:
@@ -304,13 +308,18 @@ def _refused_keys(doc: Any, decisions: list[Decision]) -> None:
             decisions.append(Decision(key, f"{key}: {why}"))
 
 
-def write_migrated(files: Sequence[FileMigration], directory: str, inputs: Sequence[str]) -> list[str]:
-    """Write each file's clean triggers under ``directory`` (lpctl.flyte2.migrate_files); the paths written."""
-    from lpctl.flyte2.migrate_files import targets, write_all
+def write_migrated(files: Sequence[FileMigration], directory: str, inputs: Sequence[str], *,
+                   force: bool = False) -> list[str]:
+    """Write each file's clean triggers under ``directory`` (lpctl.flyte2.migrate_files); the paths written.
+    Without ``force``, a file there with other content stops the run before anything is written."""
+    from lpctl.flyte2.migrate_files import refuse_replacing, targets, write_all
 
     chosen = [f for f in files if f.text is not None]
     paths = targets([(f.source or f.path, f.path) for f in chosen], inputs, directory)
-    write_all([(target, f.text or "") for target, f in zip(paths, chosen, strict=True)])
+    items = [(target, f.text or "") for target, f in zip(paths, chosen, strict=True)]
+    if not force:
+        refuse_replacing(items)
+    write_all(items)
     return paths
 
 

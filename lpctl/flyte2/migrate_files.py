@@ -5,8 +5,9 @@ duplicate keys, tags): a file it refuses is reported with the loader's diagnosti
 migrated. Each migrated file goes to ``DIR`` at a normalized relative path: its path relative to
 the current directory, or, for a file outside it, relative to the parent of the input that named
 it (``../team1`` writes ``DIR/team1/...``). A path that would leave ``DIR`` (also through a symbolic
-link already in ``DIR``: a linked folder, or a linked file whose target is outside), or two inputs
-that would land on one output, stop the run before anything is written.
+link already in ``DIR``: a linked folder, or a linked file whose target is outside), two inputs
+that would land on one output, or (without ``--force``) a file there with other content, stop the run
+before anything is written.
 """
 
 from __future__ import annotations
@@ -61,6 +62,35 @@ def targets(sources: Sequence[tuple[str, str]], inputs: Sequence[str], directory
         seen[full] = shown
         out.append(target)
     return out
+
+
+def refuse_replacing(items: Sequence[tuple[str, str]]) -> None:
+    """Raise OutputError, before anything is written, when a (target, text) would replace a file holding
+    something else (a trigger edited by hand since the last run, its task mapped, say): ``--force`` replaces
+    them, as ``lpctl new`` does. A file that already holds the text is left as it is."""
+    changed = [target for target, text in items if _holds_other(target, text.encode())]
+    if changed:
+        shown = ", ".join(changed[:3]) + (f" and {len(changed) - 3} more" if len(changed) > 3 else "")
+        raise OutputError(f"{shown} already {'exists' if len(changed) == 1 else 'exist'} with other content "
+                          "(edited since migrate wrote it?); give --force to replace; nothing written")
+
+
+def _holds_other(target: str, data: bytes) -> bool:
+    """Whether ``target`` exists (through links) as anything but a regular file holding exactly ``data``."""
+    import stat
+
+    try:
+        found = os.stat(target)
+        if not stat.S_ISREG(found.st_mode):
+            return True
+        if found.st_size != len(data):
+            return True
+        with open(target, "rb") as f:
+            return f.read(len(data) + 1) != data
+    except FileNotFoundError:
+        return os.path.islink(target)  # a dangling link: written through to where it points
+    except OSError:  # not reachable (a file where a folder belongs, no permission): the write says why
+        return False
 
 
 def write_all(items: Sequence[tuple[str, str]]) -> None:

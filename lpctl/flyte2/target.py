@@ -34,7 +34,7 @@ class TriggerTarget:
         spec = trigger_spec(doc.data)
         if "task" not in spec.keys:
             return None, []
-        trigger, diags = compile_trigger(doc, spec, resolver.resolve(spec.task))
+        trigger, diags = compile_trigger(doc, spec, resolver.resolve(spec.task), identity)
         if "inputs" in broken:  # its inputs were refused: "left unbound" would only repeat that
             diags = [d for d in diags if d.code != "LP910"]
         return (None if broken else trigger), diags

@@ -59,11 +59,16 @@ class PlanPreview:
 
     #: what a fixed rate counts from when it has no fire times to show
     counted_from: str = "the launch plan is activated"
+    #: a Flyte 2 trigger whose spec names its project and domain: (project, domain)
+    place: tuple[str, str] | None = None
 
     @property
     def identity(self) -> str:
-        # a Flyte 2 trigger has no project or domain in its spec: it is <taskName>/<trigger name>
-        return f"{self.project}/{self.domain}/{self.name}" if self.domain else f"{self.project}/{self.name}"
+        # a Flyte 2 trigger's schedule is shown as <taskName>/<trigger name>, after its project and domain
+        # when its spec names them
+        if self.domain:
+            return f"{self.project}/{self.domain}/{self.name}"
+        return "/".join((*(self.place or ()), self.project, self.name))
 
 
 def parse_after(text: str, option: str = "--after") -> datetime:
@@ -145,19 +150,25 @@ def window(project: str, domain: str, name: str, text: str, start: datetime, end
 def preview_triggers(triggers: Sequence[Any], after: datetime, count: int) -> list[PlanPreview]:
     """The next ``count`` fire times strictly after ``after`` of each scheduled Flyte 2 trigger.
 
-    ``triggers`` are ``(task name, flyteidl2.task.TaskTrigger)`` pairs; on-demand ones are left out. A cron
+    ``triggers`` are ``(task name, flyteidl2.task.TaskTrigger)`` pairs, or triples with the (project, domain)
+    the spec names (None: it names none); on-demand ones are left out. A cron
     fires as the Flyte 2 backend parses it (flyteorg/flyte ``runs/schedule/cron.go``):
     ``CRON_TZ=<timezone> <expression>`` through the same robfig parser. ``project`` holds the task name and
     ``domain`` is empty (see ``identity``).
     """
+    from dataclasses import replace
+
     found = []
-    for task, trigger in triggers:
+    for task, trigger, *place in triggers:
         schedule = trigger.automation_spec.schedule
         kind = schedule.WhichOneof("expression") if trigger.automation_spec.HasField("schedule") else None
         if kind == "cron":
-            found.append(_trigger_cron(task, trigger.name, schedule.cron, after, count))
+            one = _trigger_cron(task, trigger.name, schedule.cron, after, count)
         elif kind == "rate":
-            found.append(_trigger_rate(task, trigger.name, schedule.rate, after, count))
+            one = _trigger_rate(task, trigger.name, schedule.rate, after, count)
+        else:
+            continue
+        found.append(replace(one, place=place[0]) if place and place[0] else one)
     return found
 
 
@@ -235,7 +246,8 @@ def format_json(previews: Sequence[PlanPreview], triggers: Sequence[PlanPreview]
         "name": p.name, "project": p.project, "domain": p.domain, "schedule": p.schedule,
         "timezone": p.timezone, "fireTimes": [t.moment.isoformat() for t in p.fire_times],
     } for p in previews], "triggers": [{
-        "name": t.name, "task": t.project, "schedule": t.schedule, "timezone": t.timezone,
+        "name": t.name, **(dict(zip(("project", "domain"), t.place, strict=True)) if t.place else {}),
+        "task": t.project, "schedule": t.schedule, "timezone": t.timezone,
         "fireTimes": [f.moment.isoformat() for f in t.fire_times],
     } for t in triggers]}
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"

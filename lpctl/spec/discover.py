@@ -44,16 +44,25 @@ def display_path(path: str) -> str:
     A name that is not valid UTF-8 shows its bytes escaped (``bad\\xff.yaml``), so that every
     output format can carry it.
     """
+    shown = path if _normal_relative(path) else _from_cwd(path)
+    return shown if shown.isascii() else os.fsencode(shown).decode("utf-8", "backslashreplace")
+
+
+def _normal_relative(path: str) -> bool:
+    """Whether ``path`` is relative and already normal (no ``.``, ``..`` or empty part): then it is its own display
+    path, found without asking for the current directory (a system call per file)."""
+    wrapped = f"/{path}/"
+    return (os.sep == "/" and path[:1] not in ("", "/")
+            and "//" not in wrapped and "/./" not in wrapped and "/../" not in wrapped)
+
+
+def _from_cwd(path: str) -> str:
     cwd = os.getcwd()
     full = os.path.normpath(path if os.path.isabs(path) else os.path.join(cwd, path))
     below = cwd.rstrip(os.sep) + os.sep  # "/" itself ends with the separator
     if full.startswith(below):  # os.path.relpath's answer for a path below cwd, without its system calls
-        shown = full[len(below):].replace(os.sep, "/")
-    elif full == cwd:
-        shown = "."
-    else:
-        shown = path
-    return shown if shown.isascii() else os.fsencode(shown).decode("utf-8", "backslashreplace")
+        return full[len(below):].replace(os.sep, "/")
+    return "." if full == cwd else path
 
 
 def discover(paths: Sequence[str]) -> Discovery:
@@ -69,11 +78,11 @@ def discover(paths: Sequence[str]) -> Discovery:
             diags.extend(skipped)
             explicit = False
         elif os.path.isfile(given):
-            found, explicit = [given], True
+            found, explicit = [(given, None)], True
         else:
             raise PathError(_not_a_file(given))
-        for path in found:
-            real = _real_path(path, real_dirs)
+        for path, place in found:
+            real = _real_path(path, real_dirs) if place is None else _real_in(*place, real_dirs)
             if real not in seen:
                 seen.add(real)
                 files.append(SpecFile(path, explicit))
@@ -86,9 +95,15 @@ def _real_path(path: str, real_dirs: dict[str, str]) -> str:
     if os.path.islink(path):
         return os.path.realpath(path)
     directory, name = os.path.split(path)
-    if directory not in real_dirs:
-        real_dirs[directory] = os.path.realpath(directory or os.curdir)
-    return os.path.join(real_dirs[directory], name)
+    return _real_in(directory, name, real_dirs)
+
+
+def _real_in(directory: str, name: str, real_dirs: dict[str, str]) -> str:
+    """``os.path.realpath`` of ``name`` in ``directory``, for a name that is not a symbolic link."""
+    real = real_dirs.get(directory)
+    if real is None:
+        real = real_dirs[directory] = os.path.realpath(directory or os.curdir)
+    return os.path.join(real, name)
 
 
 def _not_a_file(path: str) -> str:
@@ -103,9 +118,10 @@ def _not_a_file(path: str) -> str:
     return f"{shown}: no such file or directory"
 
 
-def walk(root: str) -> tuple[list[str], list[Diagnostic]]:
-    """The ``*.yaml`` / ``*.yml`` regular files below ``root``, sorted, and a warning per file skipped."""
-    files: list[str] = []
+def walk(root: str) -> tuple[list[tuple[str, tuple[str, str] | None]], list[Diagnostic]]:
+    """The ``*.yaml`` / ``*.yml`` regular files below ``root``, sorted, and a warning per file skipped; each
+    file with its directory and name when the listing says it is not a symbolic link, else None."""
+    files: list[tuple[str, tuple[str, str] | None]] = []
     diags: list[Diagnostic] = []
     pending = [root]
     while pending:
@@ -117,11 +133,11 @@ def walk(root: str) -> tuple[list[str], list[Diagnostic]]:
                     subdirs.append(entry.path)
             elif entry.name.endswith(YAML_SUFFIXES):
                 if entry.is_file(follow_symlinks=False):  # the directory listing says so: no system call
-                    files.append(entry.path)
+                    files.append((entry.path, (directory, entry.name)))
                     continue
                 problem = _not_regular(entry.path)
                 if problem is None:
-                    files.append(entry.path)
+                    files.append((entry.path, None))
                 else:
                     diags.append(problem)
         pending.extend(reversed(subdirs))  # depth first, in sorted order

@@ -223,9 +223,22 @@ def load_bytes(
         col = e.start - (raw.rfind(b"\n", 0, e.start) + 1) + 1
         return [], [error("LP108", f"file is not UTF-8 text (byte 0x{raw[e.start]:02x} at offset {e.start})",
                           Location(path, line, col))]
-    if not text.strip() or _only_comments(text):
-        return [], [error("LP104", "file is empty: a spec needs at least 'apiVersion', 'kind' and 'workflow'", top)]
-    return _compose(text, path)
+    if not text.strip():
+        return [], [_empty_file(top)]
+    accelerated = accel.on() and _libyaml_agrees(text)  # ruamel is the reference reader
+    if accelerated:
+        read = read_block(text, plain_tag, _scalar)  # the block style most specs are in: no composer
+        if read is not None:  # it has a key at least: not only comments
+            docs = [Document(path, index, data, Positions(values, keys, texts))
+                    for index, (data, values, keys, texts) in enumerate(read)]
+            return docs, [d for doc in docs for d in check_header(doc)]
+    if _only_comments(text):
+        return [], [_empty_file(top)]
+    return _compose(text, path, accelerated)
+
+
+def _empty_file(top: Location) -> Diagnostic:
+    return error("LP104", "file is empty: a spec needs at least 'apiVersion', 'kind' and 'workflow'", top)
 
 
 def _only_comments(text: str) -> bool:
@@ -236,21 +249,17 @@ def _only_comments(text: str) -> bool:
 _DIRECTIVE = re.compile(r"^%YAML[ \t]+(\S+)", re.MULTILINE)
 
 
-def _compose(text: str, path: str) -> tuple[list[Document], list[Diagnostic]]:
-    """Read the plain block style line by line (lpctl.accel.blockyaml), anything else with libyaml when it
-    is there and safe, else (and for every error) with ruamel."""
+def _compose(text: str, path: str, accelerated: bool) -> tuple[list[Document], list[Diagnostic]]:
+    """What the line reader (lpctl.accel.blockyaml) left: with libyaml when it is there and safe
+    (``accelerated``: the fast paths are on and libyaml reads the text as ruamel does), else (and for
+    every error) with ruamel."""
     directive = _DIRECTIVE.search(text) if "%YAML" in text else None
     if directive and directive.group(1) != "1.2":
         line = text.count("\n", 0, directive.start()) + 1
         return [], [error("LP112", f"'%YAML {directive.group(1)}' directive: lpctl reads specs as YAML 1.2 only",
                           Location(path, line, 1), "remove the directive; in YAML 1.2 yes, no, on and off are strings")]
-    if not accel.on() or not _libyaml_agrees(text):  # ruamel is the reference reader
+    if not accelerated:
         return _compose_ruamel(text, path)
-    read = read_block(text, plain_tag, _scalar)  # the plain block style most specs are in: no composer
-    if read is not None:
-        docs = [Document(path, index, data, Positions(values, keys, texts))
-                for index, (data, values, keys, texts) in enumerate(read)]
-        return docs, [d for doc in docs for d in check_header(doc)]
     nodes = _compose_libyaml(text)
     if nodes is not None:
         return _build_all(nodes, path)

@@ -244,6 +244,9 @@ class TriggerSpec(NamedTuple):
     keys: tuple[str, ...]
     name: str = ""
     task: str = ""
+    #: where it is deployed; None: from the command line, [tool.lpctl] or the defaults
+    project: str | None = None
+    domain: str | None = None
     task_version: str | None = None
     description: str = ""
     schedule: TriggerSchedule | None = None
@@ -265,7 +268,8 @@ def trigger_spec(data: Mapping[str, Any]) -> TriggerSpec:
     """The typed spec of a ``kind: Trigger`` document whose fields passed the JSON Schema (broken ones removed)."""
     return TriggerSpec(
         keys=tuple(data), name=data.get("name", ""), task=str(data.get("task", "")),
-        task_version=data.get("task_version"), description=data.get("description", ""),
+        project=data.get("project"), domain=data.get("domain"), task_version=data.get("task_version"),
+        description=data.get("description", ""),
         schedule=_trigger_schedule(data.get("schedule")), inputs=data.get("inputs") or {},
         auto_activate=bool(data.get("auto_activate", True)), env_vars=data.get("env_vars") or {},
         interruptible=data.get("interruptible"), overwrite_cache=bool(data.get("overwrite_cache", False)),

@@ -242,3 +242,26 @@ def test_new_on_a_full_disk_leaves_no_half_written_spec(in_tmp: Any) -> None:
     os.mkdir("folder")
     done = subprocess.run([*command[:-3], "folder", *PP], capture_output=True, text=True)
     assert (done.returncode, done.stderr) == (2, "lpctl: folder: cannot write: Is a directory\n")
+
+
+def test_fmt_and_migrate_never_write_an_invisible_character_raw(run_cli: Run, in_tmp: Any) -> None:
+    """An escaped right-to-left override or a raw zero width space ("Trojan Source") is written escaped: fmt and
+    migrate wrote both raw, where a pull request's diff hides them. Only such a value changes style (double
+    quotes, every non-ASCII character in it escaped); the others keep theirs."""
+    body = ("name: lp\nworkflow: example_pkg.workflows:my_workflow\n"
+            "default_inputs: {a: 1, b: \"evil\\u202eexe.txt\"}\n"
+            "labels: {team: 'a\u200bb', city: 'München'}\nauto_activate: true\n")
+    (in_tmp / "lp.yaml").write_text(HEADER + body)
+    assert run_cli("fmt", "lp.yaml") == CliResult(0, "reformatted lp.yaml\n", "1 file reformatted, 0 files unchanged\n")
+    assert (in_tmp / "lp.yaml").read_text() == HEADER + (
+        "name: lp\nworkflow: example_pkg.workflows:my_workflow\n"
+        "default_inputs: {a: 1, b: \"evil\\u202Eexe.txt\"}\n"
+        "labels: {team: \"a\\u200Bb\", city: 'München'}\nauto_activate: true\n")
+    assert run_cli("fmt", "--check", "lp.yaml").exit_code == 0
+    (in_tmp / "lp.yaml").write_text(HEADER + body)
+    migrated = run_cli("migrate", "lp.yaml", "-o", "out", "--task-map",
+                       "example_pkg.workflows:my_workflow=example_pkg.workflows:my_workflow")
+    assert migrated.exit_code == 0, migrated.stderr
+    trigger = (in_tmp / "out" / "lp.yaml").read_text()
+    assert "inputs: {a: 1, b: \"evil\\u202Eexe.txt\"}\n" in trigger
+    assert "labels: {team: \"a\\u200Bb\", city: 'München'}\n" in trigger

@@ -1,8 +1,9 @@
 """--locked imports nothing, for every kind of spec: not flytekit, not flyte, not the user's modules, not jsonschema.
 
 Each case locks a module that behaves, then replaces it by one that writes a file when imported (a
-change made after 'lpctl lock', as in an untrusted pull request), and runs validate and render --locked
-in a fresh interpreter that reports every module it imported.
+change made after 'lpctl lock', as in an untrusted pull request), and runs validate, render and backfill
+--execute (status's reads, then writes, against a loopback server) --locked in a fresh interpreter that
+reports every module it imported.
 """
 
 from __future__ import annotations
@@ -104,4 +105,64 @@ ANSWER = {
 def test_the_probe_covers_every_kind() -> None:
     from lpctl.spec.load import KINDS as READ
 
-    assert sorted(KINDS) == sorted(READ) == sorted(ANSWER)
+    assert sorted(KINDS) == sorted(READ) == sorted(ANSWER) == sorted(SCHEDULED)
+
+
+#: kind -> a scheduled spec of the locked module (status and backfill read only scheduled ones)
+SCHEDULED = {
+    "LaunchPlan": HEADER + "name: lp\nworkflow: probemod:wf\nschedule: {cron: '0 3 * * *'}\n",
+    "Trigger": TRIGGER_HEADER + "name: tr\ntask: probemod:t\nschedule: {cron: '0 3 * * *', timezone: UTC}\n",
+}
+
+
+@pytest.fixture
+def server_of(no_proxies: None) -> Any:
+    """kind -> a loopback server holding that kind's scheduled entry, activated long before the window."""
+    import contextlib
+    from datetime import datetime, timezone
+
+    @contextlib.contextmanager
+    def serve(kind: str) -> Any:
+        if kind == "LaunchPlan":
+            pytest.importorskip("grpc")
+            from fake_admin import TOKEN
+            from fake_admin import serve as serve_admin
+            from flyteidl.admin import launch_plan_pb2
+
+            with serve_admin() as server:
+                lp = launch_plan_pb2.LaunchPlan()
+                lp.id.project, lp.id.domain, lp.id.name, lp.id.version = "flytesnacks", "development", "lp", "v1"
+                lp.spec.entity_metadata.schedule.cron_schedule.schedule = "0 3 * * *"
+                lp.closure.state = launch_plan_pb2.ACTIVE
+                lp.closure.created_at.FromDatetime(datetime(2026, 1, 1, tzinfo=timezone.utc))
+                server.admin.launch_plans[("flytesnacks", "development", "lp", "v1")] = lp
+                yield server.endpoint, TOKEN, lambda: sorted(server.admin.executions)
+        else:
+            pytest.importorskip("connectrpc")
+            from fake_flyte2 import TOKEN
+            from fake_flyte2 import serve as serve_flyte2
+
+            with serve_flyte2() as served:
+                served.backend.add_task("probe.t", "v1")
+                served.backend.put("tr", "probe.t", "v1", cron="0 3 * * *", timezone="UTC",
+                                   since=datetime(2026, 1, 1, tzinfo=timezone.utc))
+                yield served.endpoint, TOKEN, lambda: sorted(served.backend.run_state.runs)
+
+    return serve
+
+
+def test_locked_backfill_imports_nothing_for_every_kind(locked_then_changed: tuple[str, Any], server_of: Any,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """status and backfill --execute read the specs as validate does (backfill runs status's reads, then
+    writes): under --locked, from the lock alone."""
+    kind, folder = locked_then_changed
+    (folder / "scheduled.yaml").write_text(SCHEDULED[kind])
+    with server_of(kind) as (endpoint, token, created):
+        monkeypatch.setenv("PROBE_TOKEN", token)
+        proc = _lpctl("backfill", "scheduled.yaml", "--from", "2026-11-01", "--to", "2026-11-03", "--execute",
+                      "--locked", "--endpoint", endpoint, "--insecure", "--token-env", "PROBE_TOKEN", cwd=folder,
+                      probe=True)
+        assert proc.stderr.splitlines()[-1] == "LEAKED ", (kind, proc.stderr)
+        assert not (folder / "MARKER").exists()
+        assert (proc.returncode, proc.stdout.splitlines()[-1]) == (0, "backfill: 2 created"), proc.stderr
+        assert len(created()) == 2

@@ -183,3 +183,22 @@ def test_fixed_rate_starts_at_a_future_start_time(run_cli: Run, in_tmp: Any) -> 
                      "--format", "json")
     assert json.loads(result.stdout)["triggers"][1]["fireTimes"] == [
         "2026-12-01T00:00:00+00:00", "2026-12-01T06:00:00+00:00"]
+
+
+def test_a_trigger_that_names_its_project_and_domain_shows_them(run_cli: Run, in_tmp: Any) -> None:
+    """The same task and trigger name in two places are two schedules, told apart by where their specs put
+    them; a trigger whose spec names neither keeps its <task>/<name>."""
+    pytest.importorskip("flyte")
+    spec = ("apiVersion: lpctl/v1\nkind: Trigger\nname: daily\ntask: flyte2_pkg.pipelines:train\n"
+            "schedule: {cron: '0 6 * * *', timezone: UTC, kickoff_time_input_arg: run_at}\n")
+    (in_tmp / "t.yaml").write_text(spec + "---\n" + spec + "project: ml\ndomain: production\n")
+    args = ("schedule", "t.yaml", "--python-path", FLYTE2, "--after", "2027-01-01T00:00Z", "-n", "1")
+    assert run_cli(*args).stdout == (
+        "pipelines.train/daily: 0 6 * * * (UTC)\n"
+        "  2027-01-01 06:00 +00:00 UTC  2027-01-01 06:00 UTC\n"
+        "ml/production/pipelines.train/daily: 0 6 * * * (UTC)\n"
+        "  2027-01-01 06:00 +00:00 UTC  2027-01-01 06:00 UTC\n")
+    found = json.loads(run_cli(*args, "--format", "json").stdout)["triggers"]
+    assert [{k: t.get(k) for k in ("project", "domain", "task", "name")} for t in found] == [
+        {"project": None, "domain": None, "task": "pipelines.train", "name": "daily"},
+        {"project": "ml", "domain": "production", "task": "pipelines.train", "name": "daily"}]

@@ -139,11 +139,12 @@ def _repo(path: Any) -> Any:
     return path
 
 
-def _lpctl(command: str, backend: FakeFlyte2, repo: Any) -> Any:
+def _lpctl(command: str, backend: FakeFlyte2, repo: Any, *more: str) -> Any:
     with pytest.MonkeyPatch.context() as patch:
         patch.chdir(repo)
         return invoke(command, "triggers.yaml", "--version", VERSION, "--endpoint",
-                      backend.endpoint.removeprefix("http://"), "--insecure", "--python-path", HERE, "--color", "never")
+                      backend.endpoint.removeprefix("http://"), "--insecure", "--python-path", HERE, "--color", "never",
+                      *more)
 
 
 def test_a_plan_after_flyte_sdks_deploy_is_empty(stored: Stored) -> None:
@@ -187,3 +188,28 @@ def _copy(message: Any) -> Any:
     out = type(message)()
     out.CopyFrom(message)
     return out
+
+
+def test_a_spec_naming_its_project_and_domain_is_stored_where_flyte_sdk_deploys_it(tmp_path: Any) -> None:
+    """``project:``/``domain:`` in the spec (over --project/--domain) stores the trigger under the TriggerName
+    flyte-sdk's deploy gives it with ``flyte.init(project=..., domain=...)``: same keys, same messages."""
+    from flyte._deploy import _deploy_task
+    from flyte._utils import org_from_endpoint
+    from flyte.models import SerializationContext
+
+    _, task, body, build = CASES[0]
+    project, domain = "ml", "production"
+    with serve(FakeFlyte2(token=None, cluster="self")) as deploy, serve(FakeFlyte2(token=None, cluster="self")) as ours:
+        flyte.init(endpoint=deploy.backend.endpoint, insecure=True, project=project, domain=domain)
+        context = SerializationContext(version=VERSION, root_dir=pathlib.Path(HERE), project=project, domain=domain,
+                                       org=org_from_endpoint(deploy.backend.endpoint))
+        asyncio.run(_deploy_task(dataclasses.replace(task, triggers=(build(),), image="ghcr.io/example/flyte2-pkg:1"),
+                                 context))
+        ours.backend.add_task(task.name, VERSION, _task_spec(task), project=project, domain=domain)
+        (tmp_path / "triggers.yaml").write_text(TRIGGER_HEADER + body + f"project: {project}\ndomain: {domain}\n")
+        (tmp_path / "pyproject.toml").write_text("[tool.lpctl]\n")
+        applied = _lpctl("apply", ours.backend, tmp_path, "--project", "other", "--domain", "staging")
+        assert applied.exit_code == 0, applied.stdout + applied.stderr
+        theirs, mine = _stored(deploy.backend), _stored(ours.backend)
+    assert sorted(mine) == sorted(theirs) == [(project, domain, task.name, "nightly_train")]
+    assert mine == theirs

@@ -208,5 +208,6 @@ def test_cases_cover_every_trigger_key() -> None:
 
     keys = set(load_schema()["$defs"]["trigger"]["properties"])
     written = {line.split(":")[0] for _, _, body, _ in CASES for line in body.splitlines() if line[:1].isalpha()}
-    # task_version is where apply pins the trigger (TriggerSpec), no part of the TaskTrigger: test_trigger_deploy
-    assert keys - {"apiVersion", "kind", "task_version"} <= written, keys - written
+    # task_version (TriggerSpec) and project/domain (TriggerName) are where apply deploys the trigger, no part of
+    # the TaskTrigger: test_trigger_deploy compares them with flyte-sdk's
+    assert keys - {"apiVersion", "kind", "task_version", "project", "domain"} <= written, keys - written

@@ -242,9 +242,39 @@ def test_duplicate_trigger_names_per_task(tmp_path: Any, monkeypatch: pytest.Mon
     one = HEAD + "name: same\ntask: flyte2_pkg.pipelines:no_inputs\n"
     other = HEAD + "name: same\ntask: flyte2_pkg.pipelines:export\ninputs: {region: eu}\n"
     assert diagnostics(tmp_path, monkeypatch, one + "---\n" + other + "---\n" + one) == [
-        "t.yaml:14:7: error LP923 trigger 'same' of task 'pipelines.no_inputs' is also defined at t.yaml:3:7 "
-        "(trigger names must be unique per task)",
+        "t.yaml:14:7: error LP923 trigger 'same' of task 'pipelines.no_inputs' in flytesnacks/development is also "
+        "defined at t.yaml:3:7 (trigger names must be unique per task in a project and domain)",
     ]
+
+
+def test_duplicate_triggers_are_checked_per_project_and_domain(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A trigger is (project, domain, task, name) on the server: the same task and name in another project or
+    domain is another trigger; a spec naming the default project is the same place as one naming none."""
+    one = HEAD + "name: same\ntask: flyte2_pkg.pipelines:no_inputs\n"
+    assert diagnostics(tmp_path, monkeypatch, "---\n".join(
+        [one, one + "project: ml\n", one + "domain: production\n", one + "project: ml\ndomain: production\n"])) == []
+    assert diagnostics(tmp_path, monkeypatch, "---\n".join(
+        [one, one + "project: flytesnacks\n", one + "project: ml\n", one + "project: ml\ndomain: development\n"])) == [
+        "t.yaml:8:7: error LP923 trigger 'same' of task 'pipelines.no_inputs' in flytesnacks/development is also "
+        "defined at t.yaml:3:7 (trigger names must be unique per task in a project and domain)",
+        "t.yaml:20:7: error LP923 trigger 'same' of task 'pipelines.no_inputs' in ml/development is also "
+        "defined at t.yaml:14:7 (trigger names must be unique per task in a project and domain)",
+    ]
+
+
+@pytest.mark.parametrize(("place", "expected"), [
+    ("project: 'my project'\n", ["t.yaml:5:10: error LP805 project 'my project' contains ' ', which Flyte "
+                                  "identifiers cannot hold (use letters, digits, '-', '_', '.' and ':')"]),
+    ("domain: a/b\n", ["t.yaml:5:9: error LP805 domain 'a/b' contains '/', which Flyte identifiers cannot hold "
+                        "(use letters, digits, '-', '_', '.' and ':')"]),
+    (f"domain: {'d' * 64}\n", ["t.yaml:5:9: error LP207 'domain' must have at most 63 characters, found 64"]),
+    ("project: ''\n", ["t.yaml:5:10: error LP207 'project' must not be an empty string"]),
+    (f"project: {'p' * 63}\ndomain: production\n", []),
+])
+def test_a_trigger_spec_names_its_project_and_domain(tmp_path: Any, monkeypatch: pytest.MonkeyPatch, place: str,
+                                                      expected: list[str]) -> None:
+    spec = HEAD + "name: r\ntask: flyte2_pkg.pipelines:no_inputs\n" + place
+    assert diagnostics(tmp_path, monkeypatch, spec) == expected
 
 
 def test_launch_plans_and_triggers_render_in_one_bundle(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -270,6 +300,39 @@ def test_launch_plans_and_triggers_render_in_one_bundle(tmp_path: Any, monkeypat
          "trigger": {"name": "zz", "spec": {"active": True, "inputs": {}, "runSpec": {}},
                      "automationSpec": {"type": "TYPE_NONE"}}},
     ]
+
+
+def test_a_trigger_that_names_its_project_and_domain_renders_them(tmp_path: Any, monkeypatch: pytest.MonkeyPatch,
+                                                                  run_cli: Any) -> None:
+    """The spec's project wins over --project; its domain comes from --domain; an entry of a spec that names
+    neither stays as before (its place is the deploy's); the same task and name in two projects are two
+    entries, and diff tells them apart."""
+    import json
+
+    monkeypatch.chdir(tmp_path)
+    body = "name: nightly\ntask: flyte2_pkg.pipelines:no_inputs\n"
+    (tmp_path / "t.yaml").write_text(HEAD + body + "project: ml\n---\n" + HEAD + body + "---\n" + HEAD + body
+                                     + "project: ops\ndomain: production\n")
+    rendered = run_cli("render", "t.yaml", "--python-path", PKG, "--project", "flag-project", "--domain", "staging")
+    assert rendered.exit_code == 0
+    entries = json.loads(rendered.stdout)["triggers"]
+    assert [(e["source"]["document"], e.get("project"), e.get("domain")) for e in entries] == [
+        (1, None, None), (0, "ml", "staging"), (2, "ops", "production")]
+    assert list(entries[1]) == ["domain", "project", "source", "taskName", "trigger"]
+    (tmp_path / "new.yaml").write_text(HEAD + body + "project: ml\nqueue: gpu\n---\n" + HEAD + body + "---\n"
+                                       + HEAD + body + "project: ops\ndomain: production\nqueue: cpu\n")
+    result = run_cli("diff", "t.yaml", "new.yaml", "--python-path", PKG)
+    assert (result.exit_code, result.stdout) == (1, """\
+~ trigger/ml/development/pipelines.no_inputs/nightly
+    queue: (none) -> "gpu"
+~ trigger/ops/production/pipelines.no_inputs/nightly
+    queue: (none) -> "cpu"
+2 triggers differ: 2 changed
+""")
+    document = json.loads(run_cli("diff", "t.yaml", "new.yaml", "--python-path", PKG, "--format", "json").stdout)
+    assert [p["identity"] for p in document["launchPlans"]] == [
+        {"kind": "Trigger", "project": "ml", "domain": "development", "task": "pipelines.no_inputs", "name": "nightly"},
+        {"kind": "Trigger", "project": "ops", "domain": "production", "task": "pipelines.no_inputs", "name": "nightly"}]
 
 
 def test_diff_compares_triggers_in_spec_terms(tmp_path: Any, monkeypatch: pytest.MonkeyPatch,

@@ -320,3 +320,41 @@ def test_a_malformed_task_entry_is_lp309_at_its_line(run_cli: Run, task_project:
                                "it is not what 'lpctl lock' writes for the interface it describes (a value is not "
                                "in canonical form, or a key is missing or extra) (run 'lpctl lock' to write it "
                                "again)\n1 error in 1 of 2 files\n", "")
+
+
+TASK_TRIGGERS = TASK_V1.replace("@env.task\n", '@env.task(triggers=(flyte.Trigger("in_code", flyte.Cron("0 0 * * *")),'
+                                " flyte.Trigger(\"hourly\", flyte.Cron(\"0 * * * *\"))))\n")
+
+
+def test_a_task_declaring_triggers_in_code_gets_lp925_under_locked_too(run_cli: Run, task_project: Any) -> None:
+    """The lock records the names of the triggers a task declares in code, so that --locked warns where the
+    importing run warns; a lock of a task without them is as before."""
+    _module(task_project, TASK_TRIGGERS, "stale2mod")
+    importing = run_cli("validate", "specs")
+    assert importing == CliResult(0, "specs/daily.yaml:4:7: warning LP925 task 'stale2.daily' also declares triggers "
+                                  "in code (in_code, hourly): the next 'flyte deploy' of it deletes every trigger of "
+                                  "the task that its code does not declare, this one included (keep a task's triggers "
+                                  "in one place: remove triggers= from the task, or this spec)\n"
+                                  "1 warning in 1 of 1 file\n", "")
+    assert run_cli("lock", "specs").exit_code == 0
+    path = task_project / "specs" / "lpctl.lock"
+    assert json.loads(path.read_text())["tasks"]["stale2mod:daily"]["codeTriggers"] == ["in_code", "hourly"]
+    sys.modules.pop("stale2mod", None)
+    (task_project / "stale2mod.py").write_text("raise RuntimeError('imported under --locked')\n")
+    assert run_cli("validate", "specs", "--locked") == importing
+    rendered = run_cli("render", "specs", "--locked", "--version", "v1")
+    assert (rendered.exit_code, rendered.stderr) == (0, importing.stdout)
+    assert "stale2mod" not in sys.modules
+    path.write_text(path.read_text().replace('"in_code"', "7"))
+    assert run_cli("validate", "specs", "--locked") == CliResult(
+        1, "specs/lpctl.lock:7:5: error LP309 the entry of 'stale2mod:daily' is malformed: \"codeTriggers\" is not a "
+        "list of trigger names (run 'lpctl lock' to write it again)\n1 error in 1 of 2 files\n", "")
+
+
+def test_check_shows_triggers_declared_in_code_that_changed(run_cli: Run, task_project: Any) -> None:
+    assert run_cli("lock", "specs").exit_code == 0
+    assert "codeTriggers" not in (task_project / "specs" / "lpctl.lock").read_text()
+    _module(task_project, TASK_TRIGGERS, "stale2mod")
+    assert run_cli("lock", "specs", "--check") == CliResult(
+        1, "specs/lpctl.lock is stale:\n  stale2mod:daily: triggers declared in code changed: (none) -> in_code, "
+        "hourly\n", "")

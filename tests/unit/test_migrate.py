@@ -48,6 +48,8 @@ apiVersion: lpctl/v1
 kind: Trigger
 name: nightly   # keep this name
 task: pkg.tasks:export
+project: flytesnacks
+domain: development
 inputs:
   b: x   # the region
   a: 100
@@ -65,8 +67,6 @@ auto_activate: false  # Flyte 1's default; a Flyte 2 trigger is active unless to
 """
     assert summary([migrated]) == """\
 lp.yaml:3:1  nightly  clean
-    note: project, domain dropped: a Flyte 2 trigger lives in its task's project and domain, at the task \
-version of its last deploy
     note: fixed inputs 'a' became overridable defaults (--fixed-as-defaults)
     note: schedule.offset dropped: Flyte 2 has no cron offset (FlyteAdmin ignored it too)
     note: auto_activate: false written explicitly (Flyte 2's default is true)

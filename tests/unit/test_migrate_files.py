@@ -154,3 +154,22 @@ def test_a_link_that_stays_inside_dir_is_written_through(run_cli: Run, in_tmp: A
     assert run_cli("migrate", "lp", "-o", "out").exit_code == 0
     assert _files(in_tmp / "out") == ["real/a.yaml"]
     assert (in_tmp / "out" / "real" / "a.yaml").read_text().startswith("apiVersion: lpctl/v1\nkind: Trigger\n")
+
+
+def test_a_trigger_edited_since_is_never_replaced_without_force(run_cli: Run, teams: Any) -> None:
+    """A rerun of migrate replaced triggers edited by hand since (their task mapped, say), with exit 0."""
+    assert run_cli("migrate", "-o", "out", "../team1").exit_code == 0
+    written = teams / "work" / "out" / "team1" / "lp.yaml"
+    first = written.read_text()
+    assert run_cli("migrate", "-o", "out", "../team1").exit_code == 0  # the same text again: left as it is
+    edited = first.replace("task: wf:daily", "task: pkg.tasks:daily  # mapped by hand")
+    written.write_text(edited)
+    (teams / "team2" / "lp.yaml").write_text(LP.replace("name: a", "name: b"))
+    again = run_cli("migrate", "-o", "out", "../team1", "../team2")
+    assert (again.exit_code, again.stderr) == (2, "lpctl: out/team1/lp.yaml already exists with other content "
+                                               "(edited since migrate wrote it?); give --force to replace; "
+                                               "nothing written\n")
+    assert written.read_text() == edited and not (teams / "work" / "out" / "team2").exists()
+    forced = run_cli("migrate", "-o", "out", "../team1", "../team2", "--force")
+    assert (forced.exit_code, forced.stdout.splitlines()[-1]) == (0, "wrote 2 files to out")
+    assert written.read_text() == first and (teams / "work" / "out" / "team2" / "lp.yaml").exists()

@@ -1,11 +1,13 @@
-"""lpctl.accel.protojson returns json_format.MessageToDict's very result: the same keys, values, value types and key
-order, on every launch plan lpctl renders, on hand-built messages for each rule, and on random messages; where
-it hands a message to json_format, the result (or the error) is still json_format's."""
+"""lpctl.accel.protojson writes json.dumps(json_format.MessageToDict(message), indent=2, sort_keys=True,
+ensure_ascii=False, allow_nan=False)'s very bytes: on every launch plan and trigger lpctl renders, on hand-built
+messages for each rule, and on random messages, at any indentation, the first time and when remembered; where it
+hands a message to the libraries, the text (or the error) is still theirs."""
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import json
-import math
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -32,55 +34,49 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from support import CONFORMANCE, HEADER, ROOT, TRIGGER_HEADER, examples, run_options
 
-from lpctl.accel import protojson
+from lpctl import accel
+from lpctl.accel import protojson, remember
 
 # -- comparing ----------------------------------------------------------------------------------------------
 
-
-def _shape(value: Any) -> Any:
-    """The value with every node's type beside it: 1, 1.0, True and "1" differ, so do dict and OrderedDict."""
-    if isinstance(value, dict):
-        return (type(value).__name__, [(k, _shape(v)) for k, v in value.items()])
-    if isinstance(value, list):
-        return ("list", [_shape(v) for v in value])
-    return (type(value).__name__, value if not (isinstance(value, float) and math.isnan(value)) else "nan")
+PAD = "\n      "  # a launch plan's indentation in a bundle
 
 
-def assert_same(ours: Any, theirs: Any) -> None:
-    assert ours == theirs
-    assert json.dumps(ours, sort_keys=True) == json.dumps(theirs, sort_keys=True)
-    assert json.dumps(ours) == json.dumps(theirs)  # key order too
-    assert _shape(ours) == _shape(theirs)
+def reference(message: Message, pad: str = "\n") -> str:
+    """What the bundle held before this module: the libraries, written out here."""
+    text = json.dumps(json_format.MessageToDict(message), indent=2, sort_keys=True, ensure_ascii=False,
+                      allow_nan=False)
+    return text.replace("\n", pad)
 
 
 def check(message: Message, *, planned: bool = True) -> Any:
-    """message_to_dict == MessageToDict; ``planned``: the plans alone got there (json_format converted no
-    more than the submessages it is meant to, such as Any)."""
-    theirs = json_format.MessageToDict(message)
-    assert_same(protojson.message_to_dict(message), theirs)
+    """message_text == the libraries' text, at the top and nested, twice (the second time remembered where the
+    type remembers); ``planned``: the plans alone got there (the libraries wrote no more than the submessages
+    they are meant to, such as Any). Returns json_format's dict, for the tests that show it."""
+    theirs = reference(message)
+    for pad in ("\n", PAD, "\n", PAD):
+        assert protojson.message_text(message, pad) == theirs.replace("\n", pad)
     if planned:
-        assert_same(protojson.convert(message), theirs)
+        assert protojson.text(message) == theirs
+        assert protojson.text(message, PAD) == theirs.replace("\n", PAD)
     else:
         with pytest.raises((protojson.Unplanned, KeyError)):
-            protojson.convert(message)
-    return theirs
+            protojson.text(message)
+    return json_format.MessageToDict(message)
 
 
-def _outcome(convert: Callable[[Message], Any], message: Message) -> tuple[str, Any]:
+def _outcome(write: Callable[[Message], str], message: Message) -> tuple[str, Any]:
     try:
-        return "ok", convert(message)
+        return "ok", write(message)
     except Exception as e:
         return "error", (type(e), str(e))
 
 
 def check_outcome(message: Message) -> None:
-    """Both return the same, or both raise the same error (NaN in a Value, a Timestamp out of range ...)."""
-    ours, theirs = _outcome(protojson.message_to_dict, message), _outcome(json_format.MessageToDict, message)
-    assert ours[0] == theirs[0], (ours, theirs)
-    if ours[0] == "ok":
-        assert_same(ours[1], theirs[1])
-    else:
-        assert ours == theirs
+    """Both write the same text, or both raise the same error (NaN in a Value, a Timestamp out of range ...)."""
+    theirs = _outcome(reference, message)
+    assert _outcome(protojson.message_text, message) == theirs
+    assert _outcome(protojson.message_text, message) == theirs
 
 
 # -- test messages, built from descriptors ------------------------------------------------------------------
@@ -219,26 +215,48 @@ def test_every_sample_launch_plan(sample_plans: list[Any]) -> None:
         check(plan.launch_plan)
 
 
-def test_the_samples_bundle_text_is_unchanged(sample_plans: list[Any], monkeypatch: pytest.MonkeyPatch) -> None:
-    from lpctl.bundle import render_bundle
+def test_the_samples_bundle_text_is_the_libraries(sample_plans: list[Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    from lpctl.bundle import render_bundle, to_json
 
-    ours = render_bundle(sample_plans)
-    monkeypatch.setattr(protojson, "message_to_dict", json_format.MessageToDict)
-    assert render_bundle(sample_plans) == ours
+    monkeypatch.delenv(accel.SWITCH, raising=False)
+    launch_plans = [p for p in sample_plans if hasattr(p, "launch_plan")]
+    triggers = [p for p in sample_plans if not hasattr(p, "launch_plan")]
+    ours = render_bundle(launch_plans, triggers)
+    monkeypatch.setenv(accel.SWITCH, "1")
+    from lpctl.bundle import bundle
+
+    assert ours == render_bundle(launch_plans, triggers) == to_json(bundle(launch_plans, triggers))
 
 
-def test_every_conformance_case(tmp_path: Any) -> None:
+def _entries_both_ways(items: list[Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each bundle entry's text with the accelerators on is the text with them off (json_format, json.dumps)."""
+    from lpctl.bundle import entry_text, trigger_entry_text
+
+    def texts() -> list[str]:
+        return [entry_text(i) if hasattr(i, "launch_plan") else trigger_entry_text(i) for i in items]
+
+    monkeypatch.delenv(accel.SWITCH, raising=False)
+    ours = texts()
+    monkeypatch.setenv(accel.SWITCH, "1")
+    assert ours == texts()
+    monkeypatch.delenv(accel.SWITCH)
+
+
+def test_every_conformance_case(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     """The launch plans of tests/conformance/test_features.py's cases (a run each: most are named lp)."""
     from test_features import CASES
 
+    plans = []
     for name, (body, _) in CASES.items():
         path = tmp_path / f"{name}.yaml"
         path.write_text(HEADER + body)
         (plan,) = _plans(str(path), version="v1", python_path=(ROOT, CONFORMANCE))
         check(plan.launch_plan)
+        plans.append(plan)
+    _entries_both_ways(plans, monkeypatch)
 
 
-def test_every_flyte2_trigger_case(tmp_path: Any) -> None:
+def test_every_flyte2_trigger_case(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     """The TaskTriggers of tests/conformance_flyte2/test_triggers.py's cases, compiled in one run."""
     pytest.importorskip("flyte")
     here = os.path.join(ROOT, "tests", "conformance_flyte2")
@@ -252,6 +270,8 @@ def test_every_flyte2_trigger_case(tmp_path: Any) -> None:
     assert len(triggers) == len(CASES)
     for trigger in triggers:
         check(trigger.trigger)
+    placed = [dataclasses.replace(t, placed=True, project="p\u00e9", domain='"d"') for t in triggers[:2]]
+    _entries_both_ways(triggers + placed, monkeypatch)
 
 
 # -- each rule, by hand ------------------------------------------------------------------------------------
@@ -385,7 +405,7 @@ def test_a_non_finite_value_number_raises_json_formats_error(number: float) -> N
     with pytest.raises(json_format.SerializeToJsonError) as theirs:
         json_format.MessageToDict(message)
     with pytest.raises(json_format.SerializeToJsonError) as ours:
-        protojson.message_to_dict(message)
+        protojson.message_text(message)
     assert str(ours.value) == str(theirs.value)
 
 
@@ -476,7 +496,7 @@ def test_another_protobuf_major_is_json_formats_alone(monkeypatch: pytest.Monkey
     monkeypatch.setattr(protojson, "_MIRRORED", False)
     monkeypatch.setattr(json_format, "MessageToDict", lambda message: calls.append(message) or {"by": "json_format"})
     message = Everything(s_int32=1)
-    assert protojson.message_to_dict(message) == {"by": "json_format"}
+    assert protojson.message_text(message, PAD) == '{' + PAD + '  "by": "json_format"' + PAD + '}'
     assert calls == [message]
 
 
@@ -495,13 +515,13 @@ def _scalar(field: Any) -> st.SearchStrategy[Any]:
         low, high = _INT_RANGES[kind]
         return st.one_of(st.sampled_from([low, high, 0]), st.integers(low, high))
     if kind == F.TYPE_FLOAT:
-        return st.floats(width=32)
-    if kind == F.TYPE_DOUBLE:
-        return st.floats()
+        return st.one_of(st.sampled_from(FLOATS), st.floats(width=32))
+    if kind == F.TYPE_DOUBLE:  # repr's exponent forms (1e-07, 1e+16) and the extremes, then any
+        return st.one_of(st.sampled_from((1e-07, 1e16, 1e-05, 123456789012345678.0, *DOUBLES)), st.floats())
     if kind == F.TYPE_BOOL:
         return st.booleans()
-    if kind == F.TYPE_STRING:
-        return st.text(max_size=5)
+    if kind == F.TYPE_STRING:  # escapes, separators JSON leaves alone, astral characters
+        return st.one_of(st.sampled_from(('"\\', "\u2028", "\x7f", "\x00\x1f", "é ☃ \U0001f600")), st.text(max_size=5))
     if kind == F.TYPE_BYTES:
         return st.binary(max_size=5)
     numbers = sorted(field.enum_type.values_by_number)
@@ -561,12 +581,92 @@ def _flyteidl_types() -> Iterator[Any]:
     from flyteidl.admin import launch_plan_pb2
     from flyteidl.core import literals_pb2, types_pb2
 
-    yield from (launch_plan_pb2.LaunchPlan, literals_pb2.Literal, types_pb2.LiteralType, Everything)
+    yield from (launch_plan_pb2.LaunchPlan, literals_pb2.Literal, types_pb2.LiteralType, Everything,
+                struct_pb2.Struct)
+    try:
+        from flyteidl2.task import task_definition_pb2
+    except ImportError:  # installed with lpctl[flyte2]
+        return
+    yield task_definition_pb2.TaskTrigger
 
 
 @hypothesis_settings(max_examples=examples(400))
-@given(data=st.data(), kind=st.sampled_from(list(_flyteidl_types())))
-def test_random_messages(data: st.DataObject, kind: Any) -> None:
+@given(data=st.data(), kind=st.sampled_from(list(_flyteidl_types())), pad=st.sampled_from(["\n", PAD]))
+def test_random_messages(data: st.DataObject, kind: Any, pad: str) -> None:
     message = kind()
     _fill(data, message, depth=3)
     check_outcome(message)
+    outcome = _outcome(lambda m: reference(m, pad), message)
+    assert _outcome(lambda m: protojson.message_text(m, pad), message) == outcome
+    if outcome[0] == "ok":
+        # the plans alone, unless the message holds what they leave to json_format (an enum's JSON name)
+        with contextlib.suppress(protojson.Unplanned):
+            assert protojson.text(message, pad) == outcome[1]
+
+
+class _Counted:
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def __call__(self, message: Any, pad: str) -> str:
+        self.calls += 1
+        return reference(message, pad)
+
+
+def test_remembered_texts_are_per_bytes_and_indentation() -> None:
+    write = _Counted()
+    remembered = remember.remembered(write)
+    one, two = Everything(s_string="a"), Everything(s_string="b")
+    for _ in range(3):
+        assert remembered(one, "\n") == reference(one)
+        assert remembered(one, PAD) == reference(one, PAD)
+        assert remembered(two, PAD) == reference(two, PAD)
+    assert write.calls == 3
+
+
+def test_a_type_seldom_seen_twice_is_no_longer_remembered(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(remember, "_TRIAL", 8)
+    write = _Counted()
+    remembered = remember.remembered(write)
+    assert remembered(Everything(s_int64=0), "\n") == remembered(Everything(s_int64=0), "\n")
+    assert write.calls == 1  # remembered while on trial
+    for i in range(1, 8):  # eight new messages, one seen again: fewer than a quarter
+        assert remembered(Everything(s_int64=i), "\n") == reference(Everything(s_int64=i))
+    assert write.calls == 8
+    for _ in range(2):  # no longer remembered: written each time
+        assert remembered(Everything(s_int64=0), "\n") == reference(Everything(s_int64=0))
+    assert write.calls == 10
+
+
+def test_a_type_often_seen_again_stays_remembered(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(remember, "_TRIAL", 8)
+    monkeypatch.setattr(remember, "_LONGEST", 100)
+    monkeypatch.setattr(remember, "_room", [4 * (len(reference(Everything(s_int64=1))) + 3 + remember._ENTRY)])
+    write = _Counted()
+    remembered = remember.remembered(write)
+    for _ in range(4):  # 4 new (kept), then each seen again three times
+        for i in range(4):
+            remembered(Everything(s_int64=i), "\n")
+    for i in range(4, 12):  # 8 new, not kept (no room left): a trial of 8 new messages and 12 seen again
+        remembered(Everything(s_int64=i), "\n")
+    assert write.calls == 12
+    assert remembered(Everything(s_int64=1), "\n") == reference(Everything(s_int64=1))
+    assert write.calls == 12  # still remembered
+    assert remembered(Everything(s_int64=5), "\n") == reference(Everything(s_int64=5))
+    assert write.calls == 13
+
+
+def test_long_texts_are_not_remembered_and_room_comes_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(remember, "_TRIAL", 4)
+    monkeypatch.setattr(remember, "_room", [10_000])
+    write = _Counted()
+    remembered = remember.remembered(write)
+    long = Everything(s_string="x" * remember._LONGEST)
+    for _ in range(2):
+        assert remembered(long, "\n") == reference(long)
+    assert write.calls == 2 and remember._room == [10_000]
+    short = Everything(s_string="y")
+    remembered(short, "\n")
+    assert remember._room[0] < 10_000
+    remembered(Everything(s_string="z"), "\n")  # a fourth new message, none seen again: off, room given back
+    assert remember._room == [10_000]

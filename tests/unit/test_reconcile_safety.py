@@ -282,6 +282,31 @@ def test_endless_pages_stop_at_the_bound(lpctl: Run, server: Server, repo: Any,
     assert server.admin.calls == ["ListActiveLaunchPlans"] * 40
 
 
+def test_a_slow_listing_stops_at_the_time_bound(lpctl: Run, server: Server, repo: Any) -> None:
+    """Each page within the call timeout, but slowly and without end: --list-timeout ends the read (exit 2),
+    long before the page bound would; the server is left as it was."""
+    import re
+    import time
+
+    from lpctl.admin import guard
+
+    assert guard.LIST_TIMEOUT == 600
+    (repo / "specs" / "a.yaml").write_text(HEAD + "name: a\ndefault_inputs: {a: 1, b: x}\n")
+    server.admin.tokens, server.admin.page_delay = "endless", 0.05
+    began = time.monotonic()
+    result = lpctl("apply", "--format", "json", "--list-timeout", "0.3")
+    assert time.monotonic() - began < 5
+    assert result.exit_code == 2
+    pages = server.admin.calls.count("ListActiveLaunchPlans")
+    assert 1 <= pages <= 7  # 0.3 s of pages of at least 0.05 s, each counted
+    message = re.escape("the server took ") + r"\d+\.\ds" + re.escape(
+        f" to answer ListActiveLaunchPlans for flytesnacks/development with {pages} pages and more to come, past "
+        "lpctl's bound of 0.3s for one listing (--list-timeout); it stopped there (nothing was changed by this read)")
+    assert re.fullmatch(message, json.loads(result.stdout)["error"])
+    assert re.search(f"lpctl: {message}\n$", result.stderr)
+    assert server.admin.mutations() == []
+
+
 # -- interrupted apply and register ----------------------------------------------------------------------
 
 
@@ -385,6 +410,8 @@ def test_json_when_the_server_is_unreachable(run_cli: Run, repo: Any, command: s
     assert result.exit_code == 2
     document = json.loads(result.stdout)
     assert (document["command"], document["ok"], document["exitCode"]) == (command, False, 2)
+    # never "nothing to do": the run stopped before it could know
+    assert (document["summary"], document["outcomes"]) == ("stopped before anything was done", [])
     assert document["error"].startswith("cannot talk to FlyteAdmin at 127.0.0.1:1 (UNAVAILABLE: ")
     assert result.stderr.endswith(f"lpctl: {document['error']}\n")
 
@@ -406,7 +433,7 @@ def test_json_on_a_usage_error_and_an_internal_error(lpctl: Run, server: Server,
     result = lpctl("apply", "--format", "json")
     assert result.exit_code == 3 and "lpctl: internal error: RuntimeError: a bug\n" in result.stderr
     document = json.loads(result.stdout)
-    assert (document["ok"], document["exitCode"]) == (False, 3)
+    assert (document["ok"], document["exitCode"], document["summary"]) == (False, 3, "stopped before anything was done")
     assert document["error"] == "internal error: RuntimeError: a bug"
     assert server.admin.mutations() == []
 
@@ -522,3 +549,18 @@ def test_a_signal_after_the_report_adds_no_second_document(lpctl: Run, server: S
     document = json.loads(result.stdout)
     assert (result.exit_code, document["ok"], document["summary"]) == (0, True, "6 done")
     assert server.admin.active() == {(P, D, n): "v1" for n in "abc"}
+
+
+def test_a_port_past_65535_is_refused_not_wrapped(run_cli: Run, server: Server, repo: Any) -> None:
+    """gRPC takes a port modulo 65536: ``--endpoint 127.0.0.1:<port + 65536>`` reached the server at <port> (or
+    whatever listened there) and sent it the token; lpctl refuses it before any call."""
+    (repo / "specs" / "a.yaml").write_text(HEAD + "name: a\ndefault_inputs: {a: 1, b: x}\n")
+    host, port = server.endpoint.rsplit(":", 1)
+    wrapped = f"{host}:{int(port) + 65536}"
+    for command in ("plan", "apply"):
+        result = run_cli(command, "specs", "--version", "v1", "--endpoint", wrapped, "--insecure", "--token-env",
+                         "TK", env={"TK": TOKEN})
+        assert (result.exit_code, result.stdout) == (2, "")
+        assert result.stderr.endswith(f"lpctl: endpoint {wrapped}: port {int(port) + 65536} is not a port "
+                                      "(1-65535)\n")
+    assert server.admin.calls == []

@@ -128,7 +128,8 @@ def test_status_marks_each_missed_fire(lpctl: Run, server: Server) -> None:
         f"  2026-11-12 03:00 +00:00 UTC  2026-11-12 03:00 UTC  ran {third}",
         "flytesnacks/development/rated@v1: fixed rate every 6h: it counts from when the launch plan was activated, "
         "so its fire times cannot be reconstructed",
-        "status: 4 missed fires in 2 of 4 launch plans, 2026-11-10 00:00 UTC to 2026-11-13 00:00 UTC",
+        "status: 4 missed fires in 2 of 4 launch plans (2 not checked, see above), 2026-11-10 00:00 UTC to "
+        "2026-11-13 00:00 UTC",
     ]
     assert result.stderr.splitlines()[-1] == "2 warnings in 1 of 1 file"  # LP513, LP514: berlin's DST changes
     assert names(server) == {first, third}
@@ -141,8 +142,8 @@ def test_status_json_and_nothing_missed(lpctl: Run, server: Server) -> None:
     result = lpctl("status", "--since", "2026-11-10", "--until", "2026-11-12", "--format", "json")
     assert result.exit_code == 0
     doc = json.loads(result.stdout)
-    assert (doc["version"], doc["since"], doc["until"], doc["missed"], doc["triggers"]) == (
-        1, "2026-11-10T00:00:00+00:00", "2026-11-12T00:00:00+00:00", 0, [])
+    assert (doc["version"], doc["since"], doc["until"], doc["missed"], doc["notChecked"], doc["triggers"]) == (
+        1, "2026-11-10T00:00:00+00:00", "2026-11-12T00:00:00+00:00", 0, 2, [])  # dormant and rated: not checked
     by_name = {p["name"]: p for p in doc["launchPlans"]}
     assert by_name["nightly"]["activeVersion"] == "v1"
     assert by_name["nightly"]["expected"] == ["2026-11-10T03:00:00+00:00", "2026-11-11T03:00:00+00:00"]
@@ -487,3 +488,39 @@ def test_specs_without_a_schedule_say_there_is_nothing_to_check(lpctl: Run, serv
     assert result.stderr.endswith(
         "lpctl: warning: the specs declare no scheduled launch plan or trigger: nothing to check\n")
     assert len(server.admin.calls) == calls
+
+
+def _executions(server: Server) -> dict[tuple[str, str, str], bytes]:
+    return {k: e.SerializeToString(deterministic=True) for k, e in server.admin.executions.items()}
+
+
+def test_locked_status_and_backfill_match_the_importing_run(lpctl: Run, run_cli: Run, server: Server,
+                                                            in_tmp: Any) -> None:
+    """--locked answers the workflows from lpctl.lock: status and backfill (dry run, --execute, rerun) print
+    what the importing run prints and leave the server as it leaves it; the workflow module is made to fail if
+    imported."""
+    import sys
+
+    fired(server, "nightly", at(10))
+    fired(server, "berlin", datetime(2026, 11, 11, 1, 30, tzinfo=UTC), by_name=False)
+    window = ("--from", "2026-11-10", "--to", "2026-11-13")
+    commands = [("status", "--since", "2026-11-10", "--until", "2026-11-13"),
+                ("status", "--since", "2026-11-10", "--until", "2026-11-13", "--format", "json"),
+                ("backfill", *window), ("backfill", *window, "--format", "json"),
+                ("backfill", *window, "--name", "nightly", "--execute"), ("backfill", *window, "--execute")]
+    assert run_cli("lock", "lps.yaml").exit_code == 0
+    before = dict(server.admin.executions), dict(server.admin.inputs_sent)
+    importing = []
+    for command in commands:
+        result = lpctl(*command, "--locked")
+        importing.append((result.exit_code, result.stdout, result.stderr, _executions(server)))
+    assert [i[0] for i in importing] == [1, 1, 1, 1, 0, 1]  # the last refuses rated and dormant
+    assert len(importing[-1][3]) == 2 + 2 + 2  # the two fired, then nightly's 2 missed fires, then berlin's 2
+    server.admin.executions, server.admin.inputs_sent = dict(before[0]), dict(before[1])
+    sys.modules.pop("missedwfs", None)  # imported in this process: an import would run it again
+    (in_tmp / "missedwfs.py").write_text("raise RuntimeError('imported under --locked')\n")
+    for command, (code, stdout, stderr, executions) in zip(commands, importing, strict=True):
+        result = lpctl(*command, "--locked")
+        assert (result.exit_code, result.stdout, result.stderr) == (code, stdout, stderr), command
+        assert _executions(server) == executions, command
+    assert "missedwfs" not in sys.modules

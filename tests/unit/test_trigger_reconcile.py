@@ -382,6 +382,15 @@ def test_a_task_declaring_triggers_in_code_gets_a_warning_at_the_spec(run_cli: R
     assert planned.stdout == ("flytesnacks/development\n"
                               "  + create     trigger demo.scheduled/weekly@v1: not on the server\n"
                               "1 to create.\n")
+    # --locked, from the lock alone (the task module made to fail if imported): the same plan and warning
+    import sys
+
+    assert run_cli("lock", "extra.yaml").exit_code == 0
+    sys.modules.pop("demo_tasks", None)
+    (repo / "demo_tasks.py").write_text("raise RuntimeError('imported under --locked')\n")
+    locked = run_cli("plan", *args, "--locked", env={"TK": TOKEN})
+    assert (locked.exit_code, locked.stdout, locked.stderr) == (planned.exit_code, planned.stdout, planned.stderr)
+    assert planned.stderr.startswith(applied.stderr)  # LP925, as apply said it
 
 
 LAUNCH_PLAN = """\
@@ -482,9 +491,9 @@ def test_answers_outside_the_scope_asked_for_are_ignored_and_reported(lpctl: Run
     assert (planned.exit_code, planned.stdout) == (0, NO_CHANGES)
     assert planned.stderr == (
         "1 file OK: 0 launch plans, 3 triggers\n"
-        "lpctl: warning: the server's ListTriggers for flytesnacks/development answered 2 entries outside it "
-        "(other-project/development/demo.train/theirs, other-project/development/demo.train/theirs): ignored; the "
-        "server does not filter its lists as asked\n")  # one per page
+        "lpctl: warning: the server's ListTriggers for flytesnacks/development (org 127) answered 2 entries outside "
+        "it (other-project/development/demo.train/theirs, other-project/development/demo.train/theirs): ignored; the "
+        "server does not filter its lists as asked\n")  # one per page; 127: flyte-sdk's org of 127.0.0.1
 
 
 def test_a_listing_that_never_ends_stops_the_run(lpctl: Run, server: Served) -> None:
@@ -499,6 +508,28 @@ def test_a_listing_that_never_ends_stops_the_run(lpctl: Run, server: Served) -> 
     assert planned.stderr.endswith(
         "lpctl: the server answered ListTriggers for flytesnacks/development with page token '3' a second time: it "
         "would be read forever; lpctl stopped (nothing was changed by this read)\n")
+    assert server.backend.writes() == []
+
+
+def test_a_slow_listing_stops_at_the_time_bound(lpctl: Run, server: Served) -> None:
+    """ListTriggers answering each page late and never ending: --list-timeout ends the plan (exit 2)."""
+    import re
+    import time
+
+    def slow(method: str, response: Any) -> Any:
+        if method == "ListTriggers":
+            time.sleep(0.05)
+            response.token = str(int(response.token or 0) + 1000 + server.backend.calls.count("ListTriggers"))
+        return response
+
+    server.backend.tamper = slow
+    planned = lpctl("plan", "--list-timeout", "0.3")
+    assert (planned.exit_code, planned.stdout) == (2, "")
+    pages = server.backend.calls.count("ListTriggers")
+    assert 1 <= pages <= 7  # 0.3 s of pages of at least 0.05 s, each counted
+    assert re.search(r"\nlpctl: the server took \d+\.\ds to answer ListTriggers for flytesnacks/development with "
+                     f"{pages} pages and more to come, past lpctl's bound of 0.3s for one listing "
+                     r"\(--list-timeout\); it stopped there \(nothing was changed by this read\)\n$", planned.stderr)
     assert server.backend.writes() == []
 
 
@@ -683,3 +714,68 @@ def test_locked_plan_and_apply_match_the_importing_run(lpctl: Run, run_cli: Run,
     again = lpctl("plan", "--locked")
     assert (again.exit_code, again.stdout) == (0, NO_CHANGES)
     assert "demo_tasks" not in sys.modules
+
+
+def test_a_spec_names_its_project_and_domain(lpctl: Run, server: Served, repo: Any) -> None:
+    """``project``/``domain`` in a trigger spec win over --project and [tool.lpctl], as a launch plan's do:
+    plan lists the trigger there, apply deploys it there, the others go where the flags say."""
+    server.backend.add_task(TRAIN, "v1", project="ml", domain="production")
+    server.backend.add_task(REPORT, "v1", project="ml")
+    (repo / "pyproject.toml").write_text('[tool.lpctl]\nproject = "ml"\n')
+    (repo / "triggers.yaml").write_text(SPECS.replace("name: nightly\n", "name: nightly\ndomain: production\n")
+                                        .replace("name: hourly\n", "name: hourly\nproject: flytesnacks\n"))
+    expected = ("flytesnacks/development\n"
+                "  + create     trigger demo.train/hourly@v1: not on the server\n"
+                "ml/development\n"
+                "  + create     trigger demo.report/daily@v1: not on the server\n"
+                "ml/production\n"
+                "  + create     trigger demo.train/nightly@v1: not on the server\n"
+                "3 to create.\n")
+    planned = lpctl("plan")
+    assert (planned.exit_code, planned.stdout) == (1, expected)
+    assert lpctl("apply").exit_code == 0
+    assert server.backend.state() == {key("hourly"): (True, "v1", 1), key("daily", REPORT, "ml"): (True, "v1", 1),
+                                      key("nightly", TRAIN, "ml", "production"): (True, "v1", 1)}
+    assert lpctl("plan").stdout == NO_CHANGES
+    # the flags beat [tool.lpctl], never the spec: nightly keeps its domain, hourly its project
+    flagged = lpctl("plan", "--project", "flag", "--domain", "staging")
+    missing = ("  ! conflict   trigger demo.{}@v1: task demo.{} version v1 is not on the server: nothing is deployed "
+               "for it; deploy the task first (flyte deploy), or pin a version that exists\n")
+    assert (flagged.exit_code, flagged.stdout) == (1, "flag/production\n" + missing.format("train/nightly", "train")
+                                                   + "flag/staging\n" + missing.format("report/daily", "report")
+                                                   + "flytesnacks/staging\n" + missing.format("train/hourly", "train")
+                                                   + "3 conflicts.\n")
+
+
+def test_triggers_of_another_organization_are_ignored_and_never_written_over(lpctl: Run, server: Served) -> None:
+    """The open-source backend lists a project's triggers whatever their organization, and keys them without
+    it. A trigger of another organization is left out of every decision (never an orphan, never updated) and
+    reported; a declared trigger whose name it holds is a conflict: deploying would replace it."""
+    server.backend.put("legacy", TRAIN, "v0", org="acme")  # would be an orphan in lpctl's organization
+    server.backend.put("hourly", TRAIN, "v0", org="acme", cron="0 5 * * *")  # a declared name
+    before = server.backend.state()
+    conflict = ("  ! conflict   trigger demo.train/hourly@v1: the server lists a trigger of that name in organization "
+                "'acme', not in '127', the one lpctl deploys to: nothing is deployed (a backend that keys triggers "
+                "without the organization would replace it); check --org, or the organization of the API key\n")
+    expected = ("flytesnacks/development\n"
+                "  + create     trigger demo.report/daily@v1: not on the server\n"
+                "  + create     trigger demo.train/nightly@v1: not on the server\n"
+                + conflict + "2 to create, 1 conflict.\n")
+    warning = ("lpctl: warning: the server's ListTriggers for flytesnacks/development (org 127) answered 2 entries "
+               "outside it (flytesnacks/development/demo.train/hourly (org acme), flytesnacks/development/demo.train/"
+               "legacy (org acme)): ignored; the server does not filter its lists as asked\n")
+    planned = lpctl("plan", "--prune")
+    assert (planned.exit_code, planned.stdout) == (1, expected)
+    assert planned.stderr.endswith(warning)
+    applied = lpctl("apply", "--prune")
+    assert applied.exit_code == 1 and applied.stdout.startswith(expected)
+    assert "conflict trigger flytesnacks/development/demo.train/hourly@v1: " in applied.stdout
+    after = server.backend.state()
+    assert {k: after[k] for k in before} == before  # acme's two triggers: untouched
+    assert set(after) - set(before) == {key("daily", REPORT), key("nightly")}
+    assert server.backend.writes() == ["DeployTrigger"] * 2
+    assert "GetTriggerDetails" not in server.backend.calls
+    # with --org acme they are lpctl's: hourly is compared (an update), legacy is an orphan
+    theirs = lpctl("plan", "--org", "acme")
+    assert "  ~ update     trigger demo.train/hourly@v1: differs from revision 1\n" in theirs.stdout
+    assert "    orphan     trigger demo.train/legacy: active" in theirs.stdout

@@ -156,7 +156,7 @@ flytesnacks/development/demo.train/nightly (revision 1): 0 3 * * * (UTC)
   2026-11-28 03:00 +00:00 UTC  2026-11-28 03:00 UTC  ran {fire("nightly", at(28))}
   2026-11-29 03:00 +00:00 UTC  2026-11-29 03:00 UTC  ran u-named-otherwise
   2026-11-30 03:00 +00:00 UTC  2026-11-30 03:00 UTC  MISSED
-status: 15 missed fires in 2 of 4 triggers, 2026-11-27 12:00 UTC to 2026-12-01 00:00 UTC
+status: 15 missed fires in 2 of 4 triggers (2 not checked, see above), 2026-11-27 12:00 UTC to 2026-12-01 00:00 UTC
 """
     assert "lpctl: warning" not in result.stderr  # the specs' DST warnings only
     # reads: ListTriggers per task (demo.report's 4 triggers take 2 pages of 3), ListRuns per checked trigger,
@@ -455,3 +455,121 @@ def test_times_no_datetime_holds_are_read_as_unknown(lpctl: Run, server: Served)
     assert (done.exit_code, done.stdout.splitlines()[-1]) == (0, "backfill: 2 created")
     assert sorted(n for n, r in runs(server).items() if r[1] == f"{TRAIN}/nightly") == sorted(
         [fire("nightly", at(27)), fire("nightly", at(28))])
+
+
+def test_a_fixed_rate_longer_than_any_date_is_read_not_a_crash(lpctl: Run, server: Served) -> None:
+    """A broken server's fixed rate of 4,294,967,295 days (no timedelta holds it) or one whose next tick is past
+    the year 9999: exit 3 before; now the start_time is the only tick, as it is for the scheduler."""
+    rate = server.backend.triggers[(P, D, REPORT, "rated")].automation.schedule.rate
+    rate.value, rate.unit = 2**32 - 1, common_pb2.FixedRateUnit.FIXED_RATE_UNIT_DAY
+    window = ("--name", "demo.report/rated")
+    status = lpctl("status", "--since", "2026-11-01", "--until", "2026-11-03", *window)
+    assert (status.exit_code, status.stdout) == (0, (
+        "flytesnacks/development/demo.report/rated (revision 1): every 103079215080h from 2026-01-01 01:00:00 "
+        "UTC (UTC)\n"
+        "  no fire times in the window\n"
+        "status: nothing missed in 1 trigger, 2026-11-01 00:00 UTC to 2026-11-03 00:00 UTC\n"))
+    rate.start_time.FromDatetime(datetime(2026, 11, 2, 1))
+    backfill = lpctl("backfill", "--from", "2026-11-01", "--to", "2026-11-03", *window, "--execute")
+    assert (backfill.exit_code, backfill.stdout.splitlines()[-1]) == (0, "backfill: 1 created")
+    assert [r[2] for r in runs(server).values() if r[1] == f"{REPORT}/rated"] == ["2026-11-02T01:00:00+00:00"]
+    rate.value, rate.unit = 999_999, common_pb2.FixedRateUnit.FIXED_RATE_UNIT_DAY  # ticks past 9999-12-31
+    rate.start_time.FromDatetime(datetime(2026, 1, 1))
+    again = lpctl("backfill", "--from", "2026-11-01", "--to", "2026-11-03", *window, "--execute")
+    assert (again.exit_code, again.stdout) == (0, "backfill: nothing to create\n")
+
+
+def test_locked_status_and_backfill_match_the_importing_run(lpctl: Run, run_cli: Run, server: Served,
+                                                            in_tmp: Any) -> None:
+    """--locked answers the tasks from lpctl.lock: status and backfill (dry run, --execute, rerun) print what
+    the importing run prints and leave the same runs and triggers on the server; the task module is made to
+    fail if imported."""
+    import copy
+    import sys
+
+    b = server.backend
+    b.fired(TRAIN, "nightly", fire("nightly", at(28)), at(28))
+    b.fired(TRAIN, "berlin", "u-named-otherwise", at(29, 1, minute=30))
+    window = ("--from", "2026-11-27T12:00", "--to", "2026-12-01")
+    commands = [("status", "--since", "2026-11-27T12:00", "--until", "2026-12-01"),
+                ("status", "--since", "2026-11-27T12:00", "--until", "2026-12-01", "--format", "json"),
+                ("backfill", *window), ("backfill", *window, "--format", "json"),
+                ("backfill", *window, "--name", "nightly", "--execute"), ("backfill", *window, "--execute"),
+                ("backfill", *window, "--execute", "--format", "json")]
+    assert run_cli("lock", "triggers.yaml").exit_code == 0
+    before = copy.deepcopy(b.run_state.runs)
+    importing = []
+    for command in commands:
+        result = lpctl(*command)
+        importing.append((result.exit_code, result.stdout, result.stderr, runs(server), b.state()))
+    assert [i[0] for i in importing] == [1, 1, 1, 1, 0, 1, 1]  # the last two refuse loose and dormant
+    assert len(importing[-1][3]) == 2 + 2 + 2 + 14  # the two fired; nightly's 2 missed; berlin's 2; rated's 14
+    b.run_state.runs = copy.deepcopy(before)
+    sys.modules.pop("demo_tasks", None)  # imported in this process: an import would run it again
+    (in_tmp / "demo_tasks.py").write_text("raise RuntimeError('imported under --locked')\n")
+    for command, (code, stdout, stderr, after, triggers) in zip(commands, importing, strict=True):
+        result = lpctl(*command, "--locked")
+        assert (result.exit_code, result.stdout, result.stderr) == (code, stdout, stderr), command
+        assert (runs(server), b.state()) == (after, triggers), command
+    assert "demo_tasks" not in sys.modules
+
+
+def test_a_trigger_spec_with_its_own_project_is_checked_and_backfilled_there(lpctl: Run, server: Served,
+                                                                             in_tmp: Any) -> None:
+    """status and backfill read and create where the spec's project says, not where --project does."""
+    (in_tmp / "triggers.yaml").write_text(SPECS.replace("name: nightly\n", "name: nightly\nproject: other\n"))
+    b = server.backend
+    b.fired(TRAIN, "nightly", fire("nightly", at(28)), at(28))  # the flytesnacks trigger's: not this one's
+    b.fired(TRAIN, "nightly", run_name(TriggerId("other", D, TRAIN, "nightly"), at(29)), at(29), project="other")
+    window = ("--since", "2026-11-27T12:00", "--until", "2026-11-30T12:00", "--name", "nightly")
+    result = lpctl("status", *window, "--project", "flytesnacks")
+    assert (result.exit_code, result.stdout) == (1, f"""\
+other/development/demo.train/nightly (revision 1): 0 3 * * * (UTC)
+  2026-11-28 03:00 +00:00 UTC  2026-11-28 03:00 UTC  MISSED
+  2026-11-29 03:00 +00:00 UTC  2026-11-29 03:00 UTC  ran {run_name(TriggerId("other", D, TRAIN, "nightly"), at(29))}
+  2026-11-30 03:00 +00:00 UTC  2026-11-30 03:00 UTC  MISSED
+status: 2 missed fires in 1 of 1 trigger, 2026-11-27 12:00 UTC to 2026-11-30 12:00 UTC
+""")
+    before = set(runs(server))
+    assert lpctl("backfill", "--from", "2026-11-27T12:00", "--to", "2026-11-30T12:00", "--name", "nightly",
+                 "--execute").exit_code == 0
+    created = {name: runs(server)[name][:3] for name in set(runs(server)) - before}
+    assert created == {run_name(TriggerId("other", D, TRAIN, "nightly"), at(day)): (
+        f"other/{D}", f"{TRAIN}/nightly", at(day).isoformat()) for day in (28, 30)}
+
+
+def test_a_trigger_of_another_organization_is_ignored_and_reported(lpctl: Run, server: Served) -> None:
+    """The open-source backend lists a task's triggers whatever their organization: the row of another one
+    (here nightly's own row, moved to another organization) is not taken for the declared trigger."""
+    server.backend.triggers[(P, D, TRAIN, "nightly")].org = "acme"
+    result = lpctl("status", "--since", "2026-11-28T12:00", "--until", "2026-11-30", "--name", "nightly")
+    assert (result.exit_code, result.stdout) == (0, """\
+flytesnacks/development/demo.train/nightly: not on the server: the scheduler fires nothing
+status: nothing missed in 1 trigger (1 not checked, see above), 2026-11-28 12:00 UTC to 2026-11-30 00:00 UTC
+""")
+    assert result.stderr.endswith(
+        "lpctl: warning: the server's ListTriggers for flytesnacks/development/demo.train (org 127) answered 1 entry "
+        "outside it (flytesnacks/development/demo.train/nightly (org acme)): ignored; the server does not filter "
+        "its lists as asked\n")
+
+
+def test_a_slow_run_listing_stops_at_the_time_bound(lpctl: Run, server: Served) -> None:
+    """ListRuns answering each page late and never ending: status ends (exit 2) with a JSON document."""
+    import re
+    import time
+
+    def slow(method: str, response: Any) -> Any:
+        if method == "ListRuns":
+            time.sleep(0.05)
+            response.token = str(1000 + server.backend.calls.count('ListRuns'))
+        return response
+
+    server.backend.tamper = slow
+    result = lpctl("status", "--since", "2026-11-27T12:00", "--until", "2026-12-01", "--name", "nightly",
+                   "--format", "json", "--list-timeout", "0.3")
+    assert result.exit_code == 2
+    error = json.loads(result.stdout)["error"]
+    assert re.fullmatch(r"the server took \d+\.\ds to answer ListRuns for trigger demo\.train/nightly with [1-7] "
+                        r"pages and more to come, past lpctl's bound of 0\.3s for one listing \(--list-timeout\); "
+                        r"it stopped there \(nothing was changed by this read\)", error)
+    assert result.stderr.endswith(f"lpctl: {error}\n")

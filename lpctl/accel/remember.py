@@ -1,0 +1,58 @@
+"""Texts of protobuf messages remembered by their bytes, for :mod:`lpctl.accel.protojson`.
+
+Most launch plans of a repository repeat their workflow's parameters, types, labels and schedules: the text of
+such a submessage is written once and found again by the message's bytes (equal bytes, equal message, equal
+text). A type whose messages are mostly new is soon no longer remembered, and what is kept has a bound.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+#: writes a value as JSON text; ``pad`` is "\n" and the indentation of the line the value starts on
+Write = Callable[[Any, str], str]
+
+#: the memory remembered texts may take, all types together (characters and bytes, and about what Python
+#: adds per entry), the longest text remembered, and the new messages after which a type seen again less
+#: than a quarter of the time stops being remembered
+_ROOM = 16_000_000
+_ENTRY = 200
+_LONGEST = 4096
+_TRIAL = 256
+_room = [_ROOM]
+
+
+def forget() -> None:
+    """Give all the room back (the writers holding texts are dropped by their owner)."""
+    _room[0] = _ROOM
+
+
+def remembered(write: Write) -> Write:
+    """``write``, remembering the texts of messages seen before (by their bytes: equal bytes, equal message),
+    for as long as they come back: most plans repeat their workflow's parameters, types and identifiers."""
+    texts: dict[tuple[bytes, str], str] = {}
+    tries = hits = 0
+    on = True
+
+    def remembered(message: Any, pad: str) -> str:
+        nonlocal tries, hits, on
+        if not on:
+            return write(message, pad)
+        key = (message.SerializePartialToString(), pad)
+        text = texts.get(key)
+        if text is not None:
+            hits += 1
+            return text
+        text = write(message, pad)
+        size = len(text) + len(key[0]) + _ENTRY
+        if len(text) <= _LONGEST and _room[0] >= size:
+            texts[key] = text
+            _room[0] -= size
+        tries += 1
+        if tries == _TRIAL and 4 * hits < tries:  # mostly new messages: stop asking
+            on = False
+            _room[0] += sum(len(text) + len(key[0]) + _ENTRY for key, text in texts.items())
+            texts.clear()
+        return text
+    return remembered
