@@ -11,6 +11,7 @@ cannot be read is an operational error (exit 2).
 from __future__ import annotations
 
 import contextlib
+import operator
 import os
 import stat
 from collections.abc import Sequence
@@ -79,11 +80,11 @@ def discover(paths: Sequence[str]) -> Discovery:
             diags.extend(skipped)
             explicit = False
         elif os.path.isfile(given):
-            found, explicit = [(given, None)], True
+            found, explicit = [(given, "")], True
         else:
             raise PathError(_not_a_file(given))
-        for path, place in found:
-            real = _real_path(path, real_dirs) if place is None else _real_in(*place, real_dirs)
+        for path, known in found:
+            real = known or _real_path(path, real_dirs)
             if real not in seen:
                 seen.add(real)
                 files.append(SpecFile(path, explicit))
@@ -96,15 +97,9 @@ def _real_path(path: str, real_dirs: dict[str, str]) -> str:
     if os.path.islink(path):
         return os.path.realpath(path)
     directory, name = os.path.split(path)
-    return _real_in(directory, name, real_dirs)
-
-
-def _real_in(directory: str, name: str, real_dirs: dict[str, str]) -> str:
-    """``os.path.realpath`` of ``name`` in ``directory``, for a name that is not a symbolic link."""
-    real = real_dirs.get(directory)
-    if real is None:
-        real = real_dirs[directory] = os.path.realpath(directory or os.curdir)
-    return os.path.join(real, name)
+    if directory not in real_dirs:
+        real_dirs[directory] = os.path.realpath(directory or os.curdir)
+    return os.path.join(real_dirs[directory], name)
 
 
 def _not_a_file(path: str) -> str:
@@ -119,36 +114,41 @@ def _not_a_file(path: str) -> str:
     return f"{shown}: no such file or directory"
 
 
-def walk(root: str) -> tuple[list[tuple[str, tuple[str, str] | None]], list[Diagnostic]]:
+def walk(root: str) -> tuple[list[tuple[str, str]], list[Diagnostic]]:
     """The ``*.yaml`` / ``*.yml`` regular files below ``root``, sorted, and a warning per file skipped; each
-    file with its directory and name when the listing says it is not a symbolic link, else None."""
-    files: list[tuple[str, tuple[str, str] | None]] = []
+    file with its real path when the listing says it is not a symbolic link (no system call), else ""."""
+    files: list[tuple[str, str]] = []
     diags: list[Diagnostic] = []
     pending = [root]
     while pending:
         directory = pending.pop()
         subdirs = []
+        real = ""  # the real directory with a separator at its end, once a file needs it
         for entry in _entries(directory):
             if entry.is_dir(follow_symlinks=False):
                 if entry.name not in SKIP_DIRS and not entry.name.startswith("."):
                     subdirs.append(entry.path)
             elif entry.name.endswith(YAML_SUFFIXES):
                 if entry.is_file(follow_symlinks=False):  # the directory listing says so: no system call
-                    files.append((entry.path, (directory, entry.name)))
+                    real = real or os.path.join(os.path.realpath(directory), "")
+                    files.append((entry.path, real + entry.name))
                     continue
                 problem = _not_regular(entry.path)
                 if problem is None:
-                    files.append((entry.path, None))
+                    files.append((entry.path, ""))
                 else:
                     diags.append(problem)
         pending.extend(reversed(subdirs))  # depth first, in sorted order
     return files, diags
 
 
+_NAME = operator.attrgetter("name")
+
+
 def _entries(directory: str) -> list[os.DirEntry[str]]:
     try:
         with os.scandir(directory) as it:
-            return sorted(it, key=lambda e: e.name)
+            return sorted(it, key=_NAME)
     except OSError:
         return []  # as os.walk: a directory that cannot be listed has nothing to check
 
