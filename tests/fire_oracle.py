@@ -5,8 +5,12 @@ server); its fire times are found by brute force: every whole UTC minute of the 
 clock of the schedule's zone, fires when its month, day, hour and minute are in the sets. So a wall time
 that a spring-forward gap skips never fires, and one the fall-back hour repeats fires twice (once per
 offset), which is what the Flyte scheduler (robfig/cron v3) does in zones whose clocks move by a whole
-hour away from midnight: the zones drawn here. Day-of-month and day-of-week are ANDed when either was
-written ``*`` or ``?`` (a step above 1 does not count), ORed otherwise, as robfig's ``dayMatches``.
+hour away from midnight: the zones drawn here. Not elsewhere: after Lord Howe's half-hour fall-back
+(2026-04-05 02:00 -> 01:30) robfig steps hours from 01:30 and fires no whole-hour time for the rest of the
+day (``CRON_TZ=Australia/Lord_Howe 0 3 * * *`` from 2026-04-03T16:00Z next fires at 2026-04-05T16:30Z,
+robfig/cron bc59245 run with go1.19.8), and lpctl, a port of it, agrees with it there, not with this.
+Day-of-month and day-of-week are ANDed when either was written ``*`` or ``?`` (a step above 1 does not
+count), ORed otherwise, as robfig's ``dayMatches``.
 A fixed rate fires at ``anchor + k * period``. Names: Go's FNV-1 (64 bits) as the schedulers hash them.
 """
 

@@ -138,7 +138,10 @@ def client_credentials_token(token_url: str, client_id: str, client_secret: str,
     """OAuth2 client-credentials grant (RFC 6749 4.4) as flytekit sends it: HTTP Basic client auth with
     ``client_id:quote_plus(client_secret)``, form ``grant_type=client_credentials[&scope][&audience]``."""
     shown = server_text(token_url, 300)
-    scheme = urllib.parse.urlsplit(token_url).scheme.lower()
+    try:
+        scheme = urllib.parse.urlsplit(token_url).scheme.lower()
+    except ValueError as e:  # the server's metadata names it: an unclosed [IPv6 address, say
+        raise AuthError(f"the token URL is not a URL: {shown} ({e})") from None
     if scheme not in ("http", "https"):
         raise AuthError(f"the token URL must be https: {shown}")
     if scheme == "http" and not allow_http:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from lpctl.admin.guard import LIST_TIMEOUT as LIST_TIMEOUT  # the --list-timeout default, for the commands
+from lpctl.admin import LIST_TIMEOUT as LIST_TIMEOUT  # the --list-timeout default, for the commands
 from lpctl.errors import UsageError
 
 if TYPE_CHECKING:  # the core is imported lazily, so that --help stays fast
