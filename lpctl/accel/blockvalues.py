@@ -70,7 +70,8 @@ class Plains:
         self.plain_tag, self.scalar = plain_tag, scalar
         self.known: dict[str, Any] = {}
         self.get = self.known.get
-        self.lines: dict[str, Line] = {}
+        #: lines read before: their Line, None for a line that is not a key line
+        self.lines: dict[str, Line | None] = {}
 
     def resolve(self, text: str) -> Any:
         """A text not yet remembered: its value, or STRING."""
@@ -86,24 +87,27 @@ class Plains:
         return value
 
     def line(self, line: str) -> Line | None:
-        """``line`` as a key and its value (see Line), or None: not a key line. Remembered by text."""
+        """``line`` as a key and its value (see Line), or None: not a key line. Remembered by text (MISS: not
+        read before)."""
         match = _KEY_LINE.match(line)
         if match is None:
-            return None
+            digest: Line | None = None
+        else:
+            digest = self._digest(match)
+        if len(line) <= 120:
+            if len(self.lines) >= _LINES_REMEMBERED:
+                self.lines.clear()  # full of lines seen once: start again, the common ones come back at once
+            self.lines[line] = digest
+        return digest
+
+    def _digest(self, match: re.Match[str]) -> Line:
         key, text, other = match.group(2, 3, 4)
         if text is not None:
             value = self.get(text, self.MISS)
-            digest: Line = (match.start(2), key, text, match.start(3),
-                            self.resolve(text) if value is self.MISS else value)
-        elif other is not None:
-            digest = (match.start(2), key, other, match.start(4), OTHER)
-        else:
-            digest = (match.start(2), key, None, 0, None)
-        if len(line) <= 120:
-            if len(self.lines) >= _LINES_REMEMBERED:
-                self.lines.clear()
-            self.lines[line] = digest
-        return digest
+            return (match.start(2), key, text, match.start(3), self.resolve(text) if value is self.MISS else value)
+        if other is not None:
+            return (match.start(2), key, other, match.start(4), OTHER)
+        return (match.start(2), key, None, 0, None)
 
     def value(self, text: str, path: Path, texts: dict[Path, str]) -> Any:
         value = self.get(text, self.MISS)
