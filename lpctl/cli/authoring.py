@@ -28,7 +28,7 @@ from lpctl.cli.options import (
     TokenUrl,
     server,
 )
-from lpctl.cli.present import failed, plural, progress, show_report, write_text
+from lpctl.cli.present import failed, plural, progress, refuse_input_as_output, show_report, write_text
 from lpctl.errors import UsageError
 
 ImportRoots = Annotated[list[str] | None, typer.Option(
@@ -79,6 +79,7 @@ def lock(
 
     if from_admin and not endpoint:
         raise UsageError("--from-admin needs --endpoint")
+    refuse_input_as_output(output, paths)
     target = server(endpoint or "", insecure, token_env, token_command, client_id, client_secret_env, token_url)
     request = locker.LockRequest(output, python_path or (), import_timeout,
                                  Identity(project=project, domain=domain, workflow_version=workflow_version))

@@ -40,6 +40,7 @@ from lpctl.cli.present import (
     failed,
     print_styled,
     progress,
+    refuse_input_as_output,
     show_report,
     summary,
     write_bundle,
@@ -113,6 +114,7 @@ def render(
 
     if check is not None and output is not None:
         raise UsageError("--check and --output cannot be used together")
+    refuse_input_as_output(output, paths)
     options = run_options(project, domain, version, workflow_version, python_path, max_bytes, import_timeout,
                           no_cache, locked, jobs)
     report = Report(format, color, strict)
@@ -265,6 +267,7 @@ def package(
     from lpctl.package import package_archive, placeholders_wanted
     from lpctl.pipeline import configured, gather
 
+    refuse_input_as_output(output, paths)
     options = configured(paths, run_options(project, domain, version, workflow_version, python_path, max_bytes,
                                             import_timeout, no_cache, locked))
     report = Report(format, color, strict)
