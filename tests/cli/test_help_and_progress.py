@@ -194,9 +194,11 @@ def test_every_server_command_takes_every_auth_option(run_cli: Run, command: str
 
 def test_window_options_say_their_defaults(run_cli: Run) -> None:
     status = " ".join(_help(run_cli, "status").split())
-    assert "--since DATETIME Start of the window, an ISO 8601 date or time; naive means UTC (default: 7 days before --until)." in status
+    assert ("--since DATETIME Start of the window, an ISO 8601 date or time; naive means UTC (default: 7 days "
+            "before --until).") in status
     assert "--until DATETIME End of the window (excluded), not in the future; naive means UTC (default: now;" in status
     backfill = " ".join(_help(run_cli, "backfill").split())
-    assert "--to DATETIME Fire times before this one (excluded; ISO 8601, naive means UTC; not in the future)." in backfill
+    assert ("--to DATETIME Fire times before this one (excluded; ISO 8601, naive means UTC; not in the "
+            "future).") in backfill
     schedule = " ".join(_help(run_cli, "schedule").split())
     assert "How many fire times per launch plan or trigger. [default: 5; 1<=x<=10000]" in schedule
