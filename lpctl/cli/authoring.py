@@ -65,8 +65,10 @@ def lock(
     """Record workflow and task interfaces in lpctl.lock, for --locked.
 
     Imports each workflow and task once (or asks FlyteAdmin for workflows, with --from-admin). With the
-    lock committed, validate, render, diff and package --locked import nothing: no flytekit, no flyte,
-    no project code.
+    lock committed, every command that reads specs (validate, render, diff, package, schedule, register,
+    plan, apply, status, backfill) takes --locked and then imports nothing: no flytekit, no flyte, no
+    project code. Exit codes: 0 written (or, with --check, up to date), 1 spec errors or a stale lock
+    (--check), 2 usage error.
 
     Example: lpctl lock launchplans/ && lpctl validate launchplans/ --locked
     """
