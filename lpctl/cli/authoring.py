@@ -28,7 +28,7 @@ from lpctl.cli.options import (
     TokenUrl,
     server,
 )
-from lpctl.cli.present import failed, plural, progress, show_report, write_text
+from lpctl.cli.present import failed, plural, progress, refuse_input_as_output, show_report, write_text
 from lpctl.errors import UsageError
 
 ImportRoots = Annotated[list[str] | None, typer.Option(
@@ -65,8 +65,10 @@ def lock(
     """Record workflow and task interfaces in lpctl.lock, for --locked.
 
     Imports each workflow and task once (or asks FlyteAdmin for workflows, with --from-admin). With the
-    lock committed, validate, render, diff and package --locked import nothing: no flytekit, no flyte,
-    no project code.
+    lock committed, every command that reads specs (validate, render, diff, package, schedule, register,
+    plan, apply, status, backfill) takes --locked and then imports nothing: no flytekit, no flyte, no
+    project code. Exit codes: 0 written (or, with --check, up to date), 1 spec errors or a stale lock
+    (--check), 2 usage error.
 
     Example: lpctl lock launchplans/ && lpctl validate launchplans/ --locked
     """
@@ -77,6 +79,7 @@ def lock(
 
     if from_admin and not endpoint:
         raise UsageError("--from-admin needs --endpoint")
+    refuse_input_as_output(output, paths)
     target = server(endpoint or "", insecure, token_env, token_command, client_id, client_secret_env, token_url)
     request = locker.LockRequest(output, python_path or (), import_timeout,
                                  Identity(project=project, domain=domain, workflow_version=workflow_version))

@@ -40,6 +40,7 @@ from lpctl.cli.present import (
     failed,
     print_styled,
     progress,
+    refuse_input_as_output,
     show_report,
     summary,
     write_bundle,
@@ -101,11 +102,12 @@ def render(
     format: FormatOption = Format.auto, color: ColorOption = Color.auto, strict: Strict = False,
     debug: Debug = False,
 ) -> None:
-    """Render specs to a JSON bundle of LaunchPlans.
+    """Render specs to a JSON bundle of launch plans and triggers.
 
-    The bundle is canonical JSON of flyteidl.admin.LaunchPlan messages.
-    Diagnostics go to stderr. On any error nothing is written and the exit code is 1. With no
-    version anywhere, versions are left empty: placeholders that register --version fills in.
+    The bundle is canonical JSON of flyteidl.admin.LaunchPlan messages (and, for kind: Trigger specs,
+    flyteidl2.task.TaskTrigger messages under "triggers"). Diagnostics go to stderr. On any error
+    nothing is written and the exit code is 1. With no version anywhere, versions are left empty:
+    placeholders that register --version fills in.
 
     Example: lpctl render launchplans/ -o bundle.json
     """
@@ -113,6 +115,7 @@ def render(
 
     if check is not None and output is not None:
         raise UsageError("--check and --output cannot be used together")
+    refuse_input_as_output(output, paths)
     options = run_options(project, domain, version, workflow_version, python_path, max_bytes, import_timeout,
                           no_cache, locked, jobs)
     report = Report(format, color, strict)
@@ -164,9 +167,9 @@ def diff(
 ) -> None:
     """Compare two bundles or spec paths, field by field.
 
-    Launch plans are matched by project, domain and name; a version line shows only where both
-    sides have a version. Exit codes as diff(1): 0 no differences, 1 differences, 2 a side cannot
-    be read (or its specs have errors).
+    Launch plans are matched by project, domain and name, triggers by task and name; a version line
+    shows only where both sides have a version. Exit codes as diff(1): 0 no differences, 1 differences,
+    2 a side cannot be read (or its specs have errors).
 
     Example: lpctl diff bundle.json launchplans/
     """
@@ -265,6 +268,7 @@ def package(
     from lpctl.package import package_archive, placeholders_wanted
     from lpctl.pipeline import configured, gather
 
+    refuse_input_as_output(output, paths)
     options = configured(paths, run_options(project, domain, version, workflow_version, python_path, max_bytes,
                                             import_timeout, no_cache, locked))
     report = Report(format, color, strict)

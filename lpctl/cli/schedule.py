@@ -38,7 +38,7 @@ from lpctl.errors import UsageError
 def schedule(
     paths: Paths,
     count: Annotated[int, typer.Option("--count", "-n", metavar="N", min=1, max=10_000,
-                                       help="How many fire times per launch plan.")] = 5,
+                                       help="How many fire times per launch plan or trigger.")] = 5,
     after: Annotated[str | None, typer.Option(
         "--after", metavar="DATETIME", help="Show fire times strictly after this ISO 8601 date or time "
         "(naive means UTC; default: now).")] = None,

@@ -87,7 +87,8 @@ def register(
     A launch plan already registered is read back and compared: the same one counts as success, a
     different one under the same version is a conflict that shows what differs, in spec terms. A
     failure half-way, or Ctrl-C (exit 130), says what was done and what was not attempted. Needs a
-    version (spec, --version or [tool.lpctl]) and grpcio (pip install 'lpctl[register]').
+    version (spec, --version or [tool.lpctl]) and grpcio (lpctl's register extra). Exit codes: 0 all
+    registered, 1 spec errors, a conflict or a failure, 2 usage error or server unreachable, 130 interrupted.
 
     Example: lpctl register launchplans/ --version 2026.11.23 --endpoint flyte.example.com:443 --token-env FLYTE_TOKEN
     """

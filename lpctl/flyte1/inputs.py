@@ -78,10 +78,9 @@ def _default_parameter(ctx: Context, inp: Input, value: Any, params: interface_p
     if lit is None:
         return
     param = params.parameters[inp.name]  # written in place: no message built to be copied
-    param.var.type.SetInParent()  # present, as the constructors made them, even if empty
-    param.default.SetInParent()
-    param.var.type.CopyFrom(inp.type)
-    param.var.description = inp.name
+    var = param.var
+    var.type.CopyFrom(inp.type)  # CopyFrom makes a submessage present, as the constructors did, even if empty
+    var.description = inp.name
     param.default.CopyFrom(lit)
 
 

@@ -107,7 +107,8 @@ def _mismatch(value: Any, lt: LiteralType, hint: str | None = None) -> Conversio
 def _primitive(**kwargs: Any) -> Literal:
     lit = Literal()  # set in place: nested constructors would build and copy three messages
     primitive = lit.scalar.primitive
-    primitive.SetInParent()
+    if not kwargs:
+        primitive.SetInParent()
     for key, value in kwargs.items():
         setattr(primitive, key, value)
     return lit

@@ -10,6 +10,7 @@ cannot be read is an operational error (exit 2).
 
 from __future__ import annotations
 
+import contextlib
 import operator
 import os
 import stat
@@ -177,3 +178,21 @@ def _kind(mode: int) -> str:
     if stat.S_ISDIR(mode):
         return "a directory"
     return "a special file"
+
+
+def input_named(output: str | None, paths: Sequence[str]) -> str | None:
+    """The spec file among ``paths`` (files, and the specs in directories) that ``output`` is, through links,
+    or None: ``render a.yaml -o a.yaml``, or a shell glob whose last file became the ``-o`` value, would
+    replace a spec with the output. Only a regular file that exists is looked for; a path that cannot be
+    read is left for the run to report."""
+    if not output or not os.path.isfile(output):
+        return None
+    try:
+        files = discover(paths).files
+    except PathError:
+        return None
+    for spec in files:
+        with contextlib.suppress(OSError):
+            if os.path.samefile(spec.path, output):
+                return spec.path
+    return None
