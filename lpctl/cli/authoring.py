@@ -162,7 +162,7 @@ def new(
         metavar="WORKFLOW", show_default=False, help="Import path of the workflow, package.module:workflow, "
         "or of a Flyte 2 task (writes a Trigger spec); with --input or --registered, the name of a workflow "
         "registered elsewhere.")],
-    name: Annotated[str | None, typer.Option("--name", "-n", metavar="TEXT", help="Launch plan or "
+    name: Annotated[str | None, typer.Option("--name", "-n", metavar="NAME", help="Launch plan or "
                                              "trigger name (default: the workflow's name + '_lp', the task's + "
                                              "'_trigger').")] = None,
     output: Annotated[str | None, typer.Option("--output", "-o", metavar="FILE", help="Write the spec to FILE "
