@@ -181,7 +181,7 @@ def test_every_link_into_the_readme_leads_to_a_heading() -> None:
 
     prose = re.sub(r"```.*?```", "", README, flags=re.S)
     anchors = {_anchor(h) for h in re.findall(r"(?m)^#{1,6} (.*)$", prose)}
-    links = re.findall(r"\]\(#([^)]+)\)", prose) + [HELP_URI.partition("#")[2]]
+    links = [*re.findall(r"\]\(#([^)]+)\)", prose), HELP_URI.partition("#")[2]]
     assert len(links) > 20
     assert sorted({link for link in links if link not in anchors}) == []
     assert _anchor("Checking without importing: `lpctl lock` and `--locked`") == \
