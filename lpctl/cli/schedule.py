@@ -53,8 +53,10 @@ def schedule(
 
     Each scheduled launch plan's (and Flyte 2 trigger's) next fire times, as the Flyte scheduler fires them.
     Times follow the scheduler's own cron (robfig/cron v3): in the schedule's time zone, a time
-    inside a daylight-saving gap is skipped and one inside a repeated hour fires twice. Diagnostics
-    go to stderr; exit 1 if a spec has errors.
+    inside a daylight-saving gap is skipped and one inside a repeated hour fires twice; where clocks
+    go back half an hour (Australia/Lord_Howe), the scheduler can pass over a whole-hour fire that
+    day, and so does this list. Diagnostics go to stderr. Exit codes: 0 ok, 1 a spec has errors,
+    2 usage error (a bad --after).
 
     Example: lpctl schedule launchplans/ --count 10 --after 2027-03-27
     """
