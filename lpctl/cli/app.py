@@ -64,7 +64,7 @@ app = _Typer(
     "the protobuf messages flytekit and flyte-sdk would produce, deploy them with plan/apply, and find and "
     "run missed schedule fires with status/backfill.\n\n"
     "Example: lpctl validate launchplans/ --strict\n\n"
-    "Each command's --help shows its options, defaults and exit codes.\n\n"
+    "Each command's --help shows its options and their defaults.\n\n"
     "Shell completion: lpctl --install-completion (bash, zsh, fish, PowerShell).\n\n" + EXIT_CODES_HELP,
     no_args_is_help=True,
     add_completion=True,

@@ -70,8 +70,10 @@ def validate(
 ) -> None:
     """Check specs for every problem Flyte would refuse.
 
-    Checks the YAML, the schema, the workflow, inputs, schedules, labels and identity.
-    Reports every problem as path:line:col: severity code message, then a summary.
+    Checks the YAML, the schema, the workflow (or, for a kind: Trigger spec, the Flyte 2 task), inputs,
+    schedules, notifications, labels and identity. Reports every problem as path:line:col: severity
+    code message, then a summary; lpctl explain CODE says what a code means. Exit codes: 0 no errors,
+    1 errors (or warnings, with --strict), 2 usage error or an unreadable path.
 
     Example: lpctl validate launchplans/ --strict
     """

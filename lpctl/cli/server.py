@@ -188,7 +188,9 @@ def apply(**given: Any) -> None:
     trigger pins. Triggers are written with DeployTrigger and UpdateTriggers only (never DeployTask),
     their inputs offloaded where the server asks for it, as flyte-sdk does. A failure half-way says
     what was done, what failed and what was not attempted (exit 1); Ctrl-C or SIGTERM stops before
-    the next write and says the same (exit 130); running apply again completes the rest.
+    the next write and says the same (exit 130); running apply again completes the rest. Exit codes:
+    0 done (a plan right after has nothing to do), 1 spec errors, a conflict or a failure, 2 usage
+    error, server unreachable, or --prune refused, 130 interrupted.
 
     Example: lpctl apply launchplans/ --version 2026.11.23 --endpoint flyte.example.com:443 --token-env FLYTE_TOKEN
     """
