@@ -126,7 +126,7 @@ def backfill(
     execute: Annotated[bool, typer.Option("--execute", help="Create the executions (default: a dry run that "
                                           "only lists them).")] = False,
     limit: Annotated[int, typer.Option("--limit", metavar="N", min=1, help="Refuse, creating nothing, a window "
-                                       "with more executions to create than this.")] = 100,
+                                       "with more executions and runs to create than this.")] = 100,
     format: TextJsonOption = TextJson.text,
     color: DiagnosticsColor = Color.auto,
     *,
