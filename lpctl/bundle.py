@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from lpctl import accel, jsontext
 from lpctl.accel.workers import ordered_map
 from lpctl.errors import PathError, UsageError
+from lpctl.spec.emit import visible_json
 
 if TYPE_CHECKING:
     from flyteidl.admin.launch_plan_pb2 import LaunchPlan
@@ -122,7 +123,7 @@ def _trigger_entry(item: Any) -> dict[str, Any]:
 
 def to_json(document: Tree) -> str:
     """Canonical text: sorted keys, two-space indent, UTF-8, one trailing newline."""
-    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False) + "\n"
+    return visible_json(json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False)) + "\n"
 
 
 def render_bundle(plans: Iterable[CompiledPlan], triggers: Iterable[Any] = ()) -> str:
@@ -140,6 +141,7 @@ def write_bundle(plans: Iterable[CompiledPlan], write: Callable[[str], Any], tri
     With ``jobs`` other than 1 (a --locked run: nothing was imported), the entries are made in forked
     worker processes, in bundle order, and written as they come back.
     """
+    given, write = write, lambda text: given(visible_json(text))  # a right-to-left override hides in a diff
     head = {"apiVersion": API_VERSION, "kind": KIND}
     write("{\n" + "".join(f"  {encode(k)}: {encode(v)},\n" for k, v in sorted(head.items())))
     entries = ordered(plans)

@@ -102,6 +102,8 @@ class Plains:
 
     def _digest(self, match: re.Match[str]) -> Line:
         key, text, other = match.group(2, 3, 4)
+        if len(key) > MAX_KEY or " #" in key or key == "<<":
+            raise Refused  # a merge, a comment in the key
         if text is not None:
             value = self.get(text, self.MISS)
             return (match.start(2), key, text, match.start(3), self.resolve(text) if value is self.MISS else value)

@@ -29,7 +29,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from lpctl.accel.blockvalues import MAX_DEPTH, MAX_KEY, OTHER, Plains, Refused, Values, inline
+from lpctl.accel.blockvalues import MAX_DEPTH, OTHER, Plains, Refused, Values, inline
 from lpctl.spec.positions import Path
 
 #: what this reader never takes anywhere, comments included: what YAML does not print (C0 and C1 controls,
@@ -171,8 +171,8 @@ def _document(lines: list[str], first: int, plain: Plains) -> Read:  # noqa: C90
         elif line is None:
             raise Refused  # an item among a mapping's keys
         _, key, text, at, value = line
-        if key in cur or len(key) > MAX_KEY or " #" in key or key == "<<":
-            raise Refused  # a duplicate (the builder reports it), a merge, a comment in the key
+        if key in cur:
+            raise Refused  # a duplicate (the builder reports it); Plains.line refused the rest
         key_path = (*path, key)
         keys[key_path] = (number, column + 1)
         if text is None:

@@ -33,10 +33,10 @@ def is_valid(data: Any) -> bool | None:
 
 @functools.cache
 def _compiled() -> Check | None:
-    from lpctl.spec.schema import load_schema
+    from lpctl.spec.schema import shared_schema
 
     try:
-        return compile_schema(load_schema())
+        return compile_schema(shared_schema())
     except Unsupported:
         return None
 

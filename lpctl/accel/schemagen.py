@@ -3,8 +3,9 @@
 One function per schema that needs statements (a mapping's properties, a list's items), and an inline
 expression for the rest: type tests inlined, ``required`` as ``in`` tests, ``additionalProperties:
 false`` as one set comparison, string ``enum``/``const`` as frozenset lookups, each ``pattern`` compiled
-once; each ``$ref`` compiled at its first call. Every keyword with jsonschema's semantics (Draft
-2020-12, the ``integer`` type as lpctl redefines it); a keyword it does not know raises Unsupported.
+once; each ``$ref`` and each large property compiled at its first call (a run of launch plans compiles
+no trigger's check). Every keyword with jsonschema's semantics (Draft 2020-12, the ``integer`` type as
+lpctl redefines it); a keyword it does not know raises Unsupported.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ _BLOCKS = {"properties", "items", "additionalProperties", "dependentSchemas"}
 _KNOWN = _BLOCKS | {"type", "minLength", "maxLength", "pattern", "minimum", "maximum", "exclusiveMinimum",
                     "exclusiveMaximum", "minItems", "maxItems", "minProperties", "maxProperties", "required",
                     "enum", "const", "not", "anyOf", "oneOf", "allOf", "if", "$ref"}
+#: a property whose check is longer (in lines) has its own unit, compiled when a document has the property
+_LARGE = 60
 #: the Python test of each JSON type, with ``{0}`` for the instance (the checker's ``integer`` is lpctl's)
 _TYPES = {"string": "isinstance({0}, str)", "object": "isinstance({0}, dict)", "array": "isinstance({0}, list)",
           "boolean": "isinstance({0}, bool)", "null": "{0} is None",
@@ -36,10 +39,10 @@ _APPLIES = {"minLength": "string", "maxLength": "string", "pattern": "string", "
             "dependentSchemas": "object", "minimum": "number", "maximum": "number", "exclusiveMinimum": "number",
             "exclusiveMaximum": "number"}
 #: how each bound fails, as jsonschema writes the comparison (NaN passes them all, as there)
-_FAILS = {"minLength": "len({0}) < {1!r}", "maxLength": "len({0}) > {1!r}", "minItems": "len({0}) < {1!r}",
-          "maxItems": "len({0}) > {1!r}", "minProperties": "len({0}) < {1!r}", "maxProperties": "len({0}) > {1!r}",
-          "minimum": "{0} < {1!r}", "maximum": "{0} > {1!r}", "exclusiveMinimum": "{0} <= {1!r}",
-          "exclusiveMaximum": "{0} >= {1!r}"}
+_FAILS = {"minLength": "len({0}) < {1}", "maxLength": "len({0}) > {1}", "minItems": "len({0}) < {1}",
+          "maxItems": "len({0}) > {1}", "minProperties": "len({0}) < {1}", "maxProperties": "len({0}) > {1}",
+          "minimum": "{0} < {1}", "maximum": "{0} > {1}", "exclusiveMinimum": "{0} <= {1}",
+          "exclusiveMaximum": "{0} >= {1}"}
 
 
 #: the types a loaded document holds
@@ -89,7 +92,7 @@ class Compiler:
         self.lines: list[str] = []
         self.names: dict[int, str] = {}  # id(schema) -> its function (the schemas stay alive in root)
         self.refs: dict[str, str] = {}  # "$ref" -> the name it is called by
-        #: the name each "$ref" is called by -> (its function, the source defining it): compiled at its first call
+        #: the name each unit is called by -> (its function, the source defining it): compiled at its first call
         self.units: dict[str, tuple[str, list[str]]] = {}
         self.consts: dict[str, Any] = {"_number": _number, "_one_equal": _one_equal}
         self.count = 0
@@ -137,15 +140,22 @@ class Compiler:
             if not isinstance(target, dict) or part not in target:
                 raise Unsupported(f"$ref {pointer!r}")
             target = target[part]
-        if pointer not in self.refs:  # its own unit: the functions of a unit only call the others' by ref
-            self.refs[pointer] = ref = self.fresh("_r")
-            lines, names = self.lines, self.names
-            self.lines, self.names = [], {}
-            try:
-                self.units[ref] = (self.function(target), self.lines)
-            finally:
-                self.lines, self.names = lines, names
+        if pointer not in self.refs:  # named first: the target may refer to itself
+            self.refs[pointer] = name = self.fresh("_u")
+            self.unit(target, name)
         return self.refs[pointer]
+
+    def unit(self, schema: Any, name: str = "") -> str:
+        """The name a function checking ``schema`` is called by, compiled at its first call: the functions
+        of a unit call the other units' only by these names."""
+        name = name or self.fresh("_u")
+        lines, names = self.lines, self.names
+        self.lines, self.names = [], {}
+        try:
+            self.units[name] = (self.function(schema), self.lines)
+        finally:
+            self.lines, self.names = lines, names
+        return name
 
     # -- schemas as statements: each ``return False`` when the instance in ``var`` is invalid ----
 
@@ -206,6 +216,8 @@ class Compiler:
             for name, sub in value.items():
                 item = self.fresh("v")
                 body = self.block(sub, item, None)
+                if len(body) > _LARGE:
+                    body = [f"if not {self.unit(sub)}({item}): return False"]
                 if body and name in present:
                     lines += [f"{item} = {var}[{name!r}]", *body]
                 elif body:
@@ -291,8 +303,8 @@ class Compiler:
     def fails(self, key: str, value: Any, var: str, known: str | None) -> str:
         """An expression true when ``var`` fails the keyword (its type guard is the caller's)."""
         if key in _FAILS:
-            exact = isinstance(value, int) and not isinstance(value, bool)  # else inf, nan, 1.5 by value
-            return _FAILS[key].format(var, value if exact else _Name(self.const(value, "_b")))
+            exact = isinstance(value, int) and not isinstance(value, bool)  # else inf, nan, 1.5 by name
+            return _FAILS[key].format(var, repr(value) if exact else self.const(value, "_b"))
         if key == "type":
             names = value if isinstance(value, list) else [value]
             return "False" if known in names else f"not {self.type_test(names, var)}"
@@ -327,20 +339,13 @@ def _run(lines: list[str], namespace: dict[str, Any]) -> None:
 
 
 def _compiled_when_called(namespace: dict[str, Any], ref: str, function: str, lines: list[str]) -> Check:
-    """The function of a ``$ref``, compiled at its first call: a run of launch plans never compiles the
-    trigger's. The call sites look it up by name, so the compiled function then replaces this one."""
+    """The function of a unit, compiled at its first call. The call sites look it up by name, so the compiled
+    function then replaces this one."""
     def first_call(instance: Any) -> bool:
         _run(lines, namespace)
         namespace[ref] = check = namespace[function]
         return bool(check(instance))
     return first_call
-
-
-class _Name(str):
-    """A constant's name, written as such by ``{!r}``."""
-
-    def __repr__(self) -> str:
-        return str(self)
 
 
 def _both(guard: str | None, test: str) -> str:

@@ -33,6 +33,8 @@ __all__ = ["AuthError", "Credentials", "authenticate", "client_credentials_token
 
 _MAX_TOKEN_RESPONSE = 1024 * 1024
 _SHELL_CHARS = frozenset("|&;<>()$`*?[]{}~\n")
+#: the longest output of --token-command taken as a token (a JWT with many claims is a few KiB)
+MAX_TOKEN_CHARS = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -111,6 +113,9 @@ def token_from_command(command: str | Sequence[str], *, timeout: float = DEFAULT
         raise AuthError(f"token command is not executable: {argv[0]}") from None
     except subprocess.TimeoutExpired:
         raise AuthError(f"token command {shown} did not finish within {timeout:g}s") from None
+    if len(done.stdout) > MAX_TOKEN_CHARS:  # before it is remembered for redaction, which costs a second a MB
+        raise AuthError(f"token command {shown} printed {len(done.stdout):,} characters, more than a token holds "
+                        f"({MAX_TOKEN_CHARS:,} at most): it must print only the token")
     token = done.stdout.strip()
     remember(token, f"Bearer {token}")
     if done.returncode != 0:

@@ -89,7 +89,7 @@ def _connect() -> tuple[Any, Any]:
         from connectrpc.errors import ConnectError
     except ImportError:
         raise ServerError("Flyte 2 triggers need flyte-sdk's Connect client, which is not installed: "
-                          "pip install 'lpctl[flyte2]'") from None
+                          "pip install 'flyte>=2.12,<3' (lpctl's flyte2 extra)") from None
     return pyqwest, ConnectError
 
 

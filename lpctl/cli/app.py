@@ -29,7 +29,9 @@ EXIT_CODES_HELP = """\b
 Exit codes:
   0    success; diff: no differences; plan: nothing to do
   1    errors in the specs (warnings too, with --strict);
-       diff: differences; plan: changes pending; fmt --check: files to reformat
+       diff: differences; plan: changes pending; fmt --check: files to reformat;
+       status: fires missed; backfill: executions to create (dry run) or failed;
+       migrate: a launch plan needs a decision; lock --check: the lock is stale
   2    usage error, a path that cannot be read or written, a server not reached
   3    internal error: a bug in lpctl (--debug shows the traceback)
   130  interrupted"""
@@ -58,8 +60,11 @@ class _Typer(typer.Typer):
 
 app = _Typer(
     name="lpctl",
-    help="Declarative Flyte launch plans: validate YAML specs, render flyteidl LaunchPlan bundles.\n\n"
+    help="Flyte launch plans (Flyte 1) and triggers (Flyte 2) as YAML specs: check them offline, render them to "
+    "the protobuf messages flytekit and flyte-sdk would produce, deploy them with plan/apply, and find and "
+    "run missed schedule fires with status/backfill.\n\n"
     "Example: lpctl validate launchplans/ --strict\n\n"
+    "Each command's --help shows its options and their defaults.\n\n"
     "Shell completion: lpctl --install-completion (bash, zsh, fish, PowerShell).\n\n" + EXIT_CODES_HELP,
     no_args_is_help=True,
     add_completion=True,
@@ -192,7 +197,7 @@ def _root(
     version: Annotated[bool, typer.Option("--version", "-V", help="Print lpctl's version and exit.",
                                           callback=_version_callback, is_eager=True)] = False,
 ) -> None:
-    """Declarative Flyte launch plans."""
+    """Flyte launch plans and triggers as YAML specs."""
 
 
 def fail_usage(message: str) -> NoReturn:

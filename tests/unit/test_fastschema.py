@@ -227,7 +227,7 @@ def test_the_shipped_schema_compiles() -> None:
 
 
 def test_an_unknown_keyword_defers_to_jsonschema(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("lpctl.spec.schema.load_schema", lambda: {"type": "object", "propertyNames": False})
+    monkeypatch.setattr("lpctl.spec.schema.shared_schema", lambda: {"type": "object", "propertyNames": False})
     fastschema._compiled.cache_clear()
     try:
         assert is_valid({}) is None
@@ -236,7 +236,7 @@ def test_an_unknown_keyword_defers_to_jsonschema(monkeypatch: pytest.MonkeyPatch
 
 
 def test_an_instance_it_cannot_compare_defers_to_jsonschema(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("lpctl.spec.schema.load_schema", lambda: {"enum": [[1], {"a": 1}, 2]})
+    monkeypatch.setattr("lpctl.spec.schema.shared_schema", lambda: {"enum": [[1], {"a": 1}, 2]})
     fastschema._compiled.cache_clear()
     try:
         assert is_valid([1]) is None

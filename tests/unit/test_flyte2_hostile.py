@@ -135,3 +135,25 @@ def test_a_redirect_is_named_and_not_followed(lpctl: Run, server: Served) -> Non
             "302 Found, a redirect); lpctl follows none (credentials must not reach another host): give the "
             "address it redirects to with --endpoint\n")
     assert server.backend.writes() == []
+
+
+def test_fields_newer_than_lpctl_are_no_change(lpctl: Run, server: Served) -> None:
+    """A server newer than lpctl's flyteidl2 sends fields lpctl does not know: the triggers planned as updates
+    ("schedule: cron {...} -> cron {...}", the same text) after every apply, and each apply redeployed them,
+    dropping the server's field. What lpctl cannot read is left out of the comparison."""
+    assert lpctl("apply").exit_code == 0
+    unknown = b"\xf8\x3f\x01"  # field 1023, a varint
+
+    def newer(method: str, response: Any) -> Any:
+        if method == "GetTriggerDetails":
+            spec = response.trigger.spec
+            response.trigger.automation_spec.schedule.MergeFromString(unknown)
+            spec.run_spec.MergeFromString(unknown)
+            spec.run_spec.labels.MergeFromString(unknown)
+            spec.inputs.MergeFromString(unknown)
+        return response
+
+    server.backend.tamper = newer
+    planned = lpctl("plan")
+    assert (planned.exit_code, planned.stdout) == (0, "No changes: the server matches the specs.\n")
+    assert lpctl("apply").exit_code == 0 and server.backend.writes().count("DeployTrigger") == 3

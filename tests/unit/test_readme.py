@@ -168,3 +168,21 @@ def test_pip_install_installs_every_package() -> None:
         listed = set(tomllib.load(f)["tool"]["setuptools"]["packages"]) - {"lpctl.schemas"}
     found = {".".join(p.parent.relative_to(ROOT).parts) for p in pathlib.Path(ROOT, "lpctl").rglob("__init__.py")}
     assert listed == found
+
+
+def _anchor(heading: str) -> str:
+    """GitHub's anchor for a heading: lower case, punctuation but '-' and '_' dropped, spaces made '-'."""
+    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+
+
+def test_every_link_into_the_readme_leads_to_a_heading() -> None:
+    """The contents on the first screen, the cross-references and the SARIF rules' helpUri."""
+    from lpctl.reporters import HELP_URI
+
+    prose = re.sub(r"```.*?```", "", README, flags=re.S)
+    anchors = {_anchor(h) for h in re.findall(r"(?m)^#{1,6} (.*)$", prose)}
+    links = [*re.findall(r"\]\(#([^)]+)\)", prose), HELP_URI.partition("#")[2]]
+    assert len(links) > 20
+    assert sorted({link for link in links if link not in anchors}) == []
+    assert _anchor("Checking without importing: `lpctl lock` and `--locked`") == \
+        "checking-without-importing-lpctl-lock-and---locked"
