@@ -152,6 +152,11 @@ def _proto3_file() -> descriptor_pb2.FileDescriptorProto:
     _add(m, "child", 504, F.TYPE_MESSAGE, self_type)
     _add(m, "children", 505, F.TYPE_MESSAGE, self_type, repeated=True)
     _add(m, "renamed_field", 506, F.TYPE_STRING, json_name="customJsonName")
+    # a repeated message with options, shaped and named like a map's entry: a list all the same
+    pair = m.nested_type.add(name="PairsEntry", options=descriptor_pb2.MessageOptions(deprecated=True))
+    _add(pair, "key", 1, F.TYPE_STRING)
+    _add(pair, "value", 2, F.TYPE_INT64)
+    _add(m, "pairs", 507, F.TYPE_MESSAGE, f".{PACKAGE}.Everything.PairsEntry", repeated=True)
     m.oneof_decl.add(name="choice")
     _add(m, "o_string", 600, F.TYPE_STRING, oneof_index=0)
     _add(m, "o_int64", 601, F.TYPE_INT64, oneof_index=0)
@@ -376,6 +381,13 @@ def test_set_empty_messages() -> None:
     assert check(message) == {"child": {}, "empty": {}, "struct": {}, "listValue": [], "value": None, "any": {},
                               "oChild": {}, "children": [{}]}
     assert check(Everything()) == {}
+
+
+def test_a_list_of_entry_like_messages_is_a_list() -> None:
+    message = Everything()
+    message.pairs.add(key="a", value=1)
+    message.pairs.add(key="a", value=2)
+    assert check(message) == {"pairs": [{"key": "a", "value": "1"}, {"key": "a", "value": "2"}]}
 
 
 def test_recursion_and_json_names() -> None:
