@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from lpctl import accel, jsontext
 from lpctl.accel.workers import Spill, ordered_map
 from lpctl.errors import PathError, UsageError
+from lpctl.spec.emit import visible_json
 
 if TYPE_CHECKING:
     from flyteidl.admin.launch_plan_pb2 import LaunchPlan
@@ -122,7 +123,7 @@ def _trigger_entry(item: Any) -> dict[str, Any]:
 
 def to_json(document: Tree) -> str:
     """Canonical text: sorted keys, two-space indent, UTF-8, one trailing newline."""
-    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False) + "\n"
+    return visible_json(json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False)) + "\n"
 
 
 def render_bundle(plans: Iterable[CompiledPlan], triggers: Iterable[Any] = ()) -> str:
@@ -151,6 +152,7 @@ def write_bundle(plans: Iterable[CompiledPlan], write: Callable[[str], Any], tri
     With ``jobs`` other than 1 (a --locked run: nothing was imported), the entries are made in forked
     worker processes, in bundle order, and written as they come back.
     """
+    given, write = write, lambda text: given(visible_json(text))  # a right-to-left override hides in a diff
     write(_head())
     entries = ordered(plans)
     if not entries:
@@ -176,7 +178,7 @@ class Entries:
         self.refs: list[tuple[int, int, int]] = []
 
     def make(self, plans: Iterable[CompiledPlan]) -> list[tuple[int, int, int]]:
-        return [self.spill.put((_NEXT + entry_text(plan)).encode("utf-8")) for plan in plans]
+        return [self.spill.put(visible_json(_NEXT + entry_text(plan)).encode("utf-8")) for plan in plans]
 
     def close(self) -> None:
         self.spill.close()
@@ -192,7 +194,7 @@ def write_entries(plans: list[CompiledPlan], entries: Entries, write: Callable[[
     """:func:`write_bundle`'s bytes, from the entries made as ``plans`` were compiled."""
     if len(entries.refs) != len(plans):
         raise ValueError(f"{len(entries.refs)} bundle entries for {len(plans)} launch plans")
-    write(_head().encode("utf-8"))
+    write(visible_json(_head()).encode("utf-8"))
     order = sorted(range(len(plans)), key=lambda i: (*plans[i].identity(), plans[i].source.path,
                                                       plans[i].source.document))  # as ordered()
     if not order:
@@ -205,7 +207,7 @@ def write_entries(plans: list[CompiledPlan], entries: Entries, write: Callable[[
             write(data[skip:] if skip else data)
             skip = 0
         write(b"\n  ]")
-    write(_tail(triggers).encode("utf-8"))
+    write(visible_json(_tail(triggers)).encode("utf-8"))
 
 
 def _blocks(refs: Iterable[tuple[int, int, int]]) -> Iterable[tuple[int, int, int]]:

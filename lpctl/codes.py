@@ -337,9 +337,9 @@ CODES: dict[str, CodeInfo] = _codes(
     ("LP901", "not a Flyte 2 task", """A Trigger's 'task:' must name a flyte-sdk task (a function decorated with
      @env.task of a flyte.TaskEnvironment): triggers belong to tasks in Flyte 2. A flytekit task or
      workflow is Flyte 1 (write a LaunchPlan spec); a plain function is not registered at all. Also
-     reported when flyte-sdk is not installed: pip install 'lpctl[flyte2]'.""",
+     reported when flyte-sdk is not installed (lpctl's flyte2 extra).""",
      """Point 'task:' at a flyte-sdk task (@env.task); for a flytekit workflow write a LaunchPlan spec;
-     install flyte-sdk with pip install flyte if it is missing."""),
+     install flyte-sdk (pip install 'flyte>=2.12,<3') if it is missing."""),
     ("LP902", "Flyte 2 task interface cannot be read", """flyte-sdk could not type the task's inputs or encode
      its Python defaults (the message shows flyte's error).""",
      """Fix the task's signature: type hints flyte-sdk can express, defaults that fit them."""),

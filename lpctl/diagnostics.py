@@ -64,12 +64,15 @@ class Diagnostic:
         return one_line(text)
 
 
-#: and lone surrogates, which no output encoding can carry
-_BREAKING = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029\ud800-\udfff]")
+#: and lone surrogates, which no output encoding can carry, and the invisible format characters (a
+#: right-to-left override turns the rest of a line around on a terminal, a zero width space hides)
+_BREAKING = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029\ud800-\udfff\xad\u061c\u180e\u200b-\u200f\u202a-\u202e"
+                       r"\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]")
 
 
 def one_line(text: str) -> str:
-    """Control characters and line breaks from user text, escaped: one diagnostic, one line."""
+    """Control characters, line breaks and invisible characters from user text, escaped: one diagnostic, one
+    line, read as written."""
     return _BREAKING.sub(lambda m: repr(m.group())[1:-1] if m.group() != "\t" else "\\t", text)
 
 

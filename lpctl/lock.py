@@ -25,6 +25,7 @@ from lpctl.lockfile import LOCK_FORMAT as LOCK_FORMAT
 from lpctl.lockfile import LockError as LockError
 from lpctl.lockfile import LockInvalid
 from lpctl.shared.literals import type_name
+from lpctl.spec.emit import visible_json
 
 LOCK_FILE = "lpctl.lock"
 
@@ -117,7 +118,7 @@ def lock_text(lock: Lock) -> str:
            "workflows": dict(lock.workflows)}
     if lock.tasks:  # a lock without Flyte 2 tasks keeps the bytes it always had
         doc["tasks"] = dict(lock.tasks)
-    return json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False) + "\n"
+    return visible_json(json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False)) + "\n"
 
 
 def versions(*, flyte: bool = False) -> dict[str, str]:

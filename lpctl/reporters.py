@@ -153,6 +153,10 @@ _SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.I
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 
+#: where a SARIF rule's help leads: the README's section on diagnostics (``lpctl explain CODE`` says the rest)
+HELP_URI = "https://github.com/lpctl/lpctl/blob/main/README.md#diagnostics"
+
+
 def sarif_report(diagnostics: Sequence[Diagnostic], summary: Summary) -> str:
     """SARIF 2.1.0 as GitHub code scanning reads it: one rule per code, one result per finding."""
     from urllib.parse import quote
@@ -165,7 +169,7 @@ def sarif_report(diagnostics: Sequence[Diagnostic], summary: Summary) -> str:
         "id": info.code, "name": _rule_name(info.title),
         "shortDescription": {"text": info.title}, "fullDescription": {"text": info.explanation},
         "help": {"text": f"{info.explanation} How to fix: {info.fix}"},
-        "helpUri": f"https://github.com/lpctl/lpctl/blob/main/README.md#{info.code.lower()}",
+        "helpUri": HELP_URI,
     } for info in CODES.values()]
     results = []
     for d in diagnostics:

@@ -88,9 +88,9 @@ class Registration:
 #: kind -> its target; the pipeline's only knowledge of targets
 TARGETS: dict[str, Registration] = {
     "LaunchPlan": Registration("lpctl.flyte1.target", "workflow", "Flyte 1 launch plans need flyteidl", "LP901",
-                               "pip install lpctl"),
+                               "pip install flyteidl (a dependency of lpctl)"),
     "Trigger": Registration("lpctl.flyte2.target", "task", "Flyte 2 triggers need flyte-sdk", "LP901",
-                            "pip install 'lpctl[flyte2]'"),
+                            "pip install 'flyte>=2.12,<3' (lpctl's flyte2 extra)"),
 }
 
 

@@ -49,7 +49,10 @@ def _host(endpoint: str) -> str:
     """The host name an endpoint names (a key holds no port: flyte-sdk splits it on the first colons)."""
     if endpoint.startswith("dns:///"):
         endpoint = endpoint[len("dns:///"):]
-    return (urlsplit(endpoint if "://" in endpoint else f"//{endpoint}").hostname or "").lower()
+    try:
+        return (urlsplit(endpoint if "://" in endpoint else f"//{endpoint}").hostname or "").lower()
+    except ValueError:  # an unclosed [IPv6 address: no host, so the key is refused for any endpoint
+        return ""
 
 
 def authenticate_api_key(client: Authenticated, key: ApiKey, endpoint: str, var: str,

@@ -33,6 +33,8 @@ __all__ = ["AuthError", "Credentials", "authenticate", "client_credentials_token
 
 _MAX_TOKEN_RESPONSE = 1024 * 1024
 _SHELL_CHARS = frozenset("|&;<>()$`*?[]{}~\n")
+#: the longest output of --token-command taken as a token (a JWT with many claims is a few KiB)
+MAX_TOKEN_CHARS = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -111,6 +113,9 @@ def token_from_command(command: str | Sequence[str], *, timeout: float = DEFAULT
         raise AuthError(f"token command is not executable: {argv[0]}") from None
     except subprocess.TimeoutExpired:
         raise AuthError(f"token command {shown} did not finish within {timeout:g}s") from None
+    if len(done.stdout) > MAX_TOKEN_CHARS:  # before it is remembered for redaction, which costs a second a MB
+        raise AuthError(f"token command {shown} printed {len(done.stdout):,} characters, more than a token holds "
+                        f"({MAX_TOKEN_CHARS:,} at most): it must print only the token")
     token = done.stdout.strip()
     remember(token, f"Bearer {token}")
     if done.returncode != 0:
@@ -138,7 +143,10 @@ def client_credentials_token(token_url: str, client_id: str, client_secret: str,
     """OAuth2 client-credentials grant (RFC 6749 4.4) as flytekit sends it: HTTP Basic client auth with
     ``client_id:quote_plus(client_secret)``, form ``grant_type=client_credentials[&scope][&audience]``."""
     shown = server_text(token_url, 300)
-    scheme = urllib.parse.urlsplit(token_url).scheme.lower()
+    try:
+        scheme = urllib.parse.urlsplit(token_url).scheme.lower()
+    except ValueError as e:  # the server's metadata names it: an unclosed [IPv6 address, say
+        raise AuthError(f"the token URL is not a URL: {shown} ({e})") from None
     if scheme not in ("http", "https"):
         raise AuthError(f"the token URL must be https: {shown}")
     if scheme == "http" and not allow_http:

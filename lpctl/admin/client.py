@@ -195,6 +195,7 @@ class AdminClient(BearerClient):
         grpc = _grpc()
         from flyteidl.service import admin_pb2_grpc, auth_pb2_grpc
 
+        _check_port(endpoint)
         self.endpoint = endpoint
         self.insecure = insecure
         self.timeout = timeout
@@ -365,6 +366,19 @@ class AdminClient(BearerClient):
         return discover_token_endpoint(self.endpoint, lambda: (
             self._call(self._auth.GetOAuth2Metadata, auth_pb2.OAuth2MetadataRequest(), auth=False),
             self._call(self._auth.GetPublicClientConfig, auth_pb2.PublicClientAuthConfigRequest(), auth=False)))
+
+
+#: ``host:port``, ``[v6]:port`` or ``dns:///`` either (gRPC's other targets, ``unix:``, ``ipv4:``, pass unchecked)
+_HOST_PORT = re.compile(r"(?:dns:///)?(?:\[[^\]]*\]|[^:/\[\]]*):(\d+)")
+
+
+def _check_port(endpoint: str) -> None:
+    """A port past 65535 is a usage error: gRPC takes it modulo 65536 (``:99999999`` connected to port 57599,
+    another service, with the token)."""
+    found = _HOST_PORT.fullmatch(endpoint)
+    if found and (len(found[1]) > 5 or not 0 < int(found[1]) < 65536):
+        raise ServerError(f"endpoint {server_text(endpoint, 200)}: port {server_text(found[1], 20)} is not a port "
+                          "(1-65535)")
 
 
 def discover_token_endpoint(endpoint: str, ask: Callable[[], tuple[Any, Any]]) -> TokenEndpoint:

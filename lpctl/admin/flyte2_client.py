@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timezone
+from http import HTTPStatus
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -37,19 +38,26 @@ MAX_ANSWER_BYTES = 16 * 1024 * 1024
 #: SelectClusterRequest.Operation.OPERATION_UPLOAD_TRIGGER
 OPERATION_UPLOAD_TRIGGER = 9
 _R = TypeVar("_R")
+#: the text of each HTTP redirect status, as connectrpc reports one (UNKNOWN, the status's phrase)
+_REDIRECTS = {HTTPStatus(s).phrase: s for s in (301, 302, 303, 307, 308)}
 
 
 def normalize_endpoint(endpoint: str, *, insecure: bool = False) -> str:
     """``host:port`` (or ``dns:///host:port``) as the URL flyte-sdk makes of it: https, or http with
     ``insecure``; an http(s) URL is kept."""
+    given = endpoint
     if endpoint.startswith("dns:///"):
         endpoint = endpoint[len("dns:///"):]
-    scheme = urlsplit(endpoint).scheme.lower() if "://" in endpoint else ""
-    if scheme in ("http", "https"):
-        return endpoint.rstrip("/")
-    if scheme:
-        raise ServerError(f"unknown scheme in endpoint {server_text(endpoint, 200)}: use host:port, http:// or https://")
-    return f"{'http' if insecure else 'https'}://{endpoint.rstrip('/')}"
+    try:
+        scheme = urlsplit(endpoint).scheme.lower() if "://" in endpoint else ""
+        if scheme and scheme not in ("http", "https"):
+            raise ServerError(f"unknown scheme in endpoint {server_text(given, 200)}: use host:port, http:// or "
+                              "https://")
+        url = endpoint.rstrip("/") if scheme else f"{'http' if insecure else 'https'}://{endpoint.rstrip('/')}"
+        urlsplit(url).port  # noqa: B018 (read for its check: an unclosed [IPv6 address, a port past 65535)
+    except ValueError as e:
+        raise ServerError(f"endpoint {server_text(given, 200)} is not a host:port or URL ({e})") from None
+    return url
 
 
 def org_from_endpoint(endpoint: str) -> str:
@@ -81,7 +89,7 @@ def _connect() -> tuple[Any, Any]:
         from connectrpc.errors import ConnectError
     except ImportError:
         raise ServerError("Flyte 2 triggers need flyte-sdk's Connect client, which is not installed: "
-                          "pip install 'lpctl[flyte2]'") from None
+                          "pip install 'flyte>=2.12,<3' (lpctl's flyte2 extra)") from None
     return pyqwest, ConnectError
 
 
@@ -133,6 +141,11 @@ class Flyte2Client(BearerClient):
             return call(request, headers=headers)
         except connect_error as e:
             details = server_text(redact(e.message or "", self._token))
+            status = _REDIRECTS.get(e.message) if e.code.name == "UNKNOWN" else None
+            if status is not None:  # connectrpc's text for an HTTP status it has no code for: the phrase
+                raise AdminError("UNAVAILABLE", f"it answered HTTP {status} {e.message}, a redirect", self.url,
+                                 "lpctl follows none (credentials must not reach another host): give the address "
+                                 "it redirects to with --endpoint") from None
             hint = transport_hint(details, insecure=self.insecure) if e.code.name == "UNAVAILABLE" else ""
             raise AdminError(e.code.name, details, self.url, hint) from None
 

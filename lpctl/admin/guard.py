@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from types import FrameType
 from typing import Any, NamedTuple, TypeVar
 
+from lpctl.admin import LIST_TIMEOUT as LIST_TIMEOUT  # where the command line finds it too
 from lpctl.admin.text import server_text
 from lpctl.errors import LpctlError
 
@@ -33,10 +34,6 @@ T = TypeVar("T")
 #: launch plans in one project and domain, far past any real one; a server that keeps answering
 #: with a next page is broken, and lpctl stops (reading that many takes seconds, not hours)
 MAX_PAGES = 10_000
-#: the seconds the server may take to answer all the pages of one listing (``--list-timeout``): a server that
-#: answers each page within the call timeout, but slowly, would otherwise keep lpctl for hours (10,000 pages
-#: of 30 s); a real listing of that many pages takes minutes
-LIST_TIMEOUT = 600.0
 
 
 class PagingError(LpctlError):

@@ -112,6 +112,12 @@ class Status:
     def missed(self) -> int:
         return sum(len(p.missed) for p in self.plans) + sum(len(t.missed) for t in self.triggers)
 
+    @property
+    def unchecked(self) -> int:
+        """The launch plans and triggers with no fire times to check (no active version, a fixed rate, ...):
+        "nothing missed" says nothing about them."""
+        return sum(1 for p in self.plans if p.expected is None) + sum(1 for t in self.triggers if t.expected is None)
+
 
 class Server(Protocol):
     """The calls status makes; ``AdminClient`` implements them over gRPC."""
@@ -268,7 +274,8 @@ def _matched(plan: PlanStatus, runs: _Runs) -> PlanStatus:
 def format_json(found: Status) -> str:
     """``{"version": 1, "since", "until", "launchPlans": [{"project", "domain", "name", "activeVersion",
     "schedule", "timezone", "reason", "expected", "missed", "ran", "skipped"}], "triggers": [{"project",
-    "domain", "task", "name", "active", "revision", ...the same}], "missed"}``."""
+    "domain", "task", "name", "active", "revision", ...the same}], "missed", "notChecked"}``: ``notChecked``
+    counts the entries with no fire times to check (their ``reason`` says why)."""
     from lpctl.admin.trigger_status import json_entry
 
     plans = [{
@@ -286,7 +293,7 @@ def format_json(found: Status) -> str:
     } for p in found.plans]
     document = {"version": JSON_FORMAT_VERSION, "since": iso(found.window.start), "until": iso(found.window.end),
                 "launchPlans": plans, "triggers": [json_entry(t) for t in found.triggers],
-                "missed": found.missed, "warnings": list(found.warnings)}
+                "missed": found.missed, "notChecked": found.unchecked, "warnings": list(found.warnings)}
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -305,7 +312,8 @@ def format_text(found: Status) -> list[str]:
                          sum(1 for p in found.plans if p.missed), sum(1 for t in found.triggers if t.missed))
     verdict = (f"{found.missed} missed {'fire' if found.missed == 1 else 'fires'} in {missed_in}"
                if found.missed else f"nothing missed in {what}")
-    lines.append(f"status: {verdict}, {span}")
+    unchecked = f" ({found.unchecked} not checked, see above)" if found.unchecked else ""
+    lines.append(f"status: {verdict}{unchecked}, {span}")
     return lines
 
 

@@ -21,8 +21,9 @@ _SHOWN = 120
 
 def change_lines(details: Any, want: Any, automation: Any, ignored: set[str]) -> tuple[str, ...]:
     """How the server's latest revision (TriggerDetails) differs from the TriggerSpec ``want`` and the
-    automation spec ``automation``, one line per field, activation left out."""
-    have = details.spec
+    automation spec ``automation``, one line per field, activation left out. Fields lpctl's flyteidl2 does not
+    know (a newer server's) are left out: they made every trigger an update, "X -> X"."""
+    have = _known(details.spec)
     lines = []
     if _automation(details.automation_spec) != _automation(automation):
         lines.append(f"schedule: {_short(_automation(details.automation_spec))} -> "
@@ -42,9 +43,16 @@ def _automation(spec: Any) -> Any:
     """The automation spec as the server keeps it (its type is derived from the schedule)."""
     from flyteidl2.task import common_pb2
 
-    out = common_pb2.TriggerAutomationSpec()
-    out.CopyFrom(spec)
+    out = _known(spec, common_pb2.TriggerAutomationSpec())
     out.type = TYPE_SCHEDULE if spec.HasField("schedule") else TYPE_NONE
+    return out
+
+
+def _known(message: Any, out: Any = None) -> Any:
+    """A copy of ``message`` without the fields lpctl cannot read (at any depth)."""
+    out = type(message)() if out is None else out
+    out.CopyFrom(message)
+    out.DiscardUnknownFields()
     return out
 
 

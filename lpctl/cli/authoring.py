@@ -28,7 +28,7 @@ from lpctl.cli.options import (
     TokenUrl,
     server,
 )
-from lpctl.cli.present import failed, plural, progress, show_report, write_text
+from lpctl.cli.present import failed, plural, progress, refuse_input_as_output, show_report, write_text
 from lpctl.errors import UsageError
 
 ImportRoots = Annotated[list[str] | None, typer.Option(
@@ -65,8 +65,10 @@ def lock(
     """Record workflow and task interfaces in lpctl.lock, for --locked.
 
     Imports each workflow and task once (or asks FlyteAdmin for workflows, with --from-admin). With the
-    lock committed, validate, render, diff and package --locked import nothing: no flytekit, no flyte,
-    no project code.
+    lock committed, every command that reads specs (validate, render, diff, package, schedule, register,
+    plan, apply, status, backfill) takes --locked and then imports nothing: no flytekit, no flyte, no
+    project code. Exit codes: 0 written (or, with --check, up to date), 1 spec errors or a stale lock
+    (--check), 2 usage error.
 
     Example: lpctl lock launchplans/ && lpctl validate launchplans/ --locked
     """
@@ -77,6 +79,7 @@ def lock(
 
     if from_admin and not endpoint:
         raise UsageError("--from-admin needs --endpoint")
+    refuse_input_as_output(output, paths)
     target = server(endpoint or "", insecure, token_env, token_command, client_id, client_secret_env, token_url)
     request = locker.LockRequest(output, python_path or (), import_timeout,
                                  Identity(project=project, domain=domain, workflow_version=workflow_version))
@@ -123,10 +126,11 @@ def migrate(
 
     Comments are kept. A launch plan whose meaning would change (fixed inputs, security_context, auth_role,
     raw_output_data_config, max_parallelism, concurrency, Slack or PagerDuty notifications, a default
-    launch plan) is refused with the reason and where that setting lives in Flyte 2; the summary
+    launch plan, list inputs) is refused with the reason and where that setting lives in Flyte 2; the summary
     counts them, and those that need a task mapping (no --task-map names the workflow: written with
-    its path as the task, which validate fails until it names a Flyte 2 task). Exit code 1 when any
-    launch plan needs a decision.
+    its path as the task, which validate fails until it names a Flyte 2 task). Without -o it writes
+    nothing and only reports. Exit codes: 0 none needs a decision (a task mapping is not one), 1 some
+    launch plan needs a decision or a file has errors, 2 usage error or an unreadable path.
 
     Example: lpctl migrate launchplans/ -o flyte2/ --task-map myproject.workflows:wf=myproject.tasks:wf
     """
@@ -158,7 +162,7 @@ def new(
         metavar="WORKFLOW", show_default=False, help="Import path of the workflow, package.module:workflow, "
         "or of a Flyte 2 task (writes a Trigger spec); with --input or --registered, the name of a workflow "
         "registered elsewhere.")],
-    name: Annotated[str | None, typer.Option("--name", "-n", metavar="TEXT", help="Launch plan or "
+    name: Annotated[str | None, typer.Option("--name", "-n", metavar="NAME", help="Launch plan or "
                                              "trigger name (default: the workflow's name + '_lp', the task's + "
                                              "'_trigger').")] = None,
     output: Annotated[str | None, typer.Option("--output", "-o", metavar="FILE", help="Write the spec to FILE "
@@ -233,6 +237,8 @@ def fmt(
     Key order, two-space indent, quotes where needed, every comment kept next to what it
     annotates. Files are replaced atomically, and only if reading them back gives the same
     specs with the same comments; a file fmt cannot promise that for is left as it is (LP115).
+    Exit codes: 0 done, 1 a file left as it is or a spec that cannot be read as YAML (with --check:
+    also files to reformat), 2 a path that cannot be read.
 
     Example: lpctl fmt launchplans/ --check
     """

@@ -43,6 +43,7 @@ from lpctl.cli.present import (
     failed,
     print_styled,
     progress,
+    refuse_input_as_output,
     show_report,
     summary,
     write_bundle,
@@ -72,8 +73,10 @@ def validate(
 ) -> None:
     """Check specs for every problem Flyte would refuse.
 
-    Checks the YAML, the schema, the workflow, inputs, schedules, labels and identity.
-    Reports every problem as path:line:col: severity code message, then a summary.
+    Checks the YAML, the schema, the workflow (or, for a kind: Trigger spec, the Flyte 2 task), inputs,
+    schedules, notifications, labels and identity. Reports every problem as path:line:col: severity
+    code message, then a summary; lpctl explain CODE says what a code means. Exit codes: 0 no errors,
+    1 errors (or warnings, with --strict), 2 usage error or an unreadable path.
 
     Example: lpctl validate launchplans/ --strict
     """
@@ -104,11 +107,12 @@ def render(
     format: FormatOption = Format.auto, color: ColorOption = Color.auto, strict: Strict = False,
     debug: Debug = False,
 ) -> None:
-    """Render specs to a JSON bundle of LaunchPlans.
+    """Render specs to a JSON bundle of launch plans and triggers.
 
-    The bundle is canonical JSON of flyteidl.admin.LaunchPlan messages.
-    Diagnostics go to stderr. On any error nothing is written and the exit code is 1. With no
-    version anywhere, versions are left empty: placeholders that register --version fills in.
+    The bundle is canonical JSON of flyteidl.admin.LaunchPlan messages (and, for kind: Trigger specs,
+    flyteidl2.task.TaskTrigger messages under "triggers"). Diagnostics go to stderr. On any error
+    nothing is written and the exit code is 1. With no version anywhere, versions are left empty:
+    placeholders that register --version fills in.
 
     Example: lpctl render launchplans/ -o bundle.json
     """
@@ -118,6 +122,7 @@ def render(
 
     if check is not None and output is not None:
         raise UsageError("--check and --output cannot be used together")
+    refuse_input_as_output(output, paths)
     options = run_options(project, domain, version, workflow_version, python_path, max_bytes, import_timeout,
                           no_cache, locked, jobs)
     report = Report(format, color, strict)
@@ -191,9 +196,9 @@ def diff(
 ) -> None:
     """Compare two bundles or spec paths, field by field.
 
-    Launch plans are matched by project, domain and name; a version line shows only where both
-    sides have a version. Exit codes as diff(1): 0 no differences, 1 differences, 2 a side cannot
-    be read (or its specs have errors).
+    Launch plans are matched by project, domain and name, triggers by task and name; a version line
+    shows only where both sides have a version. Exit codes as diff(1): 0 no differences, 1 differences,
+    2 a side cannot be read (or its specs have errors).
 
     Example: lpctl diff bundle.json launchplans/
     """
@@ -292,6 +297,7 @@ def package(
     from lpctl.package import package_archive, placeholders_wanted
     from lpctl.pipeline import configured, gather
 
+    refuse_input_as_output(output, paths)
     options = configured(paths, run_options(project, domain, version, workflow_version, python_path, max_bytes,
                                             import_timeout, no_cache, locked))
     report = Report(format, color, strict)

@@ -61,14 +61,18 @@ if TYPE_CHECKING:
 Names = Annotated[list[str] | None, typer.Option("--name", metavar="NAME", help="Only this launch plan or "
                                                  "trigger (TASK/NAME too; repeatable; default: every scheduled "
                                                  "one declared).")]
-WindowEdge = Annotated[str | None, typer.Option(metavar="DATETIME", help="ISO 8601 date or time; naive means UTC.")]
+Since = Annotated[str | None, typer.Option("--since", metavar="DATETIME", help="Start of the window, an ISO 8601 "
+                                           "date or time; naive means UTC (default: 7 days before --until).")]
+Until = Annotated[str | None, typer.Option("--until", metavar="DATETIME", help="End of the window (excluded), not in "
+                                           "the future; naive means UTC (default: now; fires of the last 5 minutes "
+                                           "are not counted yet).")]
 
 
 @app.command(cls=Command)
 def status(
     paths: Paths,
-    since: WindowEdge = None,
-    until: WindowEdge = None,
+    since: Since = None,
+    until: Until = None,
     names: Names = None,
     format: TextJsonOption = TextJson.text,
     color: DiagnosticsColor = Color.auto,
@@ -116,12 +120,13 @@ def backfill(
     paths: Paths,
     start: Annotated[str, typer.Option("--from", metavar="DATETIME", help="First fire time to consider "
                                        "(ISO 8601; naive means UTC).")],
-    end: Annotated[str, typer.Option("--to", metavar="DATETIME", help="Fire times before this one (ISO 8601).")],
+    end: Annotated[str, typer.Option("--to", metavar="DATETIME", help="Fire times before this one (excluded; ISO "
+                                       "8601, naive means UTC; not in the future).")],
     names: Names = None,
     execute: Annotated[bool, typer.Option("--execute", help="Create the executions (default: a dry run that "
                                           "only lists them).")] = False,
     limit: Annotated[int, typer.Option("--limit", metavar="N", min=1, help="Refuse, creating nothing, a window "
-                                       "with more executions to create than this.")] = 100,
+                                       "with more executions and runs to create than this.")] = 100,
     format: TextJsonOption = TextJson.text,
     color: DiagnosticsColor = Color.auto,
     *,

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from lpctl.admin.guard import LIST_TIMEOUT as LIST_TIMEOUT  # the --list-timeout default, for the commands
+from lpctl.admin import LIST_TIMEOUT as LIST_TIMEOUT  # the --list-timeout default, for the commands
 from lpctl.errors import UsageError
 
 if TYPE_CHECKING:  # the core is imported lazily, so that --help stays fast
@@ -85,7 +85,8 @@ WorkflowVersion = Annotated[str | None, typer.Option(
 PythonPath = Annotated[list[str] | None, typer.Option(
     "--python-path", metavar="DIR", help="Extra import root for workflow modules (repeatable); "
     "searched after the current directory and [tool.lpctl] python_path.")]
-MaxBytes = Annotated[int, typer.Option("--max-bytes", metavar="N", min=1, help="Refuse spec files larger than this.")]
+MaxBytes = Annotated[int, typer.Option("--max-bytes", metavar="N", min=1,
+                                      help="Refuse spec files larger than N bytes.")]
 ImportTimeout = Annotated[float, typer.Option(
     "--import-timeout", metavar="SECONDS", min=0.1, help="Seconds a workflow or task module may take to import "
     "before its specs get an error.")]

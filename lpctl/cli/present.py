@@ -219,6 +219,18 @@ def print_styled(lines: Sequence[tuple[str, str]], styles: dict[str, str], color
 # -- writing ----------------------------------------------------------------------------------------
 
 
+def refuse_input_as_output(output: str | None, paths: Sequence[str], option: str = "-o") -> None:
+    """A usage error, before anything is read or written, when ``output`` is one of the specs (or bundles) the
+    run reads: the output would replace it."""
+    from lpctl.errors import UsageError
+    from lpctl.spec.discover import display_path, input_named
+
+    found = input_named(output, paths)
+    if found is not None:
+        raise UsageError(f"{option} {output} is {display_path(found)}, one of the files this run reads: it would be "
+                         "replaced by the output; nothing written (give another file)")
+
+
 def write_bundle(plans: Sequence[Any], triggers: Sequence[Any], output: str | None, jobs: int = 1,
                  entries: Entries | None = None) -> None:
     """The bundle, streamed as it is made, one launch plan at a time: to stdout, or to a file through

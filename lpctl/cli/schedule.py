@@ -38,7 +38,7 @@ from lpctl.errors import UsageError
 def schedule(
     paths: Paths,
     count: Annotated[int, typer.Option("--count", "-n", metavar="N", min=1, max=10_000,
-                                       help="How many fire times per launch plan.")] = 5,
+                                       help="How many fire times per launch plan or trigger.")] = 5,
     after: Annotated[str | None, typer.Option(
         "--after", metavar="DATETIME", help="Show fire times strictly after this ISO 8601 date or time "
         "(naive means UTC; default: now).")] = None,
@@ -53,8 +53,10 @@ def schedule(
 
     Each scheduled launch plan's (and Flyte 2 trigger's) next fire times, as the Flyte scheduler fires them.
     Times follow the scheduler's own cron (robfig/cron v3): in the schedule's time zone, a time
-    inside a daylight-saving gap is skipped and one inside a repeated hour fires twice. Diagnostics
-    go to stderr; exit 1 if a spec has errors.
+    inside a daylight-saving gap is skipped and one inside a repeated hour fires twice; where clocks
+    go back half an hour (Australia/Lord_Howe), the scheduler can pass over a whole-hour fire that
+    day, and so does this list. Diagnostics go to stderr. Exit codes: 0 ok, 1 a spec has errors,
+    2 usage error (a bad --after).
 
     Example: lpctl schedule launchplans/ --count 10 --after 2027-03-27
     """

@@ -87,7 +87,8 @@ def register(
     A launch plan already registered is read back and compared: the same one counts as success, a
     different one under the same version is a conflict that shows what differs, in spec terms. A
     failure half-way, or Ctrl-C (exit 130), says what was done and what was not attempted. Needs a
-    version (spec, --version or [tool.lpctl]) and grpcio (pip install 'lpctl[register]').
+    version (spec, --version or [tool.lpctl]) and grpcio (lpctl's register extra). Exit codes: 0 all
+    registered, 1 spec errors, a conflict or a failure, 2 usage error or server unreachable, 130 interrupted.
 
     Example: lpctl register launchplans/ --version 2026.11.23 --endpoint flyte.example.com:443 --token-env FLYTE_TOKEN
     """
@@ -187,7 +188,9 @@ def apply(**given: Any) -> None:
     trigger pins. Triggers are written with DeployTrigger and UpdateTriggers only (never DeployTask),
     their inputs offloaded where the server asks for it, as flyte-sdk does. A failure half-way says
     what was done, what failed and what was not attempted (exit 1); Ctrl-C or SIGTERM stops before
-    the next write and says the same (exit 130); running apply again completes the rest.
+    the next write and says the same (exit 130); running apply again completes the rest. Exit codes:
+    0 done (a plan right after has nothing to do), 1 spec errors, a conflict or a failure, 2 usage
+    error, server unreachable, or --prune refused, 130 interrupted.
 
     Example: lpctl apply launchplans/ --version 2026.11.23 --endpoint flyte.example.com:443 --token-env FLYTE_TOKEN
     """

@@ -93,7 +93,9 @@ def compile_spec(doc: Document, lp_spec: LaunchPlanSpec, resolved: Resolved, ide
     ctx = Context(doc, lp_spec, resolved)
     if lp_spec.name is None:
         _check_default_plan(ctx)
-    spec = _build_spec(ctx)
+    lp = LaunchPlan()  # built in place: a spec built apart would be copied into it
+    spec = lp.spec
+    _build_spec(ctx, spec)
     own = Identity(project=lp_spec.project, domain=lp_spec.domain, version=lp_spec.version,
                    workflow_version=lp_spec.workflow_version)
     ident = spec_identity(own, identity)
@@ -101,25 +103,26 @@ def compile_spec(doc: Document, lp_spec: LaunchPlanSpec, resolved: Resolved, ide
         wf_project, wf_domain, _, wf_version = resolved.reference
     else:
         wf_project, wf_domain, wf_version = ident.project, ident.domain, ident.workflow_version
-    spec.workflow_id.CopyFrom(_identifier(identifier_pb2.WORKFLOW, wf_project, wf_domain, resolved.name,
-                                          wf_version))
+    _identifier(spec.workflow_id, identifier_pb2.WORKFLOW, wf_project, wf_domain, resolved.name, wf_version)
     name = lp_spec.name or resolved.name
-    lp = LaunchPlan(id=_identifier(identifier_pb2.LAUNCH_PLAN, ident.project, ident.domain, name, ident.version),
-                    spec=spec)
+    _identifier(lp.id, identifier_pb2.LAUNCH_PLAN, ident.project, ident.domain, name, ident.version)
     _check_identity(ctx, lp.id)
     if ctx.has_errors():
         return None, ctx.diagnostics
     return CompiledPlan.of(Source.of(doc), lp, lp_spec.auto_activate), ctx.diagnostics
 
 
-def _identifier(kind: identifier_pb2.ResourceType, project: str, domain: str, name: str,
-                version: str) -> identifier_pb2.Identifier:
-    return identifier_pb2.Identifier(resource_type=kind, project=project, domain=domain, name=name,
-                                     version=version)
+def _identifier(out: identifier_pb2.Identifier, kind: identifier_pb2.ResourceType, project: str, domain: str,
+                name: str, version: str) -> None:
+    out.SetInParent()
+    out.resource_type = kind
+    out.project = project
+    out.domain = domain
+    out.name = name
+    out.version = version
 
 
-def _build_spec(ctx: Context) -> launch_plan_pb2.LaunchPlanSpec:
-    spec = launch_plan_pb2.LaunchPlanSpec()
+def _build_spec(ctx: Context, spec: launch_plan_pb2.LaunchPlanSpec) -> None:
     # flytekit always sends these, empty or not (get_serializable)
     for field in ("entity_metadata", "default_inputs", "fixed_inputs", "labels", "annotations",
                   "raw_output_data_config"):
@@ -135,7 +138,6 @@ def _build_spec(ctx: Context) -> launch_plan_pb2.LaunchPlanSpec:
         spec.annotations.values.update(ctx.interface.default_annotations)
     compile_security(ctx, spec)
     _simple_fields(ctx, spec, ctx.spec)
-    return spec
 
 
 def _simple_fields(ctx: Context, spec: launch_plan_pb2.LaunchPlanSpec, lp: LaunchPlanSpec) -> None:

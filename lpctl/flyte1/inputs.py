@@ -39,9 +39,7 @@ def compile_inputs(ctx: Context, params: interface_pb2.ParameterMap, fixed: lite
         if name in fixed_values:
             continue
         if name in defaults:
-            param = _default_parameter(ctx, inp, defaults[name])
-            if param is not None:
-                params.parameters[name].CopyFrom(param)
+            _default_parameter(ctx, inp, defaults[name], params)
         else:
             params.parameters[name].CopyFrom(inp.parameter)
 
@@ -69,16 +67,21 @@ def _check_names(ctx: Context, section: str, values: Mapping[str, Any]) -> None:
                   (section, name), key=True, hint=hint)
 
 
-def _default_parameter(ctx: Context, inp: Input, value: Any) -> interface_pb2.Parameter | None:
+def _default_parameter(ctx: Context, inp: Input, value: Any, params: interface_pb2.ParameterMap) -> None:
+    """The parameter of a defaulted input, in ``params`` (none when its value does not convert)."""
     # flytekit rebuilds launch-plan defaults from a docstring-less interface: the
     # description becomes the input name.
     if value is None:
-        return parameter_for(inp.name, inp.type, None, has_default=False)
+        params.parameters[inp.name].CopyFrom(parameter_for(inp.name, inp.type, None, has_default=False))
+        return
     lit = _convert(ctx, "default", inp, value, ("default_inputs", inp.name))
     if lit is None:
-        return None
-    var = interface_pb2.Variable(type=inp.type, description=inp.name)
-    return interface_pb2.Parameter(var=var, default=lit)
+        return
+    param = params.parameters[inp.name]  # written in place: no message built to be copied
+    var = param.var
+    var.type.CopyFrom(inp.type)  # CopyFrom makes a submessage present, as the constructors did, even if empty
+    var.description = inp.name
+    param.default.CopyFrom(lit)
 
 
 def _convert(ctx: Context, kind: str, inp: Input, value: Any, path: Path) -> Literal | None:

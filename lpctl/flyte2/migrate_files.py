@@ -56,6 +56,9 @@ def targets(sources: Sequence[tuple[str, str]], inputs: Sequence[str], directory
         full = os.path.realpath(target)  # where the bytes would go, through any link already in DIR
         if os.path.commonpath([root, full]) != root or full == root:
             raise OutputError(f"{shown}: would be written to {target}, outside {directory}; nothing written")
+        if os.path.exists(full) and os.path.samefile(real, full):
+            raise OutputError(f"{shown}: its trigger would be written over it ({target}): give an -o DIR apart from "
+                              "the launch plan specs; nothing written")
         if full in seen:
             raise OutputError(f"{seen[full]} and {shown} would both be written to {target}; migrate them to "
                               "different -o directories; nothing written")

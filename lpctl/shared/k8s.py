@@ -40,6 +40,10 @@ _DNS1123_SUBDOMAIN_MAX = 253
 _QUALIFIED_NAME_RE = re.compile(_QUALIFIED_NAME_FMT)
 _LABEL_VALUE_RE = re.compile(_LABEL_VALUE_FMT)
 _DNS1123_SUBDOMAIN_RE = re.compile(_DNS1123_SUBDOMAIN_FMT)
+#: the common valid cases in one match each: a name of 1-63 ASCII characters (a valid key without a prefix,
+#: a valid non-empty value), an everyday e-mail address; anything else is checked rule by rule
+_PLAIN_NAME_RE = re.compile("[A-Za-z0-9](?:[-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?")
+_PLAIN_EMAIL_RE = re.compile("[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)+")
 
 
 def _max_len_error(length: int) -> str:
@@ -73,6 +77,12 @@ def _dns1123_subdomain_problems(value: str) -> list[str]:
 
 def label_key_problems(key: str) -> list[str]:
     """k8s ``IsQualifiedName``: ``[prefix/]name``; an empty list means the key is valid."""
+    if _PLAIN_NAME_RE.fullmatch(key):
+        return []
+    return _key_problems(key)
+
+
+def _key_problems(key: str) -> list[str]:
     errors: list[str] = []
     parts = key.split("/")
     if len(parts) == 1:
@@ -103,6 +113,12 @@ def label_key_problems(key: str) -> list[str]:
 
 def label_value_problems(value: str) -> list[str]:
     """k8s ``IsValidLabelValue``; an empty list means the value is valid (the empty string is)."""
+    if not value or _PLAIN_NAME_RE.fullmatch(value):
+        return []
+    return _value_problems(value)
+
+
+def _value_problems(value: str) -> list[str]:
     errors: list[str] = []
     if _go_len(value) > _LABEL_VALUE_MAX:
         errors.append(_max_len_error(_LABEL_VALUE_MAX))
@@ -118,6 +134,12 @@ def email_problem(address: str) -> str | None:
     an empty local part, whitespace (e.g. ``Name <a@b.com>``), or a domain without a dot or with
     empty labels. A quoted local part (``"a@b"@example.com``) may contain ``@``.
     """
+    if _PLAIN_EMAIL_RE.fullmatch(address):
+        return None
+    return _email_problem(address)
+
+
+def _email_problem(address: str) -> str | None:
     if not address:
         return "the e-mail address is empty"
     if any(character.isspace() for character in address):

@@ -105,7 +105,13 @@ def _mismatch(value: Any, lt: LiteralType, hint: str | None = None) -> Conversio
 
 
 def _primitive(**kwargs: Any) -> Literal:
-    return Literal(scalar=literals_pb2.Scalar(primitive=literals_pb2.Primitive(**kwargs)))
+    lit = Literal()  # set in place: nested constructors would build and copy three messages
+    primitive = lit.scalar.primitive
+    if not kwargs:
+        primitive.SetInParent()
+    for key, value in kwargs.items():
+        setattr(primitive, key, value)
+    return lit
 
 
 def _integer(value: Any, lt: LiteralType) -> Literal:

@@ -7,6 +7,7 @@ names the file and the key, never a diagnostic repeated in every spec.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import sys
@@ -15,11 +16,6 @@ from dataclasses import dataclass, field, fields, replace
 from typing import Any, NoReturn
 
 from lpctl.errors import UsageError
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 DEFAULT_PROJECT = "flytesnacks"
 DEFAULT_DOMAIN = "development"
@@ -46,7 +42,8 @@ class Identity:
 
     def under(self, lower: Identity) -> Identity:
         """This identity, with ``lower``'s values where this one has none."""
-        return Identity(**{f.name: getattr(self, f.name) or getattr(lower, f.name) for f in fields(self)})
+        return Identity(self.project or lower.project, self.domain or lower.domain, self.version or lower.version,
+                        self.workflow_version or lower.workflow_version)
 
     def resolved(self) -> ResolvedIdentity:
         """Apply the defaults: project and domain are always known, versions may stay empty."""
@@ -67,6 +64,16 @@ def spec_identity(own: Identity, run: Identity) -> ResolvedIdentity:
     These two functions are the only places identity layers are merged: rendering, locking from FlyteAdmin,
     packaging and registering specs or bundles all go through them.
     """
+    try:
+        return _remembered_identity(own, run)
+    except TypeError:  # a value that cannot be a key (a list where a name belongs): merged all the same
+        return own.under(run).resolved()
+
+
+@functools.lru_cache(maxsize=1024)
+def _remembered_identity(own: Identity, run: Identity) -> ResolvedIdentity:
+    """:func:`spec_identity`, remembered: a run's specs share a few identities, and merging the layers again for
+    each costs more than looking the answer up (both are frozen)."""
     return own.under(run).resolved()
 
 
@@ -163,6 +170,10 @@ def _read_toml(path: str) -> dict[str, Any]:
         refuse(e.strerror or e)
     if len(data) > MAX_PYPROJECT_BYTES:
         refuse(f"larger than {MAX_PYPROJECT_BYTES // (1024 * 1024)} MiB")
+    if sys.version_info >= (3, 11):  # imported here, where there is a pyproject.toml to read
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
     try:
         return tomllib.loads(data.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:

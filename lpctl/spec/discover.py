@@ -10,6 +10,8 @@ cannot be read is an operational error (exit 2).
 
 from __future__ import annotations
 
+import contextlib
+import operator
 import os
 import stat
 from collections.abc import Sequence
@@ -44,16 +46,25 @@ def display_path(path: str) -> str:
     A name that is not valid UTF-8 shows its bytes escaped (``bad\\xff.yaml``), so that every
     output format can carry it.
     """
+    shown = path if _normal_relative(path) else _from_cwd(path)
+    return shown if shown.isascii() else os.fsencode(shown).decode("utf-8", "backslashreplace")
+
+
+def _normal_relative(path: str) -> bool:
+    """Whether ``path`` is relative and already normal (no ``.``, ``..`` or empty part): then it is its own display
+    path, found without asking for the current directory (a system call per file)."""
+    wrapped = f"/{path}/"
+    return (os.sep == "/" and path[:1] not in ("", "/")
+            and "//" not in wrapped and "/./" not in wrapped and "/../" not in wrapped)
+
+
+def _from_cwd(path: str) -> str:
     cwd = os.getcwd()
     full = os.path.normpath(path if os.path.isabs(path) else os.path.join(cwd, path))
     below = cwd.rstrip(os.sep) + os.sep  # "/" itself ends with the separator
     if full.startswith(below):  # os.path.relpath's answer for a path below cwd, without its system calls
-        shown = full[len(below):].replace(os.sep, "/")
-    elif full == cwd:
-        shown = "."
-    else:
-        shown = path
-    return shown if shown.isascii() else os.fsencode(shown).decode("utf-8", "backslashreplace")
+        return full[len(below):].replace(os.sep, "/")
+    return "." if full == cwd else path
 
 
 def discover(paths: Sequence[str]) -> Discovery:
@@ -69,11 +80,11 @@ def discover(paths: Sequence[str]) -> Discovery:
             diags.extend(skipped)
             explicit = False
         elif os.path.isfile(given):
-            found, explicit = [given], True
+            found, explicit = [(given, "")], True
         else:
             raise PathError(_not_a_file(given))
-        for path in found:
-            real = _real_path(path, real_dirs)
+        for path, known in found:
+            real = known or _real_path(path, real_dirs)
             if real not in seen:
                 seen.add(real)
                 files.append(SpecFile(path, explicit))
@@ -103,35 +114,41 @@ def _not_a_file(path: str) -> str:
     return f"{shown}: no such file or directory"
 
 
-def walk(root: str) -> tuple[list[str], list[Diagnostic]]:
-    """The ``*.yaml`` / ``*.yml`` regular files below ``root``, sorted, and a warning per file skipped."""
-    files: list[str] = []
+def walk(root: str) -> tuple[list[tuple[str, str]], list[Diagnostic]]:
+    """The ``*.yaml`` / ``*.yml`` regular files below ``root``, sorted, and a warning per file skipped; each
+    file with its real path when the listing says it is not a symbolic link (no system call), else ""."""
+    files: list[tuple[str, str]] = []
     diags: list[Diagnostic] = []
     pending = [root]
     while pending:
         directory = pending.pop()
         subdirs = []
+        real = ""  # the real directory with a separator at its end, once a file needs it
         for entry in _entries(directory):
             if entry.is_dir(follow_symlinks=False):
                 if entry.name not in SKIP_DIRS and not entry.name.startswith("."):
                     subdirs.append(entry.path)
             elif entry.name.endswith(YAML_SUFFIXES):
                 if entry.is_file(follow_symlinks=False):  # the directory listing says so: no system call
-                    files.append(entry.path)
+                    real = real or os.path.join(os.path.realpath(directory), "")
+                    files.append((entry.path, real + entry.name))
                     continue
                 problem = _not_regular(entry.path)
                 if problem is None:
-                    files.append(entry.path)
+                    files.append((entry.path, ""))
                 else:
                     diags.append(problem)
         pending.extend(reversed(subdirs))  # depth first, in sorted order
     return files, diags
 
 
+_NAME = operator.attrgetter("name")
+
+
 def _entries(directory: str) -> list[os.DirEntry[str]]:
     try:
         with os.scandir(directory) as it:
-            return sorted(it, key=lambda e: e.name)
+            return sorted(it, key=_NAME)
     except OSError:
         return []  # as os.walk: a directory that cannot be listed has nothing to check
 
@@ -161,3 +178,21 @@ def _kind(mode: int) -> str:
     if stat.S_ISDIR(mode):
         return "a directory"
     return "a special file"
+
+
+def input_named(output: str | None, paths: Sequence[str]) -> str | None:
+    """The spec file among ``paths`` (files, and the specs in directories) that ``output`` is, through links,
+    or None: ``render a.yaml -o a.yaml``, or a shell glob whose last file became the ``-o`` value, would
+    replace a spec with the output. Only a regular file that exists is looked for; a path that cannot be
+    read is left for the run to report."""
+    if not output or not os.path.isfile(output):
+        return None
+    try:
+        files = discover(paths).files
+    except PathError:
+        return None
+    for spec in files:
+        with contextlib.suppress(OSError):
+            if os.path.samefile(spec.path, output):
+                return spec.path
+    return None

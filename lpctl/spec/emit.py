@@ -1,4 +1,6 @@
-"""The round-trip emitter of the files lpctl rewrites (``fmt``, ``migrate``): a value holding an invisible
+"""What lpctl writes never holds an invisible character raw.
+
+The round-trip emitter of the files lpctl rewrites (``fmt``, ``migrate``): a value holding an invisible
 format character (U+202E RIGHT-TO-LEFT OVERRIDE, U+200B ZERO WIDTH SPACE, U+00AD SOFT HYPHEN, ... Unicode's
 category Cf) is written double-quoted with escapes, never raw.
 
@@ -9,14 +11,31 @@ ruamel writes such a character as it is (YAML counts it printable): ``name: "x\\
 
 from __future__ import annotations
 
+import json
+import re
 import unicodedata
 from typing import Any
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
 def has_invisible(text: str) -> bool:
     """Whether ``text`` holds a format character (category Cf) other than the byte-order mark, which ruamel
     escapes itself."""
     return any(unicodedata.category(ch) == "Cf" and ch != "\ufeff" for ch in text)
+
+
+def visible_json(text: str) -> str:
+    """JSON text (a bundle, a lock) with each format character escaped (``\\u202e``): the same value, since
+    outside strings JSON is ASCII. A text that is all ASCII is returned as it is, at once."""
+    if text.isascii():
+        return text
+    return _NON_ASCII.sub(_escaped, text)
+
+
+def _escaped(found: re.Match[str]) -> str:
+    ch = found.group()
+    return json.dumps(ch)[1:-1] if unicodedata.category(ch) == "Cf" and ch != "\ufeff" else ch
 
 
 def visible_emitter() -> type:

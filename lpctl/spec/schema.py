@@ -11,11 +11,10 @@ from __future__ import annotations
 import copy
 import difflib
 import functools
-import importlib.resources
 import json
 import math
+import os
 import re
-from pathlib import Path as FilePath
 from typing import Any
 
 from lpctl.diagnostics import Diagnostic, error
@@ -47,10 +46,19 @@ _YAML_1_1_BOOLS = {"yes", "no", "on", "off", "y", "n"}
 def schema_text() -> str:
     """The schema file as shipped (``lpctl schema`` prints it)."""
     try:
-        return importlib.resources.files("lpctl.schemas").joinpath(SCHEMA_FILE).read_text(encoding="utf-8")
-    except ModuleNotFoundError:  # a source checkout: only the wheel maps schemas/ to lpctl.schemas
-        source = FilePath(__file__).resolve().parents[2] / "schemas" / SCHEMA_FILE
-        return source.read_text(encoding="utf-8")
+        import lpctl.schemas  # type: ignore[import-not-found, unused-ignore]  # only the wheel maps schemas/ here
+    except ModuleNotFoundError:  # a source checkout
+        source = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.realpath(__file__)))),
+                              "schemas", SCHEMA_FILE)
+        with open(source, encoding="utf-8") as f:
+            return f.read()
+    beside = os.path.join(os.path.dirname(lpctl.schemas.__file__ or ""), SCHEMA_FILE)
+    if lpctl.schemas.__file__ and os.path.isfile(beside):  # a package on disk: no importlib.resources (~4 ms)
+        with open(beside, encoding="utf-8") as f:
+            return f.read()
+    import importlib.resources  # a package in an archive
+
+    return importlib.resources.files("lpctl.schemas").joinpath(SCHEMA_FILE).read_text(encoding="utf-8")
 
 
 @functools.cache
@@ -67,6 +75,11 @@ def schema_id() -> str:
 def load_schema() -> dict[str, Any]:
     """The JSON Schema of one spec document (a fresh copy; the parsed file is cached)."""
     return copy.deepcopy(_schema())
+
+
+def shared_schema() -> dict[str, Any]:
+    """The parsed schema itself, not a copy (0.7 ms less), for a reader that never changes it."""
+    return _schema()
 
 
 @functools.cache

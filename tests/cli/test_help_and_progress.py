@@ -38,6 +38,11 @@ def test_top_level_help_lists_every_command_untruncated_with_the_exit_codes(run_
     assert ("  Exit codes:\n"
             "    0    success; diff: no differences; plan: nothing to do\n") in text
     assert "    3    internal error: a bug in lpctl (--debug shows the traceback)\n" in text
+    # what lpctl is, for someone who has never seen it, and what exit 1 means for every command that has one
+    assert "Flyte launch plans (Flyte 1) and triggers (Flyte 2) as YAML specs" in " ".join(text.split())
+    for meaning in ("status: fires missed", "backfill: executions to create (dry run) or failed",
+                    "migrate: a launch plan needs a decision", "lock --check: the lock is stale"):
+        assert meaning in text, meaning
     assert "  -V, --version         Print lpctl's version and exit.\n" in text
     assert "  --install-completion  Install completion for the current shell.\n" in text
 
@@ -54,7 +59,9 @@ def test_each_command_has_one_example_and_conventional_metavars(run_cli: Run, co
 
 def test_render_help_reads_as_documented(run_cli: Run) -> None:
     text = _help(run_cli, "render")
-    assert text.startswith("Usage: lpctl render [OPTIONS] PATH...\n\n  Render specs to a JSON bundle of LaunchPlans.\n")
+    assert text.startswith("Usage: lpctl render [OPTIONS] PATH...\n\n"
+                           "  Render specs to a JSON bundle of launch plans and triggers.\n")
+    assert "flyteidl2.task.TaskTrigger" in text
     assert "\n  PATH...  Spec files, or directories to search for *.yaml / *.yml specs.\n" in text
     for option in ("-o, --output FILE", "--check BUNDLE", "--version V", "--workflow-version V",
                    "--python-path DIR", "-f, --format FORMAT", "--color WHEN"):
@@ -183,3 +190,15 @@ def test_every_server_command_takes_every_auth_option(run_cli: Run, command: str
     for option in ("--endpoint HOST:PORT", "--insecure", "--token-env VAR", "--token-command COMMAND",
                    "--client-id ID", "--client-secret-env VAR", "--token-url URL"):
         assert f"  {option} " in text, (command, option)
+
+
+def test_window_options_say_their_defaults(run_cli: Run) -> None:
+    status = " ".join(_help(run_cli, "status").split())
+    assert ("--since DATETIME Start of the window, an ISO 8601 date or time; naive means UTC (default: 7 days "
+            "before --until).") in status
+    assert "--until DATETIME End of the window (excluded), not in the future; naive means UTC (default: now;" in status
+    backfill = " ".join(_help(run_cli, "backfill").split())
+    assert ("--to DATETIME Fire times before this one (excluded; ISO 8601, naive means UTC; not in the "
+            "future).") in backfill
+    schedule = " ".join(_help(run_cli, "schedule").split())
+    assert "How many fire times per launch plan or trigger. [default: 5; 1<=x<=10000]" in schedule

@@ -32,7 +32,7 @@ def document(command: str, error: str, code: int = 2) -> dict[str, Any]:
     """The failure document: a server command's carries its (empty) outcomes, as its other failures do."""
     base: dict[str, Any] = {"command": command, "error": error, "exitCode": code, "ok": False, "version": 1}
     if command in SERVER:
-        base.update(interrupted=code == 130, outcomes=[], summary="nothing to do")
+        base.update(interrupted=code == 130, outcomes=[], summary="stopped before anything was done")
     return base
 
 

@@ -121,3 +121,26 @@ def test_a_step_summary_that_does_not_fit_keeps_what_it_held(spec: Any) -> None:
     assert (done.returncode, done.stderr) == (1, "lpctl: warning: cannot append to GITHUB_STEP_SUMMARY (summary.md): "
                                               "File too large; the summary table is not written\n")
     assert (spec / "summary.md").read_text() == before
+
+
+@pytest.mark.parametrize("args", [("render", "lp.yaml", "-o", "lp.yaml"), ("render", ".", "-o", "link.yaml"),
+                                  ("package", "lp.yaml", "-o", "lp.yaml", "--version", "v1"),
+                                  ("lock", "lp.yaml", "-o", "lp.yaml")])
+def test_an_output_that_is_an_input_spec_is_refused(run_cli: Run, spec: Any, args: tuple[str, ...]) -> None:
+    """``render a.yaml -o a.yaml`` (or a shell glob whose last spec became the -o value, or a link to one)
+    replaced the spec with the bundle, the archive or the lock, with exit 0."""
+    os.symlink("lp.yaml", spec / "link.yaml")
+    result = run_cli(*args)
+    shown = "link.yaml" if args[1] == "." else "lp.yaml"
+    assert result == CliResult(2, "", f"lpctl: -o {args[3]} is {shown}, one of the files this run reads: it would be "
+                                      "replaced by the output; nothing written (give another file)\n")
+    assert (spec / "lp.yaml").read_text() == SPEC
+    assert sorted(os.listdir(spec)) == ["link.yaml", "lp.yaml", "pyproject.toml"]
+
+
+def test_migrate_never_writes_a_trigger_over_its_launch_plan(run_cli: Run, spec: Any) -> None:
+    result = run_cli("migrate", "lp.yaml", "-o", ".", "--force", "--task-map", "other.wf=pkg.tasks:wf")
+    assert (result.exit_code, result.stderr) == (2, "lpctl: lp.yaml: its trigger would be written over it "
+                                                    "(./lp.yaml): give an -o DIR apart from the launch plan specs; "
+                                                    "nothing written\n")
+    assert (spec / "lp.yaml").read_text() == SPEC

@@ -2,7 +2,8 @@
 
 Each accelerator has its own differential tests against its reference; these run whole files
 through the pipeline both ways: the samples (rendered), every hostile corpus file, and the styles
-the line reader leaves to the composers (flow mappings, comments, anchors, block scalars). The
+specs are written in: flow mappings and comments (the line reader's), anchors and block scalars (which it
+leaves to the composers); tests/unit/test_load_styles.py does the same for generated specs. The
 whole suite can also run with the switch on: ``LPCTL_NO_ACCEL=1 pytest`` (.ci/run does, for the
 conformance, golden and hostile tests).
 """

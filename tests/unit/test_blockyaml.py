@@ -143,6 +143,8 @@ def test_the_reader_takes_the_block_style_and_agrees(text: str) -> None:
     # characters libyaml refuses (found by a review): C1 controls, U+FFFE/U+FFFF, in values, keys and comments
     "a: \x80\n", "a: \x9f\n", "a: \ufffe\n", "\x80: 1\n", "a: '\x9b'\n", "a: \"\x84\"\n", "a: [\x80]\n",
     "a: 1 # \x80\n", "# \uffff\na: 1\n",
+    # the same in ASCII text (read without the pattern): C0 controls and DEL, in values, keys and comments
+    "a: \x01\n", "a: b\x7f\n", "\x1f: 1\n", "a: 1 # \x0b\n", "a: [x\x0c]\n", "# \x00\na: 1\n",
 ])
 def test_anything_else_is_left_to_the_composers(text: str) -> None:
     assert _read(text) is None

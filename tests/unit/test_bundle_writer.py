@@ -53,3 +53,23 @@ def test_streamed_bundle_is_the_canonical_text_of_the_samples() -> None:
 
 def test_an_empty_bundle_is_the_canonical_text() -> None:
     assert render_bundle([]) == to_json(bundle([]))
+
+
+def test_the_bundle_and_the_lock_never_hold_an_invisible_character_raw(run_cli: Any, in_tmp: Any) -> None:
+    """A right-to-left override or a zero width space (escaped in the spec, as fmt writes it) was written raw into
+    the bundle and the lock, which are committed and reviewed as diffs; it is escaped, the values unchanged."""
+    (in_tmp / "wf.py").write_text('def daily(n: str, tag: str = "a\\u200bb") -> None: ...\n')
+    (in_tmp / "lp.yaml").write_text("apiVersion: lpctl/v1\nkind: LaunchPlan\nname: lp\nworkflow: wf:daily\n"
+                                    'default_inputs: {n: "evil\\u202eexe"}\nannotations: {city: München}\n')
+    rendered = run_cli("render", "lp.yaml", "-o", "bundle.json")
+    assert rendered.exit_code == 0, rendered.stderr
+    text = (in_tmp / "bundle.json").read_text()
+    assert '"stringValue": "evil\\u202eexe"' in text and '"city": "München"' in text
+    assert not {"\u202e", "\u200b"} & set(text)
+    found = json.loads(text)["launchPlans"][0]["launchPlan"]["spec"]["defaultInputs"]["parameters"]["n"]
+    assert found["default"]["scalar"]["primitive"]["stringValue"] == "evil\u202eexe"
+    assert run_cli("render", "lp.yaml", "--check", "bundle.json").exit_code == 0
+    assert run_cli("lock", "lp.yaml").exit_code == 0
+    lock = (in_tmp / "lpctl.lock").read_text()
+    assert '"stringValue": "a\\u200bb"' in lock and not {"\u202e", "\u200b"} & set(lock)
+    assert run_cli("validate", "lp.yaml", "--locked").exit_code == 0

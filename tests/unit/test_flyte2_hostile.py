@@ -81,3 +81,79 @@ def test_an_answer_past_the_bound_is_refused_undecoded(lpctl: Run, server: Serve
     server.backend.raw = _listing(("200 OK", [PROTO], entry * ((17 << 20) // len(entry))))
     _refused(lpctl("plan", "--prune"), "RESOURCE_EXHAUSTED: message is larger than configured max 16777216")
     assert server.backend.writes() == []
+
+
+def test_a_token_url_that_is_no_url_is_refused(run_cli: Run, server: Served, in_tmp: Any) -> None:
+    """The server's OAuth2 metadata names the token URL: an unclosed IPv6 bracket there ended the run with an
+    internal error (exit 3); it is refused (exit 2), and the client secret goes nowhere."""
+    (in_tmp / "demo_tasks.py").write_text(TASKS)
+    (in_tmp / "triggers.yaml").write_text(SPECS)
+    server.auth.token_url = "https://x]/token"
+    result = run_cli("plan", "triggers.yaml", "--version", "v1", "--endpoint", server.endpoint, "--insecure",
+                     "--client-id", "lpctl-ci", "--client-secret-env", "SECRET", env={"SECRET": "cl1ent-s3cret"})
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr.endswith("lpctl: the token URL is not a URL: https://x]/token (Invalid IPv6 URL)\n")
+    assert server.backend.calls == ["GetOAuth2Metadata", "GetPublicClientConfig"]
+
+
+@pytest.mark.parametrize(("endpoint", "why"), [("[::1", "Invalid IPv6 URL"),
+                                               ("http://127.0.0.1:99999999", "Port out of range 0-65535")])
+def test_an_endpoint_that_is_no_url_is_a_usage_error(run_cli: Run, in_tmp: Any, endpoint: str, why: str) -> None:
+    (in_tmp / "demo_tasks.py").write_text(TASKS)
+    (in_tmp / "triggers.yaml").write_text(SPECS)
+    result = run_cli("plan", "triggers.yaml", "--version", "v1", "--endpoint", endpoint, "--insecure",
+                     "--format", "json")
+    assert result.exit_code == 2
+    message = f"endpoint {endpoint} is not a host:port or URL ({why})"
+    assert result.stderr.endswith(f"lpctl: {message}\n")
+    assert (json.loads(result.stdout)["error"], json.loads(result.stdout)["exitCode"]) == (message, 2)
+
+
+def test_an_api_key_for_no_host_is_refused(run_cli: Run, server: Served, in_tmp: Any) -> None:
+    import base64
+
+    (in_tmp / "demo_tasks.py").write_text(TASKS)
+    (in_tmp / "triggers.yaml").write_text(SPECS)
+    key = base64.b64encode(b"x]:lpctl-ci:k3y-s3cret:acme").decode()
+    result = run_cli("plan", "triggers.yaml", "--version", "v1", "--endpoint", server.endpoint, "--insecure",
+                     "--api-key-env", "K", env={"K": key})
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr.endswith(f"lpctl: the API key in K is for x], not {server.endpoint}: lpctl sends its secret "
+                                  "only to the server it was issued for\n")
+    assert "k3y-s3cret" not in result.stderr and server.backend.calls == []
+
+
+def test_a_redirect_is_named_and_not_followed(lpctl: Run, server: Served) -> None:
+    """An HTTP redirect (an ingress sending http to https, a moved server) read "refused to list the triggers
+    (UNKNOWN: Found)"; it stops the run and says what to give instead. Nothing follows it."""
+    server.backend.raw = _listing(("302 Found", [("Location", "http://elsewhere.example/steal")], b""))
+    for command in ("plan", "apply"):
+        result = lpctl(command)
+        assert (result.exit_code, result.stdout) == (2, "")
+        assert result.stderr.endswith(
+            f"lpctl: cannot talk to the Flyte 2 server at http://{server.endpoint} (UNAVAILABLE: it answered HTTP "
+            "302 Found, a redirect); lpctl follows none (credentials must not reach another host): give the "
+            "address it redirects to with --endpoint\n")
+    assert server.backend.writes() == []
+
+
+def test_fields_newer_than_lpctl_are_no_change(lpctl: Run, server: Served) -> None:
+    """A server newer than lpctl's flyteidl2 sends fields lpctl does not know: the triggers planned as updates
+    ("schedule: cron {...} -> cron {...}", the same text) after every apply, and each apply redeployed them,
+    dropping the server's field. What lpctl cannot read is left out of the comparison."""
+    assert lpctl("apply").exit_code == 0
+    unknown = b"\xf8\x3f\x01"  # field 1023, a varint
+
+    def newer(method: str, response: Any) -> Any:
+        if method == "GetTriggerDetails":
+            spec = response.trigger.spec
+            response.trigger.automation_spec.schedule.MergeFromString(unknown)
+            spec.run_spec.MergeFromString(unknown)
+            spec.run_spec.labels.MergeFromString(unknown)
+            spec.inputs.MergeFromString(unknown)
+        return response
+
+    server.backend.tamper = newer
+    planned = lpctl("plan")
+    assert (planned.exit_code, planned.stdout) == (0, "No changes: the server matches the specs.\n")
+    assert lpctl("apply").exit_code == 0 and server.backend.writes().count("DeployTrigger") == 3

@@ -1,7 +1,12 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+from support import examples
 
+from lpctl.shared import k8s
 from lpctl.shared.k8s import email_problem, label_key_problems, label_value_problems
 
 # Expected texts written out in full (apimachinery v0.28.2, pkg/util/validation/validation.go), so a
@@ -145,3 +150,26 @@ def test_valid_emails(address: str) -> None:
 )
 def test_invalid_emails(address: str, expected: str) -> None:
     assert email_problem(address) == expected
+
+
+# -- the one-match fast paths answer as the rules do ---------------------------------------------------------
+
+_NEAR = "aZ09-_.@/%+é \t\u00a0\u2028[]\"x"  # the characters the rules and the fast paths decide on
+
+
+def _as_the_rules(text: str) -> None:
+    assert label_key_problems(text) == k8s._key_problems(text)
+    assert label_value_problems(text) == (k8s._value_problems(text) if text else [])
+    assert email_problem(text) == k8s._email_problem(text)
+
+
+@hypothesis_settings(max_examples=examples(2000))
+@given(text=st.one_of(st.text(alphabet=_NEAR, max_size=70), st.text(max_size=8)))
+def test_the_fast_paths_answer_as_the_rules(text: str) -> None:
+    _as_the_rules(text)
+
+
+@pytest.mark.parametrize("text", ["", "a" * 63, "a" * 64, "a.b" + "c" * 61, "A-b_c.D", "a@b.c", "a@b", "a@.b",
+                                  "a@b..c", "-a", "a-", "é", "a\u00a0b@c.d", "x@[1.2.3.4]", "a/b", "a@b.c-"])
+def test_the_fast_paths_at_their_edges(text: str) -> None:
+    _as_the_rules(text)

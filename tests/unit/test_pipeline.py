@@ -147,3 +147,14 @@ def test_each_plan_is_kept_once_in_file_order(repo: Path) -> None:
         _spec(repo, f"s{i}.yaml", f"name: plan{i}\nworkflow: flows:daily\n")
     result = run(["specs"], Options(config=Config()))
     assert [p.key[2] for p in result.plans] == ["plan0", "plan1", "plan2", "plan3"]
+
+
+def test_every_identity_field_falls_back_to_the_lower_layer() -> None:
+    from dataclasses import fields, replace
+
+    names = [f.name for f in fields(Identity)]
+    lower = Identity(**{name: f"low-{name}" for name in names})
+    assert Identity().under(lower) == lower
+    for name in names:
+        own = replace(Identity(), **{name: "own"})
+        assert own.under(lower) == replace(lower, **{name: "own"})

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import sys
 from typing import Any
 
 import pytest
@@ -158,9 +159,30 @@ def test_pip_install_installs_every_package() -> None:
     real one ('pip install .' gave "cannot import name 'accel' from 'lpctl'" on the first README command)."""
     import pathlib
 
-    from lpctl.spec.config import tomllib  # tomli before Python 3.11
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
 
     with open(os.path.join(ROOT, "pyproject.toml"), "rb") as f:
         listed = set(tomllib.load(f)["tool"]["setuptools"]["packages"]) - {"lpctl.schemas"}
     found = {".".join(p.parent.relative_to(ROOT).parts) for p in pathlib.Path(ROOT, "lpctl").rglob("__init__.py")}
     assert listed == found
+
+
+def _anchor(heading: str) -> str:
+    """GitHub's anchor for a heading: lower case, punctuation but '-' and '_' dropped, spaces made '-'."""
+    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+
+
+def test_every_link_into_the_readme_leads_to_a_heading() -> None:
+    """The contents on the first screen, the cross-references and the SARIF rules' helpUri."""
+    from lpctl.reporters import HELP_URI
+
+    prose = re.sub(r"```.*?```", "", README, flags=re.S)
+    anchors = {_anchor(h) for h in re.findall(r"(?m)^#{1,6} (.*)$", prose)}
+    links = [*re.findall(r"\]\(#([^)]+)\)", prose), HELP_URI.partition("#")[2]]
+    assert len(links) > 20
+    assert sorted({link for link in links if link not in anchors}) == []
+    assert _anchor("Checking without importing: `lpctl lock` and `--locked`") == \
+        "checking-without-importing-lpctl-lock-and---locked"

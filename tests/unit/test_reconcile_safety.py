@@ -549,3 +549,18 @@ def test_a_signal_after_the_report_adds_no_second_document(lpctl: Run, server: S
     document = json.loads(result.stdout)
     assert (result.exit_code, document["ok"], document["summary"]) == (0, True, "6 done")
     assert server.admin.active() == {(P, D, n): "v1" for n in "abc"}
+
+
+def test_a_port_past_65535_is_refused_not_wrapped(run_cli: Run, server: Server, repo: Any) -> None:
+    """gRPC takes a port modulo 65536: ``--endpoint 127.0.0.1:<port + 65536>`` reached the server at <port> (or
+    whatever listened there) and sent it the token; lpctl refuses it before any call."""
+    (repo / "specs" / "a.yaml").write_text(HEAD + "name: a\ndefault_inputs: {a: 1, b: x}\n")
+    host, port = server.endpoint.rsplit(":", 1)
+    wrapped = f"{host}:{int(port) + 65536}"
+    for command in ("plan", "apply"):
+        result = run_cli(command, "specs", "--version", "v1", "--endpoint", wrapped, "--insecure", "--token-env",
+                         "TK", env={"TK": TOKEN})
+        assert (result.exit_code, result.stdout) == (2, "")
+        assert result.stderr.endswith(f"lpctl: endpoint {wrapped}: port {int(port) + 65536} is not a port "
+                                      "(1-65535)\n")
+    assert server.admin.calls == []

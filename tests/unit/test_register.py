@@ -249,6 +249,11 @@ def test_token_from_command() -> None:
         token_from_command(["/nonexistent/lpctl-token-helper"])
     with pytest.raises(AuthError, match=r"did not finish within 0\.5s"):
         token_from_command([python, "-c", "import time; time.sleep(5)"], timeout=0.5)
+    with pytest.raises(AuthError) as huge:  # 100 MB took two minutes, remembered for redaction
+        token_from_command([python, "-c", "print('a' * 65_536)"])
+    assert str(huge.value) == (f"token command {python} printed 65,537 characters, more than a token holds (65,536 "
+                               "at most): it must print only the token")
+    assert token_from_command([python, "-c", "print('a' * 65_535)"]) == "a" * 65_535
 
 
 def test_token_command_failures_never_show_the_token() -> None:

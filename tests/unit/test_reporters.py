@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from lpctl.diagnostics import Diagnostic, Location, Severity
 from lpctl.reporters import github_lines, sarif_report, step_summary, summarize, summary_line
@@ -87,3 +88,16 @@ def test_sarif_has_the_structure_github_requires() -> None:
         "region": {"startLine": 3, "startColumn": 7}}
     assert [r["level"] for r in run["results"]] == ["error", "warning"]
     assert rules[first["ruleIndex"]]["name"] == "InputValueOfTheWrongType"
+
+
+def test_invisible_characters_in_user_text_are_escaped(run_cli: Any, in_tmp: Any) -> None:
+    """A right-to-left override in a spec's value turned the rest of the diagnostic around on a terminal (and in
+    a CI log, JSON and SARIF); it is shown escaped, as control characters are."""
+    assert Diagnostic("LP703", Severity.ERROR, "value \"a\u202eb\u200b\"", Location("f.yaml", 1, 1)).message == (
+        'value "a\\u202eb\\u200b"')
+    (in_tmp / "lp.yaml").write_text("apiVersion: lpctl/v1\nkind: LaunchPlan\nname: x\n"
+                                    "workflow: {name: a.b, inputs: {n: int}}\nlabels: {city: \"a\\u202eb\"}\n")
+    result = run_cli("validate", "lp.yaml")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[0].startswith('lp.yaml:5:16: error LP703 invalid label value "a\\u202eb" for key')
+    assert "\u202e" not in result.stdout

@@ -254,3 +254,25 @@ def test_the_oracle_covers_dst() -> None:
     assert len(cases) > 1000
     assert len(doubled) > 100
     assert len(crossing) > 250
+
+
+def test_a_half_hour_fall_back_passes_over_the_whole_hour_fire_it_was_heading_for() -> None:
+    """README "Schedules and time zones": when Lord Howe's clocks go back half an hour (02:00 -> 01:30, first
+    Sunday of April), ``Next`` steps an hour at a time across the change, lands at half past, and passes over
+    the whole-hour fire it was heading for. ``window`` (what status and backfill expect) does the same: such a
+    fire is neither expected nor shown as skipped, so it is never reported missed nor backfilled."""
+    from lpctl.schedule.preview import window
+
+    zone = ZoneInfo("Australia/Lord_Howe")
+    start, end = datetime(2027, 4, 3, 20, tzinfo=zone), datetime(2027, 4, 6, tzinfo=zone)
+
+    def fires(expr: str) -> list[str]:
+        found = window("p", "d", "lp", f"CRON_TZ=Australia/Lord_Howe {expr}", start, end, 100)
+        assert found.skipped == ()
+        return [f"{f.moment:%m-%d %H:%M%z}" for f in found.fire_times]
+
+    assert fires("0 3 * * *") == ["04-05 03:00+1030"]  # no run on 04-04
+    assert fires("0 5,9,13 * * *") == ["04-04 09:00+1030", "04-04 13:00+1030", "04-05 05:00+1030",
+                                       "04-05 09:00+1030", "04-05 13:00+1030"]  # 04-04 05:00 passed over
+    assert fires("0 * * * *")[4:7] == ["04-04 00:00+1100", "04-04 01:00+1100", "04-04 02:00+1030"]  # hourly: none
+    assert fires("30 3 * * *") == ["04-04 03:30+1030", "04-05 03:30+1030"]  # half past: none

@@ -128,7 +128,8 @@ def test_status_marks_each_missed_fire(lpctl: Run, server: Server) -> None:
         f"  2026-11-12 03:00 +00:00 UTC  2026-11-12 03:00 UTC  ran {third}",
         "flytesnacks/development/rated@v1: fixed rate every 6h: it counts from when the launch plan was activated, "
         "so its fire times cannot be reconstructed",
-        "status: 4 missed fires in 2 of 4 launch plans, 2026-11-10 00:00 UTC to 2026-11-13 00:00 UTC",
+        "status: 4 missed fires in 2 of 4 launch plans (2 not checked, see above), 2026-11-10 00:00 UTC to "
+        "2026-11-13 00:00 UTC",
     ]
     assert result.stderr.splitlines()[-1] == "2 warnings in 1 of 1 file"  # LP513, LP514: berlin's DST changes
     assert names(server) == {first, third}
@@ -141,8 +142,8 @@ def test_status_json_and_nothing_missed(lpctl: Run, server: Server) -> None:
     result = lpctl("status", "--since", "2026-11-10", "--until", "2026-11-12", "--format", "json")
     assert result.exit_code == 0
     doc = json.loads(result.stdout)
-    assert (doc["version"], doc["since"], doc["until"], doc["missed"], doc["triggers"]) == (
-        1, "2026-11-10T00:00:00+00:00", "2026-11-12T00:00:00+00:00", 0, [])
+    assert (doc["version"], doc["since"], doc["until"], doc["missed"], doc["notChecked"], doc["triggers"]) == (
+        1, "2026-11-10T00:00:00+00:00", "2026-11-12T00:00:00+00:00", 0, 2, [])  # dormant and rated: not checked
     by_name = {p["name"]: p for p in doc["launchPlans"]}
     assert by_name["nightly"]["activeVersion"] == "v1"
     assert by_name["nightly"]["expected"] == ["2026-11-10T03:00:00+00:00", "2026-11-11T03:00:00+00:00"]

@@ -382,6 +382,15 @@ def test_a_task_declaring_triggers_in_code_gets_a_warning_at_the_spec(run_cli: R
     assert planned.stdout == ("flytesnacks/development\n"
                               "  + create     trigger demo.scheduled/weekly@v1: not on the server\n"
                               "1 to create.\n")
+    # --locked, from the lock alone (the task module made to fail if imported): the same plan and warning
+    import sys
+
+    assert run_cli("lock", "extra.yaml").exit_code == 0
+    sys.modules.pop("demo_tasks", None)
+    (repo / "demo_tasks.py").write_text("raise RuntimeError('imported under --locked')\n")
+    locked = run_cli("plan", *args, "--locked", env={"TK": TOKEN})
+    assert (locked.exit_code, locked.stdout, locked.stderr) == (planned.exit_code, planned.stdout, planned.stderr)
+    assert planned.stderr.startswith(applied.stderr)  # LP925, as apply said it
 
 
 LAUNCH_PLAN = """\

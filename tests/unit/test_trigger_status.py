@@ -156,7 +156,7 @@ flytesnacks/development/demo.train/nightly (revision 1): 0 3 * * * (UTC)
   2026-11-28 03:00 +00:00 UTC  2026-11-28 03:00 UTC  ran {fire("nightly", at(28))}
   2026-11-29 03:00 +00:00 UTC  2026-11-29 03:00 UTC  ran u-named-otherwise
   2026-11-30 03:00 +00:00 UTC  2026-11-30 03:00 UTC  MISSED
-status: 15 missed fires in 2 of 4 triggers, 2026-11-27 12:00 UTC to 2026-12-01 00:00 UTC
+status: 15 missed fires in 2 of 4 triggers (2 not checked, see above), 2026-11-27 12:00 UTC to 2026-12-01 00:00 UTC
 """
     assert "lpctl: warning" not in result.stderr  # the specs' DST warnings only
     # reads: ListTriggers per task (demo.report's 4 triggers take 2 pages of 3), ListRuns per checked trigger,
@@ -545,7 +545,7 @@ def test_a_trigger_of_another_organization_is_ignored_and_reported(lpctl: Run, s
     result = lpctl("status", "--since", "2026-11-28T12:00", "--until", "2026-11-30", "--name", "nightly")
     assert (result.exit_code, result.stdout) == (0, """\
 flytesnacks/development/demo.train/nightly: not on the server: the scheduler fires nothing
-status: nothing missed in 1 trigger, 2026-11-28 12:00 UTC to 2026-11-30 00:00 UTC
+status: nothing missed in 1 trigger (1 not checked, see above), 2026-11-28 12:00 UTC to 2026-11-30 00:00 UTC
 """)
     assert result.stderr.endswith(
         "lpctl: warning: the server's ListTriggers for flytesnacks/development/demo.train (org 127) answered 1 entry "
