@@ -51,6 +51,9 @@ def project(in_tmp: Any, run_cli: Run) -> Iterator[Any]:
     for i in range(6):
         (specs / f"a{i}.yaml").write_text(HEADER + f"name: lp{i}\nworkflow: jobsmod:daily\n"
                                           f"default_inputs: {{limit: {i}}}\n")
+    # a right-to-left override, which the bundle writes escaped wherever its entry is made
+    (specs / "a1.yaml").write_text(HEADER + 'name: lp1\nworkflow: jobsmod:daily\ndefault_inputs: {limit: 1}\n'
+                                   'annotations: {note: "abc\\u202edef"}\n')
     (specs / "b_schema.yaml").write_text(HEADER + "name: broken\nworkflow: jobsmod:daily\nmax_parallelism: -3\n")
     (specs / "c_cron.yaml").write_text(HEADER + "name: cron\nworkflow: jobsmod:daily\n"
                                        "schedule:\n  cron: '61 * * * *'\n  kickoff_time_input_arg: day\n")
@@ -241,6 +244,7 @@ def test_entries_made_where_the_plans_were_compiled_are_the_bundle(project: Any,
     written: list[bytes] = []
     write_entries(two.plans, two.entries, written.append)
     assert b"".join(written).decode("utf-8") == render_bundle(one.plans)
+    assert '"note": "abc\\u202edef"' in render_bundle(one.plans)
     assert len(written) < 4 + 9  # entries stored one after the other are copied as one block
     written.clear()
     write_entries([], two.entries.__class__(), written.append)
