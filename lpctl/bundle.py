@@ -180,6 +180,12 @@ class Entries:
     def make(self, plans: Iterable[CompiledPlan]) -> list[tuple[int, int, int]]:
         return [self.spill.put(visible_json(_NEXT + entry_text(plan)).encode("utf-8")) for plan in plans]
 
+    def made(self, checked: list[Any]) -> None:
+        """Make the entries of a chunk of files' plans (``checked``: lpctl.pipeline's results, each with its
+        ``plans`` and ``entries``), after the whole chunk is checked: one kind of work at a time is faster."""
+        for outcome in checked:
+            outcome.entries = self.make(outcome.plans)
+
     def close(self) -> None:
         self.spill.close()
 

@@ -119,8 +119,8 @@ def run(paths: Sequence[str], options: Options = Options()) -> Result:
     result.jobs = jobs
     entries = result.entries = Entries() if options.entries and forks(len(found.files), jobs) else None
     progress.emit("specs", count=len(found.files))
-    checker = _Checker(options, targets, entries)
-    with closing(ordered_map(checker, found.files, jobs, [entries.spill] if entries else [])) as checked:
+    checker, spills = _Checker(options, targets), [entries.spill] if entries else []
+    with closing(ordered_map(checker, found.files, jobs, spills, entries.made if entries else None)) as checked:
         for done, (spec_file, outcome) in enumerate(zip(found.files, checked, strict=True)):
             progress.emit("spec", spec_file.path, done)
             result.add(outcome)
@@ -153,12 +153,16 @@ class _Checked:
     #: where the bundle entries of ``compiled["LaunchPlan"]`` are (``Options.entries``)
     entries: list[tuple[int, int, int]] = field(default_factory=list)
 
+    @property
+    def plans(self) -> list[Any]:
+        return self.compiled.get("LaunchPlan", [])
+
 
 class _Checker:
     """Loads, checks and compiles one spec file (in a worker process with ``-j``)."""
 
-    def __init__(self, options: Options, targets: _Targets, entries: Entries | None = None) -> None:
-        self.options, self.targets, self.entries = options, targets, entries
+    def __init__(self, options: Options, targets: _Targets) -> None:
+        self.options, self.targets = options, targets
 
     def __call__(self, spec_file: SpecFile) -> _Checked:
         loaded = load_file(spec_file, max_bytes=self.options.max_bytes, only_specs=self.options.only_specs)
@@ -172,8 +176,6 @@ class _Checker:
             out.diagnostics.extend(schema_diags)
             out.diagnostics.extend(self.targets.compile(doc, broken))
         out.compiled, out.found = self.targets.take()
-        if self.entries is not None:
-            out.entries = self.entries.make(out.compiled.get("LaunchPlan", ()))
         return out
 
 

@@ -138,19 +138,25 @@ def forks(count: int, jobs: int) -> bool:
     return jobs > 1 and count >= MIN_ITEMS and can_fork() and accel.on()
 
 
-def ordered_map(work: Callable[[T], R], items: Sequence[T], jobs: int, spills: Sequence[Spill] = ()
-                ) -> Generator[R, None, None]:
+def ordered_map(work: Callable[[T], R], items: Sequence[T], jobs: int, spills: Sequence[Spill] = (),
+                then: Callable[[list[R]], None] | None = None) -> Generator[R, None, None]:
     """``map(work, items)``, in ``jobs`` processes (this one and forked workers) when there are enough
     items to gain.
 
     ``work`` runs in the workers as it is (a fork copies it: nothing is pickled but results); ``spills``
-    are the :class:`Spill` it puts bytes in (each gets a file per worker before the fork). Closing the
-    iterator early (an exception, Ctrl-C) kills the workers at once.
+    are the :class:`Spill` it puts bytes in (each gets a file per worker before the fork); ``then`` is
+    called with each chunk's results in the process that made them, before they are handed over (a second
+    kind of work, done a chunk at a time: one kind at a time keeps the caches warm). Closing the iterator
+    early (an exception, Ctrl-C) kills the workers at once.
     """
     if not forks(len(items), jobs):
-        yield from map(work, items)
+        for item in items:
+            result = work(item)
+            if then is not None:
+                then([result])
+            yield result
         return
-    pool = _Pool(work, items, min(jobs, cores()), list(spills))  # -j 100000 would fork 100000
+    pool = _Pool(work, items, min(jobs, cores()), list(spills), then)  # -j 100000 would fork 100000
     finished = False
     try:
         pool.start()
@@ -161,8 +167,9 @@ def ordered_map(work: Callable[[T], R], items: Sequence[T], jobs: int, spills: S
 
 
 class _Pool:
-    def __init__(self, work: Callable[[Any], Any], items: Sequence[Any], jobs: int, spills: list[Spill]) -> None:
-        self.work, self.items, self.spills = work, items, spills
+    def __init__(self, work: Callable[[Any], Any], items: Sequence[Any], jobs: int, spills: list[Spill],
+                 then: Callable[[list[Any]], None] | None) -> None:
+        self.work, self.items, self.spills, self.then = work, items, spills, then
         self.size = max(min(MAX_CHUNK, -(-len(items) // (jobs * 4))), -(-len(items) // 8192))
         self.count = -(-len(items) // self.size)
         self.spill = Spill()
@@ -250,12 +257,18 @@ class _Pool:
     def _run(self, k: int) -> tuple[list[Any], BaseException | None]:
         """One chunk's results, and the exception that stopped it (the results before it are kept)."""
         results: list[Any] = []
+        error: Exception | None = None
         try:
             for item in self.items[k * self.size:(k + 1) * self.size]:
                 results.append(self.work(item))
         except Exception as e:
-            return results, e
-        return results, None
+            error = e
+        try:
+            if self.then is not None:
+                self.then(results)
+        except Exception as e:
+            return [], error or e
+        return results, error
 
     def results(self) -> Generator[Any, None, None]:
         for k in range(self.count):

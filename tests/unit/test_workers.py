@@ -153,6 +153,25 @@ def test_ordered_map_forks_only_for_enough_items(monkeypatch: pytest.MonkeyPatch
     assert list(workers.ordered_map(_pid_and_signals, range(100), 1)) == [(i, os.getpid(), False) for i in range(100)]
 
 
+def _boxed(item: int) -> list[Any]:
+    return [item]
+
+
+def _mark(chunk: list[list[Any]]) -> None:
+    for box in chunk:
+        box.append((os.getpid(), len(chunk)))
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_then_sees_each_chunk_in_the_process_that_made_it(small_chunks: None, jobs: int) -> None:
+    boxes = list(workers.ordered_map(_boxed, range(400), jobs, then=_mark))
+    assert [box[0] for box in boxes] == list(range(400))
+    assert all(len(box) == 2 for box in boxes)  # marked once, before it was handed over
+    sizes = {box[1][1] for box in boxes}
+    assert sizes == ({1} if jobs == 1 else {2})  # one item at a time without workers, else a chunk
+    assert not _children(os.getpid())
+
+
 def _fail_on_seven(item: int) -> int:
     if item == 7:
         raise ValueError("item 7 is bad")
