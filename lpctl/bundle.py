@@ -15,7 +15,7 @@ from contextlib import closing
 from typing import TYPE_CHECKING, Any
 
 from lpctl import accel, jsontext
-from lpctl.accel.workers import ordered_map
+from lpctl.accel.workers import Spill, ordered_map
 from lpctl.errors import PathError, UsageError
 from lpctl.spec.emit import visible_json
 
@@ -132,6 +132,17 @@ def render_bundle(plans: Iterable[CompiledPlan], triggers: Iterable[Any] = ()) -
     return "".join(chunks)
 
 
+def _head() -> str:
+    head = {"apiVersion": API_VERSION, "kind": KIND}
+    return "{\n" + "".join(f"  {encode(k)}: {encode(v)},\n" for k, v in sorted(head.items()))
+
+
+def _tail(triggers: Iterable[Any]) -> str:
+    trigger_texts = [trigger_entry_text(item) for item in _ordered_triggers(triggers)]
+    # "triggers" sorts after "launchPlans"
+    return (',\n  "triggers": [\n    ' + ",\n    ".join(trigger_texts) + "\n  ]" if trigger_texts else "") + "\n}\n"
+
+
 def write_bundle(plans: Iterable[CompiledPlan], write: Callable[[str], Any], triggers: Iterable[Any] = (),
                  jobs: int = 1) -> None:
     """The text of :func:`to_json` (``bundle(plans, triggers)``), written entry by entry as it is made.
@@ -142,8 +153,7 @@ def write_bundle(plans: Iterable[CompiledPlan], write: Callable[[str], Any], tri
     worker processes, in bundle order, and written as they come back.
     """
     given, write = write, lambda text: given(visible_json(text))  # a right-to-left override hides in a diff
-    head = {"apiVersion": API_VERSION, "kind": KIND}
-    write("{\n" + "".join(f"  {encode(k)}: {encode(v)},\n" for k, v in sorted(head.items())))
+    write(_head())
     entries = ordered(plans)
     if not entries:
         write('  "launchPlans": []')
@@ -154,10 +164,64 @@ def write_bundle(plans: Iterable[CompiledPlan], write: Callable[[str], Any], tri
             for i, text in enumerate(texts):
                 write(("\n    " if i == 0 else ",\n    ") + text)
         write("\n  ]")
-    trigger_texts = [trigger_entry_text(item) for item in _ordered_triggers(triggers)]
-    if trigger_texts:  # "triggers" sorts after "launchPlans"
-        write(',\n  "triggers": [\n    ' + ",\n    ".join(trigger_texts) + "\n  ]")
-    write("\n}\n")
+    write(_tail(triggers))
+
+
+class Entries:
+    """Launch plan entries made by the process that compiled each plan (``render -j``, in one pass), kept
+    out of memory in a :class:`~lpctl.accel.workers.Spill`; :attr:`refs` are where, in the run's order of
+    its plans. Each text is stored after its separator from the entry before, so that entries stored one
+    after the other in bundle order are copied as one block."""
+
+    def __init__(self) -> None:
+        self.spill = Spill()
+        self.refs: list[tuple[int, int, int]] = []
+
+    def make(self, plans: Iterable[CompiledPlan]) -> list[tuple[int, int, int]]:
+        return [self.spill.put(visible_json(_NEXT + entry_text(plan)).encode("utf-8")) for plan in plans]
+
+    def close(self) -> None:
+        self.spill.close()
+
+
+_NEXT = ",\n    "
+#: entries read and written at once, at most
+_BLOCK = 1 << 20
+
+
+def write_entries(plans: list[CompiledPlan], entries: Entries, write: Callable[[bytes], Any],
+                  triggers: Iterable[Any] = ()) -> None:
+    """:func:`write_bundle`'s bytes, from the entries made as ``plans`` were compiled."""
+    if len(entries.refs) != len(plans):
+        raise ValueError(f"{len(entries.refs)} bundle entries for {len(plans)} launch plans")
+    write(visible_json(_head()).encode("utf-8"))
+    order = sorted(range(len(plans)), key=lambda i: (*plans[i].identity(), plans[i].source.path,
+                                                      plans[i].source.document))  # as ordered()
+    if not order:
+        write(b'  "launchPlans": []')
+    else:
+        write(b'  "launchPlans": [')
+        skip = 1  # the first entry has no comma before it
+        for slot, offset, length in _blocks(entries.refs[i] for i in order):
+            data = entries.spill.read(slot, offset, length)
+            write(data[skip:] if skip else data)
+            skip = 0
+        write(b"\n  ]")
+    write(visible_json(_tail(triggers)).encode("utf-8"))
+
+
+def _blocks(refs: Iterable[tuple[int, int, int]]) -> Iterable[tuple[int, int, int]]:
+    """Runs of entries stored one after the other, as one (file, offset, length) each."""
+    run: tuple[int, int, int] | None = None
+    for slot, offset, length in refs:
+        if run is not None and run[0] == slot and run[1] + run[2] == offset and run[2] < _BLOCK:
+            run = (slot, run[1], run[2] + length)
+            continue
+        if run is not None:
+            yield run
+        run = (slot, offset, length)
+    if run is not None:
+        yield run
 
 
 def encode(value: Any, level: int = 0) -> str:

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from lpctl import accel, progress
-from lpctl.accel.workers import cores, ordered_map
-from lpctl.bundle import is_bundle_path, launch_plans, ordered, read_bundle
+from lpctl.accel.workers import cores, forks, ordered_map
+from lpctl.bundle import Entries, is_bundle_path, launch_plans, ordered, read_bundle
 from lpctl.diagnostics import Diagnostic, Severity, error, sort_diagnostics
 from lpctl.errors import UsageError
 from lpctl.shared.imports import DEFAULT_IMPORT_TIMEOUT
@@ -51,6 +51,9 @@ class Options:
     lock_path: str | None = None
     #: worker processes for a run that imports nothing (--locked); 0: one per core, 1: this process only
     jobs: int = 1
+    #: (render) with worker processes, each launch plan's bundle entry is made by the process that
+    #: compiled it (see :class:`lpctl.bundle.Entries`), in the same pass
+    entries: bool = False
 
 
 @dataclass
@@ -68,6 +71,8 @@ class Result:
     bundled: int = 0
     #: worker processes the run could use (1 unless --locked): what writing its bundle may use too
     jobs: int = 1
+    #: (``Options.entries``) the bundle entries of ``plans``, in the same order, made as they were compiled
+    entries: Entries | None = None
 
     def add(self, checked: _Checked) -> None:
         if checked.path is None:
@@ -112,12 +117,16 @@ def run(paths: Sequence[str], options: Options = Options()) -> Result:
     # worker processes only where nothing is imported: an import would run (with its side effects) in each
     jobs = (options.jobs or cores()) if resolving.lock is not None else 1
     result.jobs = jobs
+    entries = result.entries = Entries() if options.entries and forks(len(found.files), jobs) else None
     progress.emit("specs", count=len(found.files))
-    with closing(ordered_map(_Checker(options, targets), found.files, jobs)) as checked:
+    checker = _Checker(options, targets, entries)
+    with closing(ordered_map(checker, found.files, jobs, [entries.spill] if entries else [])) as checked:
         for done, (spec_file, outcome) in enumerate(zip(found.files, checked, strict=True)):
             progress.emit("spec", spec_file.path, done)
             result.add(outcome)
-            targets.extend(outcome.compiled)
+            targets.extend(outcome.compiled, outcome.found)
+            if entries is not None:
+                entries.refs.extend(outcome.entries)
     finished = targets.finish()
     result.diagnostics.extend(finished)
     # a finding in the lock (LP309, LP310) counts the lock among the files read
@@ -139,13 +148,17 @@ class _Checked:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     #: kind -> what its target compiled from the file
     compiled: dict[str, list[Any]] = field(default_factory=dict)
+    #: kind -> what its resolver found wrong in the lock meanwhile (LP309: a worker's own resolver finds it)
+    found: dict[str, list[Diagnostic]] = field(default_factory=dict)
+    #: where the bundle entries of ``compiled["LaunchPlan"]`` are (``Options.entries``)
+    entries: list[tuple[int, int, int]] = field(default_factory=list)
 
 
 class _Checker:
     """Loads, checks and compiles one spec file (in a worker process with ``-j``)."""
 
-    def __init__(self, options: Options, targets: _Targets) -> None:
-        self.options, self.targets = options, targets
+    def __init__(self, options: Options, targets: _Targets, entries: Entries | None = None) -> None:
+        self.options, self.targets, self.entries = options, targets, entries
 
     def __call__(self, spec_file: SpecFile) -> _Checked:
         loaded = load_file(spec_file, max_bytes=self.options.max_bytes, only_specs=self.options.only_specs)
@@ -158,7 +171,9 @@ class _Checker:
             schema_diags, broken = _check_schema(doc)
             out.diagnostics.extend(schema_diags)
             out.diagnostics.extend(self.targets.compile(doc, broken))
-        out.compiled = self.targets.take()
+        out.compiled, out.found = self.targets.take()
+        if self.entries is not None:
+            out.entries = self.entries.make(out.compiled.get("LaunchPlan", ()))
         return out
 
 
@@ -183,6 +198,7 @@ class _Targets:
         # compiled since the last take(), apart from the run's lists: in one process the checker and the
         # run share this object, and taking from the run's own lists copied all of them once per file
         self._new: dict[str, list[Any]] = {}
+        self._told: dict[str, int] = {}  # kind -> how many of its resolver's diagnostics take() gave
 
     def compile(self, doc: Document, broken: set[str]) -> list[Diagnostic]:
         kind = str(doc.data.get("kind"))
@@ -210,14 +226,23 @@ class _Targets:
             self._started[kind] = (target, resolver, [])
         return self._started[kind]
 
-    def take(self) -> dict[str, list[Any]]:
-        """What was compiled since the last call, by kind, no longer kept here."""
+    def take(self) -> tuple[dict[str, list[Any]], dict[str, list[Diagnostic]]]:
+        """What was compiled since the last call, by kind, no longer kept here; and the resolvers' new findings."""
         taken, self._new = self._new, {}
-        return taken
+        found = {}
+        for kind, (_, resolver, _) in self._started.items():
+            if resolver is not None and len(resolver.diagnostics) > self._told.get(kind, 0):
+                found[kind] = resolver.diagnostics[self._told.get(kind, 0):]
+                self._told[kind] = len(resolver.diagnostics)
+        return taken, found
 
-    def extend(self, compiled: dict[str, list[Any]]) -> None:
+    def extend(self, compiled: dict[str, list[Any]], found: dict[str, list[Diagnostic]] | None = None) -> None:
         for kind, items in compiled.items():
             self._start(kind)[2].extend(items)
+        for kind, diags in (found or {}).items():  # in one process, the resolver holds them already
+            resolver = self._start(kind)[1]
+            if resolver is not None:
+                resolver.diagnostics.extend([d for d in diags if d not in resolver.diagnostics])
 
     def finish(self) -> list[Diagnostic]:
         diags = [self.resolving.invalid] if self.resolving.invalid is not None else []

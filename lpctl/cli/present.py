@@ -13,6 +13,7 @@ from lpctl.cli.options import Color, Format, Report
 from lpctl.diagnostics import Diagnostic, Severity
 
 if TYPE_CHECKING:
+    from lpctl.bundle import Entries
     from lpctl.pipeline import Result
 
 #: seconds before the progress line appears: a quick run shows none
@@ -230,17 +231,33 @@ def refuse_input_as_output(output: str | None, paths: Sequence[str], option: str
                          "replaced by the output; nothing written (give another file)")
 
 
-def write_bundle(plans: Sequence[Any], triggers: Sequence[Any], output: str | None, jobs: int = 1) -> None:
+def write_bundle(plans: Sequence[Any], triggers: Sequence[Any], output: str | None, jobs: int = 1,
+                 entries: Entries | None = None) -> None:
     """The bundle, streamed as it is made, one launch plan at a time: to stdout, or to a file through
-    write_output (atomic replace, devices and FIFOs written through); ``jobs``: see lpctl.bundle.write_bundle."""
+    write_output (atomic replace, devices and FIFOs written through); ``jobs``: see lpctl.bundle.write_bundle;
+    ``entries``: made as the plans were compiled (lpctl.bundle.Entries), copied in bundle order."""
     from lpctl.bundle import write_bundle as stream_bundle
+    from lpctl.bundle import write_entries
     from lpctl.output import write_output
 
+    def stream(write: Callable[[bytes], Any]) -> None:
+        if entries is not None:
+            write_entries(list(plans), entries, write, triggers)
+        else:
+            stream_bundle(plans, lambda text: write(text.encode("utf-8")), triggers, jobs)
+
     if output is None or output == "-":
-        stream_bundle(plans, stdio.output().write, triggers, jobs)
-        stdio.output().flush()
+        out = stdio.output()
+        binary = getattr(out, "buffer", None)
+        if binary is None:  # a text-only stream (a test runner's): every piece written is whole UTF-8
+            stream(lambda data: out.write(bytes(data).decode("utf-8")))
+        else:
+            out.flush()
+            stream(binary.write)
+            binary.flush()
+        out.flush()
         return
-    write_output(output, lambda write: stream_bundle(plans, lambda text: write(text.encode("utf-8")), triggers, jobs))
+    write_output(output, stream)
 
 
 def write_text(text: str, output: str | None) -> None:

@@ -137,7 +137,7 @@ def test_a_file_hands_over_only_what_it_compiled(repo: Path) -> None:
 
     targets = _Targets(Identity(), _Resolving(Importing([str(repo)], 10.0)))
     targets.extend({"LaunchPlan": ["kept-1", "kept-2"]})
-    assert targets.take() == {}
+    assert targets.take() == ({}, {})
     targets.extend({"LaunchPlan": ["kept-3"]})
     assert targets.compiled("LaunchPlan") == ["kept-1", "kept-2", "kept-3"]
 

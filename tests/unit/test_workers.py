@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import logging
-import multiprocessing
 import os
 import signal
+import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -16,7 +17,7 @@ from support import HEADER, CliResult
 
 from lpctl import accel, progress
 from lpctl.accel import workers
-from lpctl.bundle import render_bundle, write_bundle
+from lpctl.bundle import render_bundle, write_bundle, write_entries
 from lpctl.pipeline import Options, run
 
 pytestmark = pytest.mark.skipif(not workers.can_fork() or not accel.on(),
@@ -50,6 +51,9 @@ def project(in_tmp: Any, run_cli: Run) -> Iterator[Any]:
     for i in range(6):
         (specs / f"a{i}.yaml").write_text(HEADER + f"name: lp{i}\nworkflow: jobsmod:daily\n"
                                           f"default_inputs: {{limit: {i}}}\n")
+    # a right-to-left override, which the bundle writes escaped wherever its entry is made
+    (specs / "a1.yaml").write_text(HEADER + 'name: lp1\nworkflow: jobsmod:daily\ndefault_inputs: {limit: 1}\n'
+                                   'annotations: {note: "abc\\u202edef"}\n')
     (specs / "b_schema.yaml").write_text(HEADER + "name: broken\nworkflow: jobsmod:daily\nmax_parallelism: -3\n")
     (specs / "c_cron.yaml").write_text(HEADER + "name: cron\nworkflow: jobsmod:daily\n"
                                        "schedule:\n  cron: '61 * * * *'\n  kickoff_time_input_arg: day\n")
@@ -131,19 +135,22 @@ def test_a_negative_job_count_is_a_usage_error(run_cli: Run) -> None:
     assert result.exit_code == 2 and "-1 is not in the range x>=0" in result.stderr
 
 
-def _pid_and_sigint(item: int) -> tuple[int, int, bool]:
-    return item, os.getpid(), signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+def _pid_and_signals(item: int) -> tuple[int, int, bool]:
+    time.sleep(0.002)  # long enough for a worker to start while the calling process works
+    ignored = signal.getsignal(signal.SIGINT) is signal.getsignal(signal.SIGTERM) is signal.SIG_IGN
+    return item, os.getpid(), ignored
 
 
 def test_ordered_map_forks_only_for_enough_items(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(workers, "MIN_ITEMS", 10)
-    few = list(workers.ordered_map(_pid_and_sigint, range(9), 2))
+    few = list(workers.ordered_map(_pid_and_signals, range(9), 2))
     assert {pid for _, pid, _ in few} == {os.getpid()}
-    many = list(workers.ordered_map(_pid_and_sigint, range(100), 2))
-    assert [item for item, _, _ in many] == list(range(100))
-    assert os.getpid() not in {pid for _, pid, _ in many}
-    assert all(ignored for _, _, ignored in many)  # Ctrl-C is the main process's to handle
-    assert list(workers.ordered_map(_pid_and_sigint, range(100), 1)) == [(i, os.getpid(), False) for i in range(100)]
+    many = list(workers.ordered_map(_pid_and_signals, range(200), 2))
+    assert [item for item, _, _ in many] == list(range(200))
+    in_workers = [ignored for _, pid, ignored in many if pid != os.getpid()]
+    assert in_workers and all(in_workers)  # Ctrl-C and SIGTERM are the calling process's to handle
+    assert not _children(os.getpid())
+    assert list(workers.ordered_map(_pid_and_signals, range(100), 1)) == [(i, os.getpid(), False) for i in range(100)]
 
 
 def _fail_on_seven(item: int) -> int:
@@ -153,9 +160,11 @@ def _fail_on_seven(item: int) -> int:
 
 
 def test_an_error_in_a_worker_reaches_the_caller(small_chunks: None) -> None:
+    got: list[int] = []
     with pytest.raises(ValueError, match="item 7 is bad"):
-        list(workers.ordered_map(_fail_on_seven, range(20), 2))
-    assert not multiprocessing.active_children()
+        got.extend(workers.ordered_map(_fail_on_seven, range(400), 2))
+    assert got == list(range(7))  # as map() gives them: the results before the error
+    assert not _children(os.getpid())
 
 
 def _slow(item: int) -> int:
@@ -178,8 +187,8 @@ def _interrupt() -> None:
         for item in workers.ordered_map(_slow, range(400), 2):
             if item == 3:
                 signal.raise_signal(signal.SIGINT)
-    assert not multiprocessing.active_children()
-    assert time.monotonic() - start < 3  # 400 items take 4 s on two workers: they were not waited for
+    assert not _children(os.getpid())
+    assert time.monotonic() - start < 3  # 400 items take 4 s on two processes: they were not waited for
 
 
 def _pid(item: int) -> int:
@@ -187,22 +196,23 @@ def _pid(item: int) -> int:
 
 
 def test_more_jobs_than_cores_forks_one_worker_per_core(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A forked pool starts all its workers at once: -j 100000 forked 100000 processes."""
+    """A pool starts all its workers at once: -j 100000 forked 100000 processes. The calling process
+    works too, so two cores take one worker."""
     monkeypatch.setattr(workers, "MIN_ITEMS", 10)
     monkeypatch.setattr(workers, "cores", lambda: 2)
     forked: list[int] = []
-    import concurrent.futures  # ordered_map imports the pool when it forks
+    fork = os.fork
 
-    original = concurrent.futures.ProcessPoolExecutor
+    def counting() -> int:
+        if len(forked) >= 2:  # a regression fails the assert, not the machine
+            raise OSError("too many forks")
+        forked.append(1)
+        return fork()
 
-    def counting(max_workers: int, **kwargs: Any) -> Any:
-        forked.append(max_workers)
-        return original(min(max_workers, 2), **kwargs)  # a regression fails the assert, not the machine
-
-    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", counting)
+    monkeypatch.setattr(os, "fork", counting)
     pids = set(workers.ordered_map(_pid, range(200), 100000))
-    assert forked == [2]
-    assert 1 <= len(pids) <= 2 and os.getpid() not in pids
+    assert len(forked) == 1
+    assert 1 <= len(pids) <= 2
 
 
 def _children(pid: int) -> set[int]:
@@ -213,25 +223,92 @@ def _children(pid: int) -> set[int]:
         return set()
 
 
-@pytest.mark.skipif(not os.path.exists("/proc/self/task"), reason="reads /proc")
-def test_ctrl_c_in_a_terminal_stops_lpctl_and_its_workers(project: Any) -> None:
-    """SIGINT to the whole process group, as a terminal sends it: exit 130, one line, no worker left."""
-    import subprocess
+def test_a_worker_finds_a_malformed_lock_entry_as_one_process_does(project: Any, small_chunks: None) -> None:
+    """LP309 is found by the resolver of the process that compiles the spec: a worker's reaches the run."""
+    path = project / "specs" / "lpctl.lock"
+    lock = json.loads(path.read_text())
+    del lock["workflows"]["jobsmod:daily"]["inputs"][0]["type"]
+    path.write_text(json.dumps(lock))
+    one, two = run(["specs"], Options(locked=True, jobs=1)), run(["specs"], Options(locked=True, jobs=2))
+    assert [str(d) for d in one.diagnostics if d.code == "LP309"] == [
+        "specs/lpctl.lock:1:188: error LP309 the entry of 'jobsmod:daily' is malformed: \"inputs\"[0].\"type\" is "
+        "missing (run 'lpctl lock' to write it again)"]
+    assert two.diagnostics == one.diagnostics and two.files == one.files
 
+
+def test_entries_made_where_the_plans_were_compiled_are_the_bundle(project: Any, small_chunks: None) -> None:
+    one = run(["specs"], Options(locked=True, jobs=1, entries=True))
+    two = run(["specs"], Options(locked=True, jobs=2, entries=True))
+    assert one.entries is None and two.entries is not None  # one process writes the bundle as before
+    assert len(two.entries.refs) == len(two.plans) == 9
+    written: list[bytes] = []
+    write_entries(two.plans, two.entries, written.append)
+    assert b"".join(written).decode("utf-8") == render_bundle(one.plans)
+    assert '"note": "abc\\u202edef"' in render_bundle(one.plans)
+    assert len(written) < 4 + 9  # entries stored one after the other are copied as one block
+    written.clear()
+    write_entries([], two.entries.__class__(), written.append)
+    assert b"".join(written).decode("utf-8") == render_bundle([])
+
+
+def _session(sid: int) -> set[int]:
+    """The processes of session ``sid`` still running (lpctl and any worker it forked)."""
+    found = set()
+    for name in os.listdir("/proc"):
+        if name.isdigit() and _running(int(name)):
+            try:
+                with open(f"/proc/{name}/stat", encoding="ascii") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[3]) == sid:
+                found.add(int(name))
+    return found
+
+
+def _wait_for(proc: Any, when: str, out: Any) -> bool:
+    """Until a worker runs, or the bundle's temporary file is written; False if lpctl ended first."""
+    deadline = time.monotonic() + 60
+    while proc.poll() is None and time.monotonic() < deadline:
+        if when == "workers" and _children(proc.pid):
+            return True
+        if when == "writing" and any(p.name.endswith(".lpctl.tmp") for p in out.parent.iterdir()):
+            return True
+        time.sleep(0.001)
+    return False
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/task"), reason="reads /proc")
+def test_a_signal_stops_render_at_once_and_leaves_the_output_as_it_was(project: Any) -> None:
+    """Ctrl-C (SIGINT to the whole process group, as a terminal sends it) or SIGTERM (to lpctl alone)
+    while the workers run or while the bundle is written: exit 130 at once, -o FILE as it was, no
+    temporary file and no worker process left."""
     specs = project / "specs"
-    for i in range(3000):  # seconds of work: the signal comes while the workers run
+    for name in ("b_schema.yaml", "c_cron.yaml", "z_dup.yaml", "z_unparsable.yaml"):
+        (specs / name).unlink()
+    for i in range(2000):  # a second or two of work: the signal comes while it is under way
         (specs / f"m{i:04d}.yaml").write_text(HEADER + f"name: many{i}\nworkflow: jobsmod:daily\n")
-    proc = subprocess.Popen([sys.executable, "-m", "lpctl", "validate", "specs", "--locked", "-j", "2"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
-    deadline = time.monotonic() + 30
-    while len(_children(proc.pid)) < 2 and proc.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.01)
-    workers_seen = _children(proc.pid)
-    assert len(workers_seen) >= 2, "the workers did not start"
-    os.killpg(proc.pid, signal.SIGINT)
-    out, err = proc.communicate(timeout=30)
-    assert (proc.returncode, out, err) == (130, "", "lpctl: interrupted\n")
-    assert not [pid for pid in workers_seen if _running(pid)]
+    out = project / "bundle.json"
+    caught = 0
+    for signum, group, when in ((signal.SIGINT, True, "workers"), (signal.SIGTERM, False, "workers"),
+                                (signal.SIGINT, True, "writing"), (signal.SIGTERM, False, "writing")):
+        out.write_text("the old bundle\n")
+        proc = subprocess.Popen([sys.executable, "-m", "lpctl", "render", "specs", "--locked", "-j", "2", "-o",
+                                 str(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                start_new_session=True)
+        if _wait_for(proc, when, out):
+            (os.killpg if group else os.kill)(proc.pid, signum)
+        stdout, stderr = proc.communicate(timeout=60)  # no hang
+        assert not _session(proc.pid), (signum, when)  # no worker left
+        assert not [p.name for p in project.iterdir() if p.name.endswith(".lpctl.tmp")]
+        assert "Traceback" not in stderr and stdout == ""
+        if proc.returncode == 0:  # it ended before the signal came: the whole bundle is written
+            assert when == "writing" and out.read_text().endswith("\n  ]\n}\n")
+            continue
+        assert (proc.returncode, stderr.splitlines()[-1]) == (130, "lpctl: interrupted"), (signum, when)
+        assert out.read_text() == "the old bundle\n"
+        caught += 1
+    assert caught >= 2  # the signals while the workers ran, at least
 
 
 def _running(pid: int) -> bool:
