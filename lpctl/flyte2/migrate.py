@@ -189,8 +189,9 @@ def _migrate_document(doc: Any, path: str, options: MigrateOptions) -> Migrated:
             _rename(doc, old, new)
     if "auto_activate" not in doc:
         doc["auto_activate"] = False
-        doc.yaml_add_eol_comment("Flyte 1's default; a Flyte 2 trigger is active unless told", "auto_activate")
-        notes.append("auto_activate: false written explicitly (Flyte 2's default is true)")
+        doc.yaml_add_eol_comment("not declared in Flyte 1: true if the launch plan is active", "auto_activate")
+        notes.append("auto_activate: false written (not declared); "
+                     "write true if the launch plan is active on the server")
     return Migrated(Location(path, line, 1), name, tuple(decisions), tuple(notes), doc, unmapped)
 
 

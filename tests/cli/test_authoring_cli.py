@@ -7,7 +7,7 @@ import stat
 from collections.abc import Callable
 from typing import Any
 
-from support import CONFORMANCE, HEADER, CliResult, limited
+from support import CONFORMANCE, HEADER, ROOT, CliResult, limited
 
 Run = Callable[..., CliResult]
 PP = ("--python-path", CONFORMANCE)
@@ -265,3 +265,11 @@ def test_fmt_and_migrate_never_write_an_invisible_character_raw(run_cli: Run, in
     trigger = (in_tmp / "out" / "lp.yaml").read_text()
     assert "inputs: {a: 1, b: \"evil\\u202Eexe.txt\"}\n" in trigger
     assert "labels: {team: \"a\\u200Bb\", city: 'München'}\n" in trigger
+
+
+def test_the_bundled_samples_are_in_fmt_layout(run_cli: Run) -> None:
+    """A newcomer's first `lpctl fmt --check samples/` passes: the samples are written as lpctl fmt writes."""
+    samples = os.path.join(ROOT, "samples")
+    count = sum(name.endswith(".yaml") for name in os.listdir(samples))
+    assert run_cli("fmt", "--check", samples) == CliResult(0, "", f"0 files would be reformatted, {count} files "
+                                                                  "unchanged\n")

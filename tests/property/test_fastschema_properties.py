@@ -60,20 +60,20 @@ def confused(draw: st.DrawFn, spec: dict[str, Any]) -> Any:
     return spec
 
 
-@settings(SETTINGS, max_examples=examples(400))
+@settings(SETTINGS, max_examples=examples(300))
 @given(_specs())
 def test_generated_valid_specs_are_valid(spec: Any) -> None:
     assert _jsonschema_valid(spec)
     assert is_valid(spec) is True
 
 
-@settings(SETTINGS, max_examples=examples(600))
+@settings(SETTINGS, max_examples=examples(400))
 @given(_specs().flatmap(mutated))
 def test_mutated_specs_get_jsonschemas_verdict(spec: Any) -> None:
     _agree(spec)
 
 
-@settings(SETTINGS, max_examples=examples(600))
+@settings(SETTINGS, max_examples=examples(500))
 @given(_specs().flatmap(confused))
 def test_specs_with_confusable_values_get_jsonschemas_verdict(spec: Any) -> None:
     _agree(spec)

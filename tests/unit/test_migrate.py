@@ -63,13 +63,13 @@ notifications:
 labels: {team: ml}
 env_vars: {LOG_LEVEL: debug}
 overwrite_cache: true
-auto_activate: false  # Flyte 1's default; a Flyte 2 trigger is active unless told
+auto_activate: false  # not declared in Flyte 1: true if the launch plan is active
 """
     assert summary([migrated]) == """\
 lp.yaml:3:1  nightly  clean
     note: fixed inputs 'a' became overridable defaults (--fixed-as-defaults)
     note: schedule.offset dropped: Flyte 2 has no cron offset (FlyteAdmin ignored it too)
-    note: auto_activate: false written explicitly (Flyte 2's default is true)
+    note: auto_activate: false written (not declared); write true if the launch plan is active on the server
 1 launch plan: 1 migrate cleanly, 0 need a decision
 """
 

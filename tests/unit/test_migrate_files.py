@@ -123,7 +123,7 @@ def test_a_timestamp_that_is_no_date_stays_a_string(run_cli: Run, in_tmp: Any) -
     assert run_cli("migrate", "t.yaml", "-o", "out").exit_code == 0
     assert (in_tmp / "out" / "t.yaml").read_text() == (
         "apiVersion: lpctl/v1\nkind: Trigger\nname: '2026-02-31T25:61:00'\ntask: wf:x\nlabels: {a: 2026-01-01}\n"
-        "auto_activate: false  # Flyte 1's default; a Flyte 2 trigger is active unless told\n")
+        "auto_activate: false  # not declared in Flyte 1: true if the launch plan is active\n")
 
 
 @pytest.mark.parametrize("link", ["folder", "file"])
