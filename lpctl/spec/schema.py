@@ -46,7 +46,7 @@ _YAML_1_1_BOOLS = {"yes", "no", "on", "off", "y", "n"}
 def schema_text() -> str:
     """The schema file as shipped (``lpctl schema`` prints it)."""
     try:
-        import lpctl.schemas  # type: ignore[import-not-found, unused-ignore]  # only the wheel maps schemas/ here
+        import lpctl.schemas  # type: ignore[import-not-found, import-untyped, unused-ignore]  # only the wheel maps schemas/ here
     except ModuleNotFoundError:  # a source checkout
         source = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.realpath(__file__)))),
                               "schemas", SCHEMA_FILE)
