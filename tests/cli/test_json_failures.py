@@ -61,8 +61,10 @@ def test_an_unknown_option_gives_the_json_document(run_cli: Any, in_tmp: Any, co
 
 
 @pytest.mark.parametrize(("args", "error"), [
+    # click's words differ between the typer versions pyproject.toml allows ("int range", "integer range"):
+    # the prefix is checked, and the document must carry click's message whatever it says
     (["validate", "a.yaml", "-f", "json", "--jobs", "x"], "Invalid value for '--jobs' / '-j': 'x' is not a valid "
-                                                           "int range."),
+                                                           "int"),
     (["schedule", "a.yaml", "--format=json", "--count", "0"], "Invalid value for '--count' / '-n': 0 is not in the "
                                                                "range 1<=x<=10000."),
     (["diff", "a.yaml", "-fjson"], "Missing argument 'NEW'."),
@@ -73,8 +75,9 @@ def test_an_unknown_option_gives_the_json_document(run_cli: Any, in_tmp: Any, co
 def test_bad_values_and_missing_arguments(run_cli: Any, in_tmp: Any, args: list[str], error: str) -> None:
     result = run_cli(*args)
     assert result.exit_code == 2
-    assert result.stderr.endswith(f"Error: {error}\n")
-    assert json.loads(result.stdout) == document(args[0], error)
+    said = result.stderr.rsplit("\nError: ", 1)[1].rstrip("\n")
+    assert said.startswith(error)
+    assert json.loads(result.stdout) == document(args[0], said)
 
 
 @pytest.mark.parametrize("args", [
@@ -104,5 +107,6 @@ def test_the_console_script_gives_the_document_too(in_tmp: Any) -> None:
     result = subprocess.run([sys.executable, "-m", "lpctl", "plan", "a.yaml", "--format", "json", "--bogus"],
                             cwd=in_tmp, capture_output=True, text=True, timeout=120, check=False)
     assert result.returncode == 2
-    assert json.loads(result.stdout) == document("plan", "No such option: --bogus (Possible options: --org)")
-    assert result.stderr.endswith("Error: No such option: --bogus (Possible options: --org)\n")
+    said = result.stderr.rsplit("\nError: ", 1)[1].rstrip("\n")  # click's suggestions differ between versions
+    assert said.startswith("No such option: --bogus")
+    assert json.loads(result.stdout) == document("plan", said)
