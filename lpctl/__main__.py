@@ -1,3 +1,3 @@
-from lpctl.cli import main
+from lpctl.entry import main
 
 main()
