@@ -295,8 +295,12 @@ def _compose_ruamel(text: str, path: str) -> tuple[list[Document], list[Diagnost
         return docs, [*diags, _syntax_error(e, path, text)]
     except YAMLError as e:  # reader errors carry a position, not a mark
         return [], [_reader_error(e, text, path)]
-    except RecursionError:
-        return [], [error("LP110", "YAML nesting is too deep to be a spec", Location(path, 1, 1))]
+    except RecursionError:  # the composer's stack ran out: the parser's events say where the limit was passed
+        from lpctl.spec.depth import too_deep
+
+        docs, diags = _build_all(nodes, path, complete=False)
+        line, col = too_deep(text, MAX_DEPTH) or (1, 1)
+        return docs, [*diags, error("LP110", f"YAML nesting deeper than {MAX_DEPTH} levels", Location(path, line, col))]
     return _build_all(nodes, path)
 
 

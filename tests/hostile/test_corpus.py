@@ -196,10 +196,10 @@ def _many_empty_documents() -> str:
 
 
 GENERATED: dict[str, tuple[Callable[[], str], Expect]] = {
-    "deep_flow.yaml": (_deep_flow, Expect(1, ["deep_flow.yaml:1:1: error LP110 YAML nesting is too deep to "
-                                              "be a spec"])),
-    "deep_map.yaml": (_deep_map, Expect(1, ["deep_map.yaml:1:1: error LP110 YAML nesting is too deep to be a "
-                                            "spec"])),
+    "deep_flow.yaml": (_deep_flow, Expect(1, ["deep_flow.yaml:4:73: error LP110 YAML nesting deeper than 64 "
+                                              "levels"])),
+    "deep_map.yaml": (_deep_map, Expect(1, ["deep_map.yaml:4:265: error LP110 YAML nesting deeper than 64 "
+                                            "levels"])),
     "two_mib.yaml": (_two_mib, Expect(1, [
         "two_mib.yaml:1:1: error LP107 file is 2097152 bytes, over the limit of 1048576 bytes for a spec "
         "(raise it with --max-bytes if this file really is a spec)"])),

@@ -7,6 +7,8 @@ from typing import Any
 import pytest
 from support import HEADER
 
+from lpctl import accel
+from lpctl.spec.depth import too_deep as _too_deep
 from lpctl.spec.load import load_bytes, load_text
 
 SPEC = """\
@@ -111,7 +113,40 @@ def test_deep_nesting_is_an_error_not_a_recursion_error() -> None:
     assert _errors("a: " + "[" * 100 + "]" * 100 + "\n") == [
         "f.yaml:1:68: error LP110 YAML nesting deeper than 64 levels"]
     assert _errors("a: " + "[" * 20000 + "]" * 20000 + "\n") == [
-        "f.yaml:1:1: error LP110 YAML nesting is too deep to be a spec"]
+        "f.yaml:1:68: error LP110 YAML nesting deeper than 64 levels"]
+
+
+DEEP = [  # (text, where the 65th level starts): whether the composer's stack runs out or not, the same place
+    (lambda n: "a: " + "[" * n + "]" * n + "\n", "1:68"),
+    (lambda n: "x: 1\nlabels: " + "{a: " * n + "1" + "}" * n + "\n", "2:265"),
+    (lambda n: "a: " + "[1, {b: " * n + "1" + "}]" * n + "\n", "1:260"),
+    (lambda n: "x: 1\n" + "".join(" " * i + f"k{i}:\n" for i in range(n)) + " " * n + "v\n", "67:66"),
+    (lambda n: "".join(" " * i + "-\n" for i in range(n)) + " " * n + "v\n", "66:66"),
+]
+
+
+@pytest.mark.parametrize(("deep", "where"), DEEP)
+@pytest.mark.parametrize("accelerated", [True, False])
+def test_deep_nesting_is_reported_where_it_passes_the_limit(deep: Any, where: str, accelerated: bool,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """It was reported at 1:1 ('YAML nesting is too deep to be a spec') once the composer ran out of stack
+    (1,100 levels: past libyaml's limit too); the line reader, libyaml and ruamel agree on the place."""
+    from lpctl.spec import depth
+
+    if not accelerated:
+        monkeypatch.setenv(accel.SWITCH, "1")
+    walked: list[int] = []
+    monkeypatch.setattr(depth, "too_deep", lambda text, limit: walked.append(1) or _too_deep(text, limit))
+    for levels in (65, 100, 1100):
+        assert _errors(deep(levels)) == [f"f.yaml:{where}: error LP110 YAML nesting deeper than 64 levels"], levels
+    assert walked == [1]  # only the deepest ran the composer out of stack
+
+
+def test_a_deep_document_keeps_the_findings_of_those_before_it() -> None:
+    """They were dropped: the file had only the LP110, at 1:1."""
+    text = HEADER + "name: a\nname: b\n---\n" + HEADER + "b: " + "[" * 3000 + "]" * 3000 + "\n"
+    assert _errors(text) == ["f.yaml:4:1: error LP102 duplicate key 'name' (first defined at line 3)",
+                             "f.yaml:8:68: error LP110 YAML nesting deeper than 64 levels"]
 
 
 def test_byte_level_problems() -> None:
