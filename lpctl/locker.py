@@ -141,7 +141,7 @@ def previous_lock(path: str, *, explicit: bool) -> tuple[Lock | None, str | None
 
     try:
         mode = os.stat(path).st_mode
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # a folder to make, or a file where one belongs: the write says
         return None, None
     except OSError as e:
         raise LockError(f"{path}: cannot read the lock: {e.strerror or e}") from None

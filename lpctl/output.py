@@ -8,6 +8,8 @@
 - Anything else is written through, as the shell's ``>`` would: ``-o /dev/null`` stays a device, a
   FIFO gets the bytes (the run waits for its reader).
 - A symbolic link is followed: its target is replaced (or written through), the link stays.
+- A new file's missing folders are made first (``lock -o``, ``render -o``, ``package -o``, ``migrate -o``,
+  ``new -o`` and ``schema --output`` alike); a file where a folder belongs is refused.
 
 The temporary file is named ``.<name>.<pid>.lpctl.tmp``. A run killed with ``kill -9`` cannot
 remove its own, so each write first removes the ones left for the same target by processes
@@ -42,6 +44,8 @@ def write_output(path: str, data: str | Payload) -> None:
     if fd is not None:
         _write_stream(path, fd, payload)
         return
+    if not os.path.lexists(path):
+        make_parents(path)
     target = os.path.realpath(path) if os.path.islink(path) else path
     try:
         mode = os.stat(target).st_mode
@@ -61,7 +65,7 @@ _STREAM = re.compile(r"/dev/(stdout|stderr)|/dev/fd/(\d+)|/proc/(?:self|thread-s
 
 
 def make_parents(path: str) -> None:
-    """Create the folders above ``path`` that do not exist yet (``new -o``, ``schema --output``)."""
+    """Create the folders above ``path`` that do not exist yet (every ``-o`` file, see write_output)."""
     parent = os.path.dirname(path)
     if not parent or os.path.isdir(parent):
         return

@@ -242,11 +242,8 @@ def schema(
 
     Example: lpctl schema --output schemas/launchplan.schema.json
     """
-    from lpctl.output import make_parents
     from lpctl.spec.schema import schema_text
 
-    if output not in (None, "-"):
-        make_parents(output)
     write_text(schema_text(), output)
 
 

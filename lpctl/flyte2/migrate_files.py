@@ -97,12 +97,8 @@ def _holds_other(target: str, data: bytes) -> bool:
 
 
 def write_all(items: Sequence[tuple[str, str]]) -> None:
-    """Write each (target, text), making folders; each file is replaced atomically."""
+    """Write each (target, text), making folders (lpctl.output); each file is replaced atomically."""
     from lpctl.output import write_output
 
     for target, text in items:
-        try:
-            os.makedirs(os.path.dirname(target) or ".", exist_ok=True)
-        except OSError as e:
-            raise OutputError(f"{target}: cannot create its directory: {e.strerror or e}") from None
         write_output(target, text)

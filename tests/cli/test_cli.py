@@ -102,9 +102,10 @@ def test_render_with_errors_writes_nothing(run_cli: Run, in_tmp: Any) -> None:
 
 def test_render_to_an_unwritable_place_is_exit_2(run_cli: Run, in_tmp: Any) -> None:
     (in_tmp / "good.yaml").write_text(GOOD)
+    (in_tmp / "missing").write_text("")
     result = run_cli("render", "good.yaml", "--version", "v1", "-o", "missing/dir/b.json", *PP)
     assert result.exit_code == 2
-    assert result.stderr.endswith("lpctl: missing/dir/b.json: cannot write: No such file or directory\n")
+    assert result.stderr.endswith("lpctl: missing/dir/b.json: cannot create missing/dir: Not a directory\n")
 
 
 def test_project_domain_version_flags(run_cli: Run, in_tmp: Any) -> None:

@@ -1,5 +1,5 @@
 """Output paths: -o /dev/stdout (and /dev/stderr, /proc/self/fd/N) write to that stream, in a pipe or a socket
-too; GITHUB_STEP_SUMMARY is never waited on; new -o and schema --output make the folders they need."""
+too; GITHUB_STEP_SUMMARY is never waited on; every -o (and schema --output) makes the folders it needs."""
 
 from __future__ import annotations
 
@@ -86,6 +86,27 @@ def test_new_and_schema_make_the_folders_they_write_into(run_cli: Run, in_tmp: A
     (in_tmp / "file").write_text("")
     assert run_cli("schema", "--output", "file/x.json") == CliResult(
         2, "", "lpctl: file/x.json: cannot write: file is not a directory\n")
+
+
+@pytest.mark.parametrize(("args", "said", "written"), [
+    (("render", "lp.yaml", "-o", "{out}/bundle.json"), "1 file OK: 1 launch plan\n", "bundle.json"),
+    (("lock", "lp.yaml", "-o", "{out}/x.lock"), "wrote {out}/x.lock (0 workflows)\n", "x.lock"),
+    (("package", "lp.yaml", "-o", "{out}/lps.tgz", "--version", "v1"), "1 file OK: 1 launch plan\n", "lps.tgz"),
+    (("migrate", "lp.yaml", "-o", "{out}", "--task-map", "other.wf=pkg.mod:task"), "", "lp.yaml"),
+])
+def test_every_output_makes_the_folders_it_writes_into(run_cli: Run, spec: Any, args: tuple[str, ...], said: str,
+                                                       written: str) -> None:
+    """``lock -o nodir/x.lock`` (and render, package -o) failed with 'No such file or directory' (exit 2) where
+    new -o, schema --output and migrate -o made the folder; a file where a folder belongs is refused alike."""
+    result = run_cli(*(a.format(out="made/here") for a in args))
+    assert (result.exit_code, result.stderr) == (0, said.format(out="made/here"))
+    assert os.listdir(spec / "made" / "here") == [written]
+    (spec / "file").write_text("")
+    result = run_cli(*(a.format(out="file/sub") for a in args))
+    assert (result.exit_code, result.stderr) == (2, said.format(out="file/sub").split("wrote")[0]
+                                                 + f"lpctl: file/sub/{written}: cannot create file/sub: Not a "
+                                                 "directory\n")
+    assert "wrote" not in result.stdout and (spec / "file").read_text() == ""
 
 
 @pytest.mark.parametrize("args", [("render", "lp.yaml"), ("render", "lp.yaml", "-o", "/dev/stdout"),

@@ -187,7 +187,8 @@ def test_unwritable_output_and_missing_path_are_usage_errors(run_cli: Callable[.
     (tmp_path / "file").write_text("")
     result = run_cli("migrate", "samples/named.yaml", "-o", str(tmp_path / "file"))
     assert result.exit_code == 2
-    assert result.stderr == f"lpctl: {tmp_path}/file/samples/named.yaml: cannot create its directory: Not a directory\n"
+    assert result.stderr == (f"lpctl: {tmp_path}/file/samples/named.yaml: cannot create {tmp_path}/file/samples: "
+                             "Not a directory\n")
     missing = run_cli("migrate", "no/such/dir")
     assert (missing.exit_code, missing.stdout, missing.stderr) == (
         2, "", "lpctl: no/such/dir: no such file or directory\n")
