@@ -108,3 +108,21 @@ def test_a_crlf_file_fmt_cannot_promise_stays_as_it_is(run: Run) -> None:
     assert result.exit_code == 1
     assert result.stderr.startswith("a.yaml:7:1: error LP115 left as it is: lpctl fmt would lose the comment '# lost'")
     assert _read() == crlf(text)
+
+
+def test_a_crlf_file_keeps_its_first_marker_and_its_documents(run: Run) -> None:
+    two = "---\n" + HEADER + "name: a\nworkflow: m:wf\n---\n" + HEADER + "name: b\nworkflow: m:wf\n"
+    _write(crlf(two.replace("name: b\nworkflow: m:wf\n", "workflow: m:wf\nname: b\n")))
+    assert run("fmt", "a.yaml") == DONE
+    assert _read() == crlf(two)
+
+
+@pytest.mark.parametrize("data", [b"apiVersion: lpctl/v1\rkind: LaunchPlan\rname: a\rworkflow: m:wf\r",
+                                  crlf(HEADER + "name: a\nworkflow: m:wf\n").replace(b"\r\n", b"\r\r\n", 1)],
+                         ids=["cr", "cr-crlf"])
+def test_a_file_with_a_lone_cr_is_left_as_it_is(run: Run, data: bytes) -> None:
+    _write(data)
+    result = run("fmt", "a.yaml")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("a.yaml: error LP115 left as it is: ")
+    assert _read() == data
