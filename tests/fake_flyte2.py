@@ -540,6 +540,15 @@ class Served:
 
 
 @contextmanager
+def serve_tasks(*tasks: str, version: str = "v1") -> Iterator[Served]:
+    """:func:`serve`, with these tasks deployed at ``version``."""
+    with serve() as running:
+        for task in tasks:
+            running.backend.add_task(task, version)
+        yield running
+
+
+@contextmanager
 def serve(backend: FakeFlyte2 | None = None, token_url: str = "") -> Iterator[Served]:
     """Run the fake on a free loopback port for the duration of the block."""
     backend = backend or FakeFlyte2()

@@ -11,7 +11,9 @@ key moves with the key (:mod:`lpctl.authoring.keyorder`); a file's header stays 
 Every rewrite is checked: the file is read back by lpctl's own loader, and it must give the
 same documents, value for value, and every comment must be next to the same node
 (:mod:`lpctl.authoring.comments`), or the file is left as it is (LP115). A file already in the
-layout is recognised without the round trip (:mod:`lpctl.accel.fmtlayout`).
+layout is recognised without the round trip (:mod:`lpctl.accel.fmtlayout`). Both read and write the
+text with ``\n`` line breaks and no byte order mark; the file is written back with its own
+(:mod:`lpctl.authoring.endings`: CRLF, a BOM).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from typing import Any
 
 from lpctl import accel
 from lpctl.accel import fmtlayout
-from lpctl.authoring import comments
+from lpctl.authoring import comments, endings
 from lpctl.authoring.keyorder import reorder
 from lpctl.authoring.unflow import unflow
 from lpctl.authoring.values import needs_quotes
@@ -98,11 +100,11 @@ def format_bytes(raw: bytes, path: str, *, max_bytes: int = DEFAULT_MAX_BYTES,
     diags = [*diags, *(d for doc in docs for d in check_header(doc))]
     if any(d.severity is Severity.ERROR for d in diags):
         return Formatted(shown, original, None, tuple(diags), path)
-    text = original.removeprefix("\ufeff")
-    if accel.on() and text == original and fmtlayout.in_layout(text, [d.data for d in docs], _orders):
-        return Formatted(shown, original, original, (), path)  # already formatted: no round trip
+    text, kept = endings.split(original)  # formatted with '\n' and no BOM, written back with the file's own
+    if accel.on() and fmtlayout.in_layout(text, [d.data for d in docs], _orders):
+        return Formatted(shown, original, kept.apply(text), (), path)  # already formatted: no round trip
     try:
-        return Formatted(shown, original, format_text(text, shown, docs), (), path)
+        return Formatted(shown, original, kept.apply(format_text(text, shown, docs)), (), path)
     except FormatBug as e:
         where = Location(shown, e.line, 1 if e.line else 0)
         refused = error("LP115", f"left as it is: {e.reason}", where, e.hint)

@@ -235,8 +235,9 @@ def fmt(
     """Rewrite specs in one canonical layout.
 
     Key order, two-space indent, quotes where needed, every comment kept next to what it
-    annotates. Files are replaced atomically, and only if reading them back gives the same
-    specs with the same comments; a file fmt cannot promise that for is left as it is (LP115).
+    annotates; CRLF line breaks and a UTF-8 BOM kept (mixed: the most common). Files are replaced
+    atomically, and only if reading them back gives the same specs with the same comments; a file
+    fmt cannot promise that for is left as it is (LP115).
     Exit codes: 0 done, 1 a file left as it is or a spec that cannot be read as YAML (with --check:
     also files to reformat), 2 a path that cannot be read.
 

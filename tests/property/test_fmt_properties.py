@@ -27,6 +27,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lpctl.authoring import comments
+from lpctl.authoring.endings import Endings
 from lpctl.authoring.fmt import FormatBug, _same, format_bytes, format_text
 from lpctl.spec.load import load_text
 
@@ -132,21 +133,24 @@ def write(docs: list[Any], layout: dict[str, Any]) -> str:
     return "\n".join(out) + "\n"
 
 
+LF = Endings()
 _MARK = re.compile(r"#[aem]\d+z")
 
 
-def check(text: str, *, must_format: bool) -> str:
-    """The properties above for one text; returns what fmt made of it ('' when refused or unreadable)."""
+def check(text: str, *, must_format: bool, kept: Endings = LF) -> str:
+    """The properties above for one text (read from a file written ``kept``'s way: CRLF, a BOM); returns
+    what fmt made of it ('' when refused or unreadable)."""
     docs, diags = load_text(text, "spec.yaml")
     if diags:
         return ""
-    result = format_bytes(text.encode("utf-8"), "spec.yaml")
+    result = format_bytes(kept.apply(text).encode("utf-8"), "spec.yaml")
     assert result is not None
     if result.text is None:
         assert [d.code for d in result.diagnostics] == ["LP115"], result.diagnostics
         assert not must_format, (str(result.diagnostics[0]), text)
         return ""
-    after = result.text
+    after = result.text.removeprefix("\ufeff" if kept.bom else "").replace(kept.newline, "\n")
+    assert result.text == kept.apply(after) and "\r" not in after, result.text  # written back the way it was
     assert Counter(_MARK.findall(after)) == Counter(_MARK.findall(text)), (text, after)
     assert comments.anchored(after).keys() == comments.anchored(text).keys()
     assert _same([d.data for d in docs], [d.data for d in load_text(after, "spec.yaml")[0]])
@@ -155,12 +159,14 @@ def check(text: str, *, must_format: bool) -> str:
 
 
 @SETTINGS
-@given(docs=st.lists(documents(), min_size=1, max_size=3), layout=layouts())
-def test_fmt_keeps_every_comment_of_generated_specs(docs: list[Any], layout: dict[str, Any]) -> None:
+@given(docs=st.lists(documents(), min_size=1, max_size=3), layout=layouts(),
+       kept=st.sampled_from([Endings("\n", False), Endings("\r\n", False), Endings("\n", True), Endings("\r\n", True)]))
+def test_fmt_keeps_every_comment_of_generated_specs(docs: list[Any], layout: dict[str, Any], kept: Endings) -> None:
     text = write(docs, layout)
     # ruamel drops a comment line after a flow collection ([a] or {a: 1}) that is a list item: fmt refuses
-    # those files (LP115); every other layout the writer makes it must format
-    check(text, must_format=not any(_flow_item(doc) for doc in docs))
+    # those files (LP115); every other layout the writer makes it must format. A file with CRLF line breaks
+    # or a BOM is formatted alike and written back with them.
+    check(text, must_format=not any(_flow_item(doc) for doc in docs), kept=kept)
 
 
 def _flow_item(node: Any, in_list: bool = False) -> bool:

@@ -14,7 +14,7 @@ import pytest
 pytest.importorskip("connectrpc")
 pytest.importorskip("flyte")
 
-from fake_flyte2 import TOKEN, D, P, Served, serve
+from fake_flyte2 import TOKEN, D, P, Served, serve_tasks
 from flyte2_repo import REPORT, SPECS, TASKS, TRAIN
 from support import CliResult
 
@@ -25,9 +25,7 @@ PROTO = ("Content-Type", "application/proto")
 
 @pytest.fixture
 def server() -> Iterator[Served]:
-    with serve() as running:
-        for task in (TRAIN, REPORT):
-            running.backend.add_task(task, "v1")
+    with serve_tasks(TRAIN, REPORT) as running:
         yield running
 
 

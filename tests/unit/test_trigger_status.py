@@ -18,7 +18,7 @@ pytest.importorskip("connectrpc")
 pytest.importorskip("flyte")
 
 from connectrpc.code import Code
-from fake_flyte2 import TOKEN, D, P, Served, serve
+from fake_flyte2 import TOKEN, D, P, Served, serve_tasks
 from flyte2_repo import REPORT, TASKS, TRAIN
 from flyteidl2.task import common_pb2
 from flyteidl2.workflow import run_service_pb2
@@ -77,9 +77,7 @@ pytestmark = pytest.mark.usefixtures("no_proxies")  # the loopback servers, neve
 
 @pytest.fixture
 def server() -> Iterator[Served]:
-    with serve() as running:
-        for task in (TRAIN, REPORT):
-            running.backend.add_task(task, "v1")
+    with serve_tasks(TRAIN, REPORT) as running:
         yield running
 
 
