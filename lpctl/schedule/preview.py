@@ -11,7 +11,7 @@ import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from datetime import datetime, time, timedelta, timezone, tzinfo
 from typing import Any
 
 from flyteidl.admin import schedule_pb2
@@ -268,18 +268,30 @@ def _plan_lines(p: PlanPreview) -> list[str]:
     if p.fixed_rate and not p.fire_times:
         return [f"{p.identity}: every {p.schedule} (fixed rate: counted from when {p.counted_from}, "
                 "so there are no fixed times)"]
-    rows: list[tuple[date | datetime, str, str]] = []
-    for t in p.fire_times:
-        local, utc = moment_text(t.moment)
-        rows.append((t.moment.replace(tzinfo=None, fold=0), local,
-                     utc + ("  repeated hour (DST): runs twice" if t.repeated else "")))
-    for wall in p.skipped:
-        rows.append((wall, f"{wall:%Y-%m-%d %H:%M}", "skipped: does not exist (DST gap)"))
-    rows.sort(key=lambda row: row[0])
-    width = max((len(local) for _, local, _ in rows), default=0)
+    rows = _rows(p)
+    width = max((len(local) for local, _ in rows), default=0)
     header = f"{p.identity}: " + (f"every {p.schedule} from its start_time (UTC)" if p.fixed_rate
                                   else f"{p.schedule} ({p.timezone or 'the server' + chr(39) + 's local time'})")
-    return [header, *(f"  {local:<{width}}  {rest}" for _, local, rest in rows)]
+    return [header, *(f"  {local:<{width}}  {rest}" for local, rest in rows)]
+
+
+def _rows(p: PlanPreview) -> list[tuple[str, str]]:
+    """The fire times in the order they happen (a repeated hour's 02:00 CEST, 02:30 CEST, then 02:00 CET,
+    as in the JSON), each skipped wall time placed before the first fire time after it on the clock (a
+    gap's wall times never fall inside a repeated hour)."""
+    skipped = sorted(p.skipped)
+    rows: list[tuple[str, str]] = []
+    for t in sorted(p.fire_times, key=lambda t: t.moment.astimezone(timezone.utc)):
+        while skipped and skipped[0] < t.moment.replace(tzinfo=None, fold=0):
+            rows.append(_skipped_row(skipped.pop(0)))
+        local, utc = moment_text(t.moment)
+        rows.append((local, utc + ("  repeated hour (DST): runs twice" if t.repeated else "")))
+    rows.extend(_skipped_row(wall) for wall in skipped)
+    return rows
+
+
+def _skipped_row(wall: datetime) -> tuple[str, str]:
+    return f"{wall:%Y-%m-%d %H:%M}", "skipped: does not exist (DST gap)"
 
 
 def moment_text(moment: datetime) -> tuple[str, str]:

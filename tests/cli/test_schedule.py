@@ -48,6 +48,39 @@ def test_fall_back_fires_twice(run_cli: Run, in_tmp: Any) -> None:
         "  2027-11-01 02:30 +01:00 CET   2027-11-01 01:30 UTC\n"), WARNINGS)
 
 
+def test_a_repeated_hour_is_listed_in_time_order_as_in_the_json(run_cli: Run, in_tmp: Any) -> None:
+    """Two fires inside the repeated hour were grouped by wall time (02:00 CEST, 02:00 CET, 02:30 CEST,
+    02:30 CET), out of the order they happen and of the JSON's."""
+    (in_tmp / "berlin.yaml").write_text(BERLIN.replace("'30 2 * * *'", "'*/30 2 * * *'"))
+    args = ("schedule", "berlin.yaml", "--after", "2026-10-24T12:00Z", "-n", "6")
+    result = run_cli(*args)
+    assert (result.exit_code, result.stdout) == (0, (
+        "flytesnacks/development/nightly: */30 2 * * * (Europe/Berlin)\n"
+        "  2026-10-25 02:00 +02:00 CEST  2026-10-25 00:00 UTC  repeated hour (DST): runs twice\n"
+        "  2026-10-25 02:30 +02:00 CEST  2026-10-25 00:30 UTC  repeated hour (DST): runs twice\n"
+        "  2026-10-25 02:00 +01:00 CET   2026-10-25 01:00 UTC  repeated hour (DST): runs twice\n"
+        "  2026-10-25 02:30 +01:00 CET   2026-10-25 01:30 UTC  repeated hour (DST): runs twice\n"
+        "  2026-10-26 02:00 +01:00 CET   2026-10-26 01:00 UTC\n"
+        "  2026-10-26 02:30 +01:00 CET   2026-10-26 01:30 UTC\n"))
+    fires = json.loads(run_cli(*args, "--format", "json").stdout)["launchPlans"][0]["fireTimes"]
+    shown = [line[2:18] + ":00" + line[19:25] for line in result.stdout.splitlines()[1:]]
+    assert [f.replace("T", " ") for f in fires] == shown
+
+
+def test_a_gap_between_fires_is_listed_where_it_falls_on_the_clock(run_cli: Run, in_tmp: Any) -> None:
+    (in_tmp / "berlin.yaml").write_text(BERLIN.replace("'30 2 * * *'", "'*/30 1-3 * * *'"))
+    result = run_cli("schedule", "berlin.yaml", "--after", "2026-03-28T12:00Z", "-n", "5")
+    assert (result.exit_code, result.stdout) == (0, (
+        "flytesnacks/development/nightly: */30 1-3 * * * (Europe/Berlin)\n"
+        "  2026-03-29 01:00 +01:00 CET   2026-03-29 00:00 UTC\n"
+        "  2026-03-29 01:30 +01:00 CET   2026-03-29 00:30 UTC\n"
+        "  2026-03-29 02:00              skipped: does not exist (DST gap)\n"
+        "  2026-03-29 02:30              skipped: does not exist (DST gap)\n"
+        "  2026-03-29 03:00 +02:00 CEST  2026-03-29 01:00 UTC\n"
+        "  2026-03-29 03:30 +02:00 CEST  2026-03-29 01:30 UTC\n"
+        "  2026-03-30 01:00 +02:00 CEST  2026-03-29 23:00 UTC\n"))
+
+
 def test_json(run_cli: Run, in_tmp: Any) -> None:
     (in_tmp / "berlin.yaml").write_text(BERLIN)
     (in_tmp / "more.yaml").write_text(MORE)
