@@ -66,6 +66,8 @@ _STREAM = re.compile(r"/dev/(stdout|stderr)|/dev/fd/(\d+)|/proc/(?:self|thread-s
 
 def make_parents(path: str) -> None:
     """Create the folders above ``path`` that do not exist yet (every ``-o`` file, see write_output)."""
+    if path.endswith(("/", os.sep)):  # names a folder: none is made for a write that must fail
+        raise OutputError(f"{path}: cannot write: a file name must follow the last '/'")
     parent = os.path.dirname(path)
     if not parent or os.path.isdir(parent):
         return

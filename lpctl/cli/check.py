@@ -97,7 +97,7 @@ def validate(
 def render(
     paths: Paths,
     output: Annotated[str | None, typer.Option("--output", "-o", metavar="FILE", help="Write the bundle to this "
-                                               "file (atomically) instead of stdout.")] = None,
+                                               "file (atomically, folders made) instead of stdout.")] = None,
     check: Annotated[str | None, typer.Option(
         "--check", metavar="BUNDLE", help="Write nothing; exit 0 if BUNDLE is exactly what render would "
         "write now, else 1, showing the differences (for CI: fail on a stale committed bundle).")] = None,
@@ -273,8 +273,8 @@ def explain(code: Code = None, debug: Debug = False) -> None:
 @app.command(cls=Command)
 def package(
     paths: SpecsOrBundles,
-    output: Annotated[str, typer.Option("--output", "-o", metavar="FILE", help="Archive to write (atomically).")
-                      ] = "launchplans.tgz",
+    output: Annotated[str, typer.Option("--output", "-o", metavar="FILE",
+                                        help="Archive to write (atomically, folders made).")] = "launchplans.tgz",
     registration_placeholders: Annotated[bool, typer.Option(
         "--registration-placeholders", help="Leave project, domain and version empty for 'flytectl register "
         "files -p/-d/--version' to fill in, as pyflyte package does (the default when none is given).")] = False,

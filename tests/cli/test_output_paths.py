@@ -109,6 +109,16 @@ def test_every_output_makes_the_folders_it_writes_into(run_cli: Run, spec: Any, 
     assert "wrote" not in result.stdout and (spec / "file").read_text() == ""
 
 
+@pytest.mark.parametrize(("args", "said"), [(("render", "lp.yaml"), "1 file OK: 1 launch plan\n"),
+                                            (("lock", "lp.yaml"), ""), (("schema",), "")])
+def test_an_output_ending_in_a_slash_makes_no_folder(run_cli: Run, spec: Any, args: tuple[str, ...],
+                                                     said: str) -> None:
+    """``-o out/`` made the folder out/, then failed on it ('Is a directory')."""
+    assert run_cli(*args, "-o", "out/") == CliResult(
+        2, "", said + "lpctl: out/: cannot write: a file name must follow the last '/'\n")
+    assert sorted(os.listdir(spec)) == ["lp.yaml", "pyproject.toml"]
+
+
 @pytest.mark.parametrize("args", [("render", "lp.yaml"), ("render", "lp.yaml", "-o", "/dev/stdout"),
                                   ("validate", "lp.yaml"), ("schema",)])
 @pytest.mark.parametrize(("redirect", "why"), [(">/dev/full", "No space left on device"),
