@@ -5,7 +5,7 @@ answers or bytes (tests hold each to its reference, with the switch on and off):
 
 - :mod:`~lpctl.accel.blockyaml` reads the plain block style line by line, flow collections on one line and
   comments included, with :mod:`~lpctl.accel.blockvalues` (reference: ruamel.yaml; the libyaml composer in
-  :mod:`lpctl.spec.load` is a second fast path, also switched off);
+  :mod:`lpctl.spec.fastcompose` is a second fast path, also switched off);
 - :mod:`~lpctl.accel.fastschema` says "valid" without jsonschema, with the Python functions
   :mod:`~lpctl.accel.schemagen` writes from the schema (reference: jsonschema);
 - :mod:`~lpctl.accel.protojson` writes a message's bundle text in one pass from per-type plans (reference:

@@ -2,15 +2,15 @@
 
 Which files to read is :mod:`lpctl.spec.discover`'s job; this module reads one file at a time.
 
-The parser only *composes* the YAML (a node graph with start marks); this module builds the
-values itself, so that every value keeps its position, YAML 1.2 rules hold (``yes`` is a
-string), timestamps stay text, unknown tags are refused instead of constructed, and aliases
-are expanded under a budget (no "billion laughs").
+The parser only *composes* the YAML (a node graph with start marks: ruamel's, or libyaml's where
+:mod:`lpctl.spec.fastcompose` says both read the text alike, or none where lpctl's line reader
+:mod:`lpctl.accel.blockyaml` reads it); :mod:`lpctl.spec.build` builds the values, so that every value
+keeps its position, YAML 1.2 rules hold (``yes`` is a string), timestamps stay text, unknown tags are
+refused instead of constructed, and aliases are expanded under a budget (no "billion laughs").
 """
 
 from __future__ import annotations
 
-import functools
 import io
 import os
 import re
@@ -18,15 +18,17 @@ import stat
 import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any
 
 from lpctl import accel
 from lpctl.accel.blockyaml import read_block
 from lpctl.diagnostics import Diagnostic, Location, error
 from lpctl.errors import PathError
+from lpctl.spec import fastcompose
+from lpctl.spec.build import MAX_DEPTH, Abort, Builder, scalar
 from lpctl.spec.discover import SpecFile, discover, display_path
 from lpctl.spec.positions import Path, Positions, format_path
-from lpctl.spec.yaml12 import RESOLVERS, plain_tag
+from lpctl.spec.yaml12 import plain_tag
 
 API_VERSION = "lpctl/v1"
 KIND = "LaunchPlan"
@@ -37,23 +39,7 @@ _SPEC_KEYS = ("workflow", "task")
 #: a Flyte 2 trigger (lpctl.flyte2)
 TRIGGER_KIND = "Trigger"
 DEFAULT_MAX_BYTES = 1024 * 1024
-#: values built from one document, aliases expanded; a spec has a few hundred at most
-MAX_NODES = 100_000
-MAX_DEPTH = 64
 
-_STR = "tag:yaml.org,2002:str"
-_INT = "tag:yaml.org,2002:int"
-_FLOAT = "tag:yaml.org,2002:float"
-_BOOL = "tag:yaml.org,2002:bool"
-_NULL = "tag:yaml.org,2002:null"
-_TIMESTAMP = "tag:yaml.org,2002:timestamp"
-_MAP = "tag:yaml.org,2002:map"
-_SEQ = "tag:yaml.org,2002:seq"
-_MERGE = "tag:yaml.org,2002:merge"
-# a plain '=' or '!' resolves to these; they are just text in a spec
-_VALUE = "tag:yaml.org,2002:value"
-_YAML = "tag:yaml.org,2002:yaml"
-_KNOWN_TAGS = {_STR, _INT, _FLOAT, _BOOL, _NULL, _TIMESTAMP, _MAP, _SEQ, _MERGE, _VALUE, _YAML}
 
 
 @dataclass(frozen=True)
@@ -225,9 +211,9 @@ def load_bytes(
                           Location(path, line, col))]
     if not text.strip():
         return [], [_empty_file(top)]
-    accelerated = accel.on() and _libyaml_agrees(text)  # ruamel is the reference reader
+    accelerated = accel.on() and fastcompose.agrees(text)  # ruamel is the reference reader
     if accelerated:
-        read = read_block(text, plain_tag, _scalar)  # the block style most specs are in: no composer
+        read = read_block(text, plain_tag, scalar)  # the block style most specs are in: no composer
         if read is not None:  # it has a key at least: not only comments
             docs = [Document(path, index, data, Positions(values, keys, texts))
                     for index, (data, values, keys, texts) in enumerate(read)]
@@ -260,7 +246,7 @@ def _compose(text: str, path: str, accelerated: bool) -> tuple[list[Document], l
                           Location(path, line, 1), "remove the directive; in YAML 1.2 yes, no, on and off are strings")]
     if not accelerated:
         return _compose_ruamel(text, path)
-    nodes = _compose_libyaml(text)
+    nodes = fastcompose.compose(text)
     if nodes is not None:
         return _build_all(nodes, path)
     return _compose_ruamel(text, path)
@@ -319,106 +305,6 @@ def _reader_error(e: Any, text: str, path: str) -> Diagnostic:
     return error("LP101", f"YAML syntax error: {detail}", Location(path, line, col))
 
 
-#: libyaml's composer recurses in C: beyond this nesting it could overflow the C stack
-_FAST_MAX_NESTING = 1000
-_BRACKETS = re.compile(r"[][{}]")
-#: an empty '---' document, which the two composers place on different lines
-_EMPTY_DOC = re.compile(r"^---[ \t]*(?:#[^\n]*)?(?:\n[ \t]*(?:#[^\n]*)?)*(?:\n---|\n?\Z)", re.MULTILINE)
-#: constructs libyaml (YAML 1.1) and ruamel (YAML 1.2) read differently, where the fast path
-#: steps aside: tabs, YAML 1.1 line breaks and a lone CR, document-end markers, block scalars
-#: (comments and indentation), tags and anchors (name grammars and errors differ; aliases need
-#: anchors). A spec rarely has any of them.
-_DISAGREE = re.compile(
-    r"[\t\x85\u2028\u2029]|\r(?!\n)|^\.\.\."
-    r"|[|>][-+0-9]*[ \t]*(?:#[^\r\n]*)?(?=[\r\n]|\Z)"
-    r"|(?:^|[\s,\[{:-])[!&]",
-    re.MULTILINE)
-#: a character that every construct of _DISAGREE but '...' starts with: most specs have none, and this
-#: scan is 20 times faster than _DISAGREE's
-_DISAGREE_START = re.compile(r"[\t\x85\u2028\u2029\r|>!&]")
-_INDENT = re.compile(r"^( *)", re.MULTILINE)
-
-
-def _compose_libyaml(text: str) -> list[Any] | None:
-    """libyaml's composer (20-50 times faster than ruamel's pure Python), asked only where
-    :func:`_libyaml_agrees`. Scalars are resolved by ruamel's own YAML 1.2 rules, so values are the
-    same either way. None means: use ruamel (no libyaml, or any YAML error, which ruamel then reports
-    in its own words)."""
-    loader = _fast_loader()
-    if loader is None:
-        return None
-    import yaml
-
-    try:
-        return list(yaml.compose_all(text, Loader=loader))
-    except yaml.YAMLError:
-        return None
-
-
-def _libyaml_agrees(text: str) -> bool:
-    """No construct that libyaml and ruamel read differently (or that libyaml cannot take)."""
-    if "%YAML" in text or _disagree(text) or not _shallow(text):
-        return False
-    return "---" not in text or not _EMPTY_DOC.search(text.replace("\r\n", "\n") if "\r" in text else text)
-
-
-def _disagree(text: str) -> bool:
-    if text.isascii():  # a flag of the string; a search for each character is a third of the pattern's time
-        maybe = ("|" in text or ">" in text or "!" in text or "&" in text or "\t" in text or "\r" in text
-                 or "..." in text)
-    else:
-        maybe = "..." in text or _DISAGREE_START.search(text) is not None
-    return maybe and _DISAGREE.search(text) is not None
-
-
-def _shallow(text: str) -> bool:
-    if len(text) < _FAST_MAX_NESTING:  # brackets and indentation are characters of the text
-        return True
-    depth = deepest = 0
-    for bracket in _BRACKETS.findall(text):
-        depth = depth + 1 if bracket in "[{" else max(depth - 1, 0)
-        deepest = max(deepest, depth)
-    indent = max((len(m) for m in _INDENT.findall(text)), default=0)
-    return deepest + indent < _FAST_MAX_NESTING
-
-
-@functools.lru_cache(maxsize=1)
-def _fast_loader() -> Any:
-    """PyYAML's libyaml composer with ruamel's YAML 1.2 scalar rules (lpctl.spec.yaml12); None without libyaml."""
-    try:
-        import yaml
-        from yaml.cyaml import CParser
-    except ImportError:
-        return None
-
-    class Resolver12(yaml.resolver.BaseResolver):  # type: ignore[misc]
-        yaml_implicit_resolvers: ClassVar[dict[Any, Any]] = {}  # PyYAML's per-class registry
-
-    for tag, regexp, firsts in RESOLVERS:
-        Resolver12.add_implicit_resolver(tag, regexp, list(firsts))
-
-    scalar_node = yaml.ScalarNode
-
-    class Loader(CParser, Resolver12):  # type: ignore[misc]
-        def __init__(self, stream: str) -> None:
-            CParser.__init__(self, stream)
-            Resolver12.__init__(self)
-
-        def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
-            if kind is not scalar_node or not implicit[0]:
-                return Resolver12.resolve(self, kind, value, implicit)
-            return plain_tag(value)
-
-        # no path resolvers are registered: nothing to track while composing
-        def descend_resolver(self, current_node: Any, current_index: Any) -> None:
-            return None
-
-        def ascend_resolver(self) -> None:
-            return None
-
-    return Loader
-
-
 def _syntax_error(e: Any, path: str, text: str) -> Diagnostic:
     from lpctl.spec.yamlerrors import explain
 
@@ -449,192 +335,13 @@ def _star_not_alias(problem: str, context: str) -> bool:
     return context.endswith("alias") and "alphabetic or numeric" in problem
 
 
-class _Abort(Exception):
-    """Stops building one document after a diagnostic that makes the rest meaningless."""
-
-    def __init__(self, diagnostic: Diagnostic) -> None:
-        self.diagnostic = diagnostic
-
-
-@dataclass
-class _Builder:
-    path: str
-    values: dict[Path, tuple[int, int]] = field(default_factory=dict)
-    keys: dict[Path, tuple[int, int]] = field(default_factory=dict)
-    #: plain scalars that are not strings, as written
-    texts: dict[Path, str] = field(default_factory=dict)
-    diags: list[Diagnostic] = field(default_factory=list)
-    count: int = 0
-    active: set[int] = field(default_factory=set)
-
-    def loc(self, node: Any) -> Location:
-        return Location(self.path, node.start_mark.line + 1, node.start_mark.column + 1)
-
-    def build(self, node: Any, path: Path, depth: int) -> Any:
-        self.count += 1
-        if self.count > MAX_NODES:
-            # the node itself sits inside some anchor; the top-level key being expanded is what to fix
-            line, col = self.keys.get(path[:1], (node.start_mark.line + 1, node.start_mark.column + 1))
-            raise _Abort(error("LP109", f"document expands to more than {MAX_NODES} values (an alias bomb?)",
-                               Location(self.path, line, col)))
-        if depth > MAX_DEPTH:
-            raise _Abort(error("LP110", f"YAML nesting deeper than {MAX_DEPTH} levels", self.loc(node)))
-        self.values.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
-        tag = str(node.tag)
-        if tag not in _KNOWN_TAGS:
-            raise _Abort(error("LP103", f"YAML tag '{_short_tag(tag)}' is not allowed in a spec", self.loc(node),
-                               "specs hold plain strings, numbers, booleans, lists and maps; "
-                               "quote the value to make it a string"))
-        if id(node) in self.active:
-            raise _Abort(error("LP109", "recursive YAML alias", self.loc(node)))
-        kind = type(node).__name__
-        if kind == "ScalarNode":
-            if tag != _STR:
-                self.texts[path] = str(node.value)
-            try:
-                return _scalar(tag, _text(node.value))
-            except ValueError as e:
-                raise _Abort(error("LP111", str(e), self.loc(node))) from None
-        self.active.add(id(node))
-        try:
-            if kind == "SequenceNode":
-                return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
-            return self._mapping(node, path, depth)
-        finally:
-            self.active.discard(id(node))
-
-    def _mapping(self, node: Any, path: Path, depth: int) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        merged: dict[str, Any] = {}
-        for knode, vnode in node.value:
-            if str(knode.tag) == _MERGE:
-                merged.update(self._merge(knode, vnode, path, depth))
-                continue
-            if type(knode).__name__ != "ScalarNode":
-                raise _Abort(error("LP103", "a mapping key must be a plain scalar", self.loc(knode)))
-            try:  # as written: '~' stays '~', 'true' stays 'true', '1' is '1'
-                key = _text(str(knode.value))
-            except ValueError as e:
-                raise _Abort(error("LP111", str(e), self.loc(knode))) from None
-            if key in out:
-                first = self.keys[(*path, key)]
-                self.diags.append(error("LP102", f"duplicate key '{key}' (first defined at line {first[0]})",
-                                        self.loc(knode)))
-                continue
-            self.keys[(*path, key)] = (knode.start_mark.line + 1, knode.start_mark.column + 1)
-            if _empty(vnode):  # composers disagree on where nothing is; say: right after the key
-                self.values[(*path, key)] = _after(knode)
-            out[key] = self.build(vnode, (*path, key), depth + 1)
-        for key, value in merged.items():
-            out.setdefault(key, value)
-        return out
-
-    def _merge(self, knode: Any, vnode: Any, path: Path, depth: int) -> dict[str, Any]:
-        sources = vnode.value if type(vnode).__name__ == "SequenceNode" else [vnode]
-        merged: dict[str, Any] = {}
-        for source in sources:
-            if type(source).__name__ != "MappingNode":
-                where = Location(self.path, *_after(knode)) if _empty(source) else self.loc(source)
-                raise _Abort(error("LP103", "a merge key '<<' must name a mapping", where))
-            if id(source) in self.active:
-                raise _Abort(error("LP109", "recursive YAML alias", self.loc(vnode)))
-            self.active.add(id(source))
-            try:
-                for key, value in self._mapping(source, path, depth).items():
-                    merged.setdefault(key, value)
-            finally:
-                self.active.discard(id(source))
-        return merged
-
-
-def _after(knode: Any) -> tuple[int, int]:
-    """Just after a key and its ':' (where an empty value is, whichever composer read it)."""
-    return (knode.end_mark.line + 1, knode.end_mark.column + 2)
-
-
-def _empty(node: Any) -> bool:
-    return type(node).__name__ == "ScalarNode" and node.value == "" and not node.style
-
-
-def _short_tag(tag: str) -> str:
-    return "!!" + tag[len("tag:yaml.org,2002:"):] if tag.startswith("tag:yaml.org,2002:") else tag
-
-
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
-
-
-def _text(value: str) -> str:
-    """Scalar text as written; a lone surrogate (from a ``"\\ud800"`` escape) is not a character."""
-    if value.isascii():
-        return value
-    found = _SURROGATE.search(value)
-    if found:
-        raise ValueError(f"the string holds a lone surrogate escape '\\u{ord(found.group()):04x}', which is not "
-                         "a Unicode character: no output format (UTF-8, JSON, protobuf) can carry it")
-    return value
-
-
-_INT_RE = re.compile(r"[-+]?(0x[0-9a-fA-F_]+|0o[0-7_]+|0b[01_]+|[0-9][0-9_]*)")
-
-
-_TRUE, _FALSE, _NULLS = ("true", "True", "TRUE"), ("false", "False", "FALSE"), ("", "~", "null", "Null", "NULL")
-#: CPython refuses longer decimal strings (sys.get_int_max_str_digits), and nothing in a spec needs one
-_MAX_DIGITS = 4300
-_MAX_BITS = 14_000  # below 10 ** 4300: such a number can still be printed in decimal
-
-
-def _scalar(tag: str, value: str) -> Any:
-    """YAML 1.2 core schema values; timestamps stay text; an explicit tag must fit its text."""
-    if tag == _INT:
-        return _to_int(value)
-    if tag == _FLOAT:
-        return _to_float(value)
-    if tag == _BOOL:
-        if value not in _TRUE + _FALSE:
-            raise ValueError(f"'{value}' is not a YAML 1.2 boolean (true or false)")
-        return value in _TRUE
-    if tag == _NULL:
-        if value not in _NULLS:
-            raise ValueError(f"'{value}' is not a YAML null (~, null or nothing)")
-        return None
-    return value
-
-
-def _to_int(value: str) -> int:
-    text = value.replace("_", "")
-    if not _INT_RE.fullmatch(value):
-        raise ValueError(f"'{value}' is not an integer")
-    sign = -1 if text.startswith("-") else 1
-    text = text.lstrip("+-")
-    base = {"0x": 16, "0o": 8, "0b": 2}.get(text[:2].lower(), 10)
-    digits = text[2:] if base != 10 else text
-    if base == 10 and len(digits) > _MAX_DIGITS:
-        raise ValueError(f"an integer of {len(digits)} digits is too large for a spec")
-    number = sign * int(digits, base)
-    if number.bit_length() > _MAX_BITS:  # 0x, 0o, 0b: as large as the decimal limit allows, no larger
-        raise ValueError(f"an integer of {len(digits)} digits is too large for a spec")
-    return number
-
-
-def _to_float(value: str) -> float:
-    text = value.replace("_", "").lower()
-    if text.lstrip("+-") in (".inf", "inf"):
-        return float("-inf") if text.startswith("-") else float("inf")
-    if text in (".nan", "nan"):
-        return float("nan")
-    try:
-        return float(text)
-    except ValueError:
-        raise ValueError(f"'{value}' is not a number") from None
-
-
 def _build_document(node: Any, path: str, index: int) -> tuple[Document | None, list[Diagnostic]]:
     if node is None:
         return None, [error("LP104", f"document {index + 1} is empty", Location(path, 1, 1))]
-    builder = _Builder(path)
+    builder = Builder(path)
     try:
         data = builder.build(node, (), 0)
-    except _Abort as abort:
+    except Abort as abort:
         return None, [*builder.diags, abort.diagnostic]
     doc = Document(path, index, data, Positions(builder.values, builder.keys, builder.texts))
     return doc, [*builder.diags, *check_header(doc)]

@@ -1,6 +1,6 @@
 """What a plain YAML scalar is under the YAML 1.2 core schema: ruamel.yaml's rules, without ruamel.
 
-Both readers of a spec (lpctl.accel.blockyaml, and libyaml's composer in lpctl.spec.load) resolve plain
+Both readers of a spec (lpctl.accel.blockyaml, and libyaml's composer in lpctl.spec.fastcompose) resolve plain
 scalars with this table, which is ruamel.yaml's YAML 1.2 implicit resolvers copied: importing ruamel for
 it cost 15 ms of every run. tests/unit/test_yaml12.py holds the copy equal to ruamel's table.
 """

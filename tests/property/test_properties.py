@@ -432,16 +432,17 @@ def test_loader_messages_are_one_line(raw: bytes) -> None:
 
 
 def _fast_and_slow() -> tuple[Callable[[str], Any], Callable[..., Any], Callable[..., Any]] | None:
-    """The fast path as load_text takes it (libyaml where :func:`_libyaml_agrees`, else None: ruamel), the
-    builder and ruamel's composer; None only where PyYAML has no libyaml. A renamed function fails here
-    rather than skipping the properties (they skipped silently once ``_compose_fast`` was removed)."""
+    """The fast path as load_text takes it (libyaml where :func:`lpctl.spec.fastcompose.agrees`, else None:
+    ruamel), the builder and ruamel's composer; None only where PyYAML has no libyaml. A renamed function fails
+    here rather than skipping the properties (they skipped silently once ``_compose_fast`` was removed)."""
+    import lpctl.spec.fastcompose as fastcompose
     import lpctl.spec.load as load
 
-    if load._fast_loader() is None:
+    if fastcompose.fast_loader() is None:
         return None
 
     def compose_fast(text: str) -> list[Any] | None:
-        return load._compose_libyaml(text) if load._libyaml_agrees(text) else None
+        return fastcompose.compose(text) if fastcompose.agrees(text) else None
 
     return compose_fast, load._build_all, load._compose_ruamel
 

@@ -18,12 +18,12 @@ from hypothesis import strategies as st
 from support import ROOT, examples
 
 from lpctl.accel.blockyaml import read_block
-from lpctl.spec import load
+from lpctl.spec import build, fastcompose, load
 from lpctl.spec.yaml12 import plain_tag
 
 
 def _read(text: str) -> Any:
-    return read_block(text, plain_tag, load._scalar)
+    return read_block(text, plain_tag, build.scalar)
 
 
 def _canonical(value: Any) -> str:
@@ -41,10 +41,10 @@ def _canonical(value: Any) -> str:
 
 def _agrees(text: str) -> bool:
     """Assert the reader's result for ``text`` is None or libyaml's; True if it read it. As the loader
-    does, the reader is asked only where libyaml and ruamel agree (load._libyaml_agrees)."""
-    read = _read(text) if load._libyaml_agrees(text) else None
-    assert load._fast_loader() is not None
-    nodes = load._compose_libyaml(text)
+    does, the reader is asked only where libyaml and ruamel agree (fastcompose.agrees)."""
+    read = _read(text) if fastcompose.agrees(text) else None
+    assert fastcompose.fast_loader() is not None
+    nodes = fastcompose.compose(text)
     if read is None:
         return False
     assert nodes is not None and len(nodes) == len(read), f"the reader took a text libyaml does not:\n{text}"
@@ -249,7 +249,7 @@ def test_the_loader_reads_a_block_spec_through_the_reader(monkeypatch: pytest.Mo
     def refuse(*args: Any) -> None:
         raise AssertionError("libyaml was asked")
 
-    monkeypatch.setattr(load, "_compose_libyaml", refuse)
+    monkeypatch.setattr(fastcompose, "compose", refuse)
     docs, diags = load.load_text(BENCH_SPEC, "f.yaml")
     assert not diags and docs[0].data["notifications"][0]["phases"] == ["FAILED", "SUCCEEDED"]
     assert docs[0].location(("default_inputs", "weights", "w0")).line == 9

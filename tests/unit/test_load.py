@@ -196,9 +196,9 @@ def test_fast_and_ruamel_paths_build_the_same_values(scalar: str) -> None:
 
 def _compose_fast(text: str) -> list[Any] | None:
     """What load_text composes with libyaml: None where it steps aside for ruamel."""
-    from lpctl.spec.load import _compose_libyaml, _libyaml_agrees
+    from lpctl.spec.fastcompose import agrees, compose
 
-    return _compose_libyaml(text) if _libyaml_agrees(text) else None
+    return compose(text) if agrees(text) else None
 
 
 def test_fast_path_steps_aside_for_version_directives_and_deep_nesting() -> None:

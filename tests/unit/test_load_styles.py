@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from support import examples
 
 from lpctl import accel
-from lpctl.spec import load
+from lpctl.spec import build, load
 
 _PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9_.@/-]*")
 _RESERVED = {"true", "false", "null", "yes", "no", "on", "off", "y", "n", "~"}
@@ -162,7 +162,7 @@ def test_the_generated_styles_reach_the_line_reader(monkeypatch: pytest.MonkeyPa
 
     texts = [_emit({"k": {"a": v, "b": [v, 1]}, "l": "x"}, style, quote) for v in _STRINGS
              for style in ("block", "flow", "commented") for quote in ("", "'", '"')]
-    read = [t for t in texts if read_block("\n".join(t) + "\n", plain_tag, load._scalar) is not None]
+    read = [t for t in texts if read_block("\n".join(t) + "\n", plain_tag, build.scalar) is not None]
     assert len(read) > len(texts) * 2 // 3
     assert sum(1 for t in read if "{" in "".join(t)) > len(texts) // 5
     for lines in texts:
