@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
+import signal
 import sys
 from dataclasses import dataclass
 from typing import Any
@@ -110,3 +111,16 @@ def limited(command: list[str], **limits: int) -> list[str]:
             "    resource.setrlimit(getattr(resource, 'RLIMIT_' + name), (value, value))\n"
             "os.execv(sys.argv[1], sys.argv[1:])\n")
     return [sys.executable, "-c", code, *command]
+
+
+def flytekit_sigint_after(monkeypatch: Any, module: Any, name: str) -> None:
+    """After ``module.name`` runs, SIGINT exits with status 1: the handler flytekit installs the first time a
+    workflow module's import reaches it (tests of lpctl putting its own handler back)."""
+    original = getattr(module, name)
+
+    def installing(*args: Any, **kwargs: Any) -> Any:
+        done = original(*args, **kwargs)
+        signal.signal(signal.SIGINT, lambda signum, frame: sys.exit(1))
+        return done
+
+    monkeypatch.setattr(module, name, installing)

@@ -18,7 +18,7 @@ grpc = pytest.importorskip("grpc")
 from fake_admin import ACTIVE, TOKEN, D, P, Server, serve  # noqa: E402
 from flyteidl.admin import launch_plan_pb2  # noqa: E402
 from flyteidl.core import identifier_pb2, types_pb2  # noqa: E402
-from support import HEADER, CliResult  # noqa: E402
+from support import HEADER, CliResult, flytekit_sigint_after  # noqa: E402
 
 WF = "wfs.my_workflow"
 HEAD = HEADER + "workflow: wfs:my_workflow\n"
@@ -345,14 +345,7 @@ def test_a_handler_installed_by_a_workflow_import_does_not_end_the_run(lpctl: Ru
     """flytekit, imported by a workflow module, installs a SIGINT handler that exits with status 1."""
     from lpctl import pipeline
 
-    gather = pipeline.gather
-
-    def gather_like_flytekit(*args: Any, **kwargs: Any) -> Any:
-        found = gather(*args, **kwargs)
-        signal.signal(signal.SIGINT, lambda signum, frame: exit(1))
-        return found
-
-    monkeypatch.setattr(pipeline, "gather", gather_like_flytekit)
+    flytekit_sigint_after(monkeypatch, pipeline, "gather")
     (repo / "specs" / "abc.yaml").write_text(THREE)
     server.admin.on_call("CreateLaunchPlan", 1, lambda: os.kill(os.getpid(), signal.SIGINT))
     result = lpctl("apply")
@@ -486,14 +479,7 @@ def test_a_handler_installed_between_two_writes_does_not_end_the_run(lpctl: Run,
     can be in the middle of the writes: lpctl's handler is put back before each write."""
     from lpctl.admin import reconcile
 
-    create = reconcile.create
-
-    def create_like_flytekit(*args: Any, **kwargs: Any) -> Any:
-        done = create(*args, **kwargs)
-        signal.signal(signal.SIGINT, lambda signum, frame: exit(1))
-        return done
-
-    monkeypatch.setattr(reconcile, "create", create_like_flytekit)
+    flytekit_sigint_after(monkeypatch, reconcile, "create")
     (repo / "specs" / "abc.yaml").write_text(THREE)
     server.admin.on_call("CreateLaunchPlan", 2, lambda: os.kill(os.getpid(), signal.SIGINT))
     result = lpctl("apply")

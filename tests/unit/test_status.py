@@ -19,7 +19,7 @@ grpc = pytest.importorskip("grpc")
 from fake_admin import TOKEN, D, P, Server, serve  # noqa: E402
 from flyteidl.admin import execution_pb2  # noqa: E402
 from flyteidl.core import types_pb2  # noqa: E402
-from support import CliResult  # noqa: E402
+from support import CliResult, flytekit_sigint_after  # noqa: E402
 
 from lpctl.admin.client import RegisteredId  # noqa: E402
 from lpctl.admin.fires import scheduled_name  # noqa: E402
@@ -415,14 +415,7 @@ def test_ctrl_c_while_reading_is_130_after_a_workflow_import_installed_its_own_h
     would read as "fires missed"): lpctl's own handler is put back once the specs are read."""
     from lpctl import pipeline
 
-    gather = pipeline.gather
-
-    def gather_like_flytekit(*args: Any, **kwargs: Any) -> Any:
-        found = gather(*args, **kwargs)
-        signal.signal(signal.SIGINT, lambda signum, frame: exit(1))
-        return found
-
-    monkeypatch.setattr(pipeline, "gather", gather_like_flytekit)
+    flytekit_sigint_after(monkeypatch, pipeline, "gather")
     server.admin.on_call("ListActiveLaunchPlans", 1, lambda: os.kill(os.getpid(), signal.SIGINT))
     window = ("--since", "2026-11-10", "--until", "2026-11-13") if command == "status" else (
         "--from", "2026-11-10", "--to", "2026-11-13", "--execute")
