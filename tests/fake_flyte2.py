@@ -539,6 +539,16 @@ class Served:
         return f"http://{self.endpoint}"
 
 
+def against(run_cli: Callable[..., Any], served: Served) -> Callable[..., Any]:
+    """``lpctl(command, *args)`` on triggers.yaml against ``served``, with its token."""
+
+    def invoke(command: str, *args: str) -> Any:
+        return run_cli(command, "triggers.yaml", "--endpoint", served.endpoint, "--insecure", "--token-env", "TK",
+                       "--color", "never", *args, env={"TK": TOKEN})
+
+    return invoke
+
+
 @contextmanager
 def serve_tasks(*tasks: str, version: str = "v1") -> Iterator[Served]:
     """:func:`serve`, with these tasks deployed at ``version``."""

@@ -3,6 +3,8 @@ code) and three trigger specs."""
 
 from __future__ import annotations
 
+from typing import Any
+
 TASKS = '''\
 from datetime import datetime
 
@@ -48,3 +50,10 @@ task: demo_tasks:report
 schedule: {cron: "0 6 * * *"}
 """
 TRAIN, REPORT = "demo.train", "demo.report"
+
+
+def write_repo(folder: Any, specs: str = SPECS) -> None:
+    """The repository's task module and trigger specs (``specs``: others in triggers.yaml), written into
+    ``folder`` (a pathlib.Path)."""
+    (folder / "demo_tasks.py").write_text(TASKS)
+    (folder / "triggers.yaml").write_text(specs)

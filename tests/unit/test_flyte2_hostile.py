@@ -14,8 +14,8 @@ import pytest
 pytest.importorskip("connectrpc")
 pytest.importorskip("flyte")
 
-from fake_flyte2 import TOKEN, D, P, Served, serve_tasks
-from flyte2_repo import REPORT, SPECS, TASKS, TRAIN
+from fake_flyte2 import D, P, Served, against, serve_tasks
+from flyte2_repo import REPORT, TRAIN, write_repo
 from support import CliResult
 
 Run = Callable[..., CliResult]
@@ -31,14 +31,9 @@ def server() -> Iterator[Served]:
 
 @pytest.fixture
 def lpctl(run_cli: Run, server: Served, in_tmp: Any) -> Run:
-    (in_tmp / "demo_tasks.py").write_text(TASKS)
-    (in_tmp / "triggers.yaml").write_text(SPECS)
-
-    def invoke(command: str, *args: str) -> CliResult:
-        return run_cli(command, "triggers.yaml", "--version", "v1", "--endpoint", server.endpoint, "--insecure",
-                       "--token-env", "TK", "--color", "never", *args, env={"TK": TOKEN})
-
-    return invoke
+    write_repo(in_tmp)
+    base = against(run_cli, server)
+    return lambda command, *args: base(command, "--version", "v1", *args)
 
 
 def _listing(answer: tuple[str, list[tuple[str, str]], bytes]) -> Callable[[str], Any]:
@@ -84,8 +79,7 @@ def test_an_answer_past_the_bound_is_refused_undecoded(lpctl: Run, server: Serve
 def test_a_token_url_that_is_no_url_is_refused(run_cli: Run, server: Served, in_tmp: Any) -> None:
     """The server's OAuth2 metadata names the token URL: an unclosed IPv6 bracket there ended the run with an
     internal error (exit 3); it is refused (exit 2), and the client secret goes nowhere."""
-    (in_tmp / "demo_tasks.py").write_text(TASKS)
-    (in_tmp / "triggers.yaml").write_text(SPECS)
+    write_repo(in_tmp)
     server.auth.token_url = "https://x]/token"
     result = run_cli("plan", "triggers.yaml", "--version", "v1", "--endpoint", server.endpoint, "--insecure",
                      "--client-id", "lpctl-ci", "--client-secret-env", "SECRET", env={"SECRET": "cl1ent-s3cret"})
@@ -97,8 +91,7 @@ def test_a_token_url_that_is_no_url_is_refused(run_cli: Run, server: Served, in_
 @pytest.mark.parametrize(("endpoint", "why"), [("[::1", "Invalid IPv6 URL"),
                                                ("http://127.0.0.1:99999999", "Port out of range 0-65535")])
 def test_an_endpoint_that_is_no_url_is_a_usage_error(run_cli: Run, in_tmp: Any, endpoint: str, why: str) -> None:
-    (in_tmp / "demo_tasks.py").write_text(TASKS)
-    (in_tmp / "triggers.yaml").write_text(SPECS)
+    write_repo(in_tmp)
     result = run_cli("plan", "triggers.yaml", "--version", "v1", "--endpoint", endpoint, "--insecure",
                      "--format", "json")
     assert result.exit_code == 2
@@ -110,8 +103,7 @@ def test_an_endpoint_that_is_no_url_is_a_usage_error(run_cli: Run, in_tmp: Any, 
 def test_an_api_key_for_no_host_is_refused(run_cli: Run, server: Served, in_tmp: Any) -> None:
     import base64
 
-    (in_tmp / "demo_tasks.py").write_text(TASKS)
-    (in_tmp / "triggers.yaml").write_text(SPECS)
+    write_repo(in_tmp)
     key = base64.b64encode(b"x]:lpctl-ci:k3y-s3cret:acme").decode()
     result = run_cli("plan", "triggers.yaml", "--version", "v1", "--endpoint", server.endpoint, "--insecure",
                      "--api-key-env", "K", env={"K": key})

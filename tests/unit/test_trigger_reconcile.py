@@ -14,8 +14,8 @@ import pytest
 pytest.importorskip("connectrpc")
 pytest.importorskip("flyte")
 
-from fake_flyte2 import TOKEN, D, P, Served, serve
-from flyte2_repo import REPORT, SPECS, TASKS, TRAIN
+from fake_flyte2 import TOKEN, D, P, Served, against, serve
+from flyte2_repo import REPORT, SPECS, TRAIN, write_repo
 from support import CliResult
 
 Run = Callable[..., CliResult]
@@ -39,8 +39,7 @@ def server() -> Iterator[Served]:
 
 @pytest.fixture
 def repo(in_tmp: Any) -> Any:
-    (in_tmp / "demo_tasks.py").write_text(TASKS)
-    (in_tmp / "triggers.yaml").write_text(SPECS)
+    write_repo(in_tmp)
     return in_tmp
 
 
@@ -48,9 +47,11 @@ def repo(in_tmp: Any) -> Any:
 def lpctl(run_cli: Run, server: Served, repo: Any) -> Run:
     """``lpctl(command, *args)`` against the fake, with its token."""
 
+    base = against(run_cli, server)
+
     def invoke(command: str, *args: str, version: str = "v1") -> CliResult:
-        return run_cli(command, "triggers.yaml", "--version", version, "--endpoint", server.endpoint, "--insecure",
-                       "--token-env", "TK", "--color", "never", *args, env={"TK": TOKEN})
+        result: CliResult = base(command, "--version", version, *args)
+        return result
 
     return invoke
 

@@ -18,8 +18,8 @@ pytest.importorskip("connectrpc")
 pytest.importorskip("flyte")
 
 from connectrpc.code import Code
-from fake_flyte2 import TOKEN, D, P, Served, serve_tasks
-from flyte2_repo import REPORT, TASKS, TRAIN
+from fake_flyte2 import D, P, Served, against, serve_tasks
+from flyte2_repo import REPORT, TRAIN, write_repo
 from flyteidl2.task import common_pb2
 from flyteidl2.workflow import run_service_pb2
 from support import CliResult
@@ -85,12 +85,8 @@ def server() -> Iterator[Served]:
 def lpctl(run_cli: Run, server: Served, in_tmp: Any) -> Run:
     """``lpctl(command, *args)`` against the fake, with its token; the specs applied at v1, every trigger
     activated on 2026-01-01, and, on other tasks and projects, triggers of the same names."""
-    (in_tmp / "demo_tasks.py").write_text(TASKS)
-    (in_tmp / "triggers.yaml").write_text(SPECS)
-
-    def invoke(command: str, *args: str) -> CliResult:
-        return run_cli(command, "triggers.yaml", "--endpoint", server.endpoint, "--insecure", "--token-env", "TK",
-                       "--color", "never", *args, env={"TK": TOKEN})
+    write_repo(in_tmp, SPECS)
+    invoke = against(run_cli, server)
 
     assert invoke("apply", "--version", "v1").exit_code == 0
     for row in server.backend.triggers.values():
