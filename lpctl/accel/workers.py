@@ -34,8 +34,6 @@ R = TypeVar("R")
 MIN_ITEMS = 200
 #: items per chunk at most: large enough that a chunk's transfer is cheap, small enough to balance
 MAX_CHUNK = 64
-#: the calling process works through the chunks beside the workers (so ``jobs - 1`` are forked)
-CALLER_WORKS = True
 
 #: this process's file in every Spill: 0 in the calling process, a worker's number in a worker
 _slot = 0
@@ -178,7 +176,7 @@ class _Pool:
         #: chunk -> where a worker put its results, or the results made here
         self.done: dict[int, tuple[int, int, int] | tuple[list[Any], BaseException | None]] = {}
         self.tasks = self._queue()
-        self.workers = jobs - 1 if CALLER_WORKS else jobs
+        self.workers = jobs - 1  # the calling process works through the chunks beside them
 
     def _queue(self) -> int:
         """Every chunk's number in a pipe, whose writing end is closed: the reader's end of the work is EOF."""
@@ -190,7 +188,7 @@ class _Pool:
         return read
 
     def start(self) -> None:
-        if CALLER_WORKS and (k := self._take()) is not None:
+        if (k := self._take()) is not None:
             # the first chunk here, before the fork: what a spec's checks import the first time (the target,
             # protobuf's messages: ~0.1 s) and remember is imported and remembered once, not once per process
             self.done[k] = self._run(k)
@@ -208,8 +206,6 @@ class _Pool:
                 except OSError:  # no more processes (RLIMIT_NPROC, memory): the ones there do the work
                     os.close(read)
                     os.close(write)
-                    if not CALLER_WORKS and not self.pids:
-                        raise
                     break
                 if pid == 0:
                     os.close(read)
@@ -282,7 +278,7 @@ class _Pool:
     def _advance(self) -> None:
         """Take what the workers finished; if the next chunk is not among it, work on one here, or wait."""
         self._collect(0)
-        if CALLER_WORKS and (k := self._take()) is not None:
+        if (k := self._take()) is not None:
             self.done[k] = self._run(k)
         elif self.pipes:
             self._collect(None)
