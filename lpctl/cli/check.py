@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
 import sys
-from collections.abc import Iterator
-from types import FrameType
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
@@ -87,7 +84,7 @@ def validate(
     options = run_options(project, domain, version, workflow_version, python_path, max_bytes, import_timeout,
                           no_cache, locked, jobs)
     report = Report(format, color, strict)
-    with _terminated_as_interrupted(), progress(report):
+    with progress(report):
         result = run(paths, replace(options, only_specs=only_specs))
     show_report(result, report, stdio.output())
     raise typer.Exit(EXIT_FINDINGS if failed(result.diagnostics, report.strict) else EXIT_OK)
@@ -126,39 +123,17 @@ def render(
     options = run_options(project, domain, version, workflow_version, python_path, max_bytes, import_timeout,
                           no_cache, locked, jobs)
     report = Report(format, color, strict)
-    with _terminated_as_interrupted():
-        with progress(report):
-            result = run(paths, replace(options, entries=check is None))
-        bad = failed(result.diagnostics, report.strict)
-        if check is not None:
-            from lpctl.rendercheck import check_rendered
+    with progress(report):
+        result = run(paths, replace(options, entries=check is None))
+    bad = failed(result.diagnostics, report.strict)
+    if check is not None:
+        from lpctl.rendercheck import check_rendered
 
-            _show_check(check, None if bad else check_rendered(check, result.plans, result.triggers), result, report)
-        show_report(result, report, sys.stderr)
-        if not bad:
-            write_bundle(result.plans, result.triggers, output, result.jobs, result.entries)
+        _show_check(check, None if bad else check_rendered(check, result.plans, result.triggers), result, report)
+    show_report(result, report, sys.stderr)
+    if not bad:
+        write_bundle(result.plans, result.triggers, output, result.jobs, result.entries)
     raise typer.Exit(EXIT_FINDINGS if bad else EXIT_OK)
-
-
-@contextlib.contextmanager
-def _terminated_as_interrupted() -> Iterator[None]:
-    """SIGTERM stops validate and render as Ctrl-C does: exit 130, worker processes ended, an output file
-    left as it was (its default action killed lpctl and left the workers running)."""
-    import signal
-    import threading
-
-    if threading.current_thread() is not threading.main_thread() or signal.getsignal(signal.SIGTERM) != signal.SIG_DFL:
-        yield
-        return
-    previous = signal.signal(signal.SIGTERM, _interrupt)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
-def _interrupt(signum: int, frame: FrameType | None) -> NoReturn:
-    raise KeyboardInterrupt
 
 
 def _show_check(path: str, staleness: Staleness | None, result: Result, report: Report) -> NoReturn:
