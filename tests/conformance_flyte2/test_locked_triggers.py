@@ -42,3 +42,25 @@ def test_locked_triggers_render_the_importing_bytes(tmp_path: Any, monkeypatch: 
     spread = run([str(tmp_path)], Options(config=Config(), locked=True, lock_path=lock_path, jobs=2))
     assert [str(d) for d in spread.diagnostics] == [str(d) for d in locked.diagnostics]
     assert render_bundle([], spread.triggers) == render_bundle([], locked.triggers)
+
+
+def test_a_repository_of_both_kinds_renders_one_bundle_on_any_number_of_jobs(
+        tmp_path: Any, monkeypatch: pytest.MonkeyPatch, run_cli: Any) -> None:
+    """render --locked of launch plans and triggers together: the launch plans' entries made in the workers
+    (``-j 2``), the triggers after them, byte for byte the bundle of one process and of the importing run."""
+    from support import CONFORMANCE, HEADER
+
+    for name, _, body, _ in CASES[:4]:
+        (tmp_path / f"{name}.yaml").write_text(TRIGGER_HEADER + body)
+    for i in range(4):
+        (tmp_path / f"lp{i}.yaml").write_text(HEADER + f"name: lp{i}\nworkflow: example_pkg.workflows:my_workflow\n"
+                                              f"default_inputs: {{a: {i}, b: x{i}}}\n")
+    paths = ("--python-path", HERE, "--python-path", CONFORMANCE)
+    importing = run_cli("render", str(tmp_path), "--version", "v1", "--no-cache", *paths)
+    assert importing.exit_code == 0 and '"launchPlans": [\n' in importing.stdout and '"triggers": [' in importing.stdout
+    assert run_cli("lock", str(tmp_path), *paths).exit_code == 0
+    monkeypatch.setattr(workers, "MIN_ITEMS", 1)  # the workers' path on eight files
+    one = run_cli("render", str(tmp_path), "--version", "v1", "--locked", "-j", "1")
+    two = run_cli("render", str(tmp_path), "--version", "v1", "--locked", "-j", "2")
+    assert two == one
+    assert (one.exit_code, one.stdout) == (0, importing.stdout)
